@@ -1,0 +1,83 @@
+// Tiny command-line parser for the consisti2v subcommands: --key value, --flag, positional arguments.
+#pragma once
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ci2v::cli {
+
+class Args {
+public:
+  // `flags`: options that take no value.
+  Args(int argc, char** argv, int first, const std::set<std::string>& flags = {}) {
+    for (int i = first; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.rfind("--", 0) == 0 && a.size() > 2) {
+        std::string key = a.substr(2), val;
+        auto eq = key.find('=');
+        if (eq != std::string::npos) {
+          val = key.substr(eq + 1);
+          key = key.substr(0, eq);
+        } else if (flags.count(key)) {
+          val = "1";
+        } else {
+          if (i + 1 >= argc) throw std::runtime_error("option --" + key + " needs a value");
+          val = argv[++i];
+        }
+        opts_[key].push_back(val);
+      } else {
+        pos_.push_back(a);
+      }
+    }
+  }
+  bool has(const std::string& k) const { return opts_.count(k) != 0; }
+  std::string get(const std::string& k, const std::string& def = "") const {
+    auto it = opts_.find(k);
+    return it == opts_.end() ? def : it->second.back();
+  }
+  std::vector<std::string> all(const std::string& k) const {
+    auto it = opts_.find(k);
+    return it == opts_.end() ? std::vector<std::string>{} : it->second;
+  }
+  double get_double(const std::string& k, double def) const {
+    if (!has(k)) return def;
+    try {
+      size_t n = 0;
+      double v = std::stod(get(k), &n);
+      if (n != get(k).size()) throw std::invalid_argument("");
+      return v;
+    } catch (...) {
+      throw std::runtime_error("--" + k + ": expected a number, got '" + get(k) + "'");
+    }
+  }
+  long get_int(const std::string& k, long def) const {
+    if (!has(k)) return def;
+    try {
+      size_t n = 0;
+      long v = std::stol(get(k), &n);
+      if (n != get(k).size()) throw std::invalid_argument("");
+      return v;
+    } catch (...) {
+      throw std::runtime_error("--" + k + ": expected an integer, got '" + get(k) + "'");
+    }
+  }
+  const std::vector<std::string>& positional() const { return pos_; }
+  // Options given that are not in `known` (to reject typos).
+  std::vector<std::string> unknown(const std::set<std::string>& known) const {
+    std::vector<std::string> u;
+    for (const auto& [k, v] : opts_)
+      if (!known.count(k)) u.push_back("--" + k);
+    return u;
+  }
+
+private:
+  std::map<std::string, std::vector<std::string>> opts_;
+  std::vector<std::string> pos_;
+};
+
+int cmd_info(int argc, char** argv);
+int cmd_parity(int argc, char** argv);
+
+}  // namespace ci2v::cli

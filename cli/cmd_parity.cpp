@@ -1,0 +1,36 @@
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/args.h"
+#include "engine/parity/parity.h"
+
+namespace ci2v::cli {
+
+int cmd_parity(int argc, char** argv) {
+  Args a(argc, argv, 2, {"verbose"});
+  if (auto u = a.unknown({"fixtures", "device", "dtype", "case", "verbose", "atol", "rtol", "threads"}); !u.empty())
+    throw std::runtime_error("unknown option " + u[0]);
+  parity::Options o;
+  o.fixtures = a.get("fixtures");
+  if (o.fixtures.empty() && !a.positional().empty()) o.fixtures = a.positional()[0];
+  if (o.fixtures.empty())
+    if (const char* e = std::getenv("CONSISTI2V_PARITY_DIR"); e && *e) o.fixtures = e;
+  if (o.fixtures.empty()) throw std::runtime_error("--fixtures DIR is required (or CONSISTI2V_PARITY_DIR)");
+  o.device = a.get("device", "cpu");
+  o.dtype = a.get("dtype", "fp32");
+  o.only = a.all("case");
+  o.verbose = a.has("verbose");
+  o.atol_override = a.get_double("atol", -1);
+  o.rtol_override = a.get_double("rtol", -1);
+  if (a.has("threads")) torch::set_num_threads(static_cast<int>(a.get_int("threads", 1)));
+  auto results = parity::run(o, std::cout);
+  if (results.empty()) {
+    std::cerr << "parity: no case was run\n";
+    return 1;
+  }
+  for (const auto& r : results)
+    if (!r.pass) return 1;
+  return 0;
+}
+
+}  // namespace ci2v::cli

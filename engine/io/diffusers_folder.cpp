@@ -1,0 +1,163 @@
+#include "engine/io/diffusers_folder.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "engine/error.h"
+
+namespace fs = std::filesystem;
+
+namespace ci2v::io {
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return nlohmann::json::parse(ss.str());
+  } catch (const std::exception& e) {
+    throw Error(path + ": invalid JSON (" + e.what() + ")");
+  }
+}
+
+const Component* ModelFolder::find(const std::string& name) const {
+  for (const auto& c : components)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Component& ModelFolder::get(const std::string& name) const {
+  if (const auto* c = find(name)) return *c;
+  throw Error(root + ": model_index.json has no component '" + name + "'");
+}
+
+std::string default_hf_cache_repo_dir() {
+  std::string hub;
+  if (const char* e = std::getenv("HF_HUB_CACHE"); e && *e) hub = e;
+  else if (const char* h = std::getenv("HF_HOME"); h && *h) hub = std::string(h) + "/hub";
+  else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) hub = std::string(x) + "/huggingface/hub";
+  else if (const char* home = std::getenv("HOME"); home && *home) hub = std::string(home) + "/.cache/huggingface/hub";
+  else hub = ".cache/huggingface/hub";
+  return hub + "/models--TIGER-Lab--ConsistI2V";
+}
+
+static std::string snapshot_of_repo(const fs::path& repo) {
+  // refs/main names the revision; otherwise take the most recently modified snapshot.
+  std::ifstream ref(repo / "refs" / "main");
+  std::string rev;
+  if (ref && std::getline(ref, rev)) {
+    while (!rev.empty() && (rev.back() == '\n' || rev.back() == '\r' || rev.back() == ' ')) rev.pop_back();
+    fs::path p = repo / "snapshots" / rev;
+    if (fs::exists(p / "model_index.json")) return p.string();
+  }
+  std::error_code ec;
+  fs::path best;
+  fs::file_time_type best_t{};
+  if (fs::is_directory(repo / "snapshots", ec)) {
+    for (const auto& e : fs::directory_iterator(repo / "snapshots", ec)) {
+      if (!fs::exists(e.path() / "model_index.json")) continue;
+      auto t = fs::last_write_time(e.path(), ec);
+      if (best.empty() || t > best_t) best = e.path(), best_t = t;
+    }
+  }
+  return best.string();
+}
+
+std::string resolve_model_dir(const std::string& path) {
+  fs::path p(path);
+  std::error_code ec;
+  if (!fs::exists(p, ec)) throw Error(path + ": model folder does not exist");
+  if (fs::exists(p / "model_index.json")) return fs::absolute(p).lexically_normal().string();
+  if (fs::is_directory(p / "snapshots")) {
+    std::string s = snapshot_of_repo(p);
+    if (!s.empty()) return s;
+  }
+  if (fs::is_directory(p / "models--TIGER-Lab--ConsistI2V")) {
+    std::string s = snapshot_of_repo(p / "models--TIGER-Lab--ConsistI2V");
+    if (!s.empty()) return s;
+  }
+  throw Error(path + ": not a model folder: no model_index.json (nor a Hugging Face cache snapshot with one)");
+}
+
+std::vector<std::string> find_weight_files(const std::string& dir, const std::string& base,
+                                           const std::string& variant, std::string* format) {
+  const fs::path d(dir);
+  struct Try {
+    std::string ext, fmt;
+  };
+  std::vector<std::string> variants = {variant};
+  if (!variant.empty()) variants.push_back("");  // fall back to the plain files
+  for (const auto& v : variants) {
+    auto name = [&](const std::string& ext) { return v.empty() ? base + ext : base + "." + v + ext; };
+    for (const Try& t : {Try{".safetensors", "safetensors"}, Try{".bin", "pytorch"}}) {
+      const fs::path index = d / name(t.ext + ".index.json");
+      if (fs::exists(index)) {
+        auto j = read_json_file(index.string());
+        if (!j.contains("weight_map") || !j["weight_map"].is_object())
+          throw Error(index.string() + ": no 'weight_map' object");
+        std::set<std::string> shards;
+        for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
+          if (!it.value().is_string()) throw Error(index.string() + ": weight_map entry '" + it.key() + "' is not a file name");
+          shards.insert(it.value().get<std::string>());
+        }
+        std::vector<std::string> out;
+        for (const auto& s : shards) {
+          if (s.find('/') != std::string::npos || s.find("..") != std::string::npos)
+            throw Error(index.string() + ": shard name '" + s + "' must be a plain file name");
+          if (!fs::exists(d / s)) throw Error(index.string() + ": shard '" + s + "' is missing");
+          out.push_back((d / s).string());
+        }
+        if (format) *format = t.fmt;
+        return out;
+      }
+      const fs::path single = d / name(t.ext);
+      if (fs::exists(single)) {
+        if (format) *format = t.fmt;
+        return {single.string()};
+      }
+    }
+  }
+  if (format) format->clear();
+  return {};
+}
+
+ModelFolder open_model_folder(const std::string& path, const std::string& variant) {
+  ModelFolder mf;
+  mf.root = resolve_model_dir(path);
+  mf.model_index = read_json_file(mf.root + "/model_index.json");
+  if (!mf.model_index.is_object()) throw Error(mf.root + "/model_index.json: not a JSON object");
+  for (auto it = mf.model_index.begin(); it != mf.model_index.end(); ++it) {
+    if (it.key().empty() || it.key()[0] == '_') continue;
+    const auto& v = it.value();
+    if (!v.is_array() || v.size() != 2) continue;  // e.g. "requires_safety_checker": false
+    Component c;
+    c.name = it.key();
+    c.library = v[0].is_string() ? v[0].get<std::string>() : "";
+    c.class_name = v[1].is_string() ? v[1].get<std::string>() : "";
+    if (c.class_name.empty()) continue;  // [null, null]: not present
+    c.dir = mf.root + "/" + c.name;
+    if (!fs::is_directory(c.dir)) throw Error(c.dir + ": component folder listed in model_index.json is missing");
+    if (c.name == "tokenizer") {
+      for (const char* f : {"vocab.json", "merges.txt"})
+        if (!fs::exists(c.dir + "/" + f)) throw Error(c.dir + ": tokenizer file '" + f + "' is missing");
+    } else if (c.name == "scheduler") {
+      c.config = read_json_file(c.dir + "/scheduler_config.json");
+    } else {
+      c.config = read_json_file(c.dir + "/config.json");
+      const std::string base = c.library == "transformers" ? "model" : "diffusion_pytorch_model";
+      c.weight_files = find_weight_files(c.dir, base, variant, &c.weight_format);
+      if (c.weight_files.empty())
+        throw Error(c.dir + ": no weights: expected " + base + ".safetensors (or a sharded " + base +
+                    ".safetensors.index.json, or " + base + ".bin)");
+    }
+    mf.components.push_back(std::move(c));
+  }
+  return mf;
+}
+
+}  // namespace ci2v::io

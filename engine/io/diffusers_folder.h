@@ -1,0 +1,47 @@
+// A diffusers-style pipeline folder (model_index.json + one sub-folder per component), Torch-free.
+// Also resolves Hugging Face cache folders (models--ORG--NAME/snapshots/<rev>).
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ci2v::io {
+
+struct Component {
+  std::string name;          // "unet", "vae", ...
+  std::string library;       // "diffusers", "transformers", ...
+  std::string class_name;    // "AutoencoderKL", ...
+  std::string dir;           // absolute path of the sub-folder
+  nlohmann::json config;     // config.json (or scheduler_config.json); null for the tokenizer
+  std::vector<std::string> weight_files;  // resolved weight files (empty for tokenizer/scheduler)
+  std::string weight_format;              // "safetensors", "pytorch" or ""
+};
+
+struct ModelFolder {
+  std::string root;
+  nlohmann::json model_index;
+  std::vector<Component> components;
+  const Component* find(const std::string& name) const;
+  const Component& get(const std::string& name) const;  // throws naming the folder and the component
+};
+
+// Resolve a user-given path to a pipeline folder: the folder itself, an HF cache repo folder
+// (models--ORG--NAME: refs/main, else the newest snapshot), or an HF hub cache root containing
+// models--TIGER-Lab--ConsistI2V. Throws with the paths tried.
+std::string resolve_model_dir(const std::string& path);
+
+// Default Hugging Face cache location of the released model (may not exist).
+std::string default_hf_cache_repo_dir();
+
+// Read model_index.json and every component's config; resolve weight files.
+// `variant`: e.g. "fp16" to prefer <base>.fp16.safetensors. Throws on a broken folder.
+ModelFolder open_model_folder(const std::string& path, const std::string& variant = "");
+
+// Weight files of one component folder for a base name ("diffusion_pytorch_model" or "model"):
+// sharded safetensors index, single safetensors, variant files, then .bin equivalents.
+std::vector<std::string> find_weight_files(const std::string& dir, const std::string& base,
+                                           const std::string& variant, std::string* format);
+
+nlohmann::json read_json_file(const std::string& path);  // throws naming the file
+
+}  // namespace ci2v::io

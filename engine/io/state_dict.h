@@ -1,0 +1,69 @@
+// A checkpoint's tensors by key, from safetensors files (memory-mapped) or PyTorch torch.save zip files,
+// and a generic loader that fills a module's parameters by name and reports every problem at once.
+#pragma once
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/io/safetensors.h"
+
+namespace ci2v::io {
+
+class StateDict {
+public:
+  StateDict() = default;
+  // Each file: *.safetensors (mmap, lazy) or a torch.save zip (pickle; a top-level "state_dict" entry is used
+  // when present). Duplicate keys across files are an error.
+  static StateDict from_files(const std::vector<std::string>& files);
+  static StateDict from_file(const std::string& file) { return from_files({file}); }
+
+  // Remove every occurrence of `s` from every key (the reference's "module." handling).
+  void remove_substring_from_keys(const std::string& s);
+  // Keep only keys starting with `prefix`, with the prefix removed.
+  StateDict sub(const std::string& prefix) const;
+
+  bool contains(const std::string& key) const { return entries_.count(key) != 0; }
+  std::vector<std::string> keys() const;
+  size_t size() const { return entries_.size(); }
+  std::vector<int64_t> shape(const std::string& key) const;
+  std::string dtype_name(const std::string& key) const;
+  std::string source(const std::string& key) const;  // the file a key comes from
+  // The tensor on the CPU in its stored dtype (a copy owning its memory). Throws naming the key.
+  torch::Tensor get(const std::string& key) const;
+  void insert(const std::string& key, const torch::Tensor& t, const std::string& source = "<memory>");
+
+private:
+  struct Entry {
+    std::shared_ptr<SafetensorsFile> file;  // safetensors source, or
+    const TensorInfo* info = nullptr;
+    torch::Tensor tensor;                   // an already materialised tensor
+    std::string source;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+torch::ScalarType to_torch_dtype(DType d);  // throws for dtypes LibTorch lacks
+
+struct LoadOptions {
+  // Keys the checkpoint may carry that the module does not use (accepted silently).
+  std::function<bool(const std::string&)> ignore;
+  std::string what;  // names the source in messages, e.g. "unet (…/diffusion_pytorch_model.safetensors)"
+};
+
+// Fill every parameter and buffer of `module` from `sd` (keys = the module's dotted names).
+// Converts dtype to the parameter's dtype and copies to its device. Collects missing keys, unexpected keys
+// and shape mismatches and throws one ci2v::Error listing them all.
+void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptions& opt = {});
+
+// Save a module's parameters (and buffers) as safetensors (for tests, training and conversion).
+void save_module_safetensors(const torch::nn::Module& module, const std::string& path);
+// Save named tensors as safetensors.
+void save_tensors_safetensors(const std::map<std::string, torch::Tensor>& tensors, const std::string& path);
+
+size_t count_parameters(const torch::nn::Module& module);
+
+}  // namespace ci2v::io

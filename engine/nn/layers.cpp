@@ -1,0 +1,98 @@
+#include "engine/nn/layers.h"
+
+#include <torch/version.h>
+
+#include <atomic>
+#include <cmath>
+
+namespace ci2v::nn {
+
+namespace {
+std::atomic<bool> g_force_math{false};
+torch::TensorOptions opts(const torch::TensorOptions& o) { return o.requires_grad(false); }
+}  // namespace
+
+LinearImpl::LinearImpl(int64_t in, int64_t out, bool has_bias, const torch::TensorOptions& o) {
+  weight = register_parameter("weight", torch::empty({out, in}, opts(o)), false);
+  if (has_bias) bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
+}
+Tensor LinearImpl::forward(const Tensor& x) const { return at::linear(x, weight, bias); }
+
+Conv2dImpl::Conv2dImpl(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p, bool has_bias,
+                       const torch::TensorOptions& o)
+    : stride(s), padding(p) {
+  weight = register_parameter("weight", torch::empty({out, in, k, k}, opts(o)), false);
+  if (has_bias) bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
+}
+Tensor Conv2dImpl::forward(const Tensor& x) const {
+  return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+}
+
+TemporalConvImpl::TemporalConvImpl(int64_t in, int64_t out, int64_t k, const torch::TensorOptions& o) : kt(k) {
+  weight = register_parameter("weight", torch::empty({out, in, k, 1, 1}, opts(o)), false);
+  bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
+}
+Tensor TemporalConvImpl::forward(const Tensor& x) const {
+  return at::conv3d(x, weight, bias, {1, 1, 1}, {kt / 2, 0, 0});
+}
+
+GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, const torch::TensorOptions& o) : groups(g), eps(e) {
+  weight = register_parameter("weight", torch::empty({c}, opts(o)), false);
+  bias = register_parameter("bias", torch::empty({c}, opts(o)), false);
+}
+Tensor GroupNormImpl::forward(const Tensor& x) const { return at::group_norm(x, groups, weight, bias, eps); }
+
+LayerNormImpl::LayerNormImpl(int64_t d, double e, const torch::TensorOptions& o) : eps(e) {
+  weight = register_parameter("weight", torch::empty({d}, opts(o)), false);
+  bias = register_parameter("bias", torch::empty({d}, opts(o)), false);
+}
+Tensor LayerNormImpl::forward(const Tensor& x) const {
+  return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+}
+
+EmbeddingImpl::EmbeddingImpl(int64_t n, int64_t d, const torch::TensorOptions& o) {
+  weight = register_parameter("weight", torch::empty({n, d}, opts(o)), false);
+}
+Tensor EmbeddingImpl::forward(const Tensor& ids) const { return at::embedding(weight, ids); }
+
+void set_force_math_attention(bool on) { g_force_math = on; }
+
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale, const Tensor& mask) {
+  const double s = scale > 0 ? scale : 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+#if TORCH_VERSION_MAJOR >= 2
+  if (!g_force_math) {
+    return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<Tensor>(mask) : c10::nullopt,
+                                            0.0, false, s);
+  }
+#endif
+  // [B, H, Lq, D] x [B, H, D, Lk] -> [B, H, Lq, Lk]
+  auto scores = at::matmul(q, k.transpose(-2, -1)) * s;
+  if (mask.defined()) scores = scores + mask;
+  return at::matmul(at::softmax(scores, -1), v);  // [B, H, Lq, D]
+}
+
+void init_random(torch::nn::Module& m, uint64_t seed, double std) {
+  torch::NoGradGuard ng;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& item : m.named_parameters(true)) {
+    const std::string& n = item.key();
+    auto& p = item.value();
+    auto dot = n.rfind('.');
+    const std::string leaf = dot == std::string::npos ? n : n.substr(dot + 1);
+    const std::string owner = dot == std::string::npos ? "" : n.substr(0, dot);
+    const bool is_norm = owner.find("norm") != std::string::npos;
+    if (leaf == "alpha") {
+      p.fill_(0.5);
+    } else if (leaf == "bias") {
+      p.zero_();
+    } else if (is_norm && leaf == "weight") {
+      p.fill_(1.0);
+    } else {
+      auto t = at::empty(p.sizes(), p.options().dtype(torch::kFloat).device(torch::kCPU));
+      t.normal_(0.0, std, gen);
+      p.copy_(t);
+    }
+  }
+}
+
+}  // namespace ci2v::nn

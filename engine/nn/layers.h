@@ -1,0 +1,75 @@
+// Minimal inference layers whose parameter names mirror diffusers/transformers checkpoint keys
+// (weight, bias), so that io::load_module can fill any network generically.
+// Parameters are created uninitialised (torch::empty) with the given options; load or init them.
+#pragma once
+#include <torch/torch.h>
+
+namespace ci2v::nn {
+
+using torch::Tensor;
+
+// y = x W^T + b. weight [out, in], bias [out].
+struct LinearImpl : torch::nn::Module {
+  LinearImpl(int64_t in, int64_t out, bool bias = true, const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& x) const;
+  Tensor weight, bias;
+};
+TORCH_MODULE(Linear);
+
+// 2-D convolution, weight [out, in, k, k].
+struct Conv2dImpl : torch::nn::Module {
+  Conv2dImpl(int64_t in, int64_t out, int64_t k, int64_t stride = 1, int64_t padding = 0, bool bias = true,
+             const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& x) const;
+  Tensor weight, bias;
+  int64_t stride, padding;
+};
+TORCH_MODULE(Conv2d);
+
+// 3-D convolution with kernel (kt, 1, 1) over time, padding (kt/2, 0, 0): weight [out, in, kt, 1, 1].
+struct TemporalConvImpl : torch::nn::Module {
+  TemporalConvImpl(int64_t in, int64_t out, int64_t kt = 3, const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& x) const;  // x: [B, C, T, h, w]
+  Tensor weight, bias;
+  int64_t kt;
+};
+TORCH_MODULE(TemporalConv);
+
+struct GroupNormImpl : torch::nn::Module {
+  GroupNormImpl(int64_t groups, int64_t channels, double eps, const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& x) const;  // x: [N, C, ...]
+  Tensor weight, bias;
+  int64_t groups;
+  double eps;
+};
+TORCH_MODULE(GroupNorm);
+
+struct LayerNormImpl : torch::nn::Module {
+  LayerNormImpl(int64_t dim, double eps, const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& x) const;  // normalises the last dim
+  Tensor weight, bias;
+  double eps;
+};
+TORCH_MODULE(LayerNorm);
+
+struct EmbeddingImpl : torch::nn::Module {
+  EmbeddingImpl(int64_t num, int64_t dim, const torch::TensorOptions& o = {});
+  Tensor forward(const Tensor& ids) const;
+  Tensor weight;
+};
+TORCH_MODULE(Embedding);
+
+// Softmax attention over [B, H, Lq, D] x [B, H, Lk, D] -> [B, H, Lq, D], scale defaults to 1/sqrt(D).
+// Uses at::scaled_dot_product_attention on LibTorch >= 2.0, an exact math path otherwise.
+// `mask` (optional) is added to the scores (broadcastable to [B, H, Lq, Lk]).
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale = -1.0,
+                 const Tensor& mask = {});
+
+// Force the plain math path (for parity checks); default false.
+void set_force_math_attention(bool on);
+
+// Initialise every parameter of a module with small random values (benchmarks with random weights).
+// Norm weights (names ending in norm*.weight) get 1, biases 0, mixing alphas 0.5.
+void init_random(torch::nn::Module& m, uint64_t seed, double std = 0.02);
+
+}  // namespace ci2v::nn

@@ -1,0 +1,8 @@
+#include "engine/error.h"
+#include "engine/parity/parity.h"
+
+namespace ci2v::parity {
+
+void run_pyoco_case(CaseContext&) { throw Error("engine part not implemented yet"); }
+
+}  // namespace ci2v::parity

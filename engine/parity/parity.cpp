@@ -1,0 +1,206 @@
+#include "engine/parity/parity.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+
+namespace ci2v::parity {
+namespace fs = std::filesystem;
+
+CaseContext::CaseContext(const nlohmann::json& c, const std::string& root, const Options& opt)
+    : case_(c), root_(root), opt_(opt) {
+  name_ = c.value("name", std::string("?"));
+  if (!c.contains("file") || !c["file"].is_string()) throw Error("manifest case '" + name_ + "' has no 'file'");
+  tensors_ = io::StateDict::from_file(root + "/" + c["file"].get<std::string>());
+  if (c.contains("aliases") && c["aliases"].is_object())
+    for (auto it = c["aliases"].begin(); it != c["aliases"].end(); ++it)
+      if (it.value().is_string()) aliases_[it.key()] = it.value().get<std::string>();
+  if (opt.device == "cuda") {
+    if (!torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
+    device_ = torch::Device(torch::kCUDA);
+  } else if (opt.device != "cpu") {
+    throw Error("--device must be cpu or cuda, got '" + opt.device + "'");
+  }
+  if (opt.dtype == "fp16") dtype_ = torch::kFloat16;
+  else if (opt.dtype == "bf16") dtype_ = torch::kBFloat16;
+  else if (opt.dtype != "fp32") throw Error("--dtype must be fp32, fp16 or bf16, got '" + opt.dtype + "'");
+}
+
+std::string CaseContext::model_path() const {
+  std::string rel;
+  if (case_.contains("model") && case_["model"].is_string()) rel = case_["model"].get<std::string>();
+  if (rel.empty()) throw Error("case '" + name_ + "' names no model");
+  return root_ + "/" + rel;
+}
+
+bool CaseContext::has(const std::string& key) const {
+  auto a = aliases_.find(key);
+  return tensors_.contains(a == aliases_.end() ? key : a->second);
+}
+
+torch::Tensor CaseContext::get(const std::string& key) const {
+  auto a = aliases_.find(key);
+  const std::string k = a == aliases_.end() ? key : a->second;
+  if (!tensors_.contains(k)) throw Error("case '" + name_ + "' has no tensor '" + key + "'");
+  return tensors_.get(k);
+}
+
+std::vector<std::string> CaseContext::keys() const {
+  auto k = tensors_.keys();
+  for (const auto& [alias, target] : aliases_) k.push_back(alias);
+  return k;
+}
+
+std::pair<double, double> CaseContext::tolerance_for(const std::string& key) const {
+  // Same rules as the fixtures' compare.py: the entry named like the tensor, its last component,
+  // "intermediates" for intermediates, else top-level atol/rtol, else (1e-4, 1e-3).
+  const auto& t = case_.contains("tolerance") ? case_["tolerance"] : nlohmann::json::object();
+  const auto dot = key.find('.');
+  const std::string role = key.substr(0, dot);
+  const std::string name = dot == std::string::npos ? "" : key.substr(dot + 1);
+  std::vector<std::string> cands = {name, name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1)};
+  if (role == "intermediate") cands.push_back("intermediates");
+  for (const auto& c : cands) {
+    if (!c.empty() && t.contains(c) && t[c].is_object())
+      return {t[c].value("atol", 1e-4), t[c].value("rtol", 0.0)};
+  }
+  if (t.value("exact", false)) return {0.0, 0.0};
+  if (t.contains("atol") || t.contains("rtol")) return {t.value("atol", 1e-4), t.value("rtol", 0.0)};
+  return {1e-4, 1e-3};
+}
+
+bool CaseContext::check(const std::string& key, const torch::Tensor& got) {
+  auto [atol, rtol] = tolerance_for(key);
+  if (opt_.atol_override >= 0) atol = opt_.atol_override;
+  if (opt_.rtol_override >= 0) rtol = opt_.rtol_override;
+  return check(key, got, atol, rtol);
+}
+
+bool CaseContext::check(const std::string& key, const torch::Tensor& got_in, double atol, double rtol) {
+  Check c;
+  c.key = key;
+  c.atol = atol;
+  c.rtol = rtol;
+  if (!has(key)) {
+    c.note = "not in the case file";
+    checks_.push_back(c);
+    return false;
+  }
+  auto want = get(key).to(torch::kDouble);
+  if (!got_in.defined()) {
+    c.note = "engine produced no tensor";
+    checks_.push_back(c);
+    return false;
+  }
+  auto got = got_in.detach().to(torch::kCPU).to(torch::kDouble);
+  if (got.sizes() != want.sizes()) {
+    if (got.numel() == want.numel()) {
+      got = got.reshape(want.sizes());
+    } else {
+      std::ostringstream s;
+      s << "shape " << got.sizes() << ", expected " << want.sizes();
+      c.note = s.str();
+      checks_.push_back(c);
+      return false;
+    }
+  }
+  if (want.numel() == 0) {
+    c.pass = true;
+    checks_.push_back(c);
+    return true;
+  }
+  auto diff = (got - want).abs();
+  c.max_abs = diff.max().item<double>();
+  const bool finite = torch::isfinite(got).all().item<bool>() || !torch::isfinite(want).all().item<bool>();
+  c.pass = finite && (diff <= atol + rtol * want.abs()).all().item<bool>();
+  if (!finite) c.note = "non-finite values";
+  checks_.push_back(c);
+  return c.pass;
+}
+
+using Handler = void (*)(CaseContext&);
+
+static Handler handler_for(const std::string& name) {
+  auto starts = [&](const char* p) { return name.rfind(p, 0) == 0; };
+  if (name == "tokenizer") return run_tokenizer_case;
+  if (name == "text_encoder") return run_text_encoder_case;
+  if (name == "vae") return run_vae_case;
+  if (starts("unet_step")) return run_unet_case;
+  if (name == "frameinit") return run_frameinit_case;
+  if (name == "pyoco") return run_pyoco_case;
+  if (name == "ddim") return run_ddim_case;
+  if (starts("pipeline")) return run_pipeline_case;
+  return nullptr;
+}
+
+static std::string fmt_e(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2e", v);
+  return b;
+}
+
+std::vector<CaseResult> run(const Options& opt, std::ostream& out) {
+  const std::string root = opt.fixtures;
+  const auto manifest = io::read_json_file(root + "/manifest.json");
+  if (!manifest.contains("cases") || !manifest["cases"].is_array())
+    throw Error(root + "/manifest.json: no 'cases' list");
+  std::vector<CaseResult> results;
+  for (const auto& c : manifest["cases"]) {
+    CaseResult r;
+    r.name = c.value("name", std::string("?"));
+    if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), r.name) == opt.only.end()) continue;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      Handler h = handler_for(r.name);
+      if (!h) throw Error("no engine handler for this case");
+      CaseContext ctx(c, root, opt);
+      h(ctx);
+      r.checks = ctx.checks();
+      if (r.checks.empty()) throw Error("the handler compared nothing");
+      r.pass = true;
+      for (const auto& k : r.checks) r.pass = r.pass && k.pass;
+    } catch (const std::exception& e) {
+      r.error = e.what();
+      r.pass = false;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // One line per case: the worst tensor (largest error relative to its tolerance) and pass/fail.
+    std::ostringstream line;
+    line << std::left << std::setw(24) << r.name << ' ';
+    if (!r.error.empty()) {
+      line << "FAIL  error: " << r.error;
+    } else {
+      const Check* worst = nullptr;
+      double worst_ratio = -1;
+      for (const auto& k : r.checks) {
+        double ratio = k.pass ? k.max_abs / (k.atol + 1e-30) : 1e300;
+        if (ratio > worst_ratio) worst_ratio = ratio, worst = &k;
+      }
+      line << (r.pass ? "PASS" : "FAIL") << "  max_abs_err " << fmt_e(worst->max_abs) << "  tol atol "
+           << fmt_e(worst->atol) << " rtol " << fmt_e(worst->rtol) << "  (" << r.checks.size() << " tensors, worst "
+           << worst->key << (worst->note.empty() ? "" : ": " + worst->note) << ")";
+    }
+    line << "  " << std::fixed << std::setprecision(2) << r.seconds << "s";
+    out << line.str() << "\n";
+    if (opt.verbose || (!r.pass && r.error.empty())) {
+      for (const auto& k : r.checks)
+        if (opt.verbose || !k.pass)
+          out << "    " << (k.pass ? "ok   " : "FAIL ") << std::left << std::setw(56) << k.key << " max_abs "
+              << fmt_e(k.max_abs) << " (atol " << fmt_e(k.atol) << ", rtol " << fmt_e(k.rtol) << ")"
+              << (k.note.empty() ? "" : "  " + k.note) << "\n";
+    }
+    out.flush();
+    results.push_back(std::move(r));
+  }
+  int passed = 0, failed = 0;
+  for (const auto& r : results) (r.pass ? passed : failed)++;
+  out << passed << " passed, " << failed << " failed\n";
+  return results;
+}
+
+}  // namespace ci2v::parity

@@ -1,0 +1,93 @@
+// Parity runner: runs the golden cases of a fixture folder (manifest.json + cases/*.safetensors, made by the
+// original Python implementation) through the engine and compares every stored output.
+#pragma once
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/io/state_dict.h"
+
+namespace ci2v::parity {
+
+struct Options {
+  std::string fixtures;           // folder with manifest.json
+  std::string device = "cpu";     // cpu | cuda
+  std::string dtype = "fp32";     // fp32 | fp16 | bf16
+  std::vector<std::string> only;  // run only these cases (all when empty)
+  double atol_override = -1, rtol_override = -1;  // < 0: the manifest's tolerances
+  bool verbose = false;           // print every compared tensor
+};
+
+struct Check {
+  std::string key;      // e.g. "output.video"
+  double max_abs = 0;   // max |got - want|
+  double atol = 0, rtol = 0;
+  bool pass = false;
+  std::string note;     // shape mismatch etc.
+};
+
+struct CaseResult {
+  std::string name;
+  bool pass = false;
+  std::string error;    // set when the case could not run
+  std::vector<Check> checks;
+  double seconds = 0;
+};
+
+class CaseContext {
+public:
+  CaseContext(const nlohmann::json& manifest_case, const std::string& root, const Options& opt);
+
+  const std::string& name() const { return name_; }
+  const nlohmann::json& params() const { return case_["params"]; }
+  const nlohmann::json& spec() const { return case_; }
+  // Path of the case's model ("model" field, relative to the fixture root), or the manifest's checkpoint.
+  std::string model_path() const;
+  std::string fixture_root() const { return root_; }
+  torch::Device device() const { return device_; }
+  torch::ScalarType dtype() const { return dtype_; }
+
+  bool has(const std::string& key) const;  // full key ("input.x"), aliases resolved
+  torch::Tensor get(const std::string& key) const;  // full key, aliases resolved; throws if absent
+  torch::Tensor input(const std::string& name) const { return get("input." + name); }
+  // All stored keys (without aliases) and the alias keys.
+  std::vector<std::string> keys() const;
+
+  // Compare `got` with the stored tensor `key` under the case tolerance; records a Check.
+  // Returns true on pass. A key absent from the case is recorded as a failure.
+  bool check(const std::string& key, const torch::Tensor& got);
+  // Compare with explicit tolerances.
+  bool check(const std::string& key, const torch::Tensor& got, double atol, double rtol);
+  std::pair<double, double> tolerance_for(const std::string& key) const;
+
+  std::vector<Check>& checks() { return checks_; }
+
+private:
+  std::string name_;
+  nlohmann::json case_;
+  std::string root_;
+  Options opt_;
+  io::StateDict tensors_;
+  std::map<std::string, std::string> aliases_;
+  std::vector<Check> checks_;
+  torch::Device device_{torch::kCPU};
+  torch::ScalarType dtype_ = torch::kFloat32;
+};
+
+// Run every case (or opt.only) and print one line per case plus "N passed, M failed" to `out`.
+std::vector<CaseResult> run(const Options& opt, std::ostream& out);
+
+// Case handlers, one per engine part (engine/parity/case_*.cpp). Each throws ci2v::Error when it cannot run.
+void run_tokenizer_case(CaseContext& ctx);
+void run_text_encoder_case(CaseContext& ctx);
+void run_vae_case(CaseContext& ctx);
+void run_unet_case(CaseContext& ctx);        // unet_step, unet_step_b, ...
+void run_frameinit_case(CaseContext& ctx);
+void run_pyoco_case(CaseContext& ctx);
+void run_ddim_case(CaseContext& ctx);
+void run_pipeline_case(CaseContext& ctx);    // pipeline, pipeline_pan_right, pipeline_autoregress, ...
+
+}  // namespace ci2v::parity

@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+
+using namespace ci2v::io;
+namespace fs = std::filesystem;
+
+static const std::string kTiny = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline";
+
+TEST(DiffusersFolder, OpensTheFixturePipeline) {
+  auto mf = open_model_folder(kTiny);
+  EXPECT_EQ(mf.model_index["_class_name"], "ConditionalAnimationPipeline");
+  ASSERT_NE(mf.find("unet"), nullptr);
+  EXPECT_EQ(mf.get("unet").class_name, "VideoLDMUNet3DConditionModel");
+  EXPECT_EQ(mf.get("unet").weight_format, "safetensors");
+  ASSERT_EQ(mf.get("unet").weight_files.size(), 1u);
+  EXPECT_EQ(mf.get("vae").config["scaling_factor"], 0.18215);
+  EXPECT_EQ(mf.get("text_encoder").weight_files.size(), 1u);
+  EXPECT_EQ(mf.get("scheduler").config["beta_schedule"], "linear");
+  EXPECT_NE(mf.find("tokenizer"), nullptr);
+  EXPECT_THROW(mf.get("controlnet"), ci2v::Error);
+}
+
+TEST(DiffusersFolder, ResolvesHuggingFaceCacheLayout) {
+  auto root = fs::temp_directory_path() / ("ci2v_hf_" + std::to_string(std::random_device{}()));
+  auto repo = root / "models--TIGER-Lab--ConsistI2V";
+  fs::create_directories(repo / "refs");
+  fs::create_directories(repo / "snapshots");
+  fs::copy(kTiny, repo / "snapshots" / "abc123", fs::copy_options::recursive);
+  std::ofstream(repo / "refs" / "main") << "abc123";
+  EXPECT_EQ(resolve_model_dir(repo.string()), (repo / "snapshots" / "abc123").string());
+  EXPECT_EQ(resolve_model_dir(root.string()), (repo / "snapshots" / "abc123").string());
+  auto mf = open_model_folder(root.string());
+  EXPECT_EQ(mf.get("unet").weight_files.size(), 1u);
+  fs::remove_all(root);
+}
+
+TEST(DiffusersFolder, ShardedIndexAndVariants) {
+  auto d = fs::temp_directory_path() / ("ci2v_sh_" + std::to_string(std::random_device{}()));
+  fs::create_directories(d);
+  std::ofstream(d / "diffusion_pytorch_model.safetensors.index.json")
+      << R"({"metadata":{},"weight_map":{"a":"diffusion_pytorch_model-00001-of-00002.safetensors","b":"diffusion_pytorch_model-00002-of-00002.safetensors"}})";
+  std::ofstream(d / "diffusion_pytorch_model-00001-of-00002.safetensors") << "x";
+  std::string fmt;
+  EXPECT_THROW(find_weight_files(d.string(), "diffusion_pytorch_model", "", &fmt), ci2v::Error);  // shard 2 missing
+  std::ofstream(d / "diffusion_pytorch_model-00002-of-00002.safetensors") << "x";
+  auto files = find_weight_files(d.string(), "diffusion_pytorch_model", "", &fmt);
+  EXPECT_EQ(files.size(), 2u);
+  EXPECT_EQ(fmt, "safetensors");
+  std::ofstream(d / "diffusion_pytorch_model.fp16.safetensors") << "x";
+  files = find_weight_files(d.string(), "diffusion_pytorch_model", "fp16", &fmt);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(files[0].find(".fp16.safetensors"), std::string::npos);
+  // A variant that does not exist falls back to the plain files.
+  files = find_weight_files(d.string(), "diffusion_pytorch_model", "bf16", &fmt);
+  EXPECT_EQ(files.size(), 2u);
+  fs::remove_all(d);
+}
+
+TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
+  auto d = fs::temp_directory_path() / ("ci2v_br_" + std::to_string(std::random_device{}()));
+  fs::create_directories(d);
+  try {
+    open_model_folder(d.string());
+    FAIL();
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model_index.json"), std::string::npos);
+  }
+  fs::copy(kTiny, d / "m", fs::copy_options::recursive);
+  fs::permissions(d / "m", fs::perms::owner_all, fs::perm_options::add);
+  for (auto& e : fs::recursive_directory_iterator(d / "m")) fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add);
+  fs::remove(d / "m" / "vae" / "diffusion_pytorch_model.safetensors");
+  try {
+    open_model_folder((d / "m").string());
+    FAIL();
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("vae"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no weights"), std::string::npos) << e.what();
+  }
+  std::ofstream(d / "m" / "unet" / "config.json") << "{broken";
+  EXPECT_THROW(open_model_folder((d / "m").string()), ci2v::Error);
+  fs::remove_all(d);
+}
