@@ -1,6 +1,181 @@
 #include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
 
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
+#include "engine/nn/layers.h"
 
-TEST(StateDict, Placeholder) { GTEST_FAIL() << "not written yet"; }
+using namespace ci2v;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string tmpdir() {
+  auto d = fs::temp_directory_path() / ("ci2v_sd_" + std::to_string(std::random_device{}()));
+  fs::create_directories(d);
+  return d.string();
+}
+
+// A small module tree with checkpoint-style names: block.proj.{weight,bias}, block.norm.{weight,bias}, out.weight
+struct BlockImpl : torch::nn::Module {
+  BlockImpl() {
+    proj = register_module("proj", nn::Linear(3, 4));
+    norm = register_module("norm", nn::GroupNorm(2, 4, 1e-5));
+  }
+  nn::Linear proj{nullptr};
+  nn::GroupNorm norm{nullptr};
+};
+TORCH_MODULE(Block);
+
+struct TinyImpl : torch::nn::Module {
+  TinyImpl() {
+    block = register_module("block", Block());
+    out = register_module("out", nn::Linear(4, 2, /*bias=*/false));
+  }
+  Block block{nullptr};
+  nn::Linear out{nullptr};
+};
+TORCH_MODULE(Tiny);
+
+std::map<std::string, torch::Tensor> tiny_weights() {
+  torch::manual_seed(0);
+  return {{"block.proj.weight", torch::randn({4, 3})}, {"block.proj.bias", torch::randn({4})},
+          {"block.norm.weight", torch::randn({4})},   {"block.norm.bias", torch::randn({4})},
+          {"out.weight", torch::randn({2, 4})}};
+}
+
+std::string load_error(const io::StateDict& sd) {
+  Tiny m;
+  try {
+    io::load_module(*m, sd, {nullptr, "tiny.safetensors"});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(StateDict, SafetensorsRoundTripAndLoad) {
+  const auto dir = tmpdir();
+  auto w = tiny_weights();
+  io::save_tensors_safetensors(w, dir + "/tiny.safetensors");
+  auto sd = io::StateDict::from_file(dir + "/tiny.safetensors");
+  EXPECT_EQ(sd.size(), 5u);
+  EXPECT_EQ(sd.shape("block.proj.weight"), (std::vector<int64_t>{4, 3}));
+  EXPECT_EQ(sd.dtype_name("out.weight"), "F32");
+  Tiny m;
+  io::load_module(*m, sd);
+  EXPECT_TRUE(torch::equal(m->block->proj->weight, w["block.proj.weight"]));
+  EXPECT_TRUE(torch::equal(m->out->weight, w["out.weight"]));
+  EXPECT_EQ(io::count_parameters(*m), 12u + 4 + 4 + 4 + 8);
+  fs::remove_all(dir);
+}
+
+TEST(StateDict, ConvertsHalfAndBFloat16ToTheModuleDtype) {
+  const auto dir = tmpdir();
+  auto w = tiny_weights();
+  std::map<std::string, torch::Tensor> half;
+  for (auto& [k, v] : w) half[k] = k.find("norm") != std::string::npos ? v.to(torch::kBFloat16) : v.to(torch::kFloat16);
+  io::save_tensors_safetensors(half, dir + "/h.safetensors");
+  auto sd = io::StateDict::from_file(dir + "/h.safetensors");
+  EXPECT_EQ(sd.dtype_name("block.proj.weight"), "F16");
+  EXPECT_EQ(sd.dtype_name("block.norm.weight"), "BF16");
+  Tiny m;
+  io::load_module(*m, sd);
+  EXPECT_EQ(m->block->proj->weight.scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(torch::allclose(m->block->proj->weight, w["block.proj.weight"], 1e-2, 1e-2));
+  EXPECT_TRUE(torch::allclose(m->block->norm->weight, w["block.norm.weight"], 2e-2, 2e-2));
+  fs::remove_all(dir);
+}
+
+TEST(StateDict, MissingRenamedAndMisshapedKeysAreReportedTogether) {
+  auto w = tiny_weights();
+  io::StateDict sd;
+  for (auto& [k, v] : w) {
+    if (k == "block.norm.bias") continue;                                         // removed
+    if (k == "out.weight") sd.insert("out.weights", v);                           // renamed
+    else if (k == "block.proj.bias") sd.insert(k, torch::zeros({5}));             // wrong shape
+    else sd.insert(k, v);
+  }
+  const std::string m = load_error(sd);
+  EXPECT_NE(m.find("tiny.safetensors"), std::string::npos) << m;
+  EXPECT_NE(m.find("missing"), std::string::npos) << m;
+  EXPECT_NE(m.find("block.norm.bias"), std::string::npos) << m;
+  EXPECT_NE(m.find("out.weight [2, 4]"), std::string::npos) << m;     // missing under its real name
+  EXPECT_NE(m.find("unexpected"), std::string::npos) << m;
+  EXPECT_NE(m.find("out.weights"), std::string::npos) << m;           // the renamed key is unexpected
+  EXPECT_NE(m.find("block.proj.bias: checkpoint has [5], the model expects [4]"), std::string::npos) << m;
+}
+
+TEST(StateDict, IgnoredKeysAreAccepted) {
+  io::StateDict sd;
+  for (auto& [k, v] : tiny_weights()) sd.insert(k, v);
+  sd.insert("block.rotary_emb.freqs", torch::ones({3}));
+  EXPECT_NE(load_error(sd).find("block.rotary_emb.freqs"), std::string::npos);
+  Tiny m;
+  io::load_module(*m, sd, {[](const std::string& k) { return k.find("rotary_emb") != std::string::npos; }, "x"});
+}
+
+TEST(StateDict, TorchSaveZipWithModulePrefixAndStateDictWrapper) {
+  const auto dir = tmpdir();
+  auto w = tiny_weights();
+  c10::Dict<std::string, at::Tensor> inner;
+  for (auto& [k, v] : w) inner.insert("module." + k, v);
+  c10::impl::GenericDict outer(c10::StringType::get(), c10::AnyType::get());
+  outer.insert("state_dict", inner);
+  outer.insert("global_step", int64_t(1234));
+  auto bytes = torch::pickle_save(outer);
+  std::ofstream(dir + "/ckpt.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  auto sd = io::StateDict::from_file(dir + "/ckpt.pt");
+  EXPECT_TRUE(sd.contains("module.block.proj.weight"));
+  sd.remove_substring_from_keys("module.");
+  Tiny m;
+  io::load_module(*m, sd);
+  EXPECT_TRUE(torch::equal(m->block->norm->bias, w["block.norm.bias"]));
+  fs::remove_all(dir);
+}
+
+TEST(StateDict, CorruptOrTruncatedFilesNameTheFile) {
+  const auto dir = tmpdir();
+  std::ofstream(dir + "/junk.bin", std::ios::binary) << "this is not a checkpoint at all";
+  try {
+    io::StateDict::from_file(dir + "/junk.bin");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.bin"), std::string::npos) << e.what();
+  }
+  io::save_tensors_safetensors(tiny_weights(), dir + "/t.safetensors");
+  fs::resize_file(dir + "/t.safetensors", fs::file_size(dir + "/t.safetensors") - 7);
+  try {
+    io::StateDict::from_file(dir + "/t.safetensors");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("t.safetensors"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("out.weight"), std::string::npos) << e.what();  // the last tensor is cut
+  }
+  EXPECT_THROW(io::StateDict::from_file(dir + "/absent.safetensors"), Error);
+  fs::remove_all(dir);
+}
+
+TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {
+  const auto dir = tmpdir();
+  auto w = tiny_weights();
+  io::save_tensors_safetensors(w, dir + "/a.safetensors");
+  io::save_tensors_safetensors({{"out.weight", w["out.weight"]}}, dir + "/b.safetensors");
+  EXPECT_THROW(io::StateDict::from_files({dir + "/a.safetensors", dir + "/b.safetensors"}), Error);
+  fs::remove_all(dir);
+}
+
+TEST(StateDict, SubAndKeys) {
+  io::StateDict sd;
+  for (auto& [k, v] : tiny_weights()) sd.insert(k, v);
+  auto b = sd.sub("block.");
+  EXPECT_EQ(b.size(), 4u);
+  EXPECT_TRUE(b.contains("proj.weight"));
+  EXPECT_FALSE(b.contains("out.weight"));
+}
