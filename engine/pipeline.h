@@ -1,0 +1,110 @@
+// The one public entry of the engine: generation parameters, the observer interface, cancel, and the
+// Pipeline that runs ConsistI2V. Torch-free and Qt-free, so front ends include it without LibTorch.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ci2v {
+
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb;  // RGB24, row-major, width*height*3
+  bool empty() const { return width <= 0 || height <= 0; }
+};
+
+enum class FilterType { Gaussian, Ideal, Box, Butterworth };
+enum class SamplerType { Ddim, DpmSolverPP };
+enum class NoiseMethod { PyocoMixed, PyocoProgressive, Vanilla };
+
+const char* to_string(FilterType);
+const char* to_string(SamplerType);
+const char* to_string(NoiseMethod);
+
+// Every setting of one generation; the defaults are the reference inference configuration.
+struct GenerationParams {
+  std::string prompt;
+  std::string negative_prompt;
+  int width = 256, height = 256;
+  int frames = 16;             // frames per chunk, the first frame included
+  int steps = 50;
+  SamplerType sampler = SamplerType::Ddim;
+  double eta = 0.0;            // DDIM eta
+  double cfg_text = 7.5;       // text classifier-free guidance scale
+  double cfg_image = 1.0;      // image guidance scale (> 1: three-branch "both" guidance)
+  double guidance_rescale = 0.0;
+  int frame_stride = 3;
+  int64_t seed = -1;           // < 0: random (the seed used is reported back)
+  NoiseMethod noise_method = NoiseMethod::PyocoMixed;
+  double noise_alpha = 1.0;
+  // FrameInit
+  bool frameinit = true;
+  int noise_level = 850;            // τ: how far the layout video is diffused (1..999)
+  double cutoff_spatial = 0.25;     // D0 spatial (d_s), (0, 1]
+  double cutoff_temporal = 0.25;    // D0 temporal (d_t), (0, 1]
+  FilterType filter = FilterType::Gaussian;
+  int butterworth_order = 4;
+  // Camera: a preset name (pan_left, pan_right, zoom_in, zoom_out, tilt_up, tilt_down) or a path (JSON
+  // in the camera-path format); empty = static first frame.
+  std::string camera_preset;
+  nlohmann::json camera_path;       // null when unused
+  int chunks = 1;                   // > 1: autoregressive long video
+  bool center_crop = true;          // fit the first frame by resize + centre crop (else pad)
+  std::string device = "auto";      // auto | cpu | cuda
+  std::string dtype = "fp32";       // fp32 | fp16 | bf16
+
+  bool camera_enabled() const { return !camera_preset.empty() || !camera_path.is_null(); }
+  nlohmann::json to_json() const;
+  // Missing fields keep their defaults; wrong types or unknown enum names throw naming the field.
+  static GenerationParams from_json(const nlohmann::json& j);
+  // Throws ci2v::Error naming the parameter and its valid range.
+  void validate() const;
+};
+
+enum class Stage { Loading, EncodingText, EncodingImage, FrameInit, Denoising, Decoding, Done };
+const char* to_string(Stage);
+
+// FrameInit previews, one small RGB image per frame through a latent-to-RGB approximation.
+struct FrameInitPreview {
+  std::vector<RgbImage> low;    // low band of the diffused layout video
+  std::vector<RgbImage> high;   // high band of the noise
+  std::vector<RgbImage> mixed;  // the mixed initial noise
+  std::vector<RgbImage> mask;   // slices of the filter mask (temporal frequency index per image)
+};
+
+struct GenerationResult {
+  std::vector<RgbImage> frames;  // all output frames (chunks joined)
+  int64_t seed = 0;              // the seed actually used
+  double seconds = 0;
+  GenerationParams params;
+};
+
+// Everything a front end shows comes through here, on the engine's thread.
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual void on_stage(Stage, const std::string& /*detail*/) {}
+  // Denoising step i (1-based) of n, over all chunks; elapsed and estimated remaining seconds.
+  virtual void on_progress(int /*i*/, int /*n*/, double /*elapsed_s*/, double /*eta_s*/) {}
+  virtual void on_frameinit(const FrameInitPreview&) {}
+  // x0 prediction after step i, per frame, through the latent-to-RGB approximation (no VAE call).
+  virtual void on_step_preview(int /*i*/, int /*n*/, const std::vector<RgbImage>& /*frames*/) {}
+  virtual void on_done(const GenerationResult&) {}
+  virtual void on_error(const std::string& /*message*/) {}
+};
+
+class CancelToken {
+public:
+  void cancel() { flag_.store(true); }
+  void reset() { flag_.store(false); }
+  bool cancelled() const { return flag_.load(); }
+
+private:
+  std::atomic<bool> flag_{false};
+};
+
+}  // namespace ci2v

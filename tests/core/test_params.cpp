@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "engine/error.h"
+#include "engine/pipeline.h"
+
+using ci2v::GenerationParams;
+
+namespace {
+std::string validation_error(const GenerationParams& p) {
+  try {
+    p.validate();
+  } catch (const ci2v::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(GenerationParams, DefaultsAreTheReferenceConfigurationAndValid) {
+  GenerationParams p;
+  EXPECT_EQ(p.width, 256);
+  EXPECT_EQ(p.height, 256);
+  EXPECT_EQ(p.frames, 16);
+  EXPECT_EQ(p.steps, 50);
+  EXPECT_DOUBLE_EQ(p.cfg_text, 7.5);
+  EXPECT_DOUBLE_EQ(p.cfg_image, 1.0);
+  EXPECT_EQ(p.frame_stride, 3);
+  EXPECT_EQ(p.noise_level, 850);
+  EXPECT_DOUBLE_EQ(p.cutoff_spatial, 0.25);
+  EXPECT_DOUBLE_EQ(p.cutoff_temporal, 0.25);
+  EXPECT_EQ(validation_error(p), "");
+}
+
+TEST(GenerationParams, JsonRoundTrip) {
+  GenerationParams p;
+  p.prompt = "a red panda, cinematic!";
+  p.negative_prompt = "blurry";
+  p.width = 320;
+  p.height = 192;
+  p.frames = 8;
+  p.sampler = ci2v::SamplerType::DpmSolverPP;
+  p.seed = 1234567890123;
+  p.noise_method = ci2v::NoiseMethod::PyocoProgressive;
+  p.filter = ci2v::FilterType::Butterworth;
+  p.noise_level = 750;
+  p.cutoff_spatial = 0.5;
+  p.camera_path = {{"keyframes", {{{"time", 0.0}}}}};
+  p.chunks = 3;
+  p.dtype = "bf16";
+  auto q = GenerationParams::from_json(nlohmann::json::parse(p.to_json().dump()));
+  EXPECT_EQ(q.to_json(), p.to_json());
+  EXPECT_EQ(q.prompt, p.prompt);
+  EXPECT_EQ(q.seed, p.seed);
+  EXPECT_EQ(q.sampler, ci2v::SamplerType::DpmSolverPP);
+  EXPECT_EQ(q.filter, ci2v::FilterType::Butterworth);
+  EXPECT_EQ(q.camera_path, p.camera_path);
+}
+
+TEST(GenerationParams, PartialJsonKeepsDefaultsAndBadTypesAreNamed) {
+  auto p = GenerationParams::from_json({{"steps", 25}});
+  EXPECT_EQ(p.steps, 25);
+  EXPECT_EQ(p.frames, 16);
+  try {
+    GenerationParams::from_json({{"steps", "many"}});
+    FAIL();
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'steps'"), std::string::npos);
+  }
+  try {
+    GenerationParams::from_json({{"filter", "triangle"}});
+    FAIL();
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("triangle"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("butterworth"), std::string::npos);
+  }
+  EXPECT_THROW(GenerationParams::from_json(nlohmann::json::array()), ci2v::Error);
+}
+
+TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
+  struct Case {
+    std::function<void(GenerationParams&)> set;
+    const char* expect;
+  };
+  std::vector<Case> cases = {
+      {[](auto& p) { p.frames = 1; }, "'frames' = 1"},
+      {[](auto& p) { p.width = 250; }, "'width' = 250 is out of range: expected a multiple of 8"},
+      {[](auto& p) { p.height = 100; }, "'height' = 100"},
+      {[](auto& p) { p.noise_level = 0; }, "noise_level (tau)' = 0 is out of range: expected 1..999"},
+      {[](auto& p) { p.noise_level = 1000; }, "1..999"},
+      {[](auto& p) { p.cutoff_spatial = 0; }, "cutoff_spatial (D0 spatial)' = 0 is out of range: expected (0, 1]"},
+      {[](auto& p) { p.cutoff_temporal = 1.5; }, "cutoff_temporal (D0 temporal)' = 1.5"},
+      {[](auto& p) { p.steps = 0; }, "'steps' = 0"},
+      {[](auto& p) { p.camera_path = {{"keyframes", nlohmann::json::array()}}; }, "at least one keyframe"},
+      {[](auto& p) { p.camera_preset = "spin"; }, "unknown preset 'spin'"},
+      {[](auto& p) { p.dtype = "fp8"; }, "'dtype' = 'fp8'"},
+      {[](auto& p) { p.guidance_rescale = 0.5; p.cfg_image = 2; }, "guidance_rescale"},
+  };
+  for (const auto& c : cases) {
+    GenerationParams p;
+    c.set(p);
+    const auto err = validation_error(p);
+    EXPECT_NE(err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in '" << err << "'";
+  }
+}
