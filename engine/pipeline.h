@@ -107,4 +107,29 @@ private:
   std::atomic<bool> flag_{false};
 };
 
+struct Models;
+
+// A loaded model on one device and dtype. Not thread-safe: run one generation at a time (the app's engine
+// thread owns it). Errors are thrown as ci2v::Error (a cancelled run throws ci2v::Cancelled, see generator.h)
+// and are also reported to the observer's on_error.
+class Pipeline {
+public:
+  // Loads the model folder (or HF cache folder). device: auto | cpu | cuda; dtype: fp32 | fp16 | bf16.
+  static std::unique_ptr<Pipeline> load(const std::string& model_dir, const std::string& device = "auto",
+                                        const std::string& dtype = "fp32");
+  ~Pipeline();
+
+  GenerationResult generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer = nullptr,
+                            const CancelToken* cancel = nullptr);
+
+  std::string model_dir() const;
+  std::string device() const;  // "cpu" or "cuda"
+  std::string dtype() const;   // fp32 | fp16 | bf16
+  Models& models();
+
+private:
+  explicit Pipeline(std::shared_ptr<Models> m);
+  std::shared_ptr<Models> models_;
+};
+
 }  // namespace ci2v

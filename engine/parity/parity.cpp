@@ -64,6 +64,14 @@ std::pair<double, double> CaseContext::tolerance_for(const std::string& key) con
   const std::string role = key.substr(0, dot);
   const std::string name = dot == std::string::npos ? "" : key.substr(dot + 1);
   std::vector<std::string> cands = {name, name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1)};
+  // "mixed_3" -> "mixed": per-index tensors share the tolerance of their family.
+  {
+    const std::string& last = cands[1];
+    const auto us = last.rfind('_');
+    if (us != std::string::npos && us + 1 < last.size() &&
+        last.find_first_not_of("0123456789", us + 1) == std::string::npos)
+      cands.push_back(last.substr(0, us));
+  }
   if (role == "intermediate") cands.push_back("intermediates");
   for (const auto& c : cands) {
     if (!c.empty() && t.contains(c) && t[c].is_object())

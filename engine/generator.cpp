@@ -1,0 +1,316 @@
+#include "engine/generator.h"
+
+#include <chrono>
+#include <random>
+
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/preprocess.h"
+#include "engine/sampling/guidance.h"
+
+namespace ci2v {
+namespace {
+
+using torch::Tensor;
+using Clock = std::chrono::steady_clock;
+
+void check_cancel(const CancelToken* c) {
+  if (c && c->cancelled()) throw Cancelled();
+}
+
+std::string prefixed(const std::string& prefix, const std::string& name) { return prefix + name; }
+
+// The first-frame image and crops for a camera preset, as the reference prepares them (§7).
+struct CameraLayout {
+  Tensor image;                          // [3, H', W'] in [-1, 1]
+  std::vector<sampling::CropRect> crops;  // one per frame
+};
+
+CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_frame) {
+  CameraLayout out;
+  auto img = image_to_tensor(first_frame);  // [3, H, W] in [0, 1]
+  if (!p.camera_preset.empty()) {
+    const auto preset = sampling::camera_preset_from_string(p.camera_preset);
+    int64_t shorter = p.height;
+    if (preset == sampling::CameraPreset::ZoomIn || preset == sampling::CameraPreset::ZoomOut) {
+      if (p.width != p.height)
+        throw Error("camera preset '" + p.camera_preset + "' needs a square output (width = height), got " +
+                    std::to_string(p.width) + "x" + std::to_string(p.height));
+      shorter = 2 * p.height;
+    } else if (preset == sampling::CameraPreset::TiltUp || preset == sampling::CameraPreset::TiltDown) {
+      shorter = p.width;
+    }
+    img = resize_shorter_side(img, shorter);
+    out.image = (img - 0.5) / 0.5;
+    auto path = sampling::preset_path(preset, out.image.size(1), out.image.size(2), p.height, p.width);
+    path.timing = sampling::CameraPath::Timing::Reference;
+    out.crops = path.crops(p.frames);
+  } else {
+    // A user path: centres and sizes in first-frame pixels.
+    auto path = sampling::CameraPath::from_json(p.camera_path);
+    out.image = (img - 0.5) / 0.5;
+    out.crops = path.crops(p.frames);
+  }
+  return out;
+}
+
+Tensor unet_step(Models& m, const Tensor& sample, int64_t t, const Tensor& text, const Tensor& ff, int64_t stride,
+                 unet::Intermediates* cap = nullptr) {
+  return m.unet->forward(sample, t, text, ff, stride, cap);
+}
+
+void fit_previewer(Models& m) {
+  if (m.previewer_fitted) return;
+  auto vae = m.vae;
+  m.previewer.fit([&](const Tensor& z) { return vae->decode(z, z.size(0)); }, vae->config().latent_channels,
+                  m.device, m.dtype);
+  m.previewer_fitted = true;
+}
+
+}  // namespace
+
+torch::Device resolve_device(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) throw Error("device 'cuda' was asked for, but no CUDA GPU is available");
+    return torch::kCUDA;
+  }
+  if (device == "auto" || device.empty()) return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  throw Error("device '" + device + "': expected auto, cpu or cuda");
+}
+
+torch::ScalarType resolve_dtype(const std::string& dtype) {
+  if (dtype == "fp32" || dtype.empty()) return torch::kFloat32;
+  if (dtype == "fp16") return torch::kFloat16;
+  if (dtype == "bf16") return torch::kBFloat16;
+  throw Error("dtype '" + dtype + "': expected fp32, fp16 or bf16");
+}
+
+std::shared_ptr<Models> load_models(const std::string& model_dir, const std::string& device,
+                                    const std::string& dtype) {
+  auto m = std::make_shared<Models>();
+  m->device = resolve_device(device);
+  m->dtype = resolve_dtype(dtype);
+  const auto folder = io::open_model_folder(model_dir);
+  m->root = folder.root;
+  m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
+  m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype);
+  m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype);
+  m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype);
+  m->scheduler = sampling::SchedulerConfig::from_json(folder.get("scheduler").config,
+                                                      folder.get("scheduler").dir + "/scheduler_config.json");
+  return m;
+}
+
+Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_frame) {
+  if (p.camera_enabled()) {
+    auto cam = camera_layout(p, first_frame);
+    return sampling::render_layout_video(cam.image, cam.crops, p.height, p.width);  // [N, 3, H, W]
+  }
+  auto x = p.center_crop ? preprocess_first_frame(first_frame, p.height, p.width)
+                         : preprocess_first_frame_pad(first_frame, p.height, p.width);  // [3, H, W]
+  return x.unsqueeze(0).expand({p.frames, 3, p.height, p.width}).contiguous();
+}
+
+RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& first_frame, Observer* obs,
+                   const CancelToken* cancel, const RunOverrides& ov) {
+  params.validate();
+  if (first_frame.empty()) throw Error("no first frame: load an image first");
+  torch::NoGradGuard no_grad;
+  const auto t_start = Clock::now();
+  const auto dev = m.device;
+  const auto dt = m.dtype;
+  const auto opts = torch::TensorOptions().device(dev).dtype(dt);
+  const int64_t T = params.frames, H = params.height, W = params.width;
+  const int64_t f = 8;  // VAE scale factor (2^(levels-1) for the SD VAE)
+  const int64_t h = H / f, w = W / f;
+  auto stage = [&](Stage s, const std::string& d = "") {
+    if (obs) obs->on_stage(s, d);
+  };
+  auto capture = [&](const std::string& name, const Tensor& t) {
+    if (ov.capture) ov.capture->put(name, t);
+  };
+
+  // Random numbers: injected (parity) or a seeded generator on the run's device.
+  int64_t seed = params.seed;
+  if (seed < 0) seed = static_cast<int64_t>(std::random_device{}() % 100000000ull);
+  std::unique_ptr<sampling::SeededNoise> seeded;
+  sampling::NoiseSource* noise = ov.noise;
+  if (!noise) {
+    seeded = std::make_unique<sampling::SeededNoise>(static_cast<uint64_t>(seed), dev);
+    noise = seeded.get();
+  }
+
+  // 1. Text: [uncond, cond] / [uncond, uncond, cond] / [cond].
+  stage(Stage::EncodingText);
+  const auto mode = sampling::cfg_mode(params.cfg_text, params.cfg_image);
+  auto ids_of = [&](const Tensor& given, const std::string& text) {
+    if (given.defined()) return given.to(torch::kInt64).reshape({1, -1}).to(dev);
+    auto v = m.tokenizer.encode(text);
+    return torch::tensor(v, torch::kInt64).reshape({1, -1}).to(dev);
+  };
+  Tensor cond = m.text_encoder->forward(ids_of(ov.prompt_ids, params.prompt));  // [1, 77, D]
+  Tensor text_emb = cond;
+  if (mode != sampling::CfgMode::None) {
+    Tensor uncond = m.text_encoder->forward(ids_of(ov.negative_ids, params.negative_prompt));
+    text_emb = mode == sampling::CfgMode::Text ? torch::cat({uncond, cond}) : torch::cat({uncond, uncond, cond});
+  }
+  text_emb = text_emb.to(dt);
+  capture("text_embeddings", text_emb);
+  check_cancel(cancel);
+
+  // 2. First frame (and the camera layout video) through the VAE encoder; the posterior is sampled.
+  stage(Stage::EncodingImage);
+  Tensor pixels;  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
+  if (params.camera_enabled()) {
+    pixels = layout_video_pixels(params, first_frame);
+  } else {
+    pixels = (params.center_crop ? preprocess_first_frame(first_frame, H, W)
+                                 : preprocess_first_frame_pad(first_frame, H, W))
+                 .unsqueeze(0);
+  }
+  capture("first_frame_preprocessed", pixels);
+  auto post = m.vae->encode_moments(pixels.to(dev, dt));
+  capture("first_frame_latent_mean", post.mean);
+  capture("first_frame_latent_std", post.stddev);
+  Tensor eps0 = noise->randn(post.mean.sizes(), post.mean.options(), "VAE posterior sample");
+  Tensor z = post.sample(eps0) * m.vae->config().scaling_factor;          // [N, 4, h, w]
+  if (z.size(2) != h || z.size(3) != w)
+    throw Error("VAE latent size " + std::to_string(z.size(2)) + "x" + std::to_string(z.size(3)) +
+                " does not match the expected " + std::to_string(h) + "x" + std::to_string(w));
+  Tensor z1 = z.slice(0, 0, 1);                                              // [1, 4, h, w]
+  Tensor camera_static;                                                      // [1, 4, N, h, w]
+  if (params.camera_enabled()) camera_static = z.permute({1, 0, 2, 3}).unsqueeze(0).contiguous();
+  check_cancel(cancel);
+
+  // 3. Scheduler and FrameInit settings.
+  auto scheduler = sampling::make_scheduler(params.sampler, m.scheduler);
+  if (auto* ddim = dynamic_cast<sampling::DdimScheduler*>(scheduler.get())) {
+    ddim->set_eta(params.eta);
+    ddim->set_noise_source(noise);
+  }
+  sampling::LowPassFilterSpec spec;
+  spec.type = params.filter;
+  spec.cutoff_spatial = params.cutoff_spatial;
+  spec.cutoff_temporal = params.cutoff_temporal;
+  spec.butterworth_order = params.butterworth_order;
+  sampling::FrameInit frameinit(spec, params.noise_level);
+  const bool want_previews = obs != nullptr;
+  if (want_previews) fit_previewer(m);
+
+  const int64_t chunks = params.chunks;
+  const int64_t total_frames = chunks * (T - 1) + 1;
+  Tensor full = torch::zeros({1, z1.size(1), total_frames, h, w}, opts);  // [1, 4, K(T-1)+1, h, w]
+  Tensor cond_latent = z1;                                                 // [1, 4, h, w]
+  const int64_t total_steps = chunks * params.steps;
+  int64_t steps_done = 0;
+  const auto loop_start = Clock::now();
+
+  for (int64_t k = 0; k < chunks; ++k) {
+    const std::string pre = chunks > 1 ? "chunk" + std::to_string(k) + "." : "";
+    scheduler->set_timesteps(params.steps);
+    if (k == 0) capture("timesteps", scheduler->timesteps_tensor());
+
+    // 4. PYoCo initial noise over all T frames (frame 0 included).
+    Tensor latents = sampling::initial_noise(*noise, params.noise_method, params.noise_alpha,
+                                             {1, z1.size(1), T, h, w}, opts, scheduler->init_noise_sigma());
+    capture(pre + "initial_noise", latents);
+
+    // 5. FrameInit: low frequencies of the diffused layout video + high frequencies of the noise.
+    if (params.frameinit) {
+      stage(Stage::FrameInit);
+      Tensor static_video = (k == 0 && camera_static.defined())
+                                ? camera_static
+                                : cond_latent.unsqueeze(2).expand({1, cond_latent.size(1), T, h, w}).contiguous();
+      if (k == 0) capture("frameinit_filter", frameinit.filter(static_video.sizes(), torch::kCPU));
+      capture(pre + "frameinit_static_video", static_video);
+      auto fi = frameinit.run(*scheduler, static_video.to(torch::kFloat), latents.to(torch::kFloat), want_previews);
+      capture(pre + "frameinit_z_T", fi.z_T);
+      latents = fi.latents.to(dt);
+      capture(pre + "frameinit_latents", latents);
+      if (want_previews) {
+        FrameInitPreview pv;
+        pv.low = m.previewer.to_rgb_normalized(fi.low[0].permute({1, 0, 2, 3}));
+        pv.high = m.previewer.to_rgb_normalized(fi.high[0].permute({1, 0, 2, 3}));
+        pv.mixed = m.previewer.to_rgb_normalized(latents[0].permute({1, 0, 2, 3}));
+        auto mask = frameinit.filter(static_video.sizes(), torch::kCPU)[0][0];  // [T, h, w]
+        pv.mask = sampling::tensor_to_images(mask.unsqueeze(1).expand({T, 3, h, w}));
+        obs->on_frameinit(pv);
+      }
+    }
+    check_cancel(cancel);
+
+    // 6. Frame 0 is the condition; the noisy frame 0 feeds the "no image" branch of both-mode guidance.
+    Tensor noisy_first = latents.slice(2, 0, 1);  // [1, 4, 1, h, w]
+    latents = latents.slice(2, 1).contiguous();   // [1, 4, T-1, h, w]
+    Tensor clean_first = cond_latent.unsqueeze(2).to(dt);  // [1, 4, 1, h, w]
+    const int64_t nb = sampling::cfg_branches(mode);
+    Tensor ff_in = mode == sampling::CfgMode::Both ? torch::cat({noisy_first, clean_first, clean_first})
+                                                   : clean_first.expand({nb, -1, -1, -1, -1}).contiguous();
+
+    stage(Stage::Denoising, chunks > 1 ? "chunk " + std::to_string(k + 1) + " of " + std::to_string(chunks) : "");
+    const auto& ts = scheduler->timesteps();
+    for (size_t i = 0; i < ts.size(); ++i) {
+      check_cancel(cancel);
+      const int64_t t = ts[i];
+      const std::string sp = pre + "step" + std::to_string(i) + ".";
+      capture(sp + "latents_in", latents);
+      Tensor sample_in = nb == 1 ? latents : latents.expand({nb, -1, -1, -1, -1}).contiguous();
+      if (i == 0) {
+        capture(sp + "unet_in.sample", sample_in);
+        capture(sp + "unet_in.first_frame_latents", ff_in);
+      }
+      Tensor eps = unet_step(m, scheduler->scale_model_input(sample_in, t), t, text_emb, ff_in, params.frame_stride)
+                       .to(dt);
+      capture(sp + "unet_out", eps);
+      Tensor guided = sampling::combine_guidance(eps, mode, params.cfg_text, params.cfg_image, params.guidance_rescale);
+      capture(sp + "noise_pred_guided", guided);
+      auto out = scheduler->step(guided, t, latents);
+      latents = out.prev_sample;
+      capture(sp + "latents_out", latents);
+      ++steps_done;
+      if (obs) {
+        const double el = std::chrono::duration<double>(Clock::now() - loop_start).count();
+        const double eta = el / steps_done * (total_steps - steps_done);
+        obs->on_progress(static_cast<int>(steps_done), static_cast<int>(total_steps),
+                         std::chrono::duration<double>(Clock::now() - t_start).count(), eta);
+        auto x0 = torch::cat({clean_first, out.pred_original_sample}, 2)[0].permute({1, 0, 2, 3});  // [T, 4, h, w]
+        obs->on_step_preview(static_cast<int>(steps_done), static_cast<int>(total_steps), m.previewer.to_rgb(x0));
+      }
+    }
+    // 7. The chunk = condition + denoised frames; its last latent conditions the next chunk (§8).
+    Tensor chunk = torch::cat({clean_first, latents}, 2);  // [1, 4, T, h, w]
+    full.slice(2, k * (T - 1), k * (T - 1) + T).copy_(chunk);
+    cond_latent = chunk.select(2, T - 1);                  // [1, 4, h, w]
+  }
+  capture("final_latents", full);
+  check_cancel(cancel);
+
+  // 8. Decode frame by frame.
+  stage(Stage::Decoding);
+  Tensor video = m.vae->decode_video(full, 1);  // [1, 3, F, H, W] in [0, 1]
+  capture("video", video);
+
+  RunOutput out;
+  out.final_latents = full;
+  out.video = video;
+  // Output quantisation as the reference saves it: x * 255 truncated.
+  auto frames = (video[0].permute({1, 2, 3, 0}) * 255.0).to(torch::kUInt8).to(torch::kCPU).contiguous();  // [F, H, W, 3]
+  const uint8_t* p = frames.data_ptr<uint8_t>();
+  for (int64_t i = 0; i < frames.size(0); ++i) {
+    RgbImage im;
+    im.width = static_cast<int>(W);
+    im.height = static_cast<int>(H);
+    im.rgb.assign(p + i * H * W * 3, p + (i + 1) * H * W * 3);
+    out.result.frames.push_back(std::move(im));
+  }
+  out.result.seed = seed;
+  out.result.params = params;
+  out.result.params.seed = seed;
+  out.result.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
+  stage(Stage::Done);
+  if (obs) obs->on_done(out.result);
+  return out;
+}
+
+}  // namespace ci2v

@@ -1,0 +1,78 @@
+// The ConsistI2V sampling procedure (model-reference.md §3, §6, §7, §8) over loaded networks.
+// Internal (LibTorch) API: the public entry is ci2v::Pipeline in engine/pipeline.h.
+#pragma once
+#include <torch/torch.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/error.h"
+#include "engine/pipeline.h"
+#include "engine/sampling/camera.h"
+#include "engine/sampling/frameinit.h"
+#include "engine/sampling/latent_preview.h"
+#include "engine/sampling/noise.h"
+#include "engine/sampling/scheduler.h"
+#include "engine/text/clip_text_model.h"
+#include "engine/text/clip_tokenizer.h"
+#include "engine/unet/video_unet.h"
+#include "engine/vae/autoencoder_kl.h"
+
+namespace ci2v {
+
+// Thrown when a CancelToken stops a run (the engine stays usable).
+class Cancelled : public Error {
+public:
+  Cancelled() : Error("generation cancelled") {}
+};
+
+// Every network and config of one model folder, on one device and dtype.
+struct Models {
+  std::string root;
+  torch::Device device{torch::kCPU};
+  torch::ScalarType dtype = torch::kFloat32;
+  text::ClipTokenizer tokenizer;
+  text::ClipTextModel text_encoder{nullptr};
+  vae::AutoencoderKL vae{nullptr};
+  unet::VideoUNet unet{nullptr};
+  sampling::SchedulerConfig scheduler;
+  sampling::LatentPreviewer previewer;
+  bool previewer_fitted = false;
+};
+
+torch::Device resolve_device(const std::string& device);       // auto | cpu | cuda
+torch::ScalarType resolve_dtype(const std::string& dtype);      // fp32 | fp16 | bf16
+std::shared_ptr<Models> load_models(const std::string& model_dir, const std::string& device = "auto",
+                                    const std::string& dtype = "fp32");
+
+// Named tensors recorded during a run (parity checks): "text_embeddings", "frameinit_z_T",
+// "step0.unet_out", "chunk1.step0.latents_in", ... (names of the parity fixtures).
+struct Capture {
+  std::map<std::string, torch::Tensor> tensors;
+  void put(const std::string& name, const torch::Tensor& t) { tensors[name] = t.detach().to(torch::kCPU); }
+};
+
+// Overrides for a parity run: pre-tokenised prompts and the reference's random draws.
+struct RunOverrides {
+  torch::Tensor prompt_ids, negative_ids;  // [1, 77] int64 (undefined: tokenise the text)
+  sampling::NoiseSource* noise = nullptr;  // not owned; null: a seeded generator from params.seed
+  Capture* capture = nullptr;
+};
+
+struct RunOutput {
+  GenerationResult result;
+  torch::Tensor final_latents;  // [1, 4, F, h, w] (first frame included)
+  torch::Tensor video;          // [1, 3, F, H, W] in [0, 1], fp32
+};
+
+// Validates the parameters, then runs text encoding, first-frame encoding, PYoCo noise, FrameInit,
+// the denoising loop with classifier-free guidance and the VAE decode, chunk after chunk.
+RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& first_frame, Observer* observer,
+                   const CancelToken* cancel, const RunOverrides& overrides = {});
+
+// The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames).
+// Static first frame (repeated) or the camera crops. Also used by the dry-run preview.
+torch::Tensor layout_video_pixels(const GenerationParams& params, const RgbImage& first_frame);
+
+}  // namespace ci2v

@@ -1,0 +1,37 @@
+#include "engine/pipeline.h"
+
+#include "engine/error.h"
+#include "engine/generator.h"
+
+namespace ci2v {
+
+Pipeline::Pipeline(std::shared_ptr<Models> m) : models_(std::move(m)) {}
+Pipeline::~Pipeline() = default;
+
+std::unique_ptr<Pipeline> Pipeline::load(const std::string& model_dir, const std::string& device,
+                                         const std::string& dtype) {
+  return std::unique_ptr<Pipeline>(new Pipeline(load_models(model_dir, device, dtype)));
+}
+
+GenerationResult Pipeline::generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer,
+                                    const CancelToken* cancel) {
+  try {
+    return ci2v::generate(*models_, params, first_frame, observer, cancel).result;
+  } catch (const std::exception& e) {
+    if (observer) observer->on_error(e.what());
+    throw;
+  }
+}
+
+std::string Pipeline::model_dir() const { return models_->root; }
+std::string Pipeline::device() const { return models_->device.is_cuda() ? "cuda" : "cpu"; }
+std::string Pipeline::dtype() const {
+  switch (models_->dtype) {
+    case torch::kFloat16: return "fp16";
+    case torch::kBFloat16: return "bf16";
+    default: return "fp32";
+  }
+}
+Models& Pipeline::models() { return *models_; }
+
+}  // namespace ci2v
