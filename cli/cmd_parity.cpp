@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <iostream>
 
 #include "cli/args.h"
@@ -31,6 +33,16 @@ int cmd_parity(int argc, char** argv) {
   for (const auto& r : results)
     if (!r.pass) return 1;
   return 0;
+}
+
+}  // namespace ci2v::cli
+
+namespace ci2v::cli {
+
+// n <= 0: every hardware thread (Debian's LibTorch otherwise uses the physical-core count, often 1).
+void torch_set_threads(int n) {
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(n);
 }
 
 }  // namespace ci2v::cli

@@ -1,4 +1,5 @@
 // consisti2v: the ConsistI2V engine on the command line (no Qt).
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -12,8 +13,18 @@ void usage(std::ostream& o) {
        "usage: consisti2v <command> [options]\n\n"
        "commands:\n"
        "  info    --model DIR                 describe a model folder and check it loads\n"
+       "  generate --model DIR --image FILE --prompt TEXT --out OUT.mp4|OUT.gif|OUT.webp|DIR/\n"
+       "          [--negative TEXT] [--camera pan_left|pan_right|zoom_in|zoom_out|tilt_up|tilt_down|PATH.json]\n"
+       "          [--steps N] [--sampler ddim|dpmpp_2m] [--seed N] [--tau 1..999] [--ds D0] [--dt D0]\n"
+       "          [--filter gaussian|ideal|box|butterworth] [--no-frameinit] [--cfg-text S] [--cfg-image S]\n"
+       "          [--rescale G] [--frames N] [--stride N] [--width W] [--height H] [--chunks N]\n"
+       "          [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--params FILE.json] [--fps F]\n"
+       "                                      animate a first frame\n"
        "  parity  --fixtures DIR [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--case NAME]...\n"
        "                                      run golden parity cases against the engine\n"
+       "  export  IN --out FILE [--fps N] [--crf N] [--loop N] [--pingpong] [--no-dither]\n"
+       "          [--format auto|mp4|gif|webp|png] [--quality Q] [--lossless] [--params FILE.json]\n"
+       "                                      re-encode a PNG folder or a video (MP4/GIF/WebP/PNGs)\n"
        "  --version                           print the version\n";
 }
 
@@ -26,6 +37,7 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = argv[1];
   try {
+    if (!std::getenv("OMP_NUM_THREADS")) ci2v::cli::torch_set_threads(0);
     if (cmd == "--version" || cmd == "version") {
       std::cout << "consisti2v " CONSISTI2V_VERSION "\n";
       return 0;
@@ -35,7 +47,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (cmd == "info") return ci2v::cli::cmd_info(argc, argv);
+    if (cmd == "generate") return ci2v::cli::cmd_generate(argc, argv);
     if (cmd == "parity") return ci2v::cli::cmd_parity(argc, argv);
+    if (cmd == "export") return ci2v::cli::cmd_export(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";
     usage(std::cerr);
     return 2;

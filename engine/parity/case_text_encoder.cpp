@@ -1,8 +1,16 @@
 #include "engine/error.h"
 #include "engine/parity/parity.h"
+#include "engine/text/clip_text_model.h"
 
 namespace ci2v::parity {
 
-void run_text_encoder_case(CaseContext&) { throw Error("engine part not implemented yet"); }
+// CLIPTextModel as the pipeline's _encode_prompt uses it: input_ids [B, L] -> last_hidden_state [B, L, D].
+void run_text_encoder_case(CaseContext& ctx) {
+  torch::NoGradGuard no_grad;
+  auto model = text::load_clip_text_model(ctx.model_path(), ctx.device(), ctx.dtype());
+  auto ids = ctx.input("input_ids");  // [B, L] int64
+  auto hidden = model->forward(ids);  // [B, L, D]
+  ctx.check("output.last_hidden_state", hidden);
+}
 
 }  // namespace ci2v::parity

@@ -1,0 +1,113 @@
+// consisti2v export IN --out FILE: re-encode a PNG folder or a video (MP4, GIF, WebP, ...) with the media
+// library (the same code `generate --out` uses).
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "engine/error.h"
+
+#if defined(CONSISTI2V_HAVE_MEDIA)
+#include "engine/media/export.h"
+#endif
+
+namespace ci2v::cli {
+
+#if defined(CONSISTI2V_HAVE_MEDIA)
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+media::Format parse_format(const std::string& s) {
+  if (s.empty() || s == "auto") return media::Format::Auto;
+  if (s == "mp4") return media::Format::Mp4;
+  if (s == "gif") return media::Format::Gif;
+  if (s == "webp") return media::Format::WebP;
+  if (s == "png") return media::Format::PngSequence;
+  throw std::runtime_error("--format: expected auto, mp4, gif, webp or png, got '" + s + "'");
+}
+
+}  // namespace
+
+int cmd_export(int argc, char** argv) {
+  Args a(argc, argv, 2, {"pingpong", "no-dither", "lossless", "verbose"});
+  if (auto u = a.unknown({"out", "fps", "crf", "loop", "pingpong", "no-dither", "format", "quality", "lossless", "params",
+                          "preset", "verbose"});
+      !u.empty())
+    throw std::runtime_error("unknown option " + u[0]);
+  if (a.positional().size() != 1)
+    throw std::runtime_error("expected one input (a PNG folder or a video file), got " +
+                             std::to_string(a.positional().size()));
+  const std::string in = a.positional()[0];
+  const std::string out = a.get("out");
+  if (out.empty()) throw std::runtime_error("--out FILE is required (.mp4, .gif, .webp, or a folder for PNGs)");
+  media::set_ffmpeg_quiet(!a.has("verbose"));
+
+  media::Video video = media::decode_video(in);
+  media::ExportOptions o;
+  o.format = parse_format(a.get("format"));
+  o.fps = a.get_double("fps", video.fps > 0 ? video.fps : 8.0);
+  o.crf = static_cast<int>(a.get_int("crf", o.crf));
+  o.loop = static_cast<int>(a.get_int("loop", o.loop));
+  o.pingpong = a.has("pingpong");
+  o.dither = !a.has("no-dither");
+  o.webp_quality = static_cast<int>(a.get_int("quality", o.webp_quality));
+  o.webp_lossless = a.has("lossless");
+  o.preset = a.get("preset", o.preset);
+  if (a.has("params")) {
+    std::ifstream f(a.get("params"), std::ios::binary);
+    if (!f) throw std::runtime_error("--params: cannot read '" + a.get("params") + "'");
+    std::ostringstream s;
+    s << f.rdbuf();
+    o.params_json = s.str();
+    while (!o.params_json.empty() && std::isspace(static_cast<unsigned char>(o.params_json.back())))
+      o.params_json.pop_back();
+  } else {
+    o.params_json = media::read_embedded_params(in);  // keep what the input carries
+  }
+  const bool tty = isatty(fileno(stderr));
+  int last = -1;
+  o.progress = [&](double p) {
+    const int pct = static_cast<int>(p * 100);
+    if (tty && pct != last) {
+      std::fprintf(stderr, "\rexport: %3d%%", pct);
+      std::fflush(stderr);
+      last = pct;
+    }
+    return !g_interrupted.load();
+  };
+  o.notice = [](const std::string& s) { std::cerr << "consisti2v export: note: " << s << "\n"; };
+
+  auto old = std::signal(SIGINT, on_sigint);
+  try {
+    media::export_video(video, out, o);
+  } catch (...) {
+    std::signal(SIGINT, old);
+    if (tty) std::fprintf(stderr, "\n");
+    throw;
+  }
+  std::signal(SIGINT, old);
+  if (tty) std::fprintf(stderr, "\n");
+  const media::Format f = o.format == media::Format::Auto ? media::format_from_path(out) : o.format;
+  std::cout << "wrote " << out << ": " << media::format_name(f) << ", " << video.frames.size() << " frames"
+            << (o.pingpong ? " (ping-pong)" : "") << ", " << video.width << "x" << video.height << " at " << o.fps
+            << " fps" << (o.params_json.empty() ? "" : ", generation parameters embedded") << "\n";
+  return 0;
+}
+
+#else
+
+int cmd_export(int, char**) {
+  throw std::runtime_error("this build has no FFmpeg (consisti2v_media was not built), so it cannot export video");
+}
+
+#endif
+
+}  // namespace ci2v::cli

@@ -1,0 +1,186 @@
+// consisti2v generate: one image + a prompt -> a video (MP4/GIF/WebP) or a folder of PNG frames.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/args.h"
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/pipeline.h"
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/export.h"
+#include "engine/media/image.h"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ci2v::cli {
+namespace {
+
+// Terminal progress bar on stderr.
+class ProgressBar : public Observer {
+public:
+  void on_stage(Stage s, const std::string& d) override {
+    end_line();
+    std::cerr << "[" << to_string(s) << "]" << (d.empty() ? "" : " " + d) << "\n";
+  }
+  void on_progress(int i, int n, double elapsed, double eta) override {
+    const int width = 30;
+    const int filled = n > 0 ? i * width / n : width;
+    std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] step " << i << "/" << n
+              << "  " << fmt(elapsed) << " elapsed, ETA " << fmt(eta) << "   " << std::flush;
+    open_ = true;
+  }
+  void on_done(const GenerationResult& r) override {
+    end_line();
+    std::cerr << "done: " << r.frames.size() << " frames in " << fmt(r.seconds) << ", seed " << r.seed << "\n";
+  }
+
+private:
+  static std::string fmt(double s) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1fs", s);
+    return b;
+  }
+  void end_line() {
+    if (open_) std::cerr << "\n";
+    open_ = false;
+  }
+  bool open_ = false;
+};
+
+bool ends_with(const std::string& s, const std::string& suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+}  // namespace
+
+GenerationParams params_from_args(const Args& a) {
+  GenerationParams p;
+  if (a.has("params")) {
+    const auto file = a.get("params");
+    auto j = io::read_json_file(file);
+    if (j.contains("params") && j["params"].is_object()) j = j["params"];  // an app project/history entry
+    p = GenerationParams::from_json(j);
+  }
+  auto set_int = [&](const char* k, int& v) { if (a.has(k)) v = static_cast<int>(a.get_int(k, v)); };
+  auto set_dbl = [&](const char* k, double& v) { if (a.has(k)) v = a.get_double(k, v); };
+  if (a.has("prompt")) p.prompt = a.get("prompt");
+  if (a.has("negative")) p.negative_prompt = a.get("negative");
+  set_int("steps", p.steps);
+  set_int("frames", p.frames);
+  set_int("stride", p.frame_stride);
+  set_int("width", p.width);
+  set_int("height", p.height);
+  set_int("chunks", p.chunks);
+  set_int("tau", p.noise_level);
+  set_dbl("ds", p.cutoff_spatial);
+  set_dbl("dt", p.cutoff_temporal);
+  set_dbl("cfg-text", p.cfg_text);
+  set_dbl("cfg-image", p.cfg_image);
+  set_dbl("rescale", p.guidance_rescale);
+  set_dbl("eta", p.eta);
+  if (a.has("seed")) p.seed = a.get_int("seed", -1);
+  nlohmann::json j = p.to_json();
+  if (a.has("sampler")) j["sampler"] = a.get("sampler");
+  if (a.has("filter")) j["filter"] = a.get("filter");
+  p = GenerationParams::from_json(j);
+  if (a.has("no-frameinit")) p.frameinit = false;
+  if (a.has("device")) p.device = a.get("device");
+  if (a.has("dtype")) p.dtype = a.get("dtype");
+  if (a.has("camera")) {
+    const auto cam = a.get("camera");
+    if (ends_with(cam, ".json")) {
+      p.camera_path = io::read_json_file(cam);
+      p.camera_preset.clear();
+    } else {
+      p.camera_preset = cam;
+      p.camera_path = nullptr;
+    }
+    // Camera mode defaults of the paper (τ = 750, D0 = 0.5) unless given.
+    if (!a.has("tau")) p.noise_level = 750;
+    if (!a.has("ds")) p.cutoff_spatial = 0.5;
+    if (!a.has("dt")) p.cutoff_temporal = 0.5;
+  }
+  return p;
+}
+
+RgbImage load_first_frame(const std::string& path) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+  auto im = media::load_image(path);
+  RgbImage out;
+  out.width = im.width;
+  out.height = im.height;
+  out.rgb = std::move(im.rgb);
+  return out;
+#else
+  throw Error(path + ": this build has no FFmpeg support to read images");
+#endif
+}
+
+void write_frames(const GenerationResult& r, const std::string& out, double fps) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+  media::Video v;
+  v.width = r.frames.empty() ? 0 : r.frames[0].width;
+  v.height = r.frames.empty() ? 0 : r.frames[0].height;
+  v.fps = fps;
+  for (const auto& f : r.frames) {
+    media::Image im;
+    im.width = f.width;
+    im.height = f.height;
+    im.rgb = f.rgb;
+    v.frames.push_back(std::move(im));
+  }
+  media::ExportOptions o;
+  o.fps = fps;
+  o.params_json = r.params.to_json().dump();
+  o.notice = [](const std::string& s) { std::cerr << "note: " << s << "\n"; };
+  const bool dir = ends_with(out, "/") || (fs::is_directory(out));
+  if (dir) o.format = media::Format::PngSequence;
+  media::export_video(v, out, o);
+#else
+  // Without FFmpeg: binary PPM frames in a folder.
+  fs::create_directories(out);
+  for (size_t i = 0; i < r.frames.size(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/frame_%04zu.ppm", i);
+    std::ofstream f(out + name, std::ios::binary);
+    f << "P6\n" << r.frames[i].width << " " << r.frames[i].height << "\n255\n";
+    f.write(reinterpret_cast<const char*>(r.frames[i].rgb.data()), static_cast<std::streamsize>(r.frames[i].rgb.size()));
+    if (!f) throw Error(out + name + ": write failed");
+  }
+  (void)fps;
+#endif
+}
+
+int cmd_generate(int argc, char** argv) {
+  Args a(argc, argv, 2, {"no-frameinit", "quiet"});
+  const std::set<std::string> known = {"model", "image", "prompt", "negative", "camera", "steps", "sampler", "seed",
+                                       "tau", "ds", "dt", "filter", "cfg-text", "cfg-image", "rescale", "frames",
+                                       "stride", "width", "height", "chunks", "device", "dtype", "out", "params",
+                                       "fps", "eta", "no-frameinit", "quiet", "threads"};
+  if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");
+  const auto model = a.get("model");
+  if (model.empty()) throw Error("--model DIR is required (a ConsistI2V folder or Hugging Face cache folder)");
+  const auto image = a.get("image");
+  if (image.empty()) throw Error("--image FILE is required (the first frame)");
+  const auto out = a.get("out");
+  if (out.empty()) throw Error("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
+  if (a.has("threads")) torch_set_threads(static_cast<int>(a.get_int("threads", 0)));
+  auto params = params_from_args(a);
+  params.validate();  // before any work
+  if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
+  auto frame = load_first_frame(image);
+  std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
+  auto pipe = Pipeline::load(model, params.device, params.dtype);
+  ProgressBar bar;
+  auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, nullptr);
+  write_frames(result, out, a.get_double("fps", 8));
+  std::cout << out << "\n";
+  return 0;
+}
+
+}  // namespace ci2v::cli
