@@ -1,0 +1,194 @@
+// End-to-end pipeline behaviour on the tiny fixture model (CPU): determinism, observer, cancel, chunks,
+// camera, parameter validation before any work.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "engine/error.h"
+#include "engine/generator.h"
+#include "engine/pipeline.h"
+
+using namespace ci2v;
+
+namespace {
+
+const std::string kModel = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline";
+
+RgbImage test_image(int w = 80, int h = 60) {
+  RgbImage im;
+  im.width = w;
+  im.height = h;
+  im.rgb.resize(static_cast<size_t>(w) * h * 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = &im.rgb[(static_cast<size_t>(y) * w + x) * 3];
+      p[0] = static_cast<uint8_t>(x * 255 / w);
+      p[1] = static_cast<uint8_t>(y * 255 / h);
+      p[2] = static_cast<uint8_t>(((x / 10 + y / 10) % 2) * 200);
+    }
+  return im;
+}
+
+GenerationParams small_params() {
+  GenerationParams p;
+  p.prompt = "a red circle moves right";
+  p.negative_prompt = "blurry";
+  p.width = 64;
+  p.height = 64;
+  p.frames = 6;
+  p.steps = 4;
+  p.seed = 42;
+  p.device = "cpu";
+  return p;
+}
+
+Pipeline& pipeline() {
+  static auto p = Pipeline::load(kModel, "cpu", "fp32");
+  return *p;
+}
+
+struct Recorder : Observer {
+  std::vector<Stage> stages;
+  std::vector<int> progress;
+  int total = 0;
+  int previews = 0;
+  FrameInitPreview fi;
+  bool done = false;
+  std::string error;
+  std::function<void(int)> on_step;
+  void on_stage(Stage s, const std::string&) override { stages.push_back(s); }
+  void on_progress(int i, int n, double, double eta) override {
+    progress.push_back(i);
+    total = n;
+    EXPECT_GE(eta, 0.0);
+    if (on_step) on_step(i);
+  }
+  void on_frameinit(const FrameInitPreview& p) override { fi = p; }
+  void on_step_preview(int, int, const std::vector<RgbImage>& frames) override {
+    ++previews;
+    EXPECT_FALSE(frames.empty());
+  }
+  void on_done(const GenerationResult&) override { done = true; }
+  void on_error(const std::string& m) override { error = m; }
+};
+
+}  // namespace
+
+TEST(Pipeline, SameSeedSameVideoDifferentSeedDifferentVideo) {
+  auto p = small_params();
+  auto a = pipeline().generate(p, test_image());
+  auto b = pipeline().generate(p, test_image());
+  ASSERT_EQ(a.frames.size(), 6u);
+  EXPECT_EQ(a.frames[0].width, 64);
+  EXPECT_EQ(a.frames[0].height, 64);
+  EXPECT_EQ(a.seed, 42);
+  for (size_t i = 0; i < a.frames.size(); ++i) EXPECT_EQ(a.frames[i].rgb, b.frames[i].rgb) << "frame " << i;
+  p.seed = 43;
+  auto c = pipeline().generate(p, test_image());
+  EXPECT_NE(a.frames[3].rgb, c.frames[3].rgb);
+  // A random seed is reported back.
+  p.seed = -1;
+  auto d = pipeline().generate(p, test_image());
+  EXPECT_GE(d.seed, 0);
+  EXPECT_EQ(d.params.seed, d.seed);
+}
+
+TEST(Pipeline, ObserverSeesStagesProgressAndPreviews) {
+  Recorder rec;
+  auto p = small_params();
+  auto r = pipeline().generate(p, test_image(), &rec);
+  EXPECT_TRUE(rec.done);
+  EXPECT_EQ(rec.total, 4);
+  EXPECT_EQ(rec.progress, (std::vector<int>{1, 2, 3, 4}));
+  EXPECT_EQ(rec.previews, 4);
+  ASSERT_GE(rec.stages.size(), 5u);
+  EXPECT_EQ(rec.stages.front(), Stage::EncodingText);
+  EXPECT_EQ(rec.stages.back(), Stage::Done);
+  // FrameInit previews: one image per frame, at the latent size (8x8).
+  ASSERT_EQ(rec.fi.low.size(), 6u);
+  EXPECT_EQ(rec.fi.high.size(), 6u);
+  EXPECT_EQ(rec.fi.mixed.size(), 6u);
+  EXPECT_EQ(rec.fi.mask.size(), 6u);
+  EXPECT_EQ(rec.fi.low[0].width, 8);
+  EXPECT_NE(rec.fi.low[0].rgb, rec.fi.high[0].rgb);
+}
+
+TEST(Pipeline, CancelStopsWithinAStepAndTheEngineStaysUsable) {
+  CancelToken cancel;
+  Recorder rec;
+  rec.on_step = [&](int i) {
+    if (i == 2) cancel.cancel();
+  };
+  auto p = small_params();
+  p.steps = 20;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(pipeline().generate(p, test_image(), &rec, &cancel), Cancelled);
+  EXPECT_EQ(rec.progress.back(), 2);  // no further step ran
+  EXPECT_FALSE(rec.done);
+  EXPECT_NE(rec.error.find("cancelled"), std::string::npos);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30.0);
+  cancel.reset();
+  auto r = pipeline().generate(small_params(), test_image(), nullptr, &cancel);
+  EXPECT_EQ(r.frames.size(), 6u);
+}
+
+TEST(Pipeline, AutoregressiveChunksChainFrames) {
+  auto p = small_params();
+  p.chunks = 3;
+  p.steps = 2;
+  Recorder rec;
+  auto r = pipeline().generate(p, test_image(), &rec);
+  EXPECT_EQ(r.frames.size(), 3u * 5 + 1);
+  EXPECT_EQ(rec.total, 6);
+}
+
+TEST(Pipeline, CameraPresetAndCustomPath) {
+  auto p = small_params();
+  p.camera_preset = "pan_right";
+  auto a = pipeline().generate(p, test_image());
+  EXPECT_EQ(a.frames.size(), 6u);
+  // The layout video for pan_right slides to the right: frame 0 is the left-aligned crop.
+  auto layout = layout_video_pixels(p, test_image());
+  ASSERT_EQ(layout.sizes(), (torch::IntArrayRef{6, 3, 64, 64}));
+  EXPECT_FALSE(torch::equal(layout[0], layout[5]));
+  p.camera_preset.clear();
+  p.camera_path = {{"keyframes",
+                    {{{"time", 0.0}, {"cx", 30}, {"cy", 30}, {"w", 40}, {"h", 40}},
+                     {{"time", 1.0}, {"cx", 50}, {"cy", 30}, {"w", 40}, {"h", 40}, {"easing", "ease_in_out"}}}}};
+  auto b = pipeline().generate(p, test_image());
+  EXPECT_EQ(b.frames.size(), 6u);
+  layout = layout_video_pixels(p, test_image());
+  EXPECT_FALSE(torch::equal(layout[0], layout[5]));
+}
+
+TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
+  Recorder rec;
+  auto p = small_params();
+  p.width = 60;
+  try {
+    pipeline().generate(p, test_image(), &rec);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'width' = 60"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(rec.stages.empty());  // nothing started
+  EXPECT_THROW(pipeline().generate(small_params(), RgbImage{}, &rec), Error);
+  EXPECT_TRUE(rec.stages.empty());
+  try {
+    Pipeline::load(std::string(CONSISTI2V_FIXTURES) + "/cases", "cpu", "fp32");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model_index.json"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Pipeline, FrameInitOffAndBothGuidanceRun) {
+  auto p = small_params();
+  p.frameinit = false;
+  EXPECT_EQ(pipeline().generate(p, test_image()).frames.size(), 6u);
+  p.frameinit = true;
+  p.cfg_image = 2.0;
+  p.sampler = SamplerType::DpmSolverPP;
+  EXPECT_EQ(pipeline().generate(p, test_image()).frames.size(), 6u);
+}
