@@ -1,0 +1,193 @@
+// export_video: validation, frame order (ping-pong, repeats), temporary file + rename, progress and cancel.
+#include "engine/media/export.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavutil/log.h>
+}
+
+#include "engine/media/export_writers.h"
+
+namespace fs = std::filesystem;
+
+namespace ci2v::media {
+
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::Auto: return "auto";
+    case Format::Mp4: return "MP4";
+    case Format::Gif: return "GIF";
+    case Format::WebP: return "WebP";
+    case Format::PngSequence: return "PNG sequence";
+  }
+  return "?";
+}
+
+Format format_from_path(const std::string& path) {
+  if (!path.empty() && path.back() == '/') return Format::PngSequence;
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".mp4" || ext == ".m4v") return Format::Mp4;
+  if (ext == ".gif") return Format::Gif;
+  if (ext == ".webp") return Format::WebP;
+  if (ext.empty()) return Format::PngSequence;
+  throw Error("cannot export to '" + path + "': unknown extension '" + ext +
+              "' (expected .mp4, .m4v, .gif, .webp, or a folder name without extension for a PNG sequence)");
+}
+
+bool encoder_available(const std::string& name) { return avcodec_find_encoder_by_name(name.c_str()) != nullptr; }
+
+void set_ffmpeg_quiet(bool quiet) { av_log_set_level(quiet ? AV_LOG_ERROR : AV_LOG_INFO); }
+
+namespace detail {
+
+void write_bytes(const std::string& path, const std::vector<uint8_t>& data, const std::string& target) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw Error("cannot write '" + target + "': " + std::strerror(errno));
+  const size_t n = data.empty() ? 0 : std::fwrite(data.data(), 1, data.size(), f);
+  int err = n == data.size() ? 0 : (errno ? errno : EIO);
+  if (std::fflush(f) != 0 && !err) err = errno;
+  if (std::fclose(f) != 0 && !err) err = errno;
+  if (err) throw Error("cannot write '" + target + "': " + std::strerror(err));
+}
+
+std::vector<int> distinct_frames(const std::vector<int>& order) {
+  std::vector<int> out;
+  for (int i : order)
+    if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+std::atomic<unsigned> g_temp_counter{0};
+
+void validate(const Video& v, const ExportOptions& o, double fps, Format fmt, const std::string& path) {
+  const std::string where = "cannot export to '" + path + "': ";
+  if (v.frames.empty()) throw Error(where + "the video has no frames");
+  const int w = v.frames[0].width, h = v.frames[0].height;
+  if (w <= 0 || h <= 0) throw Error(where + "frame 0 is empty");
+  if ((v.width || v.height) && (v.width != w || v.height != h))
+    throw Error(where + "Video says " + std::to_string(v.width) + "x" + std::to_string(v.height) + " but frame 0 is " +
+                std::to_string(w) + "x" + std::to_string(h));
+  for (size_t i = 0; i < v.frames.size(); ++i) {
+    const Image& f = v.frames[i];
+    if (f.width != w || f.height != h)
+      throw Error(where + "frame " + std::to_string(i) + " is " + std::to_string(f.width) + "x" +
+                  std::to_string(f.height) + ", frame 0 is " + std::to_string(w) + "x" + std::to_string(h));
+    if (f.rgb.size() != static_cast<size_t>(w) * h * 3)
+      throw Error(where + "frame " + std::to_string(i) + " holds " + std::to_string(f.rgb.size()) +
+                  " bytes, expected " + std::to_string(static_cast<size_t>(w) * h * 3) + " (RGB24)");
+  }
+  if (w > 16384 || h > 16384) throw Error(where + "frames larger than 16384 pixels are not supported");
+  if (!std::isfinite(fps) || fps <= 0 || fps > 1000)
+    throw Error(where + "frame rate " + std::to_string(fps) + " is out of range (0, 1000]");
+  if (fmt == Format::Gif && fps > 100)
+    throw Error(where + "GIF frame delays are whole centiseconds, so the frame rate must be <= 100, got " +
+                std::to_string(fps));
+  if (o.crf < 0 || o.crf > 51) throw Error(where + "crf " + std::to_string(o.crf) + " is out of range 0..51");
+  if (o.loop < 0 || o.loop > 65535) throw Error(where + "loop " + std::to_string(o.loop) + " is out of range 0..65535");
+  if (o.webp_quality < 0 || o.webp_quality > 100)
+    throw Error(where + "webp_quality " + std::to_string(o.webp_quality) + " is out of range 0..100");
+  if (!o.params_json.empty() && !nlohmann::json::accept(o.params_json))
+    throw Error(where + "the generation parameters are not valid JSON");
+}
+
+}  // namespace
+
+void export_video(const Video& video, const std::string& path, const ExportOptions& opt) {
+  const Format fmt = opt.format == Format::Auto ? format_from_path(path) : opt.format;
+  const double fps = opt.fps > 0 ? opt.fps : video.fps;
+  validate(video, opt, fps, fmt, path);
+
+  // Target and its folder.
+  std::string clean = path;
+  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+  const fs::path target = fs::path(clean).lexically_normal();
+  const fs::path name = target.filename();
+  if (name.empty() || name == "." || name == "..") throw Error("cannot export to '" + path + "': no file name");
+  fs::path parent = target.parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  const fs::file_status ps = fs::status(parent, ec);
+  if (!fs::exists(ps))
+    throw Error("cannot write '" + path + "': the folder '" + parent.string() + "' does not exist");
+  if (!fs::is_directory(ps)) throw Error("cannot write '" + path + "': '" + parent.string() + "' is not a folder");
+  const fs::file_status ts = fs::status(target, ec);
+  if (fmt == Format::PngSequence) {
+    if (fs::exists(ts) && !fs::is_directory(ts))
+      throw Error("cannot write '" + path + "': a PNG sequence goes into a folder, and this is an existing file");
+    if (fs::is_directory(ts) && !fs::is_empty(target, ec))
+      throw Error("cannot write '" + path + "': the folder exists and is not empty");
+  } else if (fs::is_directory(ts)) {
+    throw Error("cannot write '" + path + "': it is an existing folder");
+  }
+
+  // Output frame order.
+  detail::Job job{video, {}, fps, opt, path, {}, {}};
+  const int n = static_cast<int>(video.frames.size());
+  std::vector<int> once;
+  for (int i = 0; i < n; ++i) once.push_back(i);
+  if (opt.pingpong)
+    for (int i = n - 2; i >= 1; --i) once.push_back(i);
+  const int repeats = (fmt == Format::Mp4 || fmt == Format::PngSequence) && opt.loop > 1 ? opt.loop : 1;
+  for (int r = 0; r < repeats; ++r) job.order.insert(job.order.end(), once.begin(), once.end());
+
+  const size_t total = job.order.size();
+  job.step = [&](size_t done) {
+    if (opt.progress && !opt.progress(std::min(0.99, static_cast<double>(done) / static_cast<double>(total))))
+      throw ExportCancelled("export to '" + path + "' cancelled; no file was written");
+  };
+  job.temp = (parent / ("." + name.string() + ".part-" + std::to_string(getpid()) + "-" +
+                        std::to_string(g_temp_counter.fetch_add(1))))
+                 .string();
+  auto cleanup = [&] {
+    std::error_code e;
+    fs::remove_all(job.temp, e);
+  };
+  // Create the temporary file (or folder) first: an unwritable place fails before any encoding.
+  if (fmt == Format::PngSequence) {
+    if (!fs::create_directory(job.temp, ec) || ec)
+      throw Error("cannot write '" + path + "': cannot create a folder in '" + parent.string() +
+                  "': " + (ec ? ec.message() : std::string("it already exists")));
+  } else {
+    const int fd = ::open(job.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+      throw Error("cannot write '" + path + "': cannot create a file in '" + parent.string() + "': " +
+                  std::strerror(errno));
+    ::close(fd);
+  }
+  try {
+    job.step(0);
+    switch (fmt) {
+      case Format::Mp4: detail::write_mp4(job); break;
+      case Format::Gif: detail::write_gif(job); break;
+      case Format::WebP: detail::write_webp(job); break;
+      case Format::PngSequence: detail::write_png_sequence(job); break;
+      case Format::Auto: break;
+    }
+    job.step(total);
+    fs::rename(job.temp, target, ec);
+    if (ec) throw Error("cannot write '" + path + "': renaming the finished temporary file failed: " + ec.message());
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+  if (opt.progress) opt.progress(1.0);
+}
+
+}  // namespace ci2v::media

@@ -1,0 +1,312 @@
+// load_image: formats, bit depths, alpha, EXIF orientation, errors.
+#include <gtest/gtest.h>
+
+#include "engine/error.h"
+#include "engine/media/image.h"
+#include "tests/media/media_test_util.h"
+
+using namespace ci2v::media;
+using namespace ci2v::media::testing;
+
+namespace {
+
+struct Quiet {
+  Quiet() { quiet_ffmpeg(); }
+} quiet;
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const ci2v::Error& e) {
+    return e.what();
+  }
+  return "(no ci2v::Error thrown)";
+}
+
+// A JPEG with an APP1 EXIF segment holding only the Orientation tag, inserted after SOI.
+std::vector<uint8_t> with_exif_orientation(std::vector<uint8_t> jpeg, int orientation, bool big_endian) {
+  std::vector<uint8_t> tiff;
+  if (big_endian)
+    tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, uint8_t(orientation), 0, 0, 0, 0, 0, 0};
+  else
+    tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, uint8_t(orientation), 0, 0, 0, 0, 0, 0, 0};
+  std::vector<uint8_t> app1 = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
+  app1.insert(app1.end(), tiff.begin(), tiff.end());
+  const size_t len = app1.size() - 2;
+  app1[2] = uint8_t(len >> 8), app1[3] = uint8_t(len & 255);
+  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+  return jpeg;
+}
+
+}  // namespace
+
+TEST(LoadImage, Png8BitIsExact) {
+  TempDir dir;
+  const Image src = test_picture(37, 23);
+  write_file(dir / "a.png", encode_rgb24("png", src));
+  const Image got = load_image(dir / "a.png");
+  EXPECT_EQ(got.width, 37);
+  EXPECT_EQ(got.height, 23);
+  EXPECT_EQ(got.rgb, src.rgb);
+}
+
+TEST(LoadImage, BmpIsExact) {
+  TempDir dir;
+  const Image src = test_picture(19, 13);
+  write_file(dir / "a.bmp", encode_rgb24("bmp", src, {}, AV_PIX_FMT_BGR24));
+  EXPECT_EQ(load_image(dir / "a.bmp").rgb, src.rgb);
+}
+
+TEST(LoadImage, WebPLosslessIsExactAndLossyIsClose) {
+  if (!avcodec_find_encoder_by_name("libwebp")) GTEST_FAIL() << "this FFmpeg has no libwebp encoder";
+  TempDir dir;
+  const Image src = test_picture(40, 30);
+  auto webp = [&](bool lossless) {
+    return encode_still("libwebp", AV_PIX_FMT_RGB32, src.width, src.height, [&](AVFrame* f) {
+      for (int y = 0; y < src.height; ++y) {
+        uint32_t* row = reinterpret_cast<uint32_t*>(f->data[0] + y * f->linesize[0]);
+        for (int x = 0; x < src.width; ++x) {
+          const uint8_t* s = src.at(x, y);
+          row[x] = 0xFF000000u | s[0] << 16 | s[1] << 8 | s[2];
+        }
+      }
+    }, {{"lossless", lossless ? "1" : "0"}, {"quality", "100"}});
+  };
+  write_file(dir / "l.webp", webp(true));
+  EXPECT_EQ(load_image(dir / "l.webp").rgb, src.rgb);
+  // Smooth content for the lossy check (the test picture is high-frequency on purpose).
+  write_file(dir / "q.webp", encode_still("libwebp", AV_PIX_FMT_RGB32, 48, 32, [&](AVFrame* f) {
+    for (int y = 0; y < 32; ++y) {
+      uint32_t* row = reinterpret_cast<uint32_t*>(f->data[0] + y * f->linesize[0]);
+      for (int x = 0; x < 48; ++x) row[x] = 0xFF000000u | (60 + 3 * x) << 16 | (50 + 4 * y) << 8 | 120;
+    }
+  }, {{"lossless", "0"}, {"quality", "95"}}));
+  const Image q = load_image(dir / "q.webp");
+  ASSERT_EQ(q.width, 48);
+  ASSERT_EQ(q.height, 32);
+  double err = 0;
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 48; ++x) {
+      const uint8_t* p = q.at(x, y);
+      err += std::abs(p[0] - (60 + 3 * x)) + std::abs(p[1] - (50 + 4 * y)) + std::abs(p[2] - 120);
+    }
+  EXPECT_LT(err / (48 * 32 * 3), 3.0);
+}
+
+TEST(LoadImage, RgbaPngIsCompositedOnTheBackgroundOrAlphaDropped) {
+  TempDir dir;
+  const int w = 16, h = 4;
+  write_file(dir / "a.png", encode_still("png", AV_PIX_FMT_RGBA, w, h, [&](AVFrame* f) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        uint8_t* p = f->data[0] + y * f->linesize[0] + x * 4;
+        p[0] = 200, p[1] = 100, p[2] = 10, p[3] = uint8_t(x * 17);
+      }
+  }));
+  LoadOptions o;
+  o.background = {0, 50, 255};
+  const Image got = load_image(dir / "a.png", o);
+  for (int x = 0; x < w; ++x) {
+    const unsigned a = x * 17;
+    const uint8_t* p = got.at(x, 2);
+    EXPECT_EQ(p[0], (200 * a + 0 * (255 - a) + 127) / 255) << x;
+    EXPECT_EQ(p[1], (100 * a + 50 * (255 - a) + 127) / 255) << x;
+    EXPECT_EQ(p[2], (10 * a + 255 * (255 - a) + 127) / 255) << x;
+  }
+  o.composite_alpha = false;  // PIL's convert("RGB"): the colour as stored
+  const Image raw = load_image(dir / "a.png", o);
+  EXPECT_EQ(raw.at(0, 0)[0], 200);
+  EXPECT_EQ(raw.at(0, 0)[1], 100);
+  EXPECT_EQ(raw.at(0, 0)[2], 10);
+}
+
+TEST(LoadImage, SixteenBitPngHighByteOrRounded) {
+  TempDir dir;
+  const uint16_t vals[4] = {0x12FF, 0xFF80, 0x0080, 0x7F7F};
+  write_file(dir / "a.png", encode_still("png", AV_PIX_FMT_RGB48BE, 4, 1, [&](AVFrame* f) {
+    for (int x = 0; x < 4; ++x)
+      for (int c = 0; c < 3; ++c) {
+        uint8_t* p = f->data[0] + x * 6 + c * 2;
+        const uint16_t v = uint16_t(vals[x] - c);
+        p[0] = uint8_t(v >> 8), p[1] = uint8_t(v & 255);
+      }
+  }));
+  const Image hi = load_image(dir / "a.png");
+  LoadOptions o;
+  o.depth16 = Depth16::Round;
+  const Image rd = load_image(dir / "a.png", o);
+  for (int x = 0; x < 4; ++x)
+    for (int c = 0; c < 3; ++c) {
+      const unsigned v = uint16_t(vals[x] - c);
+      EXPECT_EQ(hi.at(x, 0)[c], v >> 8) << x << "," << c;
+      EXPECT_EQ(rd.at(x, 0)[c], (v * 255 + 32767) / 65535) << x << "," << c;
+    }
+}
+
+TEST(LoadImage, SixteenBitRgbaAndGrayPng) {
+  TempDir dir;
+  write_file(dir / "a.png", encode_still("png", AV_PIX_FMT_RGBA64BE, 2, 1, [&](AVFrame* f) {
+    const uint16_t px[2][4] = {{65535, 0, 32768, 65535}, {65535, 65535, 65535, 0}};
+    for (int x = 0; x < 2; ++x)
+      for (int c = 0; c < 4; ++c) f->data[0][x * 8 + c * 2] = uint8_t(px[x][c] >> 8), f->data[0][x * 8 + c * 2 + 1] = uint8_t(px[x][c]);
+  }));
+  LoadOptions o;
+  o.background = {10, 20, 30};
+  const Image a = load_image(dir / "a.png", o);
+  EXPECT_EQ(a.at(0, 0)[0], 255);
+  EXPECT_EQ(a.at(0, 0)[1], 0);
+  EXPECT_EQ(a.at(0, 0)[2], 128);
+  EXPECT_EQ(a.at(1, 0)[0], 10);  // fully transparent: the background
+  EXPECT_EQ(a.at(1, 0)[1], 20);
+  EXPECT_EQ(a.at(1, 0)[2], 30);
+  write_file(dir / "g.png", encode_still("png", AV_PIX_FMT_GRAY16BE, 3, 1, [&](AVFrame* f) {
+    const uint16_t v[3] = {0, 0x8081, 0xFFFF};
+    for (int x = 0; x < 3; ++x) f->data[0][x * 2] = uint8_t(v[x] >> 8), f->data[0][x * 2 + 1] = uint8_t(v[x]);
+  }));
+  const Image g = load_image(dir / "g.png");
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_EQ(g.at(0, 0)[c], 0);
+    EXPECT_EQ(g.at(1, 0)[c], 0x80);
+    EXPECT_EQ(g.at(2, 0)[c], 255);
+  }
+}
+
+TEST(LoadImage, GrayAndPalettePng) {
+  TempDir dir;
+  write_file(dir / "g.png", encode_still("png", AV_PIX_FMT_GRAY8, 5, 2, [&](AVFrame* f) {
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 5; ++x) f->data[0][y * f->linesize[0] + x] = uint8_t(x * 60 + y);
+  }));
+  const Image g = load_image(dir / "g.png");
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 5; ++x)
+      for (int c = 0; c < 3; ++c) EXPECT_EQ(g.at(x, y)[c], x * 60 + y);
+  write_file(dir / "p.png", encode_still("png", AV_PIX_FMT_PAL8, 3, 1, [&](AVFrame* f) {
+    uint32_t* pal = reinterpret_cast<uint32_t*>(f->data[1]);
+    pal[0] = 0xFF102030u, pal[1] = 0x00FFFFFFu, pal[2] = 0x80FF0000u;
+    f->data[0][0] = 0, f->data[0][1] = 1, f->data[0][2] = 2;
+  }));
+  LoadOptions o;
+  o.background = {0, 0, 0};
+  const Image p = load_image(dir / "p.png", o);
+  EXPECT_EQ(p.at(0, 0)[0], 0x10);
+  EXPECT_EQ(p.at(0, 0)[1], 0x20);
+  EXPECT_EQ(p.at(0, 0)[2], 0x30);
+  EXPECT_EQ(p.at(1, 0)[0], 0);  // transparent white on black
+  EXPECT_EQ(p.at(2, 0)[0], (255 * 128 + 127) / 255);
+  EXPECT_EQ(p.at(2, 0)[1], 0);
+}
+
+TEST(LoadImage, JpegIsCloseToTheSource) {
+  TempDir dir;
+  Image src(64, 48);
+  for (int y = 0; y < 48; ++y)
+    for (int x = 0; x < 64; ++x) {
+      uint8_t* p = src.at(x, y);
+      p[0] = uint8_t(30 + 3 * x), p[1] = uint8_t(40 + 4 * y), p[2] = uint8_t(200 - 2 * x);
+    }
+  write_file(dir / "a.jpg", encode_still("mjpeg", AV_PIX_FMT_YUVJ444P, 64, 48, [&](AVFrame* f) {
+    for (int y = 0; y < 48; ++y)
+      for (int x = 0; x < 64; ++x) {
+        const uint8_t* p = src.at(x, y);
+        const double r = p[0], g = p[1], b = p[2];  // BT.601 full range
+        f->data[0][y * f->linesize[0] + x] = uint8_t(std::lround(0.299 * r + 0.587 * g + 0.114 * b));
+        f->data[1][y * f->linesize[1] + x] = uint8_t(std::lround(128 - 0.168736 * r - 0.331264 * g + 0.5 * b));
+        f->data[2][y * f->linesize[2] + x] = uint8_t(std::lround(128 + 0.5 * r - 0.418688 * g - 0.081312 * b));
+      }
+  }));
+  const ErrorStats s = compare(load_image(dir / "a.jpg"), src);
+  EXPECT_LT(s.mean_abs, 1.5);
+  EXPECT_LE(s.max_abs, 8);
+}
+
+TEST(LoadImage, ExifOrientationIsAppliedForEveryCode) {
+  TempDir dir;
+  // A plain JPEG (yuvj444p) without EXIF as the reference decode.
+  const std::vector<uint8_t> plain = encode_still("mjpeg", AV_PIX_FMT_YUVJ444P, 24, 16, [&](AVFrame* f) {
+    for (int y = 0; y < 16; ++y)
+      for (int x = 0; x < 24; ++x) {
+        f->data[0][y * f->linesize[0] + x] = uint8_t(x * 10);
+        f->data[1][y * f->linesize[1] + x] = uint8_t(128 + y * 4);
+        f->data[2][y * f->linesize[2] + x] = uint8_t(100);
+      }
+  });
+  write_file(dir / "plain.jpg", plain);
+  const Image base = load_image(dir / "plain.jpg");
+  ASSERT_EQ(base.width, 24);
+  for (int o = 1; o <= 8; ++o)
+    for (bool be : {false, true}) {
+      const std::string p = dir / ("o" + std::to_string(o) + (be ? "m" : "i") + ".jpg");
+      write_file(p, with_exif_orientation(plain, o, be));
+      const Image got = load_image(p);
+      const Image want = apply_orientation(base, o);
+      EXPECT_EQ(got.width, o >= 5 ? 16 : 24) << "orientation " << o;
+      EXPECT_EQ(got.rgb, want.rgb) << "orientation " << o << (be ? " (Motorola)" : " (Intel)");
+      LoadOptions keep;
+      keep.apply_exif_orientation = false;
+      EXPECT_EQ(load_image(p, keep).rgb, base.rgb) << "orientation " << o << " ignored";
+    }
+}
+
+TEST(ApplyOrientation, MapsCornersAsExifDefines) {
+  // 3x2 image with distinct pixels: value = 10 * y + x in the red channel.
+  Image img(3, 2);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 3; ++x) img.at(x, y)[0] = uint8_t(10 * y + x);
+  auto red = [](const Image& i) {
+    std::vector<int> v;
+    for (int y = 0; y < i.height; ++y)
+      for (int x = 0; x < i.width; ++x) v.push_back(i.at(x, y)[0]);
+    return v;
+  };
+  // Source rows: [0 1 2] [10 11 12].
+  EXPECT_EQ(red(apply_orientation(img, 1)), (std::vector<int>{0, 1, 2, 10, 11, 12}));
+  EXPECT_EQ(red(apply_orientation(img, 2)), (std::vector<int>{2, 1, 0, 12, 11, 10}));   // mirror
+  EXPECT_EQ(red(apply_orientation(img, 3)), (std::vector<int>{12, 11, 10, 2, 1, 0}));   // 180
+  EXPECT_EQ(red(apply_orientation(img, 4)), (std::vector<int>{10, 11, 12, 0, 1, 2}));   // flip
+  EXPECT_EQ(red(apply_orientation(img, 5)), (std::vector<int>{0, 10, 1, 11, 2, 12}));   // transpose
+  EXPECT_EQ(red(apply_orientation(img, 6)), (std::vector<int>{10, 0, 11, 1, 12, 2}));   // 90 cw
+  EXPECT_EQ(red(apply_orientation(img, 7)), (std::vector<int>{12, 2, 11, 1, 10, 0}));   // transverse
+  EXPECT_EQ(red(apply_orientation(img, 8)), (std::vector<int>{2, 12, 1, 11, 0, 10}));   // 90 ccw
+  EXPECT_EQ(apply_orientation(img, 6).width, 2);
+  EXPECT_EQ(apply_orientation(img, 6).height, 3);
+}
+
+TEST(LoadImage, FirstFrameOfAnAnimation) {
+  TempDir dir;
+  // An animated WebP written by our exporter is covered in test_export; here a GIF from libavcodec.
+  write_file(dir / "a.gif", encode_still("gif", AV_PIX_FMT_RGB8, 8, 8, [&](AVFrame* f) {
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) f->data[0][y * f->linesize[0] + x] = uint8_t(x * 32 + y);
+  }));
+  const Image g = load_image(dir / "a.gif");
+  EXPECT_EQ(g.width, 8);
+  EXPECT_EQ(g.height, 8);
+}
+
+TEST(LoadImage, ErrorsNameThePathAndTheCause) {
+  TempDir dir;
+  const std::string missing = dir / "missing.png";
+  std::string e = error_of([&] { load_image(missing); });
+  EXPECT_NE(e.find(missing), std::string::npos) << e;
+  EXPECT_NE(e.find("No such file"), std::string::npos) << e;
+
+  write_file(dir / "text.png", std::vector<uint8_t>(300, 'x'));
+  e = error_of([&] { load_image(dir / "text.png"); });
+  EXPECT_NE(e.find(dir / "text.png"), std::string::npos) << e;
+  EXPECT_NE(e.find("cannot read"), std::string::npos) << e;
+
+  write_file(dir / "empty.jpg", {});
+  e = error_of([&] { load_image(dir / "empty.jpg"); });
+  EXPECT_NE(e.find("empty"), std::string::npos) << e;
+
+  e = error_of([&] { load_image(dir.path().string()); });
+  EXPECT_NE(e.find("folder"), std::string::npos) << e;
+
+  // A truncated PNG: signature and half an IHDR.
+  std::vector<uint8_t> png = encode_rgb24("png", test_picture(8, 8));
+  png.resize(20);
+  write_file(dir / "cut.png", png);
+  e = error_of([&] { load_image(dir / "cut.png"); });
+  EXPECT_NE(e.find(dir / "cut.png"), std::string::npos) << e;
+}
