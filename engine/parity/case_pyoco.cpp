@@ -1,8 +1,40 @@
+// Parity: PYoCo / vanilla initial noise (prepare_latents) from the reference's torch.randn draws.
+#include <string>
+#include <vector>
+
 #include "engine/error.h"
 #include "engine/parity/parity.h"
+#include "engine/sampling/noise.h"
 
 namespace ci2v::parity {
 
-void run_pyoco_case(CaseContext&) { throw Error("engine part not implemented yet"); }
+void run_pyoco_case(CaseContext& ctx) {
+  using namespace ci2v::sampling;
+  const auto& params = ctx.params();
+  if (!params.contains("runs") || !params["runs"].is_array()) throw Error("pyoco: params.runs is missing");
+  if (!params.contains("shape_BCThw")) throw Error("pyoco: params.shape_BCThw is missing");
+  const std::vector<int64_t> default_shape = params["shape_BCThw"].get<std::vector<int64_t>>();
+  const auto options = torch::TensorOptions().dtype(ctx.dtype()).device(ctx.device());
+  for (const auto& run : params["runs"]) {
+    const int64_t j = run.at("run").get<int64_t>();
+    const std::string p = "run" + std::to_string(j);
+    const std::vector<int64_t> shape =
+        run.contains("shape_BCThw") ? run["shape_BCThw"].get<std::vector<int64_t>>() : default_shape;
+    const std::string method = run.at("method").get<std::string>();
+    NoiseMethod m;
+    if (method == "pyoco_mixed") m = NoiseMethod::PyocoMixed;
+    else if (method == "pyoco_progressive") m = NoiseMethod::PyocoProgressive;
+    else if (method == "vanilla") m = NoiseMethod::Vanilla;
+    else throw Error("pyoco " + p + ": unknown method '" + method + "'");
+    std::vector<torch::Tensor> draws;
+    for (int64_t k = 0; ctx.has("input." + p + ".randn_" + std::to_string(k)); ++k)
+      draws.push_back(ctx.input(p + ".randn_" + std::to_string(k)));
+    InjectedNoise source(draws, "pyoco " + p + " randn draws");
+    torch::Tensor latents = initial_noise(source, m, run.value("noise_alpha", 1.0), shape, options);
+    if (source.remaining() != 0)
+      throw Error("pyoco " + p + ": " + std::to_string(source.remaining()) + " given draws were not used");
+    ctx.check("output." + p + ".latents", latents);
+  }
+}
 
 }  // namespace ci2v::parity
