@@ -67,6 +67,20 @@ void fit_previewer(Models& m) {
   m.previewer_fitted = true;
 }
 
+// The FrameInit preview images: bands of the diffused layout video / the noise, the mixed latents, the mask.
+FrameInitPreview frameinit_preview_images(Models& m, sampling::FrameInit& frameinit, const Tensor& z_T,
+                                          const Tensor& noise_f, const Tensor& mixed) {
+  auto bands = frameinit.split(z_T, noise_f);  // low/high: [1, C, T, h, w] fp32
+  const int64_t T = z_T.size(2), h = z_T.size(3), w = z_T.size(4);
+  FrameInitPreview pv;
+  pv.low = m.previewer.to_rgb_normalized(bands.low[0].permute({1, 0, 2, 3}));
+  pv.high = m.previewer.to_rgb_normalized(bands.high[0].permute({1, 0, 2, 3}));
+  pv.mixed = m.previewer.to_rgb_normalized(mixed[0].permute({1, 0, 2, 3}));
+  auto mask = frameinit.filter(z_T.sizes(), torch::kCPU)[0][0];  // [T, h, w]
+  pv.mask = sampling::tensor_to_images(mask.unsqueeze(1).expand({T, 3, h, w}));
+  return pv;
+}
+
 }  // namespace
 
 torch::Device resolve_device(const std::string& device) {
@@ -100,6 +114,54 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
   m->scheduler = sampling::SchedulerConfig::from_json(folder.get("scheduler").config,
                                                       folder.get("scheduler").dir + "/scheduler_config.json");
   return m;
+}
+
+FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame) {
+  params.validate();
+  if (first_frame.empty()) throw Error("no first frame: load an image first");
+  torch::NoGradGuard no_grad;
+  fit_previewer(m);
+  const int64_t T = params.frames, h = params.height / 8, w = params.width / 8;
+  // Cache key: everything the layout video depends on.
+  std::hash<std::string> hs;
+  const std::string key = std::to_string(hs(std::string(first_frame.rgb.begin(), first_frame.rgb.end()))) + "|" +
+                          std::to_string(first_frame.width) + "x" + std::to_string(first_frame.height) + "|" +
+                          params.camera_preset + "|" + params.camera_path.dump() + "|" +
+                          std::to_string(params.width) + "x" + std::to_string(params.height) + "|" +
+                          std::to_string(T) + "|" + (params.center_crop ? "crop" : "pad");
+  auto& cache = m.layout_cache;
+  if (cache.key != key) {
+    Tensor pixels = params.camera_enabled() ? layout_video_pixels(params, first_frame)
+                                            : (params.center_crop ? preprocess_first_frame(first_frame, params.height, params.width)
+                                                                  : preprocess_first_frame_pad(first_frame, params.height, params.width))
+                                                  .unsqueeze(0);
+    auto post = m.vae->encode_moments(pixels.to(m.device, m.dtype));
+    cache.key = key;
+    cache.mean = post.mean;
+    cache.stddev = post.stddev;
+    ++cache.encodes;
+  }
+  int64_t seed = params.seed < 0 ? 0 : params.seed;
+  sampling::SeededNoise noise(static_cast<uint64_t>(seed), m.device);
+  Tensor eps0 = noise.randn(cache.mean.sizes(), cache.mean.options(), "VAE posterior sample");
+  vae::Posterior post{cache.mean, Tensor(), cache.stddev};
+  Tensor z = post.sample(eps0) * m.vae->config().scaling_factor;  // [N, 4, h, w]
+  const auto opts = torch::TensorOptions().device(m.device).dtype(m.dtype);
+  Tensor latents = sampling::initial_noise(noise, params.noise_method, params.noise_alpha, {1, z.size(1), T, h, w}, opts,
+                                           1.0);
+  Tensor static_video = params.camera_enabled()
+                            ? z.permute({1, 0, 2, 3}).unsqueeze(0).contiguous()
+                            : z.slice(0, 0, 1).unsqueeze(2).expand({1, z.size(1), T, h, w}).contiguous();
+  sampling::LowPassFilterSpec spec;
+  spec.type = params.filter;
+  spec.cutoff_spatial = params.cutoff_spatial;
+  spec.cutoff_temporal = params.cutoff_temporal;
+  spec.butterworth_order = params.butterworth_order;
+  sampling::FrameInit frameinit(spec, params.noise_level);
+  sampling::DdimScheduler scheduler(m.scheduler);
+  Tensor noise_f = latents.to(torch::kFloat);
+  auto fi = frameinit.run(scheduler, static_video.to(torch::kFloat), noise_f, false);
+  return frameinit_preview_images(m, frameinit, fi.z_T, noise_f, fi.latents.to(m.dtype));
 }
 
 Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_frame) {
@@ -224,19 +286,12 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
                                 : cond_latent.unsqueeze(2).expand({1, cond_latent.size(1), T, h, w}).contiguous();
       if (k == 0) capture("frameinit_filter", frameinit.filter(static_video.sizes(), torch::kCPU));
       capture(pre + "frameinit_static_video", static_video);
-      auto fi = frameinit.run(*scheduler, static_video.to(torch::kFloat), latents.to(torch::kFloat), want_previews);
+      Tensor noise_f = latents.to(torch::kFloat);
+      auto fi = frameinit.run(*scheduler, static_video.to(torch::kFloat), noise_f, /*bands=*/false);
       capture(pre + "frameinit_z_T", fi.z_T);
       latents = fi.latents.to(dt);
       capture(pre + "frameinit_latents", latents);
-      if (want_previews) {
-        FrameInitPreview pv;
-        pv.low = m.previewer.to_rgb_normalized(fi.low[0].permute({1, 0, 2, 3}));
-        pv.high = m.previewer.to_rgb_normalized(fi.high[0].permute({1, 0, 2, 3}));
-        pv.mixed = m.previewer.to_rgb_normalized(latents[0].permute({1, 0, 2, 3}));
-        auto mask = frameinit.filter(static_video.sizes(), torch::kCPU)[0][0];  // [T, h, w]
-        pv.mask = sampling::tensor_to_images(mask.unsqueeze(1).expand({T, 3, h, w}));
-        obs->on_frameinit(pv);
-      }
+      if (want_previews) obs->on_frameinit(frameinit_preview_images(m, frameinit, fi.z_T, noise_f, latents));
     }
     check_cancel(cancel);
 

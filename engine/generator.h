@@ -39,6 +39,12 @@ struct Models {
   sampling::SchedulerConfig scheduler;
   sampling::LatentPreviewer previewer;
   bool previewer_fitted = false;
+  // The VAE posterior of the last layout video previewed (FrameInit preview: one encode per layout change).
+  struct LayoutCache {
+    std::string key;
+    torch::Tensor mean, stddev;  // [N, 4, h, w]
+    int64_t encodes = 0;
+  } layout_cache;
 };
 
 torch::Device resolve_device(const std::string& device);       // auto | cpu | cuda
@@ -70,6 +76,11 @@ struct RunOutput {
 // the denoising loop with classifier-free guidance and the VAE decode, chunk after chunk.
 RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& first_frame, Observer* observer,
                    const CancelToken* cancel, const RunOverrides& overrides = {});
+
+// FrameInit's frequency split for `params` without running the UNet: the same random draws and the same
+// operations as generate() (so the images equal what its observer reports), with the VAE encoding of the
+// layout video cached across calls until the image, camera, size or frame count change.
+FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame);
 
 // The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames).
 // Static first frame (repeated) or the camera crops. Also used by the dry-run preview.

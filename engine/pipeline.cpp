@@ -23,6 +23,10 @@ GenerationResult Pipeline::generate(const GenerationParams& params, const RgbIma
   }
 }
 
+FrameInitPreview Pipeline::preview_frameinit(const GenerationParams& params, const RgbImage& first_frame) {
+  return ci2v::preview_frameinit(*models_, params, first_frame);
+}
+
 std::string Pipeline::model_dir() const { return models_->root; }
 std::string Pipeline::device() const { return models_->device.is_cuda() ? "cuda" : "cpu"; }
 std::string Pipeline::dtype() const {

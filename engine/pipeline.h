@@ -122,6 +122,10 @@ public:
   GenerationResult generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer = nullptr,
                             const CancelToken* cancel = nullptr);
 
+  // FrameInit's frequency split for these settings without running the UNet (fast after the first call for
+  // a given image/camera/size: only FFTs). Equals what generate() reports to Observer::on_frameinit.
+  FrameInitPreview preview_frameinit(const GenerationParams& params, const RgbImage& first_frame);
+
   std::string model_dir() const;
   std::string device() const;  // "cpu" or "cuda"
   std::string dtype() const;   // fp32 | fp16 | bf16

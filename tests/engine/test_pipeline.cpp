@@ -192,3 +192,41 @@ TEST(Pipeline, FrameInitOffAndBothGuidanceRun) {
   p.sampler = SamplerType::DpmSolverPP;
   EXPECT_EQ(pipeline().generate(p, test_image()).frames.size(), 6u);
 }
+
+TEST(Pipeline, FrameInitPreviewEqualsTheRunAndUpdatesWithoutReEncoding) {
+  auto p = small_params();
+  p.steps = 1;
+  Recorder rec;
+  pipeline().generate(p, test_image(), &rec);
+  auto pv = pipeline().preview_frameinit(p, test_image());
+  ASSERT_EQ(pv.mixed.size(), rec.fi.mixed.size());
+  for (size_t i = 0; i < pv.mixed.size(); ++i) {
+    EXPECT_EQ(pv.low[i].rgb, rec.fi.low[i].rgb) << i;
+    EXPECT_EQ(pv.high[i].rgb, rec.fi.high[i].rgb) << i;
+    EXPECT_EQ(pv.mixed[i].rgb, rec.fi.mixed[i].rgb) << i;
+    EXPECT_EQ(pv.mask[i].rgb, rec.fi.mask[i].rgb) << i;
+  }
+  auto& models = pipeline().models();
+  const auto encodes = models.layout_cache.encodes;
+  // τ and D0 change the split; no new VAE encoding is needed for that.
+  auto q = p;
+  q.noise_level = 500;
+  auto pv_tau = pipeline().preview_frameinit(q, test_image());
+  EXPECT_NE(pv_tau.low[2].rgb, pv.low[2].rgb);
+  q.cutoff_spatial = 0.6;
+  auto pv_d0 = pipeline().preview_frameinit(q, test_image());
+  EXPECT_NE(pv_d0.mask[3].rgb, pv_tau.mask[3].rgb);
+  EXPECT_EQ(models.layout_cache.encodes, encodes);
+  // A camera path changes the layout video: one more encoding.
+  q.camera_preset = "pan_left";
+  pipeline().preview_frameinit(q, test_image());
+  EXPECT_EQ(models.layout_cache.encodes, encodes + 1);
+}
+
+TEST(Pipeline, ObserverDoesNotChangeTheResult) {
+  auto p = small_params();
+  Recorder rec;
+  auto a = pipeline().generate(p, test_image(), &rec);
+  auto b = pipeline().generate(p, test_image(), nullptr);
+  for (size_t i = 0; i < a.frames.size(); ++i) EXPECT_EQ(a.frames[i].rgb, b.frames[i].rgb) << "frame " << i;
+}
