@@ -79,6 +79,7 @@ private:
 
 int cmd_info(int argc, char** argv);
 int cmd_generate(int argc, char** argv);
+int cmd_preview(int argc, char** argv);
 void torch_set_threads(int n);
 int cmd_parity(int argc, char** argv);
 int cmd_export(int argc, char** argv);

@@ -20,6 +20,9 @@ void usage(std::ostream& o) {
        "          [--rescale G] [--frames N] [--stride N] [--width W] [--height H] [--chunks N]\n"
        "          [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--params FILE.json] [--fps F]\n"
        "                                      animate a first frame\n"
+       "  preview --model DIR --image FILE --out DIR/ [--camera PRESET|PATH.json] [--tau N] [--ds D0] [--dt D0]\n"
+       "          [--filter NAME] [--seed N] [--frames N] [--width W] [--height H] [--scale 4]\n"
+       "                                      FrameInit's low band, high band, mixed noise and mask as PNGs\n"
        "  parity  --fixtures DIR [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--case NAME]...\n"
        "                                      run golden parity cases against the engine\n"
        "  export  IN --out FILE [--fps N] [--crf N] [--loop N] [--pingpong] [--no-dither]\n"
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "info") return ci2v::cli::cmd_info(argc, argv);
     if (cmd == "generate") return ci2v::cli::cmd_generate(argc, argv);
+    if (cmd == "preview") return ci2v::cli::cmd_preview(argc, argv);
     if (cmd == "parity") return ci2v::cli::cmd_parity(argc, argv);
     if (cmd == "export") return ci2v::cli::cmd_export(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";

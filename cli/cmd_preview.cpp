@@ -1,0 +1,79 @@
+// consisti2v preview: FrameInit's frequency split as PNG files, without running the UNet.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/args.h"
+#include "engine/error.h"
+#include "engine/pipeline.h"
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/export.h"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ci2v::cli {
+
+GenerationParams params_from_args(const Args& a);
+RgbImage load_first_frame(const std::string& path);
+
+static RgbImage upscale(const RgbImage& im, int s) {
+  RgbImage o;
+  o.width = im.width * s;
+  o.height = im.height * s;
+  o.rgb.resize(static_cast<size_t>(o.width) * o.height * 3);
+  for (int y = 0; y < o.height; ++y)
+    for (int x = 0; x < o.width; ++x)
+      for (int c = 0; c < 3; ++c)
+        o.rgb[(static_cast<size_t>(y) * o.width + x) * 3 + c] =
+            im.rgb[(static_cast<size_t>(y / s) * im.width + x / s) * 3 + c];
+  return o;
+}
+
+int cmd_preview(int argc, char** argv) {
+  Args a(argc, argv, 2, {"no-frameinit", "quiet"});
+  const std::set<std::string> known = {"model", "image", "camera", "tau", "ds", "dt", "filter", "seed", "frames",
+                                       "width", "height", "device", "dtype", "out", "params", "scale", "threads", "quiet"};
+  if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");
+  const auto model = a.get("model"), image = a.get("image"), out = a.get("out");
+  if (model.empty() || image.empty() || out.empty()) throw Error("--model DIR, --image FILE and --out DIR/ are required");
+  auto params = params_from_args(a);
+  if (params.seed < 0) params.seed = 0;
+  params.validate();
+  const int scale = static_cast<int>(a.get_int("scale", 4));
+  if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
+  auto frame = load_first_frame(image);
+  auto pipe = Pipeline::load(model, params.device, params.dtype);
+  auto pv = pipe->preview_frameinit(params, frame);
+#ifdef CONSISTI2V_HAVE_MEDIA
+  fs::create_directories(out);
+  const std::pair<const char*, const std::vector<RgbImage>*> sets[] = {
+      {"low", &pv.low}, {"high", &pv.high}, {"mixed", &pv.mixed}, {"mask", &pv.mask}};
+  for (const auto& [name, images] : sets) {
+    media::Video v;
+    for (const auto& im : *images) {
+      auto up = upscale(im, scale);
+      media::Image m;
+      m.width = up.width;
+      m.height = up.height;
+      m.rgb = std::move(up.rgb);
+      v.width = m.width;
+      v.height = m.height;
+      v.frames.push_back(std::move(m));
+    }
+    v.fps = 8;
+    media::ExportOptions o;
+    o.format = media::Format::PngSequence;
+    o.params_json = params.to_json().dump();
+    const auto dir = (fs::path(out) / name).string();
+    fs::remove_all(dir);
+    media::export_video(v, dir, o);
+    if (!a.has("quiet")) std::cout << dir << "/  (" << images->size() << " frames: " << name << ")\n";
+  }
+  return 0;
+#else
+  (void)scale;
+  throw Error("this build has no FFmpeg support to write PNG files");
+#endif
+}
+
+}  // namespace ci2v::cli
