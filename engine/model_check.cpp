@@ -2,6 +2,7 @@
 
 #include "engine/error.h"
 #include "engine/text/clip_text_model.h"
+#include "engine/unet/video_unet.h"
 #include "engine/vae/autoencoder_kl.h"
 
 namespace ci2v {
@@ -24,6 +25,11 @@ std::string check_component(const io::Component& c, const io::StateDict& sd) {
     vae::load_vae_weights(*m, sd, c.name + " (" + c.dir + ")");
     return "all " + std::to_string(count_tensors(*m)) + " tensors match the AutoencoderKL architecture (" +
            std::to_string(io::count_parameters(*m)) + " parameters)";
+  }
+  if (c.class_name == "VideoLDMUNet3DConditionModel") {
+    // Names and shapes only (meta device, no weight is read); "module." prefixes are accepted.
+    return unet::check_video_unet_keys(unet::UNetConfig::from_json(c.config, c.dir + "/config.json"), sd,
+                                       c.name + " (" + c.dir + ")");
   }
   (void)sd;
   return "no network for " + c.class_name + " yet: keys not checked against an architecture";

@@ -1,0 +1,29 @@
+// ConsistI2V TemporalResnetBlock ("conv3ds", model-reference.md §2.6.3): the temporal convolution.
+// h = Conv3D(SiLU(GN2(Conv3D(SiLU(GN1(x)))))) with kernel (3,1,1) and zero padding in time; GroupNorm per frame
+// (eps 1e-6, 32 groups); out = alpha*x + (1-alpha)*(x + h) with alpha clamped to [0, 1].
+// time_emb_proj exists in the checkpoint but is never used (the block is called without a time embedding).
+#pragma once
+#include <torch/torch.h>
+
+#include "engine/nn/layers.h"
+
+namespace ci2v::unet {
+
+using torch::Tensor;
+
+struct TemporalResnetBlockImpl : torch::nn::Module {
+  TemporalResnetBlockImpl(int64_t channels, const torch::TensorOptions& o);
+  // x [B*T, C, h, w] (frame fastest) -> same shape.
+  Tensor forward(const Tensor& x, int64_t frames) const;
+
+  Tensor alpha;  // [1]
+  nn::GroupNorm norm1{nullptr}, norm2{nullptr};
+  nn::TemporalConv conv1{nullptr}, conv2{nullptr};
+  nn::Linear time_emb_proj{nullptr};  // loaded, never used
+};
+TORCH_MODULE(TemporalResnetBlock);
+
+// [B*T, C, h, w] -> Conv3d (kt,1,1) over the frame axis -> [B*T, C, h, w].
+Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames);
+
+}  // namespace ci2v::unet

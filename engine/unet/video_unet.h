@@ -1,0 +1,71 @@
+// The ConsistI2V video UNet (VideoLDMUNet3DConditionModel, model-reference.md §2): built from unet/config.json,
+// loaded from the diffusers safetensors (or a torch.save training checkpoint whose keys carry "module."),
+// one forward = one denoising step for B videos of T' frames conditioned on their first frame.
+#pragma once
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/io/diffusers_folder.h"
+#include "engine/io/state_dict.h"
+#include "engine/nn/layers.h"
+#include "engine/unet/blocks.h"
+#include "engine/unet/embeddings.h"
+#include "engine/unet/intermediates.h"
+#include "engine/unet/unet_config.h"
+
+namespace ci2v::unet {
+
+using torch::Tensor;
+
+class VideoUNetImpl : public torch::nn::Module {
+public:
+  // Parameters are created uninitialised with the options' dtype/device (torch::kMeta builds the shapes only).
+  explicit VideoUNetImpl(const UNetConfig& cfg, const torch::TensorOptions& o = {});
+
+  // sample [B, in, T', h, w] noisy latents; timestep t; encoder_hidden_states [B, L, D] (one per video);
+  // first_frame_latents [B, in, 1, h, w]; frame_stride. Returns the prediction [B, out, T', h, w].
+  // The first frame is prepended on the frame axis (T = T' + 1 frames run through the network; its output is
+  // dropped). Inputs are moved to the model's device and dtype. `capture` records named intermediates.
+  Tensor forward(const Tensor& sample, int64_t timestep, const Tensor& encoder_hidden_states,
+                 const Tensor& first_frame_latents, int64_t frame_stride, Intermediates* capture = nullptr) const;
+
+  const UNetConfig& config() const { return cfg_; }
+  torch::Device device() const { return conv_in->weight.device(); }
+  torch::ScalarType dtype() const { return conv_in->weight.scalar_type(); }
+  // Refill every rotary_emb.freqs with its formula (after nn::init_random).
+  void reset_rotary_frequencies();
+
+  nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
+  TimestepEmbedding time_embedding{nullptr}, frame_stride_embedding{nullptr};
+  torch::nn::ModuleList down_blocks{nullptr}, up_blocks{nullptr};
+  std::vector<DownBlock> down_v;
+  MidBlock mid_block{nullptr};
+  std::vector<UpBlock> up_v;
+  nn::GroupNorm conv_norm_out{nullptr};
+
+private:
+  UNetConfig cfg_;
+};
+TORCH_MODULE(VideoUNet);
+
+// Fill `unet` from a state dict: every occurrence of "module." is removed from the keys first (raw training
+// checkpoints, model-reference.md §1.8). Throws one ci2v::Error naming every missing, unexpected or mis-shaped key.
+void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what);
+
+// Build from a component's config and load its weight files.
+VideoUNet load_video_unet(const io::Component& c, torch::Device device = torch::kCPU,
+                          torch::ScalarType dtype = torch::kFloat32);
+// Build from a config JSON and load weight files (*.safetensors or a torch.save .bin/.pt/.ckpt).
+VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::string>& weight_files,
+                          torch::Device device = torch::kCPU, torch::ScalarType dtype = torch::kFloat32);
+// A UNet component folder on its own (config.json + diffusion_pytorch_model.* weights).
+io::Component unet_component_from_dir(const std::string& dir);
+
+// Compare the checkpoint's keys and shapes with the architecture its config describes, without reading any
+// weights (the network is built on the meta device). Returns a one-line summary or throws naming every problem.
+std::string check_video_unet_keys(const UNetConfig& cfg, io::StateDict sd, const std::string& what);
+
+}  // namespace ci2v::unet
