@@ -59,6 +59,18 @@ Tensor unet_step(Models& m, const Tensor& sample, int64_t t, const Tensor& text,
   return m.unet->forward(sample, t, text, ff, stride, cap);
 }
 
+// What the VAE encodes: the preprocessed first frame [1, 3, H, W], or the N camera crops [N, 3, H, W].
+Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame);
+
+sampling::LowPassFilterSpec filter_spec(const GenerationParams& p) {
+  sampling::LowPassFilterSpec spec;
+  spec.type = p.filter;
+  spec.cutoff_spatial = p.cutoff_spatial;
+  spec.cutoff_temporal = p.cutoff_temporal;
+  spec.butterworth_order = p.butterworth_order;
+  return spec;
+}
+
 void fit_previewer(Models& m) {
   if (m.previewer_fitted) return;
   auto vae = m.vae;
@@ -131,10 +143,7 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
                           std::to_string(T) + "|" + (params.center_crop ? "crop" : "pad");
   auto& cache = m.layout_cache;
   if (cache.key != key) {
-    Tensor pixels = params.camera_enabled() ? layout_video_pixels(params, first_frame)
-                                            : (params.center_crop ? preprocess_first_frame(first_frame, params.height, params.width)
-                                                                  : preprocess_first_frame_pad(first_frame, params.height, params.width))
-                                                  .unsqueeze(0);
+    Tensor pixels = encoder_pixels(params, first_frame);
     auto post = m.vae->encode_moments(pixels.to(m.device, m.dtype));
     cache.key = key;
     cache.mean = post.mean;
@@ -152,26 +161,28 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
   Tensor static_video = params.camera_enabled()
                             ? z.permute({1, 0, 2, 3}).unsqueeze(0).contiguous()
                             : z.slice(0, 0, 1).unsqueeze(2).expand({1, z.size(1), T, h, w}).contiguous();
-  sampling::LowPassFilterSpec spec;
-  spec.type = params.filter;
-  spec.cutoff_spatial = params.cutoff_spatial;
-  spec.cutoff_temporal = params.cutoff_temporal;
-  spec.butterworth_order = params.butterworth_order;
-  sampling::FrameInit frameinit(spec, params.noise_level);
+  sampling::FrameInit frameinit(filter_spec(params), params.noise_level);
   sampling::DdimScheduler scheduler(m.scheduler);
   Tensor noise_f = latents.to(torch::kFloat);
   auto fi = frameinit.run(scheduler, static_video.to(torch::kFloat), noise_f, false);
   return frameinit_preview_images(m, frameinit, fi.z_T, noise_f, fi.latents.to(m.dtype));
 }
 
-Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_frame) {
+namespace {
+Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
   if (p.camera_enabled()) {
     auto cam = camera_layout(p, first_frame);
     return sampling::render_layout_video(cam.image, cam.crops, p.height, p.width);  // [N, 3, H, W]
   }
   auto x = p.center_crop ? preprocess_first_frame(first_frame, p.height, p.width)
                          : preprocess_first_frame_pad(first_frame, p.height, p.width);  // [3, H, W]
-  return x.unsqueeze(0).expand({p.frames, 3, p.height, p.width}).contiguous();
+  return x.unsqueeze(0);                                                             // [1, 3, H, W]
+}
+}  // namespace
+
+Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_frame) {
+  auto x = encoder_pixels(p, first_frame);
+  return x.size(0) == p.frames ? x : x.expand({p.frames, 3, p.height, p.width}).contiguous();
 }
 
 RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& first_frame, Observer* obs,
@@ -223,14 +234,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 
   // 2. First frame (and the camera layout video) through the VAE encoder; the posterior is sampled.
   stage(Stage::EncodingImage);
-  Tensor pixels;  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
-  if (params.camera_enabled()) {
-    pixels = layout_video_pixels(params, first_frame);
-  } else {
-    pixels = (params.center_crop ? preprocess_first_frame(first_frame, H, W)
-                                 : preprocess_first_frame_pad(first_frame, H, W))
-                 .unsqueeze(0);
-  }
+  Tensor pixels = encoder_pixels(params, first_frame);  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
   capture("first_frame_preprocessed", pixels);
   auto post = m.vae->encode_moments(pixels.to(dev, dt));
   capture("first_frame_latent_mean", post.mean);
@@ -251,12 +255,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
     ddim->set_eta(params.eta);
     ddim->set_noise_source(noise);
   }
-  sampling::LowPassFilterSpec spec;
-  spec.type = params.filter;
-  spec.cutoff_spatial = params.cutoff_spatial;
-  spec.cutoff_temporal = params.cutoff_temporal;
-  spec.butterworth_order = params.butterworth_order;
-  sampling::FrameInit frameinit(spec, params.noise_level);
+  sampling::FrameInit frameinit(filter_spec(params), params.noise_level);
   const bool want_previews = obs != nullptr;
   if (want_previews) fit_previewer(m);
 
