@@ -1,0 +1,94 @@
+// The studio's state: the generation parameters (with the prompts), the first frame, the model folder and
+// its status, the prompt histories and the results. Widgets bind to it; every change is a signal.
+#pragma once
+#include <QImage>
+#include <QObject>
+#include <QRectF>
+#include <QStringList>
+#include <QVector>
+
+#include "app/studio_types.h"
+#include "engine/pipeline.h"
+
+namespace studio {
+
+class Document : public QObject {
+  Q_OBJECT
+public:
+  enum class ModelState { None, Checking, Loading, Ready, Failed };
+  Q_ENUM(ModelState)
+
+  explicit Document(QObject* parent = nullptr);
+
+  // --- parameters (prompts included)
+  const ci2v::GenerationParams& params() const { return params_; }
+  void setParams(const ci2v::GenerationParams& p);  // emits paramsChanged when anything differs
+  void setPrompt(const QString& prompt);
+  void setNegativePrompt(const QString& negative);
+  void setSeed(qint64 seed);                          // fixed seed (< 0: random)
+  void resetParams();                                 // reference defaults, prompts, device and dtype kept
+  // Parameters as JSON text (the engine's format) and back; fromJson returns false with a message.
+  QString paramsJson() const;
+  bool setParamsJson(const QString& json, QString* error = nullptr);
+
+  // --- prompt histories, newest first
+  QStringList promptHistory() const { return promptHistory_; }
+  QStringList negativeHistory() const { return negativeHistory_; }
+  void setHistories(const QStringList& prompts, const QStringList& negatives);
+  void rememberPrompts();  // adds the current prompts to the histories
+  static constexpr int kHistoryMax = 30;
+
+  // --- first frame
+  bool hasFirstFrame() const { return !firstFrame_.isNull(); }
+  QImage firstFrame() const { return firstFrame_; }
+  QString firstFrameSource() const { return firstFrameSource_; }
+  void setFirstFrame(const QImage& image, const QString& source);
+  // Decodes a picture file (FFmpeg: PNG, JPEG, WebP, 16-bit, EXIF orientation); false with a message.
+  bool loadFirstFrame(const QString& path, QString* error);
+  void clearFirstFrame();
+  // The part of the first frame the model sees at the current size and fit, in picture pixels (extends
+  // beyond the picture for "fit inside" padding). Empty without a first frame.
+  QRectF cropRect() const;
+  static QRectF cropRectFor(QSize picture, int width, int height, bool centerCrop);
+
+  // --- model
+  QString modelPath() const { return modelPath_; }
+  void setModelPath(const QString& path);
+  ModelState modelState() const { return modelState_; }
+  QString modelMessage() const { return modelMessage_; }
+  void setModelStatus(ModelState state, const QString& message);
+
+  // --- results
+  int resultCount() const { return results_.size(); }
+  const ResultClip& result(int i) const { return results_[i]; }
+  int addResult(const ResultClip& clip);  // returns its index and makes it current
+  int currentResultIndex() const { return current_; }
+  const ResultClip* currentResult() const { return current_ >= 0 ? &results_[current_] : nullptr; }
+  void setCurrentResult(int i);
+
+  // --- the request for the engine: false with a user-facing message when something is missing or invalid
+  bool makeRequest(GenerationRequest* out, QString* error) const;
+
+Q_SIGNALS:
+  void paramsChanged();
+  void historiesChanged();
+  void firstFrameChanged();
+  void modelPathChanged();
+  void modelStatusChanged();
+  void resultAdded(int index);
+  void currentResultChanged(int index);
+
+private:
+  ci2v::GenerationParams params_;
+  QStringList promptHistory_, negativeHistory_;
+  QImage firstFrame_;
+  QString firstFrameSource_;
+  QString modelPath_;
+  ModelState modelState_ = ModelState::None;
+  QString modelMessage_;
+  QVector<ResultClip> results_;
+  int current_ = -1;
+  mutable quint64 nextId_ = 1;
+};
+
+}  // namespace studio

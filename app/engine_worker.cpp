@@ -1,0 +1,241 @@
+#include "app/engine_worker.h"
+
+#include <algorithm>
+#include <QDir>
+#include <QElapsedTimer>
+#include <cmath>
+
+#include "engine/error.h"
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/export.h"
+#endif
+
+namespace studio {
+namespace {
+
+QString stageText(ci2v::Stage s) {
+  switch (s) {
+    case ci2v::Stage::Loading: return EngineWorker::tr("Loading the model");
+    case ci2v::Stage::EncodingText: return EngineWorker::tr("Reading the prompt");
+    case ci2v::Stage::EncodingImage: return EngineWorker::tr("Encoding the first frame");
+    case ci2v::Stage::FrameInit: return EngineWorker::tr("Preparing the motion (FrameInit)");
+    case ci2v::Stage::Denoising: return EngineWorker::tr("Generating");
+    case ci2v::Stage::Decoding: return EngineWorker::tr("Decoding the frames");
+    case ci2v::Stage::Done: return EngineWorker::tr("Done");
+  }
+  return {};
+}
+
+// Engine callbacks (engine thread) -> the worker's signals. The worker lives on the engine thread and the
+// receivers on the UI thread, so every emit is queued and carries its own copies.
+class SignalObserver : public ci2v::Observer {
+public:
+  explicit SignalObserver(EngineWorker* w) : w_(w) {}
+  void on_stage(ci2v::Stage s, const std::string& detail) override {
+    Q_EMIT w_->stageChanged(stageText(s), QString::fromStdString(detail));
+  }
+  void on_progress(int i, int n, double elapsed, double eta) override { Q_EMIT w_->progress(i, n, elapsed, eta); }
+  void on_frameinit(const ci2v::FrameInitPreview& p) override {
+    auto pick = [](const std::vector<ci2v::RgbImage>& v) {
+      return v.empty() ? QImage() : toQImage(v[v.size() / 2]);  // a middle frame shows the band best
+    };
+    Q_EMIT w_->frameInitPreview(pick(p.low), pick(p.high), pick(p.mixed));
+  }
+  void on_step_preview(int i, int n, const std::vector<ci2v::RgbImage>& frames) override {
+    Q_EMIT w_->stepPreview(i, n, toQImages(frames));
+  }
+  // on_error: the worker reports errors from the exception (with the cancel state), not here.
+
+private:
+  EngineWorker* w_;
+};
+
+}  // namespace
+
+EngineWorker::EngineWorker(std::shared_ptr<ci2v::CancelToken> cancel) : cancel_(std::move(cancel)) {}
+
+EngineWorker::~EngineWorker() = default;
+
+bool EngineWorker::ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error) {
+  if (pipeline_ && dir == loadedDir_ && device == loadedDevice_ && dtype == loadedDtype_) return true;
+  pipeline_.reset();  // free the old model first (GPU memory)
+  loadedDir_.clear();
+  Q_EMIT modelLoading(dir);
+  QElapsedTimer t;
+  t.start();
+  try {
+    pipeline_ = ci2v::Pipeline::load(dir.toStdString(), device.toStdString(), dtype.toStdString());
+  } catch (const std::exception& e) {
+    *error = QString::fromUtf8(e.what());
+    Q_EMIT modelFailed(dir, *error);
+    return false;
+  }
+  loadedDir_ = dir;
+  loadedDevice_ = device;
+  loadedDtype_ = dtype;
+  Q_EMIT modelLoaded(dir, QString::fromStdString(pipeline_->device()), QString::fromStdString(pipeline_->dtype()),
+                     t.elapsed() / 1000.0);
+  return true;
+}
+
+void EngineWorker::loadModel(const QString& dir, const QString& device, const QString& dtype) {
+  QString error;
+  ensureLoaded(dir, device, dtype, &error);
+}
+
+void EngineWorker::unload() {
+  pipeline_.reset();
+  loadedDir_.clear();
+}
+
+void EngineWorker::generate(const GenerationRequest& request) {
+  Q_EMIT started(request.id);
+  if (cancel_->cancelled()) {
+    Q_EMIT cancelled(request.id);
+    return;
+  }
+  QString error;
+  Q_EMIT stageChanged(stageText(ci2v::Stage::Loading), request.modelDir);
+  if (!ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
+                    QString::fromStdString(request.params.dtype), &error)) {
+    Q_EMIT failed(request.id, error);
+    return;
+  }
+  SignalObserver observer(this);
+  ci2v::GenerationResult result;
+  try {
+    result = pipeline_->generate(request.params, request.firstFrame, &observer, cancel_.get());
+  } catch (const std::exception& e) {
+    // ci2v::Cancelled (engine/generator.h) is a ci2v::Error: the token tells a cancel from a failure.
+    if (cancel_->cancelled())
+      Q_EMIT cancelled(request.id);
+    else
+      Q_EMIT failed(request.id, QString::fromUtf8(e.what()));
+    return;
+  } catch (...) {
+    Q_EMIT failed(request.id, tr("unknown error in the engine"));
+    return;
+  }
+
+  ResultClip clip;
+  clip.id = request.id;
+  clip.frames = toQImages(result.frames);
+  clip.seed = result.seed;
+  clip.seconds = result.seconds;
+  clip.params = result.params;
+  clip.created = QDateTime::currentDateTime();
+  if (!request.previewDir.isEmpty() && !result.frames.empty()) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+    // A temporary MP4 of the result for the player (Qt Multimedia plays files).
+    Q_EMIT stageChanged(tr("Preparing the player"), QString());
+    try {
+      ci2v::media::Video v;
+      v.width = result.frames[0].width;
+      v.height = result.frames[0].height;
+      v.fps = request.previewFps;
+      for (const auto& f : result.frames) {
+        ci2v::media::Image im;
+        im.width = f.width;
+        im.height = f.height;
+        im.rgb = f.rgb;
+        v.frames.push_back(std::move(im));
+      }
+      ci2v::media::ExportOptions o;
+      o.format = ci2v::media::Format::Mp4;
+      o.fps = request.previewFps;
+      // About 20 s of video (at most 40 copies): a loop wrap-around is a seek, which stalls Qt's GStreamer
+      // player on the UI thread, so it should come rarely.
+      const double clipSeconds = result.frames.size() / std::max(1.0, request.previewFps);
+      const int repeats = std::clamp(static_cast<int>(std::ceil(20.0 / clipSeconds)), 1, 40);
+      o.loop = repeats;
+      o.crf = 12;
+      o.preset = "veryfast";
+      o.params_json = result.params.to_json().dump();
+      const QString path = QDir(request.previewDir).filePath(QStringLiteral("result_%1.mp4").arg(request.id));
+      ci2v::media::export_video(v, path.toStdString(), o);
+      clip.previewVideo = path;
+      clip.previewRepeats = repeats;
+    } catch (const std::exception& e) {
+      clip.previewError = QString::fromUtf8(e.what());
+    }
+#else
+    clip.previewError = tr("this build has no FFmpeg: the player shows the frames directly");
+#endif
+  }
+  Q_EMIT stageChanged(stageText(ci2v::Stage::Done), QString());
+  Q_EMIT finished(clip);
+}
+
+// --- controller (UI thread)
+
+EngineController::EngineController(QObject* parent)
+    : QObject(parent), cancel_(std::make_shared<ci2v::CancelToken>()), tmp_(QDir::tempPath() + QStringLiteral("/consisti2v-studio-XXXXXX")) {
+  qRegisterMetaType<GenerationRequest>();
+  qRegisterMetaType<ResultClip>();
+  qRegisterMetaType<QVector<QImage>>();
+  thread_.setObjectName(QStringLiteral("engine"));
+  worker_ = new EngineWorker(cancel_);
+  worker_->moveToThread(&thread_);
+  // Worker (engine thread) -> controller (UI thread): queued connections, so every signal below is emitted on
+  // the UI thread with its own copy of the data.
+  connect(worker_, &EngineWorker::modelLoading, this, &EngineController::modelLoading);
+  connect(worker_, &EngineWorker::modelLoaded, this, &EngineController::modelLoaded);
+  connect(worker_, &EngineWorker::modelFailed, this, &EngineController::modelFailed);
+  connect(worker_, &EngineWorker::started, this, &EngineController::started);
+  connect(worker_, &EngineWorker::stageChanged, this, &EngineController::stageChanged);
+  connect(worker_, &EngineWorker::progress, this, &EngineController::progress);
+  connect(worker_, &EngineWorker::stepPreview, this, &EngineController::stepPreview);
+  connect(worker_, &EngineWorker::frameInitPreview, this, &EngineController::frameInitPreview);
+  connect(worker_, &EngineWorker::finished, this, [this](const ResultClip& clip) {
+    runEnded();
+    Q_EMIT finished(clip);
+  });
+  connect(worker_, &EngineWorker::failed, this, [this](quint64 id, const QString& message) {
+    runEnded();
+    Q_EMIT failed(id, message);
+  });
+  connect(worker_, &EngineWorker::cancelled, this, [this](quint64 id) {
+    runEnded();
+    Q_EMIT cancelled(id);
+  });
+  thread_.start();
+}
+
+EngineController::~EngineController() {
+  cancel_->cancel();
+  thread_.quit();
+  thread_.wait();
+  delete worker_;  // its thread has ended: safe to delete here
+}
+
+void EngineController::loadModel(const QString& dir, const QString& device, const QString& dtype) {
+  QMetaObject::invokeMethod(worker_, [w = worker_, dir, device, dtype] { w->loadModel(dir, device, dtype); },
+                            Qt::QueuedConnection);
+}
+
+quint64 EngineController::generate(GenerationRequest request) {
+  if (request.previewDir.isEmpty() && tmp_.isValid()) request.previewDir = tmp_.path();
+  last_ = request;
+  cancel_->reset();  // here, not on the engine thread: a cancel right after this call must not be lost
+  ++pending_;
+  setBusy(true);
+  QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
+  return request.id;
+}
+
+void EngineController::cancel() {
+  if (busy_) cancel_->cancel();
+}
+
+void EngineController::runEnded() {
+  pending_ = std::max(0, pending_ - 1);
+  if (pending_ == 0) setBusy(false);
+}
+
+void EngineController::setBusy(bool busy) {
+  if (busy == busy_) return;
+  busy_ = busy;
+  Q_EMIT busyChanged(busy);
+}
+
+}  // namespace studio

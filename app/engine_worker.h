@@ -1,0 +1,102 @@
+// The engine on its own thread. EngineWorker lives on that thread and owns the ci2v::Pipeline; the engine's
+// observer callbacks become queued signals that carry QImage copies to the UI. EngineController (UI thread)
+// owns the thread, queues work to the worker and cancels through a shared CancelToken.
+#pragma once
+#include <QImage>
+#include <QObject>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QVector>
+#include <memory>
+
+#include "app/studio_types.h"
+#include "engine/pipeline.h"
+
+namespace studio {
+
+class EngineWorker : public QObject {
+  Q_OBJECT
+public:
+  explicit EngineWorker(std::shared_ptr<ci2v::CancelToken> cancel);
+  ~EngineWorker() override;
+
+  // The loaded model, as requested ("" when none). Read on the worker thread only.
+  QString loadedModelDir() const { return loadedDir_; }
+
+public Q_SLOTS:
+  // Loads (or keeps) the model for that folder, device and dtype.
+  void loadModel(const QString& dir, const QString& device, const QString& dtype);
+  void generate(const studio::GenerationRequest& request);
+  void unload();
+
+Q_SIGNALS:
+  void modelLoading(const QString& dir);
+  void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
+  void modelFailed(const QString& dir, const QString& message);
+  void started(quint64 id);
+  void stageChanged(const QString& stage, const QString& detail);
+  void progress(int step, int total, double elapsedSeconds, double etaSeconds);
+  void stepPreview(int step, int total, const QVector<QImage>& frames);
+  void frameInitPreview(const QImage& low, const QImage& high, const QImage& mixed);
+  void finished(const studio::ResultClip& clip);
+  void failed(quint64 id, const QString& message);
+  void cancelled(quint64 id);
+
+private:
+  bool ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error);
+
+  std::shared_ptr<ci2v::CancelToken> cancel_;
+  std::unique_ptr<ci2v::Pipeline> pipeline_;
+  QString loadedDir_, loadedDevice_, loadedDtype_;
+};
+
+class EngineController : public QObject {
+  Q_OBJECT
+public:
+  explicit EngineController(QObject* parent = nullptr);
+  ~EngineController() override;
+
+  // The worker on the engine thread. Connect to the controller's signals instead: they are the worker's,
+  // re-emitted on the UI thread (safe for QSignalSpy and widgets).
+  EngineWorker* worker() const { return worker_; }
+
+  void loadModel(const QString& dir, const QString& device, const QString& dtype);
+  // Queues a generation; the preview MP4 goes to this controller's temporary folder. Returns the request id.
+  quint64 generate(GenerationRequest request);
+  // Thread-safe: the engine stops at its next check (between steps) and the worker emits cancelled().
+  void cancel();
+  bool isBusy() const { return busy_; }
+  QString previewDir() const { return tmp_.path(); }
+  // The request last queued (what the worker was sent).
+  const GenerationRequest& lastRequest() const { return last_; }
+
+Q_SIGNALS:
+  void busyChanged(bool busy);
+  // The worker's signals, on the UI thread. When finished / failed / cancelled arrive, isBusy() is already
+  // false (unless another run is queued).
+  void modelLoading(const QString& dir);
+  void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
+  void modelFailed(const QString& dir, const QString& message);
+  void started(quint64 id);
+  void stageChanged(const QString& stage, const QString& detail);
+  void progress(int step, int total, double elapsedSeconds, double etaSeconds);
+  void stepPreview(int step, int total, const QVector<QImage>& frames);
+  void frameInitPreview(const QImage& low, const QImage& high, const QImage& mixed);
+  void finished(const studio::ResultClip& clip);
+  void failed(quint64 id, const QString& message);
+  void cancelled(quint64 id);
+
+private:
+  void setBusy(bool busy);
+  void runEnded();
+
+  QThread thread_;
+  EngineWorker* worker_ = nullptr;
+  std::shared_ptr<ci2v::CancelToken> cancel_;
+  QTemporaryDir tmp_;
+  bool busy_ = false;
+  int pending_ = 0;
+  GenerationRequest last_;
+};
+
+}  // namespace studio

@@ -1,0 +1,34 @@
+// consisti2v-studio: the desktop app. Options: --model DIR, --image FILE (start with them loaded).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+
+#include "app/app_setup.h"
+#include "app/main_window.h"
+
+int main(int argc, char** argv) {
+  studio::prepareEnvironment();  // before QApplication: media backend, high-DPI policy
+  QApplication app(argc, argv);
+  studio::setApplicationInfo();
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription(QApplication::translate("main", "Animate a still picture with ConsistI2V."));
+  cli.addHelpOption();
+  cli.addVersionOption();
+  QCommandLineOption model(QStringLiteral("model"), QApplication::translate("main", "Model folder to use."),
+                           QStringLiteral("dir"));
+  QCommandLineOption image(QStringLiteral("image"), QApplication::translate("main", "First frame to open."),
+                           QStringLiteral("file"));
+  cli.addOption(model);
+  cli.addOption(image);
+  cli.addPositionalArgument(QStringLiteral("picture"), QApplication::translate("main", "First frame to open (optional)."));
+  cli.process(app);
+
+  studio::MainWindow w;
+  if (cli.isSet(model)) w.chooseModel(QDir(cli.value(model)).absolutePath());
+  QString picture = cli.value(image);
+  if (picture.isEmpty() && !cli.positionalArguments().isEmpty()) picture = cli.positionalArguments().first();
+  if (!picture.isEmpty()) w.loadFirstFrame(picture);
+  w.show();
+  return app.exec();
+}

@@ -1,0 +1,686 @@
+#include "app/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFile>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "app/document.h"
+#include "app/engine_worker.h"
+#include "app/export_runner.h"
+#include "app/latency_monitor.h"
+#include "app/model_probe.h"
+#include "app/settings.h"
+#include "widgets/export_dialog.h"
+#include "widgets/first_frame_canvas.h"
+#include "widgets/model_picker.h"
+#include "widgets/parameter_panel.h"
+#include "widgets/preview_strip.h"
+#include "widgets/prompt_edit.h"
+#include "widgets/video_player.h"
+
+// Resources of the static studio library: registered explicitly (a static library's initialisers are
+// otherwise dropped by the linker). Outside any namespace, as Q_INIT_RESOURCE requires.
+static void initStudioResources() { Q_INIT_RESOURCE(studio); }
+
+namespace studio {
+namespace {
+
+QIcon icon(const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); }
+
+QString imageFilter() {
+  return MainWindow::tr("Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)");
+}
+
+}  // namespace
+
+MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
+    : QMainWindow(parent), settings_(settings ? settings : new StudioSettings) {
+  initStudioResources();
+  setObjectName(QStringLiteral("main_window"));
+  setWindowTitle(tr("ConsistI2V Studio"));
+  setWindowIcon(icon("app"));
+  doc_ = new Document(this);
+  engine_ = new EngineController(this);
+  exporter_ = new ExportRunner(this);
+  latency_ = new LatencyMonitor(this, 10);
+
+  buildUi();
+  buildActions();
+  bindDocument();
+  bindEngine();
+
+  picker_->setHuggingFaceCacheDir(huggingFaceCacheDir());
+  settings_->load(*doc_);
+  panel_->setParams(doc_->params());
+  prompt_->setHistory(doc_->promptHistory());
+  negative_->setHistory(doc_->negativeHistory());
+  prompt_->setText(QString::fromStdString(doc_->params().prompt));
+  negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
+  if (!doc_->modelPath().isEmpty()) {
+    picker_->setPath(doc_->modelPath());
+    chooseModel(doc_->modelPath());  // probe and load in the background; no dialog at start
+  }
+  if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
+  restoreState(settings_->windowState());
+  updateCanvas();
+  updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi() {
+  // --- left: first frame, prompts, model
+  auto* left = new QWidget;
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->setContentsMargins(8, 8, 4, 8);
+  auto* frameBox = new QGroupBox(tr("First frame"));
+  auto* frameLayout = new QVBoxLayout(frameBox);
+  canvas_ = new FirstFrameCanvas;
+  frameLayout->addWidget(canvas_);
+  leftLayout->addWidget(frameBox, 1);
+
+  auto* promptBox = new QGroupBox(tr("Prompt"));
+  auto* promptLayout = new QVBoxLayout(promptBox);
+  prompt_ = new PromptEdit(tr("Describe the motion, e.g. “waves roll onto the beach at sunset”"));
+  prompt_->setObjectName(QStringLiteral("prompt"));
+  prompt_->setToolTip(tr("What should happen in the clip. Earlier prompts are in the drop-down."));
+  negative_ = new PromptEdit(tr("What to avoid (optional), e.g. “blurry, distorted”"));
+  negative_->setObjectName(QStringLiteral("negative_prompt"));
+  negative_->setToolTip(tr("Things the clip should not show. Earlier negative prompts are in the drop-down."));
+  promptLayout->addWidget(prompt_);
+  promptLayout->addWidget(new QLabel(tr("Negative prompt")));
+  promptLayout->addWidget(negative_);
+  leftLayout->addWidget(promptBox);
+
+  auto* modelBox = new QGroupBox(tr("Model"));
+  auto* modelLayout = new QVBoxLayout(modelBox);
+  picker_ = new ModelPicker;
+  modelLayout->addWidget(picker_);
+  leftLayout->addWidget(modelBox);
+
+  auto* genRow = new QHBoxLayout;
+  auto* generateButton = new QPushButton(icon("generate"), tr("Generate"));
+  generateButton->setObjectName(QStringLiteral("generate_button"));
+  generateButton->setMinimumHeight(36);
+  QFont bf = generateButton->font();
+  bf.setBold(true);
+  generateButton->setFont(bf);
+  auto* cancelButton = new QPushButton(icon("cancel"), tr("Cancel"));
+  cancelButton->setObjectName(QStringLiteral("cancel_button"));
+  cancelButton->setMinimumHeight(36);
+  genRow->addWidget(generateButton, 2);
+  genRow->addWidget(cancelButton, 1);
+  leftLayout->addLayout(genRow);
+
+  // --- centre: player, progress + previews, results
+  auto* centre = new QWidget;
+  auto* centreLayout = new QVBoxLayout(centre);
+  centreLayout->setContentsMargins(4, 8, 4, 8);
+  player_ = new VideoPlayer;
+  centreLayout->addWidget(player_, 1);
+  auto* progressBox = new QGroupBox(tr("Progress"));
+  auto* progressLayout = new QVBoxLayout(progressBox);
+  strip_ = new PreviewStrip;
+  progressLayout->addWidget(strip_);
+  centreLayout->addWidget(progressBox);
+  auto* resultsBox = new QGroupBox(tr("Results"));
+  auto* resultsLayout = new QHBoxLayout(resultsBox);
+  results_ = new QListWidget;
+  results_->setObjectName(QStringLiteral("results"));
+  results_->setViewMode(QListView::IconMode);
+  results_->setFlow(QListView::LeftToRight);
+  results_->setWrapping(false);
+  results_->setIconSize(QSize(56, 56));
+  results_->setFixedHeight(96);
+  results_->setMovement(QListView::Static);
+  results_->setToolTip(tr("Every clip of this session; select one to play it"));
+  auto* seedButtons = new QVBoxLayout;
+  copySeed_ = new QPushButton(icon("copy"), tr("Copy seed"));
+  copySeed_->setObjectName(QStringLiteral("copy_seed"));
+  copySeed_->setToolTip(tr("Copy the seed of the selected result to the clipboard"));
+  useSeed_ = new QPushButton(icon("dice"), tr("Use seed"));
+  useSeed_->setObjectName(QStringLiteral("use_seed"));
+  useSeed_->setToolTip(tr("Generate the next clip with the seed of the selected result (to vary the other settings)"));
+  seedButtons->addWidget(copySeed_);
+  seedButtons->addWidget(useSeed_);
+  seedButtons->addStretch(1);
+  resultsLayout->addWidget(results_, 1);
+  resultsLayout->addLayout(seedButtons);
+  centreLayout->addWidget(resultsBox);
+
+  // --- right: every setting
+  panel_ = new ParameterPanel;
+  panel_->setObjectName(QStringLiteral("parameter_panel"));
+  auto* scroll = new QScrollArea;
+  scroll->setObjectName(QStringLiteral("parameter_scroll"));
+  scroll->setWidget(panel_);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
+
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->setObjectName(QStringLiteral("main_splitter"));
+  split->addWidget(left);
+  split->addWidget(centre);
+  split->addWidget(scroll);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 5);
+  split->setStretchFactor(2, 0);
+  split->setSizes({380, 600, 360});
+  setCentralWidget(split);
+
+  statusModel_ = new QLabel;
+  statusLatency_ = new QLabel;
+  statusLatency_->setObjectName(QStringLiteral("latency"));
+  statusLatency_->setToolTip(tr("The longest the window was unresponsive during the last generation"));
+  statusBar()->addPermanentWidget(statusLatency_);
+  statusBar()->addPermanentWidget(statusModel_);
+
+  connect(generateButton, &QPushButton::clicked, this, &MainWindow::generate);
+  connect(cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
+  connect(engine_, &EngineController::busyChanged, generateButton, [generateButton, cancelButton](bool busy) {
+    generateButton->setEnabled(!busy);
+    cancelButton->setEnabled(busy);
+  });
+  cancelButton->setEnabled(false);
+}
+
+void MainWindow::buildActions() {
+  auto make = [this](const char* name, const QString& text, const char* iconName, const QKeySequence& key,
+                     const QString& tip) {
+    auto* a = new QAction(icon(iconName), text, this);
+    a->setObjectName(QString::fromLatin1(name));
+    if (!key.isEmpty()) a->setShortcut(key);
+    a->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+    a->setStatusTip(tip);
+    addAction(a);  // shortcuts work wherever the focus is in the window
+    return a;
+  };
+  openAction_ = make("action_open", tr("&Open picture…"), "open", QKeySequence::Open, tr("Open a first frame"));
+  pasteAction_ = make("action_paste", tr("&Paste picture"), "paste", QKeySequence::Paste,
+                      tr("Use the picture on the clipboard as the first frame"));
+  exampleAction_ = make("action_example", tr("Open &example picture"), "image", QKeySequence(),
+                        tr("Try the studio with the bundled example picture"));
+  modelAction_ = make("action_model", tr("Choose &model folder…"), "model", QKeySequence(tr("Ctrl+M")),
+                      tr("Choose the ConsistI2V model folder"));
+  generateAction_ = make("action_generate", tr("&Generate"), "generate", QKeySequence(tr("Ctrl+Return")),
+                         tr("Animate the first frame"));
+  cancelAction_ = make("action_cancel", tr("&Cancel"), "cancel", QKeySequence(Qt::Key_Escape),
+                       tr("Stop the running generation"));
+  playAction_ = make("action_play", tr("&Play / pause"), "play", QKeySequence(Qt::Key_Space), tr("Play or pause the result"));
+  stepForwardAction_ = make("action_step_forward", tr("&Next frame"), "step-forward", QKeySequence(Qt::Key_Period),
+                            tr("Show the next frame"));
+  stepBackAction_ = make("action_step_back", tr("P&revious frame"), "step-back", QKeySequence(Qt::Key_Comma),
+                         tr("Show the previous frame"));
+  exportAction_ = make("action_export", tr("&Export…"), "export", QKeySequence(tr("Ctrl+E")),
+                       tr("Save the result as MP4, GIF, WebP or PNG frames"));
+  auto* loadParams = make("action_load_params", tr("&Load settings…"), "open", QKeySequence(),
+                          tr("Load generation settings from a JSON file"));
+  auto* saveParams = make("action_save_params", tr("&Save settings…"), "save", QKeySequence::Save,
+                          tr("Save the generation settings as JSON"));
+  auto* quit = make("action_quit", tr("&Quit"), "cancel", QKeySequence::Quit, tr("Quit the studio"));
+  auto* resetParams = make("action_reset_params", tr("&Reset settings"), "reset", QKeySequence(),
+                           tr("Every setting back to the reference defaults"));
+  generateAction_->setShortcuts({QKeySequence(tr("Ctrl+Return")), QKeySequence(tr("Ctrl+Enter"))});
+  generateAction_->setPriority(QAction::HighPriority);
+
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(openAction_);
+  file->addAction(pasteAction_);
+  file->addAction(exampleAction_);
+  file->addSeparator();
+  file->addAction(modelAction_);
+  file->addSeparator();
+  file->addAction(loadParams);
+  file->addAction(saveParams);
+  file->addSeparator();
+  file->addAction(exportAction_);
+  file->addSeparator();
+  file->addAction(quit);
+  auto* gen = menuBar()->addMenu(tr("&Generate"));
+  gen->addAction(generateAction_);
+  gen->addAction(cancelAction_);
+  gen->addSeparator();
+  gen->addAction(resetParams);
+  auto* play = menuBar()->addMenu(tr("&Playback"));
+  play->addAction(playAction_);
+  play->addAction(stepBackAction_);
+  play->addAction(stepForwardAction_);
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+    showMessage({tr("Keyboard shortcuts"),
+                 tr("Ctrl+O  open a picture\nCtrl+V  paste a picture\nCtrl+M  choose the model folder\n"
+                    "Ctrl+Return  generate\nEsc  cancel\nSpace  play / pause\n,  and  .  previous / next frame\n"
+                    "Ctrl+E  export\nCtrl+S  save the settings"),
+                 QString()},
+                false);
+  });
+  help->addAction(tr("&About"), this, [this] {
+    showMessage({tr("About ConsistI2V Studio"),
+                 tr("ConsistI2V Studio %1\nAnimates a still picture with the ConsistI2V image-to-video model "
+                    "(Ren et al., 2024), natively in C++.")
+                     .arg(QApplication::applicationVersion()),
+                 QString()},
+                false);
+  });
+
+  auto* tb = addToolBar(tr("Main"));
+  tb->setObjectName(QStringLiteral("main_toolbar"));
+  tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  tb->setIconSize(QSize(20, 20));
+  tb->addAction(openAction_);
+  tb->addAction(pasteAction_);
+  tb->addAction(modelAction_);
+  tb->addSeparator();
+  tb->addAction(generateAction_);
+  tb->addAction(cancelAction_);
+  tb->addSeparator();
+  tb->addAction(playAction_);
+  tb->addAction(exportAction_);
+
+  connect(openAction_, &QAction::triggered, this, &MainWindow::openFirstFrame);
+  connect(pasteAction_, &QAction::triggered, this, &MainWindow::pasteFirstFrame);
+  connect(exampleAction_, &QAction::triggered, this, &MainWindow::openExample);
+  connect(modelAction_, &QAction::triggered, picker_, &ModelPicker::browse);
+  connect(generateAction_, &QAction::triggered, this, &MainWindow::generate);
+  connect(cancelAction_, &QAction::triggered, this, &MainWindow::cancel);
+  connect(playAction_, &QAction::triggered, this, &MainWindow::togglePlay);
+  connect(stepForwardAction_, &QAction::triggered, player_, &VideoPlayer::stepForward);
+  connect(stepBackAction_, &QAction::triggered, player_, &VideoPlayer::stepBackward);
+  connect(exportAction_, &QAction::triggered, this, &MainWindow::showExportDialog);
+  connect(loadParams, &QAction::triggered, this, &MainWindow::loadParameters);
+  connect(saveParams, &QAction::triggered, this, &MainWindow::saveParameters);
+  connect(resetParams, &QAction::triggered, doc_, &Document::resetParams);
+  connect(quit, &QAction::triggered, this, &QWidget::close);
+}
+
+void MainWindow::bindDocument() {
+  // widgets -> document
+  connect(panel_, &ParameterPanel::paramsEdited, doc_, &Document::setParams);
+  connect(prompt_, &PromptEdit::textEdited, doc_, &Document::setPrompt);
+  connect(negative_, &PromptEdit::textEdited, doc_, &Document::setNegativePrompt);
+  connect(canvas_, &FirstFrameCanvas::fileDropped, this, &MainWindow::loadFirstFrame);
+  connect(canvas_, &FirstFrameCanvas::imageDropped, this, [this](const QImage& im) {
+    if (!im.isNull()) doc_->setFirstFrame(im, tr("dropped picture"));
+  });
+  connect(canvas_, &FirstFrameCanvas::openRequested, this, &MainWindow::openFirstFrame);
+  connect(picker_, &ModelPicker::pathChosen, this, [this](const QString& p) {
+    userChoseModel_ = true;
+    chooseModel(p);
+  });
+  connect(results_, &QListWidget::currentRowChanged, doc_, &Document::setCurrentResult);
+  connect(copySeed_, &QPushButton::clicked, this, [this] {
+    if (const ResultClip* r = doc_->currentResult()) {
+      QGuiApplication::clipboard()->setText(QString::number(r->seed));
+      statusBar()->showMessage(tr("Seed %1 copied to the clipboard").arg(r->seed), 4000);
+    }
+  });
+  connect(useSeed_, &QPushButton::clicked, this, [this] {
+    if (const ResultClip* r = doc_->currentResult()) {
+      doc_->setSeed(r->seed);
+      statusBar()->showMessage(tr("The next clip uses seed %1").arg(r->seed), 4000);
+    }
+  });
+
+  // document -> widgets
+  connect(doc_, &Document::paramsChanged, this, [this] {
+    panel_->setParams(doc_->params());
+    prompt_->setText(QString::fromStdString(doc_->params().prompt));
+    negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
+    updateCanvas();
+  });
+  connect(doc_, &Document::historiesChanged, this, [this] {
+    prompt_->setHistory(doc_->promptHistory());
+    negative_->setHistory(doc_->negativeHistory());
+  });
+  connect(doc_, &Document::firstFrameChanged, this, [this] {
+    updateCanvas();
+    if (doc_->hasFirstFrame())
+      statusBar()->showMessage(tr("First frame: %1 (%2 × %3)")
+                                   .arg(doc_->firstFrameSource())
+                                   .arg(doc_->firstFrame().width())
+                                   .arg(doc_->firstFrame().height()),
+                               5000);
+  });
+  connect(doc_, &Document::modelStatusChanged, this, [this] {
+    ModelPicker::State s = ModelPicker::State::None;
+    switch (doc_->modelState()) {
+      case Document::ModelState::None: s = ModelPicker::State::None; break;
+      case Document::ModelState::Checking: s = ModelPicker::State::Checking; break;
+      case Document::ModelState::Loading: s = ModelPicker::State::Loading; break;
+      case Document::ModelState::Ready: s = ModelPicker::State::Ready; break;
+      case Document::ModelState::Failed: s = ModelPicker::State::Failed; break;
+    }
+    picker_->setStatus(s, doc_->modelMessage());
+    statusModel_->setText(doc_->modelState() == Document::ModelState::Ready ? tr("Model ready")
+                          : doc_->modelState() == Document::ModelState::Failed ? tr("Model not usable")
+                          : doc_->modelState() == Document::ModelState::Loading ? tr("Loading model…")
+                                                                                 : QString());
+  });
+  connect(doc_, &Document::resultAdded, this, &MainWindow::addResultItem);
+  connect(doc_, &Document::currentResultChanged, this, &MainWindow::showResult);
+}
+
+void MainWindow::bindEngine() {
+  EngineController* w = engine_;  // the worker's signals, re-emitted on the UI thread
+  connect(w, &EngineController::modelLoading, this, [this](const QString& dir) {
+    doc_->setModelStatus(Document::ModelState::Loading, tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
+  });
+  connect(w, &EngineController::modelLoaded, this, [this](const QString&, const QString& device, const QString& dtype, double s) {
+    lastModelFailure_.clear();
+    doc_->setModelStatus(Document::ModelState::Ready,
+                         tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1));
+  });
+  connect(w, &EngineController::modelFailed, this, [this](const QString& dir, const QString& message) {
+    lastModelFailure_ = message;
+    const UserMessage u = modelErrorMessage(dir, message);
+    doc_->setModelStatus(Document::ModelState::Failed, u.text);
+    // A generation reports it through failed(); a model chosen by the user gets a dialog now.
+    if (!engine_->isBusy() && userChoseModel_) showMessage(u);
+  });
+  connect(w, &EngineController::stageChanged, this, [this](const QString& stage, const QString&) {
+    strip_->setStage(stage);
+    statusBar()->showMessage(stage);
+  });
+  connect(w, &EngineController::progress, strip_, &PreviewStrip::setProgress);
+  connect(w, &EngineController::stepPreview, this,
+          [this](int, int, const QVector<QImage>& frames) { strip_->setFrames(frames); });
+  connect(w, &EngineController::frameInitPreview, strip_, &PreviewStrip::setFrameInit);
+  connect(w, &EngineController::finished, this, [this](const ResultClip& clip) {
+    stopLatency();  // the run is over; loading the new clip into the player is not part of it
+    doc_->addResult(clip);
+    endRun(tr("Done in %1 · seed %2").arg(PreviewStrip::formatDuration(clip.seconds)).arg(clip.seed));
+    if (!clip.previewError.isEmpty())
+      statusBar()->showMessage(tr("The player shows the frames directly (%1)").arg(clip.previewError), 8000);
+    settings_->save(*doc_);
+  });
+  connect(w, &EngineController::failed, this, [this](quint64, const QString& message) {
+    endRun(tr("Failed"));
+    if (!lastModelFailure_.isEmpty() && message == lastModelFailure_)
+      showMessage(modelErrorMessage(doc_->modelPath(), message));
+    else
+      showMessage(generationErrorMessage(message, engine_->lastRequest().params));
+  });
+  connect(w, &EngineController::cancelled, this, [this](quint64) { endRun(tr("Cancelled")); });
+  connect(engine_, &EngineController::busyChanged, this, &MainWindow::setBusy);
+
+  // Export
+  connect(exporter_, &ExportRunner::progress, this, [this](double f) {
+    if (exportDialog_) exportDialog_->setProgress(f);
+  });
+  connect(exporter_, &ExportRunner::finished, this, [this](const QString& path, const QString& notices) {
+    settings_->setOutputFolder(QFileInfo(path).absolutePath());
+    if (exportDialog_) {
+      settings_->saveExportSettings(exportDialog_->settings());
+      exportDialog_->setFinished(tr("Saved %1%2").arg(QDir::toNativeSeparators(path),
+                                                       notices.isEmpty() ? QString() : QStringLiteral("\n") + notices));
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+  });
+  connect(exporter_, &ExportRunner::failed, this, [this](const QString& message) {
+    const QString path = exportDialog_ ? exportDialog_->settings().path : QString();
+    if (exportDialog_) exportDialog_->setFailed(message);
+    showMessage(exportErrorMessage(path, message));
+  });
+  connect(exporter_, &ExportRunner::cancelled, this, [this] {
+    if (exportDialog_) exportDialog_->setFailed(tr("Export cancelled; no file was written."));
+  });
+}
+
+void MainWindow::showMessage(const UserMessage& m, bool warning) {
+  lastMessage_ = m;
+  auto* box = new QMessageBox(warning ? QMessageBox::Warning : QMessageBox::Information, m.title, m.text,
+                              QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("message_box"));
+  if (!m.details.isEmpty() && m.details != m.text) box->setDetailedText(m.details);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();  // window-modal, never blocks the event loop
+  Q_EMIT messageShown(m.title);
+}
+
+void MainWindow::updateCanvas() {
+  canvas_->setImage(doc_->firstFrame());
+  canvas_->setCropRect(doc_->cropRect(), QSize(doc_->params().width, doc_->params().height));
+}
+
+void MainWindow::updateActions() {
+  const bool busy = engine_->isBusy();
+  generateAction_->setEnabled(!busy);
+  cancelAction_->setEnabled(busy);
+  const bool hasResult = doc_->currentResult() != nullptr;
+  playAction_->setEnabled(hasResult);
+  stepForwardAction_->setEnabled(hasResult);
+  stepBackAction_->setEnabled(hasResult);
+  exportAction_->setEnabled(true);  // without a result it explains what to do
+  copySeed_->setEnabled(hasResult);
+  useSeed_->setEnabled(hasResult);
+}
+
+void MainWindow::setBusy(bool) { updateActions(); }
+
+// --- first frame
+
+void MainWindow::openFirstFrame() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open first frame"), QString(), imageFilter());
+  if (!path.isEmpty()) loadFirstFrame(path);
+}
+
+bool MainWindow::loadFirstFrame(const QString& path) {
+  QString error;
+  if (!doc_->loadFirstFrame(path, &error)) {
+    showMessage(firstFrameErrorMessage(path, error));
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::pasteFirstFrame() {
+  const QMimeData* m = QGuiApplication::clipboard()->mimeData();
+  if (m && m->hasImage()) {
+    const QImage im = qvariant_cast<QImage>(m->imageData());
+    if (!im.isNull()) {
+      doc_->setFirstFrame(im, tr("pasted picture"));
+      return;
+    }
+  }
+  if (m && m->hasUrls()) {
+    for (const QUrl& u : m->urls())
+      if (u.isLocalFile()) {
+        loadFirstFrame(u.toLocalFile());
+        return;
+      }
+  }
+  if (m && m->hasText()) {
+    const QString t = m->text().trimmed();
+    const QString path = t.startsWith(QLatin1String("file://")) ? QUrl(t).toLocalFile() : t;
+    if (!path.isEmpty() && QFileInfo(path).isFile()) {
+      loadFirstFrame(path);
+      return;
+    }
+  }
+  showMessage({tr("Nothing to paste"),
+               tr("The clipboard holds no picture. Copy a picture (or a picture file) and paste again."), QString()},
+              false);
+}
+
+void MainWindow::openExample() {
+  QImageReader reader(QStringLiteral(":/examples/first_frame.png"));
+  const QImage im = reader.read();
+  if (!im.isNull()) doc_->setFirstFrame(im, tr("example picture"));
+}
+
+// --- model
+
+void MainWindow::chooseModel(const QString& path) {
+  doc_->setModelPath(path);
+  picker_->setPath(path);
+  doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
+  const ModelProbe probe = probeModelFolder(path);
+  if (!probe.ok) {
+    lastModelFailure_ = probe.error;
+    const UserMessage u = modelErrorMessage(path, probe.error);
+    doc_->setModelStatus(Document::ModelState::Failed, u.text);
+    if (userChoseModel_) showMessage(u);
+    return;
+  }
+  doc_->setModelStatus(Document::ModelState::Loading, tr("%1 — loading…").arg(probe.summary));
+  settings_->save(*doc_);
+  // The full check: load it on the engine thread (the next generation reuses it).
+  engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
+}
+
+// --- generate / cancel
+
+void MainWindow::generate() {
+  if (engine_->isBusy()) return;
+  GenerationRequest req;
+  QString error;
+  if (!doc_->makeRequest(&req, &error)) {
+    showMessage({tr("Cannot generate yet"), error, QString()}, false);
+    return;
+  }
+  doc_->rememberPrompts();
+  strip_->reset();
+  strip_->setStage(tr("Starting"));
+  latency_->start();
+  engine_->generate(req);
+  updateActions();
+}
+
+void MainWindow::cancel() {
+  if (!engine_->isBusy()) return;
+  engine_->cancel();
+  strip_->setStage(tr("Cancelling…"));
+  statusBar()->showMessage(tr("Cancelling after the current step…"));
+}
+
+void MainWindow::stopLatency() {
+  if (!latency_->isRunning()) return;
+  latency_->stop();
+  lastRunMaxGap_ = latency_->maxGapMs();
+  lastRunTicks_ = latency_->ticks();
+  statusLatency_->setText(tr("UI max gap %1 ms").arg(lastRunMaxGap_, 0, 'f', 0));
+}
+
+void MainWindow::endRun(const QString& text) {
+  stopLatency();
+  strip_->setFinished(text);
+  statusBar()->showMessage(text, 8000);
+  updateActions();
+  Q_EMIT generationEnded();
+}
+
+// --- results / player
+
+void MainWindow::addResultItem(int index) {
+  const ResultClip& r = doc_->result(index);
+  const QImage thumb = r.frames.isEmpty() ? QImage() : r.frames[r.frames.size() / 2];
+  auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(thumb)), tr("#%1 · seed %2").arg(index + 1).arg(r.seed));
+  item->setToolTip(tr("Seed %1 · %2 frames · %3 × %4 · τ %5 · %6")
+                       .arg(r.seed)
+                       .arg(r.frames.size())
+                       .arg(r.params.width)
+                       .arg(r.params.height)
+                       .arg(r.params.noise_level)
+                       .arg(QString::fromStdString(r.params.prompt)));
+  results_->addItem(item);
+}
+
+void MainWindow::showResult(int index) {
+  if (index < 0 || index >= doc_->resultCount()) {
+    player_->clear();
+  } else {
+    const ResultClip& r = doc_->result(index);
+    player_->setClip(r.frames, 8.0, r.previewVideo, r.previewRepeats);
+    player_->play();  // a new or selected result starts playing
+    if (results_->currentRow() != index) results_->setCurrentRow(index);
+  }
+  updateActions();
+}
+
+void MainWindow::togglePlay() { player_->togglePlay(); }
+
+// --- export
+
+void MainWindow::showExportDialog() {
+  const ResultClip* r = doc_->currentResult();
+  if (!r) {
+    showMessage({tr("Nothing to export yet"), tr("Generate a clip first (Ctrl+Return), then export it."), QString()},
+                false);
+    return;
+  }
+  if (!exportDialog_) {
+    exportDialog_ = new ExportDialog(this);
+    exportDialog_->setSettings(settings_->exportSettings());
+    connect(exportDialog_, &ExportDialog::exportRequested, this, [this](const ExportSettings& s) {
+      const ResultClip* cur = doc_->currentResult();
+      if (!cur) return;
+      if (exporter_->start(cur->frames, s, QString::fromStdString(cur->params.to_json().dump())))
+        exportDialog_->setRunning(true);
+    });
+    connect(exportDialog_, &ExportDialog::cancelRequested, exporter_, &ExportRunner::cancel);
+  }
+  if (!exporter_->isRunning()) {
+    exportDialog_->setRunning(false);
+    const QString stamp = r->created.toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    exportDialog_->setBaseName(QDir(settings_->outputFolder()).filePath(QStringLiteral("consisti2v_%1_seed%2").arg(stamp).arg(r->seed)));
+  }
+  exportDialog_->open();
+}
+
+// --- parameters as JSON
+
+void MainWindow::loadParameters() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Load settings"), QString(), tr("Settings (*.json)"));
+  if (path.isEmpty()) return;
+  QFile f(path);
+  QString error;
+  if (!f.open(QIODevice::ReadOnly)) {
+    error = f.errorString();
+  } else if (doc_->setParamsJson(QString::fromUtf8(f.readAll()), &error)) {
+    return;
+  }
+  showMessage({tr("Cannot load the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error), QString()});
+}
+
+void MainWindow::saveParameters() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save settings"), QStringLiteral("consisti2v_settings.json"),
+                                                    tr("Settings (*.json)"));
+  if (path.isEmpty()) return;
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(doc_->paramsJson().toUtf8()) < 0)
+    showMessage({tr("Cannot save the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), f.errorString()), QString()});
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (engine_->isBusy()) engine_->cancel();
+  if (exporter_->isRunning()) exporter_->cancel();
+  settings_->save(*doc_);
+  settings_->saveWindow(saveGeometry(), saveState());
+  settings_->sync();
+  QMainWindow::closeEvent(e);
+}
+
+}  // namespace studio

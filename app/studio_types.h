@@ -1,0 +1,45 @@
+// Plain data passed between the UI thread and the engine thread, and the conversions between Qt images and
+// the engine's RGB24 images. Torch-free.
+#pragma once
+#include <QDateTime>
+#include <QImage>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include "engine/pipeline.h"
+
+namespace studio {
+
+// One generation, as the worker receives it (everything copied: the UI may change meanwhile).
+struct GenerationRequest {
+  quint64 id = 0;
+  QString modelDir;
+  ci2v::GenerationParams params;
+  ci2v::RgbImage firstFrame;
+  QString previewDir;  // where the worker writes the temporary MP4 for the player ("" = none)
+  double previewFps = 8;
+};
+
+// A finished generation.
+struct ResultClip {
+  quint64 id = 0;
+  QVector<QImage> frames;  // RGB888
+  qint64 seed = 0;         // the seed actually used
+  double seconds = 0;      // generation time
+  ci2v::GenerationParams params;  // as run (seed resolved)
+  QString previewVideo;    // temporary MP4 of the frames ("" when it could not be written) ...
+  int previewRepeats = 1;  // ... holding the clip this many times in a row (the player loops rarely)
+  QString previewError;    // why there is no preview video
+  QDateTime created;
+  bool empty() const { return frames.isEmpty(); }
+};
+
+QImage toQImage(const ci2v::RgbImage& im);           // deep copy, Format_RGB888
+ci2v::RgbImage toRgbImage(const QImage& image);      // any format -> RGB24 (alpha composited on white)
+QVector<QImage> toQImages(const std::vector<ci2v::RgbImage>& frames);
+
+}  // namespace studio
+
+Q_DECLARE_METATYPE(studio::GenerationRequest)
+Q_DECLARE_METATYPE(studio::ResultClip)

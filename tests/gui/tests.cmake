@@ -1,0 +1,50 @@
+# GUI tests of the studio (Qt Test): document model, parameter binding, engine worker, end-to-end.
+# Included by tests/CMakeLists.txt; nothing is registered when the GUI is not built.
+if(NOT TARGET consisti2v_studio_lib)
+  return()
+endif()
+find_package(Qt6 REQUIRED COMPONENTS Test)
+
+set(CI2V_GUI_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(CI2V_GUI_OUT ${CMAKE_BINARY_DIR}/tests/gui)
+file(MAKE_DIRECTORY ${CI2V_GUI_OUT}/screenshots)
+
+# ci2v_gui_test(<name> <source>): one Qt Test executable, linked to the studio library.
+function(ci2v_gui_test name source)
+  add_executable(${name} ${CI2V_GUI_TEST_DIR}/${source} ${CI2V_GUI_TEST_DIR}/gui_test_util.h)
+  set_target_properties(${name} PROPERTIES AUTOMOC ON)
+  target_link_libraries(${name} PRIVATE consisti2v_studio_lib Qt6::Test)
+  target_compile_definitions(${name} PRIVATE
+    CONSISTI2V_FIXTURES="${CONSISTI2V_FIXTURES}"
+    CONSISTI2V_TEST_DATA="${PROJECT_SOURCE_DIR}/tests/data"
+    CONSISTI2V_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    CONSISTI2V_GUI_OUT="${CI2V_GUI_OUT}")
+endfunction()
+
+ci2v_gui_test(tst_gui_document tst_document.cpp)
+ci2v_gui_test(tst_gui_parameter_panel tst_parameter_panel.cpp)
+ci2v_gui_test(tst_gui_worker tst_worker.cpp)
+ci2v_gui_test(tst_studio_e2e tst_studio_e2e.cpp)
+
+set(CI2V_GUI_ENV "QT_QPA_PLATFORM=offscreen" "QT_MEDIA_BACKEND=gstreamer" "OMP_NUM_THREADS=1")
+add_test(NAME gui_document COMMAND tst_gui_document)
+add_test(NAME gui_parameter_panel COMMAND tst_gui_parameter_panel)
+add_test(NAME gui_worker COMMAND tst_gui_worker)
+set_tests_properties(gui_document gui_parameter_panel gui_worker PROPERTIES
+  ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
+
+# End to end in a real X server (Xvfb, xcb platform): load, generate, play, export MP4 + GIF, decode them;
+# screenshots of the main states go to build/tests/gui/screenshots. Without xvfb-run: the offscreen platform.
+find_program(CI2V_XVFB_RUN xvfb-run)
+if(CI2V_XVFB_RUN)
+  add_test(NAME studio_e2e
+    COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:tst_studio_e2e> -platform xcb)
+  set_tests_properties(studio_e2e PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1")
+else()
+  add_test(NAME studio_e2e COMMAND tst_studio_e2e)
+  set_tests_properties(studio_e2e PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}")
+endif()
+# The same window at a 2x device pixel ratio (high-DPI screens), offscreen.
+add_test(NAME studio_hidpi COMMAND tst_studio_e2e hidpiScreenshot)
+set_tests_properties(studio_hidpi PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};QT_SCALE_FACTOR=2")
+set_tests_properties(studio_e2e studio_hidpi PROPERTIES LABELS "gui;studio" TIMEOUT 600)
