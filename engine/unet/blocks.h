@@ -6,7 +6,6 @@
 #pragma once
 #include <torch/torch.h>
 
-#include <optional>
 #include <string>
 #include <vector>
 

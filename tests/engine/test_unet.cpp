@@ -223,7 +223,7 @@ TEST(VideoUNet, TorchSaveCheckpointWithModulePrefixGivesTheSameOutput) {
   auto ya = a->forward(in.sample, 501, in.text, in.first, 3);
   auto yb = b->forward(in.sample, 501, in.text, in.first, 3);
   EXPECT_TRUE(torch::equal(ya, yb));
-  fs::remove(path);
+  fs::remove_all(fs::path(path).parent_path());
 }
 
 TEST(VideoUNet, BrokenCheckpointsFailNamingTheKey) {
@@ -344,6 +344,20 @@ TEST(VideoUNet, UnusedWeightsAreNeverUsedAndAlphaIsClamped) {
     t.fill_(-3.0);  // clamped to 0
     EXPECT_TRUE(torch::equal(at_zero, unet->forward(in.sample, 601, in.text, in.first, 3)));
   }
+}
+
+TEST(VideoUNet, ConvertsToBFloat16WithTo) {
+  auto unet = fixture_unet();
+  auto in = random_inputs(unet->config(), 1, 3, 8, 8, 6);
+  auto ref = unet->forward(in.sample, 701, in.text, in.first, 3);
+  unet->to(torch::kBFloat16);
+  EXPECT_EQ(unet->dtype(), torch::kBFloat16);
+  for (const auto& p : unet->named_parameters(true)) EXPECT_EQ(p.value().scalar_type(), torch::kBFloat16) << p.key();
+  auto y = unet->forward(in.sample, 701, in.text, in.first, 3);  // fp32 inputs are cast to the model's dtype
+  EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
+  const double err = (y.to(torch::kFloat32) - ref).abs().max().item<double>();
+  const double scale = ref.abs().max().item<double>();
+  EXPECT_LT(err, 0.1 * scale) << "bf16 vs fp32 max error " << err << " (output scale " << scale << ")";
 }
 
 // ---------------------------------------------------------------- building blocks
