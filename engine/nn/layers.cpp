@@ -59,7 +59,7 @@ void set_force_math_attention(bool on) { g_force_math = on; }
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale, const Tensor& mask) {
   const double s = scale > 0 ? scale : 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-#if TORCH_VERSION_MAJOR >= 2
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)  // `scale` arrived in 2.1
   if (!g_force_math) {
     return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<Tensor>(mask) : c10::nullopt,
                                             0.0, false, s);
