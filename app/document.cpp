@@ -107,12 +107,7 @@ bool Document::loadFirstFrame(const QString& path, QString* error) {
   }
 #ifdef CONSISTI2V_HAVE_MEDIA
   try {
-    const ci2v::media::Image im = ci2v::media::load_image(path.toStdString());
-    ci2v::RgbImage rgb;
-    rgb.width = im.width;
-    rgb.height = im.height;
-    rgb.rgb = im.rgb;
-    setFirstFrame(toQImage(rgb), fi.absoluteFilePath());
+    setFirstFrame(toQImage(ci2v::media::load_image(path.toStdString())), fi.absoluteFilePath());
     return true;
   } catch (const std::exception& e) {
     // Fall through to Qt's readers (e.g. SVG), keeping FFmpeg's message if they fail too.

@@ -133,13 +133,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
       v.width = result.frames[0].width;
       v.height = result.frames[0].height;
       v.fps = request.previewFps;
-      for (const auto& f : result.frames) {
-        ci2v::media::Image im;
-        im.width = f.width;
-        im.height = f.height;
-        im.rgb = f.rgb;
-        v.frames.push_back(std::move(im));
-      }
+      v.frames = result.frames;
       ci2v::media::ExportOptions o;
       o.format = ci2v::media::Format::Mp4;
       o.fps = request.previewFps;

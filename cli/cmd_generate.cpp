@@ -110,12 +110,7 @@ GenerationParams params_from_args(const Args& a) {
 
 RgbImage load_first_frame(const std::string& path) {
 #ifdef CONSISTI2V_HAVE_MEDIA
-  auto im = media::load_image(path);
-  RgbImage out;
-  out.width = im.width;
-  out.height = im.height;
-  out.rgb = std::move(im.rgb);
-  return out;
+  return media::load_image(path);
 #else
   throw Error(path + ": this build has no FFmpeg support to read images");
 #endif
@@ -127,13 +122,7 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps)
   v.width = r.frames.empty() ? 0 : r.frames[0].width;
   v.height = r.frames.empty() ? 0 : r.frames[0].height;
   v.fps = fps;
-  for (const auto& f : r.frames) {
-    media::Image im;
-    im.width = f.width;
-    im.height = f.height;
-    im.rgb = f.rgb;
-    v.frames.push_back(std::move(im));
-  }
+  v.frames = r.frames;
   media::ExportOptions o;
   o.fps = fps;
   o.params_json = r.params.to_json().dump();

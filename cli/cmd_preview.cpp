@@ -51,14 +51,9 @@ int cmd_preview(int argc, char** argv) {
   for (const auto& [name, images] : sets) {
     media::Video v;
     for (const auto& im : *images) {
-      auto up = upscale(im, scale);
-      media::Image m;
-      m.width = up.width;
-      m.height = up.height;
-      m.rgb = std::move(up.rgb);
-      v.width = m.width;
-      v.height = m.height;
-      v.frames.push_back(std::move(m));
+      v.frames.push_back(upscale(im, scale));
+      v.width = v.frames.back().width;
+      v.height = v.frames.back().height;
     }
     v.fps = 8;
     media::ExportOptions o;

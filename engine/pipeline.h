@@ -9,13 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/image.h"
+
 namespace ci2v {
 
-struct RgbImage {
-  int width = 0, height = 0;
-  std::vector<uint8_t> rgb;  // RGB24, row-major, width*height*3
-  bool empty() const { return width <= 0 || height <= 0; }
-};
 
 enum class FilterType { Gaussian, Ideal, Box, Butterworth };
 enum class SamplerType { Ddim, DpmSolverPP };

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/image.h"
+
 namespace ci2v::media {
 
 struct Rgb {
@@ -12,17 +14,8 @@ struct Rgb {
   bool operator==(const Rgb&) const = default;
 };
 
-// RGB24, row-major, no padding: rgb.size() == width * height * 3.
-struct Image {
-  int width = 0, height = 0;
-  std::vector<uint8_t> rgb;
-
-  Image() = default;
-  Image(int w, int h) : width(w), height(h), rgb(static_cast<size_t>(w) * h * 3, 0) {}
-  bool empty() const { return width <= 0 || height <= 0; }
-  uint8_t* at(int x, int y) { return rgb.data() + (static_cast<size_t>(y) * width + x) * 3; }
-  const uint8_t* at(int x, int y) const { return rgb.data() + (static_cast<size_t>(y) * width + x) * 3; }
-};
+// RGB24, row-major, no padding: the engine's image type (engine/image.h).
+using Image = ci2v::RgbImage;
 
 // How 16-bit samples become 8-bit.
 enum class Depth16 {
