@@ -6,18 +6,13 @@
 #include <torch/version.h>
 
 #include "engine/error.h"
+#include "engine/io/config_json.h"
 
 namespace ci2v::text {
 
 namespace {
 
-int64_t positive_int(const nlohmann::json& j, const char* key, int64_t dflt, const std::string& where) {
-  if (!j.contains(key) || j[key].is_null()) return dflt;
-  const auto& v = j[key];
-  if (!v.is_number_integer() || v.get<int64_t>() <= 0)
-    throw Error(where + ": '" + key + "' must be a positive integer, got " + v.dump());
-  return v.get<int64_t>();
-}
+using io::config_positive_int;
 
 std::string dims(const Tensor& t) {
   return shape_str(std::vector<int64_t>(t.sizes().begin(), t.sizes().end()));
@@ -28,12 +23,12 @@ std::string dims(const Tensor& t) {
 ClipTextConfig ClipTextConfig::from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw Error(where + ": expected a JSON object with the CLIP text configuration");
   ClipTextConfig c;
-  c.vocab_size = positive_int(j, "vocab_size", c.vocab_size, where);
-  c.hidden_size = positive_int(j, "hidden_size", c.hidden_size, where);
-  c.intermediate_size = positive_int(j, "intermediate_size", c.intermediate_size, where);
-  c.num_hidden_layers = positive_int(j, "num_hidden_layers", c.num_hidden_layers, where);
-  c.num_attention_heads = positive_int(j, "num_attention_heads", c.num_attention_heads, where);
-  c.max_position_embeddings = positive_int(j, "max_position_embeddings", c.max_position_embeddings, where);
+  c.vocab_size = config_positive_int(j, "vocab_size", c.vocab_size, where);
+  c.hidden_size = config_positive_int(j, "hidden_size", c.hidden_size, where);
+  c.intermediate_size = config_positive_int(j, "intermediate_size", c.intermediate_size, where);
+  c.num_hidden_layers = config_positive_int(j, "num_hidden_layers", c.num_hidden_layers, where);
+  c.num_attention_heads = config_positive_int(j, "num_attention_heads", c.num_attention_heads, where);
+  c.max_position_embeddings = config_positive_int(j, "max_position_embeddings", c.max_position_embeddings, where);
   if (j.contains("layer_norm_eps") && !j["layer_norm_eps"].is_null()) {
     const auto& v = j["layer_norm_eps"];
     if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))

@@ -3,21 +3,13 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/io/config_json.h"
 
 namespace ci2v::vae {
 
 namespace {
 
-int64_t positive_int(const nlohmann::json& v, const std::string& key, const std::string& where) {
-  if (!v.is_number_integer() || v.get<int64_t>() <= 0)
-    throw Error(where + ": '" + key + "' must be a positive integer, got " + v.dump());
-  return v.get<int64_t>();
-}
-
-int64_t opt_int(const nlohmann::json& j, const char* key, int64_t dflt, const std::string& where) {
-  if (!j.contains(key) || j[key].is_null()) return dflt;
-  return positive_int(j[key], key, where);
-}
+using io::config_positive_int;
 
 void check_block_types(const nlohmann::json& j, const char* key, const char* want, size_t levels,
                        const std::string& where) {
@@ -36,17 +28,17 @@ void check_block_types(const nlohmann::json& j, const char* key, const char* wan
 VaeConfig VaeConfig::from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw Error(where + ": expected a JSON object with the AutoencoderKL configuration");
   VaeConfig c;
-  c.in_channels = opt_int(j, "in_channels", c.in_channels, where);
-  c.out_channels = opt_int(j, "out_channels", c.out_channels, where);
-  c.latent_channels = opt_int(j, "latent_channels", c.latent_channels, where);
-  c.layers_per_block = opt_int(j, "layers_per_block", c.layers_per_block, where);
-  c.norm_num_groups = opt_int(j, "norm_num_groups", c.norm_num_groups, where);
+  c.in_channels = config_positive_int(j, "in_channels", c.in_channels, where);
+  c.out_channels = config_positive_int(j, "out_channels", c.out_channels, where);
+  c.latent_channels = config_positive_int(j, "latent_channels", c.latent_channels, where);
+  c.layers_per_block = config_positive_int(j, "layers_per_block", c.layers_per_block, where);
+  c.norm_num_groups = config_positive_int(j, "norm_num_groups", c.norm_num_groups, where);
   if (j.contains("block_out_channels") && !j["block_out_channels"].is_null()) {
     const auto& v = j["block_out_channels"];
     if (!v.is_array() || v.empty())
       throw Error(where + ": 'block_out_channels' must be a non-empty list of positive integers, got " + v.dump());
     c.block_out_channels.clear();
-    for (const auto& e : v) c.block_out_channels.push_back(positive_int(e, "block_out_channels", where));
+    for (const auto& e : v) c.block_out_channels.push_back(config_positive_int(e, "block_out_channels", where));
   }
   if (c.block_out_channels.size() > 8)
     throw Error(where + ": 'block_out_channels' has " + std::to_string(c.block_out_channels.size()) +
