@@ -71,28 +71,44 @@ Tensor Upsample2DImpl::forward(const Tensor& x_in, const std::vector<int64_t>& s
   return conv->forward(y);
 }
 
+namespace {
+
+// Down and up blocks hold the same per-layer modules (checkpoint lists resnets, conv3ds, attentions, tempo_attns).
+template <class Block>
+void register_layer_lists(Block& b, bool cross) {
+  b.resnets = b.register_module("resnets", torch::nn::ModuleList());
+  b.conv3ds = b.register_module("conv3ds", torch::nn::ModuleList());
+  if (cross) {
+    b.attentions = b.register_module("attentions", torch::nn::ModuleList());
+    b.tempo_attns = b.register_module("tempo_attns", torch::nn::ModuleList());
+  }
+}
+
+// One layer: resnet (in -> C) -> temporal resnet -> [spatial transformer -> temporal transformer].
+template <class Block>
+void add_video_layer(Block& b, const UNetConfig& c, int64_t in, int64_t C, size_t level, bool cross,
+                     const torch::TensorOptions& o) {
+  b.resnet_v.push_back(ResnetBlock2D(in, C, c.time_embed_dim, c.norm_num_groups, c.norm_eps, 1.0, o));
+  b.resnets->push_back(b.resnet_v.back());
+  b.conv3d_v.push_back(TemporalResnetBlock(C, o));
+  b.conv3ds->push_back(b.conv3d_v.back());
+  if (cross) {
+    b.attn_v.push_back(make_spatial(c, C, level, o));
+    b.attentions->push_back(b.attn_v.back());
+    b.tempo_v.push_back(make_temporal(c, C, level, o));
+    b.tempo_attns->push_back(b.tempo_v.back());
+  }
+}
+
+}  // namespace
+
 DownBlockImpl::DownBlockImpl(const UNetConfig& c, size_t level, int64_t in_channels, bool add_downsample,
                              const torch::TensorOptions& o) {
   const int64_t C = c.block_out_channels[level];
   const bool cross = c.down_block_types[level] == DownBlockType::CrossAttn;
-  resnets = register_module("resnets", torch::nn::ModuleList());
-  conv3ds = register_module("conv3ds", torch::nn::ModuleList());
-  if (cross) {
-    attentions = register_module("attentions", torch::nn::ModuleList());
-    tempo_attns = register_module("tempo_attns", torch::nn::ModuleList());
-  }
-  for (int64_t i = 0; i < c.layers_per_block[level]; ++i) {
-    resnet_v.push_back(ResnetBlock2D(i == 0 ? in_channels : C, C, c.time_embed_dim, c.norm_num_groups, c.norm_eps, 1.0, o));
-    resnets->push_back(resnet_v.back());
-    conv3d_v.push_back(TemporalResnetBlock(C, o));
-    conv3ds->push_back(conv3d_v.back());
-    if (cross) {
-      attn_v.push_back(make_spatial(c, C, level, o));
-      attentions->push_back(attn_v.back());
-      tempo_v.push_back(make_temporal(c, C, level, o));
-      tempo_attns->push_back(tempo_v.back());
-    }
-  }
+  register_layer_lists(*this, cross);
+  for (int64_t i = 0; i < c.layers_per_block[level]; ++i)
+    add_video_layer(*this, c, i == 0 ? in_channels : C, C, level, cross, o);
   if (add_downsample) {
     downsamplers = register_module("downsamplers", torch::nn::ModuleList());
     down = Downsample2D(C, c.downsample_padding, o);
@@ -158,25 +174,11 @@ UpBlockImpl::UpBlockImpl(const UNetConfig& c, size_t index, int64_t prev_output_
   const int64_t input_channel = c.block_out_channels[L - 1 - std::min(index + 1, L - 1)];
   const bool cross = c.up_block_types[index] == UpBlockType::CrossAttn;
   const int64_t layers = c.layers_per_block[level] + 1;
-  resnets = register_module("resnets", torch::nn::ModuleList());
-  conv3ds = register_module("conv3ds", torch::nn::ModuleList());
-  if (cross) {
-    attentions = register_module("attentions", torch::nn::ModuleList());
-    tempo_attns = register_module("tempo_attns", torch::nn::ModuleList());
-  }
+  register_layer_lists(*this, cross);
   for (int64_t i = 0; i < layers; ++i) {
     const int64_t skip_channels = i == layers - 1 ? input_channel : C;
     const int64_t resnet_in = i == 0 ? prev_output_channels : C;
-    resnet_v.push_back(ResnetBlock2D(resnet_in + skip_channels, C, c.time_embed_dim, c.norm_num_groups, c.norm_eps, 1.0, o));
-    resnets->push_back(resnet_v.back());
-    conv3d_v.push_back(TemporalResnetBlock(C, o));
-    conv3ds->push_back(conv3d_v.back());
-    if (cross) {
-      attn_v.push_back(make_spatial(c, C, level, o));
-      attentions->push_back(attn_v.back());
-      tempo_v.push_back(make_temporal(c, C, level, o));
-      tempo_attns->push_back(tempo_v.back());
-    }
+    add_video_layer(*this, c, resnet_in + skip_channels, C, level, cross, o);
   }
   if (add_upsample) {
     upsamplers = register_module("upsamplers", torch::nn::ModuleList());
