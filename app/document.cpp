@@ -1,6 +1,7 @@
 #include "app/document.h"
 
 #include <algorithm>
+#include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
 #include <cmath>
@@ -36,8 +37,139 @@ Document::Document(QObject* parent) : QObject(parent) {}
 
 void Document::setParams(const ci2v::GenerationParams& p) {
   if (sameParams(p, params_)) return;
+  const bool cameraMoved = p.camera_preset != params_.camera_preset || p.camera_path != params_.camera_path;
   params_ = p;
   Q_EMIT paramsChanged();
+  if (cameraMoved) Q_EMIT cameraChanged();
+}
+
+// --- camera
+
+ci2v::sampling::CameraPath Document::cameraPath() const {
+  namespace cs = ci2v::sampling;
+  if (!params_.camera_path.is_null()) {
+    try {
+      return cs::CameraPath::from_json(params_.camera_path);
+    } catch (const std::exception&) {
+      return {};  // never stored: setCameraPath and setParamsJson validate
+    }
+  }
+  if (!params_.camera_preset.empty() && hasFirstFrame()) {
+    try {
+      return cs::preset_path_for_picture(cs::camera_preset_from_string(params_.camera_preset), firstFrame_.height(),
+                                         firstFrame_.width(), params_.height, params_.width);
+    } catch (const std::exception&) {
+      return {};
+    }
+  }
+  return {};
+}
+
+bool Document::applyCamera(ci2v::GenerationParams p, QString* error) {
+  const bool before = params_.camera_enabled();
+  if (p.switch_frameinit_defaults(before)) {
+    cameraNote_ = p.camera_enabled()
+                      ? tr("Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)")
+                            .arg(p.noise_level)
+                            .arg(p.cutoff_spatial)
+                      : tr("Still camera: FrameInit back to τ %1, D0 %2").arg(p.noise_level).arg(p.cutoff_spatial);
+    setParams(p);
+    Q_EMIT cameraDefaultsSwitched(cameraNote_);
+  } else {
+    setParams(p);
+  }
+  if (error) error->clear();
+  return true;
+}
+
+bool Document::setCameraPath(const ci2v::sampling::CameraPath& path, QString* error) {
+  auto p = params_;
+  if (path.keyframes.empty()) {
+    p.camera_path = nullptr;
+    p.camera_preset.clear();
+    return applyCamera(p, error);
+  }
+  try {
+    path.validate();
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromUtf8(e.what());
+    return false;
+  }
+  p.camera_path = path.to_json();
+  p.camera_preset.clear();
+  return applyCamera(p, error);
+}
+
+bool Document::setCameraPreset(const QString& name, QString* error) {
+  auto p = params_;
+  p.camera_preset = name.toStdString();
+  p.camera_path = nullptr;
+  if (!p.camera_preset.empty()) {
+    try {
+      const auto preset = ci2v::sampling::camera_preset_from_string(p.camera_preset);
+      const bool zoom = preset == ci2v::sampling::CameraPreset::ZoomIn || preset == ci2v::sampling::CameraPreset::ZoomOut;
+      if (zoom && p.width != p.height) {
+        if (error)
+          *error = tr("The zoom presets need a square video (width = height); the video is %1 × %2.")
+                       .arg(p.width)
+                       .arg(p.height);
+        return false;
+      }
+    } catch (const std::exception& e) {
+      if (error) *error = QString::fromUtf8(e.what());
+      return false;
+    }
+  }
+  return applyCamera(p, error);
+}
+
+bool Document::saveCameraPath(const QString& file, QString* error) const {
+  const auto path = cameraPath();
+  if (path.keyframes.empty()) {
+    if (error) *error = tr("There is no camera path to save: add keyframes or choose a preset first.");
+    return false;
+  }
+  QFile f(file);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (error) *error = tr("Cannot write the camera path to %1: %2").arg(file, f.errorString());
+    return false;
+  }
+  const QByteArray bytes = QByteArray::fromStdString(path.to_json().dump(2) + "\n");
+  if (f.write(bytes) != bytes.size() || !f.flush()) {
+    if (error) *error = tr("Cannot write the camera path to %1: %2").arg(file, f.errorString());
+    f.remove();
+    return false;
+  }
+  return true;
+}
+
+bool Document::loadCameraPath(const QString& file, QString* error) {
+  QFile f(file);
+  if (!f.open(QIODevice::ReadOnly)) {
+    if (error) *error = tr("Cannot read the camera path %1: %2").arg(file, f.errorString());
+    return false;
+  }
+  try {
+    const auto j = nlohmann::json::parse(f.readAll().toStdString());
+    return setCameraPath(ci2v::sampling::CameraPath::from_json(j), error);
+  } catch (const std::exception& e) {
+    if (error) *error = tr("%1 is not a valid camera path: %2").arg(file, QString::fromUtf8(e.what()));
+    return false;
+  }
+}
+
+QVector<QRectF> Document::cameraCrops() const {
+  QVector<QRectF> out;
+  const auto path = cameraPath();
+  if (path.keyframes.empty()) return out;
+  try {
+    for (const auto& c : path.crops(params_.frames))
+      out.push_back(QRectF(static_cast<double>(c.left), static_cast<double>(c.top), static_cast<double>(c.width),
+                           static_cast<double>(c.height)));
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
 }
 
 void Document::setPrompt(const QString& prompt) {

@@ -8,6 +8,7 @@
 #include <QVector>
 
 #include "app/studio_types.h"
+#include "engine/camera_path.h"
 #include "engine/pipeline.h"
 
 namespace studio {
@@ -51,6 +52,25 @@ public:
   QRectF cropRect() const;
   static QRectF cropRectFor(QSize picture, int width, int height, bool centerCrop);
 
+  // --- camera path (keyframes in first-frame picture pixels, the format of the CLI's --camera path.json)
+  bool cameraEnabled() const { return params_.camera_enabled(); }
+  // The editable path: the custom path, or the chosen preset as a path over the picture; no keyframes for a
+  // still camera (or a preset without a first frame).
+  ci2v::sampling::CameraPath cameraPath() const;
+  // A custom path (no keyframes: still camera). Switches FrameInit's camera defaults (τ 750, D0 0.5) when the
+  // camera mode turns on or off and they are at their defaults. False with a message when the path is invalid.
+  bool setCameraPath(const ci2v::sampling::CameraPath& path, QString* error = nullptr);
+  // A preset (pan_left, pan_right, zoom_in, zoom_out, tilt_up, tilt_down; "" = still camera).
+  bool setCameraPreset(const QString& name, QString* error = nullptr);
+  void clearCamera() { setCameraPreset(QString()); }
+  // Paths as JSON files; false with a message naming the file.
+  bool saveCameraPath(const QString& file, QString* error) const;
+  bool loadCameraPath(const QString& file, QString* error);
+  // Frames of the clip (the crops per frame of the current path, in picture pixels).
+  QVector<QRectF> cameraCrops() const;
+  // The last switch of FrameInit's defaults by the camera mode ("" when none), for the UI to show it.
+  QString lastCameraDefaultsNote() const { return cameraNote_; }
+
   // --- model
   QString modelPath() const { return modelPath_; }
   void setModelPath(const QString& path);
@@ -71,6 +91,8 @@ public:
 
 Q_SIGNALS:
   void paramsChanged();
+  void cameraChanged();  // the path or preset changed (paramsChanged is emitted too)
+  void cameraDefaultsSwitched(const QString& note);  // FrameInit's τ/D0 followed the camera mode
   void historiesChanged();
   void firstFrameChanged();
   void modelPathChanged();
@@ -89,6 +111,9 @@ private:
   QVector<ResultClip> results_;
   int current_ = -1;
   mutable quint64 nextId_ = 1;
+  QString cameraNote_;
+
+  bool applyCamera(ci2v::GenerationParams p, QString* error);
 };
 
 }  // namespace studio

@@ -36,10 +36,7 @@ public:
   }
   void on_progress(int i, int n, double elapsed, double eta) override { Q_EMIT w_->progress(i, n, elapsed, eta); }
   void on_frameinit(const ci2v::FrameInitPreview& p) override {
-    auto pick = [](const std::vector<ci2v::RgbImage>& v) {
-      return v.empty() ? QImage() : toQImage(v[v.size() / 2]);  // a middle frame shows the band best
-    };
-    Q_EMIT w_->frameInitPreview(pick(p.low), pick(p.high), pick(p.mixed));
+    Q_EMIT w_->frameInitPreview(toFrameInitImages(p));
   }
   void on_step_preview(int i, int n, const std::vector<ci2v::RgbImage>& frames) override {
     Q_EMIT w_->stepPreview(i, n, toQImages(frames));
@@ -86,6 +83,35 @@ void EngineWorker::loadModel(const QString& dir, const QString& device, const QS
 void EngineWorker::unload() {
   pipeline_.reset();
   loadedDir_.clear();
+}
+
+void EngineWorker::setPendingPreview(const GenerationRequest& request) {
+  QMutexLocker lock(&previewMutex_);
+  pendingPreview_ = request;
+}
+
+void EngineWorker::runPendingPreview() {
+  GenerationRequest request;
+  {
+    QMutexLocker lock(&previewMutex_);
+    if (!pendingPreview_) return;  // a newer request already ran
+    request = std::move(*pendingPreview_);
+    pendingPreview_.reset();
+  }
+  QString error;
+  if (!ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
+                    QString::fromStdString(request.params.dtype), &error)) {
+    Q_EMIT frameInitPreviewFailed(request.id, error);
+    return;
+  }
+  QElapsedTimer t;
+  t.start();
+  try {
+    const auto pv = pipeline_->preview_frameinit(request.params, request.firstFrame);
+    Q_EMIT frameInitPreviewReady(request.id, toFrameInitImages(pv), t.nsecsElapsed() / 1e6);
+  } catch (const std::exception& e) {
+    Q_EMIT frameInitPreviewFailed(request.id, QString::fromUtf8(e.what()));
+  }
 }
 
 void EngineWorker::generate(const GenerationRequest& request) {
@@ -167,6 +193,7 @@ EngineController::EngineController(QObject* parent)
   qRegisterMetaType<GenerationRequest>();
   qRegisterMetaType<ResultClip>();
   qRegisterMetaType<QVector<QImage>>();
+  qRegisterMetaType<FrameInitImages>();
   thread_.setObjectName(QStringLiteral("engine"));
   worker_ = new EngineWorker(cancel_);
   worker_->moveToThread(&thread_);
@@ -180,6 +207,8 @@ EngineController::EngineController(QObject* parent)
   connect(worker_, &EngineWorker::progress, this, &EngineController::progress);
   connect(worker_, &EngineWorker::stepPreview, this, &EngineController::stepPreview);
   connect(worker_, &EngineWorker::frameInitPreview, this, &EngineController::frameInitPreview);
+  connect(worker_, &EngineWorker::frameInitPreviewReady, this, &EngineController::frameInitPreviewReady);
+  connect(worker_, &EngineWorker::frameInitPreviewFailed, this, &EngineController::frameInitPreviewFailed);
   connect(worker_, &EngineWorker::finished, this, [this](const ResultClip& clip) {
     runEnded();
     Q_EMIT finished(clip);
@@ -214,6 +243,14 @@ quint64 EngineController::generate(GenerationRequest request) {
   ++pending_;
   setBusy(true);
   QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
+  return request.id;
+}
+
+quint64 EngineController::previewFrameInit(GenerationRequest request) {
+  request.id = nextPreviewId_++;
+  request.previewDir.clear();
+  worker_->setPendingPreview(request);  // replaces an older pending one (thread-safe)
+  QMetaObject::invokeMethod(worker_, [w = worker_] { w->runPendingPreview(); }, Qt::QueuedConnection);
   return request.id;
 }
 

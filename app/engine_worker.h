@@ -3,11 +3,13 @@
 // owns the thread, queues work to the worker and cancels through a shared CancelToken.
 #pragma once
 #include <QImage>
+#include <QMutex>
 #include <QObject>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QVector>
 #include <memory>
+#include <optional>
 
 #include "app/studio_types.h"
 #include "engine/pipeline.h"
@@ -27,7 +29,14 @@ public Q_SLOTS:
   // Loads (or keeps) the model for that folder, device and dtype.
   void loadModel(const QString& dir, const QString& device, const QString& dtype);
   void generate(const studio::GenerationRequest& request);
+  // FrameInit's split for the request's settings without the UNet (the VAE encodes the layout video once per
+  // first frame / path / size; then only FFTs). Runs the newest request handed to setPendingPreview and
+  // drops older ones.
+  void runPendingPreview();
   void unload();
+
+public:
+  void setPendingPreview(const studio::GenerationRequest& request);
 
 Q_SIGNALS:
   void modelLoading(const QString& dir);
@@ -37,7 +46,9 @@ Q_SIGNALS:
   void stageChanged(const QString& stage, const QString& detail);
   void progress(int step, int total, double elapsedSeconds, double etaSeconds);
   void stepPreview(int step, int total, const QVector<QImage>& frames);
-  void frameInitPreview(const QImage& low, const QImage& high, const QImage& mixed);
+  void frameInitPreview(const studio::FrameInitImages& images);  // during a generation
+  void frameInitPreviewReady(quint64 id, const studio::FrameInitImages& images, double milliseconds);
+  void frameInitPreviewFailed(quint64 id, const QString& message);
   void finished(const studio::ResultClip& clip);
   void failed(quint64 id, const QString& message);
   void cancelled(quint64 id);
@@ -48,6 +59,8 @@ private:
   std::shared_ptr<ci2v::CancelToken> cancel_;
   std::unique_ptr<ci2v::Pipeline> pipeline_;
   QString loadedDir_, loadedDevice_, loadedDtype_;
+  QMutex previewMutex_;
+  std::optional<GenerationRequest> pendingPreview_;
 };
 
 class EngineController : public QObject {
@@ -61,6 +74,10 @@ public:
   EngineWorker* worker() const { return worker_; }
 
   void loadModel(const QString& dir, const QString& device, const QString& dtype);
+  // Asks for FrameInit's preview of these settings (the model must be loaded, or is loaded first). Requests
+  // coalesce: when several arrive while the engine is busy, only the newest runs. Returns its id; the answer
+  // is frameInitPreviewReady or frameInitPreviewFailed with that id.
+  quint64 previewFrameInit(GenerationRequest request);
   // Queues a generation; the preview MP4 goes to this controller's temporary folder. Returns the request id.
   quint64 generate(GenerationRequest request);
   // Thread-safe: the engine stops at its next check (between steps) and the worker emits cancelled().
@@ -81,7 +98,9 @@ Q_SIGNALS:
   void stageChanged(const QString& stage, const QString& detail);
   void progress(int step, int total, double elapsedSeconds, double etaSeconds);
   void stepPreview(int step, int total, const QVector<QImage>& frames);
-  void frameInitPreview(const QImage& low, const QImage& high, const QImage& mixed);
+  void frameInitPreview(const studio::FrameInitImages& images);
+  void frameInitPreviewReady(quint64 id, const studio::FrameInitImages& images, double milliseconds);
+  void frameInitPreviewFailed(quint64 id, const QString& message);
   void finished(const studio::ResultClip& clip);
   void failed(quint64 id, const QString& message);
   void cancelled(quint64 id);
@@ -97,6 +116,7 @@ private:
   bool busy_ = false;
   int pending_ = 0;
   GenerationRequest last_;
+  quint64 nextPreviewId_ = 1;
 };
 
 }  // namespace studio

@@ -22,18 +22,24 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "app/camera_edit.h"
 #include "app/document.h"
 #include "app/engine_worker.h"
 #include "app/export_runner.h"
 #include "app/latency_monitor.h"
 #include "app/model_probe.h"
 #include "app/settings.h"
+#include "widgets/camera_editor.h"
+#include "widgets/camera_timeline.h"
 #include "widgets/export_dialog.h"
 #include "widgets/first_frame_canvas.h"
+#include "widgets/frameinit_panel.h"
 #include "widgets/model_picker.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/preview_strip.h"
@@ -70,6 +76,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   buildActions();
   bindDocument();
   bindEngine();
+  bindCamera();
 
   picker_->setHuggingFaceCacheDir(huggingFaceCacheDir());
   settings_->load(*doc_);
@@ -98,7 +105,9 @@ void MainWindow::buildUi() {
   auto* frameBox = new QGroupBox(tr("First frame"));
   auto* frameLayout = new QVBoxLayout(frameBox);
   canvas_ = new FirstFrameCanvas;
-  frameLayout->addWidget(canvas_);
+  frameLayout->addWidget(canvas_, 1);
+  cameraEditor_ = new CameraEditor;
+  frameLayout->addWidget(cameraEditor_);
   leftLayout->addWidget(frameBox, 1);
 
   auto* promptBox = new QGroupBox(tr("Prompt"));
@@ -139,7 +148,17 @@ void MainWindow::buildUi() {
   auto* centreLayout = new QVBoxLayout(centre);
   centreLayout->setContentsMargins(4, 8, 4, 8);
   player_ = new VideoPlayer;
-  centreLayout->addWidget(player_, 1);
+  frameInitPanel_ = new FrameInitPanel;
+  viewTabs_ = new QTabWidget;
+  viewTabs_->setObjectName(QStringLiteral("view_tabs"));
+  viewTabs_->addTab(player_, tr("Result"));
+  auto* fiScroll = new QScrollArea;
+  fiScroll->setWidget(frameInitPanel_);
+  fiScroll->setWidgetResizable(true);
+  viewTabs_->addTab(fiScroll, tr("FrameInit && camera preview"));
+  viewTabs_->setTabToolTip(1, tr("What FrameInit starts the denoising from, live as you change τ, D0, the filter, "
+                                 "the seed or the camera path — without running the model"));
+  centreLayout->addWidget(viewTabs_, 1);
   auto* progressBox = new QGroupBox(tr("Progress"));
   auto* progressLayout = new QVBoxLayout(progressBox);
   strip_ = new PreviewStrip;
@@ -407,7 +426,7 @@ void MainWindow::bindEngine() {
   connect(w, &EngineController::progress, strip_, &PreviewStrip::setProgress);
   connect(w, &EngineController::stepPreview, this,
           [this](int, int, const QVector<QImage>& frames) { strip_->setFrames(frames); });
-  connect(w, &EngineController::frameInitPreview, strip_, &PreviewStrip::setFrameInit);
+  connect(w, &EngineController::frameInitPreview, strip_, &PreviewStrip::setFrameInitImages);
   connect(w, &EngineController::finished, this, [this](const ResultClip& clip) {
     stopLatency();  // the run is over; loading the new clip into the player is not part of it
     doc_->addResult(clip);
@@ -463,6 +482,209 @@ void MainWindow::showMessage(const UserMessage& m, bool warning) {
 void MainWindow::updateCanvas() {
   canvas_->setImage(doc_->firstFrame());
   canvas_->setCropRect(doc_->cropRect(), QSize(doc_->params().width, doc_->params().height));
+  updateCameraOverlay();
+}
+
+// --- camera path and FrameInit preview
+
+void MainWindow::bindCamera() {
+  previewTimer_ = new QTimer(this);
+  previewTimer_->setSingleShot(true);
+  previewTimer_->setInterval(60);  // coalesce a drag's edits; the engine drops stale requests as well
+  connect(previewTimer_, &QTimer::timeout, this, [this] {
+    updateCameraVideo();
+    refreshFrameInitPreview();
+  });
+
+  // editor and canvas -> document
+  connect(cameraEditor_, &CameraEditor::pathEdited, this, [this](const ci2v::sampling::CameraPath& path, bool) {
+    QString error;
+    if (!doc_->setCameraPath(path, &error)) statusBar()->showMessage(error, 6000);
+  });
+  connect(cameraEditor_, &CameraEditor::presetChosen, this, [this](const QString& name) {
+    QString error;
+    if (!doc_->setCameraPreset(name, &error))
+      showMessage({tr("Camera preset"), error, QString()}, true);
+    else
+      statusBar()->showMessage(tr("Camera preset %1: edit it on the picture and the timeline").arg(name), 6000);
+  });
+  connect(cameraEditor_, &CameraEditor::loadRequested, this, &MainWindow::loadCameraPath);
+  connect(cameraEditor_, &CameraEditor::saveRequested, this, &MainWindow::saveCameraPath);
+  connect(cameraEditor_, &CameraEditor::dryRunRequested, this, &MainWindow::dryRun);
+  connect(cameraEditor_, &CameraEditor::selectionChanged, this, [this] { updateCameraOverlay(); });
+  connect(cameraEditor_, &CameraEditor::currentFrameChanged, this, [this](int f) {
+    updateCameraOverlay();
+    frameInitPanel_->setCurrentFrame(f);
+  });
+  connect(frameInitPanel_, &FrameInitPanel::currentFrameChanged, this, [this](int f) {
+    if (f < cameraEditor_->frames()) cameraEditor_->setCurrentFrame(f);
+  });
+  connect(canvas_, &FirstFrameCanvas::keyframeSelected, cameraEditor_, &CameraEditor::setSelected);
+  connect(canvas_, &FirstFrameCanvas::keyframeRectEdited, cameraEditor_, &CameraEditor::editKeyframeRect);
+  connect(canvas_, &FirstFrameCanvas::cropDrawn, cameraEditor_, &CameraEditor::addCrop);
+  connect(canvas_, &FirstFrameCanvas::deleteKeyframeRequested, cameraEditor_, &CameraEditor::deleteKeyframe);
+
+  // document -> editor, canvas, previews
+  connect(doc_, &Document::paramsChanged, this, [this] {
+    updateCameraOverlay();
+    schedulePreview();
+  });
+  connect(doc_, &Document::firstFrameChanged, this, [this] {
+    updateCameraOverlay();
+    schedulePreview();
+  });
+  connect(doc_, &Document::cameraDefaultsSwitched, this, [this](const QString& note) {
+    statusBar()->showMessage(note, 8000);
+    panel_->flashFrameInit();
+  });
+  connect(doc_, &Document::modelStatusChanged, this, [this] {
+    if (doc_->modelState() == Document::ModelState::Ready) {
+      previewKey_.clear();
+      schedulePreview();
+    }
+  });
+  connect(viewTabs_, &QTabWidget::currentChanged, this, [this] { schedulePreview(); });
+
+  // engine -> preview panel
+  connect(engine_, &EngineController::frameInitPreviewReady, this,
+          [this](quint64 id, const FrameInitImages& images, double ms) {
+            if (id != previewId_) return;  // an older request
+            const auto& p = doc_->params();
+            frameInitPanel_->setBands(images, ms,
+                                      p.seed < 0 ? tr("The seed is random: shown with seed 0.") : QString());
+          });
+  connect(engine_, &EngineController::frameInitPreviewFailed, this, [this](quint64 id, const QString& message) {
+    if (id != previewId_) return;
+    previewKey_.clear();
+    frameInitPanel_->clearBands(tr("No preview: %1").arg(message));
+  });
+  connect(engine_, &EngineController::frameInitPreview, this, [this](const FrameInitImages& images) {
+    frameInitPanel_->setBands(images, 0, tr("(from the running generation)"));
+  });
+}
+
+void MainWindow::updateCameraOverlay() {
+  const auto& p = doc_->params();
+  const double aspect = static_cast<double>(p.width) / p.height;
+  const auto path = doc_->cameraPath();
+  cameraEditor_->setPath(path, p.frames, aspect, doc_->cropRect(), QString::fromStdString(p.camera_preset));
+  FirstFrameCanvas::CameraOverlay o;
+  o.enabled = doc_->hasFirstFrame() && !path.keyframes.empty();
+  o.aspect = aspect;
+  o.selected = cameraEditor_->selected();
+  o.currentFrame = cameraEditor_->currentFrame();
+  o.current = cameraEditor_->currentCrop();
+  for (int i = 0; i < static_cast<int>(path.keyframes.size()); ++i) {
+    o.keyframes.push_back(camera::keyframeRect(path.keyframes[i]));
+    o.frames.push_back(camera::keyframeFrame(path, p.frames, i));
+  }
+  canvas_->setCameraOverlay(o);
+}
+
+void MainWindow::schedulePreview() {
+  if (viewTabs_->currentWidget() != viewTabs_->widget(0) || frameInitPanel_->isPlaying()) previewTimer_->start();
+}
+
+void MainWindow::updateCameraVideo() {
+  if (!doc_->hasFirstFrame()) {
+    frameInitPanel_->setCameraFrames({}, QString());
+    cameraVideoKey_.clear();
+    return;
+  }
+  auto p = doc_->params();
+  const QString key = QStringLiteral("%1|%2|%3x%4|%5|%6|%7")
+                          .arg(doc_->firstFrame().cacheKey())
+                          .arg(QString::fromStdString(p.camera_preset + p.camera_path.dump()))
+                          .arg(p.width)
+                          .arg(p.height)
+                          .arg(p.frames)
+                          .arg(p.center_crop)
+                          .arg(doc_->firstFrameSource());
+  if (key == cameraVideoKey_) return;
+  try {
+    const auto frames = ci2v::camera_layout_frames(p, toRgbImage(doc_->firstFrame()));
+    frameInitPanel_->setCameraFrames(toQImages(frames), p.camera_enabled() ? tr("Camera video (dry run)")
+                                                                           : tr("Still first frame"));
+    cameraVideoKey_ = key;
+  } catch (const std::exception& e) {
+    frameInitPanel_->setCameraFrames({}, QString());
+    statusBar()->showMessage(tr("Camera video: %1").arg(QString::fromUtf8(e.what())), 6000);
+  }
+}
+
+void MainWindow::refreshFrameInitPreview() {
+  if (!doc_->hasFirstFrame()) {
+    frameInitPanel_->clearBands(tr("Open a first frame to see FrameInit's frequency split."));
+    return;
+  }
+  if (doc_->modelState() != Document::ModelState::Ready) {
+    frameInitPanel_->clearBands(tr("Load a model to see FrameInit's frequency split (the camera video needs none)."));
+    return;
+  }
+  const auto& p = doc_->params();
+  if (!p.frameinit) {
+    frameInitPanel_->clearBands(tr("FrameInit is off: the denoising starts from plain noise."));
+    previewKey_.clear();
+    return;
+  }
+  // Only what the bands depend on (not the prompt, steps or guidance).
+  auto k = p;
+  k.prompt.clear();
+  k.negative_prompt.clear();
+  k.steps = 1;
+  k.cfg_text = k.cfg_image = 1;
+  k.guidance_rescale = 0;
+  k.chunks = 1;
+  const QString key = QString::fromStdString(k.to_json().dump()) + QString::number(doc_->firstFrame().cacheKey()) +
+                      doc_->modelPath();
+  if (key == previewKey_) return;
+  QString error;
+  GenerationRequest r;
+  if (!doc_->makeRequest(&r, &error)) {
+    frameInitPanel_->clearBands(error);
+    return;
+  }
+  previewKey_ = key;
+  frameInitPanel_->setUpdating(true);
+  previewId_ = engine_->previewFrameInit(r);
+}
+
+void MainWindow::showFrameInitPreview() {
+  viewTabs_->setCurrentIndex(1);
+  updateCameraVideo();
+  refreshFrameInitPreview();
+}
+
+void MainWindow::dryRun() {
+  showFrameInitPreview();
+  frameInitPanel_->setCurrentFrame(0);
+  frameInitPanel_->setPlaying(true);
+}
+
+void MainWindow::loadCameraPath() {
+  const QString file = QFileDialog::getOpenFileName(this, tr("Load camera path"), QString(),
+                                                    tr("Camera paths (*.json);;All files (*)"));
+  if (file.isEmpty()) return;
+  QString error;
+  if (!doc_->loadCameraPath(file, &error)) {
+    showMessage({tr("Camera path not loaded"), error, QString()}, true);
+    return;
+  }
+  statusBar()->showMessage(tr("Camera path loaded from %1").arg(file), 5000);
+}
+
+void MainWindow::saveCameraPath() {
+  QString file = QFileDialog::getSaveFileName(this, tr("Save camera path"),
+                                              QStringLiteral("camera.json"),
+                                              tr("Camera paths (*.json)"));
+  if (file.isEmpty()) return;
+  if (!file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) file += QStringLiteral(".json");
+  QString error;
+  if (!doc_->saveCameraPath(file, &error)) {
+    showMessage({tr("Camera path not saved"), error, QString()}, true);
+    return;
+  }
+  statusBar()->showMessage(tr("Camera path saved to %1 (use it with consisti2v generate --camera)").arg(file), 6000);
 }
 
 void MainWindow::updateActions() {

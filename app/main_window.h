@@ -11,10 +11,14 @@ class QAction;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QTabWidget;
+class QTimer;
 
 namespace studio {
 
+class CameraEditor;
 class Document;
+class FrameInitPanel;
 class EngineController;
 class ExportDialog;
 class ExportRunner;
@@ -47,6 +51,11 @@ public:
   ExportDialog* exportDialog() const { return exportDialog_; }  // nullptr until first opened
   ExportRunner* exportRunner() const { return exporter_; }
   StudioSettings* settings() const { return settings_.get(); }
+  CameraEditor* cameraEditor() const { return cameraEditor_; }
+  FrameInitPanel* frameInitPanel() const { return frameInitPanel_; }
+  QTabWidget* viewTabs() const { return viewTabs_; }
+  // The id of the FrameInit preview last asked of the engine (0: none yet).
+  quint64 lastFrameInitPreviewId() const { return previewId_; }
 
   // The most recent message box shown (title empty when none) and the UI's largest event-loop gap during the
   // last generation, from Generate to the result's arrival (a 10 ms timer on the UI thread).
@@ -66,6 +75,11 @@ public Q_SLOTS:
   void showExportDialog();
   void loadParameters();
   void saveParameters();
+  void loadCameraPath();
+  void saveCameraPath();
+  void dryRun();                    // the camera video, played in the FrameInit tab
+  void showFrameInitPreview();      // switches to the FrameInit tab and refreshes it
+  void refreshFrameInitPreview();   // asks the engine for the bands of the current settings (coalesced)
 
 Q_SIGNALS:
   void messageShown(const QString& title);
@@ -87,6 +101,10 @@ private:
   void showResult(int index);
   void endRun(const QString& text);
   void stopLatency();
+  void bindCamera();
+  void updateCameraOverlay();
+  void updateCameraVideo();
+  void schedulePreview();
 
   std::unique_ptr<StudioSettings> settings_;
   Document* doc_ = nullptr;
@@ -105,6 +123,13 @@ private:
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;
   ExportDialog* exportDialog_ = nullptr;
+  CameraEditor* cameraEditor_ = nullptr;
+  FrameInitPanel* frameInitPanel_ = nullptr;
+  QTabWidget* viewTabs_ = nullptr;
+  QTimer* previewTimer_ = nullptr;
+  QString previewKey_;     // the settings the shown bands belong to
+  QString cameraVideoKey_;
+  quint64 previewId_ = 0;
   QLabel* statusModel_ = nullptr;
   QLabel* statusLatency_ = nullptr;
 

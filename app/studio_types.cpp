@@ -43,4 +43,13 @@ QVector<QImage> toQImages(const std::vector<ci2v::RgbImage>& frames) {
   return out;
 }
 
+FrameInitImages toFrameInitImages(const ci2v::FrameInitPreview& p) {
+  FrameInitImages out;
+  out.low = toQImages(p.low);
+  out.high = toQImages(p.high);
+  out.mixed = toQImages(p.mixed);
+  out.mask = toQImages(p.mask);
+  return out;
+}
+
 }  // namespace studio

@@ -35,6 +35,17 @@ struct ResultClip {
   bool empty() const { return frames.isEmpty(); }
 };
 
+// FrameInit's frequency split, one image per frame (mask: one per temporal frequency), through the
+// latent-to-RGB approximation.
+struct FrameInitImages {
+  QVector<QImage> low;    // low band of the diffused layout video
+  QVector<QImage> high;   // high band of the noise
+  QVector<QImage> mixed;  // the mixed initial noise
+  QVector<QImage> mask;   // the low-pass filter, a slice per temporal frequency
+  bool empty() const { return low.isEmpty(); }
+};
+FrameInitImages toFrameInitImages(const ci2v::FrameInitPreview& p);
+
 QImage toQImage(const ci2v::RgbImage& im);           // deep copy, Format_RGB888
 ci2v::RgbImage toRgbImage(const QImage& image);      // any format -> RGB24 (alpha composited on white)
 QVector<QImage> toQImages(const std::vector<ci2v::RgbImage>& frames);
@@ -43,3 +54,4 @@ QVector<QImage> toQImages(const std::vector<ci2v::RgbImage>& frames);
 
 Q_DECLARE_METATYPE(studio::GenerationRequest)
 Q_DECLARE_METATYPE(studio::ResultClip)
+Q_DECLARE_METATYPE(studio::FrameInitImages)

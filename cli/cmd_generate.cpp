@@ -101,9 +101,9 @@ GenerationParams params_from_args(const Args& a) {
       p.camera_path = nullptr;
     }
     // Camera mode defaults of the paper (τ = 750, D0 = 0.5) unless given.
-    if (!a.has("tau")) p.noise_level = 750;
-    if (!a.has("ds")) p.cutoff_spatial = 0.5;
-    if (!a.has("dt")) p.cutoff_temporal = 0.5;
+    if (!a.has("tau")) p.noise_level = GenerationParams::kCameraNoiseLevel;
+    if (!a.has("ds")) p.cutoff_spatial = GenerationParams::kCameraCutoff;
+    if (!a.has("dt")) p.cutoff_temporal = GenerationParams::kCameraCutoff;
   }
   return p;
 }

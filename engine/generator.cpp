@@ -31,15 +31,12 @@ CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_fram
   auto img = image_to_tensor(first_frame);  // [3, H, W] in [0, 1]
   if (!p.camera_preset.empty()) {
     const auto preset = sampling::camera_preset_from_string(p.camera_preset);
-    int64_t shorter = p.height;
-    if (preset == sampling::CameraPreset::ZoomIn || preset == sampling::CameraPreset::ZoomOut) {
-      if (p.width != p.height)
-        throw Error("camera preset '" + p.camera_preset + "' needs a square output (width = height), got " +
-                    std::to_string(p.width) + "x" + std::to_string(p.height));
-      shorter = 2 * p.height;
-    } else if (preset == sampling::CameraPreset::TiltUp || preset == sampling::CameraPreset::TiltDown) {
-      shorter = p.width;
-    }
+    if ((preset == sampling::CameraPreset::ZoomIn || preset == sampling::CameraPreset::ZoomOut) &&
+        p.width != p.height)
+      throw Error("camera preset '" + p.camera_preset + "' needs a square output (width = height), got " +
+                  std::to_string(p.width) + "x" + std::to_string(p.height));
+    const auto [rh, rw] = sampling::preset_image_size(preset, img.size(1), img.size(2), p.height, p.width);
+    const int64_t shorter = std::min(rh, rw);
     img = resize_shorter_side(img, shorter);
     out.image = (img - 0.5) / 0.5;
     auto path = sampling::preset_path(preset, out.image.size(1), out.image.size(2), p.height, p.width);

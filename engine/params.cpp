@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "engine/camera_path.h"
 #include "engine/error.h"
 #include "engine/pipeline.h"
 
@@ -138,6 +139,20 @@ GenerationParams GenerationParams::from_json(const nlohmann::json& j) {
   return p;
 }
 
+bool GenerationParams::switch_frameinit_defaults(bool camera_before) {
+  const bool camera_now = camera_enabled();
+  if (camera_now == camera_before) return false;
+  const GenerationParams still;
+  const int from_tau = camera_now ? still.noise_level : kCameraNoiseLevel;
+  const double from_ds = camera_now ? still.cutoff_spatial : kCameraCutoff;
+  const double from_dt = camera_now ? still.cutoff_temporal : kCameraCutoff;
+  if (noise_level != from_tau || cutoff_spatial != from_ds || cutoff_temporal != from_dt) return false;
+  noise_level = camera_now ? kCameraNoiseLevel : still.noise_level;
+  cutoff_spatial = camera_now ? kCameraCutoff : still.cutoff_spatial;
+  cutoff_temporal = camera_now ? kCameraCutoff : still.cutoff_temporal;
+  return true;
+}
+
 void GenerationParams::validate() const {
   if (frames < 2) range_error("frames", std::to_string(frames), "at least 2 (the first frame + 1)");
   if (frames > 128) range_error("frames", std::to_string(frames), "at most 128");
@@ -173,9 +188,11 @@ void GenerationParams::validate() const {
   if (!camera_preset.empty() && !camera_path.is_null())
     throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
   if (!camera_path.is_null()) {
-    if (!camera_path.is_object() || !camera_path.contains("keyframes") || !camera_path["keyframes"].is_array() ||
-        camera_path["keyframes"].empty())
-      throw Error("parameter 'camera_path': a camera path needs at least one keyframe");
+    try {
+      (void)sampling::CameraPath::from_json(camera_path);  // validates every keyframe
+    } catch (const Error& e) {
+      throw Error(std::string("parameter 'camera_path': ") + e.what());
+    }
   }
   if (device != "auto" && device != "cpu" && device != "cuda")
     throw Error("parameter 'device' = '" + device + "': expected auto, cpu or cuda");

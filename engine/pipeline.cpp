@@ -27,6 +27,23 @@ FrameInitPreview Pipeline::preview_frameinit(const GenerationParams& params, con
   return ci2v::preview_frameinit(*models_, params, first_frame);
 }
 
+std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const RgbImage& first_frame) {
+  params.validate();
+  if (first_frame.empty()) throw Error("no first frame: load an image first");
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = layout_video_pixels(params, first_frame);  // [N, 3, H, W] in [-1, 1]
+  torch::Tensor u8 = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
+  std::vector<RgbImage> out(static_cast<size_t>(u8.size(0)));
+  const int64_t n = u8[0].numel();
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].width = static_cast<int>(u8.size(2));
+    out[i].height = static_cast<int>(u8.size(1));
+    const uint8_t* src = u8[static_cast<int64_t>(i)].data_ptr<uint8_t>();
+    out[i].rgb.assign(src, src + n);
+  }
+  return out;
+}
+
 std::string Pipeline::model_dir() const { return models_->root; }
 std::string Pipeline::device() const { return models_->device.is_cuda() ? "cuda" : "cpu"; }
 std::string Pipeline::dtype() const {

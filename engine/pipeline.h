@@ -55,6 +55,12 @@ struct GenerationParams {
   std::string dtype = "fp32";       // fp32 | fp16 | bf16
 
   bool camera_enabled() const { return !camera_preset.empty() || !camera_path.is_null(); }
+  // FrameInit's defaults follow the camera mode (the paper: τ 750, D0 0.5 with a camera move; 850 / 0.25
+  // without): when the camera turns on and τ, D0 are still at the still-image defaults they switch to the
+  // camera values, and back when it turns off. Values the user tuned are kept. Returns true when it changed them.
+  static constexpr int kCameraNoiseLevel = 750;
+  static constexpr double kCameraCutoff = 0.5;
+  bool switch_frameinit_defaults(bool camera_before);
   nlohmann::json to_json() const;
   // Missing fields keep their defaults; wrong types or unknown enum names throw naming the field.
   static GenerationParams from_json(const nlohmann::json& j);
@@ -105,6 +111,10 @@ private:
 };
 
 struct Models;
+
+// The synthetic camera video (the crops the model is guided by, before the VAE) as RGB frames at the output
+// size: the dry run of a camera path. Without a camera, the preprocessed first frame repeated. Needs no model.
+std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const RgbImage& first_frame);
 
 // A loaded model on one device and dtype. Not thread-safe: run one generation at a time (the app's engine
 // thread owns it). Errors are thrown as ci2v::Error (a cancelled run throws ci2v::Cancelled, see generator.h)

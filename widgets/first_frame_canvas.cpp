@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QKeyEvent>
 #include <QMimeData>
 #include <QMouseEvent>
 #include <QPainter>
@@ -35,8 +36,12 @@ void FirstFrameCanvas::setCropRect(const QRectF& rect, const QSize& modelSize) {
 
 QRectF FirstFrameCanvas::imageRectInWidget() const {
   if (image_.isNull()) return {};
-  // Fit the union of the picture and the crop (padding can reach outside the picture) into the widget.
-  const QRectF content = crop_.isValid() ? crop_.united(QRectF(QPointF(0, 0), image_.size())) : QRectF(QPointF(0, 0), image_.size());
+  // Fit the union of the picture and the crop (padding can reach outside the picture) into the widget; in
+  // camera mode the picture with a margin and the keyframes' crops (fixed while dragging).
+  const QRectF picture(QPointF(0, 0), image_.size());
+  const QRectF content = camera_.enabled && viewContent_.isValid() ? viewContent_
+                         : crop_.isValid()                         ? crop_.united(picture)
+                                                                   : picture;
   const QRectF area = QRectF(rect()).adjusted(12, 12, -12, -30);
   if (area.width() <= 1 || area.height() <= 1) return {};
   const double s = std::min(area.width() / content.width(), area.height() / content.height());
@@ -75,6 +80,10 @@ void FirstFrameCanvas::paintEvent(QPaintEvent*) {
 
   const QRectF ir = imageRectInWidget();
   p.drawImage(ir, image_);
+  if (camera_.enabled) {
+    paintCamera(p);
+    return;
+  }
   const QRectF cr = cropRectInWidget();
   if (cr.isValid()) {
     // Dim everything the model will not see.
@@ -150,9 +159,240 @@ void FirstFrameCanvas::dropEvent(QDropEvent* e) {
   }
 }
 
+// --- camera path editing
+
+namespace {
+constexpr double kHandle = 7;  // half size of a resize handle, widget pixels
+const QColor kKeyColor(255, 214, 10);
+const QColor kCurrentColor(80, 200, 255);
+}  // namespace
+
+void FirstFrameCanvas::setCameraOverlay(const CameraOverlay& overlay) {
+  const bool was = camera_.enabled;
+  camera_ = overlay;
+  if (drag_ == Drag::None || !was) {
+    QRectF content(QPointF(0, 0), image_.size());
+    const double m = 0.08 * std::max(image_.width(), image_.height());
+    content.adjust(-m, -m, m, m);
+    for (const QRectF& r : camera_.keyframes) content = content.united(r);
+    viewContent_ = content;
+  }
+  setFocusPolicy(camera_.enabled ? Qt::StrongFocus : Qt::NoFocus);
+  setCursor(camera_.enabled ? Qt::CrossCursor : Qt::ArrowCursor);
+  update();
+}
+
+QPointF FirstFrameCanvas::toWidget(const QPointF& pt) const {
+  const QRectF ir = imageRectInWidget();
+  if (ir.isEmpty()) return {};
+  const double s = ir.width() / image_.width();
+  return {ir.left() + pt.x() * s, ir.top() + pt.y() * s};
+}
+
+QRectF FirstFrameCanvas::toWidget(const QRectF& r) const {
+  return QRectF(toWidget(r.topLeft()), toWidget(r.bottomRight()));
+}
+
+QPointF FirstFrameCanvas::toPicture(const QPointF& w) const {
+  const QRectF ir = imageRectInWidget();
+  if (ir.isEmpty()) return {};
+  const double s = ir.width() / image_.width();
+  return {(w.x() - ir.left()) / s, (w.y() - ir.top()) / s};
+}
+
+QPointF FirstFrameCanvas::handlePoint(int keyframe, int corner) const {
+  if (keyframe < 0 || keyframe >= camera_.keyframes.size()) return {};
+  const QRectF r = toWidget(camera_.keyframes[keyframe]);
+  switch (corner) {
+    case 0: return r.topLeft();
+    case 1: return r.topRight();
+    case 2: return r.bottomRight();
+    default: return r.bottomLeft();
+  }
+}
+
+int FirstFrameCanvas::hitHandle(const QPointF& pos) const {
+  if (camera_.selected < 0) return -1;
+  for (int c = 0; c < 4; ++c) {
+    const QPointF h = handlePoint(camera_.selected, c);
+    if (std::abs(pos.x() - h.x()) <= kHandle + 2 && std::abs(pos.y() - h.y()) <= kHandle + 2) return c;
+  }
+  return -1;
+}
+
+int FirstFrameCanvas::hitKeyframe(const QPointF& pos) const {
+  if (camera_.selected >= 0 && camera_.selected < camera_.keyframes.size() &&
+      toWidget(camera_.keyframes[camera_.selected]).contains(pos))
+    return camera_.selected;
+  for (int i = static_cast<int>(camera_.keyframes.size()) - 1; i >= 0; --i)
+    if (toWidget(camera_.keyframes[i]).contains(pos)) return i;
+  return -1;
+}
+
+QRectF FirstFrameCanvas::dragRect(const QPointF& widgetPos) const {
+  const QPointF pt = toPicture(widgetPos);
+  const double aspect = camera_.aspect > 0 ? camera_.aspect : 1.0;
+  const double minSide = 8;
+  auto anchored = [&](const QPointF& anchor, const QPointF& to) {
+    // The crop from a fixed corner toward the cursor, with the output's aspect: the larger extent wins.
+    const double dx = to.x() - anchor.x(), dy = to.y() - anchor.y();
+    double w = std::max(std::abs(dx), std::abs(dy) * aspect);
+    w = std::max(w, minSide * std::max(1.0, aspect));
+    const double h = w / aspect;
+    const double x = dx < 0 ? anchor.x() - w : anchor.x();
+    const double y = dy < 0 ? anchor.y() - h : anchor.y();
+    return QRectF(x, y, w, h);
+  };
+  switch (drag_) {
+    case Drag::Move: return pressRect_.translated(pt - pressPicture_);
+    case Drag::Resize: {
+      const QPointF corners[4] = {pressRect_.bottomRight(), pressRect_.bottomLeft(), pressRect_.topLeft(),
+                                  pressRect_.topRight()};  // the corner opposite the dragged one
+      return anchored(corners[dragCorner_], pt);
+    }
+    case Drag::Draw: return anchored(pressPicture_, pt);
+    default: return {};
+  }
+}
+
+void FirstFrameCanvas::mousePressEvent(QMouseEvent* e) {
+  if (!camera_.enabled || image_.isNull() || e->button() != Qt::LeftButton) {
+    QWidget::mousePressEvent(e);
+    return;
+  }
+  setFocus(Qt::MouseFocusReason);
+  const QPointF pos = e->position();
+  pressPicture_ = toPicture(pos);
+  dragIndex_ = -1;
+  if ((dragCorner_ = hitHandle(pos)) >= 0) {
+    drag_ = Drag::Resize;
+    dragIndex_ = camera_.selected;
+  } else if ((dragIndex_ = hitKeyframe(pos)) >= 0) {
+    drag_ = Drag::Move;
+    if (dragIndex_ != camera_.selected) Q_EMIT keyframeSelected(dragIndex_);
+  } else {
+    drag_ = Drag::Draw;
+  }
+  pressRect_ = dragIndex_ >= 0 ? camera_.keyframes[dragIndex_] : QRectF();
+  liveRect_ = QRectF();
+  e->accept();
+}
+
+void FirstFrameCanvas::mouseMoveEvent(QMouseEvent* e) {
+  if (drag_ == Drag::None) {
+    if (camera_.enabled) {
+      const QPointF pos = e->position();
+      const int c = hitHandle(pos);
+      setCursor(c == 0 || c == 2   ? Qt::SizeFDiagCursor
+                : c == 1 || c == 3 ? Qt::SizeBDiagCursor
+                : hitKeyframe(pos) >= 0 ? Qt::SizeAllCursor
+                                        : Qt::CrossCursor);
+    }
+    QWidget::mouseMoveEvent(e);
+    return;
+  }
+  liveRect_ = dragRect(e->position());
+  if (drag_ == Drag::Draw) {
+    update();  // the rubber band; the keyframe is added on release
+  } else if (dragIndex_ >= 0) {
+    Q_EMIT keyframeRectEdited(dragIndex_, liveRect_, true);
+  }
+  e->accept();
+}
+
 void FirstFrameCanvas::mouseReleaseEvent(QMouseEvent* e) {
   if (e->button() == Qt::LeftButton && image_.isNull()) Q_EMIT openRequested();
+  if (drag_ != Drag::None && e->button() == Qt::LeftButton) {
+    const Drag d = drag_;
+    const QRectF r = liveRect_.isValid() ? liveRect_ : dragRect(e->position());
+    const bool moved = liveRect_.isValid();
+    drag_ = Drag::None;
+    liveRect_ = QRectF();
+    if (d == Drag::Draw) {
+      // A click without a drag only selects nothing; a drag of a few pixels is not a crop.
+      const QRectF w = toWidget(r);
+      if (moved && std::max(w.width(), w.height()) >= 6) Q_EMIT cropDrawn(r);
+    } else if (moved && dragIndex_ >= 0) {
+      Q_EMIT keyframeRectEdited(dragIndex_, r, false);
+    }
+    setCameraOverlay(camera_);  // refit the view now that the drag is over
+    e->accept();
+    return;
+  }
   QWidget::mouseReleaseEvent(e);
+}
+
+void FirstFrameCanvas::keyPressEvent(QKeyEvent* e) {
+  if (camera_.enabled && camera_.selected >= 0 && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace)) {
+    Q_EMIT deleteKeyframeRequested(camera_.selected);
+    e->accept();
+    return;
+  }
+  QWidget::keyPressEvent(e);
+}
+
+void FirstFrameCanvas::paintCamera(QPainter& p) {
+  const QRectF ir = imageRectInWidget();
+  // The current frame's crop: what the model's layout video shows now (the rest dimmed).
+  const QRectF cur = camera_.current.isValid() ? toWidget(camera_.current) : QRectF();
+  if (cur.isValid()) {
+    QPainterPath outside;
+    outside.addRect(QRectF(rect()));
+    QPainterPath inside;
+    inside.addRect(cur);
+    p.fillPath(outside.subtracted(inside), QColor(0, 0, 0, 110));
+    p.setPen(QPen(kCurrentColor, 2, Qt::DashLine));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(cur);
+  }
+  p.setPen(QPen(QColor(255, 255, 255, 90), 1));
+  p.drawRect(ir);
+  // The path of the crop centres through the keyframes.
+  if (camera_.keyframes.size() > 1) {
+    QPainterPath trail;
+    trail.moveTo(toWidget(camera_.keyframes[0].center()));
+    for (int i = 1; i < camera_.keyframes.size(); ++i) trail.lineTo(toWidget(camera_.keyframes[i].center()));
+    p.setPen(QPen(QColor(255, 214, 10, 170), 1.5, Qt::DotLine));
+    p.drawPath(trail);
+  }
+  QFont f = font();
+  f.setBold(true);
+  p.setFont(f);
+  for (int i = 0; i < camera_.keyframes.size(); ++i) {
+    const bool sel = i == camera_.selected;
+    QRectF r = toWidget(camera_.keyframes[i]);
+    if (sel && drag_ != Drag::None && drag_ != Drag::Draw && liveRect_.isValid()) r = toWidget(liveRect_);
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(Qt::black, sel ? 4 : 3));
+    p.drawRect(r);
+    p.setPen(QPen(kKeyColor, sel ? 2.5 : 1.5));
+    p.drawRect(r);
+    const QString label = i < camera_.frames.size() ? tr("K%1 · frame %2").arg(i + 1).arg(camera_.frames[i] + 1)
+                                                    : tr("K%1").arg(i + 1);
+    const QRectF tag(r.left(), r.top() - 18, p.fontMetrics().horizontalAdvance(label) + 10, 17);
+    p.fillRect(tag, sel ? kKeyColor : QColor(0, 0, 0, 170));
+    p.setPen(sel ? Qt::black : kKeyColor);
+    p.drawText(tag, Qt::AlignCenter, label);
+    if (sel) {
+      p.setPen(QPen(Qt::black, 1));
+      p.setBrush(kKeyColor);
+      for (const QPointF c : {r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()})
+        p.drawRect(QRectF(c.x() - kHandle / 2 - 1, c.y() - kHandle / 2 - 1, kHandle + 2, kHandle + 2));
+    }
+  }
+  if (drag_ == Drag::Draw && liveRect_.isValid()) {
+    p.setBrush(QColor(255, 214, 10, 40));
+    p.setPen(QPen(kKeyColor, 2, Qt::DashLine));
+    p.drawRect(toWidget(liveRect_));
+  }
+  p.setFont(font());
+  p.setPen(palette().color(QPalette::Text));
+  const QString caption =
+      camera_.keyframes.isEmpty()
+          ? tr("Camera path: drag on the picture to draw the crop of frame %1").arg(camera_.currentFrame + 1)
+          : tr("Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it")
+                .arg(camera_.currentFrame + 1);
+  p.drawText(QRectF(0, height() - 26, width(), 22), Qt::AlignCenter, caption);
 }
 
 }  // namespace studio

@@ -14,6 +14,7 @@
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QTimer>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -231,7 +232,8 @@ void ParameterPanel::build() {
                                     {tr("Zoom in"), QStringLiteral("zoom_in")},
                                     {tr("Zoom out"), QStringLiteral("zoom_out")},
                                     {tr("Tilt up"), QStringLiteral("tilt_up")},
-                                    {tr("Tilt down"), QStringLiteral("tilt_down")}});
+                                    {tr("Tilt down"), QStringLiteral("tilt_down")},
+                                    {tr("Custom path (camera editor)"), QStringLiteral("custom")}});
   camera_->setToolTip(tr("A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 "
                          "to the paper's camera values when they are still at their defaults."));
   vdForm->addRow(label(tr("Camera"), camera_), camera_);
@@ -301,18 +303,12 @@ void ParameterPanel::build() {
   connect(camera_, &QComboBox::currentIndexChanged, this, [this] {
     if (updating_) return;
     // The paper's FrameInit settings for camera moves (τ 750, D0 0.5) when the user has not tuned them.
-    const bool moving = !comboData(camera_).isEmpty();
-    const ci2v::GenerationParams def;
-    QSignalBlocker b1(tau_), b2(cutoffSpatial_), b3(cutoffTemporal_);
-    if (moving && tau_->value() == def.noise_level && cutoffSpatial_->value() == def.cutoff_spatial &&
-        cutoffTemporal_->value() == def.cutoff_temporal) {
-      tau_->setValue(750);
-      cutoffSpatial_->setValue(0.5);
-      cutoffTemporal_->setValue(0.5);
-    } else if (!moving && tau_->value() == 750 && cutoffSpatial_->value() == 0.5 && cutoffTemporal_->value() == 0.5) {
-      tau_->setValue(def.noise_level);
-      cutoffSpatial_->setValue(def.cutoff_spatial);
-      cutoffTemporal_->setValue(def.cutoff_temporal);
+    auto p = params();
+    if (p.switch_frameinit_defaults(shown_.camera_enabled())) {
+      QSignalBlocker b1(tau_), b2(cutoffSpatial_), b3(cutoffTemporal_);
+      tau_->setValue(p.noise_level);
+      cutoffSpatial_->setValue(p.cutoff_spatial);
+      cutoffTemporal_->setValue(p.cutoff_temporal);
     }
     emitEdited();
   });
@@ -357,7 +353,7 @@ void ParameterPanel::setParams(const ci2v::GenerationParams& p) {
   sizePreset_->setCurrentIndex(preset);
   selectData(fit_, p.center_crop ? QStringLiteral("crop") : QStringLiteral("pad"));
   chunks_->setValue(p.chunks);
-  selectData(camera_, QString::fromStdString(p.camera_preset));
+  selectData(camera_, p.camera_path.is_null() ? QString::fromStdString(p.camera_preset) : QStringLiteral("custom"));
   selectData(device_, QString::fromStdString(p.device));
   selectData(dtype_, QString::fromStdString(p.dtype));
   updating_ = false;
@@ -392,9 +388,11 @@ ci2v::GenerationParams ParameterPanel::params() const {
   p.center_crop = comboData(fit_) == QStringLiteral("crop");
   p.chunks = chunks_->value();
   const QString cam = comboData(camera_);
-  if (cam.toStdString() != p.camera_preset) {
+  if (cam == QStringLiteral("custom")) {
+    // the path comes from the camera editor; choosing this entry without one keeps the still camera
+  } else if (cam.toStdString() != p.camera_preset || !p.camera_path.is_null()) {
     p.camera_preset = cam.toStdString();
-    if (!p.camera_preset.empty()) p.camera_path = nullptr;  // a preset replaces a custom path
+    p.camera_path = nullptr;  // a preset (or the still camera) replaces a custom path
   }
   p.device = comboData(device_).toStdString();
   p.dtype = comboData(dtype_).toStdString();
@@ -418,6 +416,20 @@ void ParameterPanel::emitEdited() {
   }
   updateEnabled();
   Q_EMIT paramsEdited(p);
+}
+
+void ParameterPanel::flashFrameInit(int milliseconds) {
+  const QString style = QStringLiteral("background-color: rgba(255, 214, 10, 110);");
+  for (QWidget* w : {static_cast<QWidget*>(tau_), static_cast<QWidget*>(cutoffSpatial_),
+                     static_cast<QWidget*>(cutoffTemporal_)})
+    w->setStyleSheet(style);
+  flashing_ = true;
+  QTimer::singleShot(milliseconds, this, [this] {
+    for (QWidget* w : {static_cast<QWidget*>(tau_), static_cast<QWidget*>(cutoffSpatial_),
+                       static_cast<QWidget*>(cutoffTemporal_)})
+      w->setStyleSheet(QString());
+    flashing_ = false;
+  });
 }
 
 void ParameterPanel::updateEnabled() {

@@ -27,6 +27,10 @@ public:
   // The shown parameters (the last set ones with the panel's fields as the widgets show them).
   ci2v::GenerationParams params() const;
 
+  // Draws the eye to τ and D0 for a few seconds (they just changed on their own, e.g. with the camera mode).
+  void flashFrameInit(int milliseconds = 2500);
+  bool isFlashing() const { return flashing_; }
+
   // Tooltips in an artist's words (also used by the tests: τ and D0 must be explained).
   static QString tauHelp();
   static QString cutoffSpatialHelp();
@@ -44,6 +48,7 @@ private:
 
   ci2v::GenerationParams shown_;
   bool updating_ = false;
+  bool flashing_ = false;
 
   // FrameInit
   QCheckBox* frameinit_ = nullptr;

@@ -137,6 +137,11 @@ void PreviewStrip::setFrames(const QVector<QImage>& frames) {
   while (thumbs_.size() > frames.size()) thumbs_.takeLast()->deleteLater();
 }
 
+void PreviewStrip::setFrameInitImages(const FrameInitImages& images) {
+  auto pick = [](const QVector<QImage>& v) { return v.isEmpty() ? QImage() : v[v.size() / 2]; };
+  setFrameInit(pick(images.low), pick(images.high), pick(images.mixed));
+}
+
 void PreviewStrip::setFrameInit(const QImage& low, const QImage& high, const QImage& mixed) {
   const qreal dpr = devicePixelRatioF();
   fiLow_->setPixmap(thumbPixmap(low, dpr, kThumb / 2 + 10));

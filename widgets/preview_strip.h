@@ -5,6 +5,8 @@
 #include <QVector>
 #include <QWidget>
 
+#include "app/studio_types.h"
+
 class QHBoxLayout;
 class QLabel;
 class QProgressBar;
@@ -21,7 +23,9 @@ public:
   void setStage(const QString& text);
   void setProgress(int step, int total, double elapsedSeconds, double etaSeconds);
   void setFrames(const QVector<QImage>& frames);    // the latest step preview, one image per frame
+  // FrameInit's bands (a middle frame shows them best).
   void setFrameInit(const QImage& low, const QImage& high, const QImage& mixed);
+  void setFrameInitImages(const studio::FrameInitImages& images);
   void setFinished(const QString& text);            // a finished, failed or cancelled run
 
   int thumbnailCount() const;

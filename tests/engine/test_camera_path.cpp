@@ -350,3 +350,33 @@ TEST(LayoutVideo, MatchesTheReferencePanRightFixture) {
   ASSERT_EQ(video.sizes(), want.sizes());
   EXPECT_LT((video - want).abs().max().item<double>(), 1e-6);
 }
+
+// A preset applied in the studio becomes an editable path over the original picture: its crops, scaled to the
+// resized image the reference crops from, stay within the rounding of the scale of the reference crops.
+TEST(CameraPresets, PicturePathsFollowTheReferenceCrops) {
+  const int64_t ph = 384, pw = 512, n = 16;
+  for (auto preset : {CameraPreset::PanLeft, CameraPreset::PanRight, CameraPreset::ZoomIn, CameraPreset::ZoomOut,
+                      CameraPreset::TiltUp, CameraPreset::TiltDown}) {
+    const int64_t oh = 256, ow = 256;
+    const auto [ih, iw] = preset_image_size(preset, ph, pw, oh, ow);
+    const double s = static_cast<double>(pw) / iw;
+    const auto ref = reference_preset_crops(preset, ih, iw, n, oh, ow);
+    const auto path = preset_path_for_picture(preset, ph, pw, oh, ow);
+    EXPECT_EQ(path.timing, CameraPath::Timing::Reference);
+    const auto crops = path.crops(n);
+    ASSERT_EQ(crops.size(), ref.size());
+    for (size_t i = 0; i < crops.size(); ++i) {
+      SCOPED_TRACE(std::string(to_string(preset)) + " frame " + std::to_string(i));
+      EXPECT_NEAR(crops[i].left, ref[i].left * s, s + 1);
+      EXPECT_NEAR(crops[i].top, ref[i].top * s, s + 1);
+      EXPECT_NEAR(crops[i].width, ref[i].width * s, s + 1);
+      EXPECT_NEAR(crops[i].height, ref[i].height * s, s + 1);
+    }
+  }
+  // The resize the reference does first: shorter side to the output height (pans), twice it (zooms), the
+  // output width (tilts).
+  EXPECT_EQ(preset_image_size(CameraPreset::PanRight, 384, 512, 256, 256), (std::pair<int64_t, int64_t>{256, 341}));
+  EXPECT_EQ(preset_image_size(CameraPreset::ZoomIn, 384, 512, 256, 256), (std::pair<int64_t, int64_t>{512, 682}));
+  EXPECT_EQ(preset_image_size(CameraPreset::TiltUp, 512, 384, 256, 192), (std::pair<int64_t, int64_t>{256, 192}));
+  EXPECT_THROW(preset_image_size(CameraPreset::PanLeft, 0, 10, 64, 64), ci2v::Error);
+}

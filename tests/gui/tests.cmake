@@ -25,12 +25,16 @@ ci2v_gui_test(tst_gui_document tst_document.cpp)
 ci2v_gui_test(tst_gui_parameter_panel tst_parameter_panel.cpp)
 ci2v_gui_test(tst_gui_worker tst_worker.cpp)
 ci2v_gui_test(tst_studio_e2e tst_studio_e2e.cpp)
+ci2v_gui_test(tst_gui_camera tst_camera.cpp)
+ci2v_gui_test(tst_gui_model_download tst_model_download.cpp)
+target_compile_definitions(tst_gui_model_download PRIVATE CONSISTI2V_FAKE_HUB="${PROJECT_SOURCE_DIR}/tests/hub/fake_hub.py")
 
 set(CI2V_GUI_ENV "QT_QPA_PLATFORM=offscreen" "QT_MEDIA_BACKEND=gstreamer" "OMP_NUM_THREADS=1")
 add_test(NAME gui_document COMMAND tst_gui_document)
 add_test(NAME gui_parameter_panel COMMAND tst_gui_parameter_panel)
 add_test(NAME gui_worker COMMAND tst_gui_worker)
-set_tests_properties(gui_document gui_parameter_panel gui_worker PROPERTIES
+add_test(NAME gui_model_download COMMAND tst_gui_model_download)
+set_tests_properties(gui_document gui_parameter_panel gui_worker gui_model_download PROPERTIES
   ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
 
 # End to end in a real X server (Xvfb, xcb platform): load, generate, play, export MP4 + GIF, decode them;
@@ -48,3 +52,14 @@ endif()
 add_test(NAME studio_hidpi COMMAND tst_studio_e2e hidpiScreenshot)
 set_tests_properties(studio_hidpi PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};QT_SCALE_FACTOR=2")
 set_tests_properties(studio_e2e studio_hidpi PROPERTIES LABELS "gui;studio" TIMEOUT 600)
+
+# The camera path editor and the FrameInit preview panel, with mouse events; screenshots of both.
+if(CI2V_XVFB_RUN)
+  add_test(NAME gui_camera
+    COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:tst_gui_camera> -platform xcb)
+  set_tests_properties(gui_camera PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1")
+else()
+  add_test(NAME gui_camera COMMAND tst_gui_camera)
+  set_tests_properties(gui_camera PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}")
+endif()
+set_tests_properties(gui_camera PROPERTIES LABELS gui TIMEOUT 300)

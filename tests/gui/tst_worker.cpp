@@ -28,6 +28,79 @@ GenerationRequest tinyRequest(quint64 id = 1) {
 class TestWorker : public QObject {
   Q_OBJECT
 private Q_SLOTS:
+  // The live FrameInit preview: changes with τ and D0, coalesces requests, and shows exactly what the
+  // generation's observer reports for the same settings.
+  void frameInitPreviewFollowsTheSettingsAndMatchesTheRun() {
+    EngineController c;
+    QSignalSpy ready(&c, &EngineController::frameInitPreviewReady);
+    QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);
+    auto req = tinyRequest();
+    req.params.seed = 11;
+    const quint64 first = c.previewFrameInit(req);
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(ready.at(0).at(0).toULongLong(), first);
+    const auto base = ready.at(0).at(1).value<FrameInitImages>();
+    QCOMPARE(base.low.size(), req.params.frames);
+    QCOMPARE(base.high.size(), req.params.frames);
+    QCOMPARE(base.mixed.size(), req.params.frames);
+    QCOMPARE(base.mask.size(), req.params.frames);
+    qInfo("FrameInit preview update (tiny model, %dx%d, %d frames): %.1f ms", req.params.width, req.params.height,
+          req.params.frames, ready.at(0).at(2).toDouble());
+
+    // Three quick changes while the engine is busy with nothing: only the last one must matter.
+    ready.clear();
+    auto tau = req;
+    tau.params.noise_level = 400;
+    c.previewFrameInit(tau);
+    auto d0 = req;
+    d0.params.cutoff_spatial = 0.6;
+    c.previewFrameInit(d0);
+    const quint64 last = c.previewFrameInit(tau);
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && ready.last().at(0).toULongLong() == last, 60000);
+    QVERIFY(ready.count() <= 3);
+    const auto lowTau = ready.last().at(1).value<FrameInitImages>();
+    QVERIFY2(lowTau.low[3] != base.low[3], "the low band must change with tau");
+    const int dc = static_cast<int>(base.mask.size()) / 2;  // the slice through the lowest temporal frequency
+    QVERIFY(lowTau.mask[dc] == base.mask[dc]);  // the filter does not depend on tau
+
+    ready.clear();
+    c.previewFrameInit(d0);
+    QVERIFY(ready.wait(60000));
+    const auto wide = ready.last().at(1).value<FrameInitImages>();
+    QVERIFY2(wide.mask[dc] != base.mask[dc], "the mask must change with D0 spatial");
+    QVERIFY2(wide.mixed[3] != base.mixed[3], "the mixed noise must change with D0 spatial");
+
+    // The generation's observer reports the same images for the same settings.
+    QSignalSpy duringRun(&c, &EngineController::frameInitPreview);
+    QSignalSpy finished(&c, &EngineController::finished);
+    auto run = req;
+    run.params.steps = 2;
+    c.generate(run);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(duringRun.count(), 1);
+    const auto fromRun = duringRun.at(0).at(0).value<FrameInitImages>();
+    QCOMPARE(fromRun.low.size(), base.low.size());
+    for (int i = 0; i < base.low.size(); ++i) {
+      QVERIFY2(fromRun.low[i] == base.low[i], qPrintable(QStringLiteral("low band, frame %1").arg(i)));
+      QVERIFY2(fromRun.high[i] == base.high[i], qPrintable(QStringLiteral("high band, frame %1").arg(i)));
+      QVERIFY2(fromRun.mixed[i] == base.mixed[i], qPrintable(QStringLiteral("mixed, frame %1").arg(i)));
+      QVERIFY(fromRun.mask[i] == base.mask[i]);
+    }
+  }
+
+  void frameInitPreviewErrorsAreReported() {
+    EngineController c;
+    QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);
+    auto req = tinyRequest();
+    req.firstFrame = ci2v::RgbImage();
+    const quint64 id = c.previewFrameInit(req);
+    QVERIFY(failed.wait(60000));
+    QCOMPARE(failed.at(0).at(0).toULongLong(), id);
+    QVERIFY2(failed.at(0).at(1).toString().contains(QLatin1String("first frame")),
+             qPrintable(failed.at(0).at(1).toString()));
+  }
+
   void loadsTheModelOnTheEngineThread() {
     EngineController c;
     QVERIFY(c.worker()->thread() != QThread::currentThread());
@@ -101,7 +174,7 @@ private Q_SLOTS:
     QCOMPARE(frames.size(), 6);
     QVERIFY(!frames[0].isNull());
     QCOMPARE(frameinit.count(), 1);
-    QVERIFY(!frameinit.at(0).at(0).value<QImage>().isNull());
+    QVERIFY(!frameinit.at(0).at(0).value<FrameInitImages>().empty());
 
     const auto clip = finished.at(0).at(0).value<ResultClip>();
     QCOMPARE(clip.id, quint64(5));

@@ -1,0 +1,44 @@
+// Edits of a camera path as pure functions (Torch-free, Qt only for QRectF): what the canvas, the timeline
+// and the tests share. Keyframe times snap to frames: frame i of N sits at t = i/(N−1) (inclusive timing) or
+// i/N (the reference timing, whose end keyframe at t = 1 lies one frame past the clip).
+#pragma once
+#include <QRectF>
+#include <QString>
+
+#include "engine/camera_path.h"
+
+namespace studio::camera {
+
+using ci2v::sampling::CameraPath;
+using ci2v::sampling::Easing;
+using ci2v::sampling::Keyframe;
+
+// Frame positions on the timeline: the frame count the times map onto (N−1 or N) and back.
+double frameSpan(const CameraPath& path, int frames);
+double frameOfTime(const CameraPath& path, int frames, double t);
+double timeOfFrame(const CameraPath& path, int frames, int frame);
+int keyframeFrame(const CameraPath& path, int frames, int index);  // snapped
+// The keyframe on that frame, or -1.
+int keyframeAtFrame(const CameraPath& path, int frames, int frame);
+
+QRectF keyframeRect(const Keyframe& k);
+void setKeyframeRect(Keyframe& k, const QRectF& r);
+// The crop a path gives at a frame (picture pixels), from the engine's own crops.
+QRectF cropAtFrame(const CameraPath& path, int frames, int frame);
+
+// A rectangle of the given aspect (width / height) of at least minSide pixels on its shorter side, the same
+// centre as r, its area as close to r's as the aspect allows.
+QRectF withAspect(const QRectF& r, double aspect, double minSide = 8);
+
+// Adds (or replaces) the keyframe on `frame` with this rectangle; the new keyframe takes the easing of the
+// segment it splits. Returns its index.
+int addKeyframe(CameraPath& path, int frames, int frame, const QRectF& rect);
+// Removes keyframe `index` (a path may become empty: still camera).
+void removeKeyframe(CameraPath& path, int index);
+// Moves keyframe `index` to `frame`, clamped between its neighbours (times stay strictly increasing).
+// Returns the frame it landed on.
+int moveKeyframe(CameraPath& path, int frames, int index, int frame);
+
+QString easingName(Easing e);  // for the UI, translated by the caller's context
+
+}  // namespace studio::camera
