@@ -493,13 +493,18 @@ void MainWindow::bindCamera() {
   previewTimer_->setInterval(60);  // coalesce a drag's edits; the engine drops stale requests as well
   connect(previewTimer_, &QTimer::timeout, this, [this] {
     updateCameraVideo();
-    refreshFrameInitPreview();
+    // While a crop or keyframe is being dragged only the camera video follows: a path change costs a VAE
+    // encoding of every frame (about 1.4 s per 256² frame with the released VAE on a CPU); the bands
+    // follow on release.
+    if (!pathDragging_) refreshFrameInitPreview();
   });
 
   // editor and canvas -> document
-  connect(cameraEditor_, &CameraEditor::pathEdited, this, [this](const ci2v::sampling::CameraPath& path, bool) {
+  connect(cameraEditor_, &CameraEditor::pathEdited, this, [this](const ci2v::sampling::CameraPath& path, bool interim) {
+    pathDragging_ = interim;
     QString error;
     if (!doc_->setCameraPath(path, &error)) statusBar()->showMessage(error, 6000);
+    if (!interim) schedulePreview();  // the last drag step may equal the path already set
   });
   connect(cameraEditor_, &CameraEditor::presetChosen, this, [this](const QString& name) {
     QString error;

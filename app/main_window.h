@@ -130,6 +130,7 @@ private:
   QString previewKey_;     // the settings the shown bands belong to
   QString cameraVideoKey_;
   quint64 previewId_ = 0;
+  bool pathDragging_ = false;
   QLabel* statusModel_ = nullptr;
   QLabel* statusLatency_ = nullptr;
 

@@ -316,9 +316,21 @@ private Q_SLOTS:
     win->frameInitPanel()->setCurrentFrame(4);
     QTest::qWait(50);
     saveShot(win->viewTabs(), QStringLiteral("frameinit_preview_panel.png"));
+    // While a keyframe is dragged only the camera video follows (a path change costs a VAE encoding); the
+    // bands follow on release.
+    QTest::qWait(200);
+    int before = ready.count();
+    const auto path = doc->cameraPath();
+    QRectF r = camera::keyframeRect(path.keyframes[1]);
+    win->cameraEditor()->editKeyframeRect(1, r.translated(0, -10), true);
+    QTest::qWait(300);
+    QCOMPARE(ready.count(), before);
+    QVERIFY(win->frameInitPanel()->cameraFrames()[7] != win->frameInitPanel()->cameraFrames()[0]);
+    win->cameraEditor()->editKeyframeRect(1, r.translated(0, -10), false);
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() > before, 60000);
     // A prompt edit does not touch FrameInit: no new request.
     QTest::qWait(200);
-    const int before = ready.count();
+    before = ready.count();
     doc->setPrompt(QStringLiteral("a different prompt"));
     QTest::qWait(300);
     QCOMPARE(ready.count(), before);
