@@ -90,7 +90,7 @@ TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
       {[](auto& p) { p.cutoff_spatial = 0; }, "cutoff_spatial (D0 spatial)' = 0 is out of range: expected (0, 1]"},
       {[](auto& p) { p.cutoff_temporal = 1.5; }, "cutoff_temporal (D0 temporal)' = 1.5"},
       {[](auto& p) { p.steps = 0; }, "'steps' = 0"},
-      {[](auto& p) { p.camera_path = {{"keyframes", nlohmann::json::array()}}; }, "at least one keyframe"},
+      {[](auto& p) { p.camera_path = {{"keyframes", nlohmann::json::array()}}; }, "camera path: no keyframes"},
       {[](auto& p) { p.camera_preset = "spin"; }, "unknown preset 'spin'"},
       {[](auto& p) { p.dtype = "fp8"; }, "'dtype' = 'fp8'"},
       {[](auto& p) { p.guidance_rescale = 0.5; p.cfg_image = 2; }, "guidance_rescale"},
