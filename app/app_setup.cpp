@@ -23,7 +23,7 @@ void setApplicationInfo() {
   QApplication::setApplicationName(QStringLiteral("ConsistI2V Studio"));
   QApplication::setApplicationVersion(QStringLiteral(CONSISTI2V_VERSION));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/app.svg")));
-  QApplication::setDesktopFileName(QStringLiteral("consisti2v-studio"));
+  QApplication::setDesktopFileName(QStringLiteral("io.github.consisti2v.Studio"));  // packaging/linux/<id>.desktop
 #ifdef CONSISTI2V_HAVE_MEDIA
   ci2v::media::set_ffmpeg_quiet(true);  // FFmpeg errors only; the studio reports failures itself
 #endif

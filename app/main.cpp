@@ -3,10 +3,19 @@
 #include <QCommandLineParser>
 #include <QDir>
 
+#include <cstdio>
+#include <cstring>
+
 #include "app/app_setup.h"
 #include "app/main_window.h"
 
 int main(int argc, char** argv) {
+  // --version before QApplication: works without a display (package checks, scripts).
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+      std::printf("ConsistI2V Studio %s\n", CONSISTI2V_VERSION);
+      return 0;
+    }
   studio::prepareEnvironment();  // before QApplication: media backend, high-DPI policy
   QApplication app(argc, argv);
   studio::setApplicationInfo();

@@ -34,6 +34,7 @@
 #include "app/export_runner.h"
 #include "app/latency_monitor.h"
 #include "app/model_probe.h"
+#include "app/model_download_dialog.h"
 #include "app/settings.h"
 #include "widgets/camera_editor.h"
 #include "widgets/camera_timeline.h"
@@ -271,6 +272,15 @@ void MainWindow::buildActions() {
   file->addAction(exampleAction_);
   file->addSeparator();
   file->addAction(modelAction_);
+  // Model manager: fetch the model from the Hugging Face hub, then load it.
+  file->addAction(icon("model"), tr("&Download model…"), this, [this] {
+        ModelDownloadDialog dlg(this);
+        connect(&dlg, &ModelDownloadDialog::modelReady, this, [this](const QString& dir) {
+          userChoseModel_ = true;
+          chooseModel(dir);
+        });
+        dlg.exec();
+      })->setObjectName(QStringLiteral("action_download_model"));
   file->addSeparator();
   file->addAction(loadParams);
   file->addAction(saveParams);

@@ -28,6 +28,9 @@ void usage(std::ostream& o) {
        "  export  IN --out FILE [--fps N] [--crf N] [--loop N] [--pingpong] [--no-dither]\n"
        "          [--format auto|mp4|gif|webp|png] [--quality Q] [--lossless] [--params FILE.json]\n"
        "                                      re-encode a PNG folder or a video (MP4/GIF/WebP/PNGs)\n"
+       "  download [--repo TIGER-Lab/ConsistI2V] [--revision main] [--cache DIR | --to DIR] [--offline]\n"
+       "                                      fetch the model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN,\n"
+       "                                      HF_HUB_CACHE / HF_HOME honoured); prints the model folder\n"
        "  --version                           print the version\n";
 }
 
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     if (cmd == "preview") return ci2v::cli::cmd_preview(argc, argv);
     if (cmd == "parity") return ci2v::cli::cmd_parity(argc, argv);
     if (cmd == "export") return ci2v::cli::cmd_export(argc, argv);
+    if (cmd == "download") return ci2v::cli::cmd_download(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";
     usage(std::cerr);
     return 2;

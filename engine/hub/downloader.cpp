@@ -1,0 +1,634 @@
+#include "engine/hub/downloader.h"
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <iomanip>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "engine/hub/hashing.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace ci2v::hub {
+
+std::string human_bytes(uint64_t n) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(n >= 10'000'000'000ull ? 1 : 2);
+  if (n >= 1'000'000'000ull) s << n / 1e9 << " GB";
+  else if (n >= 1'000'000ull) s << n / 1e6 << " MB";
+  else if (n >= 1'000ull) s << std::setprecision(0) << n / 1e3 << " kB";
+  else s << n << " B";
+  return s.str();
+}
+
+namespace {
+
+// The hub could not be reached at all (no answer): the caller may fall back to the cache.
+class Unreachable : public Error {
+public:
+  using Error::Error;
+};
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::string();
+}
+
+void curl_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
+}
+
+// ETag values: W/"abc" or "abc" -> abc.
+std::string strip_etag(std::string e) {
+  e = trim(e);
+  if (e.rfind("W/", 0) == 0) e = e.substr(2);
+  if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+  return e;
+}
+
+// Percent-encode a path (keeping '/').
+std::string url_path(const std::string& p) {
+  std::ostringstream o;
+  for (unsigned char c : p) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') o << c;
+    else o << '%' << std::uppercase << std::hex << std::setw(2) << std::setfill('0') << int(c) << std::nouppercase << std::dec;
+  }
+  return o.str();
+}
+
+bool is_hex(const std::string& s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// Speed over the last few seconds, overall progress, throttled reporting.
+class Tracker {
+public:
+  Tracker(const DownloadOptions& o, uint64_t total, int file_count) : o_(o) {
+    p_.total = total;
+    p_.file_count = file_count;
+    start_ = Clock::now();
+  }
+  void set_file(int index, const std::string& path, const std::string& stage) {
+    p_.file_index = index;
+    p_.file = path;
+    p_.stage = stage;
+    emit(true);
+  }
+  void set_stage(const std::string& stage) {
+    p_.stage = stage;
+    emit(true);
+  }
+  // Bytes that are already there (cached blobs, resumed parts).
+  void add_present(uint64_t n) { base_ += n; }
+  // The current transfer has `n` body bytes so far (on top of base_).
+  void set_current(uint64_t n) {
+    current_ = n;
+    emit(false);
+  }
+  // The current transfer ended: its bytes become part of the base.
+  void commit_current() {
+    base_ += current_;
+    downloaded_ += current_;
+    current_ = 0;
+  }
+  // A transfer that will be redone from zero (server ignored Range, or a corrupt partial file).
+  void drop_present(uint64_t n) { base_ = n > base_ ? 0 : base_ - n; }
+  uint64_t downloaded() const { return downloaded_; }
+  void emit(bool force) {
+    const auto now = Clock::now();
+    const uint64_t done = base_ + current_;
+    const uint64_t net = downloaded_ + current_;  // bytes over the network in this session
+    samples_.push_back({now, net});
+    while (samples_.size() > 2 && now - samples_.front().first > std::chrono::seconds(5)) samples_.pop_front();
+    if (!force && now - last_emit_ < std::chrono::milliseconds(100)) return;
+    last_emit_ = now;
+    // Speed over the last ~5 s; over the whole session while that window is still too short.
+    const double dt = std::chrono::duration<double>(now - samples_.front().first).count();
+    const double since_start = std::chrono::duration<double>(now - start_).count();
+    if (dt > 0.5) p_.bytes_per_second = double(net - samples_.front().second) / dt;
+    else if (since_start > 0.01 && net > 0) p_.bytes_per_second = double(net) / since_start;
+    p_.done = std::min(done, p_.total);
+    p_.eta_seconds = p_.bytes_per_second > 0 ? double(p_.total - p_.done) / p_.bytes_per_second : -1;
+    if (p_.done >= p_.total && p_.total > 0) p_.eta_seconds = 0;
+    if (o_.on_progress) o_.on_progress(p_);
+  }
+
+private:
+  const DownloadOptions& o_;
+  DownloadProgress p_;
+  uint64_t base_ = 0, current_ = 0, downloaded_ = 0;
+  Clock::time_point start_, last_emit_{};
+  std::deque<std::pair<Clock::time_point, uint64_t>> samples_;
+};
+
+struct Response {
+  CURLcode code = CURLE_OK;
+  long status = 0;
+  std::string curl_error;
+  std::map<std::string, std::string> headers;  // of the last response in a redirect chain, lower-case names
+  std::string body;                           // API answers and error bodies (not file contents)
+  std::string effective_url;
+};
+
+struct Transfer {
+  CURL* curl = nullptr;
+  Response* r = nullptr;
+  const DownloadOptions* o = nullptr;
+  Tracker* tracker = nullptr;
+  // File body target (null: the body goes to r->body).
+  const fs::path* file = nullptr;
+  uint64_t offset = 0;  // bytes asked to skip with Range
+  FILE* out = nullptr;
+  bool restarted = false;  // the server answered 200 to a Range request: the file was truncated
+  uint64_t written = 0;
+  std::string write_error;
+};
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->r->headers.clear();  // a new response (redirects)
+  } else if (auto colon = line.find(':'); colon != std::string::npos) {
+    t->r->headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+  }
+  return size * n;
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  long status = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (!t->file || (status != 200 && status != 206)) {
+    if (t->r->body.size() < (1 << 20)) t->r->body.append(data, bytes);  // JSON answers, error bodies
+    return bytes;
+  }
+  if (!t->out) {
+    // First body bytes: a 206 continues the partial file, a 200 starts it over.
+    bool append = false;
+    if (status == 206 && t->offset > 0) {
+      const auto it = t->r->headers.find("content-range");  // "bytes 1234-5678/9999"
+      unsigned long long start = ~0ull;
+      if (it != t->r->headers.end()) std::sscanf(it->second.c_str(), "bytes %llu-", &start);
+      if (start != t->offset) {
+        t->write_error = "the server resumed at another offset than asked (" + (it == t->r->headers.end() ? std::string("no Content-Range") : it->second) +
+                         ", asked bytes=" + std::to_string(t->offset) + "-)";
+        return 0;
+      }
+      append = true;
+    }
+    if (!append && t->offset > 0) {
+      t->restarted = true;
+      t->tracker->drop_present(t->offset);
+      t->offset = 0;
+    }
+    t->out = std::fopen(t->file->c_str(), append ? "ab" : "wb");
+    if (!t->out) {
+      t->write_error = t->file->string() + ": cannot open for writing";
+      return 0;
+    }
+  }
+  if (std::fwrite(data, 1, bytes, t->out) != bytes) {
+    t->write_error = t->file->string() + ": write failed (disk full?)";
+    return 0;
+  }
+  t->written += bytes;
+  return bytes;
+}
+
+int on_xfer(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->o->cancel && t->o->cancel->load()) return 1;  // -> CURLE_ABORTED_BY_CALLBACK
+  if (t->tracker && t->file) t->tracker->set_current(t->written);
+  return 0;
+}
+
+// One HTTP GET (redirects followed). Body to `file` (2xx only, Range from `offset`) or to the response body.
+Response http_get(const DownloadOptions& o, const std::string& url, const fs::path* file, uint64_t offset,
+                  Tracker* tracker, Transfer* out_transfer = nullptr) {
+  curl_init_once();
+  Response r;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) throw Error("libcurl: cannot create a handle");
+  Transfer t;
+  t.curl = curl.get();
+  t.r = &r;
+  t.o = &o;
+  t.tracker = tracker;
+  t.file = file;
+  t.offset = offset;
+  char err[CURL_ERROR_SIZE] = {0};
+  curl_slist* headers = nullptr;
+  const std::string token = o.token.empty() ? env("HF_TOKEN") : o.token;
+  if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> hold(headers, &curl_slist_free_all);
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "consisti2v-hub/1 (libcurl)");
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o.connect_timeout_s);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o.stall_timeout_s);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_xfer);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  const std::string range = std::to_string(offset) + "-";
+  if (file && offset > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+  r.code = curl_easy_perform(c);
+  if (t.out) std::fclose(t.out);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  if (char* eff = nullptr; curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.effective_url = eff;
+  r.curl_error = !t.write_error.empty() ? t.write_error : (err[0] ? std::string(err) : curl_easy_strerror(r.code));
+  if (tracker && file) tracker->set_current(t.written);
+  if (out_transfer) {
+    out_transfer->written = t.written;
+    out_transfer->restarted = t.restarted;
+    out_transfer->offset = t.offset;
+  }
+  return r;
+}
+
+bool retryable_curl(CURLcode c) {
+  switch (c) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool network_unreachable(CURLcode c) {
+  return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_COULDNT_RESOLVE_PROXY ||
+         c == CURLE_OPERATION_TIMEDOUT || c == CURLE_SSL_CONNECT_ERROR;
+}
+
+bool retryable_status(long s) { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+
+// "HTTP 404 (EntryNotFound: ...)" from the hub's error headers / body.
+std::string describe_http(const Response& r) {
+  std::string s = "HTTP " + std::to_string(r.status);
+  std::string detail;
+  if (auto it = r.headers.find("x-error-code"); it != r.headers.end()) detail = it->second;
+  if (auto it = r.headers.find("x-error-message"); it != r.headers.end()) detail += (detail.empty() ? "" : ": ") + it->second;
+  if (detail.empty() && !r.body.empty() && r.body.size() < 400) detail = trim(r.body);
+  return detail.empty() ? s : s + " (" + detail + ")";
+}
+
+void sleep_backoff(const DownloadOptions& o, int attempt) {
+  double s = o.backoff_initial_s;
+  for (int i = 1; i < attempt; ++i) s *= 2;
+  s = std::min(s, o.backoff_max_s);
+  const auto until = Clock::now() + std::chrono::duration<double>(s);
+  while (Clock::now() < until) {
+    if (o.cancel && o.cancel->load()) throw Cancelled();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void log(const DownloadOptions& o, const std::string& line) {
+  if (o.on_log) o.on_log(line);
+}
+
+std::string api_url(const DownloadOptions& o) {
+  return hub_endpoint(o) + "/api/models/" + o.repo + "/revision/" + url_path(o.revision) + "?blobs=true";
+}
+
+// Fetch one file into `temp` (resuming what is there), retrying. Returns the response of the successful
+// request (headers: ETag, X-Repo-Commit, ...).
+Response fetch_file(const DownloadOptions& o, const std::string& url, const fs::path& temp, uint64_t expected_size,
+                    Tracker& tracker) {
+  std::string last;
+  // `attempt` counts failures in a row: a try that brought new bytes resets it, so a long download survives
+  // any number of dropped connections as long as each one makes progress.
+  for (int attempt = 1; attempt <= std::max(1, o.max_attempts); ++attempt) {
+    if (o.cancel && o.cancel->load()) throw Cancelled();
+    std::error_code ec;
+    uint64_t offset = fs::exists(temp, ec) ? fs::file_size(temp, ec) : 0;
+    if (ec) offset = 0;
+    if (expected_size > 0 && offset > expected_size) {  // longer than the file: start over
+      tracker.drop_present(offset);
+      fs::remove(temp, ec);
+      offset = 0;
+    }
+    if (expected_size > 0 && offset == expected_size) {
+      Response done;
+      done.status = 206;
+      return done;  // complete from an earlier run: verified by the caller
+    }
+    if (offset > 0) log(o, "resuming " + url + " at byte " + std::to_string(offset));
+    Transfer info;
+    Response r = http_get(o, url, &temp, offset, &tracker, &info);
+    tracker.commit_current();
+    if (info.written > 0 && !info.restarted) attempt = 1;
+    if (r.code == CURLE_ABORTED_BY_CALLBACK && o.cancel && o.cancel->load()) throw Cancelled();
+    if (r.code == CURLE_OK && (r.status == 200 || r.status == 206)) {
+      const uint64_t have = fs::exists(temp, ec) ? fs::file_size(temp, ec) : 0;
+      if (expected_size == 0 || have == expected_size) return r;
+      last = "received " + std::to_string(have) + " of " + std::to_string(expected_size) + " bytes";
+    } else if (r.code == CURLE_OK && r.status == 416) {
+      // Range not satisfiable: the partial file is not a prefix of this file. Start over.
+      tracker.drop_present(offset);
+      fs::remove(temp, ec);
+      last = describe_http(r) + " for bytes=" + std::to_string(offset) + "-";
+    } else if (r.code == CURLE_OK && !retryable_status(r.status)) {
+      throw Error(url + ": " + describe_http(r) + (r.status == 404 ? ": the file is not on the hub at this revision"
+                                                   : r.status == 401 || r.status == 403
+                                                       ? ": access denied (a gated or private repo needs HF_TOKEN)"
+                                                       : ""));
+    } else if (r.code != CURLE_OK && !retryable_curl(r.code)) {
+      throw Error(url + ": " + r.curl_error);
+    } else {
+      last = r.code != CURLE_OK ? r.curl_error : describe_http(r);
+    }
+    if (attempt < o.max_attempts) {
+      log(o, "retrying " + url + " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(o.max_attempts) +
+                 ") after: " + last);
+      sleep_backoff(o, attempt);
+    }
+  }
+  throw Error(url + ": giving up after " + std::to_string(o.max_attempts) + " failed attempts in a row; last error: " + last);
+}
+
+// Verify the temp file against the listing; on mismatch delete it and throw naming the file and both hashes.
+void verify(const DownloadOptions& o, const RepoFile& f, const fs::path& temp, const std::string& url,
+            const std::string& etag_blob) {
+  std::error_code ec;
+  const uint64_t have = fs::file_size(temp, ec);
+  auto fail = [&](const std::string& what) {
+    fs::remove(temp, ec);
+    throw Error(f.path + ": the downloaded file is corrupt: " + what + " (from " + url +
+                "); the file was deleted, run the download again");
+  };
+  if (f.size > 0 && have != f.size)
+    fail("size expected " + std::to_string(f.size) + " bytes, got " + std::to_string(have));
+  if (f.lfs) {
+    const std::string got = sha256_file(temp, o.cancel);
+    if (got.empty()) throw Cancelled();
+    if (got != f.sha256) fail("sha256 expected " + f.sha256 + ", got " + got);
+  } else {
+    const std::string expected = !f.blob_id.empty() ? f.blob_id : etag_blob;
+    if (is_hex(expected, 40)) {
+      const std::string got = git_blob_sha1_file(temp);
+      if (got != expected) fail("git blob id expected " + expected + ", got " + got);
+    }
+  }
+}
+
+uint64_t space_of(const DownloadOptions& o, const fs::path& dir) {
+  if (o.available_space) return o.available_space(dir);
+  std::error_code ec;
+  const auto s = fs::space(dir, ec);
+  if (ec) throw Error(dir.string() + ": cannot read the free disk space (" + ec.message() + ")");
+  return s.available;
+}
+
+bool offline_requested(const DownloadOptions& o) {
+  const std::string v = lower(env("HF_HUB_OFFLINE"));
+  return o.offline || v == "1" || v == "true" || v == "yes";
+}
+
+}  // namespace
+
+std::string hub_endpoint(const DownloadOptions& o) {
+  std::string e = !o.endpoint.empty() ? o.endpoint : env("HF_ENDPOINT");
+  if (e.empty()) e = "https://huggingface.co";
+  while (!e.empty() && e.back() == '/') e.pop_back();
+  return e;
+}
+
+RepoListing fetch_listing(const DownloadOptions& o) {
+  repo_folder_name(o.repo);  // validates ORG/NAME
+  const std::string url = api_url(o);
+  Response r;
+  for (int attempt = 1;; ++attempt) {
+    if (o.cancel && o.cancel->load()) throw Cancelled();
+    r = http_get(o, url, nullptr, 0, nullptr);
+    if (r.code == CURLE_ABORTED_BY_CALLBACK) throw Cancelled();
+    const bool retry = (r.code != CURLE_OK && retryable_curl(r.code) && !network_unreachable(r.code)) ||
+                       (r.code == CURLE_OK && retryable_status(r.status));
+    if (!retry || attempt >= o.max_attempts) break;
+    log(o, "retrying " + url + " after: " + (r.code != CURLE_OK ? r.curl_error : describe_http(r)));
+    sleep_backoff(o, attempt);
+  }
+  if (r.code != CURLE_OK && network_unreachable(r.code)) throw Unreachable(url + ": cannot reach the hub: " + r.curl_error);
+  if (r.code != CURLE_OK) throw Error(url + ": " + r.curl_error);
+  if (r.status == 401 || r.status == 404)
+    throw Error(url + ": repository '" + o.repo + "' at revision '" + o.revision + "' not found on " + hub_endpoint(o) +
+                ": " + describe_http(r));
+  if (r.status != 200) throw Error(url + ": " + describe_http(r));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(r.body);
+  } catch (const std::exception& e) {
+    throw Error(url + ": the hub's answer is not JSON (" + e.what() + ")");
+  }
+  RepoListing l;
+  if (!j.is_object() || !j.contains("sha") || !j["sha"].is_string())
+    throw Error(url + ": the hub's answer has no commit 'sha'");
+  l.commit = j["sha"].get<std::string>();
+  if (!is_hex(l.commit, 40)) throw Error(url + ": commit 'sha' = '" + l.commit + "' is not a 40-digit hex hash");
+  if (!j.contains("siblings") || !j["siblings"].is_array()) throw Error(url + ": the hub's answer has no 'siblings' list");
+  for (const auto& s : j["siblings"]) {
+    if (!s.is_object() || !s.contains("rfilename") || !s["rfilename"].is_string()) continue;
+    RepoFile f;
+    f.path = s["rfilename"].get<std::string>();
+    if (f.path.empty() || f.path[0] == '/' || f.path.find("..") != std::string::npos || f.path.find('\\') != std::string::npos)
+      throw Error(url + ": file name '" + f.path + "' is not a plain relative path");
+    if (s.contains("size") && s["size"].is_number_unsigned()) f.size = s["size"].get<uint64_t>();
+    if (s.contains("blobId") && s["blobId"].is_string()) f.blob_id = lower(s["blobId"].get<std::string>());
+    if (s.contains("lfs") && s["lfs"].is_object()) {
+      const auto& lfs = s["lfs"];
+      if (!lfs.contains("sha256") || !lfs["sha256"].is_string())
+        throw Error(url + ": LFS file '" + f.path + "' has no sha256");
+      f.lfs = true;
+      f.sha256 = lower(lfs["sha256"].get<std::string>());
+      if (!is_hex(f.sha256, 64)) throw Error(url + ": LFS file '" + f.path + "': sha256 '" + f.sha256 + "' is not 64 hex digits");
+      if (lfs.contains("size") && lfs["size"].is_number_unsigned()) f.size = lfs["size"].get<uint64_t>();
+    }
+    if (!f.blob_id.empty() && !is_hex(f.blob_id, 40) && !f.lfs)
+      throw Error(url + ": file '" + f.path + "': blobId '" + f.blob_id + "' is not 40 hex digits");
+    l.files.push_back(std::move(f));
+  }
+  return l;
+}
+
+DownloadResult download_model(const DownloadOptions& o) {
+  const bool to_folder = !o.local_dir.empty();
+  const fs::path root = o.cache_dir.empty() ? cache_root() : fs::path(o.cache_dir);
+  const CacheRepo cache(root, o.repo);  // validates the repo id
+
+  auto from_cache = [&](const std::string& why) -> DownloadResult {
+    if (to_folder) {
+      std::string reason;
+      if (is_complete_model_folder(o.local_dir, &reason)) {
+        log(o, why + "; using the complete folder " + o.local_dir);
+        return {fs::absolute(o.local_dir).lexically_normal().string(), "", 0, 0, true};
+      }
+      throw Error(why + ", and " + o.local_dir + " does not hold a complete model (" + reason + ")");
+    }
+    const std::string snap = find_cached_snapshot(root, o.repo, o.revision);
+    if (!snap.empty()) {
+      log(o, why + "; using the cached snapshot " + snap);
+      return {snap, fs::path(snap).filename().string(), 0, 0, true};
+    }
+    throw Error(why + ", and the cache " + cache.dir().string() + " holds no complete snapshot of " + o.repo + "@" +
+                o.revision);
+  };
+
+  if (offline_requested(o)) return from_cache("offline (HF_HUB_OFFLINE)");
+
+  if (o.on_progress) {
+    DownloadProgress p;
+    p.stage = "listing";
+    o.on_progress(p);
+  }
+  RepoListing listing;
+  try {
+    listing = fetch_listing(o);
+  } catch (const Unreachable& e) {
+    return from_cache(e.what());
+  }
+
+  std::map<std::string, const RepoFile*> by_path;
+  std::vector<std::string> names;
+  for (const auto& f : listing.files) by_path[f.path] = &f, names.push_back(f.path);
+  const std::vector<std::string> needed = select_needed_files(names, o.variant);
+
+  // What is there already, what must come over the network.
+  struct Plan {
+    const RepoFile* file;
+    fs::path final_path, temp_path;
+    bool present = false;
+    uint64_t partial = 0;
+  };
+  std::vector<Plan> plan;
+  uint64_t total = 0, to_fetch = 0;
+  std::error_code ec;
+  for (const auto& p : needed) {
+    const RepoFile* f = by_path.at(p);
+    Plan pl{f, {}, {}};
+    if (to_folder) {
+      pl.final_path = fs::path(o.local_dir) / p;
+      pl.temp_path = fs::path(pl.final_path.string() + ".incomplete");
+    } else if (!f->blob_name().empty()) {
+      pl.final_path = cache.blob(f->blob_name());
+      pl.temp_path = cache.incomplete(f->blob_name());
+    } else {  // a small file without a blob id: named after its ETag once fetched
+      std::string flat = p;
+      std::replace(flat.begin(), flat.end(), '/', '_');
+      pl.temp_path = cache.blobs_dir() / ("tmp-" + flat + ".incomplete");
+    }
+    if (!pl.final_path.empty() && fs::is_regular_file(pl.final_path, ec) &&
+        (f->size == 0 || fs::file_size(pl.final_path, ec) == f->size))
+      pl.present = true;
+    else if (fs::exists(pl.temp_path, ec))
+      pl.partial = fs::file_size(pl.temp_path, ec);
+    if (f->size > 0 && pl.partial > f->size) {  // not a prefix of this file: start over
+      fs::remove(pl.temp_path, ec);
+      pl.partial = 0;
+    }
+    total += f->size;
+    if (!pl.present) to_fetch += f->size - pl.partial;
+    plan.push_back(pl);
+  }
+
+  // Free space before starting.
+  const fs::path target_dir = to_folder ? fs::path(o.local_dir) : cache.blobs_dir();
+  fs::create_directories(target_dir, ec);
+  if (ec) throw Error(target_dir.string() + ": cannot create the download folder (" + ec.message() + ")");
+  if (to_fetch > 0) {
+    const uint64_t avail = space_of(o, target_dir);
+    if (avail < to_fetch)
+      throw Error("not enough free disk space in " + target_dir.string() + ": the download needs " +
+                  std::to_string(to_fetch) + " bytes (" + human_bytes(to_fetch) + "), " + std::to_string(avail) +
+                  " bytes (" + human_bytes(avail) + ") are available");
+  }
+
+  Tracker tracker(o, total, static_cast<int>(plan.size()));
+  for (const auto& pl : plan) tracker.add_present(pl.present ? pl.file->size : pl.partial);
+  DownloadResult res;
+  res.commit = listing.commit;
+  int index = 0;
+  for (auto& pl : plan) {
+    ++index;
+    const RepoFile& f = *pl.file;
+    const std::string url = hub_endpoint(o) + "/" + o.repo + "/resolve/" + listing.commit + "/" + url_path(f.path);
+    if (!pl.present) {
+      tracker.set_file(index, f.path, "downloading");
+      if (to_folder) fs::create_directories(pl.final_path.parent_path(), ec);
+      Response r = fetch_file(o, url, pl.temp_path, f.size, tracker);
+      const std::string etag = strip_etag(r.headers.count("x-linked-etag") ? r.headers["x-linked-etag"] : r.headers["etag"]);
+      if (!r.headers.empty() && r.headers.count("x-repo-commit") && r.headers["x-repo-commit"] != listing.commit)
+        log(o, url + ": X-Repo-Commit " + r.headers["x-repo-commit"] + " differs from the listing's " + listing.commit);
+      tracker.set_file(index, f.path, "verifying");
+      verify(o, f, pl.temp_path, url, etag);
+      if (pl.final_path.empty()) {
+        if (etag.empty()) {
+          fs::remove(pl.temp_path, ec);
+          throw Error(url + ": the hub sent no ETag for '" + f.path + "' and the listing has no blob id for it");
+        }
+        pl.final_path = cache.blob(etag);
+      }
+      fs::rename(pl.temp_path, pl.final_path, ec);
+      if (ec) throw Error(pl.final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
+      res.files_downloaded++;
+    }
+    if (!to_folder) cache.link_snapshot_file(listing.commit, f.path, pl.final_path.filename().string());
+  }
+  if (!to_folder) cache.write_ref(o.revision, listing.commit);
+  tracker.set_stage("done");
+  res.bytes_downloaded = tracker.downloaded();
+  res.model_dir = to_folder ? fs::absolute(o.local_dir).lexically_normal().string() : cache.snapshot_dir(listing.commit).string();
+  std::string why;
+  if (!is_complete_model_folder(res.model_dir, &why))
+    throw Error(res.model_dir + ": downloaded, but the engine cannot open it: " + why);
+  return res;
+}
+
+}  // namespace ci2v::hub

@@ -1,0 +1,433 @@
+// The model manager against a local stand-in for the Hugging Face hub (tests/hub/fake_hub.py serving the tiny
+// fixture checkpoint with the hub's URL shapes): hub cache layout, resume, hash check, 404, offline, disk space,
+// cancel, plain folder.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/hub/downloader.h"
+#include "engine/hub/hashing.h"
+#include "engine/hub/hub_cache.h"
+#include "engine/io/diffusers_folder.h"
+#include "tests/hub/fake_hub_process.h"
+
+namespace fs = std::filesystem;
+using namespace ci2v;
+
+namespace {
+
+const fs::path kFixture = CONSISTI2V_FIXTURES "/tiny_pipeline";
+const std::string kUnet = "unet/diffusion_pytorch_model.safetensors";
+const std::string kText = "text_encoder/model.safetensors";
+
+// Every file the engine needs from the fixture repo (what the cache must hold).
+const std::vector<std::string> kNeeded = {"model_index.json",
+                                          "scheduler/scheduler_config.json",
+                                          "text_encoder/config.json",
+                                          kText,
+                                          "tokenizer/merges.txt",
+                                          "tokenizer/special_tokens_map.json",
+                                          "tokenizer/tokenizer_config.json",
+                                          "tokenizer/vocab.json",
+                                          "unet/config.json",
+                                          kUnet,
+                                          "vae/config.json",
+                                          "vae/diffusion_pytorch_model.safetensors"};
+
+uint64_t fixture_bytes() {
+  uint64_t n = 0;
+  for (const auto& p : kNeeded) n += fs::file_size(kFixture / p);
+  return n;
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class HubDownload : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    work_ = fs::temp_directory_path() / ("ci2v_hub_" + std::to_string(getpid()) + "_" + info->name());
+    fs::remove_all(work_);
+    fs::create_directories(work_);
+    cache_ = work_ / "hub";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(work_, ec);
+  }
+  hub::DownloadOptions options(const ci2v::testing::FakeHub& server) const {
+    hub::DownloadOptions o;
+    o.endpoint = server.endpoint();
+    o.cache_dir = cache_.string();
+    o.backoff_initial_s = 0.05;  // fast retries in tests
+    o.max_attempts = 4;
+    o.stall_timeout_s = 20;
+    return o;
+  }
+  fs::path repo_dir() const { return cache_ / "models--TIGER-Lab--ConsistI2V"; }
+
+  fs::path work_, cache_;
+};
+
+}  // namespace
+
+TEST(HubCache, RepoFolderNameAndBadIds) {
+  EXPECT_EQ(hub::repo_folder_name("TIGER-Lab/ConsistI2V"), "models--TIGER-Lab--ConsistI2V");
+  for (const char* bad : {"ConsistI2V", "/x", "a/b/c", "a/", "../x"}) {
+    try {
+      hub::repo_folder_name(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("'") + bad + "'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("ORG/NAME"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(HubCache, RootHonoursHfHubCacheThenHfHomeThenHome) {
+  auto keep = [](const char* n) { const char* v = std::getenv(n); return v ? std::string(v) : std::string("\x01"); };
+  const std::string hc = keep("HF_HUB_CACHE"), hh = keep("HF_HOME"), old = keep("HUGGINGFACE_HUB_CACHE"),
+                    xdg = keep("XDG_CACHE_HOME"), home = keep("HOME");
+  unsetenv("HUGGINGFACE_HUB_CACHE");
+  unsetenv("XDG_CACHE_HOME");
+  setenv("HF_HUB_CACHE", "/tmp/a/hubcache", 1);
+  setenv("HF_HOME", "/tmp/b/hfhome", 1);
+  setenv("HOME", "/tmp/c/home", 1);
+  EXPECT_EQ(hub::cache_root(), fs::path("/tmp/a/hubcache"));
+  unsetenv("HF_HUB_CACHE");
+  EXPECT_EQ(hub::cache_root(), fs::path("/tmp/b/hfhome/hub"));
+  unsetenv("HF_HOME");
+  EXPECT_EQ(hub::cache_root(), fs::path("/tmp/c/home/.cache/huggingface/hub"));
+  // The loader's default location agrees with the downloader's.
+  EXPECT_EQ(io::default_hf_cache_repo_dir(), "/tmp/c/home/.cache/huggingface/hub/models--TIGER-Lab--ConsistI2V");
+  auto restore = [](const char* n, const std::string& v) { v == "\x01" ? unsetenv(n) : setenv(n, v.c_str(), 1); };
+  restore("HF_HUB_CACHE", hc);
+  restore("HF_HOME", hh);
+  restore("HUGGINGFACE_HUB_CACHE", old);
+  restore("XDG_CACHE_HOME", xdg);
+  restore("HOME", home);
+}
+
+TEST(HubSelect, SafetensorsWinOverBinVariantsAndExtrasAreSkipped) {
+  const std::vector<std::string> listing = {".gitattributes", "README.md", "model_index.json",
+                                            "scheduler/scheduler_config.json", "text_encoder/config.json",
+                                            "text_encoder/model.safetensors", "text_encoder/pytorch_model.bin",
+                                            "text_encoder/flax_model.msgpack", "tokenizer/vocab.json",
+                                            "tokenizer/merges.txt", "tokenizer/tokenizer.json", "unet/config.json",
+                                            "unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.bin",
+                                            "unet/diffusion_pytorch_model.fp16.safetensors", "vae/config.json",
+                                            "vae/diffusion_pytorch_model.bin", "samples/a/b.gif"};
+  auto got = hub::select_needed_files(listing);
+  std::sort(got.begin(), got.end());
+  const std::vector<std::string> want = {"model_index.json", "scheduler/scheduler_config.json", "text_encoder/config.json",
+                                         "text_encoder/model.safetensors", "tokenizer/merges.txt", "tokenizer/vocab.json",
+                                         "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
+                                         "vae/config.json", "vae/diffusion_pytorch_model.bin"};  // no safetensors there
+  EXPECT_EQ(got, want);
+  // With a variant asked for, its files win where they exist.
+  auto fp16 = hub::select_needed_files(listing, "fp16");
+  EXPECT_NE(std::find(fp16.begin(), fp16.end(), "unet/diffusion_pytorch_model.fp16.safetensors"), fp16.end());
+  EXPECT_EQ(std::find(fp16.begin(), fp16.end(), "unet/diffusion_pytorch_model.safetensors"), fp16.end());
+}
+
+TEST(HubSelect, ShardedWeightsComeWithTheirIndex) {
+  auto got = hub::select_needed_files({"model_index.json", "unet/config.json",
+                                       "unet/diffusion_pytorch_model.safetensors.index.json",
+                                       "unet/diffusion_pytorch_model-00001-of-00002.safetensors",
+                                       "unet/diffusion_pytorch_model-00002-of-00002.safetensors",
+                                       "unet/diffusion_pytorch_model-00001-of-00002.bin"});
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"model_index.json", "unet/config.json",
+                                           "unet/diffusion_pytorch_model-00001-of-00002.safetensors",
+                                           "unet/diffusion_pytorch_model-00002-of-00002.safetensors",
+                                           "unet/diffusion_pytorch_model.safetensors.index.json"}));
+  try {
+    hub::select_needed_files({"README.md", "unet/config.json"});
+    ADD_FAILURE() << "a listing without model_index.json was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no model_index.json"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(HubDownload, CompleteSnapshotInTheHubCacheLayout) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  std::vector<hub::DownloadProgress> progress;
+  o.on_progress = [&](const hub::DownloadProgress& p) { progress.push_back(p); };
+  const hub::DownloadResult r = hub::download_model(o);
+
+  EXPECT_EQ(r.commit, server.commit());
+  EXPECT_FALSE(r.offline);
+  EXPECT_EQ(r.files_downloaded, static_cast<int>(kNeeded.size()));
+  EXPECT_EQ(r.bytes_downloaded, fixture_bytes());
+  const fs::path snap = repo_dir() / "snapshots" / server.commit();
+  EXPECT_EQ(fs::path(r.model_dir), snap);
+  // refs/main names the commit.
+  std::ifstream ref(repo_dir() / "refs" / "main");
+  std::string commit;
+  std::getline(ref, commit);
+  EXPECT_EQ(commit, server.commit());
+  // Each needed file: a relative symlink into blobs/, named by sha256 (LFS) or git blob id, same bytes.
+  for (const auto& p : kNeeded) {
+    const fs::path link = snap / p;
+    ASSERT_TRUE(fs::is_symlink(link)) << link;
+    const fs::path target = fs::read_symlink(link);
+    EXPECT_TRUE(target.is_relative()) << target;
+    const bool lfs = p.size() > 12 && p.substr(p.size() - 12) == ".safetensors";
+    const std::string hash = lfs ? hub::sha256_file(kFixture / p) : hub::git_blob_sha1_file(kFixture / p);
+    const int depth = static_cast<int>(std::count(p.begin(), p.end(), '/'));
+    std::string want = "../../";
+    for (int i = 0; i < depth; ++i) want += "../";
+    EXPECT_EQ(target.string(), want + "blobs/" + hash) << p;
+    EXPECT_TRUE(fs::is_regular_file(repo_dir() / "blobs" / hash)) << p;
+    EXPECT_EQ(fs::file_size(link), fs::file_size(kFixture / p)) << p;
+  }
+  EXPECT_EQ(files_in(repo_dir() / "blobs").size(), kNeeded.size());  // no temp files, nothing extra
+  // Only the files the engine needs were fetched: no README, .gitattributes, .bin, fp16 variant.
+  const std::string log = server.log();
+  for (const char* skipped : {"README.md", ".gitattributes", ".bin", ".fp16."})
+    EXPECT_EQ(log.find(skipped), std::string::npos) << skipped << " was requested:\n" << log;
+  EXPECT_EQ(count(log, "GET /api/models/TIGER-Lab/ConsistI2V/revision/main?blobs=true"), 1u) << log;
+  EXPECT_EQ(count(log, "/resolve/" + server.commit() + "/"), kNeeded.size()) << log;
+  // The loader opens the snapshot.
+  const io::ModelFolder mf = io::open_model_folder(r.model_dir);
+  EXPECT_EQ(mf.get("unet").weight_format, "safetensors");
+  EXPECT_EQ(mf.components.size(), 5u);
+  // Progress: reached the total, with a speed; the last report says done.
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back().stage, "done");
+  EXPECT_EQ(progress.back().done, fixture_bytes());
+  EXPECT_EQ(progress.back().total, fixture_bytes());
+  EXPECT_EQ(progress.back().file_count, static_cast<int>(kNeeded.size()));
+  EXPECT_TRUE(std::any_of(progress.begin(), progress.end(), [](const auto& p) { return p.bytes_per_second > 0; }));
+  for (size_t i = 1; i < progress.size(); ++i) EXPECT_GE(progress[i].done, progress[i - 1].done);
+
+  // A second run downloads nothing: one listing request, no file requests.
+  const hub::DownloadResult again = hub::download_model(options(server));
+  EXPECT_EQ(again.files_downloaded, 0);
+  EXPECT_EQ(again.bytes_downloaded, 0u);
+  EXPECT_EQ(again.model_dir, r.model_dir);
+  EXPECT_EQ(count(server.log(), "/resolve/"), kNeeded.size());
+}
+
+TEST_F(HubDownload, ResumesWithRangeAfterADroppedConnection) {
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--drop", kUnet + ":3000000"});
+  std::vector<std::string> logs;
+  auto o = options(server);
+  o.on_log = [&](const std::string& l) { logs.push_back(l); };
+  const hub::DownloadResult r = hub::download_model(o);
+  const std::string log = server.log();
+  // The CDN got a second request for the UNet weights, from byte 3000000 on.
+  EXPECT_EQ(count(log, "range=bytes=3000000-"), 2u) << log;  // the resolve URL and its CDN redirect
+  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const auto& l) { return l.find("retrying") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const auto& l) { return l.find("at byte 3000000") != std::string::npos; }));
+  const fs::path unet = fs::path(r.model_dir) / kUnet;
+  EXPECT_EQ(hub::sha256_file(unet), hub::sha256_file(kFixture / kUnet));
+  EXPECT_EQ(r.bytes_downloaded, fixture_bytes());
+  io::open_model_folder(r.model_dir);
+}
+
+TEST_F(HubDownload, ResumesAPartialFileLeftByAnEarlierRun) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  const std::string sha = hub::sha256_file(kFixture / kText);
+  fs::create_directories(repo_dir() / "blobs");
+  {  // the first 1000000 bytes of the text encoder, as a killed run leaves them
+    std::ifstream in(kFixture / kText, std::ios::binary);
+    std::string head(1000000, '\0');
+    in.read(head.data(), head.size());
+    std::ofstream(repo_dir() / "blobs" / (sha + ".incomplete"), std::ios::binary) << head;
+  }
+  const hub::DownloadResult r = hub::download_model(options(server));
+  EXPECT_EQ(count(server.log(), "range=bytes=1000000-"), 2u) << server.log();
+  EXPECT_EQ(r.bytes_downloaded, fixture_bytes() - 1000000);
+  EXPECT_EQ(hub::sha256_file(fs::path(r.model_dir) / kText), sha);
+}
+
+TEST_F(HubDownload, CorruptedByteFailsTheHashAndKeepsNothing) {
+  const std::string vae = "vae/diffusion_pytorch_model.safetensors";
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--corrupt", vae});
+  const std::string want = hub::sha256_file(kFixture / vae);
+  try {
+    hub::download_model(options(server));
+    FAIL() << "a corrupted download was accepted";
+  } catch (const hub::Cancelled&) {
+    FAIL() << "cancelled?";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(vae), std::string::npos) << m;
+    EXPECT_NE(m.find("sha256 expected " + want + ", got "), std::string::npos) << m;
+    const std::string got = m.substr(m.find(", got ") + 6, 64);
+    EXPECT_EQ(got.size(), 64u);
+    EXPECT_NE(got, want);
+    EXPECT_NE(m.find("deleted"), std::string::npos) << m;
+  }
+  // Neither the blob nor its temp file stays; the snapshot has no link for it and is not complete.
+  EXPECT_FALSE(fs::exists(repo_dir() / "blobs" / want));
+  EXPECT_FALSE(fs::exists(repo_dir() / "blobs" / (want + ".incomplete")));
+  for (const auto& f : files_in(repo_dir() / "blobs")) EXPECT_EQ(f.find(".incomplete"), std::string::npos) << f;
+  EXPECT_FALSE(fs::exists(repo_dir() / "snapshots" / server.commit() / vae));
+  EXPECT_EQ(hub::find_cached_snapshot(cache_), "");
+}
+
+TEST_F(HubDownload, MissingFileIsAClear404Error) {
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--missing", "vae/config.json"});
+  try {
+    hub::download_model(options(server));
+    FAIL() << "a 404 was accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(server.endpoint() + "/TIGER-Lab/ConsistI2V/resolve/" + server.commit() + "/vae/config.json"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("HTTP 404"), std::string::npos) << m;
+    EXPECT_NE(m.find("EntryNotFound"), std::string::npos) << m;
+  }
+  EXPECT_EQ(count(server.log(), "vae/config.json"), 1u) << "a 404 must not be retried:\n" << server.log();
+}
+
+TEST_F(HubDownload, UnknownRepoIsAClearError) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.repo = "someone/NotThere";
+  try {
+    hub::download_model(o);
+    FAIL() << "an unknown repo was accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("repository 'someone/NotThere' at revision 'main' not found"), std::string::npos) << m;
+    EXPECT_NE(m.find("HTTP 404"), std::string::npos) << m;
+  }
+}
+
+TEST_F(HubDownload, FindsAnExistingCacheOffline) {
+  {
+    ci2v::testing::FakeHub server(work_ / "requests.log");
+    hub::download_model(options(server));
+  }
+  const std::string snap = hub::find_cached_snapshot(cache_);
+  ASSERT_NE(snap, "");
+  EXPECT_TRUE(fs::exists(fs::path(snap) / "model_index.json"));
+  // The loader's own resolution of the cache repo folder and of the cache root agrees.
+  EXPECT_EQ(io::resolve_model_dir(repo_dir().string()), snap);
+  EXPECT_EQ(io::resolve_model_dir(cache_.string()), snap);
+
+  // The hub is gone: the download falls back to the cached snapshot.
+  hub::DownloadOptions o;
+  o.cache_dir = cache_.string();
+  o.endpoint = "http://127.0.0.1:9";  // discard port: nothing listens
+  o.connect_timeout_s = 5;
+  std::vector<std::string> logs;
+  o.on_log = [&](const std::string& l) { logs.push_back(l); };
+  const hub::DownloadResult r = hub::download_model(o);
+  EXPECT_TRUE(r.offline);
+  EXPECT_EQ(r.model_dir, snap);
+  ASSERT_FALSE(logs.empty());
+  EXPECT_NE(logs.back().find("using the cached snapshot"), std::string::npos) << logs.back();
+  // Offline by request: no network at all.
+  hub::DownloadOptions off;
+  off.cache_dir = cache_.string();
+  off.offline = true;
+  off.endpoint = "http://127.0.0.1:9";
+  EXPECT_EQ(hub::download_model(off).model_dir, snap);
+
+  // An incomplete snapshot is not offered, and the offline fallback says why it cannot help.
+  fs::remove(fs::path(snap) / kUnet);
+  EXPECT_EQ(hub::find_cached_snapshot(cache_), "");
+  try {
+    hub::download_model(o);
+    FAIL() << "an incomplete cache was accepted offline";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("cannot reach the hub"), std::string::npos) << m;
+    EXPECT_NE(m.find("holds no complete snapshot of TIGER-Lab/ConsistI2V@main"), std::string::npos) << m;
+  }
+}
+
+TEST_F(HubDownload, RefusesToStartWithoutEnoughDiskSpace) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  fs::path asked;
+  o.available_space = [&](const fs::path& dir) {
+    asked = dir;
+    return uint64_t{1000};
+  };
+  try {
+    hub::download_model(o);
+    FAIL() << "started without the space";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("not enough free disk space in " + (repo_dir() / "blobs").string()), std::string::npos) << m;
+    EXPECT_NE(m.find("needs " + std::to_string(fixture_bytes()) + " bytes"), std::string::npos) << m;
+    EXPECT_NE(m.find("1000 bytes (1 kB) are available"), std::string::npos) << m;
+  }
+  EXPECT_EQ(asked, repo_dir() / "blobs");
+  EXPECT_EQ(count(server.log(), "/resolve/"), 0u) << server.log();
+  // Enough space: it goes.
+  o.available_space = [](const fs::path&) { return uint64_t{1} << 40; };
+  EXPECT_NO_THROW(hub::download_model(o));
+}
+
+TEST_F(HubDownload, CancelKeepsThePartialFileAndTheNextRunResumes) {
+  // The UNet weights trickle at 4 MB/s so the cancel lands in the middle of them.
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--slow", kUnet + ":4000000"});
+  auto o = options(server);
+  std::atomic<bool> cancel{false};
+  o.cancel = &cancel;
+  o.on_progress = [&](const hub::DownloadProgress& p) {
+    if (p.file == kUnet && p.stage == "downloading" && p.done > fixture_bytes() - 6000000) cancel = true;
+  };
+  EXPECT_THROW(hub::download_model(o), hub::Cancelled);
+  const std::string sha = hub::sha256_file(kFixture / kUnet);
+  const fs::path part = repo_dir() / "blobs" / (sha + ".incomplete");
+  ASSERT_TRUE(fs::exists(part));
+  const uint64_t have = fs::file_size(part);
+  EXPECT_GT(have, 0u);
+  EXPECT_LT(have, fs::file_size(kFixture / kUnet));
+  EXPECT_FALSE(fs::exists(repo_dir() / "refs" / "main"));
+
+  // Cancelled before it starts: nothing is requested.
+  const size_t before = count(server.log(), "\n");
+  EXPECT_THROW(hub::download_model(o), hub::Cancelled);
+  EXPECT_EQ(count(server.log(), "\n"), before);
+
+  auto again = options(server);
+  const hub::DownloadResult r = hub::download_model(again);
+  EXPECT_NE(server.log().find("range=bytes=" + std::to_string(have) + "-"), std::string::npos) << server.log();
+  EXPECT_EQ(hub::sha256_file(fs::path(r.model_dir) / kUnet), sha);
+}
+
+TEST_F(HubDownload, PlainUserFolderInsteadOfTheCache) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.local_dir = (work_ / "my model").string();
+  const hub::DownloadResult r = hub::download_model(o);
+  EXPECT_EQ(fs::path(r.model_dir), work_ / "my model");
+  for (const auto& p : kNeeded) {
+    const fs::path f = work_ / "my model" / p;
+    EXPECT_TRUE(fs::is_regular_file(f) && !fs::is_symlink(f)) << f;
+    EXPECT_EQ(fs::file_size(f), fs::file_size(kFixture / p)) << p;
+  }
+  EXPECT_FALSE(fs::exists(cache_));  // the cache was not touched
+  io::open_model_folder(r.model_dir);
+  // Again: nothing fetched.
+  EXPECT_EQ(hub::download_model(o).files_downloaded, 0);
+}
