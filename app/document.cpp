@@ -65,29 +65,27 @@ ci2v::sampling::CameraPath Document::cameraPath() const {
   return {};
 }
 
-bool Document::applyCamera(ci2v::GenerationParams p, QString* error) {
-  const bool before = params_.camera_enabled();
-  if (p.switch_frameinit_defaults(before)) {
-    cameraNote_ = p.camera_enabled()
-                      ? tr("Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)")
-                            .arg(p.noise_level)
-                            .arg(p.cutoff_spatial)
-                      : tr("Still camera: FrameInit back to τ %1, D0 %2").arg(p.noise_level).arg(p.cutoff_spatial);
-    setParams(p);
-    Q_EMIT cameraDefaultsSwitched(cameraNote_);
-  } else {
-    setParams(p);
-  }
-  if (error) error->clear();
+QString Document::cameraDefaultsNote(const ci2v::GenerationParams& p) {
+  return p.camera_enabled()
+             ? tr("Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)")
+                   .arg(p.noise_level)
+                   .arg(p.cutoff_spatial)
+             : tr("Still camera: FrameInit back to τ %1, D0 %2").arg(p.noise_level).arg(p.cutoff_spatial);
+}
+
+bool Document::finishCameraChange(ci2v::GenerationParams p, CameraChange* out) const {
+  out->note.clear();
+  if (p.switch_frameinit_defaults(params_.camera_enabled())) out->note = cameraDefaultsNote(p);
+  out->params = std::move(p);
   return true;
 }
 
-bool Document::setCameraPath(const ci2v::sampling::CameraPath& path, QString* error) {
+bool Document::cameraPathChange(const ci2v::sampling::CameraPath& path, CameraChange* out, QString* error) const {
   auto p = params_;
+  p.camera_preset.clear();
   if (path.keyframes.empty()) {
     p.camera_path = nullptr;
-    p.camera_preset.clear();
-    return applyCamera(p, error);
+    return finishCameraChange(std::move(p), out);
   }
   try {
     path.validate();
@@ -96,11 +94,10 @@ bool Document::setCameraPath(const ci2v::sampling::CameraPath& path, QString* er
     return false;
   }
   p.camera_path = path.to_json();
-  p.camera_preset.clear();
-  return applyCamera(p, error);
+  return finishCameraChange(std::move(p), out);
 }
 
-bool Document::setCameraPreset(const QString& name, QString* error) {
+bool Document::cameraPresetChange(const QString& name, CameraChange* out, QString* error) const {
   auto p = params_;
   p.camera_preset = name.toStdString();
   p.camera_path = nullptr;
@@ -120,7 +117,29 @@ bool Document::setCameraPreset(const QString& name, QString* error) {
       return false;
     }
   }
-  return applyCamera(p, error);
+  return finishCameraChange(std::move(p), out);
+}
+
+void Document::applyCameraChange(const CameraChange& c) {
+  setParams(c.params);
+  if (!c.note.isEmpty()) {
+    cameraNote_ = c.note;
+    Q_EMIT cameraDefaultsSwitched(c.note);
+  }
+}
+
+bool Document::setCameraPath(const ci2v::sampling::CameraPath& path, QString* error) {
+  CameraChange c;
+  if (!cameraPathChange(path, &c, error)) return false;
+  applyCameraChange(c);
+  return true;
+}
+
+bool Document::setCameraPreset(const QString& name, QString* error) {
+  CameraChange c;
+  if (!cameraPresetChange(name, &c, error)) return false;
+  applyCameraChange(c);
+  return true;
 }
 
 bool Document::saveCameraPath(const QString& file, QString* error) const {
@@ -143,7 +162,7 @@ bool Document::saveCameraPath(const QString& file, QString* error) const {
   return true;
 }
 
-bool Document::loadCameraPath(const QString& file, QString* error) {
+bool Document::readCameraPathFile(const QString& file, ci2v::sampling::CameraPath* path, QString* error) {
   QFile f(file);
   if (!f.open(QIODevice::ReadOnly)) {
     if (error) *error = tr("Cannot read the camera path %1: %2").arg(file, f.errorString());
@@ -151,11 +170,17 @@ bool Document::loadCameraPath(const QString& file, QString* error) {
   }
   try {
     const auto j = nlohmann::json::parse(f.readAll().toStdString());
-    return setCameraPath(ci2v::sampling::CameraPath::from_json(j), error);
+    *path = ci2v::sampling::CameraPath::from_json(j);
+    return true;
   } catch (const std::exception& e) {
     if (error) *error = tr("%1 is not a valid camera path: %2").arg(file, QString::fromUtf8(e.what()));
     return false;
   }
+}
+
+bool Document::loadCameraPath(const QString& file, QString* error) {
+  ci2v::sampling::CameraPath path;
+  return readCameraPathFile(file, &path, error) && setCameraPath(path, error);
 }
 
 QVector<QRectF> Document::cameraCrops() const {
@@ -348,6 +373,141 @@ bool Document::makeRequest(GenerationRequest* out, QString* error) const {
   r.firstFrame = toRgbImage(firstFrame_);
   *out = std::move(r);
   return true;
+}
+
+}  // namespace studio
+
+// ==========================================================================================================
+// Project files, the modified flag and editing the history (issue #8; app/project.h, app/autosave.h)
+// ==========================================================================================================
+#include <QCoreApplication>
+
+#include "engine/camera_path.h"
+
+namespace studio {
+
+bool Document::installModifiedTracking() {
+  const auto mark = [this] { setModified(true); };
+  connect(this, &Document::paramsChanged, this, mark);
+  connect(this, &Document::firstFrameChanged, this, mark);
+  connect(this, &Document::resultAdded, this, mark);
+  connect(this, &Document::resultChanged, this, mark);
+  connect(this, &Document::resultRemoved, this, mark);
+  return true;
+}
+
+void Document::setModified(bool modified) {
+  if (modified == modified_) return;
+  modified_ = modified;
+  Q_EMIT modifiedChanged(modified);
+}
+
+void Document::setProjectPath(const QString& file) {
+  if (file == projectPath_) return;
+  projectPath_ = file;
+  Q_EMIT projectPathChanged();
+}
+
+Project Document::toProject() const {
+  Project p;
+  p.appVersion = QCoreApplication::applicationVersion();
+  p.firstFrame = firstFrame_;
+  p.firstFrameSource = firstFrameSource_;
+  p.params = params_;
+  p.modelPath = modelPath_;
+  p.promptHistory = promptHistory_;
+  p.negativeHistory = negativeHistory_;
+  p.results = results_;  // the frames are shared, not copied
+  for (ResultClip& r : p.results) {
+    r.previewVideo.clear();  // temporary files of this session
+    r.previewRepeats = 1;
+    r.previewError.clear();
+  }
+  p.currentResult = current_;
+  return p;
+}
+
+bool Document::loadProject(const Project& project, QString* error) {
+  auto fail = [&](const QString& m) {
+    if (error) *error = m;
+    return false;
+  };
+  // Check everything before changing anything.
+  if (project.currentResult < -1 || project.currentResult >= project.results.size())
+    return fail(tr("The project's current result %1 does not exist (it has %2 results).")
+                    .arg(project.currentResult)
+                    .arg(project.results.size()));
+  for (int i = 0; i < project.results.size(); ++i) {
+    const ResultClip& r = project.results[i];
+    if (r.frames.isEmpty()) return fail(tr("Result %1 of the project has no frames.").arg(i));
+    for (const QImage& f : r.frames)
+      if (f.isNull()) return fail(tr("Result %1 of the project has an empty frame.").arg(i));
+  }
+  if (!project.params.camera_path.is_null()) {
+    try {
+      ci2v::sampling::CameraPath::from_json(project.params.camera_path);
+    } catch (const std::exception& e) {
+      return fail(tr("The project's camera path is invalid: %1").arg(QString::fromUtf8(e.what())));
+    }
+  }
+
+  if (current_ != -1) {
+    current_ = -1;
+    Q_EMIT currentResultChanged(-1);
+  }
+  for (int i = results_.size() - 1; i >= 0; --i) {
+    results_.removeAt(i);
+    Q_EMIT resultRemoved(i);
+  }
+  setFirstFrame(project.firstFrame, project.firstFrameSource);
+  setParams(project.params);
+  setModelPath(project.modelPath);
+  setHistories(project.promptHistory, project.negativeHistory);
+  for (const ResultClip& r : project.results) {
+    results_.push_back(r);
+    if (r.id >= nextId_) nextId_ = r.id + 1;  // new requests get fresh ids
+    Q_EMIT resultAdded(results_.size() - 1);
+  }
+  setCurrentResult(project.currentResult);
+  setModified(false);
+  if (error) error->clear();
+  return true;
+}
+
+bool Document::openProjectFile(const QString& file, QString* error) {
+  Project p;
+  if (!project::load(file, &p, error)) return false;
+  if (!loadProject(p, error)) {
+    if (error) *error = tr("%1 cannot be opened: %2").arg(file, *error);
+    return false;
+  }
+  setProjectPath(file);
+  return true;
+}
+
+bool Document::saveProjectFile(const QString& file, QString* error) {
+  if (!project::save(toProject(), file, error)) return false;
+  setProjectPath(file);
+  setModified(false);
+  return true;
+}
+
+void Document::setFavourite(int index, bool on) {
+  if (index < 0 || index >= results_.size() || results_[index].favourite == on) return;
+  results_[index].favourite = on;
+  Q_EMIT resultChanged(index);
+}
+
+void Document::removeResult(int index) {
+  if (index < 0 || index >= results_.size()) return;
+  results_.removeAt(index);
+  int cur = current_;
+  if (current_ == index) cur = results_.isEmpty() ? -1 : std::min<int>(index, results_.size() - 1);
+  else if (current_ > index) cur = current_ - 1;
+  const bool curChanged = cur != current_ || current_ == index;
+  current_ = cur;
+  Q_EMIT resultRemoved(index);
+  if (curChanged) Q_EMIT currentResultChanged(current_);
 }
 
 }  // namespace studio

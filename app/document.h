@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include "app/project.h"  // project files (issue #8)
 #include "app/studio_types.h"
 #include "engine/camera_path.h"
 #include "engine/pipeline.h"
@@ -63,9 +64,20 @@ public:
   // A preset (pan_left, pan_right, zoom_in, zoom_out, tilt_up, tilt_down; "" = still camera).
   bool setCameraPreset(const QString& name, QString* error = nullptr);
   void clearCamera() { setCameraPreset(QString()); }
+  // The same changes computed without applying them (for the undo stack): the new parameters, and the note
+  // when FrameInit's defaults follow the camera mode ("" otherwise).
+  struct CameraChange {
+    ci2v::GenerationParams params;
+    QString note;
+  };
+  bool cameraPathChange(const ci2v::sampling::CameraPath& path, CameraChange* out, QString* error = nullptr) const;
+  bool cameraPresetChange(const QString& name, CameraChange* out, QString* error = nullptr) const;
+  void applyCameraChange(const CameraChange& change);
+  static QString cameraDefaultsNote(const ci2v::GenerationParams& p);
   // Paths as JSON files; false with a message naming the file.
   bool saveCameraPath(const QString& file, QString* error) const;
   bool loadCameraPath(const QString& file, QString* error);
+  static bool readCameraPathFile(const QString& file, ci2v::sampling::CameraPath* path, QString* error);
   // Frames of the clip (the crops per frame of the current path, in picture pixels).
   QVector<QRectF> cameraCrops() const;
   // The last switch of FrameInit's defaults by the camera mode ("" when none), for the UI to show it.
@@ -113,7 +125,47 @@ private:
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
 
-  bool applyCamera(ci2v::GenerationParams p, QString* error);
+  bool finishCameraChange(ci2v::GenerationParams p, CameraChange* out) const;
+
+  // ======================================================================================================
+  // Project files, the modified flag and editing the history (issue #8; app/project.h, app/autosave.h)
+  // ======================================================================================================
+public:
+  // Everything a project file holds (no preview videos, no model status).
+  Project toProject() const;
+  // Replaces the first frame, parameters, model path, histories and results (emitting firstFrameChanged,
+  // paramsChanged/cameraChanged, modelPathChanged, historiesChanged, resultRemoved for every old result from
+  // the last one, resultAdded for every new one, currentResultChanged) and clears the modified flag. Checks
+  // the project first: false with a message and the document untouched when it is inconsistent.
+  bool loadProject(const Project& project, QString* error);
+  // File level: project::load + loadProject + projectPath; project::save + projectPath + not modified.
+  // False with a message naming the file; on failure the document (and the previous file) stay as they were.
+  bool openProjectFile(const QString& file, QString* error);
+  bool saveProjectFile(const QString& file, QString* error);
+  // The project file the document was opened from / saved to ("" = none yet).
+  QString projectPath() const { return projectPath_; }
+  void setProjectPath(const QString& file);
+  // Unsaved changes: set by changes of the parameters, the first frame and the results; cleared by
+  // loadProject / saveProjectFile / setModified(false).
+  bool isModified() const { return modified_; }
+  void setModified(bool modified);
+  // The history: mark a result as favourite (resultChanged) or remove it (resultRemoved; the current result
+  // moves to the next one, or the previous one when the last is removed). Out of range: nothing happens.
+  void setFavourite(int index, bool on);
+  void removeResult(int index);
+
+Q_SIGNALS:
+  void modifiedChanged(bool modified);
+  void projectPathChanged();
+  void resultChanged(int index);
+  void resultRemoved(int index);
+
+private:
+  bool modified_ = false;
+  QString projectPath_;
+  bool installModifiedTracking();
+  // Initialised last: connects the change signals to the modified flag without touching the constructor.
+  const bool modifiedTracking_ = installModifiedTracking();
 };
 
 }  // namespace studio

@@ -238,12 +238,51 @@ void EngineController::loadModel(const QString& dir, const QString& device, cons
 
 quint64 EngineController::generate(GenerationRequest request) {
   if (request.previewDir.isEmpty() && tmp_.isValid()) request.previewDir = tmp_.path();
-  last_ = request;
-  cancel_->reset();  // here, not on the engine thread: a cancel right after this call must not be lost
-  ++pending_;
+  queue_.push_back(request);
   setBusy(true);
-  QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
+  Q_EMIT queueChanged(queue_.size());
+  if (!running_) startNext();
   return request.id;
+}
+
+void EngineController::startNext() {
+  if (running_ || queue_.isEmpty()) return;
+  const GenerationRequest request = queue_.takeFirst();
+  last_ = request;
+  runningId_ = request.id;
+  running_ = true;
+  cancel_->reset();  // here, not on the engine thread: a cancel right after this call must not be lost
+  Q_EMIT queueChanged(queue_.size());
+  QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
+}
+
+QList<quint64> EngineController::queuedIds() const {
+  QList<quint64> ids;
+  for (const auto& r : queue_) ids << r.id;
+  return ids;
+}
+
+bool EngineController::removeQueued(quint64 id) {
+  for (int i = 0; i < queue_.size(); ++i) {
+    if (queue_[i].id != id) continue;
+    queue_.removeAt(i);
+    Q_EMIT queueChanged(queue_.size());
+    Q_EMIT cancelled(id);
+    if (!running_ && queue_.isEmpty()) setBusy(false);
+    return true;
+  }
+  return false;
+}
+
+void EngineController::cancelAll() {
+  const auto ids = queuedIds();
+  queue_.clear();
+  Q_EMIT queueChanged(0);
+  for (quint64 id : ids) Q_EMIT cancelled(id);
+  if (running_)
+    cancel_->cancel();
+  else
+    setBusy(false);
 }
 
 quint64 EngineController::previewFrameInit(GenerationRequest request) {
@@ -255,12 +294,16 @@ quint64 EngineController::previewFrameInit(GenerationRequest request) {
 }
 
 void EngineController::cancel() {
-  if (busy_) cancel_->cancel();
+  if (running_) cancel_->cancel();  // the running generation only; the queue goes on
 }
 
 void EngineController::runEnded() {
-  pending_ = std::max(0, pending_ - 1);
-  if (pending_ == 0) setBusy(false);
+  running_ = false;
+  runningId_ = 0;
+  if (queue_.isEmpty())
+    setBusy(false);
+  else
+    startNext();
 }
 
 void EngineController::setBusy(bool busy) {

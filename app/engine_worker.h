@@ -79,9 +79,17 @@ public:
   // is frameInitPreviewReady or frameInitPreviewFailed with that id.
   quint64 previewFrameInit(GenerationRequest request);
   // Queues a generation; the preview MP4 goes to this controller's temporary folder. Returns the request id.
+  // Generations run one after another in the order they were queued.
   quint64 generate(GenerationRequest request);
-  // Thread-safe: the engine stops at its next check (between steps) and the worker emits cancelled().
+  // Cancels the running generation (the engine stops at its next check, between steps, and cancelled() comes);
+  // the queued ones go on.
   void cancel();
+  // Cancels the running generation and drops the queued ones (cancelled() for each).
+  void cancelAll();
+  // Drops one queued (not yet running) generation; false when it is not in the queue.
+  bool removeQueued(quint64 id);
+  QList<quint64> queuedIds() const;      // waiting, in order (the running one excluded)
+  quint64 runningId() const { return runningId_; }
   bool isBusy() const { return busy_; }
   QString previewDir() const { return tmp_.path(); }
   // The request last queued (what the worker was sent).
@@ -89,6 +97,7 @@ public:
 
 Q_SIGNALS:
   void busyChanged(bool busy);
+  void queueChanged(int waiting);
   // The worker's signals, on the UI thread. When finished / failed / cancelled arrive, isBusy() is already
   // false (unless another run is queued).
   void modelLoading(const QString& dir);
@@ -108,13 +117,16 @@ Q_SIGNALS:
 private:
   void setBusy(bool busy);
   void runEnded();
+  void startNext();
 
   QThread thread_;
   EngineWorker* worker_ = nullptr;
   std::shared_ptr<ci2v::CancelToken> cancel_;
   QTemporaryDir tmp_;
   bool busy_ = false;
-  int pending_ = 0;
+  QList<GenerationRequest> queue_;
+  bool running_ = false;
+  quint64 runningId_ = 0;
   GenerationRequest last_;
   quint64 nextPreviewId_ = 1;
 };

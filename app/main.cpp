@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QSettings>
 
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,11 @@ int main(int argc, char** argv) {
   studio::prepareEnvironment();  // before QApplication: media backend, high-DPI policy
   QApplication app(argc, argv);
   studio::setApplicationInfo();
+  {
+    // The interface language (Help > Language, or CONSISTI2V_LANG=en|ko), before any translated text is made.
+    const QSettings settings;
+    studio::installTranslations(app, studio::languageSetting(settings));
+  }
 
   QCommandLineParser cli;
   cli.setApplicationDescription(QApplication::translate("main", "Animate a still picture with ConsistI2V."));

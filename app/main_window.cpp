@@ -25,13 +25,16 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "app/camera_edit.h"
 #include "app/document.h"
+#include "app/edit_history.h"
 #include "app/engine_worker.h"
 #include "app/export_runner.h"
+#include "app/language_menu.h"
 #include "app/latency_monitor.h"
 #include "app/model_probe.h"
 #include "app/model_download_dialog.h"
@@ -69,6 +72,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   setWindowTitle(tr("ConsistI2V Studio"));
   setWindowIcon(icon("app"));
   doc_ = new Document(this);
+  history_ = new EditHistory(doc_, this);
   engine_ = new EngineController(this);
   exporter_ = new ExportRunner(this);
   latency_ = new LatencyMonitor(this, 10);
@@ -288,6 +292,19 @@ void MainWindow::buildActions() {
   file->addAction(exportAction_);
   file->addSeparator();
   file->addAction(quit);
+  // Edit: undo / redo of every parameter and camera-path edit; the actions name what they will undo.
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->setObjectName(QStringLiteral("menu_edit"));
+  undoAction_ = history_->stack()->createUndoAction(this, tr("&Undo"));
+  undoAction_->setObjectName(QStringLiteral("action_undo"));
+  undoAction_->setShortcut(QKeySequence::Undo);
+  undoAction_->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo")));
+  redoAction_ = history_->stack()->createRedoAction(this, tr("&Redo"));
+  redoAction_->setObjectName(QStringLiteral("action_redo"));
+  redoAction_->setShortcut(QKeySequence::Redo);
+  redoAction_->setIcon(QIcon::fromTheme(QStringLiteral("edit-redo")));
+  edit->addAction(undoAction_);
+  edit->addAction(redoAction_);
   auto* gen = menuBar()->addMenu(tr("&Generate"));
   gen->addAction(generateAction_);
   gen->addAction(cancelAction_);
@@ -298,6 +315,7 @@ void MainWindow::buildActions() {
   play->addAction(stepBackAction_);
   play->addAction(stepForwardAction_);
   auto* help = menuBar()->addMenu(tr("&Help"));
+  addLanguageMenu(help, settings_->raw(), this);  // System / English / 한국어, applies after a restart
   help->addAction(tr("&Keyboard shortcuts"), this, [this] {
     showMessage({tr("Keyboard shortcuts"),
                  tr("Ctrl+O  open a picture\nCtrl+V  paste a picture\nCtrl+M  choose the model folder\n"
@@ -341,15 +359,32 @@ void MainWindow::buildActions() {
   connect(exportAction_, &QAction::triggered, this, &MainWindow::showExportDialog);
   connect(loadParams, &QAction::triggered, this, &MainWindow::loadParameters);
   connect(saveParams, &QAction::triggered, this, &MainWindow::saveParameters);
-  connect(resetParams, &QAction::triggered, doc_, &Document::resetParams);
+  connect(resetParams, &QAction::triggered, this, [this] {
+    // The reference defaults; the prompts and the machine's device and precision stay.
+    const auto& cur = doc_->params();
+    ci2v::GenerationParams d;
+    d.prompt = cur.prompt;
+    d.negative_prompt = cur.negative_prompt;
+    d.device = cur.device;
+    d.dtype = cur.dtype;
+    history_->apply(d, tr("Reset settings"));
+  });
   connect(quit, &QAction::triggered, this, &QWidget::close);
 }
 
 void MainWindow::bindDocument() {
   // widgets -> document
-  connect(panel_, &ParameterPanel::paramsEdited, doc_, &Document::setParams);
-  connect(prompt_, &PromptEdit::textEdited, doc_, &Document::setPrompt);
-  connect(negative_, &PromptEdit::textEdited, doc_, &Document::setNegativePrompt);
+  connect(panel_, &ParameterPanel::paramsEdited, this, [this](const ci2v::GenerationParams& p) { history_->apply(p); });
+  connect(prompt_, &PromptEdit::textEdited, this, [this](const QString& text) {
+    auto p = doc_->params();
+    p.prompt = text.toStdString();
+    history_->apply(p);
+  });
+  connect(negative_, &PromptEdit::textEdited, this, [this](const QString& text) {
+    auto p = doc_->params();
+    p.negative_prompt = text.toStdString();
+    history_->apply(p);
+  });
   connect(canvas_, &FirstFrameCanvas::fileDropped, this, &MainWindow::loadFirstFrame);
   connect(canvas_, &FirstFrameCanvas::imageDropped, this, [this](const QImage& im) {
     if (!im.isNull()) doc_->setFirstFrame(im, tr("dropped picture"));
@@ -368,7 +403,9 @@ void MainWindow::bindDocument() {
   });
   connect(useSeed_, &QPushButton::clicked, this, [this] {
     if (const ResultClip* r = doc_->currentResult()) {
-      doc_->setSeed(r->seed);
+      auto p = doc_->params();
+      p.seed = r->seed;
+      history_->apply(p, tr("Use seed %1").arg(r->seed));
       statusBar()->showMessage(tr("The next clip uses seed %1").arg(r->seed), 4000);
     }
   });
@@ -513,15 +550,23 @@ void MainWindow::bindCamera() {
   connect(cameraEditor_, &CameraEditor::pathEdited, this, [this](const ci2v::sampling::CameraPath& path, bool interim) {
     pathDragging_ = interim;
     QString error;
-    if (!doc_->setCameraPath(path, &error)) statusBar()->showMessage(error, 6000);
+    Document::CameraChange change;
+    if (!doc_->cameraPathChange(path, &change, &error)) {
+      statusBar()->showMessage(error, 6000);
+      return;
+    }
+    applyCameraChange(change, cameraEditor_->lastEditText(), interim);
     if (!interim) schedulePreview();  // the last drag step may equal the path already set
   });
   connect(cameraEditor_, &CameraEditor::presetChosen, this, [this](const QString& name) {
     QString error;
-    if (!doc_->setCameraPreset(name, &error))
+    Document::CameraChange change;
+    if (!doc_->cameraPresetChange(name, &change, &error)) {
       showMessage({tr("Camera preset"), error, QString()}, true);
-    else
-      statusBar()->showMessage(tr("Camera preset %1: edit it on the picture and the timeline").arg(name), 6000);
+      return;
+    }
+    applyCameraChange(change, tr("Apply the camera preset %1").arg(name), false);
+    statusBar()->showMessage(tr("Camera preset %1: edit it on the picture and the timeline").arg(name), 6000);
   });
   connect(cameraEditor_, &CameraEditor::loadRequested, this, &MainWindow::loadCameraPath);
   connect(cameraEditor_, &CameraEditor::saveRequested, this, &MainWindow::saveCameraPath);
@@ -576,6 +621,14 @@ void MainWindow::bindCamera() {
   connect(engine_, &EngineController::frameInitPreview, this, [this](const FrameInitImages& images) {
     frameInitPanel_->setBands(images, 0, tr("(from the running generation)"));
   });
+}
+
+void MainWindow::applyCameraChange(const Document::CameraChange& change, const QString& text, bool interim) {
+  history_->apply(change.params, text, QStringLiteral("camera"), interim);
+  if (!change.note.isEmpty()) {
+    statusBar()->showMessage(change.note, 8000);
+    panel_->flashFrameInit();
+  }
 }
 
 void MainWindow::updateCameraOverlay() {
@@ -681,10 +734,13 @@ void MainWindow::loadCameraPath() {
                                                     tr("Camera paths (*.json);;All files (*)"));
   if (file.isEmpty()) return;
   QString error;
-  if (!doc_->loadCameraPath(file, &error)) {
+  ci2v::sampling::CameraPath path;
+  Document::CameraChange change;
+  if (!Document::readCameraPathFile(file, &path, &error) || !doc_->cameraPathChange(path, &change, &error)) {
     showMessage({tr("Camera path not loaded"), error, QString()}, true);
     return;
   }
+  applyCameraChange(change, tr("Load the camera path %1").arg(QFileInfo(file).fileName()), false);
   statusBar()->showMessage(tr("Camera path loaded from %1").arg(file), 5000);
 }
 
@@ -896,8 +952,15 @@ void MainWindow::loadParameters() {
   QString error;
   if (!f.open(QIODevice::ReadOnly)) {
     error = f.errorString();
-  } else if (doc_->setParamsJson(QString::fromUtf8(f.readAll()), &error)) {
-    return;
+  } else {
+    try {
+      auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(f.readAll().toStdString()));
+      p.validate();
+      history_->apply(p, tr("Load settings from %1").arg(QFileInfo(path).fileName()));
+      return;
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
   }
   showMessage({tr("Cannot load the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error), QString()});
 }

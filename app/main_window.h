@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "app/document.h"
 #include "app/user_errors.h"
 
 class QAction;
@@ -17,7 +18,7 @@ class QTimer;
 namespace studio {
 
 class CameraEditor;
-class Document;
+class EditHistory;
 class FrameInitPanel;
 class EngineController;
 class ExportDialog;
@@ -39,6 +40,7 @@ public:
   ~MainWindow() override;
 
   Document* document() const { return doc_; }
+  EditHistory* editHistory() const { return history_; }
   EngineController* engine() const { return engine_; }
   ParameterPanel* parameterPanel() const { return panel_; }
   FirstFrameCanvas* canvas() const { return canvas_; }
@@ -102,12 +104,14 @@ private:
   void endRun(const QString& text);
   void stopLatency();
   void bindCamera();
+  void applyCameraChange(const Document::CameraChange& change, const QString& text, bool interim);
   void updateCameraOverlay();
   void updateCameraVideo();
   void schedulePreview();
 
   std::unique_ptr<StudioSettings> settings_;
   Document* doc_ = nullptr;
+  EditHistory* history_ = nullptr;
   EngineController* engine_ = nullptr;
   ExportRunner* exporter_ = nullptr;
   LatencyMonitor* latency_ = nullptr;
@@ -144,6 +148,8 @@ private:
   QAction* stepForwardAction_ = nullptr;
   QAction* stepBackAction_ = nullptr;
   QAction* exportAction_ = nullptr;
+  QAction* undoAction_ = nullptr;
+  QAction* redoAction_ = nullptr;
 
   UserMessage lastMessage_;
   QString lastModelFailure_;

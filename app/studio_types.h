@@ -32,6 +32,7 @@ struct ResultClip {
   int previewRepeats = 1;  // ... holding the clip this many times in a row (the player loops rarely)
   QString previewError;    // why there is no preview video
   QDateTime created;
+  bool favourite = false;  // marked by the user in the history (kept in project files)
   bool empty() const { return frames.isEmpty(); }
 };
 

@@ -7,6 +7,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 #include "app/camera_edit.h"
 #include "widgets/camera_timeline.h"
@@ -101,6 +102,7 @@ CameraEditor::CameraEditor(QWidget* parent) : QWidget(parent) {
           [this](double x1, double y1, double x2, double y2, bool interim) {
             if (selected_ < 0 || selected_ >= static_cast<int>(path_.keyframes.size())) return;
             auto& k = path_.keyframes[selected_];
+            editText_ = tr("Edit the easing curve of K%1").arg(selected_ + 1);
             k.easing = Easing::CubicBezier;
             k.x1 = x1;
             k.y1 = y1;
@@ -163,12 +165,17 @@ void CameraEditor::emitEdited(bool interim) {
 
 void CameraEditor::editKeyframeRect(int index, const QRectF& rect, bool interim) {
   if (index < 0 || index >= static_cast<int>(path_.keyframes.size())) return;
+  const QRectF old = camera::keyframeRect(path_.keyframes[index]);
+  editText_ = std::abs(old.width() - rect.width()) < 1e-9 && std::abs(old.height() - rect.height()) < 1e-9
+                  ? tr("Move keyframe K%1").arg(index + 1)
+                  : tr("Resize keyframe K%1").arg(index + 1);
   camera::setKeyframeRect(path_.keyframes[index], rect);
   emitEdited(interim);
 }
 
 void CameraEditor::addCrop(const QRectF& rect) {
   const int k = camera::addKeyframe(path_, frames_, current_, camera::withAspect(rect, aspect_));
+  editText_ = tr("Add a keyframe on frame %1").arg(current_ + 1);
   selected_ = -2;  // force the selection signal
   emitEdited(false);
   setSelected(k);
@@ -183,6 +190,7 @@ void CameraEditor::addKeyframeAtCurrentFrame() {
 
 void CameraEditor::deleteKeyframe(int index) {
   if (index < 0 || index >= static_cast<int>(path_.keyframes.size())) return;
+  editText_ = tr("Delete keyframe K%1").arg(index + 1);
   camera::removeKeyframe(path_, index);
   const int next = path_.keyframes.empty() ? -1 : std::min(index, static_cast<int>(path_.keyframes.size()) - 1);
   selected_ = next;
@@ -193,18 +201,21 @@ void CameraEditor::deleteKeyframe(int index) {
 
 void CameraEditor::moveKeyframe(int index, int frame, bool interim) {
   if (index < 0 || index >= static_cast<int>(path_.keyframes.size())) return;
-  camera::moveKeyframe(path_, frames_, index, frame);
+  const int f = camera::moveKeyframe(path_, frames_, index, frame);
+  editText_ = tr("Move keyframe K%1 to frame %2").arg(index + 1).arg(f + 1);
   emitEdited(interim);
 }
 
 void CameraEditor::setEasing(int index, Easing easing) {
   if (index < 0 || index >= static_cast<int>(path_.keyframes.size())) return;
   path_.keyframes[index].easing = easing;
+  editText_ = tr("Set the easing after K%1 to %2").arg(index + 1).arg(camera::easingName(easing));
   emitEdited(false);
 }
 
 void CameraEditor::clearPath() {
   path_.keyframes.clear();
+  editText_ = tr("Remove the camera move");
   selected_ = -1;
   emitEdited(false);
   Q_EMIT selectionChanged(-1);

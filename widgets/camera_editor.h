@@ -33,6 +33,8 @@ public:
   int currentFrame() const { return current_; }
   void setSelected(int keyframe);
   void setCurrentFrame(int frame);
+  // What the last edit did, in words for the Edit menu ("Move keyframe K2").
+  QString lastEditText() const { return editText_; }
   // The crop of the current frame (picture pixels; empty for a still camera).
   QRectF currentCrop() const;
 
@@ -70,6 +72,7 @@ private:
   QString preset_;
   int selected_ = -1;
   int current_ = 0;
+  QString editText_;
 
   CameraTimeline* timeline_ = nullptr;
   EasingEditor* easingEditor_ = nullptr;

@@ -89,6 +89,65 @@ private Q_SLOTS:
     }
   }
 
+  // The queue: generations run one after another in order; cancel stops only the running one; a queued one
+  // can be dropped; cancelAll empties the queue.
+  void queueRunsInOrderAndCancelsOneOrAll() {
+    EngineController c;
+    QSignalSpy started(&c, &EngineController::started);
+    QSignalSpy finished(&c, &EngineController::finished);
+    QSignalSpy cancelled(&c, &EngineController::cancelled);
+    QSignalSpy queue(&c, &EngineController::queueChanged);
+    for (quint64 id = 11; id <= 14; ++id) {
+      auto r = tinyRequest(id);
+      r.params.seed = static_cast<int64_t>(id);
+      r.params.steps = 2;
+      c.generate(r);
+    }
+    QCOMPARE(c.runningId(), quint64(11));
+    QCOMPARE(c.queuedIds(), (QList<quint64>{12, 13, 14}));
+    QVERIFY(c.isBusy());
+    QVERIFY(c.removeQueued(13));  // dropped before it ran
+    QVERIFY(!c.removeQueued(99));
+    QCOMPARE(c.queuedIds(), (QList<quint64>{12, 14}));
+    QCOMPARE(cancelled.count(), 1);
+    QCOMPARE(cancelled.at(0).at(0).toULongLong(), quint64(13));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 120000);
+    QTRY_VERIFY(!c.isBusy());
+    QList<quint64> order;
+    for (const auto& f : finished) order << f.at(0).value<ResultClip>().id;
+    QCOMPARE(order, (QList<quint64>{11, 12, 14}));
+    QCOMPARE(finished.at(2).at(0).value<ResultClip>().seed, qint64(14));
+    QCOMPARE(started.count(), 3);
+    QVERIFY(queue.count() >= 4);
+
+    // Cancel the running one: the next still runs.
+    finished.clear();
+    cancelled.clear();
+    auto slow = tinyRequest(21);
+    slow.params.steps = 40;
+    c.generate(slow);
+    c.generate(tinyRequest(22));
+    QTRY_VERIFY_WITH_TIMEOUT(started.count() == 4, 30000);
+    c.cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+    QCOMPARE(cancelled.count(), 1);
+    QCOMPARE(cancelled.at(0).at(0).toULongLong(), quint64(21));
+    QCOMPARE(finished.at(0).at(0).value<ResultClip>().id, quint64(22));
+
+    // Cancel all: the running one and the queue.
+    finished.clear();
+    cancelled.clear();
+    slow.id = 31;
+    c.generate(slow);
+    c.generate(tinyRequest(32));
+    c.generate(tinyRequest(33));
+    c.cancelAll();
+    QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 3, 60000);
+    QTRY_VERIFY(!c.isBusy());
+    QCOMPARE(finished.count(), 0);
+    QVERIFY(c.queuedIds().isEmpty());
+  }
+
   void frameInitPreviewErrorsAreReported() {
     EngineController c;
     QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);

@@ -1,0 +1,297 @@
+#include "app/autosave.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QSet>
+#include <QStandardPaths>
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "app/document.h"
+
+#if defined(Q_OS_WIN)
+#include <windows.h>
+#elif defined(Q_OS_UNIX)
+#include <cerrno>
+#include <signal.h>
+#include <sys/types.h>
+#endif
+
+namespace studio {
+namespace {
+
+const QString kPrefix = QStringLiteral("autosave-");
+const QString kMarkerSuffix = QStringLiteral(".marker");
+
+// Sessions of this process whose Autosaver is alive (a destroyed one without finish() counts as crashed).
+QMutex liveMutex;
+QSet<QString>& liveSessions() {
+  static QSet<QString> s;
+  return s;
+}
+bool sessionLive(const QString& session) {
+  QMutexLocker lock(&liveMutex);
+  return liveSessions().contains(session);
+}
+
+// An identifier of the process's start, to tell a reused PID from the process itself ("" where unknown).
+QString processStartId(qint64 pid) {
+#if defined(Q_OS_LINUX)
+  QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  const QByteArray s = f.readAll();
+  const int close = s.lastIndexOf(')');  // the command name may contain spaces and parentheses
+  if (close < 0) return {};
+  const QList<QByteArray> fields = s.mid(close + 2).split(' ');
+  // Fields after the name start with field 3 (state); the start time is field 22.
+  return fields.size() > 19 ? QString::fromLatin1(fields[19]) : QString();
+#else
+  Q_UNUSED(pid);
+  return {};
+#endif
+}
+
+bool processRunning(qint64 pid, const QString& startId) {
+  if (pid <= 0) return false;
+#if defined(Q_OS_LINUX)
+  if (!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid))) return false;
+  if (startId.isEmpty()) return true;
+  const QString now = processStartId(pid);
+  return now.isEmpty() || now == startId;  // another start time: the PID was reused
+#elif defined(Q_OS_WIN)
+  Q_UNUSED(startId);
+  HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(pid));
+  if (!h) return GetLastError() == ERROR_ACCESS_DENIED;
+  const bool running = WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+  CloseHandle(h);
+  return running;
+#elif defined(Q_OS_UNIX)
+  Q_UNUSED(startId);
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+#else
+  Q_UNUSED(startId);
+  return true;  // cannot tell: never offer a file a running studio may still be writing
+#endif
+}
+
+QString markerFor(const QString& recoveryFile) {
+  const QFileInfo fi(recoveryFile);
+  return fi.dir().filePath(fi.completeBaseName() + kMarkerSuffix);
+}
+QString recoveryFor(const QString& markerFile) {
+  const QFileInfo fi(markerFile);
+  return fi.dir().filePath(fi.completeBaseName() + QLatin1Char('.') + QLatin1String(project::kSuffix));
+}
+
+// The marker's JSON (null when it cannot be read).
+nlohmann::json readMarker(const QString& file) {
+  QFile f(file);
+  if (!f.open(QIODevice::ReadOnly) || f.size() > (1 << 20)) return nullptr;
+  try {
+    auto j = nlohmann::json::parse(f.readAll().toStdString());
+    return j.is_object() ? j : nlohmann::json(nullptr);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+// Whether the session of a marker is over (crashed or killed).
+bool sessionEnded(const QString& markerFile) {
+  const nlohmann::json m = readMarker(markerFile);
+  if (m.is_null()) return true;  // unreadable: no running studio writes such a marker (it is written atomically)
+  const qint64 pid = m.value("pid", qint64(0));
+  const QString session = QString::fromStdString(m.value("session", std::string()));
+  if (pid == QCoreApplication::applicationPid()) return !sessionLive(session);
+  return !processRunning(pid, QString::fromStdString(m.value("process_start", std::string())));
+}
+
+bool sameFile(const QString& a, const QString& b) {
+  if (a.isEmpty() || b.isEmpty()) return false;
+  const QFileInfo fa(a), fb(b);
+  const QString ca = fa.canonicalFilePath(), cb = fb.canonicalFilePath();
+  if (!ca.isEmpty() && ca == cb) return true;
+  return fa.absoluteFilePath() == fb.absoluteFilePath();
+}
+
+}  // namespace
+
+QString Autosaver::defaultFolder() {
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
+}
+
+Autosaver::Autosaver(Document* document, QObject* parent)
+    : Autosaver(document, defaultFolder(), kDefaultIntervalMs, parent) {}
+
+Autosaver::Autosaver(Document* document, const QString& folder, int intervalMs, QObject* parent)
+    : QObject(parent), doc_(document), folder_(QDir(folder).absolutePath()) {
+  const qint64 pid = QCoreApplication::applicationPid();
+  session_ = QStringLiteral("%1-%2-%3")
+                 .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")))
+                 .arg(pid)
+                 .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+  const QDir dir(folder_);
+  recoveryFile_ = dir.filePath(kPrefix + session_ + QLatin1Char('.') + QLatin1String(project::kSuffix));
+  markerFile_ = dir.filePath(kPrefix + session_ + kMarkerSuffix);
+  start(intervalMs);
+}
+
+Autosaver::~Autosaver() {
+  QMutexLocker lock(&liveMutex);
+  liveSessions().remove(session_);
+}
+
+void Autosaver::start(int intervalMs) {
+  if (!QDir().mkpath(folder_)) {
+    lastError_ = tr("Cannot create the autosave folder %1.").arg(folder_);
+    return;
+  }
+  {
+    QMutexLocker lock(&liveMutex);
+    liveSessions().insert(session_);
+  }
+  if (!writeMarker(&lastError_)) {
+    QMutexLocker lock(&liveMutex);
+    liveSessions().remove(session_);
+    return;
+  }
+  active_ = true;
+  const auto changed = [this] { dirty_ = true; };
+  connect(doc_, &Document::paramsChanged, this, changed);
+  connect(doc_, &Document::firstFrameChanged, this, changed);
+  connect(doc_, &Document::historiesChanged, this, changed);
+  connect(doc_, &Document::modelPathChanged, this, changed);
+  connect(doc_, &Document::resultAdded, this, changed);
+  connect(doc_, &Document::resultChanged, this, changed);
+  connect(doc_, &Document::resultRemoved, this, changed);
+  connect(doc_, &Document::modifiedChanged, this, [this](bool modified) {
+    if (modified) {
+      dirty_ = true;
+    } else if (active_) {
+      // Saved by the user (or a project was opened): the recovery file holds nothing newer.
+      removeRecoveryFile();
+      dirty_ = false;
+    }
+  });
+  connect(doc_, &Document::projectPathChanged, this, [this] { writeMarker(nullptr); });
+  dirty_ = doc_->isModified();
+  timer_.setInterval(std::max(1, intervalMs));
+  connect(&timer_, &QTimer::timeout, this, &Autosaver::tick);
+  timer_.start();
+}
+
+bool Autosaver::writeMarker(QString* error) {
+  const qint64 pid = QCoreApplication::applicationPid();
+  nlohmann::json m;
+  m["pid"] = pid;
+  m["process_start"] = processStartId(pid).toStdString();
+  m["session"] = session_.toStdString();
+  m["project_path"] = doc_ ? doc_->projectPath().toStdString() : std::string();
+  m["app_version"] = QCoreApplication::applicationVersion().toStdString();
+  m["started"] = session_.left(15).toStdString();
+  QSaveFile f(markerFile_);
+  const QByteArray bytes = QByteArray::fromStdString(m.dump(2) + "\n");
+  if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
+    if (error) *error = tr("Cannot write the autosave marker %1: %2").arg(markerFile_, f.errorString());
+    return false;
+  }
+  return true;
+}
+
+void Autosaver::tick() {
+  if (!active_ || !doc_ || !dirty_ || !doc_->isModified()) return;
+  saveNow(nullptr);
+}
+
+bool Autosaver::saveNow(QString* error) {
+  auto fail = [&](const QString& m) {
+    lastError_ = m;
+    if (error) *error = m;
+    Q_EMIT failed(m);
+    return false;
+  };
+  if (!active_ || !doc_) return fail(lastError_.isEmpty() ? tr("Autosave is not running.") : lastError_);
+  if (sameFile(recoveryFile_, doc_->projectPath()))
+    return fail(tr("Autosave refuses to write %1: it is the project file itself.").arg(recoveryFile_));
+  QString why;
+  if (!project::save(doc_->toProject(), recoveryFile_, &why, &cache_)) return fail(why);
+  if (!QFileInfo::exists(markerFile_)) writeMarker(nullptr);  // removed by someone: recovery needs it
+  dirty_ = false;
+  lastError_.clear();
+  Q_EMIT saved(recoveryFile_);
+  return true;
+}
+
+void Autosaver::removeRecoveryFile() {
+  if (!doc_ || !sameFile(recoveryFile_, doc_->projectPath())) QFile::remove(recoveryFile_);
+}
+
+void Autosaver::finish() {
+  timer_.stop();
+  if (active_) {
+    removeRecoveryFile();  // first the data, then the marker: a crash in between leaves a stale marker
+    QFile::remove(markerFile_);
+  }
+  active_ = false;
+  QMutexLocker lock(&liveMutex);
+  liveSessions().remove(session_);
+}
+
+QStringList Autosaver::recoverable(const QString& folder) {
+  const QDir dir(folder);
+  if (!dir.exists()) return {};
+  QStringList out;
+  const QFileInfoList markers =
+      dir.entryInfoList({kPrefix + QLatin1Char('*') + kMarkerSuffix}, QDir::Files, QDir::Time);
+  QSet<QString> seen;
+  for (const QFileInfo& m : markers) {
+    const QString data = recoveryFor(m.absoluteFilePath());
+    seen.insert(QFileInfo(data).fileName());
+    if (!sessionEnded(m.absoluteFilePath())) continue;
+    if (QFileInfo::exists(data)) {
+      out << data;
+    } else {
+      QFile::remove(m.absoluteFilePath());  // ended before writing anything (or after a clean finish of the data)
+    }
+  }
+  // Recovery files without a marker (its writing failed, or it was removed): nothing runs them any more.
+  const QFileInfoList files = dir.entryInfoList(
+      {kPrefix + QLatin1Char('*') + QLatin1Char('.') + QLatin1String(project::kSuffix)}, QDir::Files, QDir::Time);
+  for (const QFileInfo& f : files)
+    if (!seen.contains(f.fileName())) out << f.absoluteFilePath();
+  std::stable_sort(out.begin(), out.end(), [](const QString& a, const QString& b) {
+    return QFileInfo(a).lastModified() > QFileInfo(b).lastModified();
+  });
+  return out;
+}
+
+bool Autosaver::recover(const QString& file, Document& document, QString* error) {
+  Project p;
+  if (!project::load(file, &p, error)) return false;
+  if (!document.loadProject(p, error)) {
+    if (error) *error = tr("%1 cannot be recovered: %2").arg(file, *error);
+    return false;
+  }
+  document.setProjectPath(originalProjectPath(file));
+  document.setModified(true);  // nothing of it is saved where the user expects it
+  return true;
+}
+
+void Autosaver::discard(const QString& file) {
+  QFile::remove(file);
+  QFile::remove(markerFor(file));
+}
+
+QString Autosaver::originalProjectPath(const QString& file) {
+  const nlohmann::json m = readMarker(markerFor(file));
+  if (m.is_null()) return {};
+  const auto it = m.find("project_path");
+  return it != m.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+}  // namespace studio

@@ -1,0 +1,153 @@
+#include "app/edit_history.h"
+
+#include <QCoreApplication>
+#include <QUndoCommand>
+#include <QUndoStack>
+
+#include "app/document.h"
+
+namespace studio {
+namespace {
+
+
+// One edit: the parameters before and after.
+class ParamsCommand : public QUndoCommand {
+public:
+  ParamsCommand(Document* doc, ci2v::GenerationParams before, ci2v::GenerationParams after, const QString& text,
+                QString key, bool open, bool windowMerge, qint64 at, const EditHistory* history)
+      : QUndoCommand(text),
+        doc_(doc),
+        before_(std::move(before)),
+        after_(std::move(after)),
+        key_(std::move(key)),
+        open_(open),
+        windowMerge_(windowMerge),
+        last_(at),
+        history_(history) {}
+
+  int id() const override { return 0x0C12; }
+  bool isOpenWith(const QString& key) const { return open_ && key == key_; }
+  void undo() override { doc_->setParams(before_); }
+  void redo() override { doc_->setParams(after_); }
+
+  bool mergeWith(const QUndoCommand* other) override {
+    const auto* o = static_cast<const ParamsCommand*>(other);
+    if (key_.isEmpty() || o->key_ != key_) return false;
+    const bool inWindow = windowMerge_ && o->last_ - last_ <= history_->mergeWindowMs();
+    if (!open_ && !inWindow) return false;
+    after_ = o->after_;
+    open_ = o->open_;
+    last_ = o->last_;
+    if (!o->text().isEmpty()) setText(o->text());
+    if (after_.to_json() == before_.to_json()) setObsolete(true);  // a drag that came back where it began
+    return true;
+  }
+
+private:
+  Document* doc_;
+  ci2v::GenerationParams before_, after_;
+  QString key_;
+  bool open_;         // a drag in progress: the next edit of the same key joins this step
+  bool windowMerge_;  // field edits: quick successive edits join
+  qint64 last_;
+  const EditHistory* history_;
+};
+
+struct FieldName {
+  const char* field;
+  const char* label;
+};
+
+// The parameters as the user knows them (in the panel's words).
+const FieldName kFields[] = {
+    {"prompt", QT_TRANSLATE_NOOP("studio::EditHistory", "the prompt")},
+    {"negative_prompt", QT_TRANSLATE_NOOP("studio::EditHistory", "the negative prompt")},
+    {"width", QT_TRANSLATE_NOOP("studio::EditHistory", "the width")},
+    {"height", QT_TRANSLATE_NOOP("studio::EditHistory", "the height")},
+    {"frames", QT_TRANSLATE_NOOP("studio::EditHistory", "frames")},
+    {"steps", QT_TRANSLATE_NOOP("studio::EditHistory", "steps")},
+    {"sampler", QT_TRANSLATE_NOOP("studio::EditHistory", "the sampler")},
+    {"eta", QT_TRANSLATE_NOOP("studio::EditHistory", "DDIM eta")},
+    {"cfg_text", QT_TRANSLATE_NOOP("studio::EditHistory", "prompt strength")},
+    {"cfg_image", QT_TRANSLATE_NOOP("studio::EditHistory", "picture strength")},
+    {"guidance_rescale", QT_TRANSLATE_NOOP("studio::EditHistory", "guidance rescale")},
+    {"frame_stride", QT_TRANSLATE_NOOP("studio::EditHistory", "frame stride")},
+    {"seed", QT_TRANSLATE_NOOP("studio::EditHistory", "the seed")},
+    {"noise_method", QT_TRANSLATE_NOOP("studio::EditHistory", "the noise")},
+    {"noise_alpha", QT_TRANSLATE_NOOP("studio::EditHistory", "noise alpha")},
+    {"frameinit", QT_TRANSLATE_NOOP("studio::EditHistory", "FrameInit")},
+    {"noise_level", QT_TRANSLATE_NOOP("studio::EditHistory", "noise level τ")},
+    {"cutoff_spatial", QT_TRANSLATE_NOOP("studio::EditHistory", "D0 spatial")},
+    {"cutoff_temporal", QT_TRANSLATE_NOOP("studio::EditHistory", "D0 temporal")},
+    {"filter", QT_TRANSLATE_NOOP("studio::EditHistory", "the filter")},
+    {"butterworth_order", QT_TRANSLATE_NOOP("studio::EditHistory", "the Butterworth order")},
+    {"camera_preset", QT_TRANSLATE_NOOP("studio::EditHistory", "the camera")},
+    {"camera_path", QT_TRANSLATE_NOOP("studio::EditHistory", "the camera path")},
+    {"chunks", QT_TRANSLATE_NOOP("studio::EditHistory", "chunks")},
+    {"center_crop", QT_TRANSLATE_NOOP("studio::EditHistory", "the fit")},
+    {"device", QT_TRANSLATE_NOOP("studio::EditHistory", "the device")},
+    {"dtype", QT_TRANSLATE_NOOP("studio::EditHistory", "the precision")},
+};
+
+QString valueText(const nlohmann::json& v) {
+  if (v.is_string()) {
+    const QString s = QString::fromStdString(v.get<std::string>());
+    return s.size() > 24 ? s.left(22) + QStringLiteral("…") : s;
+  }
+  if (v.is_boolean()) return v.get<bool>() ? QCoreApplication::translate("studio::EditHistory", "on") : QCoreApplication::translate("studio::EditHistory", "off");
+  if (v.is_number_float()) return QString::number(v.get<double>(), 'g', 4);
+  return QString::fromStdString(v.dump());
+}
+
+}  // namespace
+
+EditHistory::EditHistory(Document* doc, QObject* parent) : QObject(parent), doc_(doc), stack_(new QUndoStack(this)) {
+  clock_.start();
+  stack_->setUndoLimit(500);
+}
+
+QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key) {
+  const auto a = before.to_json(), b = after.to_json();
+  QStringList changed;
+  for (auto it = b.begin(); it != b.end(); ++it)
+    if (!a.contains(it.key()) || a[it.key()] != it.value()) changed << QString::fromStdString(it.key());
+  if (changed.contains(QLatin1String("camera_path")) || changed.contains(QLatin1String("camera_preset"))) {
+    if (key) *key = QStringLiteral("camera");
+    return QCoreApplication::translate("studio::EditHistory", "Change the camera");
+  }
+  if (changed.size() == 1) {
+    const QString f = changed.first();
+    if (key) *key = QStringLiteral("param:") + f;
+    for (const auto& n : kFields) {
+      if (f != QLatin1String(n.field)) continue;
+      const QString label = QCoreApplication::translate("studio::EditHistory", n.label);
+      if (f == QLatin1String("prompt") || f == QLatin1String("negative_prompt")) return QCoreApplication::translate("studio::EditHistory", "Edit %1").arg(label);
+      return QCoreApplication::translate("studio::EditHistory", "Set %1 to %2").arg(label, valueText(b[f.toStdString()]));
+    }
+    return QCoreApplication::translate("studio::EditHistory", "Change %1").arg(f);
+  }
+  if (key) *key = QStringLiteral("settings");
+  return QCoreApplication::translate("studio::EditHistory", "Change %n settings", nullptr, static_cast<int>(changed.size()));
+}
+
+bool EditHistory::apply(const ci2v::GenerationParams& after, const QString& text, const QString& key, bool interim) {
+  const auto& before = doc_->params();
+  if (before.to_json() == after.to_json() && !interim) {
+    // Nothing new; a drag's last (final) step may equal the interim one: close the open step.
+    const auto* top = stack_->index() > 0 ? dynamic_cast<const ParamsCommand*>(stack_->command(stack_->index() - 1))
+                                          : nullptr;
+    if (top && top->isOpenWith(key))
+      stack_->push(new ParamsCommand(doc_, before, after, QString(), key, false, false, clock_.elapsed(), this));
+    return false;
+  }
+  QString described;
+  QString mergeKey = key;
+  const QString autoText = describe(before, after, &described);
+  if (mergeKey.isEmpty()) mergeKey = described;
+  const bool fieldEdit = mergeKey.startsWith(QLatin1String("param:"));
+  stack_->push(new ParamsCommand(doc_, before, after, text.isEmpty() ? autoText : text, mergeKey, interim, fieldEdit,
+                                 clock_.elapsed(), this));
+  return true;
+}
+
+}  // namespace studio

@@ -1,0 +1,2147 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>No model folder chosen.</source>
+        <translation>No model folder chosen.</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>The folder %1 does not exist.</translation>
+    </message>
+    <message>
+        <source>%1 components, weights: %2</source>
+        <translation>%1 components, weights: %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Not enough memory for the model</source>
+        <translation>Not enough memory for the model</translation>
+    </message>
+    <message>
+        <source>The model does not fit into memory. Choose fp16 precision (Hardware → Precision) or close other programs that use the GPU.</source>
+        <translation>The model does not fit into memory. Choose fp16 precision (Hardware → Precision) or close other programs that use the GPU.</translation>
+    </message>
+    <message>
+        <source>The model cannot be used</source>
+        <translation>The model cannot be used</translation>
+    </message>
+    <message>
+        <source>%1 is not a ConsistI2V model folder. Choose the folder that contains model_index.json (with unet, vae, text_encoder, tokenizer and scheduler inside), or a Hugging Face cache folder of TIGER-Lab/ConsistI2V.</source>
+        <translation>%1 is not a ConsistI2V model folder. Choose the folder that contains model_index.json (with unet, vae, text_encoder, tokenizer and scheduler inside), or a Hugging Face cache folder of TIGER-Lab/ConsistI2V.</translation>
+    </message>
+    <message>
+        <source>The GPU cannot be used: %1
+Choose Device → CPU or Automatic.</source>
+        <translation>The GPU cannot be used: %1
+Choose Device → CPU or Automatic.</translation>
+    </message>
+    <message>
+        <source>The model in %1 is incomplete or damaged: %2
+Download it again, or choose another folder.</source>
+        <translation>The model in %1 is incomplete or damaged: %2
+Download it again, or choose another folder.</translation>
+    </message>
+    <message>
+        <source>Out of memory</source>
+        <translation>Out of memory</translation>
+    </message>
+    <message>
+        <source>The %1 ran out of memory for a %2 × %3 clip of %4 frames. Try a smaller size (for example 256 × 256), fewer frames%5.</source>
+        <translation>The %1 ran out of memory for a %2 × %3 clip of %4 frames. Try a smaller size (for example 256 × 256), fewer frames%5.</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>computer</source>
+        <translation>computer</translation>
+    </message>
+    <message>
+        <source>, or fp16 precision (Hardware → Precision)</source>
+        <translation>, or fp16 precision (Hardware → Precision)</translation>
+    </message>
+    <message>
+        <source>A setting is out of range</source>
+        <translation>A setting is out of range</translation>
+    </message>
+    <message>
+        <source>%1
+Change it in the settings panel and generate again.</source>
+        <translation>%1
+Change it in the settings panel and generate again.</translation>
+    </message>
+    <message>
+        <source>The generation failed</source>
+        <translation>The generation failed</translation>
+    </message>
+    <message>
+        <source>The engine stopped with an error: %1</source>
+        <translation>The engine stopped with an error: %1</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <source>The clip could not be written to %1: %2
+Check that the folder exists and is writable, or try another format.</source>
+        <translation>The clip could not be written to %1: %2
+Check that the folder exists and is writable, or try another format.</translation>
+    </message>
+    <message>
+        <source>Cannot open the picture</source>
+        <translation>Cannot open the picture</translation>
+    </message>
+    <message>
+        <source>%1 could not be read as a picture: %2
+Use a PNG, JPEG or WebP file.</source>
+        <translation>%1 could not be read as a picture: %2
+Use a PNG, JPEG or WebP file.</translation>
+    </message>
+    <message>
+        <source>MP4 video (H.264)</source>
+        <translation>MP4 video (H.264)</translation>
+    </message>
+    <message>
+        <source>Animated GIF</source>
+        <translation>Animated GIF</translation>
+    </message>
+    <message>
+        <source>Animated WebP</source>
+        <translation>Animated WebP</translation>
+    </message>
+    <message>
+        <source>PNG sequence (a folder)</source>
+        <translation>PNG sequence (a folder)</translation>
+    </message>
+</context>
+<context>
+    <name>ci2v</name>
+    <message>
+        <source>%1: invalid parameters: %2</source>
+        <translation>%1: invalid parameters: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera path: %2</source>
+        <translation>%1: invalid camera path: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera preset: %2</source>
+        <translation>%1: invalid camera preset: %2</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Animate a still picture with ConsistI2V.</source>
+        <translation>Animate a still picture with ConsistI2V.</translation>
+    </message>
+    <message>
+        <source>Model folder to use.</source>
+        <translation>Model folder to use.</translation>
+    </message>
+    <message>
+        <source>First frame to open.</source>
+        <translation>First frame to open.</translation>
+    </message>
+    <message>
+        <source>First frame to open (optional).</source>
+        <translation>First frame to open (optional).</translation>
+    </message>
+</context>
+<context>
+    <name>nlohmann</name>
+    <message>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 is not a JSON object</translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;%2&quot;</source>
+        <translation>%1 has no &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
+        <translation>the picture &quot;%1&quot; cannot be encoded as PNG</translation>
+    </message>
+</context>
+<context>
+    <name>studio</name>
+    <message>
+        <source>on</source>
+        <translation>on</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>off</translation>
+    </message>
+</context>
+<context>
+    <name>studio::Autosaver</name>
+    <message>
+        <source>Cannot create the autosave folder %1.</source>
+        <translation>Cannot create the autosave folder %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write the autosave marker %1: %2</source>
+        <translation>Cannot write the autosave marker %1: %2</translation>
+    </message>
+    <message>
+        <source>Autosave is not running.</source>
+        <translation>Autosave is not running.</translation>
+    </message>
+    <message>
+        <source>Autosave refuses to write %1: it is the project file itself.</source>
+        <translation>Autosave refuses to write %1: it is the project file itself.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be recovered: %2</source>
+        <translation>%1 cannot be recovered: %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::CameraEditor</name>
+    <message>
+        <source>Presets</source>
+        <translation>Presets</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s camera moves, built from your picture; edit them afterwards on the picture and the timeline</source>
+        <translation>The paper&apos;s camera moves, built from your picture; edit them afterwards on the picture and the timeline</translation>
+    </message>
+    <message>
+        <source>Pan left</source>
+        <translation>Pan left</translation>
+    </message>
+    <message>
+        <source>Pan right</source>
+        <translation>Pan right</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>Tilt up</source>
+        <translation>Tilt up</translation>
+    </message>
+    <message>
+        <source>Tilt down</source>
+        <translation>Tilt down</translation>
+    </message>
+    <message>
+        <source>+ Key</source>
+        <translation>+ Key</translation>
+    </message>
+    <message>
+        <source>Add a keyframe on the current frame with the crop the path has there (or draw a crop on the picture)</source>
+        <translation>Add a keyframe on the current frame with the crop the path has there (or draw a crop on the picture)</translation>
+    </message>
+    <message>
+        <source>− Key</source>
+        <translation>− Key</translation>
+    </message>
+    <message>
+        <source>Delete the selected keyframe (Delete)</source>
+        <translation>Delete the selected keyframe (Delete)</translation>
+    </message>
+    <message>
+        <source>How the crop moves from the selected keyframe to the next</source>
+        <translation>How the crop moves from the selected keyframe to the next</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>Load…</translation>
+    </message>
+    <message>
+        <source>Load a camera path (JSON, the CLI&apos;s --camera format)</source>
+        <translation>Load a camera path (JSON, the CLI&apos;s --camera format)</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>Save the camera path as JSON (for the CLI&apos;s --camera)</source>
+        <translation>Save the camera path as JSON (for the CLI&apos;s --camera)</translation>
+    </message>
+    <message>
+        <source>▶ Dry run</source>
+        <translation>▶ Dry run</translation>
+    </message>
+    <message>
+        <source>Play the camera video the model will be guided by, at once, before any diffusion</source>
+        <translation>Play the camera video the model will be guided by, at once, before any diffusion</translation>
+    </message>
+    <message>
+        <source>Still</source>
+        <translation>Still</translation>
+    </message>
+    <message>
+        <source>Remove the camera move (still camera)</source>
+        <translation>Remove the camera move (still camera)</translation>
+    </message>
+    <message>
+        <source>Edit the easing curve of K%1</source>
+        <translation>Edit the easing curve of K%1</translation>
+    </message>
+    <message>
+        <source>Move keyframe K%1</source>
+        <translation>Move keyframe K%1</translation>
+    </message>
+    <message>
+        <source>Resize keyframe K%1</source>
+        <translation>Resize keyframe K%1</translation>
+    </message>
+    <message>
+        <source>Add a keyframe on frame %1</source>
+        <translation>Add a keyframe on frame %1</translation>
+    </message>
+    <message>
+        <source>Delete keyframe K%1</source>
+        <translation>Delete keyframe K%1</translation>
+    </message>
+    <message>
+        <source>Move keyframe K%1 to frame %2</source>
+        <translation>Move keyframe K%1 to frame %2</translation>
+    </message>
+    <message>
+        <source>Set the easing after K%1 to %2</source>
+        <translation>Set the easing after K%1 to %2</translation>
+    </message>
+    <message>
+        <source>Remove the camera move</source>
+        <translation>Remove the camera move</translation>
+    </message>
+    <message>
+        <source>Still camera</source>
+        <translation>Still camera</translation>
+    </message>
+    <message>
+        <source>Preset %1 · %2 keyframes · edit it on the picture</source>
+        <translation>Preset %1 · %2 keyframes · edit it on the picture</translation>
+    </message>
+    <message numerus="yes">
+        <source>Custom path · %n keyframe(s)</source>
+        <translation>
+            <numerusform>Custom path · %n keyframe</numerusform>
+            <numerusform>Custom path · %n keyframes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · frame %1: crop %2 × %3 at (%4, %5)</source>
+        <translation> · frame %1: crop %2 × %3 at (%4, %5)</translation>
+    </message>
+</context>
+<context>
+    <name>studio::CameraTimeline</name>
+    <message>
+        <source>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.</source>
+        <translation>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.</translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation>end</translation>
+    </message>
+    <message>
+        <source>Still camera. Choose a preset, or draw a crop on the picture to start a path.</source>
+        <translation>Still camera. Choose a preset, or draw a crop on the picture to start a path.</translation>
+    </message>
+    <message>
+        <source>Easing</source>
+        <translation>Easing</translation>
+    </message>
+</context>
+<context>
+    <name>studio::Document</name>
+    <message>
+        <source>Camera move: FrameInit switched to the paper&apos;s camera settings (τ %1, D0 %2)</source>
+        <translation>Camera move: FrameInit switched to the paper&apos;s camera settings (τ %1, D0 %2)</translation>
+    </message>
+    <message>
+        <source>Still camera: FrameInit back to τ %1, D0 %2</source>
+        <translation>Still camera: FrameInit back to τ %1, D0 %2</translation>
+    </message>
+    <message>
+        <source>The zoom presets need a square video (width = height); the video is %1 × %2.</source>
+        <translation>The zoom presets need a square video (width = height); the video is %1 × %2.</translation>
+    </message>
+    <message>
+        <source>There is no camera path to save: add keyframes or choose a preset first.</source>
+        <translation>There is no camera path to save: add keyframes or choose a preset first.</translation>
+    </message>
+    <message>
+        <source>Cannot write the camera path to %1: %2</source>
+        <translation>Cannot write the camera path to %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the camera path %1: %2</source>
+        <translation>Cannot read the camera path %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid camera path: %2</source>
+        <translation>%1 is not a valid camera path: %2</translation>
+    </message>
+    <message>
+        <source>The file %1 does not exist.</source>
+        <translation>The file %1 does not exist.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Load a first frame first: open a picture, drop one on the canvas or paste one.</source>
+        <translation>Load a first frame first: open a picture, drop one on the canvas or paste one.</translation>
+    </message>
+    <message>
+        <source>Choose the model folder first (Model… in the toolbar).</source>
+        <translation>Choose the model folder first (Model… in the toolbar).</translation>
+    </message>
+    <message>
+        <source>The project&apos;s current result %1 does not exist (it has %2 results).</source>
+        <translation>The project&apos;s current result %1 does not exist (it has %2 results).</translation>
+    </message>
+    <message>
+        <source>Result %1 of the project has no frames.</source>
+        <translation>Result %1 of the project has no frames.</translation>
+    </message>
+    <message>
+        <source>Result %1 of the project has an empty frame.</source>
+        <translation>Result %1 of the project has an empty frame.</translation>
+    </message>
+    <message>
+        <source>The project&apos;s camera path is invalid: %1</source>
+        <translation>The project&apos;s camera path is invalid: %1</translation>
+    </message>
+    <message>
+        <source>%1 cannot be opened: %2</source>
+        <translation>%1 cannot be opened: %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::EasingEditor</name>
+    <message>
+        <source>The easing of the selected segment: how the crop moves from one keyframe to the next over time. With a custom curve, drag its two handles.</source>
+        <translation>The easing of the selected segment: how the crop moves from one keyframe to the next over time. With a custom curve, drag its two handles.</translation>
+    </message>
+</context>
+<context>
+    <name>studio::EditHistory</name>
+    <message>
+        <source>the prompt</source>
+        <translation>the prompt</translation>
+    </message>
+    <message>
+        <source>the negative prompt</source>
+        <translation>the negative prompt</translation>
+    </message>
+    <message>
+        <source>the width</source>
+        <translation>the width</translation>
+    </message>
+    <message>
+        <source>the height</source>
+        <translation>the height</translation>
+    </message>
+    <message>
+        <source>frames</source>
+        <translation>frames</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>steps</translation>
+    </message>
+    <message>
+        <source>the sampler</source>
+        <translation>the sampler</translation>
+    </message>
+    <message>
+        <source>DDIM eta</source>
+        <translation>DDIM eta</translation>
+    </message>
+    <message>
+        <source>prompt strength</source>
+        <translation>prompt strength</translation>
+    </message>
+    <message>
+        <source>picture strength</source>
+        <translation>picture strength</translation>
+    </message>
+    <message>
+        <source>guidance rescale</source>
+        <translation>guidance rescale</translation>
+    </message>
+    <message>
+        <source>frame stride</source>
+        <translation>frame stride</translation>
+    </message>
+    <message>
+        <source>the seed</source>
+        <translation>the seed</translation>
+    </message>
+    <message>
+        <source>the noise</source>
+        <translation>the noise</translation>
+    </message>
+    <message>
+        <source>noise alpha</source>
+        <translation>noise alpha</translation>
+    </message>
+    <message>
+        <source>FrameInit</source>
+        <translation>FrameInit</translation>
+    </message>
+    <message>
+        <source>noise level τ</source>
+        <translation>noise level τ</translation>
+    </message>
+    <message>
+        <source>D0 spatial</source>
+        <translation>D0 spatial</translation>
+    </message>
+    <message>
+        <source>D0 temporal</source>
+        <translation>D0 temporal</translation>
+    </message>
+    <message>
+        <source>the filter</source>
+        <translation>the filter</translation>
+    </message>
+    <message>
+        <source>the Butterworth order</source>
+        <translation>the Butterworth order</translation>
+    </message>
+    <message>
+        <source>the camera</source>
+        <translation>the camera</translation>
+    </message>
+    <message>
+        <source>the camera path</source>
+        <translation>the camera path</translation>
+    </message>
+    <message>
+        <source>chunks</source>
+        <translation>chunks</translation>
+    </message>
+    <message>
+        <source>the fit</source>
+        <translation>the fit</translation>
+    </message>
+    <message>
+        <source>the device</source>
+        <translation>the device</translation>
+    </message>
+    <message>
+        <source>the precision</source>
+        <translation>the precision</translation>
+    </message>
+    <message>
+        <source>Change the camera</source>
+        <translation>Change the camera</translation>
+    </message>
+    <message>
+        <source>Edit %1</source>
+        <translation>Edit %1</translation>
+    </message>
+    <message>
+        <source>Set %1 to %2</source>
+        <translation>Set %1 to %2</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>Change %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Change %n settings</source>
+        <translation>
+            <numerusform>Change %n setting</numerusform>
+            <numerusform>Change %n settings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>studio::EngineWorker</name>
+    <message>
+        <source>Loading the model</source>
+        <translation>Loading the model</translation>
+    </message>
+    <message>
+        <source>Reading the prompt</source>
+        <translation>Reading the prompt</translation>
+    </message>
+    <message>
+        <source>Encoding the first frame</source>
+        <translation>Encoding the first frame</translation>
+    </message>
+    <message>
+        <source>Preparing the motion (FrameInit)</source>
+        <translation>Preparing the motion (FrameInit)</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>Generating</translation>
+    </message>
+    <message>
+        <source>Decoding the frames</source>
+        <translation>Decoding the frames</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>unknown error in the engine</source>
+        <translation>unknown error in the engine</translation>
+    </message>
+    <message>
+        <source>Preparing the player</source>
+        <translation>Preparing the player</translation>
+    </message>
+    <message>
+        <source>this build has no FFmpeg: the player shows the frames directly</source>
+        <translation>this build has no FFmpeg: the player shows the frames directly</translation>
+    </message>
+</context>
+<context>
+    <name>studio::ExportDialog</name>
+    <message>
+        <source>Export clip</source>
+        <translation>Export clip</translation>
+    </message>
+    <message>
+        <source>MP4 for editors and players, GIF and WebP for the web and chats, PNG frames for compositing.</source>
+        <translation>MP4 for editors and players, GIF and WebP for the web and chats, PNG frames for compositing.</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Frames per second. The model&apos;s frames are about 8 fps apart at the reference frame stride.</source>
+        <translation>Frames per second. The model&apos;s frames are about 8 fps apart at the reference frame stride.</translation>
+    </message>
+    <message>
+        <source>Frame rate</source>
+        <translation>Frame rate</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Quality</translation>
+    </message>
+    <message>
+        <source>Forever</source>
+        <translation>Forever</translation>
+    </message>
+    <message>
+        <source>GIF and WebP: how often the animation plays (Forever = loop). MP4 and PNG: the clip is written that many times.</source>
+        <translation>GIF and WebP: how often the animation plays (Forever = loop). MP4 and PNG: the clip is written that many times.</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>Ping-pong (forward, then backward)</source>
+        <translation>Ping-pong (forward, then backward)</translation>
+    </message>
+    <message>
+        <source>Plays the clip forward then backward, so a loop has no jump.</source>
+        <translation>Plays the clip forward then backward, so a loop has no jump.</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Save to</source>
+        <translation>Save to</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Choose where to save the clip.</source>
+        <translation>Choose where to save the clip.</translation>
+    </message>
+    <message>
+        <source>Higher = better picture, bigger file</source>
+        <translation>Higher = better picture, bigger file</translation>
+    </message>
+    <message>
+        <source>GIF uses a 256-colour palette and PNG is lossless: no quality setting</source>
+        <translation>GIF uses a 256-colour palette and PNG is lossless: no quality setting</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>lossless</source>
+        <translation>lossless</translation>
+    </message>
+    <message>
+        <source>256 colours</source>
+        <translation>256 colours</translation>
+    </message>
+    <message>
+        <source>Folder for the PNG frames</source>
+        <translation>Folder for the PNG frames</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Stop the export (no partial file is left)</source>
+        <translation>Stop the export (no partial file is left)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exporting…</translation>
+    </message>
+</context>
+<context>
+    <name>studio::ExportRunner</name>
+    <message>
+        <source>This build has no FFmpeg: exporting is not available.</source>
+        <translation>This build has no FFmpeg: exporting is not available.</translation>
+    </message>
+</context>
+<context>
+    <name>studio::FirstFrameCanvas</name>
+    <message>
+        <source>Your first frame. Drop a picture here, open one (Ctrl+O) or paste one (Ctrl+V).
+The bright frame is what the model sees at the chosen size.</source>
+        <translation>Your first frame. Drop a picture here, open one (Ctrl+O) or paste one (Ctrl+V).
+The bright frame is what the model sees at the chosen size.</translation>
+    </message>
+    <message>
+        <source>Drop your first frame here
+
+or click to open a picture (Ctrl+O),
+or paste one (Ctrl+V)</source>
+        <translation>Drop your first frame here
+
+or click to open a picture (Ctrl+O),
+or paste one (Ctrl+V)</translation>
+    </message>
+    <message>
+        <source>Model sees %1 × %2 · picture %3 × %4</source>
+        <translation>Model sees %1 × %2 · picture %3 × %4</translation>
+    </message>
+    <message>
+        <source>Picture %1 × %2</source>
+        <translation>Picture %1 × %2</translation>
+    </message>
+    <message>
+        <source>K%1 · frame %2</source>
+        <translation>K%1 · frame %2</translation>
+    </message>
+    <message>
+        <source>K%1</source>
+        <translation>K%1</translation>
+    </message>
+    <message>
+        <source>Camera path: drag on the picture to draw the crop of frame %1</source>
+        <translation>Camera path: drag on the picture to draw the crop of frame %1</translation>
+    </message>
+    <message>
+        <source>Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it</source>
+        <translation>Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it</translation>
+    </message>
+</context>
+<context>
+    <name>studio::FrameInitPanel</name>
+    <message>
+        <source>Camera video (dry run)</source>
+        <translation>Camera video (dry run)</translation>
+    </message>
+    <message>
+        <source>Low band · layout at τ</source>
+        <translation>Low band · layout at τ</translation>
+    </message>
+    <message>
+        <source>High band · noise</source>
+        <translation>High band · noise</translation>
+    </message>
+    <message>
+        <source>Mixed initial noise</source>
+        <translation>Mixed initial noise</translation>
+    </message>
+    <message>
+        <source>Low-pass mask</source>
+        <translation>Low-pass mask</translation>
+    </message>
+    <message>
+        <source>The crops of your camera path, resized to the video size: the layout the model is guided by.</source>
+        <translation>The crops of your camera path, resized to the video size: the layout the model is guided by.</translation>
+    </message>
+    <message>
+        <source>The camera (or still) video pushed to noise level τ, low frequencies only: the motion and layout FrameInit keeps.</source>
+        <translation>The camera (or still) video pushed to noise level τ, low frequencies only: the motion and layout FrameInit keeps.</translation>
+    </message>
+    <message>
+        <source>The high frequencies of fresh noise: the detail the model is free to invent.</source>
+        <translation>The high frequencies of fresh noise: the detail the model is free to invent.</translation>
+    </message>
+    <message>
+        <source>Low band + high band: the noise the denoising starts from.</source>
+        <translation>Low band + high band: the noise the denoising starts from.</translation>
+    </message>
+    <message>
+        <source>The filter over frequency space (centre = lowest frequencies) at this temporal frequency; its size follows D0 spatial and D0 temporal.</source>
+        <translation>The filter over frequency space (centre = lowest frequencies) at this temporal frequency; its size follows D0 spatial and D0 temporal.</translation>
+    </message>
+    <message>
+        <source>Play the preview over the frames (Space in the camera editor plays the dry run)</source>
+        <translation>Play the preview over the frames (Space in the camera editor plays the dry run)</translation>
+    </message>
+    <message>
+        <source>Load a model to see FrameInit&apos;s frequency split.</source>
+        <translation>Load a model to see FrameInit&apos;s frequency split.</translation>
+    </message>
+    <message>
+        <source>Updated in %1 ms (VAE once per picture or path, then only FFTs).</source>
+        <translation>Updated in %1 ms (VAE once per picture or path, then only FFTs).</translation>
+    </message>
+    <message>
+        <source>frame %1 / %2</source>
+        <translation>frame %1 / %2</translation>
+    </message>
+    <message>
+        <source>no first frame</source>
+        <translation>no first frame</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Updating…</source>
+        <translation>Updating…</translation>
+    </message>
+</context>
+<context>
+    <name>studio::LanguageMenu</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>&amp;System language</source>
+        <translation>&amp;System language</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time ConsistI2V Studio starts.</source>
+        <translation>The new language applies the next time ConsistI2V Studio starts.</translation>
+    </message>
+</context>
+<context>
+    <name>studio::MainWindow</name>
+    <message>
+        <source>Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio</source>
+        <translation>ConsistI2V Studio</translation>
+    </message>
+    <message>
+        <source>First frame</source>
+        <translation>First frame</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Describe the motion, e.g. “waves roll onto the beach at sunset”</source>
+        <translation>Describe the motion, e.g. “waves roll onto the beach at sunset”</translation>
+    </message>
+    <message>
+        <source>What should happen in the clip. Earlier prompts are in the drop-down.</source>
+        <translation>What should happen in the clip. Earlier prompts are in the drop-down.</translation>
+    </message>
+    <message>
+        <source>What to avoid (optional), e.g. “blurry, distorted”</source>
+        <translation>What to avoid (optional), e.g. “blurry, distorted”</translation>
+    </message>
+    <message>
+        <source>Things the clip should not show. Earlier negative prompts are in the drop-down.</source>
+        <translation>Things the clip should not show. Earlier negative prompts are in the drop-down.</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>Negative prompt</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>FrameInit &amp;&amp; camera preview</source>
+        <translation>FrameInit &amp;&amp; camera preview</translation>
+    </message>
+    <message>
+        <source>What FrameInit starts the denoising from, live as you change τ, D0, the filter, the seed or the camera path — without running the model</source>
+        <translation>What FrameInit starts the denoising from, live as you change τ, D0, the filter, the seed or the camera path — without running the model</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <source>Every clip of this session; select one to play it</source>
+        <translation>Every clip of this session; select one to play it</translation>
+    </message>
+    <message>
+        <source>Copy seed</source>
+        <translation>Copy seed</translation>
+    </message>
+    <message>
+        <source>Copy the seed of the selected result to the clipboard</source>
+        <translation>Copy the seed of the selected result to the clipboard</translation>
+    </message>
+    <message>
+        <source>Use seed</source>
+        <translation>Use seed</translation>
+    </message>
+    <message>
+        <source>Generate the next clip with the seed of the selected result (to vary the other settings)</source>
+        <translation>Generate the next clip with the seed of the selected result (to vary the other settings)</translation>
+    </message>
+    <message>
+        <source>The longest the window was unresponsive during the last generation</source>
+        <translation>The longest the window was unresponsive during the last generation</translation>
+    </message>
+    <message>
+        <source>&amp;Open picture…</source>
+        <translation>&amp;Open picture…</translation>
+    </message>
+    <message>
+        <source>Open a first frame</source>
+        <translation>Open a first frame</translation>
+    </message>
+    <message>
+        <source>&amp;Paste picture</source>
+        <translation>&amp;Paste picture</translation>
+    </message>
+    <message>
+        <source>Use the picture on the clipboard as the first frame</source>
+        <translation>Use the picture on the clipboard as the first frame</translation>
+    </message>
+    <message>
+        <source>Open &amp;example picture</source>
+        <translation>Open &amp;example picture</translation>
+    </message>
+    <message>
+        <source>Try the studio with the bundled example picture</source>
+        <translation>Try the studio with the bundled example picture</translation>
+    </message>
+    <message>
+        <source>Choose &amp;model folder…</source>
+        <translation>Choose &amp;model folder…</translation>
+    </message>
+    <message>
+        <source>Ctrl+M</source>
+        <translation>Ctrl+M</translation>
+    </message>
+    <message>
+        <source>Choose the ConsistI2V model folder</source>
+        <translation>Choose the ConsistI2V model folder</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source>
+        <translation>Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Animate the first frame</source>
+        <translation>Animate the first frame</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>Stop the running generation</source>
+        <translation>Stop the running generation</translation>
+    </message>
+    <message>
+        <source>&amp;Play / pause</source>
+        <translation>&amp;Play / pause</translation>
+    </message>
+    <message>
+        <source>Play or pause the result</source>
+        <translation>Play or pause the result</translation>
+    </message>
+    <message>
+        <source>&amp;Next frame</source>
+        <translation>&amp;Next frame</translation>
+    </message>
+    <message>
+        <source>Show the next frame</source>
+        <translation>Show the next frame</translation>
+    </message>
+    <message>
+        <source>P&amp;revious frame</source>
+        <translation>P&amp;revious frame</translation>
+    </message>
+    <message>
+        <source>Show the previous frame</source>
+        <translation>Show the previous frame</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>Save the result as MP4, GIF, WebP or PNG frames</source>
+        <translation>Save the result as MP4, GIF, WebP or PNG frames</translation>
+    </message>
+    <message>
+        <source>&amp;Load settings…</source>
+        <translation>&amp;Load settings…</translation>
+    </message>
+    <message>
+        <source>Load generation settings from a JSON file</source>
+        <translation>Load generation settings from a JSON file</translation>
+    </message>
+    <message>
+        <source>&amp;Save settings…</source>
+        <translation>&amp;Save settings…</translation>
+    </message>
+    <message>
+        <source>Save the generation settings as JSON</source>
+        <translation>Save the generation settings as JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>Quit the studio</source>
+        <translation>Quit the studio</translation>
+    </message>
+    <message>
+        <source>&amp;Reset settings</source>
+        <translation>&amp;Reset settings</translation>
+    </message>
+    <message>
+        <source>Every setting back to the reference defaults</source>
+        <translation>Every setting back to the reference defaults</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;Download model…</source>
+        <translation>&amp;Download model…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>&amp;Playback</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Ctrl+O  open a picture
+Ctrl+V  paste a picture
+Ctrl+M  choose the model folder
+Ctrl+Return  generate
+Esc  cancel
+Space  play / pause
+,  and  .  previous / next frame
+Ctrl+E  export
+Ctrl+S  save the settings</source>
+        <translation>Ctrl+O  open a picture
+Ctrl+V  paste a picture
+Ctrl+M  choose the model folder
+Ctrl+Return  generate
+Esc  cancel
+Space  play / pause
+,  and  .  previous / next frame
+Ctrl+E  export
+Ctrl+S  save the settings</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>About ConsistI2V Studio</source>
+        <translation>About ConsistI2V Studio</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio %1
+Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2024), natively in C++.</source>
+        <translation>ConsistI2V Studio %1
+Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2024), natively in C++.</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Main</translation>
+    </message>
+    <message>
+        <source>dropped picture</source>
+        <translation>dropped picture</translation>
+    </message>
+    <message>
+        <source>Seed %1 copied to the clipboard</source>
+        <translation>Seed %1 copied to the clipboard</translation>
+    </message>
+    <message>
+        <source>Use seed %1</source>
+        <translation>Use seed %1</translation>
+    </message>
+    <message>
+        <source>The next clip uses seed %1</source>
+        <translation>The next clip uses seed %1</translation>
+    </message>
+    <message>
+        <source>First frame: %1 (%2 × %3)</source>
+        <translation>First frame: %1 (%2 × %3)</translation>
+    </message>
+    <message>
+        <source>Model ready</source>
+        <translation>Model ready</translation>
+    </message>
+    <message>
+        <source>Model not usable</source>
+        <translation>Model not usable</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>Loading model…</translation>
+    </message>
+    <message>
+        <source>Loading %1 …</source>
+        <translation>Loading %1 …</translation>
+    </message>
+    <message>
+        <source>Loaded on %1 (%2) in %3 s</source>
+        <translation>Loaded on %1 (%2) in %3 s</translation>
+    </message>
+    <message>
+        <source>Done in %1 · seed %2</source>
+        <translation>Done in %1 · seed %2</translation>
+    </message>
+    <message>
+        <source>The player shows the frames directly (%1)</source>
+        <translation>The player shows the frames directly (%1)</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Saved %1%2</source>
+        <translation>Saved %1%2</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>Exported %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>Export cancelled; no file was written.</translation>
+    </message>
+    <message>
+        <source>Camera preset</source>
+        <translation>Camera preset</translation>
+    </message>
+    <message>
+        <source>Apply the camera preset %1</source>
+        <translation>Apply the camera preset %1</translation>
+    </message>
+    <message>
+        <source>Camera preset %1: edit it on the picture and the timeline</source>
+        <translation>Camera preset %1: edit it on the picture and the timeline</translation>
+    </message>
+    <message>
+        <source>The seed is random: shown with seed 0.</source>
+        <translation>The seed is random: shown with seed 0.</translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation>No preview: %1</translation>
+    </message>
+    <message>
+        <source>(from the running generation)</source>
+        <translation>(from the running generation)</translation>
+    </message>
+    <message>
+        <source>Camera video (dry run)</source>
+        <translation>Camera video (dry run)</translation>
+    </message>
+    <message>
+        <source>Still first frame</source>
+        <translation>Still first frame</translation>
+    </message>
+    <message>
+        <source>Camera video: %1</source>
+        <translation>Camera video: %1</translation>
+    </message>
+    <message>
+        <source>Open a first frame to see FrameInit&apos;s frequency split.</source>
+        <translation>Open a first frame to see FrameInit&apos;s frequency split.</translation>
+    </message>
+    <message>
+        <source>Load a model to see FrameInit&apos;s frequency split (the camera video needs none).</source>
+        <translation>Load a model to see FrameInit&apos;s frequency split (the camera video needs none).</translation>
+    </message>
+    <message>
+        <source>FrameInit is off: the denoising starts from plain noise.</source>
+        <translation>FrameInit is off: the denoising starts from plain noise.</translation>
+    </message>
+    <message>
+        <source>Load camera path</source>
+        <translation>Load camera path</translation>
+    </message>
+    <message>
+        <source>Camera paths (*.json);;All files (*)</source>
+        <translation>Camera paths (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Camera path not loaded</source>
+        <translation>Camera path not loaded</translation>
+    </message>
+    <message>
+        <source>Load the camera path %1</source>
+        <translation>Load the camera path %1</translation>
+    </message>
+    <message>
+        <source>Camera path loaded from %1</source>
+        <translation>Camera path loaded from %1</translation>
+    </message>
+    <message>
+        <source>Save camera path</source>
+        <translation>Save camera path</translation>
+    </message>
+    <message>
+        <source>Camera paths (*.json)</source>
+        <translation>Camera paths (*.json)</translation>
+    </message>
+    <message>
+        <source>Camera path not saved</source>
+        <translation>Camera path not saved</translation>
+    </message>
+    <message>
+        <source>Camera path saved to %1 (use it with consisti2v generate --camera)</source>
+        <translation>Camera path saved to %1 (use it with consisti2v generate --camera)</translation>
+    </message>
+    <message>
+        <source>Open first frame</source>
+        <translation>Open first frame</translation>
+    </message>
+    <message>
+        <source>pasted picture</source>
+        <translation>pasted picture</translation>
+    </message>
+    <message>
+        <source>Nothing to paste</source>
+        <translation>Nothing to paste</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no picture. Copy a picture (or a picture file) and paste again.</source>
+        <translation>The clipboard holds no picture. Copy a picture (or a picture file) and paste again.</translation>
+    </message>
+    <message>
+        <source>example picture</source>
+        <translation>example picture</translation>
+    </message>
+    <message>
+        <source>Checking the folder…</source>
+        <translation>Checking the folder…</translation>
+    </message>
+    <message>
+        <source>%1 — loading…</source>
+        <translation>%1 — loading…</translation>
+    </message>
+    <message>
+        <source>Cannot generate yet</source>
+        <translation>Cannot generate yet</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Starting</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current step…</source>
+        <translation>Cancelling after the current step…</translation>
+    </message>
+    <message>
+        <source>UI max gap %1 ms</source>
+        <translation>UI max gap %1 ms</translation>
+    </message>
+    <message>
+        <source>#%1 · seed %2</source>
+        <translation>#%1 · seed %2</translation>
+    </message>
+    <message>
+        <source>Seed %1 · %2 frames · %3 × %4 · τ %5 · %6</source>
+        <translation>Seed %1 · %2 frames · %3 × %4 · τ %5 · %6</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet</source>
+        <translation>Nothing to export yet</translation>
+    </message>
+    <message>
+        <source>Generate a clip first (Ctrl+Return), then export it.</source>
+        <translation>Generate a clip first (Ctrl+Return), then export it.</translation>
+    </message>
+    <message>
+        <source>Load settings</source>
+        <translation>Load settings</translation>
+    </message>
+    <message>
+        <source>Settings (*.json)</source>
+        <translation>Settings (*.json)</translation>
+    </message>
+    <message>
+        <source>Load settings from %1</source>
+        <translation>Load settings from %1</translation>
+    </message>
+    <message>
+        <source>Cannot load the settings</source>
+        <translation>Cannot load the settings</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Cannot save the settings</source>
+        <translation>Cannot save the settings</translation>
+    </message>
+    <message>
+        <source>Reset settings</source>
+        <translation>Reset settings</translation>
+    </message>
+</context>
+<context>
+    <name>studio::ModelDownloadDialog</name>
+    <message>
+        <source>Download the ConsistI2V model</source>
+        <translation>Download the ConsistI2V model</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;TIGER-Lab/ConsistI2V&lt;/b&gt; from the Hugging Face hub: about 6.7 GB (UNet, VAE, text encoder, tokenizer). An interrupted download continues where it stopped.</source>
+        <translation>&lt;b&gt;TIGER-Lab/ConsistI2V&lt;/b&gt; from the Hugging Face hub: about 6.7 GB (UNet, VAE, text encoder, tokenizer). An interrupted download continues where it stopped.</translation>
+    </message>
+    <message>
+        <source>Hugging Face cache, shared with other tools: %1</source>
+        <translation>Hugging Face cache, shared with other tools: %1</translation>
+    </message>
+    <message>
+        <source>A folder I choose:</source>
+        <translation>A folder I choose:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Folder for the model</source>
+        <translation>Folder for the model</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>Ready.</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>&amp;Download</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached; the complete model in the cache is used: %1</source>
+        <translation>The hub could not be reached; the complete model in the cache is used: %1</translation>
+    </message>
+    <message>
+        <source>Done: %1</source>
+        <translation>Done: %1</translation>
+    </message>
+    <message>
+        <source>The download failed.</source>
+        <translation>The download failed.</translation>
+    </message>
+    <message>
+        <source>Cancelled. Download again to continue where it stopped.</source>
+        <translation>Cancelled. Download again to continue where it stopped.</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel download</source>
+        <translation>&amp;Cancel download</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <source>Choose the folder for the model first.</source>
+        <translation>Choose the folder for the model first.</translation>
+    </message>
+    <message>
+        <source>Asking the hub for the file list…</source>
+        <translation>Asking the hub for the file list…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>File %1 of %2: %3%4</source>
+        <translation>File %1 of %2: %3%4</translation>
+    </message>
+    <message>
+        <source> (checking its sha256)</source>
+        <translation> (checking its sha256)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 · %3/s · %4 left</source>
+        <translation>%1 of %2 · %3/s · %4 left</translation>
+    </message>
+</context>
+<context>
+    <name>studio::ModelPicker</name>
+    <message>
+        <source>Model folder (ConsistI2V, diffusers layout)</source>
+        <translation>Model folder (ConsistI2V, diffusers layout)</translation>
+    </message>
+    <message>
+        <source>A ConsistI2V model folder (with model_index.json), a Hugging Face cache folder (models--TIGER-Lab--ConsistI2V) or the hub cache root.</source>
+        <translation>A ConsistI2V model folder (with model_index.json), a Hugging Face cache folder (models--TIGER-Lab--ConsistI2V) or the hub cache root.</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Folder…</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>Choose the model folder</translation>
+    </message>
+    <message>
+        <source>HF cache</source>
+        <translation>HF cache</translation>
+    </message>
+    <message>
+        <source>Use the model from the Hugging Face cache (downloaded with huggingface-cli or Python)</source>
+        <translation>Use the model from the Hugging Face cache (downloaded with huggingface-cli or Python)</translation>
+    </message>
+    <message>
+        <source>No model chosen yet.</source>
+        <translation>No model chosen yet.</translation>
+    </message>
+    <message>
+        <source>Choose the ConsistI2V model folder</source>
+        <translation>Choose the ConsistI2V model folder</translation>
+    </message>
+</context>
+<context>
+    <name>studio::ParameterPanel</name>
+    <message>
+        <source>&lt;b&gt;τ — how much of your picture&apos;s layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture&apos;s layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</source>
+        <translation>&lt;b&gt;τ — how much of your picture&apos;s layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture&apos;s layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;D0 spatial — how much picture detail guides every frame&lt;/b&gt;&lt;br&gt;The size of the blur filter FrameInit applies in space, from 0 to 1. &lt;b&gt;Small&lt;/b&gt; values pass only broad shapes and colours of your picture to every frame (the model invents the details, so things can move more). &lt;b&gt;Large&lt;/b&gt; values pass finer structure too: frames stick closer to the first frame but can look frozen.&lt;br&gt;Reference: 0.25 (0.5 with a camera move).</source>
+        <translation>&lt;b&gt;D0 spatial — how much picture detail guides every frame&lt;/b&gt;&lt;br&gt;The size of the blur filter FrameInit applies in space, from 0 to 1. &lt;b&gt;Small&lt;/b&gt; values pass only broad shapes and colours of your picture to every frame (the model invents the details, so things can move more). &lt;b&gt;Large&lt;/b&gt; values pass finer structure too: frames stick closer to the first frame but can look frozen.&lt;br&gt;Reference: 0.25 (0.5 with a camera move).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;D0 temporal — how quickly the layout may change over time&lt;/b&gt;&lt;br&gt;The same blur filter along time, from 0 to 1. &lt;b&gt;Small&lt;/b&gt; values keep one stable layout through the whole clip (calm, consistent scenes). &lt;b&gt;Large&lt;/b&gt; values let the layout change from frame to frame (faster changes, more risk of flicker).&lt;br&gt;Reference: 0.25 (0.5 with a camera move).</source>
+        <translation>&lt;b&gt;D0 temporal — how quickly the layout may change over time&lt;/b&gt;&lt;br&gt;The same blur filter along time, from 0 to 1. &lt;b&gt;Small&lt;/b&gt; values keep one stable layout through the whole clip (calm, consistent scenes). &lt;b&gt;Large&lt;/b&gt; values let the layout change from frame to frame (faster changes, more risk of flicker).&lt;br&gt;Reference: 0.25 (0.5 with a camera move).</translation>
+    </message>
+    <message>
+        <source>Motion &amp;&amp; consistency (FrameInit)</source>
+        <translation>Motion &amp;&amp; consistency (FrameInit)</translation>
+    </message>
+    <message>
+        <source>Seed the motion with the first frame&apos;s layout</source>
+        <translation>Seed the motion with the first frame&apos;s layout</translation>
+    </message>
+    <message>
+        <source>FrameInit: start from a blurred, noised copy of your picture instead of pure noise. Keeps the clip consistent with the first frame. Leave it on unless you want wild motion.</source>
+        <translation>FrameInit: start from a blurred, noised copy of your picture instead of pure noise. Keeps the clip consistent with the first frame. Leave it on unless you want wild motion.</translation>
+    </message>
+    <message>
+        <source>Noise level τ</source>
+        <translation>Noise level τ</translation>
+    </message>
+    <message>
+        <source>D0 spatial</source>
+        <translation>D0 spatial</translation>
+    </message>
+    <message>
+        <source>D0 temporal</source>
+        <translation>D0 temporal</translation>
+    </message>
+    <message>
+        <source>Gaussian (soft)</source>
+        <translation>Gaussian (soft)</translation>
+    </message>
+    <message>
+        <source>Butterworth</source>
+        <translation>Butterworth</translation>
+    </message>
+    <message>
+        <source>Ideal (sharp cut)</source>
+        <translation>Ideal (sharp cut)</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>Box</translation>
+    </message>
+    <message>
+        <source>The shape of the FrameInit blur. Gaussian is soft and the reference; Ideal and Box cut hard (can ring); Butterworth is in between (see its order).</source>
+        <translation>The shape of the FrameInit blur. Gaussian is soft and the reference; Ideal and Box cut hard (can ring); Butterworth is in between (see its order).</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Butterworth filter order: higher = a sharper cut between kept and new detail.</source>
+        <translation>Butterworth filter order: higher = a sharper cut between kept and new detail.</translation>
+    </message>
+    <message>
+        <source>Butterworth order</source>
+        <translation>Butterworth order</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>How strongly the clip follows the prompt. Higher = closer to the words, but colours can burn and motion stiffen. Reference: 7.5.</source>
+        <translation>How strongly the clip follows the prompt. Higher = closer to the words, but colours can burn and motion stiffen. Reference: 7.5.</translation>
+    </message>
+    <message>
+        <source>Prompt strength (text CFG)</source>
+        <translation>Prompt strength (text CFG)</translation>
+    </message>
+    <message>
+        <source>How strongly the clip follows the first frame. 1 = off (the reference); above 1 adds a third guidance pass (slower) that pulls every frame toward your picture.</source>
+        <translation>How strongly the clip follows the first frame. 1 = off (the reference); above 1 adds a third guidance pass (slower) that pulls every frame toward your picture.</translation>
+    </message>
+    <message>
+        <source>Picture strength (image CFG)</source>
+        <translation>Picture strength (image CFG)</translation>
+    </message>
+    <message>
+        <source>Tames over-saturated colours at high prompt strength (0 = off, 0.7 is common). Cannot be combined with picture strength above 1.</source>
+        <translation>Tames over-saturated colours at high prompt strength (0 = off, 0.7 is common). Cannot be combined with picture strength above 1.</translation>
+    </message>
+    <message>
+        <source>Guidance rescale</source>
+        <translation>Guidance rescale</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Sampling</translation>
+    </message>
+    <message>
+        <source>Denoising steps. More = finer detail and slower. Reference: 50; 20–25 for quick drafts.</source>
+        <translation>Denoising steps. More = finer detail and slower. Reference: 50; 20–25 for quick drafts.</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>DDIM (reference)</source>
+        <translation>DDIM (reference)</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ 2M (fewer steps)</source>
+        <translation>DPM-Solver++ 2M (fewer steps)</translation>
+    </message>
+    <message>
+        <source>The denoising method. DDIM is the reference; DPM-Solver++ reaches similar quality in fewer steps.</source>
+        <translation>The denoising method. DDIM is the reference; DPM-Solver++ reaches similar quality in fewer steps.</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>DDIM randomness per step: 0 = deterministic (the reference).</source>
+        <translation>DDIM randomness per step: 0 = deterministic (the reference).</translation>
+    </message>
+    <message>
+        <source>DDIM eta</source>
+        <translation>DDIM eta</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Random</translation>
+    </message>
+    <message>
+        <source>A new random seed for every run (the seed used is shown with each result).</source>
+        <translation>A new random seed for every run (the seed used is shown with each result).</translation>
+    </message>
+    <message>
+        <source>The same seed with the same settings gives the same clip.</source>
+        <translation>The same seed with the same settings gives the same clip.</translation>
+    </message>
+    <message>
+        <source>Roll</source>
+        <translation>Roll</translation>
+    </message>
+    <message>
+        <source>Roll a new fixed seed</source>
+        <translation>Roll a new fixed seed</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>Frames per chunk, your first frame included. Reference: 16.</source>
+        <translation>Frames per chunk, your first frame included. Reference: 16.</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>Frames</translation>
+    </message>
+    <message>
+        <source>Time between generated frames, in frames of the training videos. Larger = more motion per frame (faster action); smaller = slow motion. Reference: 3.</source>
+        <translation>Time between generated frames, in frames of the training videos. Larger = more motion per frame (faster action); smaller = slow motion. Reference: 3.</translation>
+    </message>
+    <message>
+        <source>Frame stride</source>
+        <translation>Frame stride</translation>
+    </message>
+    <message>
+        <source>256 × 256 (reference)</source>
+        <translation>256 × 256 (reference)</translation>
+    </message>
+    <message>
+        <source>512 × 512</source>
+        <translation>512 × 512</translation>
+    </message>
+    <message>
+        <source>384 × 256 (wide)</source>
+        <translation>384 × 256 (wide)</translation>
+    </message>
+    <message>
+        <source>64 × 64 (test model)</source>
+        <translation>64 × 64 (test model)</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>The size the model works at; the canvas shows which part of your picture it sees.</source>
+        <translation>The size the model works at; the canvas shows which part of your picture it sees.</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width in pixels, a multiple of 8. Bigger needs much more memory and time.</source>
+        <translation>Width in pixels, a multiple of 8. Bigger needs much more memory and time.</translation>
+    </message>
+    <message>
+        <source>Height in pixels, a multiple of 8. Bigger needs much more memory and time.</source>
+        <translation>Height in pixels, a multiple of 8. Bigger needs much more memory and time.</translation>
+    </message>
+    <message>
+        <source>Crop the centre</source>
+        <translation>Crop the centre</translation>
+    </message>
+    <message>
+        <source>Fit inside (pad)</source>
+        <translation>Fit inside (pad)</translation>
+    </message>
+    <message>
+        <source>How your picture is fitted to the size: crop the centre (the reference) or fit it whole with grey bars.</source>
+        <translation>How your picture is fitted to the size: crop the centre (the reference) or fit it whole with grey bars.</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>Longer clips: each extra chunk continues from the last frame of the previous one.</source>
+        <translation>Longer clips: each extra chunk continues from the last frame of the previous one.</translation>
+    </message>
+    <message>
+        <source>Chunks</source>
+        <translation>Chunks</translation>
+    </message>
+    <message>
+        <source>Still (no camera move)</source>
+        <translation>Still (no camera move)</translation>
+    </message>
+    <message>
+        <source>Pan left</source>
+        <translation>Pan left</translation>
+    </message>
+    <message>
+        <source>Pan right</source>
+        <translation>Pan right</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>Tilt up</source>
+        <translation>Tilt up</translation>
+    </message>
+    <message>
+        <source>Tilt down</source>
+        <translation>Tilt down</translation>
+    </message>
+    <message>
+        <source>Custom path (camera editor)</source>
+        <translation>Custom path (camera editor)</translation>
+    </message>
+    <message>
+        <source>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper&apos;s camera values when they are still at their defaults.</source>
+        <translation>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper&apos;s camera values when they are still at their defaults.</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Hardware</source>
+        <translation>Hardware</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when present)</source>
+        <translation>Automatic (GPU when present)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>Where the model runs.</source>
+        <translation>Where the model runs.</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (exact)</translation>
+    </message>
+    <message>
+        <source>fp16 (half the memory, GPU)</source>
+        <translation>fp16 (half the memory, GPU)</translation>
+    </message>
+    <message>
+        <source>bf16 (half the memory)</source>
+        <translation>bf16 (half the memory)</translation>
+    </message>
+    <message>
+        <source>Number precision. fp16/bf16 halve the memory on a GPU (use them when the GPU runs out of memory).</source>
+        <translation>Number precision. fp16/bf16 halve the memory on a GPU (use them when the GPU runs out of memory).</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Precision</translation>
+    </message>
+    <message>
+        <source>Reset to the reference settings</source>
+        <translation>Reset to the reference settings</translation>
+    </message>
+    <message>
+        <source>Every setting back to the reference defaults (prompts and seed are kept).</source>
+        <translation>Every setting back to the reference defaults (prompts and seed are kept).</translation>
+    </message>
+</context>
+<context>
+    <name>studio::PreviewStrip</name>
+    <message>
+        <source>Layout: the blurred first frame FrameInit keeps</source>
+        <translation>Layout: the blurred first frame FrameInit keeps</translation>
+    </message>
+    <message>
+        <source>Detail: the fresh noise FrameInit adds</source>
+        <translation>Detail: the fresh noise FrameInit adds</translation>
+    </message>
+    <message>
+        <source>Start: the two mixed, where denoising begins</source>
+        <translation>Start: the two mixed, where denoising begins</translation>
+    </message>
+    <message>
+        <source>Frame %1 as the model currently imagines it</source>
+        <translation>Frame %1 as the model currently imagines it</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Not started</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · %3 elapsed · about %4 left</source>
+        <translation>Step %1 of %2 · %3 elapsed · about %4 left</translation>
+    </message>
+</context>
+<context>
+    <name>studio::VideoPlayer</name>
+    <message>
+        <source>The result plays here.
+Load a first frame and a model, then press Generate (Ctrl+Return).</source>
+        <translation>The result plays here.
+Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
+    </message>
+    <message>
+        <source>Previous frame (,)</source>
+        <translation>Previous frame (,)</translation>
+    </message>
+    <message>
+        <source>Play / pause (Space)</source>
+        <translation>Play / pause (Space)</translation>
+    </message>
+    <message>
+        <source>Next frame (.)</source>
+        <translation>Next frame (.)</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>Drag to scrub through the frames</source>
+        <translation>Drag to scrub through the frames</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>Playback speed</translation>
+    </message>
+    <message>
+        <source>the video could not be played: %1</source>
+        <translation>the video could not be played: %1</translation>
+    </message>
+    <message>
+        <source>no video file</source>
+        <translation>no video file</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::camera</name>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Ease in</source>
+        <translation>Ease in</translation>
+    </message>
+    <message>
+        <source>Ease out</source>
+        <translation>Ease out</translation>
+    </message>
+    <message>
+        <source>Ease in-out</source>
+        <translation>Ease in-out</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <source>Custom curve</source>
+        <translation>Custom curve</translation>
+    </message>
+</context>
+<context>
+    <name>studio::project</name>
+    <message>
+        <source>%1: &quot;%2&quot; must be a string</source>
+        <translation>%1: &quot;%2&quot; must be a string</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; must be a list of strings</source>
+        <translation>%1: &quot;%2&quot; must be a list of strings</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; must be an integer</source>
+        <translation>%1: &quot;%2&quot; must be an integer</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; must be a non-negative integer</source>
+        <translation>%1: &quot;%2&quot; must be a non-negative integer</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; must be a number</source>
+        <translation>%1: &quot;%2&quot; must be a number</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; must be true or false</source>
+        <translation>%1: &quot;%2&quot; must be true or false</translation>
+    </message>
+    <message>
+        <source>entry &quot;%1&quot; is not a readable PNG picture: %2</source>
+        <translation>entry &quot;%1&quot; is not a readable PNG picture: %2</translation>
+    </message>
+    <message>
+        <source>entry &quot;%1&quot; is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</source>
+        <translation>entry &quot;%1&quot; is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</translation>
+    </message>
+    <message>
+        <source>entry &quot;%1&quot; cannot be decoded as PNG: %2</source>
+        <translation>entry &quot;%1&quot; cannot be decoded as PNG: %2</translation>
+    </message>
+    <message>
+        <source>the manifest refers to &quot;%1&quot;, which the file does not contain</source>
+        <translation>the manifest refers to &quot;%1&quot;, which the file does not contain</translation>
+    </message>
+    <message>
+        <source>%1: &quot;results&quot; must be a list</source>
+        <translation>%1: &quot;results&quot; must be a list</translation>
+    </message>
+    <message>
+        <source>%1 result %2</source>
+        <translation>%1 result %2</translation>
+    </message>
+    <message>
+        <source>%1: the id %2 is used twice</source>
+        <translation>%1: the id %2 is used twice</translation>
+    </message>
+    <message>
+        <source>%1 has no frames</source>
+        <translation>%1 has no frames</translation>
+    </message>
+    <message>
+        <source>%1: frame &quot;%2&quot; is %3 × %4, the first frame of the clip %5 × %6</source>
+        <translation>%1: frame &quot;%2&quot; is %3 × %4, the first frame of the clip %5 × %6</translation>
+    </message>
+    <message>
+        <source>%1: &quot;current_result&quot; = %2 is not -1 or the index of one of the %3 results</source>
+        <translation>%1: &quot;current_result&quot; = %2 is not -1 or the index of one of the %3 results</translation>
+    </message>
+    <message>
+        <source>%1 cannot be opened: %2</source>
+        <translation>%1 cannot be opened: %2</translation>
+    </message>
+    <message>
+        <source>it is not a ConsistI2V Studio project file (its first bytes are not the project signature)</source>
+        <translation>it is not a ConsistI2V Studio project file (its first bytes are not the project signature)</translation>
+    </message>
+    <message>
+        <source>the file is truncated (%1 bytes, shorter than the %2-byte header)</source>
+        <translation>the file is truncated (%1 bytes, shorter than the %2-byte header)</translation>
+    </message>
+    <message>
+        <source>the file is truncated: it has %1 bytes, its header announces %2</source>
+        <translation>the file is truncated: it has %1 bytes, its header announces %2</translation>
+    </message>
+    <message>
+        <source>the file has %1 bytes, its header announces %2: extra data after the end</source>
+        <translation>the file has %1 bytes, its header announces %2: extra data after the end</translation>
+    </message>
+    <message>
+        <source>the table of contents (%1 bytes) does not fit into the file</source>
+        <translation>the table of contents (%1 bytes) does not fit into the file</translation>
+    </message>
+    <message>
+        <source>the header or table of contents is damaged (CRC-32 %1, expected %2)</source>
+        <translation>the header or table of contents is damaged (CRC-32 %1, expected %2)</translation>
+    </message>
+    <message>
+        <source>it was written by a newer version of the studio (project format %1; this version reads formats up to %2)</source>
+        <translation>it was written by a newer version of the studio (project format %1; this version reads formats up to %2)</translation>
+    </message>
+    <message>
+        <source>it announces %1 entries (the limit is %2)</source>
+        <translation>it announces %1 entries (the limit is %2)</translation>
+    </message>
+    <message>
+        <source>the table of contents ends inside entry %1 of %2</source>
+        <translation>the table of contents ends inside entry %1 of %2</translation>
+    </message>
+    <message>
+        <source>entry %1 has a name of %2 bytes</source>
+        <translation>entry %1 has a name of %2 bytes</translation>
+    </message>
+    <message>
+        <source>the entry &quot;%1&quot; appears twice</source>
+        <translation>the entry &quot;%1&quot; appears twice</translation>
+    </message>
+    <message>
+        <source>the entry &quot;%1&quot; announces %2 bytes (the limit is %3)</source>
+        <translation>the entry &quot;%1&quot; announces %2 bytes (the limit is %3)</translation>
+    </message>
+    <message>
+        <source>the entry &quot;%1&quot; lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</source>
+        <translation>the entry &quot;%1&quot; lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</translation>
+    </message>
+    <message>
+        <source>the entry &quot;%1&quot; is damaged (CRC-32 %2, expected %3)</source>
+        <translation>the entry &quot;%1&quot; is damaged (CRC-32 %2, expected %3)</translation>
+    </message>
+    <message>
+        <source>the table of contents has %1 bytes left over</source>
+        <translation>the table of contents has %1 bytes left over</translation>
+    </message>
+    <message>
+        <source>%1 bytes after the last entry belong to no entry</source>
+        <translation>%1 bytes after the last entry belong to no entry</translation>
+    </message>
+    <message>
+        <source>Cannot save the project %1: %2</source>
+        <translation>Cannot save the project %1: %2</translation>
+    </message>
+    <message>
+        <source>it has no manifest (%1)</source>
+        <translation>it has no manifest (%1)</translation>
+    </message>
+    <message>
+        <source>the manifest has %1 bytes (the limit is %2)</source>
+        <translation>the manifest has %1 bytes (the limit is %2)</translation>
+    </message>
+    <message>
+        <source>the manifest %1 is not valid JSON: %2</source>
+        <translation>the manifest %1 is not valid JSON: %2</translation>
+    </message>
+    <message>
+        <source>the manifest says format %1, the container format %2</source>
+        <translation>the manifest says format %1, the container format %2</translation>
+    </message>
+    <message>
+        <source>Cannot open the project %1: %2</source>
+        <translation>Cannot open the project %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be opened: it has %2 bytes, more than a project can hold</source>
+        <translation>%1 cannot be opened: it has %2 bytes, more than a project can hold</translation>
+    </message>
+    <message>
+        <source>Cannot read the project %1: %2</source>
+        <translation>Cannot read the project %1: %2</translation>
+    </message>
+    <message>
+        <source>the file could not be written completely (is the disk full?)</source>
+        <translation>the file could not be written completely (is the disk full?)</translation>
+    </message>
+</context>
+</TS>
