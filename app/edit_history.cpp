@@ -113,21 +113,21 @@ QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::
     if (!a.contains(it.key()) || a[it.key()] != it.value()) changed << QString::fromStdString(it.key());
   if (changed.contains(QLatin1String("camera_path")) || changed.contains(QLatin1String("camera_preset"))) {
     if (key) *key = QStringLiteral("camera");
-    return QCoreApplication::translate("studio::EditHistory", "Change the camera");
+    return tr("Change the camera");
   }
   if (changed.size() == 1) {
     const QString f = changed.first();
     if (key) *key = QStringLiteral("param:") + f;
     for (const auto& n : kFields) {
       if (f != QLatin1String(n.field)) continue;
-      const QString label = QCoreApplication::translate("studio::EditHistory", n.label);
-      if (f == QLatin1String("prompt") || f == QLatin1String("negative_prompt")) return QCoreApplication::translate("studio::EditHistory", "Edit %1").arg(label);
-      return QCoreApplication::translate("studio::EditHistory", "Set %1 to %2").arg(label, valueText(b[f.toStdString()]));
+      const QString label = tr(n.label);
+      if (f == QLatin1String("prompt") || f == QLatin1String("negative_prompt")) return tr("Edit %1").arg(label);
+      return tr("Set %1 to %2").arg(label, valueText(b[f.toStdString()]));
     }
-    return QCoreApplication::translate("studio::EditHistory", "Change %1").arg(f);
+    return tr("Change %1").arg(f);
   }
   if (key) *key = QStringLiteral("settings");
-  return QCoreApplication::translate("studio::EditHistory", "Change %n settings", nullptr, static_cast<int>(changed.size()));
+  return tr("Change %n settings", nullptr, static_cast<int>(changed.size()));
 }
 
 bool EditHistory::apply(const ci2v::GenerationParams& after, const QString& text, const QString& key, bool interim) {

@@ -9,7 +9,18 @@
 #include <QFileDialog>
 #include <QFile>
 #include <QFileInfo>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QLocale>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGridLayout>
 #include <QGroupBox>
+#include <QComboBox>
+#include <QSpinBox>
 #include <QHBoxLayout>
 #include <QImageReader>
 #include <QKeySequence>
@@ -29,9 +40,11 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "app/autosave.h"
 #include "app/camera_edit.h"
 #include "app/document.h"
 #include "app/edit_history.h"
+#include "app/project.h"
 #include "app/engine_worker.h"
 #include "app/export_runner.h"
 #include "app/language_menu.h"
@@ -44,11 +57,16 @@
 #include "widgets/export_dialog.h"
 #include "widgets/first_frame_canvas.h"
 #include "widgets/frameinit_panel.h"
+#include "widgets/history_view.h"
 #include "widgets/model_picker.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/preview_strip.h"
 #include "widgets/prompt_edit.h"
 #include "widgets/video_player.h"
+
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/export.h"
+#endif
 
 // Resources of the static studio library: registered explicitly (a static library's initialisers are
 // otherwise dropped by the linker). Outside any namespace, as Q_INIT_RESOURCE requires.
@@ -96,11 +114,24 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   }
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
+  restoreSession();
+  autosaver_ = new Autosaver(doc_, settings_->autosaveFolder(), Autosaver::kDefaultIntervalMs, this);
+  connect(autosaver_, &Autosaver::failed, this, [this](const QString& m) {
+    statusBar()->showMessage(tr("Autosave failed: %1").arg(m), 8000);
+  });
+  checkRecovery();
+  connect(engine_, &EngineController::queueChanged, this, [this](int waiting) {
+    queueLabel_->setVisible(waiting > 0);
+    queueLabel_->setText(tr("%n more generation(s) queued", nullptr, waiting));
+  });
   updateCanvas();
   updateActions();
+  updateTitle();
 }
 
 MainWindow::~MainWindow() = default;
+
+QListWidget* MainWindow::resultList() const { return results_; }
 
 void MainWindow::buildUi() {
   // --- left: first frame, prompts, model
@@ -171,25 +202,32 @@ void MainWindow::buildUi() {
   centreLayout->addWidget(progressBox);
   auto* resultsBox = new QGroupBox(tr("Results"));
   auto* resultsLayout = new QHBoxLayout(resultsBox);
-  results_ = new QListWidget;
-  results_->setObjectName(QStringLiteral("results"));
-  results_->setViewMode(QListView::IconMode);
-  results_->setFlow(QListView::LeftToRight);
-  results_->setWrapping(false);
-  results_->setIconSize(QSize(56, 56));
+  results_ = new HistoryView;
   results_->setFixedHeight(96);
-  results_->setMovement(QListView::Static);
-  results_->setToolTip(tr("Every clip of this session; select one to play it"));
-  auto* seedButtons = new QVBoxLayout;
+  auto* seedButtons = new QGridLayout;
+  seedButtons->setSpacing(2);
   copySeed_ = new QPushButton(icon("copy"), tr("Copy seed"));
   copySeed_->setObjectName(QStringLiteral("copy_seed"));
   copySeed_->setToolTip(tr("Copy the seed of the selected result to the clipboard"));
   useSeed_ = new QPushButton(icon("dice"), tr("Use seed"));
   useSeed_->setObjectName(QStringLiteral("use_seed"));
   useSeed_->setToolTip(tr("Generate the next clip with the seed of the selected result (to vary the other settings)"));
-  seedButtons->addWidget(copySeed_);
-  seedButtons->addWidget(useSeed_);
-  seedButtons->addStretch(1);
+  auto historyButton = [](const char* id, const QString& text, const QString& tip) {
+    auto* b = new QPushButton(text);
+    b->setObjectName(QString::fromLatin1(id));
+    b->setToolTip(tip);
+    return b;
+  };
+  restoreButton_ = historyButton("restore_result", tr("Restore"), tr("Restore every setting of the selected clip (undoable)"));
+  rerunButton_ = historyButton("rerun_result", tr("Re-run"), tr("Generate the selected clip's settings again with a new seed"));
+  favouriteButton_ = historyButton("favourite_result", tr("★"), tr("Mark the selected clip as favourite (or not)"));
+  deleteButton_ = historyButton("delete_result", tr("Delete"), tr("Delete the selected clip from the history"));
+  seedButtons->addWidget(copySeed_, 0, 0);
+  seedButtons->addWidget(useSeed_, 1, 0);
+  seedButtons->addWidget(restoreButton_, 0, 1);
+  seedButtons->addWidget(rerunButton_, 1, 1);
+  seedButtons->addWidget(favouriteButton_, 0, 2);
+  seedButtons->addWidget(deleteButton_, 1, 2);
   resultsLayout->addWidget(results_, 1);
   resultsLayout->addLayout(seedButtons);
   centreLayout->addWidget(resultsBox);
@@ -204,6 +242,11 @@ void MainWindow::buildUi() {
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
 
+  queueLabel_ = new QLabel;
+  queueLabel_->setObjectName(QStringLiteral("queue_label"));
+  progressLayout->addWidget(queueLabel_);
+  queueLabel_->hide();
+
   auto* split = new QSplitter(Qt::Horizontal);
   split->setObjectName(QStringLiteral("main_splitter"));
   split->addWidget(left);
@@ -213,7 +256,33 @@ void MainWindow::buildUi() {
   split->setStretchFactor(1, 5);
   split->setStretchFactor(2, 0);
   split->setSizes({380, 600, 360});
-  setCentralWidget(split);
+  // The crash-recovery bar above everything (hidden unless an earlier session ended without closing).
+  auto* bar = new QFrame;
+  bar->setFrameShape(QFrame::StyledPanel);
+  recoveryBar_ = bar;
+  recoveryBar_->setObjectName(QStringLiteral("recovery_bar"));
+  recoveryBar_->setStyleSheet(QStringLiteral("#recovery_bar { background: rgba(255, 214, 10, 60); }"));
+  auto* barLayout = new QHBoxLayout(recoveryBar_);
+  recoveryText_ = new QLabel;
+  recoveryText_->setWordWrap(true);
+  auto* recoverButton = new QPushButton(tr("Recover"));
+  recoverButton->setObjectName(QStringLiteral("recover_button"));
+  auto* discardButton = new QPushButton(tr("Discard"));
+  discardButton->setObjectName(QStringLiteral("discard_recovery_button"));
+  barLayout->addWidget(recoveryText_, 1);
+  barLayout->addWidget(recoverButton);
+  barLayout->addWidget(discardButton);
+  connect(recoverButton, &QPushButton::clicked, this, &MainWindow::recoverAutosave);
+  connect(discardButton, &QPushButton::clicked, this, &MainWindow::discardAutosave);
+  recoveryBar_->hide();
+  auto* central = new QWidget;
+  auto* centralLayout = new QVBoxLayout(central);
+  centralLayout->setContentsMargins(0, 0, 0, 0);
+  centralLayout->setSpacing(0);
+  centralLayout->addWidget(recoveryBar_);
+  centralLayout->addWidget(split, 1);
+  setCentralWidget(central);
+  setAcceptDrops(true);
 
   statusModel_ = new QLabel;
   statusLatency_ = new QLabel;
@@ -262,7 +331,7 @@ void MainWindow::buildActions() {
                        tr("Save the result as MP4, GIF, WebP or PNG frames"));
   auto* loadParams = make("action_load_params", tr("&Load settings…"), "open", QKeySequence(),
                           tr("Load generation settings from a JSON file"));
-  auto* saveParams = make("action_save_params", tr("&Save settings…"), "save", QKeySequence::Save,
+  auto* saveParams = make("action_save_params", tr("&Save settings…"), "save", QKeySequence(),
                           tr("Save the generation settings as JSON"));
   auto* quit = make("action_quit", tr("&Quit"), "cancel", QKeySequence::Quit, tr("Quit the studio"));
   auto* resetParams = make("action_reset_params", tr("&Reset settings"), "reset", QKeySequence(),
@@ -270,7 +339,27 @@ void MainWindow::buildActions() {
   generateAction_->setShortcuts({QKeySequence(tr("Ctrl+Return")), QKeySequence(tr("Ctrl+Enter"))});
   generateAction_->setPriority(QAction::HighPriority);
 
+  auto* newProject = make("action_new_project", tr("&New project"), "reset", QKeySequence::New,
+                          tr("Start an empty project (the model and the machine settings stay)"));
+  auto* openProject = make("action_open_project", tr("Open &project…"), "open", QKeySequence(tr("Ctrl+Shift+O")),
+                           tr("Open a ConsistI2V Studio project (.ci2v)"));
+  auto* saveProject = make("action_save_project", tr("Save pro&ject"), "save", QKeySequence::Save,
+                           tr("Save the first frame, the settings, the camera path and the history as a project"));
+  auto* saveProjectAs = make("action_save_project_as", tr("Save project &as…"), "save", QKeySequence::SaveAs,
+                             tr("Save the project under a new name"));
+  auto* batch = make("action_queue_batch", tr("&Queue a batch…"), "generate", QKeySequence(tr("Ctrl+B")),
+                     tr("Several generations one after another: N seeds, or a sweep over τ or D0"));
+  connect(newProject, &QAction::triggered, this, &MainWindow::newProject);
+  connect(openProject, &QAction::triggered, this, &MainWindow::openProject);
+  connect(saveProject, &QAction::triggered, this, &MainWindow::saveProject);
+  connect(saveProjectAs, &QAction::triggered, this, &MainWindow::saveProjectAs);
+  connect(batch, &QAction::triggered, this, &MainWindow::showBatchDialog);
   auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(newProject);
+  file->addAction(openProject);
+  file->addAction(saveProject);
+  file->addAction(saveProjectAs);
+  file->addSeparator();
   file->addAction(openAction_);
   file->addAction(pasteAction_);
   file->addAction(exampleAction_);
@@ -307,6 +396,7 @@ void MainWindow::buildActions() {
   edit->addAction(redoAction_);
   auto* gen = menuBar()->addMenu(tr("&Generate"));
   gen->addAction(generateAction_);
+  gen->addAction(batch);
   gen->addAction(cancelAction_);
   gen->addSeparator();
   gen->addAction(resetParams);
@@ -385,7 +475,7 @@ void MainWindow::bindDocument() {
     p.negative_prompt = text.toStdString();
     history_->apply(p);
   });
-  connect(canvas_, &FirstFrameCanvas::fileDropped, this, &MainWindow::loadFirstFrame);
+  connect(canvas_, &FirstFrameCanvas::fileDropped, this, &MainWindow::openDroppedFile);
   connect(canvas_, &FirstFrameCanvas::imageDropped, this, [this](const QImage& im) {
     if (!im.isNull()) doc_->setFirstFrame(im, tr("dropped picture"));
   });
@@ -446,6 +536,23 @@ void MainWindow::bindDocument() {
                                                                                  : QString());
   });
   connect(doc_, &Document::resultAdded, this, &MainWindow::addResultItem);
+  connect(doc_, &Document::resultRemoved, this, [this] {
+    rebuildHistory();
+    updateActions();
+  });
+  connect(doc_, &Document::resultChanged, this, [this](int i) {
+    if (i >= 0 && i < doc_->resultCount()) results_->updateClip(i, doc_->result(i));
+  });
+  connect(doc_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+  connect(doc_, &Document::projectPathChanged, this, &MainWindow::updateTitle);
+  connect(results_, &HistoryView::restoreRequested, this, &MainWindow::restoreResult);
+  connect(results_, &HistoryView::rerunRequested, this, &MainWindow::rerunResult);
+  connect(results_, &HistoryView::favouriteToggled, this, &MainWindow::toggleFavourite);
+  connect(results_, &HistoryView::deleteRequested, this, &MainWindow::deleteResult);
+  connect(restoreButton_, &QPushButton::clicked, this, [this] { restoreResult(doc_->currentResultIndex()); });
+  connect(rerunButton_, &QPushButton::clicked, this, [this] { rerunResult(doc_->currentResultIndex()); });
+  connect(favouriteButton_, &QPushButton::clicked, this, [this] { toggleFavourite(doc_->currentResultIndex()); });
+  connect(deleteButton_, &QPushButton::clicked, this, [this] { deleteResult(doc_->currentResultIndex()); });
   connect(doc_, &Document::currentResultChanged, this, &MainWindow::showResult);
 }
 
@@ -638,6 +745,7 @@ void MainWindow::updateCameraOverlay() {
   cameraEditor_->setPath(path, p.frames, aspect, doc_->cropRect(), QString::fromStdString(p.camera_preset));
   FirstFrameCanvas::CameraOverlay o;
   o.enabled = doc_->hasFirstFrame() && !path.keyframes.empty();
+  o.canStart = doc_->hasFirstFrame() && path.keyframes.empty();
   o.aspect = aspect;
   o.selected = cameraEditor_->selected();
   o.currentFrame = cameraEditor_->currentFrame();
@@ -769,6 +877,7 @@ void MainWindow::updateActions() {
   exportAction_->setEnabled(true);  // without a result it explains what to do
   copySeed_->setEnabled(hasResult);
   useSeed_->setEnabled(hasResult);
+  for (QPushButton* b : {restoreButton_, rerunButton_, favouriteButton_, deleteButton_}) b->setEnabled(hasResult);
 }
 
 void MainWindow::setBusy(bool) { updateActions(); }
@@ -887,18 +996,14 @@ void MainWindow::endRun(const QString& text) {
 
 // --- results / player
 
-void MainWindow::addResultItem(int index) {
-  const ResultClip& r = doc_->result(index);
-  const QImage thumb = r.frames.isEmpty() ? QImage() : r.frames[r.frames.size() / 2];
-  auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(thumb)), tr("#%1 · seed %2").arg(index + 1).arg(r.seed));
-  item->setToolTip(tr("Seed %1 · %2 frames · %3 × %4 · τ %5 · %6")
-                       .arg(r.seed)
-                       .arg(r.frames.size())
-                       .arg(r.params.width)
-                       .arg(r.params.height)
-                       .arg(r.params.noise_level)
-                       .arg(QString::fromStdString(r.params.prompt)));
-  results_->addItem(item);
+void MainWindow::addResultItem(int) { rebuildHistory(); }
+
+void MainWindow::rebuildHistory() {
+  QVector<const ResultClip*> clips;
+  for (int i = 0; i < doc_->resultCount(); ++i) clips.push_back(&doc_->result(i));
+  QSignalBlocker block(results_);
+  results_->setClips(clips);
+  results_->setCurrentRow(doc_->currentResultIndex());
 }
 
 void MainWindow::showResult(int index) {
@@ -974,7 +1079,357 @@ void MainWindow::saveParameters() {
     showMessage({tr("Cannot save the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), f.errorString()), QString()});
 }
 
+// --- projects, history, queue, recovery
+
+void MainWindow::updateTitle() {
+  const QString name =
+      doc_->projectPath().isEmpty() ? tr("Untitled") : QFileInfo(doc_->projectPath()).completeBaseName();
+  setWindowTitle(tr("%1[*] — ConsistI2V Studio").arg(name));
+  setWindowModified(doc_->isModified());
+}
+
+void MainWindow::restoreSession() {
+  // The project open at the last exit, else the untitled session; a broken one is reported, never fatal.
+  const QString last = settings_->lastProject();
+  QString error;
+  if (!last.isEmpty() && QFileInfo::exists(last)) {
+    if (doc_->openProjectFile(last, &error)) {
+      history_->stack()->clear();
+      rebuildHistory();
+      return;
+    }
+    statusBar()->showMessage(tr("The last project could not be opened: %1").arg(error), 10000);
+  }
+  const QString session = settings_->sessionFile();
+  if (QFileInfo::exists(session)) {
+    Project p;
+    if (project::load(session, &p, &error) && doc_->loadProject(p, &error)) {
+      doc_->setProjectPath(QString());
+      doc_->setModified(false);
+      history_->stack()->clear();
+      rebuildHistory();
+      return;
+    }
+    statusBar()->showMessage(tr("The last session could not be restored: %1").arg(error), 10000);
+  }
+  doc_->setModified(false);
+}
+
+void MainWindow::checkRecovery() {
+  const QStringList files = Autosaver::recoverable(settings_->autosaveFolder());
+  recoveryFile_.clear();
+  for (const QString& f : files)
+    if (f != autosaver_->recoveryFile()) recoveryFile_ = f;
+  if (recoveryFile_.isEmpty()) {
+    recoveryBar_->hide();
+    return;
+  }
+  const QString original = Autosaver::originalProjectPath(recoveryFile_);
+  recoveryText_->setText(
+      tr("The studio did not close properly last time. Unsaved work from %1%2 can be recovered.")
+          .arg(QLocale().toString(QFileInfo(recoveryFile_).lastModified(), QLocale::ShortFormat),
+               original.isEmpty() ? QString() : tr(" (project %1)").arg(QFileInfo(original).fileName())));
+  recoveryBar_->show();
+}
+
+bool MainWindow::recoverAutosave() {
+  if (recoveryFile_.isEmpty()) return false;
+  QString error;
+  if (!Autosaver::recover(recoveryFile_, *doc_, &error)) {
+    showMessage({tr("Recovery failed"), error, QString()});
+    return false;
+  }
+  Autosaver::discard(recoveryFile_);
+  recoveryFile_.clear();
+  recoveryBar_->hide();
+  history_->stack()->clear();
+  rebuildHistory();
+  statusBar()->showMessage(tr("Recovered the unsaved work; save it as a project to keep it."), 8000);
+  return true;
+}
+
+void MainWindow::discardAutosave() {
+  if (!recoveryFile_.isEmpty()) Autosaver::discard(recoveryFile_);
+  recoveryFile_.clear();
+  recoveryBar_->hide();
+}
+
+void MainWindow::newProject() {
+  if (doc_->isModified() && (doc_->hasFirstFrame() || doc_->resultCount() > 0)) {
+    const auto answer = QMessageBox::question(this, tr("New project"),
+                                              tr("Start a new project? Unsaved changes of this one are lost."),
+                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) return;
+  }
+  Project p;
+  p.params.device = doc_->params().device;
+  p.params.dtype = doc_->params().dtype;
+  p.modelPath = doc_->modelPath();
+  p.promptHistory = doc_->promptHistory();
+  p.negativeHistory = doc_->negativeHistory();
+  QString error;
+  if (!doc_->loadProject(p, &error)) {
+    showMessage({tr("New project"), error, QString()});
+    return;
+  }
+  doc_->setProjectPath(QString());
+  history_->stack()->clear();
+  rebuildHistory();
+}
+
+void MainWindow::openProject() {
+  const QString file = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                    tr("ConsistI2V Studio projects (*.ci2v);;All files (*)"));
+  if (!file.isEmpty()) openProjectFile(file);
+}
+
+bool MainWindow::openProjectFile(const QString& file) {
+  QString error;
+  if (!doc_->openProjectFile(file, &error)) {
+    showMessage({tr("Cannot open the project"), error, QString()});
+    return false;
+  }
+  history_->stack()->clear();
+  rebuildHistory();
+  settings_->setLastProject(file);
+  statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(file)), 5000);
+  return true;
+}
+
+bool MainWindow::saveProject() {
+  if (doc_->projectPath().isEmpty()) return saveProjectAs();
+  return saveProjectTo(doc_->projectPath());
+}
+
+bool MainWindow::saveProjectAs() {
+  QString file = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("untitled.ci2v"),
+                                              tr("ConsistI2V Studio projects (*.ci2v)"));
+  if (file.isEmpty()) return false;
+  if (!file.endsWith(QLatin1String(".ci2v"), Qt::CaseInsensitive)) file += QStringLiteral(".ci2v");
+  return saveProjectTo(file);
+}
+
+bool MainWindow::saveProjectTo(const QString& file) {
+  QString error;
+  if (!doc_->saveProjectFile(file, &error)) {
+    showMessage({tr("Cannot save the project"), error, QString()});
+    return false;
+  }
+  settings_->setLastProject(file);
+  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(file)), 5000);
+  return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  for (const QUrl& u : e->mimeData()->urls())
+    if (u.isLocalFile()) {
+      e->acceptProposedAction();
+      openDroppedFile(u.toLocalFile());
+      return;
+    }
+}
+
+bool MainWindow::restoreSettingsFrom(const QString& path) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+  std::string json;
+  try {
+    json = ci2v::media::read_embedded_params(path.toStdString());
+  } catch (const std::exception&) {
+    return false;  // unreadable as media: not ours
+  }
+  if (json.empty()) return false;
+  try {
+    auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(json));
+    p.device = doc_->params().device;  // the machine's choices stay
+    p.dtype = doc_->params().dtype;
+    p.validate();
+    history_->apply(p, tr("Restore the settings of %1").arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Settings restored from %1 (seed %2)").arg(QFileInfo(path).fileName()).arg(p.seed), 8000);
+    return true;
+  } catch (const std::exception& ex) {
+    showMessage({tr("Cannot restore the settings"),
+                 tr("%1 carries settings this version cannot use: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(ex.what())),
+                 QString()});
+    return true;  // it was ours: do not treat it as a picture either
+  }
+#else
+  Q_UNUSED(path);
+  return false;
+#endif
+}
+
+void MainWindow::openDroppedFile(const QString& path) {
+  if (path.endsWith(QLatin1String(".ci2v"), Qt::CaseInsensitive)) {
+    openProjectFile(path);
+    return;
+  }
+  if (restoreSettingsFrom(path)) return;  // an exported clip (or frame) of ours
+  loadFirstFrame(path);
+}
+
+void MainWindow::restoreResult(int index) {
+  if (index < 0 || index >= doc_->resultCount()) return;
+  auto p = doc_->result(index).params;
+  p.device = doc_->params().device;
+  p.dtype = doc_->params().dtype;
+  history_->apply(p, tr("Restore the settings of #%1").arg(index + 1));
+  statusBar()->showMessage(tr("Settings of #%1 restored (seed %2)").arg(index + 1).arg(p.seed), 5000);
+}
+
+void MainWindow::rerunResult(int index) {
+  if (index < 0 || index >= doc_->resultCount()) return;
+  auto p = doc_->result(index).params;
+  p.device = doc_->params().device;
+  p.dtype = doc_->params().dtype;
+  p.seed = -1;  // a new random seed (reported with the result)
+  queueGenerations({p});
+}
+
+void MainWindow::toggleFavourite(int index) {
+  if (index < 0 || index >= doc_->resultCount()) return;
+  doc_->setFavourite(index, !doc_->result(index).favourite);
+}
+
+void MainWindow::deleteResult(int index) {
+  if (index < 0 || index >= doc_->resultCount()) return;
+  doc_->removeResult(index);
+  statusBar()->showMessage(tr("Clip #%1 deleted").arg(index + 1), 4000);
+}
+
+int MainWindow::queueGenerations(const QVector<ci2v::GenerationParams>& runs) {
+  GenerationRequest base;
+  QString error;
+  if (!doc_->makeRequest(&base, &error)) {
+    showMessage({tr("Cannot generate yet"), error, QString()}, false);
+    return 0;
+  }
+  int queued = 0;
+  for (const auto& p : runs) {
+    try {
+      p.validate();
+    } catch (const std::exception& e) {
+      showMessage({tr("Cannot queue this generation"), QString::fromUtf8(e.what()), QString()});
+      break;
+    }
+    GenerationRequest r;
+    if (!doc_->makeRequest(&r, &error)) break;  // a fresh id per run
+    r.params = p;
+    if (!engine_->isBusy()) {
+      strip_->reset();
+      strip_->setStage(tr("Starting"));
+      latency_->start();
+    }
+    engine_->generate(r);
+    ++queued;
+  }
+  if (queued > 0) statusBar()->showMessage(tr("%n generation(s) queued", nullptr, queued), 5000);
+  updateActions();
+  return queued;
+}
+
+QVector<ci2v::GenerationParams> MainWindow::batchRuns(const ci2v::GenerationParams& base, BatchKind kind, int count,
+                                                     double from, double to) {
+  QVector<ci2v::GenerationParams> runs;
+  count = std::max(1, count);
+  for (int i = 0; i < count; ++i) {
+    auto p = base;
+    const double v = count == 1 ? from : from + (to - from) * i / (count - 1);
+    switch (kind) {
+      case BatchKind::Seeds: p.seed = static_cast<int64_t>(std::llround(from)) + i; break;
+      case BatchKind::NoiseLevel: p.noise_level = static_cast<int>(std::lround(v)); break;
+      case BatchKind::CutoffSpatial: p.cutoff_spatial = v; break;
+      case BatchKind::CutoffTemporal: p.cutoff_temporal = v; break;
+    }
+    if (kind != BatchKind::Seeds && p.seed < 0) p.seed = 0;  // a sweep compares like with like: one seed
+    runs.push_back(p);
+  }
+  return runs;
+}
+
+void MainWindow::showBatchDialog() {
+  QDialog dlg(this);
+  dlg.setObjectName(QStringLiteral("batch_dialog"));
+  dlg.setWindowTitle(tr("Queue a batch"));
+  auto* form = new QFormLayout(&dlg);
+  auto* kind = new QComboBox;
+  kind->addItem(tr("The same settings with N seeds"), static_cast<int>(BatchKind::Seeds));
+  kind->addItem(tr("A sweep over the noise level τ"), static_cast<int>(BatchKind::NoiseLevel));
+  kind->addItem(tr("A sweep over D0 spatial"), static_cast<int>(BatchKind::CutoffSpatial));
+  kind->addItem(tr("A sweep over D0 temporal"), static_cast<int>(BatchKind::CutoffTemporal));
+  auto* count = new QSpinBox;
+  count->setRange(1, 64);
+  count->setValue(4);
+  auto* from = new QDoubleSpinBox;
+  auto* to = new QDoubleSpinBox;
+  for (auto* b : {from, to}) b->setDecimals(2);
+  auto setRanges = [=, this] {
+    const auto k = static_cast<BatchKind>(kind->currentData().toInt());
+    const auto& p = doc_->params();
+    to->setEnabled(k != BatchKind::Seeds);
+    if (k == BatchKind::Seeds) {
+      from->setDecimals(0);
+      from->setRange(0, 2147483647.0);
+      from->setValue(p.seed >= 0 ? static_cast<double>(p.seed) : 0);
+    } else if (k == BatchKind::NoiseLevel) {
+      from->setDecimals(0);
+      to->setDecimals(0);
+      from->setRange(1, 999);
+      to->setRange(1, 999);
+      from->setValue(600);
+      to->setValue(900);
+    } else {
+      from->setDecimals(2);
+      to->setDecimals(2);
+      from->setRange(0.01, 1);
+      to->setRange(0.01, 1);
+      from->setValue(0.1);
+      to->setValue(0.6);
+    }
+  };
+  setRanges();
+  connect(kind, &QComboBox::currentIndexChanged, &dlg, setRanges);
+  form->addRow(tr("Batch"), kind);
+  form->addRow(tr("Generations"), count);
+  form->addRow(tr("From (first seed)"), from);
+  form->addRow(tr("To"), to);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+  buttons->button(QDialogButtonBox::Ok)->setText(tr("Queue"));
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+  if (dlg.exec() != QDialog::Accepted) return;
+  queueGenerations(batchRuns(doc_->params(), static_cast<BatchKind>(kind->currentData().toInt()), count->value(),
+                             from->value(), to->value()));
+}
+
 void MainWindow::closeEvent(QCloseEvent* e) {
+  // A named project with unsaved changes: ask. The untitled session is kept for the next start silently.
+  if (!doc_->projectPath().isEmpty() && doc_->isModified()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved changes"), tr("Save the changes to %1?").arg(QFileInfo(doc_->projectPath()).fileName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveProject())) {
+      e->ignore();
+      return;
+    }
+  }
+  if (doc_->projectPath().isEmpty()) {
+    QString error;
+    const QString session = settings_->sessionFile();
+    if (doc_->hasFirstFrame() || doc_->resultCount() > 0) {
+      if (!project::save(doc_->toProject(), session, &error))
+        qWarning("the session could not be kept: %s", qPrintable(error));
+    } else {
+      QFile::remove(session);
+    }
+  }
+  settings_->setLastProject(doc_->projectPath());
+  if (autosaver_) autosaver_->finish();
+  engine_->cancelAll();
   if (engine_->isBusy()) engine_->cancel();
   if (exporter_->isRunning()) exporter_->cancel();
   settings_->save(*doc_);

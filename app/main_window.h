@@ -17,7 +17,9 @@ class QTimer;
 
 namespace studio {
 
+class Autosaver;
 class CameraEditor;
+class HistoryView;
 class EditHistory;
 class FrameInitPanel;
 class EngineController;
@@ -49,7 +51,16 @@ public:
   ModelPicker* modelPicker() const { return picker_; }
   PromptEdit* promptEdit() const { return prompt_; }
   PromptEdit* negativePromptEdit() const { return negative_; }
-  QListWidget* resultList() const { return results_; }
+  QListWidget* resultList() const;
+  HistoryView* historyView() const { return results_; }
+  Autosaver* autosaver() const { return autosaver_; }
+  QWidget* recoveryBar() const { return recoveryBar_; }
+  QString recoveryFile() const { return recoveryFile_; }
+  enum class BatchKind { Seeds, NoiseLevel, CutoffSpatial, CutoffTemporal };
+  // The runs of a batch: N seeds from `from`, or N values of τ / D0 evenly from `from` to `to`.
+  static QVector<ci2v::GenerationParams> batchRuns(const ci2v::GenerationParams& base, BatchKind kind, int count,
+                                                   double from, double to);
+
   ExportDialog* exportDialog() const { return exportDialog_; }  // nullptr until first opened
   ExportRunner* exportRunner() const { return exporter_; }
   StudioSettings* settings() const { return settings_.get(); }
@@ -77,6 +88,28 @@ public Q_SLOTS:
   void showExportDialog();
   void loadParameters();
   void saveParameters();
+  // Projects (.ci2v): the first frame, parameters, camera path and the whole history.
+  void newProject();
+  void openProject();
+  bool openProjectFile(const QString& file);
+  bool saveProject();
+  bool saveProjectAs();
+  bool saveProjectTo(const QString& file);
+  // A file dropped on the window: a project opens, an exported clip (MP4/GIF/WebP/PNG with our settings)
+  // restores its settings, any other picture becomes the first frame.
+  void openDroppedFile(const QString& path);
+  bool restoreSettingsFrom(const QString& path);  // false when the file carries no settings
+  // The history.
+  void restoreResult(int index);
+  void rerunResult(int index);
+  void toggleFavourite(int index);
+  void deleteResult(int index);
+  // The queue: several generations one after another (N seeds, or a sweep over τ or D0).
+  void showBatchDialog();
+  int queueGenerations(const QVector<ci2v::GenerationParams>& runs);
+  // Crash recovery (the bar at the top offers it when an earlier session ended without closing).
+  bool recoverAutosave();
+  void discardAutosave();
   void loadCameraPath();
   void saveCameraPath();
   void dryRun();                    // the camera video, played in the FrameInit tab
@@ -89,6 +122,8 @@ Q_SIGNALS:
 
 protected:
   void closeEvent(QCloseEvent*) override;
+  void dragEnterEvent(QDragEnterEvent*) override;
+  void dropEvent(QDropEvent*) override;
 
 private:
   void buildUi();
@@ -104,6 +139,10 @@ private:
   void endRun(const QString& text);
   void stopLatency();
   void bindCamera();
+  void rebuildHistory();
+  void updateTitle();
+  void restoreSession();
+  void checkRecovery();
   void applyCameraChange(const Document::CameraChange& change, const QString& text, bool interim);
   void updateCameraOverlay();
   void updateCameraVideo();
@@ -123,9 +162,18 @@ private:
   ParameterPanel* panel_ = nullptr;
   VideoPlayer* player_ = nullptr;
   PreviewStrip* strip_ = nullptr;
-  QListWidget* results_ = nullptr;
+  HistoryView* results_ = nullptr;
+  Autosaver* autosaver_ = nullptr;
+  QWidget* recoveryBar_ = nullptr;
+  QLabel* recoveryText_ = nullptr;
+  QString recoveryFile_;
+  QLabel* queueLabel_ = nullptr;
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;
+  QPushButton* restoreButton_ = nullptr;
+  QPushButton* rerunButton_ = nullptr;
+  QPushButton* favouriteButton_ = nullptr;
+  QPushButton* deleteButton_ = nullptr;
   ExportDialog* exportDialog_ = nullptr;
   CameraEditor* cameraEditor_ = nullptr;
   FrameInitPanel* frameInitPanel_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 #include "app/document.h"
@@ -26,7 +27,17 @@ const QString kState = QStringLiteral("window/state");
 
 StudioSettings::StudioSettings() : settings_(std::make_unique<QSettings>()) {}
 StudioSettings::StudioSettings(const QString& iniFile)
-    : settings_(std::make_unique<QSettings>(iniFile, QSettings::IniFormat)) {}
+    : settings_(std::make_unique<QSettings>(iniFile, QSettings::IniFormat)), iniFile_(true) {}
+
+QString StudioSettings::dataFolder() const {
+  const QString dir = iniFile_ ? QFileInfo(settings_->fileName()).absolutePath() + QStringLiteral("/studio-data")
+                               : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+  QDir().mkpath(dir);
+  return dir;
+}
+
+QString StudioSettings::lastProject() const { return settings_->value(QStringLiteral("project/last")).toString(); }
+void StudioSettings::setLastProject(const QString& file) { settings_->setValue(QStringLiteral("project/last"), file); }
 
 void StudioSettings::load(Document& doc) const {
   const QSettings& s = *settings_;

@@ -31,10 +31,20 @@ public:
   void saveWindow(const QByteArray& geometry, const QByteArray& state);
   void sync();
 
+  // Where the studio keeps its own files: the untitled session (restored at the next start) and the autosave
+  // folder. Beside the INI file for a given INI (tests), else the application data folder.
+  QString dataFolder() const;
+  QString sessionFile() const { return dataFolder() + QStringLiteral("/session.ci2v"); }
+  QString autosaveFolder() const { return dataFolder() + QStringLiteral("/autosave"); }
+  // The project open at the last exit ("" = the untitled session).
+  QString lastProject() const;
+  void setLastProject(const QString& file);
+
   QSettings& raw() { return *settings_; }
 
 private:
   std::unique_ptr<QSettings> settings_;
+  bool iniFile_ = false;
 };
 
 }  // namespace studio

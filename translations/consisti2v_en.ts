@@ -123,21 +123,6 @@ Use a PNG, JPEG or WebP file.</translation>
     </message>
 </context>
 <context>
-    <name>ci2v</name>
-    <message>
-        <source>%1: invalid parameters: %2</source>
-        <translation>%1: invalid parameters: %2</translation>
-    </message>
-    <message>
-        <source>%1: invalid camera path: %2</source>
-        <translation>%1: invalid camera path: %2</translation>
-    </message>
-    <message>
-        <source>%1: invalid camera preset: %2</source>
-        <translation>%1: invalid camera preset: %2</translation>
-    </message>
-</context>
-<context>
     <name>main</name>
     <message>
         <source>Animate a still picture with ConsistI2V.</source>
@@ -154,32 +139,6 @@ Use a PNG, JPEG or WebP file.</translation>
     <message>
         <source>First frame to open (optional).</source>
         <translation>First frame to open (optional).</translation>
-    </message>
-</context>
-<context>
-    <name>nlohmann</name>
-    <message>
-        <source>%1 is not a JSON object</source>
-        <translation>%1 is not a JSON object</translation>
-    </message>
-    <message>
-        <source>%1 has no &quot;%2&quot;</source>
-        <translation>%1 has no &quot;%2&quot;</translation>
-    </message>
-    <message>
-        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
-        <translation>the picture &quot;%1&quot; cannot be encoded as PNG</translation>
-    </message>
-</context>
-<context>
-    <name>studio</name>
-    <message>
-        <source>on</source>
-        <translation>on</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>off</translation>
     </message>
 </context>
 <context>
@@ -562,6 +521,14 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>Change %1</source>
         <translation>Change %1</translation>
     </message>
+    <message>
+        <source>on</source>
+        <translation>on</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>off</translation>
+    </message>
     <message numerus="yes">
         <source>Change %n settings</source>
         <translation>
@@ -842,6 +809,76 @@ or paste one (Ctrl+V)</translation>
     </message>
 </context>
 <context>
+    <name>studio::HistoryView</name>
+    <message>
+        <source>Every clip of this project. Hover to play one, select it to watch it; right-click to restore its settings, re-run it with a new seed, mark it as favourite or delete it.</source>
+        <translation>Every clip of this project. Hover to play one, select it to watch it; right-click to restore its settings, re-run it with a new seed, mark it as favourite or delete it.</translation>
+    </message>
+    <message numerus="yes">
+        <source>custom path (%n keyframe(s))</source>
+        <translation>
+            <numerusform>custom path (%n keyframe)</numerusform>
+            <numerusform>custom path (%n keyframes)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>still</source>
+        <translation>still</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Not: %1&lt;br&gt;</source>
+        <translation>Not: %1&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Seed %1 · %2 × %3 · %4 frames (stride %5) · %6 steps %7 · generated in %8 s&lt;br&gt;</source>
+        <translation>Seed %1 · %2 × %3 · %4 frames (stride %5) · %6 steps %7 · generated in %8 s&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>CFG text %1 · image %2 · rescale %3&lt;br&gt;</source>
+        <translation>CFG text %1 · image %2 · rescale %3&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>FrameInit τ %1 · D0 %2 / %3 · %4 filter&lt;br&gt;</source>
+        <translation>FrameInit τ %1 · D0 %2 / %3 · %4 filter&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>FrameInit off&lt;br&gt;</source>
+        <translation>FrameInit off&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Camera: %1 · %2 chunk(s) · %3 %4&lt;br&gt;</source>
+        <translation>Camera: %1 · %2 chunk(s) · %3 %4&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>#%1 · seed %2</source>
+        <translation>#%1 · seed %2</translation>
+    </message>
+    <message>
+        <source>Restore these settings</source>
+        <translation>Restore these settings</translation>
+    </message>
+    <message>
+        <source>Re-run with a new seed</source>
+        <translation>Re-run with a new seed</translation>
+    </message>
+    <message>
+        <source>Remove from favourites</source>
+        <translation>Remove from favourites</translation>
+    </message>
+    <message>
+        <source>Mark as favourite</source>
+        <translation>Mark as favourite</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>studio::LanguageMenu</name>
     <message>
         <source>&amp;Language</source>
@@ -929,10 +966,6 @@ or paste one (Ctrl+V)</translation>
     <message>
         <source>Results</source>
         <translation>Results</translation>
-    </message>
-    <message>
-        <source>Every clip of this session; select one to play it</source>
-        <translation>Every clip of this session; select one to play it</translation>
     </message>
     <message>
         <source>Copy seed</source>
@@ -1357,14 +1390,6 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>UI max gap %1 ms</translation>
     </message>
     <message>
-        <source>#%1 · seed %2</source>
-        <translation>#%1 · seed %2</translation>
-    </message>
-    <message>
-        <source>Seed %1 · %2 frames · %3 × %4 · τ %5 · %6</source>
-        <translation>Seed %1 · %2 frames · %3 × %4 · τ %5 · %6</translation>
-    </message>
-    <message>
         <source>Nothing to export yet</source>
         <translation>Nothing to export yet</translation>
     </message>
@@ -1403,6 +1428,264 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>Reset settings</source>
         <translation>Reset settings</translation>
+    </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>Autosave failed: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more generation(s) queued</source>
+        <translation>
+            <numerusform>%n more generation queued</numerusform>
+            <numerusform>%n more generations queued</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>Restore every setting of the selected clip (undoable)</source>
+        <translation>Restore every setting of the selected clip (undoable)</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>Re-run</translation>
+    </message>
+    <message>
+        <source>Generate the selected clip&apos;s settings again with a new seed</source>
+        <translation>Generate the selected clip&apos;s settings again with a new seed</translation>
+    </message>
+    <message>
+        <source>★</source>
+        <translation>★</translation>
+    </message>
+    <message>
+        <source>Mark the selected clip as favourite (or not)</source>
+        <translation>Mark the selected clip as favourite (or not)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Delete the selected clip from the history</source>
+        <translation>Delete the selected clip from the history</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Recover</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>&amp;New project</translation>
+    </message>
+    <message>
+        <source>Start an empty project (the model and the machine settings stay)</source>
+        <translation>Start an empty project (the model and the machine settings stay)</translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation>Open &amp;project…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Open a ConsistI2V Studio project (.ci2v)</source>
+        <translation>Open a ConsistI2V Studio project (.ci2v)</translation>
+    </message>
+    <message>
+        <source>Save pro&amp;ject</source>
+        <translation>Save pro&amp;ject</translation>
+    </message>
+    <message>
+        <source>Save the first frame, the settings, the camera path and the history as a project</source>
+        <translation>Save the first frame, the settings, the camera path and the history as a project</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>Save project &amp;as…</translation>
+    </message>
+    <message>
+        <source>Save the project under a new name</source>
+        <translation>Save the project under a new name</translation>
+    </message>
+    <message>
+        <source>&amp;Queue a batch…</source>
+        <translation>&amp;Queue a batch…</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Several generations one after another: N seeds, or a sweep over τ or D0</source>
+        <translation>Several generations one after another: N seeds, or a sweep over τ or D0</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>Untitled</translation>
+    </message>
+    <message>
+        <source>%1[*] — ConsistI2V Studio</source>
+        <translation>%1[*] — ConsistI2V Studio</translation>
+    </message>
+    <message>
+        <source>The last project could not be opened: %1</source>
+        <translation>The last project could not be opened: %1</translation>
+    </message>
+    <message>
+        <source>The last session could not be restored: %1</source>
+        <translation>The last session could not be restored: %1</translation>
+    </message>
+    <message>
+        <source>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</source>
+        <translation>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</translation>
+    </message>
+    <message>
+        <source> (project %1)</source>
+        <translation> (project %1)</translation>
+    </message>
+    <message>
+        <source>Recovery failed</source>
+        <translation>Recovery failed</translation>
+    </message>
+    <message>
+        <source>Recovered the unsaved work; save it as a project to keep it.</source>
+        <translation>Recovered the unsaved work; save it as a project to keep it.</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>New project</translation>
+    </message>
+    <message>
+        <source>Start a new project? Unsaved changes of this one are lost.</source>
+        <translation>Start a new project? Unsaved changes of this one are lost.</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>Open project</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio projects (*.ci2v);;All files (*)</source>
+        <translation>ConsistI2V Studio projects (*.ci2v);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the project</source>
+        <translation>Cannot open the project</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>Opened %1</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>Save project</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio projects (*.ci2v)</source>
+        <translation>ConsistI2V Studio projects (*.ci2v)</translation>
+    </message>
+    <message>
+        <source>Cannot save the project</source>
+        <translation>Cannot save the project</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Saved %1</translation>
+    </message>
+    <message>
+        <source>Restore the settings of %1</source>
+        <translation>Restore the settings of %1</translation>
+    </message>
+    <message>
+        <source>Settings restored from %1 (seed %2)</source>
+        <translation>Settings restored from %1 (seed %2)</translation>
+    </message>
+    <message>
+        <source>Cannot restore the settings</source>
+        <translation>Cannot restore the settings</translation>
+    </message>
+    <message>
+        <source>%1 carries settings this version cannot use: %2</source>
+        <translation>%1 carries settings this version cannot use: %2</translation>
+    </message>
+    <message>
+        <source>Restore the settings of #%1</source>
+        <translation>Restore the settings of #%1</translation>
+    </message>
+    <message>
+        <source>Settings of #%1 restored (seed %2)</source>
+        <translation>Settings of #%1 restored (seed %2)</translation>
+    </message>
+    <message>
+        <source>Clip #%1 deleted</source>
+        <translation>Clip #%1 deleted</translation>
+    </message>
+    <message>
+        <source>Cannot queue this generation</source>
+        <translation>Cannot queue this generation</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n generation(s) queued</source>
+        <translation>
+            <numerusform>%n generation queued</numerusform>
+            <numerusform>%n generations queued</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue a batch</source>
+        <translation>Queue a batch</translation>
+    </message>
+    <message>
+        <source>The same settings with N seeds</source>
+        <translation>The same settings with N seeds</translation>
+    </message>
+    <message>
+        <source>A sweep over the noise level τ</source>
+        <translation>A sweep over the noise level τ</translation>
+    </message>
+    <message>
+        <source>A sweep over D0 spatial</source>
+        <translation>A sweep over D0 spatial</translation>
+    </message>
+    <message>
+        <source>A sweep over D0 temporal</source>
+        <translation>A sweep over D0 temporal</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>Generations</source>
+        <translation>Generations</translation>
+    </message>
+    <message>
+        <source>From (first seed)</source>
+        <translation>From (first seed)</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Queue</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1?</source>
+        <translation>Save the changes to %1?</translation>
     </message>
 </context>
 <context>
@@ -1902,79 +2185,15 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     </message>
 </context>
 <context>
-    <name>studio::VideoPlayer</name>
+    <name>studio::Project</name>
     <message>
-        <source>The result plays here.
-Load a first frame and a model, then press Generate (Ctrl+Return).</source>
-        <translation>The result plays here.
-Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 is not a JSON object</translation>
     </message>
     <message>
-        <source>Previous frame (,)</source>
-        <translation>Previous frame (,)</translation>
+        <source>%1 has no &quot;%2&quot;</source>
+        <translation>%1 has no &quot;%2&quot;</translation>
     </message>
-    <message>
-        <source>Play / pause (Space)</source>
-        <translation>Play / pause (Space)</translation>
-    </message>
-    <message>
-        <source>Next frame (.)</source>
-        <translation>Next frame (.)</translation>
-    </message>
-    <message>
-        <source>Loop</source>
-        <translation>Loop</translation>
-    </message>
-    <message>
-        <source>Drag to scrub through the frames</source>
-        <translation>Drag to scrub through the frames</translation>
-    </message>
-    <message>
-        <source>Playback speed</source>
-        <translation>Playback speed</translation>
-    </message>
-    <message>
-        <source>the video could not be played: %1</source>
-        <translation>the video could not be played: %1</translation>
-    </message>
-    <message>
-        <source>no video file</source>
-        <translation>no video file</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-</context>
-<context>
-    <name>studio::camera</name>
-    <message>
-        <source>Linear</source>
-        <translation>Linear</translation>
-    </message>
-    <message>
-        <source>Ease in</source>
-        <translation>Ease in</translation>
-    </message>
-    <message>
-        <source>Ease out</source>
-        <translation>Ease out</translation>
-    </message>
-    <message>
-        <source>Ease in-out</source>
-        <translation>Ease in-out</translation>
-    </message>
-    <message>
-        <source>Hold</source>
-        <translation>Hold</translation>
-    </message>
-    <message>
-        <source>Custom curve</source>
-        <translation>Custom curve</translation>
-    </message>
-</context>
-<context>
-    <name>studio::project</name>
     <message>
         <source>%1: &quot;%2&quot; must be a string</source>
         <translation>%1: &quot;%2&quot; must be a string</translation>
@@ -2000,6 +2219,18 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
         <translation>%1: &quot;%2&quot; must be true or false</translation>
     </message>
     <message>
+        <source>%1: invalid parameters: %2</source>
+        <translation>%1: invalid parameters: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera path: %2</source>
+        <translation>%1: invalid camera path: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera preset: %2</source>
+        <translation>%1: invalid camera preset: %2</translation>
+    </message>
+    <message>
         <source>entry &quot;%1&quot; is not a readable PNG picture: %2</source>
         <translation>entry &quot;%1&quot; is not a readable PNG picture: %2</translation>
     </message>
@@ -2010,6 +2241,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
     <message>
         <source>entry &quot;%1&quot; cannot be decoded as PNG: %2</source>
         <translation>entry &quot;%1&quot; cannot be decoded as PNG: %2</translation>
+    </message>
+    <message>
+        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
+        <translation>the picture &quot;%1&quot; cannot be encoded as PNG</translation>
     </message>
     <message>
         <source>the manifest refers to &quot;%1&quot;, which the file does not contain</source>
@@ -2112,6 +2347,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
         <translation>Cannot save the project %1: %2</translation>
     </message>
     <message>
+        <source>the file could not be written completely (is the disk full?)</source>
+        <translation>the file could not be written completely (is the disk full?)</translation>
+    </message>
+    <message>
         <source>it has no manifest (%1)</source>
         <translation>it has no manifest (%1)</translation>
     </message>
@@ -2139,9 +2378,77 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
         <source>Cannot read the project %1: %2</source>
         <translation>Cannot read the project %1: %2</translation>
     </message>
+</context>
+<context>
+    <name>studio::VideoPlayer</name>
     <message>
-        <source>the file could not be written completely (is the disk full?)</source>
-        <translation>the file could not be written completely (is the disk full?)</translation>
+        <source>The result plays here.
+Load a first frame and a model, then press Generate (Ctrl+Return).</source>
+        <translation>The result plays here.
+Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
+    </message>
+    <message>
+        <source>Previous frame (,)</source>
+        <translation>Previous frame (,)</translation>
+    </message>
+    <message>
+        <source>Play / pause (Space)</source>
+        <translation>Play / pause (Space)</translation>
+    </message>
+    <message>
+        <source>Next frame (.)</source>
+        <translation>Next frame (.)</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>Drag to scrub through the frames</source>
+        <translation>Drag to scrub through the frames</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>Playback speed</translation>
+    </message>
+    <message>
+        <source>the video could not be played: %1</source>
+        <translation>the video could not be played: %1</translation>
+    </message>
+    <message>
+        <source>no video file</source>
+        <translation>no video file</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::camera</name>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Ease in</source>
+        <translation>Ease in</translation>
+    </message>
+    <message>
+        <source>Ease out</source>
+        <translation>Ease out</translation>
+    </message>
+    <message>
+        <source>Ease in-out</source>
+        <translation>Ease in-out</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <source>Custom curve</source>
+        <translation>Custom curve</translation>
     </message>
 </context>
 </TS>

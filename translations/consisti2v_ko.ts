@@ -123,21 +123,6 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
     </message>
 </context>
 <context>
-    <name>ci2v</name>
-    <message>
-        <source>%1: invalid parameters: %2</source>
-        <translation>%1: 잘못된 매개변수: %2</translation>
-    </message>
-    <message>
-        <source>%1: invalid camera path: %2</source>
-        <translation>%1: 잘못된 카메라 경로: %2</translation>
-    </message>
-    <message>
-        <source>%1: invalid camera preset: %2</source>
-        <translation>%1: 잘못된 카메라 프리셋: %2</translation>
-    </message>
-</context>
-<context>
     <name>main</name>
     <message>
         <source>Animate a still picture with ConsistI2V.</source>
@@ -154,32 +139,6 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
     <message>
         <source>First frame to open (optional).</source>
         <translation>열 첫 프레임 (선택 사항).</translation>
-    </message>
-</context>
-<context>
-    <name>nlohmann</name>
-    <message>
-        <source>%1 is not a JSON object</source>
-        <translation>%1은(는) JSON 객체가 아닙니다</translation>
-    </message>
-    <message>
-        <source>%1 has no &quot;%2&quot;</source>
-        <translation>%1에 &quot;%2&quot;이(가) 없습니다</translation>
-    </message>
-    <message>
-        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
-        <translation>이미지 &quot;%1&quot;을(를) PNG로 인코딩할 수 없습니다</translation>
-    </message>
-</context>
-<context>
-    <name>studio</name>
-    <message>
-        <source>on</source>
-        <translation>켬</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>끔</translation>
     </message>
 </context>
 <context>
@@ -561,6 +520,14 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>Change %1</source>
         <translation>%1 변경</translation>
     </message>
+    <message>
+        <source>on</source>
+        <translation>켬</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>끔</translation>
+    </message>
     <message numerus="yes">
         <source>Change %n settings</source>
         <translation>
@@ -840,6 +807,75 @@ or paste one (Ctrl+V)</source>
     </message>
 </context>
 <context>
+    <name>studio::HistoryView</name>
+    <message>
+        <source>Every clip of this project. Hover to play one, select it to watch it; right-click to restore its settings, re-run it with a new seed, mark it as favourite or delete it.</source>
+        <translation>이 프로젝트의 모든 클립입니다. 마우스를 올리면 재생되고, 선택하면 크게 봅니다. 오른쪽 클릭으로 설정 복원, 새 시드로 다시 생성, 즐겨찾기, 삭제를 할 수 있습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>custom path (%n keyframe(s))</source>
+        <translation>
+            <numerusform>사용자 경로 (키프레임 %n개)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>still</source>
+        <translation>고정</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Not: %1&lt;br&gt;</source>
+        <translation>제외: %1&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Seed %1 · %2 × %3 · %4 frames (stride %5) · %6 steps %7 · generated in %8 s&lt;br&gt;</source>
+        <translation>시드 %1 · %2 × %3 · %4프레임 (간격 %5) · %6스텝 %7 · 생성 %8초&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>CFG text %1 · image %2 · rescale %3&lt;br&gt;</source>
+        <translation>CFG 텍스트 %1 · 이미지 %2 · 리스케일 %3&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>FrameInit τ %1 · D0 %2 / %3 · %4 filter&lt;br&gt;</source>
+        <translation>FrameInit τ %1 · D0 %2 / %3 · %4 필터&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>FrameInit off&lt;br&gt;</source>
+        <translation>FrameInit 끔&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Camera: %1 · %2 chunk(s) · %3 %4&lt;br&gt;</source>
+        <translation>카메라: %1 · 청크 %2개 · %3 %4&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>#%1 · seed %2</source>
+        <translation>#%1 · 시드 %2</translation>
+    </message>
+    <message>
+        <source>Restore these settings</source>
+        <translation>이 설정 복원</translation>
+    </message>
+    <message>
+        <source>Re-run with a new seed</source>
+        <translation>새 시드로 다시 생성</translation>
+    </message>
+    <message>
+        <source>Remove from favourites</source>
+        <translation>즐겨찾기에서 제거</translation>
+    </message>
+    <message>
+        <source>Mark as favourite</source>
+        <translation>즐겨찾기에 추가</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+</context>
+<context>
     <name>studio::LanguageMenu</name>
     <message>
         <source>&amp;Language</source>
@@ -927,10 +963,6 @@ or paste one (Ctrl+V)</source>
     <message>
         <source>Results</source>
         <translation>결과 목록</translation>
-    </message>
-    <message>
-        <source>Every clip of this session; select one to play it</source>
-        <translation>이번 세션의 모든 클립. 선택하면 재생합니다</translation>
     </message>
     <message>
         <source>Copy seed</source>
@@ -1355,14 +1387,6 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <translation>UI 최대 지연 %1 ms</translation>
     </message>
     <message>
-        <source>#%1 · seed %2</source>
-        <translation>#%1 · 시드 %2</translation>
-    </message>
-    <message>
-        <source>Seed %1 · %2 frames · %3 × %4 · τ %5 · %6</source>
-        <translation>시드 %1 · %2프레임 · %3 × %4 · τ %5 · %6</translation>
-    </message>
-    <message>
         <source>Nothing to export yet</source>
         <translation>아직 내보낼 것이 없습니다</translation>
     </message>
@@ -1401,6 +1425,262 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>Reset settings</source>
         <translation>설정 초기화</translation>
+    </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>자동 저장 실패: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more generation(s) queued</source>
+        <translation>
+            <numerusform>대기 중인 생성 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>복원</translation>
+    </message>
+    <message>
+        <source>Restore every setting of the selected clip (undoable)</source>
+        <translation>선택한 클립의 모든 설정을 복원합니다 (실행 취소 가능)</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>다시 생성</translation>
+    </message>
+    <message>
+        <source>Generate the selected clip&apos;s settings again with a new seed</source>
+        <translation>선택한 클립의 설정으로 새 시드를 써서 다시 생성합니다</translation>
+    </message>
+    <message>
+        <source>★</source>
+        <translation>★</translation>
+    </message>
+    <message>
+        <source>Mark the selected clip as favourite (or not)</source>
+        <translation>선택한 클립을 즐겨찾기에 추가하거나 뺍니다</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Delete the selected clip from the history</source>
+        <translation>선택한 클립을 기록에서 삭제합니다</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>복구</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>버리기</translation>
+    </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>새 프로젝트(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start an empty project (the model and the machine settings stay)</source>
+        <translation>빈 프로젝트를 시작합니다 (모델과 장치 설정은 유지됩니다)</translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation>프로젝트 열기(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Open a ConsistI2V Studio project (.ci2v)</source>
+        <translation>ConsistI2V 스튜디오 프로젝트(.ci2v)를 엽니다</translation>
+    </message>
+    <message>
+        <source>Save pro&amp;ject</source>
+        <translation>프로젝트 저장(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Save the first frame, the settings, the camera path and the history as a project</source>
+        <translation>첫 프레임, 설정, 카메라 경로, 기록을 프로젝트로 저장합니다</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>다른 이름으로 프로젝트 저장(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the project under a new name</source>
+        <translation>프로젝트를 새 이름으로 저장합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Queue a batch…</source>
+        <translation>일괄 생성 대기열(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Several generations one after another: N seeds, or a sweep over τ or D0</source>
+        <translation>여러 생성을 차례로 실행합니다: 시드 N개, 또는 τ나 D0를 바꿔 가며</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>제목 없음</translation>
+    </message>
+    <message>
+        <source>%1[*] — ConsistI2V Studio</source>
+        <translation>%1[*] — ConsistI2V 스튜디오</translation>
+    </message>
+    <message>
+        <source>The last project could not be opened: %1</source>
+        <translation>마지막 프로젝트를 열 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The last session could not be restored: %1</source>
+        <translation>마지막 세션을 복원할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</source>
+        <translation>지난번에 스튜디오가 정상적으로 종료되지 않았습니다. %1%2의 저장되지 않은 작업을 복구할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source> (project %1)</source>
+        <translation> (프로젝트 %1)</translation>
+    </message>
+    <message>
+        <source>Recovery failed</source>
+        <translation>복구 실패</translation>
+    </message>
+    <message>
+        <source>Recovered the unsaved work; save it as a project to keep it.</source>
+        <translation>저장되지 않은 작업을 복구했습니다. 보관하려면 프로젝트로 저장하세요.</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>새 프로젝트</translation>
+    </message>
+    <message>
+        <source>Start a new project? Unsaved changes of this one are lost.</source>
+        <translation>새 프로젝트를 시작할까요? 이 프로젝트의 저장되지 않은 변경 사항은 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>프로젝트 열기</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio projects (*.ci2v);;All files (*)</source>
+        <translation>ConsistI2V 스튜디오 프로젝트 (*.ci2v);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the project</source>
+        <translation>프로젝트를 열 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>열었습니다: %1</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>프로젝트 저장</translation>
+    </message>
+    <message>
+        <source>ConsistI2V Studio projects (*.ci2v)</source>
+        <translation>ConsistI2V 스튜디오 프로젝트 (*.ci2v)</translation>
+    </message>
+    <message>
+        <source>Cannot save the project</source>
+        <translation>프로젝트를 저장할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>저장됨: %1</translation>
+    </message>
+    <message>
+        <source>Restore the settings of %1</source>
+        <translation>%1의 설정 복원</translation>
+    </message>
+    <message>
+        <source>Settings restored from %1 (seed %2)</source>
+        <translation>%1에서 설정을 복원했습니다 (시드 %2)</translation>
+    </message>
+    <message>
+        <source>Cannot restore the settings</source>
+        <translation>설정을 복원할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>%1 carries settings this version cannot use: %2</source>
+        <translation>%1에 이 버전에서 쓸 수 없는 설정이 들어 있습니다: %2</translation>
+    </message>
+    <message>
+        <source>Restore the settings of #%1</source>
+        <translation>#%1의 설정 복원</translation>
+    </message>
+    <message>
+        <source>Settings of #%1 restored (seed %2)</source>
+        <translation>#%1의 설정을 복원했습니다 (시드 %2)</translation>
+    </message>
+    <message>
+        <source>Clip #%1 deleted</source>
+        <translation>클립 #%1을(를) 삭제했습니다</translation>
+    </message>
+    <message>
+        <source>Cannot queue this generation</source>
+        <translation>이 생성을 대기열에 넣을 수 없습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n generation(s) queued</source>
+        <translation>
+            <numerusform>생성 %n개를 대기열에 넣었습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue a batch</source>
+        <translation>일괄 생성 대기열</translation>
+    </message>
+    <message>
+        <source>The same settings with N seeds</source>
+        <translation>같은 설정, 시드 N개</translation>
+    </message>
+    <message>
+        <source>A sweep over the noise level τ</source>
+        <translation>노이즈 레벨 τ 바꿔 가며</translation>
+    </message>
+    <message>
+        <source>A sweep over D0 spatial</source>
+        <translation>공간 D0 바꿔 가며</translation>
+    </message>
+    <message>
+        <source>A sweep over D0 temporal</source>
+        <translation>시간 D0 바꿔 가며</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>일괄 작업</translation>
+    </message>
+    <message>
+        <source>Generations</source>
+        <translation>생성 수</translation>
+    </message>
+    <message>
+        <source>From (first seed)</source>
+        <translation>시작 값 (첫 시드)</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>끝 값</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>대기열에 넣기</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>저장되지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1?</source>
+        <translation>%1의 변경 사항을 저장할까요?</translation>
     </message>
 </context>
 <context>
@@ -1900,79 +2180,15 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     </message>
 </context>
 <context>
-    <name>studio::VideoPlayer</name>
+    <name>studio::Project</name>
     <message>
-        <source>The result plays here.
-Load a first frame and a model, then press Generate (Ctrl+Return).</source>
-        <translation>결과가 여기에서 재생됩니다.
-첫 프레임과 모델을 불러온 뒤 생성(Ctrl+Return)을 누르세요.</translation>
+        <source>%1 is not a JSON object</source>
+        <translation>%1은(는) JSON 객체가 아닙니다</translation>
     </message>
     <message>
-        <source>Previous frame (,)</source>
-        <translation>이전 프레임 (,)</translation>
+        <source>%1 has no &quot;%2&quot;</source>
+        <translation>%1에 &quot;%2&quot;이(가) 없습니다</translation>
     </message>
-    <message>
-        <source>Play / pause (Space)</source>
-        <translation>재생 / 일시 정지 (Space)</translation>
-    </message>
-    <message>
-        <source>Next frame (.)</source>
-        <translation>다음 프레임 (.)</translation>
-    </message>
-    <message>
-        <source>Loop</source>
-        <translation>반복</translation>
-    </message>
-    <message>
-        <source>Drag to scrub through the frames</source>
-        <translation>드래그해서 프레임 탐색</translation>
-    </message>
-    <message>
-        <source>Playback speed</source>
-        <translation>재생 속도</translation>
-    </message>
-    <message>
-        <source>the video could not be played: %1</source>
-        <translation>영상을 재생할 수 없습니다: %1</translation>
-    </message>
-    <message>
-        <source>no video file</source>
-        <translation>영상 파일 없음</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-</context>
-<context>
-    <name>studio::camera</name>
-    <message>
-        <source>Linear</source>
-        <translation>선형</translation>
-    </message>
-    <message>
-        <source>Ease in</source>
-        <translation>이즈 인</translation>
-    </message>
-    <message>
-        <source>Ease out</source>
-        <translation>이즈 아웃</translation>
-    </message>
-    <message>
-        <source>Ease in-out</source>
-        <translation>이즈 인-아웃</translation>
-    </message>
-    <message>
-        <source>Hold</source>
-        <translation>유지</translation>
-    </message>
-    <message>
-        <source>Custom curve</source>
-        <translation>사용자 곡선</translation>
-    </message>
-</context>
-<context>
-    <name>studio::project</name>
     <message>
         <source>%1: &quot;%2&quot; must be a string</source>
         <translation>%1: &quot;%2&quot;은(는) 문자열이어야 합니다</translation>
@@ -1998,6 +2214,18 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</source>
         <translation>%1: &quot;%2&quot;은(는) true 또는 false여야 합니다</translation>
     </message>
     <message>
+        <source>%1: invalid parameters: %2</source>
+        <translation>%1: 잘못된 매개변수: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera path: %2</source>
+        <translation>%1: 잘못된 카메라 경로: %2</translation>
+    </message>
+    <message>
+        <source>%1: invalid camera preset: %2</source>
+        <translation>%1: 잘못된 카메라 프리셋: %2</translation>
+    </message>
+    <message>
         <source>entry &quot;%1&quot; is not a readable PNG picture: %2</source>
         <translation>항목 &quot;%1&quot;은(는) 읽을 수 있는 PNG 이미지가 아닙니다: %2</translation>
     </message>
@@ -2008,6 +2236,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</source>
     <message>
         <source>entry &quot;%1&quot; cannot be decoded as PNG: %2</source>
         <translation>항목 &quot;%1&quot;을(를) PNG로 디코딩할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
+        <translation>이미지 &quot;%1&quot;을(를) PNG로 인코딩할 수 없습니다</translation>
     </message>
     <message>
         <source>the manifest refers to &quot;%1&quot;, which the file does not contain</source>
@@ -2110,6 +2342,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</source>
         <translation>프로젝트 %1을(를) 저장할 수 없습니다: %2</translation>
     </message>
     <message>
+        <source>the file could not be written completely (is the disk full?)</source>
+        <translation>파일을 끝까지 쓰지 못했습니다 (디스크가 가득 찼나요?)</translation>
+    </message>
+    <message>
         <source>it has no manifest (%1)</source>
         <translation>매니페스트가 없습니다 (%1)</translation>
     </message>
@@ -2137,9 +2373,77 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</source>
         <source>Cannot read the project %1: %2</source>
         <translation>프로젝트 %1을(를) 읽을 수 없습니다: %2</translation>
     </message>
+</context>
+<context>
+    <name>studio::VideoPlayer</name>
     <message>
-        <source>the file could not be written completely (is the disk full?)</source>
-        <translation>파일을 끝까지 쓰지 못했습니다 (디스크가 가득 찼나요?)</translation>
+        <source>The result plays here.
+Load a first frame and a model, then press Generate (Ctrl+Return).</source>
+        <translation>결과가 여기에서 재생됩니다.
+첫 프레임과 모델을 불러온 뒤 생성(Ctrl+Return)을 누르세요.</translation>
+    </message>
+    <message>
+        <source>Previous frame (,)</source>
+        <translation>이전 프레임 (,)</translation>
+    </message>
+    <message>
+        <source>Play / pause (Space)</source>
+        <translation>재생 / 일시 정지 (Space)</translation>
+    </message>
+    <message>
+        <source>Next frame (.)</source>
+        <translation>다음 프레임 (.)</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>반복</translation>
+    </message>
+    <message>
+        <source>Drag to scrub through the frames</source>
+        <translation>드래그해서 프레임 탐색</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>재생 속도</translation>
+    </message>
+    <message>
+        <source>the video could not be played: %1</source>
+        <translation>영상을 재생할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>no video file</source>
+        <translation>영상 파일 없음</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::camera</name>
+    <message>
+        <source>Linear</source>
+        <translation>선형</translation>
+    </message>
+    <message>
+        <source>Ease in</source>
+        <translation>이즈 인</translation>
+    </message>
+    <message>
+        <source>Ease out</source>
+        <translation>이즈 아웃</translation>
+    </message>
+    <message>
+        <source>Ease in-out</source>
+        <translation>이즈 인-아웃</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>유지</translation>
+    </message>
+    <message>
+        <source>Custom curve</source>
+        <translation>사용자 곡선</translation>
     </message>
 </context>
 </TS>

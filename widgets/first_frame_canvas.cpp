@@ -105,6 +105,12 @@ void FirstFrameCanvas::paintEvent(QPaintEvent*) {
     p.setPen(QPen(Qt::black, 1));
     p.drawRect(cr.adjusted(-2.5, -2.5, 2.5, 2.5));
   }
+  if (drag_ == Drag::Draw && liveRect_.isValid()) {  // the first crop of a new camera path
+    p.setBrush(QColor(255, 214, 10, 40));
+    p.setPen(QPen(QColor(255, 214, 10), 2, Qt::DashLine));
+    p.drawRect(toWidget(liveRect_));
+    p.setBrush(Qt::NoBrush);
+  }
   // Caption: what the model sees.
   p.setPen(pal.color(QPalette::Text));
   const QString caption = modelSize_.isValid()
@@ -178,7 +184,7 @@ void FirstFrameCanvas::setCameraOverlay(const CameraOverlay& overlay) {
     viewContent_ = content;
   }
   setFocusPolicy(camera_.enabled ? Qt::StrongFocus : Qt::NoFocus);
-  setCursor(camera_.enabled ? Qt::CrossCursor : Qt::ArrowCursor);
+  setCursor(camera_.enabled || camera_.canStart ? Qt::CrossCursor : Qt::ArrowCursor);
   update();
 }
 
@@ -256,7 +262,7 @@ QRectF FirstFrameCanvas::dragRect(const QPointF& widgetPos) const {
 }
 
 void FirstFrameCanvas::mousePressEvent(QMouseEvent* e) {
-  if (!camera_.enabled || image_.isNull() || e->button() != Qt::LeftButton) {
+  if ((!camera_.enabled && !camera_.canStart) || image_.isNull() || e->button() != Qt::LeftButton) {
     QWidget::mousePressEvent(e);
     return;
   }
@@ -264,7 +270,9 @@ void FirstFrameCanvas::mousePressEvent(QMouseEvent* e) {
   const QPointF pos = e->position();
   pressPicture_ = toPicture(pos);
   dragIndex_ = -1;
-  if ((dragCorner_ = hitHandle(pos)) >= 0) {
+  if (!camera_.enabled) {
+    drag_ = Drag::Draw;  // a still camera: the first crop of a new path
+  } else if ((dragCorner_ = hitHandle(pos)) >= 0) {
     drag_ = Drag::Resize;
     dragIndex_ = camera_.selected;
   } else if ((dragIndex_ = hitKeyframe(pos)) >= 0) {

@@ -35,6 +35,7 @@ public:
     QRectF current;              // the crop of the current frame
     int currentFrame = 0;
     double aspect = 1;           // output width / height
+    bool canStart = false;       // still camera: a drag on the picture draws the first crop of a new path
   };
   void setCameraOverlay(const CameraOverlay& overlay);
   const CameraOverlay& cameraOverlay() const { return camera_; }

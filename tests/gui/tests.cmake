@@ -27,6 +27,7 @@ ci2v_gui_test(tst_gui_worker tst_worker.cpp)
 ci2v_gui_test(tst_studio_e2e tst_studio_e2e.cpp)
 ci2v_gui_test(tst_gui_camera tst_camera.cpp)
 ci2v_gui_test(tst_gui_undo tst_undo.cpp)
+ci2v_gui_test(tst_gui_history tst_history.cpp)
 ci2v_gui_test(tst_gui_model_download tst_model_download.cpp)
 target_compile_definitions(tst_gui_model_download PRIVATE CONSISTI2V_FAKE_HUB="${PROJECT_SOURCE_DIR}/tests/hub/fake_hub.py")
 
@@ -65,6 +66,8 @@ else()
 endif()
 set_tests_properties(gui_camera PROPERTIES LABELS gui TIMEOUT 300)
 add_test(NAME gui_undo COMMAND tst_gui_undo)
+add_test(NAME gui_history COMMAND tst_gui_history)
+set_tests_properties(gui_history PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
 set_tests_properties(gui_undo PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
 
 # Project files (.ci2v), autosave and crash recovery (issue #8).

@@ -175,6 +175,23 @@ private Q_SLOTS:
     QVERIFY(!canvas->cameraOverlay().enabled);
   }
 
+  void aDragOnTheStillPictureStartsAPath() {
+    Window win;
+    Document* doc = win->document();
+    FirstFrameCanvas* canvas = win->canvas();
+    QVERIFY(QTest::qWaitForWindowExposed(win.w.get()));
+    QVERIFY(!doc->cameraEnabled());
+    QVERIFY(canvas->cameraOverlay().canStart);
+    drag(canvas, canvas->toWidget(QPointF(100, 80)), canvas->toWidget(QPointF(260, 240)));
+    QVERIFY(doc->cameraEnabled());
+    const auto path = pathOf(doc);
+    QCOMPARE(path.keyframes.size(), size_t(1));
+    QCOMPARE(path.keyframes[0].time, 0.0);
+    QVERIFY(std::abs(path.keyframes[0].cx - 180) < 4 && std::abs(path.keyframes[0].w - path.keyframes[0].h) < 1e-6);
+    QVERIFY(canvas->cameraOverlay().enabled);
+    QVERIFY(!canvas->cameraOverlay().canStart);
+  }
+
   void tunedFrameInitValuesAreKeptWhenTheCameraModeChanges() {
     Window win;
     Document* doc = win->document();

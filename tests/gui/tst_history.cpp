@@ -1,0 +1,270 @@
+// The history of generations and projects in the studio window: results land in the history with their
+// parameters, thumbnails play on hover, restore / re-run / favourite / delete, a batch queue (N seeds, a τ
+// sweep) lands in order, a dropped exported MP4 restores its settings, the history survives a restart (the
+// session) and a saved project, and an autosave is offered for recovery after a crash.
+#include <QDropEvent>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QUrl>
+
+#include "app/autosave.h"
+#include "app/document.h"
+#include "app/edit_history.h"
+#include "app/engine_worker.h"
+#include "app/main_window.h"
+#include "app/settings.h"
+#include "gui_test_util.h"
+#include "widgets/first_frame_canvas.h"
+#include "widgets/history_view.h"
+
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/export.h"
+#endif
+
+using namespace studio;
+
+namespace {
+
+QString examplePicture() { return QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"); }
+
+std::unique_ptr<MainWindow> makeWindow(const QString& ini) {
+  auto w = std::make_unique<MainWindow>(new StudioSettings(ini));
+  w->resize(1280, 820);
+  w->show();
+  return w;
+}
+
+// Drops a file on a widget as the desktop does (drag enter, then drop); returns whether it was taken.
+bool dropOn(QWidget* target, const QString& file) {
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(file)});
+  const QPoint pos = target->rect().center();
+  QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(target, &enter);
+  QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(target, &drop);
+  return enter.isAccepted() && drop.isAccepted();
+}
+
+void prepare(MainWindow* w) {
+  auto p = testing::tinyParams();
+  p.steps = 2;
+  w->document()->setParams(p);
+  QString error;
+  QVERIFY2(w->document()->loadFirstFrame(examplePicture(), &error), qPrintable(error));
+  w->chooseModel(testing::tinyModel());
+  QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+}
+
+}  // namespace
+
+class TestHistory : public QObject {
+  Q_OBJECT
+private Q_SLOTS:
+  void batchLandsInTheHistoryInOrder() {
+    // The batch runs: N seeds from the first, or an even sweep (with one fixed seed).
+    ci2v::GenerationParams base;
+    base.seed = -1;
+    auto seeds = MainWindow::batchRuns(base, MainWindow::BatchKind::Seeds, 3, 40, 0);
+    QCOMPARE(seeds.size(), 3);
+    QCOMPARE(seeds[2].seed, int64_t(42));
+    auto taus = MainWindow::batchRuns(base, MainWindow::BatchKind::NoiseLevel, 4, 600, 900);
+    QCOMPARE(taus[0].noise_level, 600);
+    QCOMPARE(taus[1].noise_level, 700);
+    QCOMPARE(taus[3].noise_level, 900);
+    QCOMPARE(taus[3].seed, int64_t(0));
+    auto d0 = MainWindow::batchRuns(base, MainWindow::BatchKind::CutoffSpatial, 2, 0.2, 0.6);
+    QCOMPARE(d0[1].cutoff_spatial, 0.6);
+
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("h.ini")));
+    prepare(w.get());
+    Document* doc = w->document();
+    auto runs = MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::NoiseLevel, 3, 500, 900);
+    QCOMPARE(w->queueGenerations(runs), 3);
+    QVERIFY(w->engine()->isBusy());
+    QTRY_COMPARE_WITH_TIMEOUT(doc->resultCount(), 3, 120000);
+    QTRY_VERIFY(!w->engine()->isBusy());
+    QCOMPARE(doc->result(0).params.noise_level, 500);
+    QCOMPARE(doc->result(1).params.noise_level, 700);
+    QCOMPARE(doc->result(2).params.noise_level, 900);
+    QCOMPARE(w->historyView()->count(), 3);
+    // The tooltip holds the full parameters.
+    const QString tip = w->historyView()->item(1)->toolTip();
+    QVERIFY2(tip.contains(QStringLiteral("τ 700")) && tip.contains(QLatin1String("a red ball rolls")), qPrintable(tip));
+
+    // Hover plays the thumbnail.
+    w->historyView()->setHoverRow(1);
+    const QImage still = w->historyView()->item(1)->icon().pixmap(56, 56).toImage();
+    QTRY_VERIFY(w->historyView()->animatedFrame() >= 2);
+    QVERIFY(w->historyView()->item(1)->icon().pixmap(56, 56).toImage() != still);
+    w->historyView()->setHoverRow(-1);
+    QCOMPARE(w->historyView()->animatedRow(), -1);
+
+    // Favourite, restore (undoable), re-run with a new seed, delete.
+    w->toggleFavourite(0);
+    QVERIFY(doc->result(0).favourite);
+    QVERIFY(w->historyView()->item(0)->text().startsWith(QStringLiteral("★")));
+    auto p = doc->params();
+    p.noise_level = 321;
+    doc->setParams(p);
+    w->restoreResult(2);
+    QCOMPARE(doc->params().noise_level, 900);
+    QCOMPARE(doc->params().seed, doc->result(2).seed);
+    w->editHistory()->stack()->undo();
+    QCOMPARE(doc->params().noise_level, 321);
+    const qint64 oldSeed = doc->result(2).seed;
+    w->rerunResult(2);
+    QTRY_COMPARE_WITH_TIMEOUT(doc->resultCount(), 4, 120000);
+    QCOMPARE(doc->result(3).params.noise_level, 900);
+    QVERIFY(doc->result(3).seed != oldSeed || doc->result(3).seed == 0);
+    w->deleteResult(1);
+    QCOMPARE(doc->resultCount(), 3);
+    QCOMPARE(w->historyView()->count(), 3);
+    QCOMPARE(doc->result(1).params.noise_level, 900);
+
+    // The history survives a restart: the untitled session comes back.
+    w->close();
+    w.reset();
+    auto again = makeWindow(tmp.filePath(QStringLiteral("h.ini")));
+    QCOMPARE(again->document()->resultCount(), 3);
+    QVERIFY(again->document()->result(0).favourite);
+    QCOMPARE(again->historyView()->count(), 3);
+    QVERIFY(again->document()->hasFirstFrame());
+    QVERIFY(!again->document()->isModified());
+    QVERIFY(again->recoveryBar()->isHidden());  // a clean exit leaves nothing to recover
+  }
+
+  void projectsSaveAndOpenWithTheirHistory() {
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("p.ini")));
+    prepare(w.get());
+    Document* doc = w->document();
+    QCOMPARE(w->queueGenerations({doc->params()}), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(doc->resultCount(), 1, 120000);
+    QVERIFY(w->windowTitle().contains(QLatin1String("[*]")));
+    QVERIFY(w->isWindowModified());
+    const QString file = tmp.filePath(QStringLiteral("my clip.ci2v"));
+    QVERIFY(w->saveProjectTo(file));
+    QVERIFY(!w->isWindowModified());
+    QVERIFY(w->windowTitle().contains(QLatin1String("my clip")));
+    const auto frames = doc->result(0).frames;
+
+    w->newProject();
+    QCOMPARE(doc->resultCount(), 0);
+    QVERIFY(!doc->hasFirstFrame());
+    QVERIFY(w->openProjectFile(file));
+    QCOMPARE(doc->resultCount(), 1);
+    QCOMPARE(doc->result(0).frames.size(), frames.size());
+    for (int i = 0; i < frames.size(); ++i)
+      QVERIFY(doc->result(0).frames[i].convertToFormat(QImage::Format_RGB888) == frames[i].convertToFormat(QImage::Format_RGB888));
+    QCOMPARE(w->historyView()->count(), 1);
+    QVERIFY(w->editHistory()->stack()->count() == 0);  // a fresh undo history per project
+
+    // A corrupt project: a clear message, the open project untouched.
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    f.seek(f.size() / 2);
+    char c = 0;
+    f.read(&c, 1);
+    f.seek(f.size() / 2);
+    c = static_cast<char>(c ^ 0x5a);
+    f.write(&c, 1);
+    f.close();
+    QSignalSpy messages(w.get(), &MainWindow::messageShown);
+    QVERIFY(!w->openProjectFile(file));
+    QCOMPARE(messages.count(), 1);
+    QVERIFY2(w->lastMessage().text.contains(QLatin1String("my clip.ci2v")), qPrintable(w->lastMessage().text));
+    QCOMPARE(doc->resultCount(), 1);
+  }
+
+#ifdef CONSISTI2V_HAVE_MEDIA  // without FFmpeg there are no exports to drop
+  void droppedExportRestoresItsSettings() {
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("d.ini")));
+    Document* doc = w->document();
+    // An MP4 exported with settings embedded.
+    ci2v::GenerationParams exported;
+    exported.prompt = "a lighthouse in a storm";
+    exported.noise_level = 610;
+    exported.seed = 99;
+    exported.camera_preset = "zoom_in";
+    ci2v::media::Video v;
+    v.width = v.height = 64;
+    v.fps = 8;
+    for (int i = 0; i < 4; ++i) v.frames.push_back(ci2v::RgbImage(64, 64));
+    ci2v::media::ExportOptions o;
+    o.format = ci2v::media::Format::Mp4;
+    o.params_json = exported.to_json().dump();
+    const QString mp4 = tmp.filePath(QStringLiteral("clip.mp4"));
+    ci2v::media::export_video(v, mp4.toStdString(), o);
+
+    QVERIFY2(dropOn(w.get(), mp4), "the window takes dropped files");
+    QVERIFY2(w->lastMessage().title.isEmpty(), qPrintable(w->lastMessage().text));
+    QCOMPARE(doc->params().prompt, exported.prompt);
+    QCOMPARE(doc->params().noise_level, 610);
+    QCOMPARE(doc->params().seed, int64_t(99));
+    QCOMPARE(doc->params().camera_preset, std::string("zoom_in"));
+    QVERIFY(!doc->hasFirstFrame());  // a clip is not a first frame
+    QVERIFY2(w->editHistory()->stack()->undoText().contains(QLatin1String("clip.mp4")),
+             qPrintable(w->editHistory()->stack()->undoText()));
+    // A plain picture dropped the same way becomes the first frame.
+    QVERIFY(dropOn(w->canvas(), examplePicture()));
+    QVERIFY(doc->hasFirstFrame());
+    QCOMPARE(doc->params().noise_level, 610);
+  }
+#endif
+
+  void anAutosaveIsOfferedAfterACrash() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("c.ini"));
+    QString folder, data, marker;
+    {
+      // A session autosaves its work ...
+      auto w = makeWindow(ini);
+      folder = w->settings()->autosaveFolder();
+      QString error;
+      QVERIFY(w->document()->loadFirstFrame(examplePicture(), &error));
+      auto p = w->document()->params();
+      p.noise_level = 555;
+      w->document()->setParams(p);
+      QVERIFY2(w->autosaver()->saveNow(&error), qPrintable(error));
+      QFile d(w->autosaver()->recoveryFile()), m(w->autosaver()->markerFile());
+      QVERIFY(d.open(QIODevice::ReadOnly) && m.open(QIODevice::ReadOnly));
+      data = QString::fromLatin1(d.readAll().toBase64());
+      auto j = nlohmann::json::parse(m.readAll().toStdString());
+      // ... and its process dies (a PID that cannot exist): the files stay, as after a crash.
+      j["pid"] = 2147483000;
+      j["process_start"] = "";
+      j["session"] = "crashed";
+      marker = QString::fromStdString(j.dump());
+      w->close();  // this (clean) session removes its own files ...
+      QFile::remove(w->settings()->sessionFile());  // ... and the crashed one never wrote a session
+    }
+    QVERIFY(Autosaver::recoverable(folder).isEmpty());
+    QFile d(QDir(folder).filePath(QStringLiteral("autosave-crashed.ci2v")));
+    QFile m(QDir(folder).filePath(QStringLiteral("autosave-crashed.marker")));
+    QVERIFY(d.open(QIODevice::WriteOnly) && m.open(QIODevice::WriteOnly));
+    d.write(QByteArray::fromBase64(data.toLatin1()));
+    m.write(marker.toUtf8());
+    d.close();
+    m.close();
+
+    auto next = makeWindow(ini);
+    QVERIFY(!next->recoveryBar()->isHidden());
+    QVERIFY(!next->document()->hasFirstFrame());  // the crashed session's picture lives only in its autosave
+    QVERIFY(next->recoverAutosave());
+    QCOMPARE(next->document()->params().noise_level, 555);
+    QVERIFY(next->document()->hasFirstFrame());
+    QVERIFY(next->recoveryBar()->isHidden());
+    QVERIFY(!QFileInfo::exists(d.fileName()));  // recovered once, not offered again
+    next->close();
+    auto third = makeWindow(ini);
+    QVERIFY(third->recoveryBar()->isHidden());
+  }
+};
+
+CI2V_GUI_TEST_MAIN(TestHistory)
+#include "tst_history.moc"
