@@ -18,6 +18,7 @@
 #include "gui_test_util.h"
 #include "widgets/camera_editor.h"
 #include "widgets/camera_timeline.h"
+#include "widgets/easing_editor.h"
 #include "widgets/first_frame_canvas.h"
 #include "widgets/frameinit_panel.h"
 #include "widgets/parameter_panel.h"
@@ -155,6 +156,19 @@ private Q_SLOTS:
     editor->easingCombo()->setCurrentIndex(editor->easingCombo()->findData(static_cast<int>(Easing::EaseInOut)));
     Q_EMIT editor->easingCombo()->activated(editor->easingCombo()->currentIndex());
     QCOMPARE(pathOf(doc).keyframes[0].easing, Easing::EaseInOut);
+
+    // A custom curve: its handles drag in the easing editor, and the path takes them.
+    editor->setSelected(1);
+    editor->setEasing(1, Easing::CubicBezier);
+    EasingEditor* curve = editor->easingEditor();
+    QCOMPARE(curve->easing(), Easing::CubicBezier);
+    const QPointF h0 = curve->toWidget(curve->handle(0).x(), curve->handle(0).y());
+    drag(curve, h0, curve->toWidget(0.6, 0.9));
+    const auto bez = pathOf(doc).keyframes[1];
+    QCOMPARE(bez.easing, Easing::CubicBezier);
+    QVERIFY2(std::abs(bez.x1 - 0.6) < 0.03 && std::abs(bez.y1 - 0.9) < 0.03,
+             qPrintable(QStringLiteral("%1, %2").arg(bez.x1).arg(bez.y1)));
+    QCOMPARE(ci2v::sampling::ease(bez.easing, 1.0, bez.x1, bez.y1, bez.x2, bez.y2), 1.0);
 
     // Screenshot: the editor with a three-keyframe path.
     editor->setSelected(1);
