@@ -145,7 +145,7 @@ void CameraTimeline::paintEvent(QPaintEvent*) {
   if (path_.keyframes.empty()) {
     p.setPen(pal.color(QPalette::Text));
     p.setFont(font());
-    p.drawText(QRectF(0, y + 8, width(), height() - y - 8), Qt::AlignCenter,
+    p.drawText(QRectF(6, y + 8, width() - 12, height() - y - 8), Qt::AlignCenter | Qt::TextWordWrap,
                tr("Still camera. Choose a preset, or draw a crop on the picture to start a path."));
   }
 }
