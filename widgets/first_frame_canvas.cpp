@@ -11,6 +11,16 @@
 #include <QUrl>
 
 namespace studio {
+namespace {
+// Darkens the widget outside `keep` (what the model does not see).
+void dimOutside(QPainter& p, const QRectF& area, const QRectF& keep, int alpha) {
+  QPainterPath outside;
+  outside.addRect(area);
+  QPainterPath inside;
+  inside.addRect(keep);
+  p.fillPath(outside.subtracted(inside), QColor(0, 0, 0, alpha));
+}
+}  // namespace
 
 FirstFrameCanvas::FirstFrameCanvas(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("first_frame_canvas"));
@@ -86,12 +96,7 @@ void FirstFrameCanvas::paintEvent(QPaintEvent*) {
   }
   const QRectF cr = cropRectInWidget();
   if (cr.isValid()) {
-    // Dim everything the model will not see.
-    QPainterPath outside;
-    outside.addRect(QRectF(rect()));
-    QPainterPath inside;
-    inside.addRect(cr);
-    p.fillPath(outside.subtracted(inside), QColor(0, 0, 0, 140));
+    dimOutside(p, QRectF(rect()), cr, 140);  // everything the model will not see
     // Padding (fit inside): show the grey bars the model gets.
     QPainterPath bars;
     bars.addRect(cr);
@@ -344,11 +349,7 @@ void FirstFrameCanvas::paintCamera(QPainter& p) {
   // The current frame's crop: what the model's layout video shows now (the rest dimmed).
   const QRectF cur = camera_.current.isValid() ? toWidget(camera_.current) : QRectF();
   if (cur.isValid()) {
-    QPainterPath outside;
-    outside.addRect(QRectF(rect()));
-    QPainterPath inside;
-    inside.addRect(cur);
-    p.fillPath(outside.subtracted(inside), QColor(0, 0, 0, 110));
+    dimOutside(p, QRectF(rect()), cur, 110);
     p.setPen(QPen(kCurrentColor, 2, Qt::DashLine));
     p.setBrush(Qt::NoBrush);
     p.drawRect(cur);

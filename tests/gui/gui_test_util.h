@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QStandardPaths>
 #include <QString>
@@ -19,6 +20,21 @@ namespace studio::testing {
 
 inline QString tinyModel() { return QStringLiteral(CONSISTI2V_FIXTURES "/tiny_pipeline"); }
 inline QString firstFramePng() { return QStringLiteral(CONSISTI2V_TEST_DATA "/first_frame.png"); }
+inline QString examplePicture() { return QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"); }
+
+// Mouse input as a hand gives it: one event (the button held during moves), and a left-button drag in steps.
+inline void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
+  QMouseEvent e(type, pos, w->mapToGlobal(pos), button, buttons, Qt::NoModifier);
+  QCoreApplication::sendEvent(w, &e);
+}
+inline void drag(QWidget* w, QPointF from, QPointF to, int steps = 6) {
+  sendMouse(w, QEvent::MouseButtonPress, from, Qt::LeftButton);
+  for (int i = 1; i <= steps; ++i)
+    sendMouse(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::LeftButton);
+  sendMouse(w, QEvent::MouseButtonRelease, to, Qt::NoButton);
+}
+
 inline QString outDir(const QString& sub) {
   const QString d = QStringLiteral(CONSISTI2V_GUI_OUT "/") + sub;
   QDir().mkpath(d);

@@ -28,20 +28,9 @@ using ci2v::sampling::Easing;
 
 namespace {
 
-QString examplePicture() { return QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"); }
+using testing::examplePicture;
 
-void send(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
-  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-  QMouseEvent e(type, pos, w->mapToGlobal(pos), button, buttons, Qt::NoModifier);
-  QCoreApplication::sendEvent(w, &e);
-}
-
-// A left-button drag in a few steps, as a hand does it.
-void drag(QWidget* w, QPointF from, QPointF to, int steps = 6) {
-  send(w, QEvent::MouseButtonPress, from, Qt::LeftButton);
-  for (int i = 1; i <= steps; ++i) send(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::LeftButton);
-  send(w, QEvent::MouseButtonRelease, to, Qt::NoButton);
-}
+using testing::drag;
 
 ci2v::sampling::CameraPath pathOf(Document* doc) { return doc->cameraPath(); }
 

@@ -27,7 +27,7 @@ using namespace studio;
 
 namespace {
 
-QString examplePicture() { return QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"); }
+using testing::examplePicture;
 
 std::unique_ptr<MainWindow> makeWindow(const QString& ini) {
   auto w = std::make_unique<MainWindow>(new StudioSettings(ini));

@@ -22,17 +22,7 @@ using ci2v::sampling::Easing;
 
 namespace {
 
-void send(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
-  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-  QMouseEvent e(type, pos, w->mapToGlobal(pos), button, buttons, Qt::NoModifier);
-  QCoreApplication::sendEvent(w, &e);
-}
-
-void drag(QWidget* w, QPointF from, QPointF to, int steps = 8) {
-  send(w, QEvent::MouseButtonPress, from, Qt::LeftButton);
-  for (int i = 1; i <= steps; ++i) send(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::LeftButton);
-  send(w, QEvent::MouseButtonRelease, to, Qt::NoButton);
-}
+using testing::drag;
 
 std::string json(const ci2v::GenerationParams& p) { return p.to_json().dump(); }
 
@@ -58,7 +48,7 @@ private Q_SLOTS:
     p.frames = 8;
     w_->document()->setParams(p);  // not an edit: the start state
     QString error;
-    QVERIFY2(w_->document()->loadFirstFrame(QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"),
+    QVERIFY2(w_->document()->loadFirstFrame(testing::examplePicture(),
                                             &error),
              qPrintable(error));
     stack()->clear();
