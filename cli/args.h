@@ -84,5 +84,6 @@ void torch_set_threads(int n);
 int cmd_parity(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_download(int argc, char** argv);
+int cmd_train(int argc, char** argv);
 
 }  // namespace ci2v::cli

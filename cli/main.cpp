@@ -31,6 +31,10 @@ void usage(std::ostream& o) {
        "  download [--repo TIGER-Lab/ConsistI2V] [--revision main] [--cache DIR | --to DIR] [--offline]\n"
        "                                      fetch the model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN,\n"
        "                                      HF_HUB_CACHE / HF_HOME honoured); prints the model folder\n"
+       "  train   --out DIR --tokenizer DIR [--preset tiny|demo] [--steps N] [--batch N] [--frames N] [--size S]\n"
+       "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
+       "          [--resume] [--vae-steps N] [--save-every N] [--threads N]  | --dump-clips N --out DIR\n"
+       "                                      train a small model from scratch on procedural clips\n"
        "  --version                           print the version\n";
 }
 
@@ -58,6 +62,7 @@ int main(int argc, char** argv) {
     if (cmd == "parity") return ci2v::cli::cmd_parity(argc, argv);
     if (cmd == "export") return ci2v::cli::cmd_export(argc, argv);
     if (cmd == "download") return ci2v::cli::cmd_download(argc, argv);
+    if (cmd == "train") return ci2v::cli::cmd_train(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";
     usage(std::cerr);
     return 2;

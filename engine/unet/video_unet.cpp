@@ -45,7 +45,10 @@ void VideoUNetImpl::reset_rotary_frequencies() {
 
 Tensor VideoUNetImpl::forward(const Tensor& sample_in, int64_t timestep, const Tensor& text_in,
                               const Tensor& first_in, int64_t frame_stride, Intermediates* cap) const {
-  torch::NoGradGuard no_grad;
+  // Inference runs without autograd; a training run (engine/train) marks the parameters trainable and then
+  // gets the graph. Both paths run the same operations.
+  c10::optional<torch::NoGradGuard> no_grad;
+  if (!conv_in->weight.requires_grad()) no_grad.emplace();
   const auto& c = cfg_;
   auto shape = [](const Tensor& t) { return shape_str(std::vector<int64_t>(t.sizes().begin(), t.sizes().end())); };
   if (!sample_in.defined() || sample_in.dim() != 5 || sample_in.size(1) != c.in_channels || sample_in.size(2) < 1)

@@ -1,0 +1,67 @@
+// Seeded procedural video clips for training the demo model (issue #11): a background (gradient, stripes,
+// checkerboard), one object (circle, square, triangle) of a named colour and size with a motion (left, right,
+// up, down, grow, shrink, rotate, bounce), optionally a camera move (pan, zoom) realised as a moving crop of a
+// larger canvas, and a caption made from those parameters ("a red circle moves left on a striped background").
+// Torch-free: frames are RgbImage. Everything is a pure function of the seed (own integer RNG, no
+// implementation-defined std distributions), so a clip is identical on every platform.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/image.h"
+
+namespace ci2v::train {
+
+enum class Shape { Circle, Square, Triangle };
+enum class Motion { Left, Right, Up, Down, Grow, Shrink, Rotate, Bounce };
+enum class Background { Gradient, Stripes, Checker };
+enum class CameraMove { None, PanLeft, PanRight, ZoomIn, ZoomOut };
+
+const char* to_string(Shape);
+const char* to_string(Motion);
+const char* to_string(Background);
+const char* to_string(CameraMove);
+
+struct NamedColor {
+  const char* name;
+  uint8_t r, g, b;
+};
+// The object colours (names used in captions).
+const std::vector<NamedColor>& object_palette();
+
+// The parameters of one clip. Positions and sizes are in view units: the visible frame is 1 x 1 at t = 0.
+struct ClipSpec {
+  Shape shape = Shape::Circle;
+  Motion motion = Motion::Left;
+  Background background = Background::Gradient;
+  CameraMove camera = CameraMove::None;
+  int color = 0;                  // index into object_palette()
+  uint8_t bg_a[3] = {0, 0, 0};    // background colours (muted, not named in the caption)
+  uint8_t bg_b[3] = {0, 0, 0};
+  bool bg_vertical = false;       // gradient / stripe orientation
+  double size = 0.15;             // object radius (view units)
+  double x = 0.5, y = 0.5;        // object centre at t = 0 (view units)
+};
+
+struct Clip {
+  ClipSpec spec;
+  std::string caption;
+  int frame_stride = 1;
+  std::vector<RgbImage> frames;
+};
+
+// Random parameters for `seed` (the start position leaves room for the motion).
+ClipSpec random_clip_spec(uint64_t seed);
+// "a red circle moves left on a striped background" (+ ", the camera pans left" / ", the camera zooms in").
+std::string caption(const ClipSpec& spec);
+// Render `frames` frames of size x size pixels. Frame i shows time i * frame_stride on a clock where the
+// whole motion takes (frames - 1) * kMaxFrameStride ticks: a larger stride = more motion between frames.
+// Throws ci2v::Error for frames < 1, size < 8 or a stride outside 1..kMaxFrameStride.
+std::vector<RgbImage> render_clip(const ClipSpec& spec, int frames, int size, int frame_stride);
+// random_clip_spec + caption + render_clip.
+Clip make_clip(uint64_t seed, int frames, int size, int frame_stride);
+
+constexpr int kMaxFrameStride = 5;
+
+}  // namespace ci2v::train

@@ -1,0 +1,423 @@
+#include "engine/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "engine/error.h"
+#include "engine/generator.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/io/state_dict.h"
+#include "engine/nn/layers.h"
+#include "engine/sampling/noise.h"
+#include "engine/sampling/scheduler.h"
+#include "engine/text/clip_text_model.h"
+#include "engine/text/clip_tokenizer.h"
+#include "engine/train/procedural.h"
+#include "engine/unet/video_unet.h"
+#include "engine/vae/autoencoder_kl.h"
+
+namespace ci2v::train {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using torch::Tensor;
+
+namespace {
+
+// ---- preset configurations ---------------------------------------------------------------------------------
+
+json unet_json(const std::vector<int64_t>& channels, const std::vector<int64_t>& heads, int64_t layers,
+               int64_t cross_dim, int64_t temp_heads) {
+  json down = json::array(), up = json::array();
+  for (size_t i = 0; i < channels.size(); ++i) down.push_back(i + 1 < channels.size() ? "CrossAttnDownBlock2D" : "DownBlock2D");
+  for (size_t i = 0; i < channels.size(); ++i) up.push_back(i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D");
+  return json{{"_class_name", "VideoLDMUNet3DConditionModel"}, {"_diffusers_version", "0.21.2"},
+              {"act_fn", "silu"}, {"attention_head_dim", heads}, {"augment_temporal_attention", true},
+              {"block_out_channels", channels}, {"center_input_sample", false}, {"conv_in_kernel", 3},
+              {"conv_out_kernel", 3}, {"cross_attention_dim", cross_dim}, {"down_block_types", down},
+              {"downsample_padding", 1}, {"dropout", 0.0}, {"dual_cross_attention", false},
+              {"first_frame_condition_mode", "concat"}, {"flip_sin_to_cos", true}, {"freq_shift", 0},
+              {"in_channels", 4}, {"layers_per_block", layers}, {"mid_block_scale_factor", 1},
+              {"mid_block_type", "UNetMidBlock2DCrossAttn"}, {"n_frames", 8}, {"n_temp_heads", temp_heads},
+              {"norm_eps", 1e-5}, {"norm_num_groups", 32}, {"only_cross_attention", false}, {"out_channels", 4},
+              {"resnet_time_scale_shift", "default"}, {"sample_size", 8}, {"temp_pos_embedding", "rotary"},
+              {"time_embedding_type", "positional"}, {"transformer_layers_per_block", 1},
+              {"up_block_types", up}, {"upcast_attention", false}, {"use_frame_stride_condition", true},
+              {"use_linear_projection", true}, {"use_temporal", true}};
+}
+
+json vae_json(const std::vector<int64_t>& channels, int64_t groups, int64_t layers) {
+  json down = json::array(), up = json::array();
+  for (size_t i = 0; i < channels.size(); ++i) down.push_back("DownEncoderBlock2D"), up.push_back("UpDecoderBlock2D");
+  return json{{"_class_name", "AutoencoderKL"}, {"_diffusers_version", "0.21.2"}, {"act_fn", "silu"},
+              {"block_out_channels", channels}, {"down_block_types", down}, {"force_upcast", true},
+              {"in_channels", 3}, {"latent_channels", 4}, {"layers_per_block", layers},
+              {"norm_num_groups", groups}, {"out_channels", 3}, {"sample_size", 64}, {"scaling_factor", 0.18215},
+              {"up_block_types", up}};
+}
+
+json text_json(int64_t hidden, int64_t heads, int64_t intermediate, int64_t layers) {
+  return json{{"architectures", json::array({"CLIPTextModel"})}, {"attention_dropout", 0.0}, {"bos_token_id", 0},
+              {"dropout", 0.0}, {"eos_token_id", 2}, {"hidden_act", "gelu"}, {"hidden_size", hidden},
+              {"initializer_factor", 1.0}, {"initializer_range", 0.02}, {"intermediate_size", intermediate},
+              {"layer_norm_eps", 1e-5}, {"max_position_embeddings", 77}, {"model_type", "clip_text_model"},
+              {"num_attention_heads", heads}, {"num_hidden_layers", layers}, {"pad_token_id", 1},
+              {"projection_dim", 512}, {"torch_dtype", "float32"}, {"transformers_version", "4.25.1"},
+              {"vocab_size", 49408}};
+}
+
+struct Preset {
+  json unet, vae, text;
+  int vae_steps;
+};
+
+Preset make_preset(const std::string& name) {
+  if (name == "tiny")  // the sizes of tests/fixtures/parity/tiny_pipeline
+    return {unet_json({32, 64}, {2, 4}, 2, 24, 2), vae_json({16, 32, 32, 32}, 16, 1), text_json(24, 2, 64, 2), 20};
+  if (name == "demo")  // fp16 weights of the whole folder stay under 20 MB
+    return {unet_json({64, 96, 96}, {2, 3, 3}, 1, 32, 4), vae_json({32, 64, 64, 64}, 32, 1),
+            text_json(32, 2, 128, 2), 400};
+  throw Error("train: --preset '" + name + "': expected tiny or demo");
+}
+
+// ---- helpers -------------------------------------------------------------------------------------------------
+
+// Random init for training from scratch: nn::init_random sets norms to 1, biases to 0, mixing alphas to 0.5;
+// the other weights are then drawn with std 1/sqrt(fan_in) (LeCun normal) so the activations keep their scale.
+void init_for_training(torch::nn::Module& m, uint64_t seed) {
+  nn::init_random(m, seed);
+  torch::NoGradGuard ng;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed + 1);
+  for (auto& item : m.named_parameters(true)) {
+    const std::string& n = item.key();
+    auto& p = item.value();
+    const auto dot = n.rfind('.');
+    const std::string leaf = dot == std::string::npos ? n : n.substr(dot + 1);
+    const std::string owner = dot == std::string::npos ? "" : n.substr(0, dot);
+    if (leaf != "weight" || owner.find("norm") != std::string::npos || p.dim() < 2) continue;
+    if (owner.find("embedding") != std::string::npos && owner.find("time_embedding") == std::string::npos &&
+        owner.find("frame_stride_embedding") == std::string::npos)
+      continue;  // token / position embeddings keep init_random's small std
+    const int64_t fan_in = p.numel() / p.size(0);
+    auto t = at::empty(p.sizes(), torch::TensorOptions().dtype(torch::kFloat));
+    t.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(fan_in)), gen);
+    p.copy_(t.to(p.options()));
+  }
+}
+
+std::vector<Tensor> trainable_parameters(torch::nn::Module& m) {
+  std::vector<Tensor> out;
+  for (auto& item : m.named_parameters(true)) {
+    // rotary frequencies are a fixed formula (learned_freq False in the reference)
+    if (item.key().find("rotary_emb.freqs") != std::string::npos) continue;
+    item.value().set_requires_grad(true);
+    out.push_back(item.value());
+  }
+  return out;
+}
+
+void freeze(torch::nn::Module& m) {
+  for (auto& p : m.parameters(true)) p.set_requires_grad(false);
+}
+
+// [3, H, W] in [-1, 1]
+Tensor image_tensor(const RgbImage& img) {
+  auto t = torch::from_blob(const_cast<uint8_t*>(img.rgb.data()), {img.height, img.width, 3}, torch::kUInt8);
+  return t.permute({2, 0, 1}).to(torch::kFloat).div(127.5).sub(1.0);
+}
+
+// [B, 3, F, H, W] in [-1, 1]
+Tensor clips_tensor(const std::vector<Clip>& clips) {
+  std::vector<Tensor> vids;
+  for (const auto& c : clips) {
+    std::vector<Tensor> fr;
+    for (const auto& f : c.frames) fr.push_back(image_tensor(f));
+    vids.push_back(torch::stack(fr, 1));  // [3, F, H, W]
+  }
+  return torch::stack(vids, 0);
+}
+
+uint64_t clip_seed(uint64_t seed, int64_t step, int64_t b, uint64_t stream) {
+  uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull +
+               static_cast<uint64_t>(b) * 0x94D049BB133111EBull + stream;
+  return z ^ (z >> 29);
+}
+
+uint64_t write_weights(const torch::nn::Module& m, const std::string& path, torch::ScalarType dt) {
+  std::map<std::string, Tensor> tensors;
+  for (const auto& item : m.named_parameters(true)) {
+    auto t = item.value().detach().to(torch::kCPU);
+    tensors[item.key()] = (t.is_floating_point() ? t.to(dt) : t).contiguous();
+  }
+  for (const auto& item : m.named_buffers(true)) tensors[item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+  io::save_tensors_safetensors(tensors, path);
+  return static_cast<uint64_t>(fs::file_size(path));
+}
+
+void write_json(const json& j, const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw Error(path + ": cannot write");
+  f << j.dump(2) << "\n";
+  if (!f) throw Error(path + ": write failed");
+}
+
+// ---- VAE: a short autoencoder run -------------------------------------------------------------------------
+
+struct VaeOut {
+  Tensor recon, mean, logvar;
+};
+
+VaeOut vae_forward_train(vae::AutoencoderKLImpl& v, const Tensor& x, const Tensor& eps) {
+  auto moments = v.quant_conv->forward(v.encoder->forward(x));  // [N, 2*latent, h, w]
+  auto parts = moments.chunk(2, 1);
+  VaeOut o;
+  o.mean = parts[0];
+  o.logvar = at::clamp(parts[1], -30.0, 20.0);
+  auto z = o.mean + at::exp(0.5 * o.logvar) * eps;  // posterior sample [N, latent, h, w]
+  o.recon = v.decoder->forward(v.post_quant_conv->forward(z));  // [N, 3, H, W]
+  return o;
+}
+
+}  // namespace
+
+PresetConfigs preset_configs(const std::string& preset) {
+  auto p = make_preset(preset);
+  return {p.unet.dump(2), p.vae.dump(2), p.text.dump(2)};
+}
+
+TrainReport train(const TrainOptions& o) {
+  const auto t_start = std::chrono::steady_clock::now();
+  auto log = [&](const std::string& s) {
+    if (o.log) o.log(s);
+  };
+  // ---- validate -------------------------------------------------------------------------------------------
+  if (o.out_dir.empty()) throw Error("train: --out DIR is required (the checkpoint folder)");
+  if (o.steps < 1) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
+  if (o.batch < 1) throw Error("train: --batch must be at least 1, got " + std::to_string(o.batch));
+  if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
+  if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
+    throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
+  if (!(o.lr > 0 && o.lr < 1)) throw Error("train: --lr must be in (0, 1), got " + std::to_string(o.lr));
+  if (o.dtype != "fp32")
+    throw Error("train: --dtype '" + o.dtype + "': only fp32 training is implemented (bf16 autocast is not)");
+  if (o.save_dtype != "fp32" && o.save_dtype != "fp16")
+    throw Error("train: --save-dtype '" + o.save_dtype + "': expected fp32 or fp16");
+  auto preset = make_preset(o.preset);
+  const auto device = resolve_device(o.device);
+  const auto save_dt = o.save_dtype == "fp16" ? torch::kFloat16 : torch::kFloat32;
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+
+  const fs::path out(o.out_dir);
+  const bool resuming = o.resume && fs::exists(out / "unet" / "diffusion_pytorch_model.safetensors");
+  if (o.resume && !resuming) throw Error("train: --resume: " + (out / "unet").string() + " holds no checkpoint to resume");
+  std::string tok_dir = o.tokenizer_dir;
+  if (resuming && tok_dir.empty()) tok_dir = (out / "tokenizer").string();
+  if (tok_dir.empty() || !fs::exists(fs::path(tok_dir) / "vocab.json") || !fs::exists(fs::path(tok_dir) / "merges.txt"))
+    throw Error("train: --tokenizer '" + tok_dir + "': expected a CLIP tokenizer folder with vocab.json and merges.txt");
+  auto tokenizer = text::ClipTokenizer::from_folder(tok_dir);
+  for (const char* d : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) fs::create_directories(out / d);
+
+  TrainReport rep;
+  const auto fo = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+  int64_t step0 = 0;
+
+  // ---- networks ---------------------------------------------------------------------------------------------
+  auto unet_cfg = unet::UNetConfig::from_json(preset.unet, "preset " + o.preset + " unet");
+  auto vae_cfg = vae::VaeConfig::from_json(preset.vae, "preset " + o.preset + " vae");
+  auto text_cfg = text::ClipTextConfig::from_json(preset.text, "preset " + o.preset + " text_encoder");
+  unet::VideoUNet unet_net(unet_cfg, torch::TensorOptions().dtype(torch::kFloat32));
+  vae::AutoencoderKL vae_net{nullptr};
+  text::ClipTextModel text_net{nullptr};
+  double scaling = vae_cfg.scaling_factor;
+  if (resuming) {
+    unet::load_video_unet_weights(*unet_net, io::StateDict::from_file((out / "unet" / "diffusion_pytorch_model.safetensors").string()),
+                                  "resume unet");
+    vae_net = vae::load_autoencoder_kl((out / "vae").string());
+    text_net = text::load_clip_text_model((out / "text_encoder").string());
+    scaling = vae_net->config().scaling_factor;
+    preset.vae["scaling_factor"] = scaling;
+    if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
+    log("resuming from " + out.string() + " at step " + std::to_string(step0));
+  } else {
+    init_for_training(*unet_net, o.seed);
+    unet_net->reset_rotary_frequencies();
+    vae_net = vae::AutoencoderKL(vae_cfg, torch::TensorOptions().dtype(torch::kFloat32));
+    init_for_training(*vae_net, o.seed + 100);
+    text_net = text::ClipTextModel(text_cfg, torch::TensorOptions().dtype(torch::kFloat32));
+    nn::init_random(*text_net, o.seed + 200, 0.5);  // fixed random text encoder (see trainer.h)
+  }
+  unet_net->to(device);
+  vae_net->to(device);
+  text_net->to(device);
+  freeze(*text_net);
+  rep.unet_parameters = io::count_parameters(*unet_net);
+  rep.vae_parameters = io::count_parameters(*vae_net);
+  rep.text_parameters = io::count_parameters(*text_net);
+  log("preset " + o.preset + ": unet " + std::to_string(rep.unet_parameters) + " params, vae " +
+      std::to_string(rep.vae_parameters) + ", text encoder " + std::to_string(rep.text_parameters) + " (fixed)");
+
+  std::mt19937_64 rng(o.seed);
+  auto uniform = [&]() { return static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0); };
+  sampling::SeededNoise noise(o.seed + 7, device);
+
+  // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
+  const int vae_steps = resuming ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
+  if (vae_steps > 0) {
+    auto params = trainable_parameters(*vae_net);
+    torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.vae_lr).weight_decay(0.0));
+    const int n_img = std::max(4, o.batch * 2);
+    for (int s = 0; s < vae_steps; ++s) {
+      std::vector<Tensor> imgs;
+      for (int b = 0; b < n_img; ++b) {
+        const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);
+        auto c = make_clip(clip_seed(o.seed, s, b, 1), 2, o.size, stride);
+        imgs.push_back(image_tensor(c.frames[static_cast<size_t>(b % 2)]));
+      }
+      auto x = torch::stack(imgs, 0).to(device);  // [N, 3, H, W]
+      const int64_t f = vae_cfg.downscale();
+      auto eps = noise.randn({x.size(0), vae_cfg.latent_channels, x.size(2) / f, x.size(3) / f}, fo, "vae posterior");
+      auto r = vae_forward_train(*vae_net, x, eps);
+      auto kl = 0.5 * (r.mean.pow(2) + r.logvar.exp() - 1.0 - r.logvar).mean();
+      auto loss = (r.recon - x).abs().mean() + (r.recon - x).pow(2).mean() + 1e-4 * kl;
+      opt.zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(params, 1.0);
+      opt.step();
+      rep.vae_losses.push_back(loss.item<double>());
+      if (s % 50 == 0 || s + 1 == vae_steps) log("vae step " + std::to_string(s + 1) + "/" + std::to_string(vae_steps) + " loss " + std::to_string(rep.vae_losses.back()));
+    }
+    // latent scale: 1 / std of posterior means over a fresh batch (SD's 0.18215 was chosen the same way)
+    torch::NoGradGuard ng;
+    std::vector<Tensor> imgs;
+    for (int b = 0; b < 16; ++b) imgs.push_back(image_tensor(make_clip(clip_seed(o.seed, -1, b, 2), 1, o.size, 1).frames[0]));
+    auto mean = vae_net->encode_moments(torch::stack(imgs, 0).to(device)).mean;
+    const double sd = mean.std().item<double>();
+    scaling = sd > 1e-6 ? 1.0 / sd : 1.0;
+    log("vae latent std " + std::to_string(sd) + " -> scaling_factor " + std::to_string(scaling));
+  }
+  freeze(*vae_net);
+  vae_net->eval();
+  rep.scaling_factor = scaling;
+  preset.vae["scaling_factor"] = scaling;
+  auto vae_copy_cfg = vae::VaeConfig::from_json(preset.vae, "vae");  // the scaling factor the loader will read
+  (void)vae_copy_cfg;
+
+  // ---- noise schedule (ᾱ_t of the reference's linear betas) ------------------------------------------------
+  const auto sched_cfg = sampling::SchedulerConfig::reference();
+  auto alphas_cumprod = torch::cumprod(1.0 - sampling::make_betas(sched_cfg).to(torch::kDouble), 0);  // [1000]
+  const int64_t n_train_t = sched_cfg.num_train_timesteps;
+
+  // ---- text embeddings (fixed encoder: cached per caption) --------------------------------------------------
+  std::map<std::string, Tensor> text_cache;
+  auto embed = [&](const std::string& caption) -> Tensor {
+    auto it = text_cache.find(caption);
+    if (it != text_cache.end()) return it->second;
+    auto ids = tokenizer.encode(caption);
+    auto t = torch::tensor(ids, torch::kLong).unsqueeze(0);  // [1, 77]
+    auto e = text_net->forward(t).detach();                   // [1, 77, D]
+    text_cache[caption] = e;
+    return e;
+  };
+
+  // ---- checkpoint writer -----------------------------------------------------------------------------------
+  auto save = [&](int64_t steps_done) {
+    uint64_t bytes = 0;
+    write_json(json{{"_class_name", "ConditionalAnimationPipeline"}, {"_diffusers_version", "0.21.2"},
+                    {"scheduler", json::array({"diffusers", "DDIMScheduler"})}, {"text_encoder", json::array({"transformers", "CLIPTextModel"})},
+                    {"tokenizer", json::array({"transformers", "CLIPTokenizer"})},
+                    {"unet", json::array({"consisti2v.models.videoldm_unet", "VideoLDMUNet3DConditionModel"})},
+                    {"vae", json::array({"diffusers", "AutoencoderKL"})}},
+               (out / "model_index.json").string());
+    write_json(preset.unet, (out / "unet" / "config.json").string());
+    bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);
+    write_json(preset.vae, (out / "vae" / "config.json").string());
+    bytes += write_weights(*vae_net, (out / "vae" / "diffusion_pytorch_model.safetensors").string(), save_dt);
+    write_json(preset.text, (out / "text_encoder" / "config.json").string());
+    bytes += write_weights(*text_net, (out / "text_encoder" / "model.safetensors").string(), save_dt);
+    auto sj = sched_cfg.to_json();
+    sj["_class_name"] = "DDIMScheduler";
+    sj["_diffusers_version"] = "0.21.2";
+    write_json(sj, (out / "scheduler" / "scheduler_config.json").string());
+    if (fs::absolute(tok_dir).lexically_normal() != fs::absolute(out / "tokenizer").lexically_normal())
+      for (const auto& e : fs::directory_iterator(tok_dir))
+        if (e.is_regular_file())
+          fs::copy_file(e.path(), out / "tokenizer" / e.path().filename(), fs::copy_options::overwrite_existing);
+    write_json(json{{"steps", steps_done}, {"preset", o.preset}, {"seed", o.seed}, {"frames", o.frames},
+                    {"size", o.size}, {"last_loss", rep.losses.empty() ? 0.0 : rep.losses.back()},
+                    {"note", "optimizer state is not saved: --resume restarts AdamW from these weights"}},
+               (out / "train_state.json").string());
+    rep.checkpoint_bytes = bytes;
+  };
+
+  // ---- 2. the UNet --------------------------------------------------------------------------------------------
+  std::ofstream csv;
+  if (!o.log_csv.empty()) {
+    const bool append = resuming && fs::exists(o.log_csv);
+    csv.open(o.log_csv, append ? std::ios::app : std::ios::trunc);
+    if (!csv) throw Error("train: --log '" + o.log_csv + "': cannot write");
+    if (!append) csv << "step,loss,seconds\n";
+  }
+  auto params = trainable_parameters(*unet_net);
+  unet_net->train();
+  torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  const auto t_unet = std::chrono::steady_clock::now();
+  const int64_t f = vae_cfg.downscale();
+  const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
+  for (int s = 0; s < o.steps; ++s) {
+    const int64_t step = step0 + s;
+    opt.zero_grad();
+    double step_loss = 0;
+    for (int b = 0; b < o.batch; ++b) {
+      const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
+      const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
+      const bool null_text = uniform() < o.null_text_ratio;
+      const bool null_image = uniform() < o.null_image_ratio;
+      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride);
+      Tensor z, text_emb;
+      {
+        torch::NoGradGuard ng;
+        auto x = clips_tensor({clip}).to(device);  // [1, 3, F, H, W]
+        auto frames = x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size});
+        auto eps_post = noise.randn({o.frames, C, h, w}, fo, "vae posterior");
+        auto lat = vae_net->encode_moments(frames).sample(eps_post) * scaling;  // [F, C, h, w]
+        z = lat.view({1, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous();  // [1, C, F, h, w]
+        text_emb = embed(null_text ? std::string() : clip.caption);
+      }
+      // PYoCo mixed noise over all frames, the reference's q(x_t | x_0)
+      auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {1, C, o.frames, h, w}, fo);
+      const double ab = alphas_cumprod[t].item<double>();
+      auto noisy = std::sqrt(ab) * z + std::sqrt(1.0 - ab) * eps;  // [1, C, F, h, w]
+      // condition: the clean first frame; with probability null_image_ratio its noisy latent at the same t
+      auto cond = null_image ? noisy.narrow(2, 0, 1) : z.narrow(2, 0, 1);  // [1, C, 1, h, w]
+      auto pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), t, text_emb, cond, stride);  // [1, C, F-1, h, w]
+      auto loss = torch::mse_loss(pred, eps.narrow(2, 1, o.frames - 1)) / static_cast<double>(o.batch);
+      loss.backward();
+      step_loss += loss.item<double>();
+    }
+    torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);
+    opt.step();
+    rep.losses.push_back(step_loss);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+    if (csv) csv << (step + 1) << "," << step_loss << "," << secs << "\n" << std::flush;
+    if (s % 10 == 0 || s + 1 == o.steps)
+      log("step " + std::to_string(step + 1) + "/" + std::to_string(step0 + o.steps) + " loss " + std::to_string(step_loss) +
+          " (" + std::to_string(secs) + " s)");
+    if (o.save_every > 0 && (s + 1) % o.save_every == 0 && s + 1 < o.steps) save(step + 1);
+  }
+  rep.unet_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+  freeze(*unet_net);
+  unet_net->eval();
+  save(step0 + o.steps);
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  log("wrote " + out.string() + " (" + std::to_string(rep.checkpoint_bytes) + " bytes of weights)");
+  return rep;
+}
+
+}  // namespace ci2v::train

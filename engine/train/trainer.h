@@ -1,0 +1,75 @@
+// `consisti2v train`: trains a small ConsistI2V model from scratch on procedural clips (issue #11), with the
+// reference's recipe (configs/training/training.yaml, model-reference.md §3):
+//  * ε-prediction on the reference's linear noise schedule (0.00085 → 0.012, 1000 steps);
+//  * PYoCo mixed noise (α = 1) over all frames; the first frame's clean latent is the condition (through the
+//    UNet's first_frame_latents path) and the loss is taken on the following frames only;
+//  * the caption is replaced by the empty prompt with probability 0.1 (cfg_random_null_text_ratio) and the
+//    first-frame condition by its noisy latent at the same t with probability 0.1 (cfg_random_null_img_ratio);
+//  * frame stride sampled uniformly in 1..5 as the conditioning (sample_stride [1, 5]);
+//  * AdamW (weight decay 1e-2), gradient clipping (max_grad_norm 0.5).
+// Per sample timestep and stride: the UNet takes one timestep and stride per call, so each sample of a batch
+// runs its own forward/backward and the gradients are averaged (same arithmetic as a batched loss mean).
+//
+// The other components (documented choice):
+//  * VAE: a randomly initialised VAE decodes nothing useful, so it is first trained briefly as an autoencoder on
+//    procedural frames (L1 + MSE reconstruction + a small KL term), then frozen; its scaling_factor is set to
+//    1 / std of the latents it produces (as SD's 0.18215 was chosen), so the UNet sees unit-variance latents.
+//  * Text encoder: a tiny CLIP text model with fixed random weights (the UNet's cross-attention learns to read
+//    its embeddings; the captions come from a small closed vocabulary, so distinct prompts give distinct
+//    embeddings); the CLIP tokenizer files are copied from a given tokenizer folder.
+// The checkpoint is the released folder layout (model_index.json, unet/, vae/, text_encoder/, tokenizer/,
+// scheduler/) that ci2v::Pipeline::load reads.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ci2v::train {
+
+struct TrainOptions {
+  std::string out_dir;             // checkpoint folder (created)
+  std::string tokenizer_dir;       // a CLIP tokenizer folder (vocab.json, merges.txt, ...) copied into out_dir
+  std::string preset = "tiny";     // tiny (the parity fixture's sizes) | demo (fp16 weights <= 20 MB)
+  int steps = 200;                 // UNet optimiser steps
+  int batch = 2;
+  int frames = 8;                  // frames per clip, the first frame included
+  int size = 64;                   // pixels (square), a multiple of 8, >= 64
+  double lr = 1e-4;
+  uint64_t seed = 42;
+  std::string device = "cpu";      // cpu | cuda
+  std::string dtype = "fp32";      // fp32 (bf16 autocast: not implemented yet)
+  std::string save_dtype = "fp32"; // fp32 | fp16 weights in the written checkpoint
+  std::string log_csv;             // step,loss,seconds per UNet step (empty: none)
+  bool resume = false;             // start from the weights already in out_dir (VAE kept, no VAE training)
+  int vae_steps = -1;              // VAE autoencoder steps; < 0: the preset's default
+  double vae_lr = 1e-3;
+  int save_every = 0;              // also write the checkpoint every N steps (0: only at the end)
+  double null_text_ratio = 0.1;
+  double null_image_ratio = 0.1;
+  double max_grad_norm = 0.5;
+  double weight_decay = 1e-2;
+  int threads = 0;                 // torch intra-op threads (0: leave as is)
+  std::function<void(const std::string&)> log;  // progress lines (null: silent)
+};
+
+struct TrainReport {
+  std::vector<double> vae_losses;  // per VAE step
+  std::vector<double> losses;      // per UNet step (mean over the batch)
+  double seconds = 0;              // whole run
+  double unet_seconds = 0;         // UNet steps only
+  double scaling_factor = 0;       // the VAE latent scale written to vae/config.json
+  size_t unet_parameters = 0, vae_parameters = 0, text_parameters = 0;
+  uint64_t checkpoint_bytes = 0;   // safetensors files of the checkpoint
+};
+
+// Validates the options (ci2v::Error naming the option), trains, writes the checkpoint to out_dir.
+TrainReport train(const TrainOptions& options);
+
+// The component configs of a preset as diffusers / transformers write them (exposed for tests and `info`).
+struct PresetConfigs {
+  std::string unet, vae, text_encoder;  // JSON text
+};
+PresetConfigs preset_configs(const std::string& preset);
+
+}  // namespace ci2v::train

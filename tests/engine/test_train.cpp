@@ -1,0 +1,187 @@
+// The demo-model trainer (engine/train/trainer.h): a CPU smoke run whose loss falls and whose checkpoint the
+// normal loader runs; option validation; the demo preset's size budget; UNet autograd only when asked for.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <unistd.h>
+
+#include "engine/error.h"
+#include "engine/io/state_dict.h"
+#include "engine/generator.h"
+#include "engine/pipeline.h"
+#include "engine/text/clip_text_model.h"
+#include "engine/train/procedural.h"
+#include "engine/train/trainer.h"
+#include "engine/unet/video_unet.h"
+#include "engine/vae/autoencoder_kl.h"
+
+using namespace ci2v;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTokenizer = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline/tokenizer";
+
+struct Threads {
+  Threads() { at::set_num_threads(1); }  // 2 OpenMP threads on the shared 2-core machine were much slower
+};
+
+fs::path temp_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("ci2v_train_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+double mean(const std::vector<double>& v, size_t from, size_t n) {
+  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(from + n), 0.0) / n;
+}
+
+}  // namespace
+
+TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
+  // One thread: on this shared 2-core machine two OpenMP threads made the run ~10x slower (246 s vs 22 s);
+  // the losses are the same with any thread count.
+  at::set_num_threads(1);
+  const auto dir = temp_dir("smoke");
+  train::TrainOptions o;
+  o.out_dir = dir.string();
+  o.tokenizer_dir = kTokenizer;
+  o.preset = "tiny";
+  o.steps = 40;
+  o.batch = 2;
+  o.frames = 4;
+  o.size = 64;
+  o.lr = 1e-3;
+  o.seed = 7;
+  o.vae_steps = 20;
+  o.log_csv = (dir / "loss.csv").string();
+  fs::create_directories(dir);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = train::train(o);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(r.losses.size(), 40u);
+  ASSERT_EQ(r.vae_losses.size(), 20u);
+  const double first = mean(r.losses, 0, 5), last = mean(r.losses, r.losses.size() - 5, 5);
+  std::cout << "[ smoke ] " << secs << " s; UNet loss mean first 5 " << first << ", last 5 " << last
+            << "; VAE loss " << r.vae_losses.front() << " -> " << r.vae_losses.back() << "; scaling_factor "
+            << r.scaling_factor << "\n";
+  for (double l : r.losses) ASSERT_TRUE(std::isfinite(l));
+  EXPECT_LT(last, 0.8 * first) << "the smoothed diffusion loss must fall";
+  EXPECT_LT(r.vae_losses.back(), 0.8 * r.vae_losses.front()) << "the VAE reconstruction loss must fall";
+  EXPECT_GT(r.scaling_factor, 0.0);
+
+  // the CSV log: header + one line per step
+  std::ifstream csv(o.log_csv);
+  std::string line;
+  int lines = 0;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "step,loss,seconds");
+  while (std::getline(csv, line)) ++lines;
+  EXPECT_EQ(lines, 40);
+
+  // the released folder layout, loaded by the normal loader, generates a clip
+  for (const char* f : {"model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
+                        "vae/config.json", "vae/diffusion_pytorch_model.safetensors", "text_encoder/config.json",
+                        "text_encoder/model.safetensors", "tokenizer/vocab.json", "tokenizer/merges.txt",
+                        "scheduler/scheduler_config.json"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  auto pipe = Pipeline::load(dir.string(), "cpu", "fp32");
+  EXPECT_NEAR(pipe->models().vae->config().scaling_factor, r.scaling_factor, 1e-6 * r.scaling_factor);
+  GenerationParams p;
+  p.prompt = "a red circle moves left on a striped background";
+  p.width = p.height = 64;
+  p.frames = 4;
+  p.steps = 2;
+  p.seed = 3;
+  p.device = "cpu";
+  auto img = train::make_clip(99, 1, 64, 1).frames[0];
+  auto res = pipe->generate(p, img);
+  ASSERT_EQ(res.frames.size(), 4u);
+  for (const auto& f : res.frames) {
+    EXPECT_EQ(f.width, 64);
+    EXPECT_EQ(f.height, 64);
+  }
+  // loaded parameters carry no autograd: inference outputs have no graph
+  EXPECT_FALSE(pipe->models().unet->conv_in->weight.requires_grad());
+
+  // --resume continues from the checkpoint (no VAE training) and appends to the log
+  o.steps = 2;
+  o.resume = true;
+  o.tokenizer_dir.clear();
+  auto r2 = train::train(o);
+  EXPECT_EQ(r2.losses.size(), 2u);
+  EXPECT_TRUE(r2.vae_losses.empty());
+  EXPECT_NEAR(r2.scaling_factor, r.scaling_factor, 1e-6 * r.scaling_factor);
+  fs::remove_all(dir);
+}
+
+TEST(Train, UNetBuildsAGraphOnlyWhenItsParametersAreTrainable) {
+  Threads th;
+  auto cfg = unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet));
+  unet::VideoUNet net(cfg);
+  nn::init_random(*net, 1);
+  net->reset_rotary_frequencies();
+  auto x = torch::randn({1, 4, 2, 8, 8}), first = torch::randn({1, 4, 1, 8, 8}), text = torch::randn({1, 5, 24});
+  auto y = net->forward(x, 500, text, first, 3);
+  EXPECT_FALSE(y.requires_grad());
+  for (auto& p : net->parameters()) p.set_requires_grad(true);
+  auto y2 = net->forward(x, 500, text, first, 3);
+  ASSERT_TRUE(y2.requires_grad());
+  EXPECT_TRUE(torch::allclose(y, y2.detach(), 1e-5, 1e-6)) << "training and inference run the same operations";
+  y2.pow(2).mean().backward();
+  ASSERT_TRUE(net->conv_in->weight.grad().defined());
+  EXPECT_GT(net->conv_in->weight.grad().abs().sum().item<double>(), 0.0);
+  ASSERT_TRUE(net->frame_stride_embedding->linear_1->weight.grad().defined());
+}
+
+TEST(Train, DemoPresetFitsTwentyMegabytesInFp16) {
+  auto c = train::preset_configs("demo");
+  const auto meta = torch::TensorOptions().device(torch::kMeta);
+  unet::VideoUNet u(unet::UNetConfig::from_json(nlohmann::json::parse(c.unet)), meta);
+  vae::AutoencoderKL v(vae::VaeConfig::from_json(nlohmann::json::parse(c.vae)), meta);
+  text::ClipTextModel t(text::ClipTextConfig::from_json(nlohmann::json::parse(c.text_encoder)), meta);
+  const size_t n = io::count_parameters(*u) + io::count_parameters(*v) + io::count_parameters(*t);
+  std::cout << "[ demo ] unet " << io::count_parameters(*u) << ", vae " << io::count_parameters(*v) << ", text "
+            << io::count_parameters(*t) << " parameters = " << 2.0 * n / 1e6 << " MB in fp16\n";
+  EXPECT_LE(2 * n, 20u * 1000u * 1000u);
+  EXPECT_GT(io::count_parameters(*u), io::count_parameters(*unet::VideoUNet(
+                                          unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet)), meta)));
+}
+
+TEST(Train, BadOptionsThrowNamingTheOption) {
+  auto expect_msg = [](train::TrainOptions o, const std::string& needle) {
+    try {
+      train::train(o);
+      ADD_FAILURE() << "accepted; expected an error with '" << needle << "'";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  train::TrainOptions o;
+  o.tokenizer_dir = kTokenizer;
+  expect_msg(o, "--out DIR is required");
+  o.out_dir = temp_dir("bad").string();
+  auto b = o;
+  b.size = 60;
+  expect_msg(b, "--size must be a multiple of 8");
+  b = o;
+  b.frames = 1;
+  expect_msg(b, "--frames must be 2..64");
+  b = o;
+  b.preset = "huge";
+  expect_msg(b, "--preset 'huge'");
+  b = o;
+  b.dtype = "bf16";
+  expect_msg(b, "only fp32 training");
+  b = o;
+  b.tokenizer_dir = "/nonexistent";
+  expect_msg(b, "--tokenizer '/nonexistent'");
+  b = o;
+  b.resume = true;
+  expect_msg(b, "--resume");
+  fs::remove_all(o.out_dir);
+}
