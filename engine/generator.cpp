@@ -1,6 +1,7 @@
 #include "engine/generator.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <random>
 
 #include "engine/error.h"
@@ -66,6 +67,15 @@ sampling::LowPassFilterSpec filter_spec(const GenerationParams& p) {
   spec.cutoff_temporal = p.cutoff_temporal;
   spec.butterworth_order = p.butterworth_order;
   return spec;
+}
+
+// On CUDA, FrameInit's FFTs go through the raw cuFFT backend when this build has it (CONSISTI2V_FFT=torch keeps
+// torch::fft, e.g. to compare).
+void use_fast_fft(sampling::FrameInit& frameinit, const torch::Device& device) {
+  if (!device.is_cuda()) return;
+  const char* env = std::getenv("CONSISTI2V_FFT");
+  if (env && std::string(env) == "torch") return;
+  if (auto backend = sampling::cufft_backend()) frameinit.set_backend(backend);
 }
 
 void fit_previewer(Models& m) {
@@ -159,6 +169,7 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
                             ? z.permute({1, 0, 2, 3}).unsqueeze(0).contiguous()
                             : z.slice(0, 0, 1).unsqueeze(2).expand({1, z.size(1), T, h, w}).contiguous();
   sampling::FrameInit frameinit(filter_spec(params), params.noise_level);
+  use_fast_fft(frameinit, m.device);
   sampling::DdimScheduler scheduler(m.scheduler);
   Tensor noise_f = latents.to(torch::kFloat);
   auto fi = frameinit.run(scheduler, static_video.to(torch::kFloat), noise_f, false);
@@ -253,6 +264,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
     ddim->set_noise_source(noise);
   }
   sampling::FrameInit frameinit(filter_spec(params), params.noise_level);
+  use_fast_fft(frameinit, m.device);
   const bool want_previews = obs != nullptr;
   if (want_previews) fit_previewer(m);
 

@@ -66,6 +66,11 @@ public:
 
 // torch::fft (c2c fftn, complex64, default "backward" normalisation) on the tensors' device.
 std::shared_ptr<SpectralBackend> torch_fft_backend();
+// Raw cuFFT (engine/sampling/cufft_mix.cu: plans cached per shape, the mask and the mix in one kernel, the
+// forward transforms of x and noise batched) for CUDA tensors; CPU tensors go through torch::fft. nullptr in a
+// build without the CUDA kernels (CONSISTI2V_HAVE_CUDA_KERNELS). cufft_plans_built: plans made so far.
+std::shared_ptr<SpectralBackend> cufft_backend();
+int64_t cufft_plans_built();
 
 // freq_mix_3d of the reference with the torch backend: x and noise cast to fp32, the filter moved to their
 // device; fp32 result. Throws when the shapes don't match the filter's last three dims.

@@ -1,0 +1,76 @@
+// The raw cuFFT FrameInit backend against the torch::fft path (CUDA builds with the kernels; on a CPU build
+// the backend does not exist and the pipeline uses torch::fft).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "engine/error.h"
+#include "engine/sampling/frameinit.h"
+
+using namespace ci2v::sampling;
+using ci2v::FilterType;
+
+#ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+
+namespace {
+torch::Tensor filter_for(at::IntArrayRef shape, FilterType type, double ds, double dt) {
+  LowPassFilterSpec spec;
+  spec.type = type;
+  spec.cutoff_spatial = ds;
+  spec.cutoff_temporal = dt;
+  FilterCache cache;
+  return cache.get(shape, spec, torch::kCUDA);
+}
+}  // namespace
+
+TEST(CufftFrameInit, MixAndSplitMatchTorchFft) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "a CUDA build on a machine without a GPU";
+  auto cufft = cufft_backend();
+  ASSERT_NE(cufft, nullptr);
+  EXPECT_EQ(cufft->name(), "cufft");
+  auto ref = torch_fft_backend();
+  torch::manual_seed(0);
+  const std::vector<std::vector<int64_t>> shapes = {{1, 4, 16, 32, 32}, {2, 4, 5, 7, 9}, {1, 4, 16, 64, 64}};
+  for (const auto& s : shapes) {
+    for (auto type : {FilterType::Gaussian, FilterType::Ideal, FilterType::Box, FilterType::Butterworth}) {
+      SCOPED_TRACE(ci2v::shape_str(s) + " filter " + std::to_string(static_cast<int>(type)));
+      auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat);
+      auto x = torch::randn(s, opts), n = torch::randn(s, opts);
+      auto lpf = filter_for(s, type, 0.25, 0.4);
+      auto a = cufft->mix(x, n, lpf), b = ref->mix(x, n, lpf);
+      EXPECT_LT((a - b).abs().max().item<float>(), 1e-5f);
+      auto sa = cufft->split(x, n, lpf), sb = ref->split(x, n, lpf);
+      EXPECT_LT((sa.low - sb.low).abs().max().item<float>(), 1e-5f);
+      EXPECT_LT((sa.high - sb.high).abs().max().item<float>(), 1e-5f);
+      EXPECT_LT((sa.mixed - sb.mixed).abs().max().item<float>(), 1e-5f);
+    }
+  }
+}
+
+TEST(CufftFrameInit, PlansAreCachedPerShape) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "a CUDA build on a machine without a GPU";
+  auto cufft = cufft_backend();
+  auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat);
+  const std::vector<int64_t> s = {1, 4, 8, 16, 24};
+  auto x = torch::randn(s, opts), n = torch::randn(s, opts);
+  auto lpf = filter_for(s, FilterType::Gaussian, 0.25, 0.25);
+  cufft->mix(x, n, lpf);
+  const int64_t after_first = cufft_plans_built();
+  for (int i = 0; i < 5; ++i) cufft->mix(x, n, lpf);
+  EXPECT_EQ(cufft_plans_built(), after_first);
+  // CPU tensors fall back to torch::fft.
+  auto c = cufft->mix(x.cpu(), n.cpu(), lpf.cpu());
+  EXPECT_FALSE(c.is_cuda());
+  EXPECT_LT((c - torch_fft_backend()->mix(x.cpu(), n.cpu(), lpf.cpu())).abs().max().item<float>(), 1e-6f);
+}
+
+#else
+
+TEST(CufftFrameInit, AbsentWithoutTheCudaKernels) {
+  // A CPU build: no raw cuFFT backend, FrameInit stays on torch::fft.
+  EXPECT_EQ(cufft_backend(), nullptr);
+  EXPECT_EQ(cufft_plans_built(), 0);
+  FrameInit fi(LowPassFilterSpec{}, 850);
+  EXPECT_EQ(fi.backend().name(), "torch.fft");
+}
+
+#endif
