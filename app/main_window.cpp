@@ -111,10 +111,17 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   if (!doc_->modelPath().isEmpty()) {
     picker_->setPath(doc_->modelPath());
     chooseModel(doc_->modelPath());  // probe and load in the background; no dialog at start
+  } else if (probeModelFolder(huggingFaceCacheDir()).ok) {
+    chooseModel(huggingFaceCacheDir());  // ConsistI2V already downloaded (by us or another tool)
+  } else if (const QString demo = bundledDemoModel(); !demo.isEmpty()) {
+    // No ConsistI2V weights yet: start with the small demo model so that everything works at once.
+    chooseModel(demo);
+    startedWithDemo_ = true;
   }
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
   restoreSession();
+  if (startedWithDemo_ && !doc_->hasFirstFrame()) openExample();  // ... and a first frame to animate
   autosaver_ = new Autosaver(doc_, settings_->autosaveFolder(), Autosaver::kDefaultIntervalMs, this);
   connect(autosaver_, &Autosaver::failed, this, [this](const QString& m) {
     statusBar()->showMessage(tr("Autosave failed: %1").arg(m), 8000);
@@ -563,8 +570,11 @@ void MainWindow::bindEngine() {
   });
   connect(w, &EngineController::modelLoaded, this, [this](const QString&, const QString& device, const QString& dtype, double s) {
     lastModelFailure_.clear();
+    const QString loaded = tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1);
     doc_->setModelStatus(Document::ModelState::Ready,
-                         tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1));
+                         modelIsDemo_ ? tr("Demo model (toy clips only) · %1 · the real one: File → Download model…")
+                                            .arg(loaded)
+                                      : loaded);
   });
   connect(w, &EngineController::modelFailed, this, [this](const QString& dir, const QString& message) {
     lastModelFailure_ = message;
@@ -947,7 +957,13 @@ void MainWindow::chooseModel(const QString& path) {
     if (userChoseModel_) showMessage(u);
     return;
   }
+  modelIsDemo_ = probe.demo;
   doc_->setModelStatus(Document::ModelState::Loading, tr("%1 — loading…").arg(probe.summary));
+  if (probe.demo)
+    statusBar()->showMessage(tr("This is the small demo model the project trained on toy clips (shapes moving on "
+                                "simple backgrounds): it shows how the studio works, not what ConsistI2V can do. "
+                                "Get the real model with File → Download model…"),
+                             15000);
   settings_->save(*doc_);
   // The full check: load it on the engine thread (the next generation reuses it).
   engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));

@@ -204,6 +204,11 @@ private:
   double lastRunMaxGap_ = 0;
   int lastRunTicks_ = 0;
   bool userChoseModel_ = false;
+  bool startedWithDemo_ = false;
+  bool modelIsDemo_ = false;
+
+public:
+  bool modelIsDemo() const { return modelIsDemo_; }
 };
 
 }  // namespace studio

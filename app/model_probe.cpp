@@ -1,8 +1,12 @@
 #include "app/model_probe.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/io/diffusers_folder.h"
 
@@ -32,10 +36,29 @@ ModelProbe probeModelFolder(const QString& path) {
                     .arg(folder.components.size())
                     .arg(formats.isEmpty() ? QObject::tr("none") : formats.join(QStringLiteral(", ")));
     r.ok = true;
+    QFile index(QDir(r.resolvedDir).filePath(QStringLiteral("model_index.json")));
+    if (index.open(QIODevice::ReadOnly)) {
+      const auto j = nlohmann::json::parse(index.readAll().toStdString(), nullptr, false);
+      r.demo = j.is_object() && j.contains("_consisti2v_demo");
+    }
+    if (r.demo) r.summary = QObject::tr("demo model (trained on toy clips) · %1").arg(r.summary);
   } catch (const std::exception& e) {
     r.error = QString::fromUtf8(e.what());
   }
   return r;
+}
+
+QString bundledDemoModel() {
+  QStringList candidates;
+  const QString env = qEnvironmentVariable("CONSISTI2V_DEMO_MODEL");
+  if (env == QLatin1String("none")) return {};  // tests: start without a model
+  if (!env.isEmpty()) candidates << env;
+  const QString bin = QCoreApplication::applicationDirPath();
+  candidates << bin + QStringLiteral("/../share/consisti2v-studio/models/demo")
+             << bin + QStringLiteral("/../../resources/models/demo");
+  for (const QString& c : candidates)
+    if (QFileInfo::exists(c + QStringLiteral("/model_index.json"))) return QDir(c).absolutePath();
+  return {};
 }
 
 QString huggingFaceCacheDir() { return QString::fromStdString(ci2v::io::default_hf_cache_repo_dir()); }

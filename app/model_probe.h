@@ -11,9 +11,14 @@ struct ModelProbe {
   QString resolvedDir;  // the pipeline folder actually used
   QString summary;      // one line for the status, e.g. "5 components, weights: safetensors"
   QString error;        // what is wrong, when !ok
+  bool demo = false;    // a small model the project trained on toy clips (model_index.json "_consisti2v_demo")
 };
 
 ModelProbe probeModelFolder(const QString& path);
 QString huggingFaceCacheDir();  // the default cache folder of TIGER-Lab/ConsistI2V (may not exist)
+// The bundled demo model, when there is one: CONSISTI2V_DEMO_MODEL, else share/consisti2v-studio/models/demo
+// beside an installed binary, else resources/models/demo of the source tree beside build/bin. "" when none
+// (or when CONSISTI2V_DEMO_MODEL=none).
+QString bundledDemoModel();
 
 }  // namespace studio

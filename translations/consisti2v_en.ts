@@ -121,6 +121,10 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>PNG sequence (a folder)</source>
         <translation>PNG sequence (a folder)</translation>
     </message>
+    <message>
+        <source>demo model (trained on toy clips) · %1</source>
+        <translation>demo model (trained on toy clips) · %1</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1686,6 +1690,14 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>Save the changes to %1?</source>
         <translation>Save the changes to %1?</translation>
+    </message>
+    <message>
+        <source>Demo model (toy clips only) · %1 · the real one: File → Download model…</source>
+        <translation>Demo model (toy clips only) · %1 · the real one: File → Download model…</translation>
+    </message>
+    <message>
+        <source>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</source>
+        <translation>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</translation>
     </message>
 </context>
 <context>

@@ -121,6 +121,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>PNG sequence (a folder)</source>
         <translation>PNG 시퀀스 (폴더)</translation>
     </message>
+    <message>
+        <source>demo model (trained on toy clips) · %1</source>
+        <translation>데모 모델 (장난감 클립으로 학습) · %1</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1681,6 +1685,14 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>Save the changes to %1?</source>
         <translation>%1의 변경 사항을 저장할까요?</translation>
+    </message>
+    <message>
+        <source>Demo model (toy clips only) · %1 · the real one: File → Download model…</source>
+        <translation>데모 모델 (장난감 클립 전용) · %1 · 실제 모델: 파일 → 모델 다운로드…</translation>
+    </message>
+    <message>
+        <source>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</source>
+        <translation>프로젝트가 장난감 클립(단순한 배경 위를 움직이는 도형)으로 직접 학습한 작은 데모 모델입니다. 스튜디오의 사용법을 보여 줄 뿐, ConsistI2V의 실력을 보여 주지는 않습니다. 실제 모델은 파일 → 모델 다운로드…에서 받으세요.</translation>
     </message>
 </context>
 <context>

@@ -333,7 +333,10 @@ TrainReport train(const TrainOptions& o) {
                     {"scheduler", json::array({"diffusers", "DDIMScheduler"})}, {"text_encoder", json::array({"transformers", "CLIPTextModel"})},
                     {"tokenizer", json::array({"transformers", "CLIPTokenizer"})},
                     {"unet", json::array({"consisti2v.models.videoldm_unet", "VideoLDMUNet3DConditionModel"})},
-                    {"vae", json::array({"diffusers", "AutoencoderKL"})}},
+                    {"vae", json::array({"diffusers", "AutoencoderKL"})},
+                    // Marks a model trained by this tool (the studio says plainly that it is a demo model).
+                    {"_consisti2v_demo", json{{"trained_by", "consisti2v train"}, {"steps", steps_done},
+                                              {"data", "procedural clips (shapes, motions, camera moves)"}}}},
                (out / "model_index.json").string());
     write_json(preset.unet, (out / "unet" / "config.json").string());
     bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);

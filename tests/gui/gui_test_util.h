@@ -82,6 +82,8 @@ inline QImage grabWithVideo(QWidget* window, VideoPlayer* player,
 #define CI2V_GUI_TEST_MAIN(TestClass)                                 \
   int main(int argc, char** argv) {                                   \
     studio::prepareEnvironment();                                     \
+    if (!qEnvironmentVariableIsSet("CONSISTI2V_DEMO_MODEL"))          \
+      qputenv("CONSISTI2V_DEMO_MODEL", "none");                       \
     QApplication app(argc, argv);                                     \
     studio::setApplicationInfo();                                     \
     QStandardPaths::setTestModeEnabled(true);                         \

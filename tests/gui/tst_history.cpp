@@ -217,6 +217,44 @@ private Q_SLOTS:
   }
 #endif
 
+  // Without ConsistI2V weights the studio starts with the bundled demo model and the example picture, and says
+  // plainly that it is a demo model.
+  void theDemoModelIsPickedWhenThereIsNoOther() {
+    QTemporaryDir tmp;
+    const QString demo = tmp.filePath(QStringLiteral("demo"));
+    QVERIFY(QDir().mkpath(demo));
+    const QDir src(testing::tinyModel());
+    for (const QString& sub : src.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+      QVERIFY(QDir().mkpath(demo + QLatin1Char('/') + sub));
+      for (const QString& f : QDir(src.filePath(sub)).entryList(QDir::Files))
+        QVERIFY(QFile::copy(src.filePath(sub + QLatin1Char('/') + f), demo + QLatin1Char('/') + sub + QLatin1Char('/') + f));
+    }
+    QFile in(src.filePath(QStringLiteral("model_index.json")));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    auto index = nlohmann::json::parse(in.readAll().toStdString());
+    index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40}};
+    QFile out(demo + QStringLiteral("/model_index.json"));
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QByteArray::fromStdString(index.dump(2)));
+    out.close();
+
+    qputenv("CONSISTI2V_DEMO_MODEL", demo.toUtf8());
+    auto w = makeWindow(tmp.filePath(QStringLiteral("demo.ini")));
+    qputenv("CONSISTI2V_DEMO_MODEL", "none");
+    QCOMPARE(QDir(w->document()->modelPath()).absolutePath(), QDir(demo).absolutePath());
+    QVERIFY(w->modelIsDemo());
+    QVERIFY(w->document()->hasFirstFrame());  // the example picture, ready to animate
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY2(w->document()->modelMessage().contains(QLatin1String("Demo model")) &&
+                 w->document()->modelMessage().contains(QLatin1String("Download model")),
+             qPrintable(w->document()->modelMessage()));
+    // A real model folder chosen later is not called a demo.
+    w->chooseModel(testing::tinyModel());
+    QVERIFY(!w->modelIsDemo());
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY(!w->document()->modelMessage().contains(QLatin1String("Demo model")));
+  }
+
   void anAutosaveIsOfferedAfterACrash() {
     QTemporaryDir tmp;
     const QString ini = tmp.filePath(QStringLiteral("c.ini"));
