@@ -376,34 +376,47 @@ TrainReport train(const TrainOptions& o) {
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
     opt.zero_grad();
-    double step_loss = 0;
+    // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
+    std::vector<Tensor> zs, texts;
+    std::vector<int64_t> ts, strides;
+    std::vector<double> abs;
+    std::vector<bool> null_images;
     for (int b = 0; b < o.batch; ++b) {
       const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
       const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
       const bool null_text = uniform() < o.null_text_ratio;
       const bool null_image = uniform() < o.null_image_ratio;
       auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride);
-      Tensor z, text_emb;
-      {
-        torch::NoGradGuard ng;
-        auto x = clips_tensor({clip}).to(device);  // [1, 3, F, H, W]
-        auto frames = x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size});
-        auto eps_post = noise.randn({o.frames, C, h, w}, fo, "vae posterior");
-        auto lat = vae_net->encode_moments(frames).sample(eps_post) * scaling;  // [F, C, h, w]
-        z = lat.view({1, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous();  // [1, C, F, h, w]
-        text_emb = embed(null_text ? std::string() : clip.caption);
-      }
-      // PYoCo mixed noise over all frames, the reference's q(x_t | x_0)
-      auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {1, C, o.frames, h, w}, fo);
-      const double ab = alphas_cumprod[t].item<double>();
-      auto noisy = std::sqrt(ab) * z + std::sqrt(1.0 - ab) * eps;  // [1, C, F, h, w]
-      // condition: the clean first frame; with probability null_image_ratio its noisy latent at the same t
-      auto cond = null_image ? noisy.narrow(2, 0, 1) : z.narrow(2, 0, 1);  // [1, C, 1, h, w]
-      auto pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), t, text_emb, cond, stride);  // [1, C, F-1, h, w]
-      auto loss = torch::mse_loss(pred, eps.narrow(2, 1, o.frames - 1)) / static_cast<double>(o.batch);
-      loss.backward();
-      step_loss += loss.item<double>();
+      torch::NoGradGuard ng;
+      auto x = clips_tensor({clip}).to(device);  // [1, 3, F, H, W]
+      auto frames = x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size});
+      auto eps_post = noise.randn({o.frames, C, h, w}, fo, "vae posterior");
+      auto lat = vae_net->encode_moments(frames).sample(eps_post) * scaling;  // [F, C, h, w]
+      zs.push_back(lat.view({1, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous());  // [1, C, F, h, w]
+      texts.push_back(embed(null_text ? std::string() : clip.caption));                       // [1, 77, D]
+      ts.push_back(t);
+      strides.push_back(stride);
+      abs.push_back(alphas_cumprod[t].item<double>());
+      null_images.push_back(null_image);
     }
+    const int64_t B = o.batch;
+    auto z = at::cat(zs, 0);             // [B, C, F, h, w]
+    auto text_emb = at::cat(texts, 0);   // [B, 77, D]
+    // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
+    auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
+    auto ab = torch::tensor(abs, torch::TensorOptions().dtype(torch::kDouble)).to(fo).view({B, 1, 1, 1, 1});
+    auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
+    // condition: the clean first frame; with probability null_image_ratio its noisy latent at the same t
+    std::vector<Tensor> conds;
+    for (int64_t b = 0; b < B; ++b)
+      conds.push_back((null_images[b] ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
+    auto cond = at::cat(conds, 0);
+    const auto io = torch::TensorOptions().dtype(torch::kInt64);
+    auto pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io), text_emb, cond,
+                                  torch::tensor(strides, io));  // [B, C, F-1, h, w]
+    auto loss = torch::mse_loss(pred, eps.narrow(2, 1, o.frames - 1));
+    loss.backward();
+    const double step_loss = loss.item<double>();
     torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);
     opt.step();
     rep.losses.push_back(step_loss);

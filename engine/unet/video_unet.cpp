@@ -45,6 +45,13 @@ void VideoUNetImpl::reset_rotary_frequencies() {
 
 Tensor VideoUNetImpl::forward(const Tensor& sample_in, int64_t timestep, const Tensor& text_in,
                               const Tensor& first_in, int64_t frame_stride, Intermediates* cap) const {
+  const int64_t B = sample_in.defined() && sample_in.dim() == 5 ? sample_in.size(0) : 1;
+  const auto io = torch::TensorOptions().dtype(torch::kInt64).device(device());
+  return forward(sample_in, at::full({B}, timestep, io), text_in, first_in, at::full({B}, frame_stride, io), cap);
+}
+
+Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, const Tensor& text_in,
+                              const Tensor& first_in, const Tensor& frame_strides, Intermediates* cap) const {
   // Inference runs without autograd; a training run (engine/train) marks the parameters trainable and then
   // gets the graph. Both paths run the same operations.
   c10::optional<torch::NoGradGuard> no_grad;
@@ -78,14 +85,19 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, int64_t timestep, const T
   auto x = at::cat({first_in.to(mo), sample_in.to(mo)}, 2).permute({0, 2, 1, 3, 4}).reshape({BT, c.in_channels, h, w});
   auto text = text_in.to(mo);  // [B, L, D]; the per-frame repeat of the reference is implicit
 
-  // 2. Time and frame-stride embeddings, one row per frame.
-  const auto io = torch::TensorOptions().dtype(torch::kInt64).device(dev);
-  auto t_proj = sinusoidal_embedding(at::full({BT}, timestep, io), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
+  // 2. Time and frame-stride embeddings, one row per frame (each video's values repeated over its T frames).
+  auto per_frame = [&](const Tensor& v, const char* what) {
+    if (!v.defined() || v.numel() != B)
+      throw Error(std::string("VideoUNet: ") + what + " must hold one value per video (" + std::to_string(B) + "), got " +
+                  (v.defined() ? shape(v) : std::string("nothing")));
+    return v.reshape({B}).to(dev, torch::kInt64).repeat_interleave(T);  // [BT]
+  };
+  auto t_proj = sinusoidal_embedding(per_frame(timesteps, "timesteps"), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
   record(cap, "time_proj.timestep", ".out", t_proj);
   auto emb = time_embedding->forward(t_proj.to(dt));  // [BT, time_embed_dim]
   record(cap, "time_embedding", ".out", emb);
   if (frame_stride_embedding) {
-    auto fs_proj = sinusoidal_embedding(at::full({BT}, frame_stride, io), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
+    auto fs_proj = sinusoidal_embedding(per_frame(frame_strides, "frame_strides"), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
     record(cap, "time_proj.frame_stride", ".out", fs_proj);
     auto fs_emb = frame_stride_embedding->forward(fs_proj.to(dt));
     record(cap, "frame_stride_embedding", ".out", fs_emb);

@@ -31,6 +31,10 @@ public:
   // dropped). Inputs are moved to the model's device and dtype. `capture` records named intermediates.
   Tensor forward(const Tensor& sample, int64_t timestep, const Tensor& encoder_hidden_states,
                  const Tensor& first_frame_latents, int64_t frame_stride, Intermediates* capture = nullptr) const;
+  // The same with one timestep and one frame stride per video: timesteps, frame_strides [B] int64 (training
+  // batches mix noise levels and strides). Equal values give exactly the scalar forward.
+  Tensor forward(const Tensor& sample, const Tensor& timesteps, const Tensor& encoder_hidden_states,
+                 const Tensor& first_frame_latents, const Tensor& frame_strides, Intermediates* capture = nullptr) const;
 
   const UNetConfig& config() const { return cfg_; }
   torch::Device device() const { return conv_in->weight.device(); }

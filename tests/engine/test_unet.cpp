@@ -295,6 +295,27 @@ TEST(VideoUNet, VideosInABatchDoNotMix) {
   }
 }
 
+TEST(VideoUNet, PerVideoTimestepsAndStridesMatchSeparateCalls) {
+  // Training batches mix noise levels and frame strides: video b of the batch equals its own scalar call.
+  auto unet = fixture_unet();
+  auto in = random_inputs(unet->config(), 3, 3, 8, 8, 4);
+  const std::vector<int64_t> ts = {17, 401, 960}, strides = {1, 3, 5};
+  auto batch = unet->forward(in.sample, torch::tensor(ts), in.text, in.first, torch::tensor(strides));
+  for (int64_t b = 0; b < 3; ++b) {
+    auto one = unet->forward(in.sample.narrow(0, b, 1), ts[b], in.text.narrow(0, b, 1), in.first.narrow(0, b, 1),
+                             strides[b]);
+    EXPECT_LT((one - batch.narrow(0, b, 1)).abs().max().item<double>(), 1e-5) << "video " << b;
+  }
+  // Equal values are the scalar forward exactly.
+  auto scalar = unet->forward(in.sample, 401, in.text, in.first, 3);
+  auto same = unet->forward(in.sample, torch::full({3}, 401, torch::kInt64), in.text, in.first,
+                            torch::full({3}, 3, torch::kInt64));
+  EXPECT_TRUE(torch::equal(scalar, same));
+  // One value per video, or a clear error.
+  auto msg = error_of([&] { unet->forward(in.sample, torch::tensor(std::vector<int64_t>{1, 2}), in.text, in.first, torch::tensor(strides)); });
+  EXPECT_NE(msg.find("timesteps must hold one value per video (3)"), std::string::npos) << msg;
+}
+
 TEST(VideoUNet, FirstFrameConditionsEveryFrame) {
   auto unet = fixture_unet();
   auto in = random_inputs(unet->config(), 1, 3, 8, 8, 3);
