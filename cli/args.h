@@ -85,5 +85,6 @@ int cmd_parity(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_download(int argc, char** argv);
 int cmd_train(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
 
 }  // namespace ci2v::cli

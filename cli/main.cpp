@@ -35,6 +35,10 @@ void usage(std::ostream& o) {
        "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
        "          [--resume] [--vae-steps N] [--save-every N] [--threads N]  | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
+       "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"
+       "        [--cfg 7.5] [--repeats 1] [--tf32] [--model DIR]\n"
+       "                                      time the whole pipeline stage by stage (released configuration with\n"
+       "                                      random weights unless --model), UNet FLOPs per step, peak memory\n"
        "  --version                           print the version\n";
 }
 
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
     if (cmd == "parity") return ci2v::cli::cmd_parity(argc, argv);
     if (cmd == "export") return ci2v::cli::cmd_export(argc, argv);
     if (cmd == "download") return ci2v::cli::cmd_download(argc, argv);
+    if (cmd == "bench") return ci2v::cli::cmd_bench(argc, argv);
     if (cmd == "train") return ci2v::cli::cmd_train(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";
     usage(std::cerr);

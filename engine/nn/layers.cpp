@@ -9,6 +9,11 @@ namespace ci2v::nn {
 
 namespace {
 std::atomic<bool> g_force_math{false};
+std::atomic<bool> g_count_flops{false};
+std::atomic<int64_t> g_flops{0};
+inline void count(int64_t f) {
+  if (g_count_flops.load(std::memory_order_relaxed)) g_flops.fetch_add(f, std::memory_order_relaxed);
+}
 torch::TensorOptions opts(const torch::TensorOptions& o) { return o.requires_grad(false); }
 }  // namespace
 
@@ -16,7 +21,10 @@ LinearImpl::LinearImpl(int64_t in, int64_t out, bool has_bias, const torch::Tens
   weight = register_parameter("weight", torch::empty({out, in}, opts(o)), false);
   if (has_bias) bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
 }
-Tensor LinearImpl::forward(const Tensor& x) const { return at::linear(x, weight, bias); }
+Tensor LinearImpl::forward(const Tensor& x) const {
+  count(2 * (x.numel() / weight.size(1)) * weight.size(0) * weight.size(1));  // multiply-adds x 2
+  return at::linear(x, weight, bias);
+}
 
 Conv2dImpl::Conv2dImpl(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p, bool has_bias,
                        const torch::TensorOptions& o)
@@ -25,7 +33,9 @@ Conv2dImpl::Conv2dImpl(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p,
   if (has_bias) bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
 }
 Tensor Conv2dImpl::forward(const Tensor& x) const {
-  return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  Tensor y = at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  count(2 * y.numel() * weight.size(1) * weight.size(2) * weight.size(3));
+  return y;
 }
 
 TemporalConvImpl::TemporalConvImpl(int64_t in, int64_t out, int64_t k, const torch::TensorOptions& o) : kt(k) {
@@ -33,7 +43,9 @@ TemporalConvImpl::TemporalConvImpl(int64_t in, int64_t out, int64_t k, const tor
   bias = register_parameter("bias", torch::empty({out}, opts(o)), false);
 }
 Tensor TemporalConvImpl::forward(const Tensor& x) const {
-  return at::conv3d(x, weight, bias, {1, 1, 1}, {kt / 2, 0, 0});
+  Tensor y = at::conv3d(x, weight, bias, {1, 1, 1}, {kt / 2, 0, 0});
+  count(2 * y.numel() * weight.size(1) * kt);
+  return y;
 }
 
 GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, const torch::TensorOptions& o) : groups(g), eps(e) {
@@ -57,7 +69,12 @@ Tensor EmbeddingImpl::forward(const Tensor& ids) const { return at::embedding(we
 
 void set_force_math_attention(bool on) { g_force_math = on; }
 
+void count_flops(bool on) { g_count_flops = on; }
+int64_t counted_flops() { return g_flops.load(); }
+void reset_counted_flops() { g_flops = 0; }
+
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale, const Tensor& mask) {
+  count(4 * q.numel() * k.size(-2));  // QK^T and PV: 2 x (2 x Lq x Lk x D) per head
   const double s = scale > 0 ? scale : 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)  // `scale` arrived in 2.1
   if (!g_force_math) {

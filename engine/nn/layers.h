@@ -62,6 +62,12 @@ TORCH_MODULE(Embedding);
 // Softmax attention over [B, H, Lq, D] x [B, H, Lk, D] -> [B, H, Lq, D], scale defaults to 1/sqrt(D).
 // Uses at::scaled_dot_product_attention on LibTorch >= 2.0, an exact math path otherwise.
 // `mask` (optional) is added to the scores (broadcastable to [B, H, Lq, Lk]).
+// A FLOP count of the matrix work (Linear, Conv2d, TemporalConv, attention; 2 per multiply-add; norms and
+// element-wise ops not counted) for benchmarks: count_flops(true) starts adding, counted_flops() reads.
+void count_flops(bool on);
+int64_t counted_flops();
+void reset_counted_flops();
+
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale = -1.0,
                  const Tensor& mask = {});
 

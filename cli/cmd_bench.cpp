@@ -1,0 +1,205 @@
+// consisti2v bench: the whole pipeline (text encoding, first-frame encoding, FrameInit, the denoising loop with
+// CFG, the VAE decode) timed stage by stage, on the released configuration with random weights (or a model
+// folder), for each size and dtype asked for. Prints s/video, s/step, each stage, the UNet's FLOPs per step
+// (Linear, convolutions and attention; 2 per multiply-add) and the TFLOP/s they reach, and the peak memory.
+//
+//   consisti2v bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16]
+//                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--model DIR] [--threads N]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "cli/args.h"
+#include "engine/generator.h"
+#include "engine/nn/layers.h"
+
+#ifdef CONSISTI2V_TORCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace ci2v::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void sync(const torch::Device& d) {
+  if (d.is_cuda()) torch::cuda::synchronize();
+}
+
+// Stage boundaries and step times as the engine reports them (synchronised, so GPU work lands in its stage).
+class TimingObserver : public Observer {
+public:
+  explicit TimingObserver(torch::Device d) : device_(d), last_(Clock::now()) {}
+  void on_stage(Stage s, const std::string&) override {
+    sync(device_);
+    const auto now = Clock::now();
+    if (have_) stages_[current_] += seconds(last_, now);
+    current_ = s;
+    nn::count_flops(s == Stage::Denoising);  // the UNet's work only (the text encoder and VAE are not counted)
+    have_ = true;
+    last_ = now;
+    step_last_ = now;
+  }
+  void on_progress(int, int, double, double) override {
+    sync(device_);
+    const auto now = Clock::now();
+    steps_.push_back(seconds(step_last_, now));
+    step_last_ = now;
+  }
+  double stage(Stage s) const {
+    auto it = stages_.find(s);
+    return it == stages_.end() ? 0.0 : it->second;
+  }
+  double median_step() const {
+    if (steps_.empty()) return 0;
+    auto v = steps_;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+
+private:
+  static double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+  torch::Device device_;
+  std::map<Stage, double> stages_;
+  Stage current_ = Stage::Loading;
+  bool have_ = false;
+  Clock::time_point last_, step_last_;
+  std::vector<double> steps_;
+};
+
+std::shared_ptr<Models> random_models(const torch::Device& device, torch::ScalarType dtype) {
+  auto m = std::make_shared<Models>();
+  m->device = device;
+  m->dtype = dtype;
+  m->root = "(released configuration, random weights)";
+  const auto o = torch::TensorOptions().device(device).dtype(dtype);
+  m->text_encoder = text::ClipTextModel(text::ClipTextConfig{}, o);
+  nn::init_random(*m->text_encoder, 1);
+  m->vae = vae::AutoencoderKL(vae::VaeConfig{}, o);
+  nn::init_random(*m->vae, 2);
+  m->unet = unet::VideoUNet(unet::UNetConfig::released(), o);
+  nn::init_random(*m->unet, 3);
+  m->unet->reset_rotary_frequencies();
+  return m;
+}
+
+int64_t peak_bytes(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda()) return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].peak;
+#endif
+  (void)d;
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<int64_t>(ru.ru_maxrss) * 1024;  // process peak (CPU)
+}
+
+void reset_peak(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
+#endif
+  (void)d;
+}
+
+RgbImage test_picture(int size) {
+  RgbImage im(size, size);
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      uint8_t* p = im.at(x, y);
+      p[0] = static_cast<uint8_t>(x * 255 / size);
+      p[1] = static_cast<uint8_t>(y * 255 / size);
+      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
+    }
+  return im;
+}
+
+}  // namespace
+
+int cmd_bench(int argc, char** argv) {
+  Args a(argc, argv, 2, {"tf32"});
+  if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "model", "threads"});
+      !u.empty())
+    throw std::runtime_error("unknown option " + u[0]);
+  const torch::Device device = resolve_device(a.get("device", "auto"));
+  const auto dtypes = split_list(a.get("dtype", "fp32"));
+  const auto sizes = split_list(a.get("size", "256"));
+  const int frames = static_cast<int>(a.get_int("frames", 16));
+  const int steps = static_cast<int>(a.get_int("steps", 50));
+  const double cfg = a.get_double("cfg", 7.5);
+  const int repeats = std::max(1, static_cast<int>(a.get_int("repeats", 1)));
+  const std::string model_dir = a.get("model", "");
+  if (a.has("threads")) torch::set_num_threads(static_cast<int>(a.get_int("threads", 1)));
+  const bool tf32 = a.has("tf32");
+  at::globalContext().setAllowTF32CuBLAS(tf32);
+  at::globalContext().setAllowTF32CuDNN(tf32);
+
+  std::printf("consisti2v bench: device %s%s, %d frames, %d steps, CFG %.1f, LibTorch %s\n", device.str().c_str(),
+              device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "", frames, steps, cfg, TORCH_VERSION);
+  std::printf("%-5s %-5s %9s %9s %8s %8s %9s %8s %9s %10s %9s %9s\n", "dtype", "size", "s/video", "s/step",
+              "text_s", "image_s", "frameinit", "decode_s", "load_s", "TFLOP/step", "TFLOP/s", "peak_GiB");
+  for (const auto& dt : dtypes) {
+    const auto dtype = resolve_dtype(dt);
+    const auto t_load = Clock::now();
+    std::shared_ptr<Models> m;
+    if (model_dir.empty()) {
+      m = random_models(device, dtype);
+    } else {
+      m = load_models(model_dir, device.str(), dt);
+    }
+    sync(device);
+    const double load_s = std::chrono::duration<double>(Clock::now() - t_load).count();
+    // Random prompt tokens: the tokenizer is not part of the timing (and a random model has no vocabulary).
+    auto ids = torch::randint(1, 49407, {1, 77}, torch::TensorOptions().dtype(torch::kInt64));
+    RunOverrides ov;
+    ov.prompt_ids = ids;
+    ov.negative_ids = torch::zeros_like(ids);
+    for (const auto& sz : sizes) {
+      GenerationParams p;
+      p.width = p.height = std::stoi(sz);
+      p.frames = frames;
+      p.steps = steps;
+      p.cfg_text = cfg;
+      p.seed = 1;
+      p.device = device.is_cuda() ? "cuda" : "cpu";
+      p.dtype = dt;
+      const auto picture = test_picture(p.width);
+      for (int r = 0; r <= repeats; ++r) {  // run 0 warms up (kernels, cuDNN/cuFFT plans, allocator)
+        reset_peak(device);
+        TimingObserver obs(device);
+        nn::reset_counted_flops();
+        const auto t0 = Clock::now();
+        generate(*m, p, picture, &obs, nullptr, ov);
+        sync(device);
+        const double total = std::chrono::duration<double>(Clock::now() - t0).count();
+        nn::count_flops(false);
+        if (r == 0 && repeats > 0) continue;
+        const double step_s = obs.median_step();
+        const double denoise_s = obs.stage(Stage::Denoising);
+        const double flops = static_cast<double>(nn::counted_flops());
+        const double tflop_step = flops / steps / 1e12;
+        std::printf("%-5s %-5s %9.3f %9.4f %8.3f %8.3f %9.3f %8.3f %9.2f %10.3f %9.2f %9.2f\n", dt.c_str(), sz.c_str(),
+                    total, step_s, obs.stage(Stage::EncodingText), obs.stage(Stage::EncodingImage),
+                    obs.stage(Stage::FrameInit), obs.stage(Stage::Decoding), load_s, tflop_step,
+                    denoise_s > 0 ? flops / 1e12 / denoise_s : 0.0, peak_bytes(device) / double(1 << 30));
+        std::fflush(stdout);
+      }
+    }
+  }
+  std::printf("(TFLOP/step: the UNet's counted matrix work per denoising step (all CFG branches); TFLOP/s: over the\n"
+              " denoising stage; peak: CUDA caching-allocator peak, or the process's max RSS on the CPU)\n");
+  return 0;
+}
+
+}  // namespace ci2v::cli
