@@ -1012,7 +1012,15 @@ void MainWindow::endRun(const QString& text) {
 
 // --- results / player
 
-void MainWindow::addResultItem(int) { rebuildHistory(); }
+void MainWindow::addResultItem(int index) {
+  // Results are appended in order; anything else (a project replacing the history) rebuilds the list.
+  if (index != results_->count()) {
+    rebuildHistory();
+    return;
+  }
+  QSignalBlocker block(results_);
+  results_->appendClip(doc_->result(index));
+}
 
 void MainWindow::rebuildHistory() {
   QVector<const ResultClip*> clips;

@@ -31,18 +31,6 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-ci2v::RgbImage test_picture(int w, int h) {
-  ci2v::RgbImage im(w, h);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      uint8_t* p = im.at(x, y);
-      p[0] = static_cast<uint8_t>(x * 255 / w);
-      p[1] = static_cast<uint8_t>(y * 255 / h);
-      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
-    }
-  return im;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,7 +52,7 @@ int main(int argc, char** argv) {
   std::printf("bench_preview: CPU, %d threads, LibTorch %s, model %s\n", threads, TORCH_VERSION, model.c_str());
 
   auto pipe = ci2v::Pipeline::load(model, "cpu", "fp32");
-  const auto picture = test_picture(512, 384);
+  const auto picture = ci2v::test_pattern(512, 384);
   ci2v::GenerationParams p;  // 256 x 256, 16 frames: the default size
   p.seed = 1;
   p.device = "cpu";

@@ -113,18 +113,6 @@ void reset_peak(const torch::Device& d) {
   (void)d;
 }
 
-RgbImage test_picture(int size) {
-  RgbImage im(size, size);
-  for (int y = 0; y < size; ++y)
-    for (int x = 0; x < size; ++x) {
-      uint8_t* p = im.at(x, y);
-      p[0] = static_cast<uint8_t>(x * 255 / size);
-      p[1] = static_cast<uint8_t>(y * 255 / size);
-      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
-    }
-  return im;
-}
-
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
@@ -174,7 +162,7 @@ int cmd_bench(int argc, char** argv) {
       p.seed = 1;
       p.device = device.is_cuda() ? "cuda" : "cpu";
       p.dtype = dt;
-      const auto picture = test_picture(p.width);
+      const auto picture = test_pattern(p.width, p.height);
       for (int r = 0; r <= repeats; ++r) {  // run 0 warms up (kernels, cuDNN/cuFFT plans, allocator)
         reset_peak(device);
         TimingObserver obs(device);

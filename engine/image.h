@@ -18,4 +18,17 @@ struct RgbImage {
   const uint8_t* at(int x, int y) const { return rgb.data() + (static_cast<size_t>(y) * width + x) * 3; }
 };
 
+// A synthetic picture for benchmarks and checks without an image file: red and green ramps with a blue checker.
+inline RgbImage test_pattern(int width, int height) {
+  RgbImage im(width, height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      uint8_t* p = im.at(x, y);
+      p[0] = static_cast<uint8_t>(x * 255 / width);
+      p[1] = static_cast<uint8_t>(y * 255 / height);
+      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
+    }
+  return im;
+}
+
 }  // namespace ci2v

@@ -81,6 +81,12 @@ void HistoryView::setClips(const QVector<const ResultClip*>& clips) {
   }
 }
 
+void HistoryView::appendClip(const ResultClip& clip) {
+  auto* item = new QListWidgetItem;
+  fill(item, count(), clip);
+  addItem(item);
+}
+
 void HistoryView::updateClip(int row, const ResultClip& clip) {
   if (QListWidgetItem* it = item(row)) fill(it, row, clip);
 }

@@ -21,6 +21,7 @@ public:
   // Replaces all rows / updates one (label, star, tooltip, thumbnails).
   void setClips(const QVector<const ResultClip*>& clips);
   void updateClip(int row, const ResultClip& clip);
+  void appendClip(const ResultClip& clip);  // a new last row (only its thumbnails are made)
   // The row whose thumbnail is playing (-1: none) and its current frame (tests).
   int animatedRow() const { return hoverRow_; }
   int animatedFrame() const { return hoverFrame_; }

@@ -3,7 +3,11 @@
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QMouseEvent>
+#include <QUrl>
 #include <QPainter>
 #include <QStandardPaths>
 #include <QString>
@@ -33,6 +37,18 @@ inline void drag(QWidget* w, QPointF from, QPointF to, int steps = 6) {
   for (int i = 1; i <= steps; ++i)
     sendMouse(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::LeftButton);
   sendMouse(w, QEvent::MouseButtonRelease, to, Qt::NoButton);
+}
+
+// A file dropped on a widget as the desktop does it (drag enter, then drop); true when both were accepted.
+inline bool dropFile(QWidget* target, const QString& file) {
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(file)});
+  const QPoint pos = target->rect().center();
+  QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(target, &enter);
+  QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(target, &drop);
+  return enter.isAccepted() && drop.isAccepted();
 }
 
 inline QString outDir(const QString& sub) {

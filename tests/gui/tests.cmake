@@ -32,48 +32,45 @@ ci2v_gui_test(tst_gui_model_download tst_model_download.cpp)
 target_compile_definitions(tst_gui_model_download PRIVATE CONSISTI2V_FAKE_HUB="${PROJECT_SOURCE_DIR}/tests/hub/fake_hub.py")
 
 set(CI2V_GUI_ENV "QT_QPA_PLATFORM=offscreen" "QT_MEDIA_BACKEND=gstreamer" "OMP_NUM_THREADS=1")
-add_test(NAME gui_document COMMAND tst_gui_document)
-add_test(NAME gui_parameter_panel COMMAND tst_gui_parameter_panel)
-add_test(NAME gui_worker COMMAND tst_gui_worker)
-add_test(NAME gui_model_download COMMAND tst_gui_model_download)
-set_tests_properties(gui_document gui_parameter_panel gui_worker gui_model_download PROPERTIES
-  ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
-
-# End to end in a real X server (Xvfb, xcb platform): load, generate, play, export MP4 + GIF, decode them;
-# screenshots of the main states go to build/tests/gui/screenshots. Without xvfb-run: the offscreen platform.
 find_program(CI2V_XVFB_RUN xvfb-run)
-if(CI2V_XVFB_RUN)
-  add_test(NAME studio_e2e
-    COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:tst_studio_e2e> -platform xcb)
-  set_tests_properties(studio_e2e PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1")
-else()
-  add_test(NAME studio_e2e COMMAND tst_studio_e2e)
-  set_tests_properties(studio_e2e PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}")
-endif()
-# The same window at a 2x device pixel ratio (high-DPI screens), offscreen.
-add_test(NAME studio_hidpi COMMAND tst_studio_e2e hidpiScreenshot)
-set_tests_properties(studio_hidpi PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};QT_SCALE_FACTOR=2")
-set_tests_properties(studio_e2e studio_hidpi PROPERTIES LABELS "gui;studio" TIMEOUT 600)
 
-# The camera path editor and the FrameInit preview panel, with mouse events; screenshots of both.
-if(CI2V_XVFB_RUN)
-  add_test(NAME gui_camera
-    COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:tst_gui_camera> -platform xcb)
-  set_tests_properties(gui_camera PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1")
-else()
-  add_test(NAME gui_camera COMMAND tst_gui_camera)
-  set_tests_properties(gui_camera PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}")
-endif()
-set_tests_properties(gui_camera PROPERTIES LABELS gui TIMEOUT 300)
-add_test(NAME gui_undo COMMAND tst_gui_undo)
-add_test(NAME gui_history COMMAND tst_gui_history)
-set_tests_properties(gui_history PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
-set_tests_properties(gui_undo PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
+# ci2v_gui_offscreen(<test> <executable> LABELS <labels> [ENV <extra env>] [ARGS <args>]): offscreen platform.
+# ci2v_gui_xvfb(<test> <executable> LABELS <labels> [ENV <extra env>] [ARGS <args>]): a real X server (Xvfb,
+# xcb platform) when xvfb-run exists, else offscreen.
+function(ci2v_gui_offscreen name exe)
+  cmake_parse_arguments(G "" "TIMEOUT" "LABELS;ENV;ARGS" ${ARGN})
+  add_test(NAME ${name} COMMAND ${exe} ${G_ARGS})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};${G_ENV}" LABELS "${G_LABELS}" TIMEOUT 300)
+endfunction()
+function(ci2v_gui_xvfb name exe)
+  cmake_parse_arguments(G "" "" "LABELS;ENV;ARGS" ${ARGN})
+  if(CI2V_XVFB_RUN)
+    add_test(NAME ${name}
+      COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:${exe}> -platform xcb ${G_ARGS})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1;${G_ENV}")
+  else()
+    add_test(NAME ${name} COMMAND ${exe} ${G_ARGS})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};${G_ENV}")
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${G_LABELS}" TIMEOUT 600)
+endfunction()
 
+ci2v_gui_offscreen(gui_document tst_gui_document LABELS gui)
+ci2v_gui_offscreen(gui_parameter_panel tst_gui_parameter_panel LABELS gui)
+ci2v_gui_offscreen(gui_worker tst_gui_worker LABELS gui)
+ci2v_gui_offscreen(gui_model_download tst_gui_model_download LABELS gui)
+ci2v_gui_offscreen(gui_undo tst_gui_undo LABELS gui)
+ci2v_gui_offscreen(gui_history tst_gui_history LABELS gui)
 # Project files (.ci2v), autosave and crash recovery (issue #8).
 ci2v_gui_test(tst_gui_project tst_project.cpp)
-add_test(NAME gui_project COMMAND tst_gui_project)
-set_tests_properties(gui_project PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV}" LABELS gui TIMEOUT 300)
+ci2v_gui_offscreen(gui_project tst_gui_project LABELS gui)
+
+# End to end in a real X server: load, generate, play, export MP4 + GIF, decode them; screenshots of the main
+# states go to build/tests/gui/screenshots. The same window at a 2x device pixel ratio (high-DPI), offscreen.
+ci2v_gui_xvfb(studio_e2e tst_studio_e2e LABELS gui studio)
+ci2v_gui_offscreen(studio_hidpi tst_studio_e2e LABELS gui studio ENV QT_SCALE_FACTOR=2 ARGS hidpiScreenshot)
+# The camera path editor and the FrameInit preview panel, with mouse events; screenshots of both.
+ci2v_gui_xvfb(gui_camera tst_gui_camera LABELS gui)
 
 # Translations (issue #8): the .ts files are complete (every entry finished, placeholders / tags / mnemonics kept,
 # nothing the sources translate missing, no context that no code looks up), and the studio in Korean: every
@@ -87,12 +84,4 @@ add_test(NAME i18n_translations
           --sources ${PROJECT_SOURCE_DIR}/app ${PROJECT_SOURCE_DIR}/widgets)
 set_tests_properties(i18n_translations PROPERTIES LABELS "gui;i18n" TIMEOUT 120)
 ci2v_gui_test(tst_gui_i18n tst_i18n.cpp)
-if(CI2V_XVFB_RUN)
-  add_test(NAME gui_korean
-    COMMAND ${CI2V_XVFB_RUN} -a -s "-screen 0 1600x1200x24" $<TARGET_FILE:tst_gui_i18n> -platform xcb)
-  set_tests_properties(gui_korean PROPERTIES ENVIRONMENT "QT_MEDIA_BACKEND=gstreamer;OMP_NUM_THREADS=1;CONSISTI2V_LANG=ko")
-else()
-  add_test(NAME gui_korean COMMAND tst_gui_i18n)
-  set_tests_properties(gui_korean PROPERTIES ENVIRONMENT "${CI2V_GUI_ENV};CONSISTI2V_LANG=ko")
-endif()
-set_tests_properties(gui_korean PROPERTIES LABELS "gui;i18n" TIMEOUT 300)
+ci2v_gui_xvfb(gui_korean tst_gui_i18n LABELS gui i18n ENV CONSISTI2V_LANG=ko)

@@ -36,17 +36,7 @@ std::unique_ptr<MainWindow> makeWindow(const QString& ini) {
   return w;
 }
 
-// Drops a file on a widget as the desktop does (drag enter, then drop); returns whether it was taken.
-bool dropOn(QWidget* target, const QString& file) {
-  QMimeData mime;
-  mime.setUrls({QUrl::fromLocalFile(file)});
-  const QPoint pos = target->rect().center();
-  QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-  QCoreApplication::sendEvent(target, &enter);
-  QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-  QCoreApplication::sendEvent(target, &drop);
-  return enter.isAccepted() && drop.isAccepted();
-}
+using testing::dropFile;
 
 void prepare(MainWindow* w) {
   auto p = testing::tinyParams();
@@ -201,7 +191,7 @@ private Q_SLOTS:
     const QString mp4 = tmp.filePath(QStringLiteral("clip.mp4"));
     ci2v::media::export_video(v, mp4.toStdString(), o);
 
-    QVERIFY2(dropOn(w.get(), mp4), "the window takes dropped files");
+    QVERIFY2(dropFile(w.get(), mp4), "the window takes dropped files");
     QVERIFY2(w->lastMessage().title.isEmpty(), qPrintable(w->lastMessage().text));
     QCOMPARE(doc->params().prompt, exported.prompt);
     QCOMPARE(doc->params().noise_level, 610);
@@ -211,7 +201,7 @@ private Q_SLOTS:
     QVERIFY2(w->editHistory()->stack()->undoText().contains(QLatin1String("clip.mp4")),
              qPrintable(w->editHistory()->stack()->undoText()));
     // A plain picture dropped the same way becomes the first frame.
-    QVERIFY(dropOn(w->canvas(), examplePicture()));
+    QVERIFY(dropFile(w->canvas(), examplePicture()));
     QVERIFY(doc->hasFirstFrame());
     QCOMPARE(doc->params().noise_level, 610);
   }

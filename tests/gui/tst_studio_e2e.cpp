@@ -41,7 +41,7 @@ using namespace studio;
 
 namespace {
 
-QString examplePicture() { return QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/examples/first_frame.png"); }
+using testing::examplePicture;
 
 void closeMessageBoxes(QWidget* w) {
   for (QMessageBox* b : w->findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
@@ -74,17 +74,6 @@ QImage grabWithDialog(MainWindow& w, QWidget* dialog) {
   return base;
 }
 
-void dropFile(QWidget* target, const QString& path) {
-  QMimeData mime;
-  mime.setUrls({QUrl::fromLocalFile(path)});
-  const QPoint pos = target->rect().center();
-  QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-  QCoreApplication::sendEvent(target, &enter);
-  QVERIFY(enter.isAccepted());
-  QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-  QCoreApplication::sendEvent(target, &drop);
-  QVERIFY(drop.isAccepted());
-}
 
 void activate(QWidget& w) {
   w.activateWindow();
@@ -117,7 +106,7 @@ private Q_SLOTS:
     w.findChild<QAction*>(QStringLiteral("action_paste"))->trigger();
     QVERIFY(doc->hasFirstFrame());
     QCOMPARE(doc->firstFrame().size(), QSize(96, 64));
-    dropFile(w.canvas(), examplePicture());
+    QVERIFY(testing::dropFile(w.canvas(), examplePicture()));
     QCOMPARE(doc->firstFrame().size(), QSize(512, 384));
     QCOMPARE(w.canvas()->image().size(), QSize(512, 384));
     QVERIFY(w.canvas()->cropRect().isValid());  // centre crop drawn by default
