@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/document.h"
+#include "app/model_probe.h"
 #include "app/user_errors.h"
 
 class QAction;
@@ -82,6 +83,7 @@ public Q_SLOTS:
   void pasteFirstFrame();
   void openExample();
   void chooseModel(const QString& path);  // probe + load on the engine thread
+  void applyModelSettings(const ModelProbe& probe);
   void generate();
   void cancel();
   void togglePlay();
@@ -206,6 +208,7 @@ private:
   bool userChoseModel_ = false;
   bool startedWithDemo_ = false;
   bool modelIsDemo_ = false;
+  ModelProbe::Recommended demoSettings_;  // what the current demo model asked for (see applyModelSettings)
 
 public:
   bool modelIsDemo() const { return modelIsDemo_; }

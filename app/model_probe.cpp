@@ -40,6 +40,11 @@ ModelProbe probeModelFolder(const QString& path) {
     if (index.open(QIODevice::ReadOnly)) {
       const auto j = nlohmann::json::parse(index.readAll().toStdString(), nullptr, false);
       r.demo = j.is_object() && j.contains("_consisti2v_demo");
+      if (r.demo && j["_consisti2v_demo"].is_object() && j["_consisti2v_demo"].contains("recommended")) {
+        const auto& rec = j["_consisti2v_demo"]["recommended"];
+        auto get = [&](const char* k) { return rec.is_object() && rec.contains(k) && rec[k].is_number_integer() ? rec[k].get<int>() : 0; };
+        r.recommended = {get("width"), get("height"), get("frames"), get("steps")};
+      }
     }
     if (r.demo) r.summary = QObject::tr("demo model (trained on toy clips) · %1").arg(r.summary);
   } catch (const std::exception& e) {

@@ -12,6 +12,11 @@ struct ModelProbe {
   QString summary;      // one line for the status, e.g. "5 components, weights: safetensors"
   QString error;        // what is wrong, when !ok
   bool demo = false;    // a small model the project trained on toy clips (model_index.json "_consisti2v_demo")
+  // The settings a demo model was trained for ("_consisti2v_demo": {"recommended": {...}}); 0 = not given.
+  struct Recommended {
+    int width = 0, height = 0, frames = 0, steps = 0;
+    bool any() const { return width > 0 || height > 0 || frames > 0 || steps > 0; }
+  } recommended;
 };
 
 ModelProbe probeModelFolder(const QString& path);

@@ -81,9 +81,11 @@ void background_at(const ClipSpec& s, double x, double y, uint8_t out[3]) {
   double t = 0;
   switch (s.background) {
     case Background::Gradient: t = std::clamp((a + 0.25) / 1.5, 0.0, 1.0); break;  // canvas spans -0.25..1.25
-    case Background::Stripes: t = std::fmod(std::floor(a / 0.1) + 1000.0, 2.0) < 1.0 ? 0.0 : 1.0; break;
+    // Coarse patterns: at 64 px a stripe is 10 px and a checker cell 16 px, more than one latent pixel (8 px) of
+    // the demo VAE, which cannot carry finer detail.
+    case Background::Stripes: t = std::fmod(std::floor(a / 0.15) + 1000.0, 2.0) < 1.0 ? 0.0 : 1.0; break;
     case Background::Checker:
-      t = std::fmod(std::floor(x / 0.125) + std::floor(y / 0.125) + 1000.0, 2.0) < 1.0 ? 0.0 : 1.0;
+      t = std::fmod(std::floor(x / 0.25) + std::floor(y / 0.25) + 1000.0, 2.0) < 1.0 ? 0.0 : 1.0;
       break;
   }
   for (int k = 0; k < 3; ++k) out[k] = static_cast<uint8_t>(std::lround(s.bg_a[k] * (1.0 - t) + s.bg_b[k] * t));

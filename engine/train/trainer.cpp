@@ -34,7 +34,7 @@ namespace {
 // ---- preset configurations ---------------------------------------------------------------------------------
 
 json unet_json(const std::vector<int64_t>& channels, const std::vector<int64_t>& heads, int64_t layers,
-               int64_t cross_dim, int64_t temp_heads) {
+               int64_t cross_dim, int64_t temp_heads, int64_t groups = 32) {
   json down = json::array(), up = json::array();
   for (size_t i = 0; i < channels.size(); ++i) down.push_back(i + 1 < channels.size() ? "CrossAttnDownBlock2D" : "DownBlock2D");
   for (size_t i = 0; i < channels.size(); ++i) up.push_back(i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D");
@@ -46,7 +46,7 @@ json unet_json(const std::vector<int64_t>& channels, const std::vector<int64_t>&
               {"first_frame_condition_mode", "concat"}, {"flip_sin_to_cos", true}, {"freq_shift", 0},
               {"in_channels", 4}, {"layers_per_block", layers}, {"mid_block_scale_factor", 1},
               {"mid_block_type", "UNetMidBlock2DCrossAttn"}, {"n_frames", 8}, {"n_temp_heads", temp_heads},
-              {"norm_eps", 1e-5}, {"norm_num_groups", 32}, {"only_cross_attention", false}, {"out_channels", 4},
+              {"norm_eps", 1e-5}, {"norm_num_groups", groups}, {"only_cross_attention", false}, {"out_channels", 4},
               {"resnet_time_scale_shift", "default"}, {"sample_size", 8}, {"temp_pos_embedding", "rotary"},
               {"time_embedding_type", "positional"}, {"transformer_layers_per_block", 1},
               {"up_block_types", up}, {"upcast_attention", false}, {"use_frame_stride_condition", true},
@@ -81,8 +81,11 @@ struct Preset {
 Preset make_preset(const std::string& name) {
   if (name == "tiny")  // the sizes of tests/fixtures/parity/tiny_pipeline
     return {unet_json({32, 64}, {2, 4}, 2, 24, 2), vae_json({16, 32, 32, 32}, 16, 1), text_json(24, 2, 64, 2), 20};
-  if (name == "demo")  // fp16 weights of the whole folder stay under 20 MB
-    return {unet_json({64, 96, 96}, {2, 3, 3}, 1, 32, 4), vae_json({32, 64, 64, 64}, 32, 1),
+  // demo: fp16 weights of the whole folder stay under 20 MB. Group norms keep several channels per group (SD:
+  // 128 / 32 = 4 in the VAE, 320 / 32 = 10 in the UNet): with one channel per group a norm removes each channel's
+  // mean, so a flat background colour cannot pass the VAE decoder's conv_norm_out (it came back grey).
+  if (name == "demo")
+    return {unet_json({64, 96, 96}, {2, 3, 3}, 1, 32, 4, 16), vae_json({32, 64, 64, 64}, 8, 1),
             text_json(32, 2, 128, 2), 400};
   throw Error("train: --preset '" + name + "': expected tiny or demo");
 }
@@ -168,6 +171,19 @@ void write_json(const json& j, const std::string& path) {
   if (!f) throw Error(path + ": write failed");
 }
 
+// Learning rate at step s of n: linear warm-up over the first `warmup` steps, then cosine decay to 5 % of
+// `peak` (a constant rate left the VAE's and the UNet's losses noisy to the end of a short run).
+double scheduled_lr(double peak, int64_t s, int64_t n, int64_t warmup) {
+  if (s < warmup) return peak * static_cast<double>(s + 1) / static_cast<double>(warmup);
+  const double p = n > warmup ? static_cast<double>(s - warmup) / static_cast<double>(n - warmup) : 1.0;
+  return peak * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(3.14159265358979323846 * std::min(1.0, p))));
+}
+
+template <class Opt>
+void set_lr(Opt& opt, double lr) {
+  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+}
+
 // ---- VAE: a short autoencoder run -------------------------------------------------------------------------
 
 struct VaeOut {
@@ -250,6 +266,12 @@ TrainReport train(const TrainOptions& o) {
     unet_net->reset_rotary_frequencies();
     vae_net = vae::AutoencoderKL(vae_cfg, torch::TensorOptions().dtype(torch::kFloat32));
     init_for_training(*vae_net, o.seed + 100);
+    {
+      // Start from a nearly deterministic posterior (std e^-4 ≈ 0.02): with logvar ≈ 0 the sampled latents are
+      // mostly noise at first and the decoder learns only the mean picture for hundreds of steps.
+      torch::NoGradGuard ng;
+      vae_net->quant_conv->bias.narrow(0, vae_cfg.latent_channels, vae_cfg.latent_channels).fill_(-8.0);
+    }
     text_net = text::ClipTextModel(text_cfg, torch::TensorOptions().dtype(torch::kFloat32));
     nn::init_random(*text_net, o.seed + 200, 0.5);  // fixed random text encoder (see trainer.h)
   }
@@ -272,8 +294,9 @@ TrainReport train(const TrainOptions& o) {
   if (vae_steps > 0) {
     auto params = trainable_parameters(*vae_net);
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.vae_lr).weight_decay(0.0));
-    const int n_img = std::max(4, o.batch * 2);
+    const int n_img = std::max(8, o.batch * 2);
     for (int s = 0; s < vae_steps; ++s) {
+      set_lr(opt, scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1)));
       std::vector<Tensor> imgs;
       for (int b = 0; b < n_img; ++b) {
         const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);
@@ -336,7 +359,10 @@ TrainReport train(const TrainOptions& o) {
                     {"vae", json::array({"diffusers", "AutoencoderKL"})},
                     // Marks a model trained by this tool (the studio says plainly that it is a demo model).
                     {"_consisti2v_demo", json{{"trained_by", "consisti2v train"}, {"steps", steps_done},
-                                              {"data", "procedural clips (shapes, motions, camera moves)"}}}},
+                                              {"data", "procedural clips (shapes, motions, camera moves)"},
+                                              // what the studio switches to when it picks this model
+                                              {"recommended", json{{"width", o.size}, {"height", o.size},
+                                                                   {"frames", o.frames}, {"steps", 25}}}}}},
                (out / "model_index.json").string());
     write_json(preset.unet, (out / "unet" / "config.json").string());
     bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);
@@ -375,6 +401,7 @@ TrainReport train(const TrainOptions& o) {
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
+    set_lr(opt, scheduled_lr(o.lr, s, o.steps, resuming ? 0 : std::min(200, o.steps / 10 + 1)));
     opt.zero_grad();
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     std::vector<Tensor> zs, texts;

@@ -7,8 +7,8 @@
 //    first-frame condition by its noisy latent at the same t with probability 0.1 (cfg_random_null_img_ratio);
 //  * frame stride sampled uniformly in 1..5 as the conditioning (sample_stride [1, 5]);
 //  * AdamW (weight decay 1e-2), gradient clipping (max_grad_norm 0.5).
-// Per sample timestep and stride: the UNet takes one timestep and stride per call, so each sample of a batch
-// runs its own forward/backward and the gradients are averaged (same arithmetic as a batched loss mean).
+// One batched forward/backward per step, each video with its own timestep, frame stride and dropouts.
+// Learning rates: linear warm-up, then cosine decay to 5 % of the peak (VAE and UNet phases alike).
 //
 // The other components (documented choice):
 //  * VAE: a randomly initialised VAE decodes nothing useful, so it is first trained briefly as an autoencoder on

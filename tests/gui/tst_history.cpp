@@ -222,7 +222,8 @@ private Q_SLOTS:
     QFile in(src.filePath(QStringLiteral("model_index.json")));
     QVERIFY(in.open(QIODevice::ReadOnly));
     auto index = nlohmann::json::parse(in.readAll().toStdString());
-    index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40}};
+    index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40},
+                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}}}};
     QFile out(demo + QStringLiteral("/model_index.json"));
     QVERIFY(out.open(QIODevice::WriteOnly));
     out.write(QByteArray::fromStdString(index.dump(2)));
@@ -234,6 +235,11 @@ private Q_SLOTS:
     QCOMPARE(QDir(w->document()->modelPath()).absolutePath(), QDir(demo).absolutePath());
     QVERIFY(w->modelIsDemo());
     QVERIFY(w->document()->hasFirstFrame());  // the example picture, ready to animate
+    // ... at the size, length and step count the demo model was trained for
+    QCOMPARE(w->document()->params().width, 64);
+    QCOMPARE(w->document()->params().height, 64);
+    QCOMPARE(w->document()->params().frames, 8);
+    QCOMPARE(w->document()->params().steps, 25);
     QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
     QVERIFY2(w->document()->modelMessage().contains(QLatin1String("Demo model")) &&
                  w->document()->modelMessage().contains(QLatin1String("Download model")),
@@ -243,6 +249,20 @@ private Q_SLOTS:
     QVERIFY(!w->modelIsDemo());
     QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
     QVERIFY(!w->document()->modelMessage().contains(QLatin1String("Demo model")));
+    // ... and brings back the reference defaults the demo's settings replaced
+    const ci2v::GenerationParams defaults;
+    QCOMPARE(w->document()->params().width, defaults.width);
+    QCOMPARE(w->document()->params().frames, defaults.frames);
+    QCOMPARE(w->document()->params().steps, defaults.steps);
+    // Settings the user changed while on the demo model are kept when leaving it.
+    w->chooseModel(demo);
+    QCOMPARE(w->document()->params().width, 64);
+    auto p = w->document()->params();
+    p.steps = 10;
+    w->document()->setParams(p);
+    w->chooseModel(testing::tinyModel());
+    QCOMPARE(w->document()->params().steps, 10);
+    QCOMPARE(w->document()->params().width, 64);
   }
 
   void anAutosaveIsOfferedAfterACrash() {
