@@ -8,6 +8,7 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/preprocess.h"
 #include "engine/sampling/guidance.h"
+#include "engine/sampling/preview_queue.h"
 
 namespace ci2v {
 namespace {
@@ -312,6 +313,10 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
                                                    : clean_first.expand({nb, -1, -1, -1, -1}).contiguous();
 
     stage(Stage::Denoising, chunks > 1 ? "chunk " + std::to_string(k + 1) + " of " + std::to_string(chunks) : "");
+    // Step previews leave the device asynchronously: the loop itself never waits for the GPU (issue #9).
+    sampling::PreviewQueue previews([&](int i, int n, std::vector<RgbImage> frames) {
+      obs->on_step_preview(i, n, frames);
+    });
     const auto& ts = scheduler->timesteps();
     for (size_t i = 0; i < ts.size(); ++i) {
       check_cancel(cancel);
@@ -338,9 +343,10 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
         obs->on_progress(static_cast<int>(steps_done), static_cast<int>(total_steps),
                          std::chrono::duration<double>(Clock::now() - t_start).count(), eta);
         auto x0 = torch::cat({clean_first, out.pred_original_sample}, 2)[0].permute({1, 0, 2, 3});  // [T, 4, h, w]
-        obs->on_step_preview(static_cast<int>(steps_done), static_cast<int>(total_steps), m.previewer.to_rgb(x0));
+        previews.submit(static_cast<int>(steps_done), static_cast<int>(total_steps), m.previewer.to_rgb_u8(x0));
       }
     }
+    previews.flush();
     // 7. The chunk = condition + denoised frames; its last latent conditions the next chunk (§8).
     Tensor chunk = torch::cat({clean_first, latents}, 2);  // [1, 4, T, h, w]
     full.slice(2, k * (T - 1), k * (T - 1) + T).copy_(chunk);

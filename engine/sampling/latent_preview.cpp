@@ -35,11 +35,21 @@ double LatentPreviewer::fit(const std::function<torch::Tensor(const torch::Tenso
   return (pred - y).pow(2).mean().sqrt().item<double>();
 }
 
+namespace {
+// [F, 3, h, w] float in [0, 1] -> uint8 [F, h, w, 3] on the same device
+torch::Tensor quantise(const torch::Tensor& rgb01) {
+  return (rgb01.clamp(0, 1) * 255.0 + 0.5).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
+}
+}  // namespace
+
 std::vector<RgbImage> tensor_to_images(const torch::Tensor& rgb01) {
-  auto t = (rgb01.detach().to(torch::kCPU, torch::kFloat).clamp(0, 1) * 255.0 + 0.5)
-               .to(torch::kUInt8)
-               .permute({0, 2, 3, 1})
-               .contiguous();  // [F, h, w, 3]
+  return u8_to_images(quantise(rgb01.detach().to(torch::kCPU, torch::kFloat)));
+}
+
+std::vector<RgbImage> u8_to_images(const torch::Tensor& rgb_u8) {
+  if (rgb_u8.dim() != 4 || rgb_u8.size(3) != 3 || rgb_u8.scalar_type() != torch::kUInt8)
+    throw Error("latent preview: expected uint8 images [F, h, w, 3]");
+  auto t = rgb_u8.to(torch::kCPU).contiguous();
   std::vector<RgbImage> out;
   const int64_t n = t.size(0), h = t.size(1), w = t.size(2);
   const uint8_t* p = t.data_ptr<uint8_t>();
@@ -54,11 +64,16 @@ std::vector<RgbImage> tensor_to_images(const torch::Tensor& rgb01) {
 }
 
 std::vector<RgbImage> LatentPreviewer::to_rgb(const torch::Tensor& latents) const {
+  return u8_to_images(to_rgb_u8(latents));
+}
+
+torch::Tensor LatentPreviewer::to_rgb_u8(const torch::Tensor& latents) const {
   torch::NoGradGuard ng;
-  auto z = latents.detach().to(torch::kCPU, torch::kFloat);                    // [F, C, h, w]
-  if (z.size(1) != a_.size(0)) throw Error("latent preview: channel count does not match the fitted map");
-  auto rgb = at::einsum("fchw,cr->frhw", {z, a_}) + b_.view({1, 3, 1, 1});    // [F, 3, h, w]
-  return tensor_to_images(rgb);
+  auto z = latents.detach().to(torch::kFloat);                                 // [F, C, h, w], on its device
+  if (z.dim() != 4 || z.size(1) != a_.size(0)) throw Error("latent preview: channel count does not match the fitted map");
+  auto a = a_.to(z.device()), b = b_.to(z.device());
+  auto rgb = at::einsum("fchw,cr->frhw", {z, a}) + b.view({1, 3, 1, 1});       // [F, 3, h, w]
+  return quantise(rgb);                                                        // [F, h, w, 3] uint8
 }
 
 std::vector<RgbImage> LatentPreviewer::to_rgb_normalized(const torch::Tensor& latents) const {

@@ -21,6 +21,8 @@ public:
 
   // latents [F, C, h, w] (scaled, any device/dtype) -> F RGB images of h×w pixels.
   std::vector<RgbImage> to_rgb(const torch::Tensor& latents) const;
+  // The same as uint8 [F, h, w, 3] on the latents' device, without a host copy (see PreviewQueue).
+  torch::Tensor to_rgb_u8(const torch::Tensor& latents) const;
   // Any [F, C, h, w] tensor to RGB with a per-call min/max normalisation of each channel combination
   // (for noise and frequency bands, whose range is not that of clean latents).
   std::vector<RgbImage> to_rgb_normalized(const torch::Tensor& latents) const;
@@ -34,5 +36,7 @@ private:
 
 // [F, 3, h, w] float in [0, 1] -> RGB images.
 std::vector<RgbImage> tensor_to_images(const torch::Tensor& rgb01);
+// uint8 [F, h, w, 3] (any device) -> RGB images.
+std::vector<RgbImage> u8_to_images(const torch::Tensor& rgb_u8);
 
 }  // namespace ci2v::sampling
