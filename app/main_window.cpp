@@ -970,24 +970,27 @@ void MainWindow::chooseModel(const QString& path) {
   engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
 }
 
-// A demo model runs at the size, length and step count it was trained for (64 px, 8 frames: seconds on a CPU);
+// A demo model runs at the size, length, step count and text guidance it was made for (64 px, 8 frames: seconds on
+// a CPU);
 // leaving it for a real model brings back the reference defaults, unless the user changed them meanwhile.
 void MainWindow::applyModelSettings(const ModelProbe& probe) {
   ci2v::GenerationParams p = doc_->params();
   const ModelProbe::Recommended& rec = probe.demo ? probe.recommended : demoSettings_;
   auto matches = [&](const ModelProbe::Recommended& r) {
     return (r.width <= 0 || p.width == r.width) && (r.height <= 0 || p.height == r.height) &&
-           (r.frames <= 0 || p.frames == r.frames) && (r.steps <= 0 || p.steps == r.steps);
+           (r.frames <= 0 || p.frames == r.frames) && (r.steps <= 0 || p.steps == r.steps) &&
+           (r.cfg_text <= 0 || p.cfg_text == r.cfg_text);
   };
   if (probe.demo && rec.any()) {
     if (rec.width > 0) p.width = rec.width;
     if (rec.height > 0) p.height = rec.height;
     if (rec.frames > 0) p.frames = rec.frames;
     if (rec.steps > 0) p.steps = rec.steps;
+    if (rec.cfg_text > 0) p.cfg_text = rec.cfg_text;
     demoSettings_ = rec;
   } else if (!probe.demo && modelIsDemo_ && demoSettings_.any() && matches(demoSettings_)) {
     const ci2v::GenerationParams d;
-    p.width = d.width, p.height = d.height, p.frames = d.frames, p.steps = d.steps;
+    p.width = d.width, p.height = d.height, p.frames = d.frames, p.steps = d.steps, p.cfg_text = d.cfg_text;
     demoSettings_ = {};
   } else {
     return;

@@ -43,7 +43,8 @@ ModelProbe probeModelFolder(const QString& path) {
       if (r.demo && j["_consisti2v_demo"].is_object() && j["_consisti2v_demo"].contains("recommended")) {
         const auto& rec = j["_consisti2v_demo"]["recommended"];
         auto get = [&](const char* k) { return rec.is_object() && rec.contains(k) && rec[k].is_number_integer() ? rec[k].get<int>() : 0; };
-        r.recommended = {get("width"), get("height"), get("frames"), get("steps")};
+        r.recommended = {get("width"), get("height"), get("frames"), get("steps"),
+                         rec.is_object() && rec.contains("cfg_text") && rec["cfg_text"].is_number() ? rec["cfg_text"].get<double>() : 0.0};
       }
     }
     if (r.demo) r.summary = QObject::tr("demo model (trained on toy clips) · %1").arg(r.summary);

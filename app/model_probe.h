@@ -15,7 +15,8 @@ struct ModelProbe {
   // The settings a demo model was trained for ("_consisti2v_demo": {"recommended": {...}}); 0 = not given.
   struct Recommended {
     int width = 0, height = 0, frames = 0, steps = 0;
-    bool any() const { return width > 0 || height > 0 || frames > 0 || steps > 0; }
+    double cfg_text = 0;
+    bool any() const { return width > 0 || height > 0 || frames > 0 || steps > 0 || cfg_text > 0; }
   } recommended;
 };
 

@@ -361,8 +361,11 @@ TrainReport train(const TrainOptions& o) {
                     {"_consisti2v_demo", json{{"trained_by", "consisti2v train"}, {"steps", steps_done},
                                               {"data", "procedural clips (shapes, motions, camera moves)"},
                                               // what the studio switches to when it picks this model
+                                              // (text guidance 3: at the reference's 7.5 a small, briefly
+                                              // trained model over-saturates the colours of later frames)
                                               {"recommended", json{{"width", o.size}, {"height", o.size},
-                                                                   {"frames", o.frames}, {"steps", 25}}}}}},
+                                                                   {"frames", o.frames}, {"steps", 25},
+                                                                   {"cfg_text", 3.0}}}}}},
                (out / "model_index.json").string());
     write_json(preset.unet, (out / "unet" / "config.json").string());
     bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);

@@ -223,7 +223,7 @@ private Q_SLOTS:
     QVERIFY(in.open(QIODevice::ReadOnly));
     auto index = nlohmann::json::parse(in.readAll().toStdString());
     index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40},
-                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}}}};
+                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}, {"cfg_text", 3.0}}}};
     QFile out(demo + QStringLiteral("/model_index.json"));
     QVERIFY(out.open(QIODevice::WriteOnly));
     out.write(QByteArray::fromStdString(index.dump(2)));
@@ -240,6 +240,7 @@ private Q_SLOTS:
     QCOMPARE(w->document()->params().height, 64);
     QCOMPARE(w->document()->params().frames, 8);
     QCOMPARE(w->document()->params().steps, 25);
+    QCOMPARE(w->document()->params().cfg_text, 3.0);
     QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
     QVERIFY2(w->document()->modelMessage().contains(QLatin1String("Demo model")) &&
                  w->document()->modelMessage().contains(QLatin1String("Download model")),
@@ -254,6 +255,7 @@ private Q_SLOTS:
     QCOMPARE(w->document()->params().width, defaults.width);
     QCOMPARE(w->document()->params().frames, defaults.frames);
     QCOMPARE(w->document()->params().steps, defaults.steps);
+    QCOMPARE(w->document()->params().cfg_text, defaults.cfg_text);
     // Settings the user changed while on the demo model are kept when leaving it.
     w->chooseModel(demo);
     QCOMPARE(w->document()->params().width, 64);
