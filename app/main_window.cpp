@@ -938,9 +938,17 @@ void MainWindow::pasteFirstFrame() {
 }
 
 void MainWindow::openExample() {
-  QImageReader reader(QStringLiteral(":/examples/first_frame.png"));
+  // A demo model brings a first frame (and a prompt) from the toy world it knows; else the studio's own example.
+  const bool demo = modelIsDemo_ && !demoSettings_.example.isEmpty();
+  QImageReader reader(demo ? demoSettings_.example : QStringLiteral(":/examples/first_frame.png"));
   const QImage im = reader.read();
-  if (!im.isNull()) doc_->setFirstFrame(im, tr("example picture"));
+  if (im.isNull()) return;
+  doc_->setFirstFrame(im, tr("example picture"));
+  if (demo && !demoSettings_.prompt.isEmpty() && doc_->params().prompt.empty()) {
+    auto p = doc_->params();
+    p.prompt = demoSettings_.prompt.toStdString();
+    doc_->setParams(p);
+  }
 }
 
 // --- model

@@ -44,7 +44,14 @@ ModelProbe probeModelFolder(const QString& path) {
         const auto& rec = j["_consisti2v_demo"]["recommended"];
         auto get = [&](const char* k) { return rec.is_object() && rec.contains(k) && rec[k].is_number_integer() ? rec[k].get<int>() : 0; };
         r.recommended = {get("width"), get("height"), get("frames"), get("steps"),
-                         rec.is_object() && rec.contains("cfg_text") && rec["cfg_text"].is_number() ? rec["cfg_text"].get<double>() : 0.0};
+                         rec.is_object() && rec.contains("cfg_text") && rec["cfg_text"].is_number() ? rec["cfg_text"].get<double>() : 0.0,
+                         {}, {}};
+        if (rec.is_object() && rec.contains("prompt") && rec["prompt"].is_string())
+          r.recommended.prompt = QString::fromStdString(rec["prompt"].get<std::string>());
+        if (rec.is_object() && rec.contains("example") && rec["example"].is_string()) {
+          const QString ex = QDir(r.resolvedDir).filePath(QString::fromStdString(rec["example"].get<std::string>()));
+          if (QFileInfo(ex).isFile()) r.recommended.example = ex;
+        }
       }
     }
     if (r.demo) r.summary = QObject::tr("demo model (trained on toy clips) · %1").arg(r.summary);

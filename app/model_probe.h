@@ -16,6 +16,8 @@ struct ModelProbe {
   struct Recommended {
     int width = 0, height = 0, frames = 0, steps = 0;
     double cfg_text = 0;
+    QString prompt;   // an example prompt in the model's vocabulary
+    QString example;  // an example first frame inside the model folder (absolute path), "" when none
     bool any() const { return width > 0 || height > 0 || frames > 0 || steps > 0 || cfg_text > 0; }
   } recommended;
 };

@@ -31,6 +31,11 @@ v1=$(env -u DISPLAY -u WAYLAND_DISPLAY "$r/bin/consisti2v" --version)
 v2=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$r/bin/consisti2v-studio" --version)
 [ "$v2" = "ConsistI2V Studio $version" ] || { echo "consisti2v-studio --version said: $v2"; exit 1; }
 
+# The demo model comes with it (the studio starts with it when no ConsistI2V weights are found) and loads.
+demo="$r/share/consisti2v-studio/models/demo"
+[ -f "$demo/model_index.json" ] || { echo "the demo model is not in the package"; exit 1; }
+env -u DISPLAY "$r/bin/consisti2v" info --model "$demo" | grep -q "no problems found" || { echo "the packaged demo model does not load"; exit 1; }
+
 # Desktop entry: starts the installed program, names the icon and the project MIME type.
 d="$r/share/applications/$id.desktop"
 grep -q "^Exec=consisti2v-studio " "$d"

@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QListWidget>
@@ -397,6 +398,47 @@ private Q_SLOTS:
 #endif
     QCOMPARE(ExportRunner::crfForQuality(100), 10);
     QCOMPARE(ExportRunner::crfForQuality(0), 40);
+  }
+
+  // Out of the box (issue #11): without ConsistI2V weights the studio starts with the project's demo model
+  // (resources/models/demo) and the example picture, at the demo's settings, and Generate gives an animation in
+  // seconds on the CPU.
+  void demoModelOutOfTheBox() {
+    const QString demo = QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/models/demo");
+    QVERIFY2(QFileInfo::exists(demo + QStringLiteral("/model_index.json")), "the demo model is missing");
+    QTemporaryDir tmp;
+    qputenv("HF_HUB_CACHE", tmp.filePath(QStringLiteral("empty-hub")).toUtf8());  // no real model anywhere
+    qputenv("CONSISTI2V_DEMO_MODEL", demo.toUtf8());
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("demo.ini"))));
+    qputenv("CONSISTI2V_DEMO_MODEL", "none");
+    qunsetenv("HF_HUB_CACHE");
+    w.resize(1360, 860);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    Document* doc = w.document();
+    QVERIFY(w.modelIsDemo());
+    QVERIFY(doc->hasFirstFrame());
+    QCOMPARE(doc->params().width, 64);
+    QCOMPARE(doc->params().frames, 8);
+    QTRY_COMPARE_WITH_TIMEOUT(doc->modelState(), Document::ModelState::Ready, 60000);
+    QVERIFY(doc->modelMessage().contains(QLatin1String("Demo model")));
+    // the demo's own example picture and prompt, from the toy world it was trained on
+    QCOMPARE(doc->firstFrame().size(), QSize(256, 256));
+    QCOMPARE(doc->params().prompt, std::string("a red circle moves right on a gradient background"));
+    QCOMPARE(w.promptEdit()->text(), QStringLiteral("a red circle moves right on a gradient background"));
+    QSignalSpy ended(&w, &MainWindow::generationEnded);
+    QElapsedTimer clock;
+    clock.start();
+    w.findChild<QAction*>(QStringLiteral("action_generate"))->trigger();
+    QVERIFY(ended.wait(180000));
+    const double seconds = clock.elapsed() / 1000.0;
+    QCOMPARE(doc->resultCount(), 1);
+    const ResultClip& clip = *doc->currentResult();
+    QCOMPARE(clip.frames.size(), 8);
+    QCOMPARE(clip.frames[0].size(), QSize(64, 64));
+    qInfo("demo model: Generate -> an 8-frame 64x64 clip in %.1f s (%d DDIM steps, 1 thread)", seconds, clip.params.steps);
+    QTest::qWait(500);
+    saveShot(testing::grabWithVideo(&w, w.player()), QStringLiteral("10_demo_model.png"));
   }
 
   // The "HF cache" button finds the model in a Hugging Face cache (refs/main -> snapshot); what the window
