@@ -2,6 +2,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/args.h"
 #include "engine/error.h"
 #include "engine/train/procedural.h"
@@ -15,6 +17,32 @@
 #endif
 
 namespace ci2v::cli {
+
+#if defined(CONSISTI2V_HAVE_MEDIA)
+namespace {
+// The demo model's example for the studio: example.png (256 px) in the model folder, and the picture and its
+// caption in model_index.json's "_consisti2v_demo" / "recommended" block.
+void write_demo_example(const std::string& model_dir) {
+  namespace fs = std::filesystem;
+  const auto spec = train::demo_example_spec();
+  media::Video v;
+  v.width = v.height = 256;
+  v.frames = train::render_clip(spec, 1, 256, 1);
+  const fs::path tmp = fs::path(model_dir) / ".example-frames";
+  fs::remove_all(tmp);
+  media::ExportOptions eo;
+  eo.format = media::Format::PngSequence;
+  media::export_video(v, tmp.string(), eo);
+  fs::rename(tmp / "frame_00000.png", fs::path(model_dir) / "example.png");
+  fs::remove_all(tmp);
+  const fs::path index = fs::path(model_dir) / "model_index.json";
+  auto j = nlohmann::json::parse(std::ifstream(index));
+  j["_consisti2v_demo"]["recommended"]["prompt"] = train::caption(spec);
+  j["_consisti2v_demo"]["recommended"]["example"] = "example.png";
+  std::ofstream(index) << j.dump(2) << "\n";
+}
+}  // namespace
+#endif
 
 int cmd_train(int argc, char** argv) {
   Args a(argc, argv, 2, {"resume"});
@@ -72,6 +100,9 @@ int cmd_train(int argc, char** argv) {
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
   auto r = train::train(o);
+#if defined(CONSISTI2V_HAVE_MEDIA)
+  if (o.preset == "demo") write_demo_example(o.out_dir);
+#endif
   std::cout << "trained " << r.losses.size() << " steps in " << r.seconds << " s (UNet " << r.unet_seconds
             << " s); first loss " << (r.losses.empty() ? 0.0 : r.losses.front()) << ", last loss "
             << (r.losses.empty() ? 0.0 : r.losses.back()) << "; checkpoint " << o.out_dir << " ("

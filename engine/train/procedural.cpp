@@ -211,6 +211,20 @@ std::vector<RgbImage> render_clip(const ClipSpec& s, int frames, int size, int f
   return out;
 }
 
+ClipSpec demo_example_spec() {
+  ClipSpec s;
+  s.shape = Shape::Circle;
+  s.color = 0;  // red
+  s.motion = Motion::Right;
+  s.background = Background::Gradient;
+  const uint8_t a[3] = {40, 60, 90}, b[3] = {110, 120, 80};
+  for (int k = 0; k < 3; ++k) s.bg_a[k] = a[k], s.bg_b[k] = b[k];
+  s.size = 0.14;
+  s.x = 0.3;
+  s.y = 0.5;
+  return s;
+}
+
 Clip make_clip(uint64_t seed, int frames, int size, int frame_stride) {
   Clip c;
   c.spec = random_clip_spec(seed);

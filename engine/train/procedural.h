@@ -64,4 +64,8 @@ Clip make_clip(uint64_t seed, int frames, int size, int frame_stride);
 
 constexpr int kMaxFrameStride = 5;
 
+// The example a demo model ships with (its first frame and prompt in the studio): a red circle on the left of
+// a muted gradient, "a red circle moves right on a gradient background".
+ClipSpec demo_example_spec();
+
 }  // namespace ci2v::train
