@@ -42,6 +42,12 @@ struct ClipSpec {
   bool bg_vertical = false;       // gradient / stripe orientation
   double size = 0.15;             // object radius (view units)
   double x = 0.5, y = 0.5;        // object centre at t = 0 (view units)
+  // Camera speed: a pan moves the view 0.3 x camera_speed view units over the whole motion, a zoom changes the
+  // view's width by 0.4 x camera_speed (zoom in: 1 -> 1 - 0.4 s; zoom out: 1 - 0.4 s -> 1).
+  double camera_speed = 1.0;
+  // Whether the caption names the camera move. Clips whose caption does not say it teach the model to take the
+  // move from the low frequencies of its noisy input, which is how FrameInit's camera presets steer it.
+  bool caption_camera = true;
 };
 
 struct Clip {
@@ -53,12 +59,16 @@ struct Clip {
 
 // Random parameters for `seed` (the start position leaves room for the motion).
 ClipSpec random_clip_spec(uint64_t seed);
-// "a red circle moves left on a striped background" (+ ", the camera pans left" / ", the camera zooms in").
+// "a red circle moves left on a striped background" (+ ", the camera pans left" / ", the camera zooms in" when
+// spec.caption_camera).
 std::string caption(const ClipSpec& spec);
 // Render `frames` frames of size x size pixels. Frame i shows time i * frame_stride on a clock where the
 // whole motion takes (frames - 1) * kMaxFrameStride ticks: a larger stride = more motion between frames.
 // Throws ci2v::Error for frames < 1, size < 8 or a stride outside 1..kMaxFrameStride.
 std::vector<RgbImage> render_clip(const ClipSpec& spec, int frames, int size, int frame_stride);
+// The scene at t = 0 seen through a view `width` x `height` pixels: `height` spans one view unit, the view is
+// centred on the canvas centre (a landscape first frame for the pan presets). Throws for sizes below 8.
+RgbImage render_view(const ClipSpec& spec, int width, int height);
 // random_clip_spec + caption + render_clip.
 Clip make_clip(uint64_t seed, int frames, int size, int frame_stride);
 

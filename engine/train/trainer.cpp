@@ -404,7 +404,8 @@ TrainReport train(const TrainOptions& o) {
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
-    set_lr(opt, scheduled_lr(o.lr, s, o.steps, resuming ? 0 : std::min(200, o.steps / 10 + 1)));
+    // a resumed run warms up too: its AdamW starts without moment estimates
+    set_lr(opt, scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1)));
     opt.zero_grad();
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     std::vector<Tensor> zs, texts;

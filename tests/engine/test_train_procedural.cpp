@@ -70,6 +70,8 @@ TEST(TrainProcedural, CaptionNamesTheParameters) {
   s.background = Background::Gradient;
   s.camera = CameraMove::ZoomIn;
   EXPECT_EQ(caption(s), "a blue triangle grows on a gradient background, the camera zooms in");
+  s.caption_camera = false;  // the move is in the pixels only
+  EXPECT_EQ(caption(s), "a blue triangle grows on a gradient background");
   // random specs: the caption carries every named parameter
   for (uint64_t seed = 0; seed < 50; ++seed) {
     auto r = random_clip_spec(seed);
@@ -78,7 +80,8 @@ TEST(TrainProcedural, CaptionNamesTheParameters) {
     EXPECT_NE(c.find(to_string(r.shape)), std::string::npos) << c;
     EXPECT_NE(c.find(to_string(r.motion)), std::string::npos) << c;
     EXPECT_NE(c.find(std::string(to_string(r.background)) + " background"), std::string::npos) << c;
-    if (r.camera != CameraMove::None) EXPECT_NE(c.find(to_string(r.camera)), std::string::npos) << c;
+    if (r.camera != CameraMove::None && r.caption_camera) EXPECT_NE(c.find(to_string(r.camera)), std::string::npos) << c;
+    if (!r.caption_camera || r.camera == CameraMove::None) EXPECT_EQ(c.find("camera"), std::string::npos) << c;
     EXPECT_FALSE(r.shape == Shape::Circle && r.motion == Motion::Rotate) << "a rotating circle is invisible";
   }
 }
@@ -139,4 +142,56 @@ TEST(TrainProcedural, BadArgumentsThrowNamingTheValue) {
   }
   s.color = 99;
   EXPECT_THROW(render_clip(s, 4, 64, 1), Error);
+}
+
+TEST(TrainProcedural, CameraClipsCoverThePresetsSpeedsAndHalfOmitTheMoveFromTheCaption) {
+  int camera = 0, named = 0, fast_pans = 0, pans = 0;
+  for (uint64_t seed = 0; seed < 1000; ++seed) {
+    const auto r = random_clip_spec(seed);
+    if (r.camera == CameraMove::None) continue;
+    ++camera;
+    if (r.caption_camera) ++named;
+    if (r.camera == CameraMove::PanLeft || r.camera == CameraMove::PanRight) {
+      ++pans;
+      EXPECT_GE(r.camera_speed, 1.0);
+      EXPECT_LE(r.camera_speed, 4.0);
+      if (r.camera_speed > 2.5) ++fast_pans;
+    } else {
+      EXPECT_GE(r.camera_speed, 0.75);
+      EXPECT_LE(r.camera_speed, 1.25);
+    }
+  }
+  EXPECT_NEAR(camera, 400, 60);       // 40 % of the clips move the camera
+  EXPECT_NEAR(named, camera / 2, 45);  // half of them say so
+  EXPECT_GT(fast_pans, pans / 4);      // fast pans (the presets' speed) are common
+  // the pan distance scales with camera_speed: at speed 3 a static object slides about three times as far
+  ClipSpec s = plain_spec(Motion::Rotate);
+  s.camera = CameraMove::PanRight;
+  const auto& red = object_palette()[0];
+  auto slow = render_clip(s, 4, 64, 1);
+  s.camera_speed = 3.0;
+  auto fast = render_clip(s, 4, 64, 1);
+  const double d1 = object_blob(slow.back(), red).x - object_blob(slow.front(), red).x;
+  const double d3 = object_blob(fast.back(), red).x - object_blob(fast.front(), red).x;
+  EXPECT_LT(d1, -2.0);
+  EXPECT_NEAR(d3 / d1, 3.0, 0.4) << d1 << " " << d3;
+}
+
+TEST(TrainProcedural, RenderViewShowsTheFirstFrameWiderAndRejectsTinySizes) {
+  ClipSpec s = plain_spec(Motion::Rotate);
+  const auto square = render_clip(s, 1, 64, 1)[0];
+  const auto wide = render_view(s, 96, 64);
+  ASSERT_EQ(wide.width, 96);
+  ASSERT_EQ(wide.height, 64);
+  // the centre 64 columns of the wide view are the square frame
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x)
+      for (int c = 0; c < 3; ++c) ASSERT_EQ(wide.at(x + 16, y)[c], square.at(x, y)[c]) << x << "," << y;
+  EXPECT_EQ(render_view(s, 64, 64).rgb, square.rgb);
+  try {
+    render_view(s, 4, 64);
+    FAIL() << "4 px accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 8 pixels, got 4x64"), std::string::npos) << e.what();
+  }
 }
