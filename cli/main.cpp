@@ -32,7 +32,7 @@ void usage(std::ostream& o) {
        "                                      fetch the model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN,\n"
        "                                      HF_HUB_CACHE / HF_HOME honoured); prints the model folder\n"
        "  train   --out DIR --tokenizer DIR [--preset tiny|demo] [--steps N] [--batch N] [--frames N] [--size S]\n"
-       "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
+       "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32|bf16] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
        "          [--resume] [--vae-steps N] [--save-every N] [--threads N]  | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"

@@ -52,13 +52,22 @@ GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, const torch::Tensor
   weight = register_parameter("weight", torch::empty({c}, opts(o)), false);
   bias = register_parameter("bias", torch::empty({c}, opts(o)), false);
 }
-Tensor GroupNormImpl::forward(const Tensor& x) const { return at::group_norm(x, groups, weight, bias, eps); }
+// Under autocast (bf16 training) an input can arrive in a lower precision than the fp32 weights; autocast's CUDA
+// op list runs the norms in fp32, LibTorch 1.13's CPU list does not handle them and the kernel rejects the mix.
+// So a mismatched input is normalised in the weights' dtype, which is what CUDA autocast does. Same-dtype inputs
+// (every inference path) take the plain call.
+Tensor GroupNormImpl::forward(const Tensor& x) const {
+  if (x.scalar_type() != weight.scalar_type()) return at::group_norm(x.to(weight.scalar_type()), groups, weight, bias, eps);
+  return at::group_norm(x, groups, weight, bias, eps);
+}
 
 LayerNormImpl::LayerNormImpl(int64_t d, double e, const torch::TensorOptions& o) : eps(e) {
   weight = register_parameter("weight", torch::empty({d}, opts(o)), false);
   bias = register_parameter("bias", torch::empty({d}, opts(o)), false);
 }
 Tensor LayerNormImpl::forward(const Tensor& x) const {
+  if (x.scalar_type() != weight.scalar_type())  // autocast: as GroupNorm
+    return at::layer_norm(x.to(weight.scalar_type()), {weight.size(0)}, weight, bias, eps);
   return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
 }
 

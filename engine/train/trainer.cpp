@@ -1,5 +1,6 @@
 #include "engine/train/trainer.h"
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -184,6 +185,60 @@ void set_lr(Opt& opt, double lr) {
   for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 }
 
+// bf16 mixed precision for the UNet's forward, as torch.autocast(dtype=bfloat16) does: the weights, gradients and
+// AdamW state stay fp32; convolutions and matrix products run in bf16 (8-bit exponent like fp32, so no loss
+// scaling), the numerically sensitive ops (norms, softmax, losses) in fp32 as autocast's op lists say. The
+// autocast cache of the bf16 weight copies is cleared when the scope ends, since the weights change every step.
+class BF16Autocast {
+public:
+  BF16Autocast(bool on, c10::DeviceType dev) : on_(on), dev_(dev) {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    was_on_ = at::autocast::is_autocast_enabled(dev_);
+    was_dtype_ = at::autocast::get_autocast_dtype(dev_);
+    at::autocast::set_autocast_dtype(dev_, at::kBFloat16);
+    at::autocast::set_autocast_enabled(dev_, true);
+#else
+    if (dev_ == c10::DeviceType::CUDA) {
+      was_on_ = at::autocast::is_enabled();
+      was_dtype_ = at::autocast::get_autocast_gpu_dtype();
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+      at::autocast::set_enabled(true);
+    } else {
+      was_on_ = at::autocast::is_cpu_enabled();
+      was_dtype_ = at::autocast::get_autocast_cpu_dtype();
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+      at::autocast::set_cpu_enabled(true);
+    }
+#endif
+    at::autocast::increment_nesting();
+  }
+  ~BF16Autocast() {
+    if (!on_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(dev_, was_on_);
+    at::autocast::set_autocast_dtype(dev_, was_dtype_);
+#else
+    if (dev_ == c10::DeviceType::CUDA) {
+      at::autocast::set_enabled(was_on_);
+      at::autocast::set_autocast_gpu_dtype(was_dtype_);
+    } else {
+      at::autocast::set_cpu_enabled(was_on_);
+      at::autocast::set_autocast_cpu_dtype(was_dtype_);
+    }
+#endif
+  }
+  BF16Autocast(const BF16Autocast&) = delete;
+  BF16Autocast& operator=(const BF16Autocast&) = delete;
+
+private:
+  bool on_;
+  c10::DeviceType dev_;
+  bool was_on_ = false;
+  at::ScalarType was_dtype_ = at::kBFloat16;
+};
+
 // ---- VAE: a short autoencoder run -------------------------------------------------------------------------
 
 struct VaeOut {
@@ -221,8 +276,8 @@ TrainReport train(const TrainOptions& o) {
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
   if (!(o.lr > 0 && o.lr < 1)) throw Error("train: --lr must be in (0, 1), got " + std::to_string(o.lr));
-  if (o.dtype != "fp32")
-    throw Error("train: --dtype '" + o.dtype + "': only fp32 training is implemented (bf16 autocast is not)");
+  if (o.dtype != "fp32" && o.dtype != "bf16")
+    throw Error("train: --dtype '" + o.dtype + "': expected fp32 or bf16 (bf16 autocast of the UNet's forward)");
   if (o.save_dtype != "fp32" && o.save_dtype != "fp16")
     throw Error("train: --save-dtype '" + o.save_dtype + "': expected fp32 or fp16");
   auto preset = make_preset(o.preset);
@@ -443,9 +498,13 @@ TrainReport train(const TrainOptions& o) {
       conds.push_back((null_images[b] ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
     auto cond = at::cat(conds, 0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
-    auto pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io), text_emb, cond,
-                                  torch::tensor(strides, io));  // [B, C, F-1, h, w]
-    auto loss = torch::mse_loss(pred, eps.narrow(2, 1, o.frames - 1));
+    Tensor pred;
+    {
+      BF16Autocast amp(o.dtype == "bf16", device.type());
+      pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io), text_emb, cond,
+                               torch::tensor(strides, io));  // [B, C, F-1, h, w]
+    }
+    auto loss = torch::mse_loss(pred.to(torch::kFloat32), eps.narrow(2, 1, o.frames - 1));  // fp32 loss
     loss.backward();
     const double step_loss = loss.item<double>();
     torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);

@@ -38,7 +38,7 @@ struct TrainOptions {
   double lr = 1e-4;
   uint64_t seed = 42;
   std::string device = "cpu";      // cpu | cuda
-  std::string dtype = "fp32";      // fp32 (bf16 autocast: not implemented yet)
+  std::string dtype = "fp32";      // fp32 | bf16 (autocast of the UNet's forward; weights and AdamW stay fp32)
   std::string save_dtype = "fp32"; // fp32 | fp16 weights in the written checkpoint
   std::string log_csv;             // step,loss,seconds per UNet step (empty: none)
   bool resume = false;             // start from the weights already in out_dir (VAE kept, no VAE training)
