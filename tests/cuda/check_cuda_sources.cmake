@@ -29,30 +29,26 @@ foreach(d IN LISTS TORCH_INCLUDES)
 endforeach()
 list(APPEND _inc -isystem ${_cuda_root}/include)
 set(_failed 0)
-foreach(f IN LISTS CXX_FILES)
-  execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -D_GLIBCXX_USE_CXX11_ABI=1 -DCONSISTI2V_TORCH_CUDA=1
-                          -DCONSISTI2V_HAVE_CUDA_KERNELS=1 -DCONSISTI2V_HAVE_MEDIA=1 -DCONSISTI2V_HAVE_HUB=1
-                          "-DCONSISTI2V_VERSION=\"cuda-check\"" ${_inc} -include ${SOURCE_DIR}/engine/engine_pch.h
-                          ${SOURCE_DIR}/${f}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# Runs one compile command; reports "<what>: <file>" and the compiler's output when it fails.
+function(_compile what file)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(rc EQUAL 0)
-    message(STATUS "compiles with CUDA on: ${f}")
+    message(STATUS "${what}: ${file}")
   else()
-    message(SEND_ERROR "does not compile with CUDA on: ${f}\n${out}${err}")
-    set(_failed 1)
+    message(SEND_ERROR "${what} FAILED: ${file}\n${out}${err}")
+    set(_failed 1 PARENT_SCOPE)
   endif()
+endfunction()
+foreach(f IN LISTS CXX_FILES)
+  _compile("compiles with CUDA on" ${f}
+           ${CXX} -std=c++20 -fsyntax-only -D_GLIBCXX_USE_CXX11_ABI=1 -DCONSISTI2V_TORCH_CUDA=1
+           -DCONSISTI2V_HAVE_CUDA_KERNELS=1 -DCONSISTI2V_HAVE_MEDIA=1 -DCONSISTI2V_HAVE_HUB=1
+           "-DCONSISTI2V_VERSION=\"cuda-check\"" ${_inc} -include ${SOURCE_DIR}/engine/engine_pch.h ${SOURCE_DIR}/${f})
 endforeach()
 foreach(f IN LISTS CU_FILES)
   get_filename_component(_name "${f}" NAME_WE)
-  execute_process(COMMAND ${NVCC} -std=c++17 -arch=sm_${CUDA_ARCH} -I${SOURCE_DIR} -c ${SOURCE_DIR}/${f}
-                          -o ${WORK_DIR}/${_name}.o
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(rc EQUAL 0)
-    message(STATUS "nvcc compiles: ${f} (sm_${CUDA_ARCH})")
-  else()
-    message(SEND_ERROR "nvcc fails on ${f}\n${out}${err}")
-    set(_failed 1)
-  endif()
+  _compile("nvcc compiles (sm_${CUDA_ARCH})" ${f}
+           ${NVCC} -std=c++17 -arch=sm_${CUDA_ARCH} -I${SOURCE_DIR} -c ${SOURCE_DIR}/${f} -o ${WORK_DIR}/${_name}.o)
 endforeach()
 if(_failed)
   message(FATAL_ERROR "CUDA code paths do not compile (see above)")

@@ -40,6 +40,22 @@ double mean(const std::vector<double>& v, size_t from, size_t n) {
   return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(from + n), 0.0) / n;
 }
 
+// A small run of the tiny preset: batch 2 of 4 frames at 64 px, learning rate 1e-3.
+train::TrainOptions tiny_options(const fs::path& dir, int steps, uint64_t seed, int vae_steps) {
+  train::TrainOptions o;
+  o.out_dir = dir.string();
+  o.tokenizer_dir = kTokenizer;
+  o.preset = "tiny";
+  o.steps = steps;
+  o.batch = 2;
+  o.frames = 4;
+  o.size = 64;
+  o.lr = 1e-3;
+  o.seed = seed;
+  o.vae_steps = vae_steps;
+  return o;
+}
+
 }  // namespace
 
 TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
@@ -47,17 +63,7 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
   // the losses are the same with any thread count.
   at::set_num_threads(1);
   const auto dir = temp_dir("smoke");
-  train::TrainOptions o;
-  o.out_dir = dir.string();
-  o.tokenizer_dir = kTokenizer;
-  o.preset = "tiny";
-  o.steps = 40;
-  o.batch = 2;
-  o.frames = 4;
-  o.size = 64;
-  o.lr = 1e-3;
-  o.seed = 7;
-  o.vae_steps = 20;
+  auto o = tiny_options(dir, 40, 7, 20);
   o.log_csv = (dir / "loss.csv").string();
   fs::create_directories(dir);
   const auto t0 = std::chrono::steady_clock::now();
@@ -126,17 +132,7 @@ TEST(Train, Bf16AutocastTrainsWithFp32MasterWeights) {
   at::set_num_threads(1);
   auto run = [](const std::string& dtype, int steps) {
     const auto dir = temp_dir("amp_" + dtype);
-    train::TrainOptions o;
-    o.out_dir = dir.string();
-    o.tokenizer_dir = kTokenizer;
-    o.preset = "tiny";
-    o.steps = steps;
-    o.batch = 2;
-    o.frames = 4;
-    o.size = 64;
-    o.lr = 1e-3;
-    o.seed = 11;
-    o.vae_steps = 3;
+    auto o = tiny_options(dir, steps, 11, 3);
     o.dtype = dtype;
     auto r = train::train(o);
     auto sd = io::StateDict::from_file((dir / "unet" / "diffusion_pytorch_model.safetensors").string());
