@@ -73,7 +73,7 @@ int cmd_train(int argc, char** argv) {
   }
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
-                          "grad-clip", "null-text", "null-image"});
+                          "grad-clip", "null-text", "null-image", "camera-share"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -97,6 +97,7 @@ int cmd_train(int argc, char** argv) {
   o.threads = static_cast<int>(a.get_int("threads", 0));
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);
+  o.camera_share = a.get_double("camera-share", o.camera_share);
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
   auto r = train::train(o);

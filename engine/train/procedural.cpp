@@ -150,7 +150,7 @@ const std::vector<NamedColor>& object_palette() {
   return p;
 }
 
-ClipSpec random_clip_spec(uint64_t seed) {
+ClipSpec random_clip_spec(uint64_t seed, double camera_share) {
   Rng rng(seed);
   ClipSpec s;
   s.shape = static_cast<Shape>(rng.index(3));
@@ -178,7 +178,8 @@ ClipSpec random_clip_spec(uint64_t seed) {
   // Drawn last so that the parameters above stay what they were for every seed. The camera presets of the
   // pipeline move much faster than 0.3 view units (pan_right over a 3:2 picture: half a view in 8 frames), so
   // pans reach 1.2 view units; one camera clip in two does not name its move in the caption.
-  const bool more_camera = rng.uniform() < 0.2;  // 25 % + 75 % x 20 % = 40 % of the clips move the camera
+  // 25 % from the draw above, then (share - 25 %) / 75 % of the rest: 40 % by default
+  const bool more_camera = rng.uniform() < (std::clamp(camera_share, 0.25, 1.0) - 0.25) / 0.75;
   if (s.camera == CameraMove::None && more_camera) s.camera = static_cast<CameraMove>(1 + rng.index(4));
   const bool pan = s.camera == CameraMove::PanLeft || s.camera == CameraMove::PanRight;
   s.camera_speed = pan ? rng.uniform(1.0, 4.0) : rng.uniform(0.75, 1.25);
@@ -255,9 +256,9 @@ ClipSpec demo_example_spec() {
   return s;
 }
 
-Clip make_clip(uint64_t seed, int frames, int size, int frame_stride) {
+Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share) {
   Clip c;
-  c.spec = random_clip_spec(seed);
+  c.spec = random_clip_spec(seed, camera_share);
   c.caption = caption(c.spec);
   c.frame_stride = frame_stride;
   c.frames = render_clip(c.spec, frames, size, frame_stride);

@@ -57,8 +57,10 @@ struct Clip {
   std::vector<RgbImage> frames;
 };
 
-// Random parameters for `seed` (the start position leaves room for the motion).
-ClipSpec random_clip_spec(uint64_t seed);
+// Random parameters for `seed` (the start position leaves room for the motion). camera_share: the fraction of
+// clips with a camera move, in [0.25, 1] (below 0.25 is taken as 0.25: a quarter comes from the first draws).
+constexpr double kDefaultCameraShare = 0.4;
+ClipSpec random_clip_spec(uint64_t seed, double camera_share = kDefaultCameraShare);
 // "a red circle moves left on a striped background" (+ ", the camera pans left" / ", the camera zooms in" when
 // spec.caption_camera).
 std::string caption(const ClipSpec& spec);
@@ -70,7 +72,7 @@ std::vector<RgbImage> render_clip(const ClipSpec& spec, int frames, int size, in
 // centred on the canvas centre (a landscape first frame for the pan presets). Throws for sizes below 8.
 RgbImage render_view(const ClipSpec& spec, int width, int height);
 // random_clip_spec + caption + render_clip.
-Clip make_clip(uint64_t seed, int frames, int size, int frame_stride);
+Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share = kDefaultCameraShare);
 
 constexpr int kMaxFrameStride = 5;
 

@@ -276,6 +276,9 @@ TrainReport train(const TrainOptions& o) {
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
   if (!(o.lr > 0 && o.lr < 1)) throw Error("train: --lr must be in (0, 1), got " + std::to_string(o.lr));
+  if (!(o.camera_share >= 0.25 && o.camera_share <= 1.0))
+    throw Error("train: --camera-share must be in 0.25..1 (a quarter of the clips always move the camera), got " +
+                std::to_string(o.camera_share));
   if (o.dtype != "fp32" && o.dtype != "bf16")
     throw Error("train: --dtype '" + o.dtype + "': expected fp32 or bf16 (bf16 autocast of the UNet's forward)");
   if (o.save_dtype != "fp32" && o.save_dtype != "fp16")
@@ -472,7 +475,7 @@ TrainReport train(const TrainOptions& o) {
       const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
       const bool null_text = uniform() < o.null_text_ratio;
       const bool null_image = uniform() < o.null_image_ratio;
-      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride);
+      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride, o.camera_share);
       torch::NoGradGuard ng;
       auto x = clips_tensor({clip}).to(device);  // [1, 3, F, H, W]
       auto frames = x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size});

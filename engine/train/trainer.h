@@ -45,6 +45,7 @@ struct TrainOptions {
   int vae_steps = -1;              // VAE autoencoder steps; < 0: the preset's default
   double vae_lr = 1e-3;
   int save_every = 0;              // also write the checkpoint every N steps (0: only at the end)
+  double camera_share = 0.4;       // fraction of training clips with a camera move (0.25..1)
   double null_text_ratio = 0.1;
   double null_image_ratio = 0.1;
   double max_grad_norm = 0.5;

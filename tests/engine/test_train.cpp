@@ -211,6 +211,9 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b.dtype = "fp16";
   expect_msg(b, "--dtype 'fp16': expected fp32 or bf16");
   b = o;
+  b.camera_share = 0.1;
+  expect_msg(b, "--camera-share must be in 0.25..1");
+  b = o;
   b.tokenizer_dir = "/nonexistent";
   expect_msg(b, "--tokenizer '/nonexistent'");
   b = o;

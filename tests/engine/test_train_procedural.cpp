@@ -164,6 +164,17 @@ TEST(TrainProcedural, CameraClipsCoverThePresetsSpeedsAndHalfOmitTheMoveFromTheC
   EXPECT_NEAR(camera, 400, 60);       // 40 % of the clips move the camera
   EXPECT_NEAR(named, camera / 2, 45);  // half of them say so
   EXPECT_GT(fast_pans, pans / 4);      // fast pans (the presets' speed) are common
+  // a larger camera share adds camera moves and leaves the scene itself as it was
+  int camera75 = 0;
+  for (uint64_t seed = 0; seed < 1000; ++seed) {
+    const auto a = random_clip_spec(seed), b = random_clip_spec(seed, 0.75);
+    if (b.camera != CameraMove::None) ++camera75;
+    if (a.camera != CameraMove::None) EXPECT_EQ(static_cast<int>(b.camera), static_cast<int>(a.camera));
+    EXPECT_EQ(caption(ClipSpec{a.shape, a.motion, a.background}), caption(ClipSpec{b.shape, b.motion, b.background}));
+    EXPECT_EQ(a.color, b.color);
+    EXPECT_EQ(a.x, b.x);
+  }
+  EXPECT_NEAR(camera75, 750, 60);
   // the pan distance scales with camera_speed: at speed 3 a static object slides about three times as far
   ClipSpec s = plain_spec(Motion::Rotate);
   s.camera = CameraMove::PanRight;
