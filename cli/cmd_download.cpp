@@ -1,4 +1,5 @@
 // consisti2v download: fetch the model from the Hugging Face hub into the shared hub cache (or a folder).
+#include <cstdint>
 #include <signal.h>
 #include <unistd.h>
 

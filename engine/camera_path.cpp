@@ -1,5 +1,6 @@
 #include "engine/camera_path.h"
 
+#include <cstdint>
 #include <algorithm>
 #include <cmath>
 #include <sstream>

@@ -1,5 +1,6 @@
 #include "engine/error.h"
 
+#include <cstdint>
 #include <sstream>
 #include <vector>
 

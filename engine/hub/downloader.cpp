@@ -1,5 +1,6 @@
 #include "engine/hub/downloader.h"
 
+#include <cstdint>
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 

@@ -69,7 +69,7 @@ StateDict StateDict::from_files(const std::vector<std::string>& files) {
       if (bytes.size() < 4) throw Error(f + ": file is too short to be a PyTorch checkpoint");
       c10::IValue v;
       try {
-        v = torch::pickle_load(bytes);
+        v = torch::jit::pickle_load(bytes);
       } catch (const std::exception& e) {
         std::string msg = e.what();
         msg = msg.substr(0, msg.find('\n'));

@@ -1,5 +1,6 @@
 // Internal: one writer per output format, called by export_video with a temporary path.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>

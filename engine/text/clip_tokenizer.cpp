@@ -1,5 +1,6 @@
 #include "engine/text/clip_tokenizer.h"
 
+#include <cstdint>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>

@@ -1,5 +1,6 @@
 // AutoencoderKL configuration (diffusers vae/config.json), validated.
 #pragma once
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

@@ -43,7 +43,7 @@ foreach(f IN LISTS CXX_FILES)
   _compile("compiles with CUDA on" ${f}
            ${CXX} -std=c++20 -fsyntax-only -D_GLIBCXX_USE_CXX11_ABI=1 -DCONSISTI2V_TORCH_CUDA=1
            -DCONSISTI2V_HAVE_CUDA_KERNELS=1 -DCONSISTI2V_HAVE_MEDIA=1 -DCONSISTI2V_HAVE_HUB=1
-           "-DCONSISTI2V_VERSION=\"cuda-check\"" ${_inc} -include ${SOURCE_DIR}/engine/engine_pch.h ${SOURCE_DIR}/${f})
+           "-DCONSISTI2V_VERSION=\"cuda-check\"" "-DCONSISTI2V_FIXTURES=\"fixtures\"" ${_inc} -include ${SOURCE_DIR}/engine/engine_pch.h ${SOURCE_DIR}/${f})
 endforeach()
 foreach(f IN LISTS CU_FILES)
   get_filename_component(_name "${f}" NAME_WE)
