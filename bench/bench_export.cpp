@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/files.h"
 #include "engine/media/export.h"
 
 namespace fs = std::filesystem;
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
         double best = 1e300, best_cpu = 0;
         uint64_t bytes = 0;
         for (int r = 0; r < repeat; ++r) {
-          fs::remove_all(path);
+          ci2v::remove_tree(path);
           ExportOptions o;
           o.params_json = R"({"prompt":"bench","seed":1})";
           const auto t0 = std::chrono::steady_clock::now();
@@ -116,10 +117,10 @@ int main(int argc, char** argv) {
         if (best >= 0)
           std::printf("%-6s %7s %7d %10.0f %10.0f %10.1f %12.1f\n", fmt.c_str(), (s + "^2").c_str(), n, best, best_cpu,
                       best / n, bytes / 1024.0);
-        fs::remove_all(path);
+        ci2v::remove_tree(path);
         std::fflush(stdout);
       }
     }
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/args.h"
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/pipeline.h"
 #ifdef CONSISTI2V_HAVE_MEDIA
@@ -60,7 +61,7 @@ int cmd_preview(int argc, char** argv) {
     o.format = media::Format::PngSequence;
     o.params_json = params.to_json().dump();
     const auto dir = (fs::path(out) / name).string();
-    fs::remove_all(dir);
+    ci2v::remove_tree(dir);
     media::export_video(v, dir, o);
     if (!a.has("quiet")) std::cout << dir << "/  (" << images->size() << " frames: " << name << ")\n";
   }

@@ -1,10 +1,12 @@
 // consisti2v train: train a small ConsistI2V model from scratch on procedural clips (engine/train/trainer.h).
+#include <cstdint>
 #include <iostream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/train/procedural.h"
 #include "engine/train/trainer.h"
@@ -29,12 +31,12 @@ void write_demo_example(const std::string& model_dir) {
   v.width = v.height = 256;
   v.frames = train::render_clip(spec, 1, 256, 1);
   const fs::path tmp = fs::path(model_dir) / ".example-frames";
-  fs::remove_all(tmp);
+  ci2v::remove_tree(tmp);
   media::ExportOptions eo;
   eo.format = media::Format::PngSequence;
   media::export_video(v, tmp.string(), eo);
   fs::rename(tmp / "frame_00000.png", fs::path(model_dir) / "example.png");
-  fs::remove_all(tmp);
+  ci2v::remove_tree(tmp);
   const fs::path index = fs::path(model_dir) / "model_index.json";
   auto j = nlohmann::json::parse(std::ifstream(index));
   j["_consisti2v_demo"]["recommended"]["prompt"] = train::caption(spec);

@@ -1,5 +1,6 @@
 #include "engine/io/safetensors.h"
 
+#include <cstdint>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "engine/entropy.h"
 #include "engine/error.h"
 
 namespace ci2v::io {
@@ -213,8 +215,7 @@ void write_safetensors(const std::string& path, const std::vector<RawTensor>& te
   while ((hs.size() + 8) % 8 != 0) hs.push_back(' ');  // align the data section to 8 bytes
   namespace fs = std::filesystem;
   const fs::path target(path);
-  std::random_device rd;
-  const fs::path tmp = target.string() + ".tmp-" + std::to_string(rd());
+  const fs::path tmp = target.string() + ".tmp-" + std::to_string(entropy64() % 1000000000ull);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(path + ": cannot create " + tmp.string() + ": " + std::strerror(errno));

@@ -1,4 +1,5 @@
 // export_video: validation, frame order (ping-pong, repeats), temporary file + rename, progress and cancel.
+#include "engine/files.h"
 #include "engine/media/export.h"
 
 #include <fcntl.h>
@@ -157,7 +158,7 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
                  .string();
   auto cleanup = [&] {
     std::error_code e;
-    fs::remove_all(job.temp, e);
+    ci2v::remove_tree(job.temp, e);
   };
   // Create the temporary file (or folder) first: an unwritable place fails before any encoding.
   if (fmt == Format::PngSequence) {

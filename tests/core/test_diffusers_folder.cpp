@@ -4,6 +4,8 @@
 #include <fstream>
 #include <random>
 
+#include "engine/files.h"
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 
@@ -27,7 +29,7 @@ TEST(DiffusersFolder, OpensTheFixturePipeline) {
 }
 
 TEST(DiffusersFolder, ResolvesHuggingFaceCacheLayout) {
-  auto root = fs::temp_directory_path() / ("ci2v_hf_" + std::to_string(std::random_device{}()));
+  auto root = fs::temp_directory_path() / ("ci2v_hf_" + std::to_string(ci2v::entropy64()));
   auto repo = root / "models--TIGER-Lab--ConsistI2V";
   fs::create_directories(repo / "refs");
   fs::create_directories(repo / "snapshots");
@@ -37,11 +39,11 @@ TEST(DiffusersFolder, ResolvesHuggingFaceCacheLayout) {
   EXPECT_EQ(resolve_model_dir(root.string()), (repo / "snapshots" / "abc123").string());
   auto mf = open_model_folder(root.string());
   EXPECT_EQ(mf.get("unet").weight_files.size(), 1u);
-  fs::remove_all(root);
+  ci2v::remove_tree(root);
 }
 
 TEST(DiffusersFolder, ShardedIndexAndVariants) {
-  auto d = fs::temp_directory_path() / ("ci2v_sh_" + std::to_string(std::random_device{}()));
+  auto d = fs::temp_directory_path() / ("ci2v_sh_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
   std::ofstream(d / "diffusion_pytorch_model.safetensors.index.json")
       << R"({"metadata":{},"weight_map":{"a":"diffusion_pytorch_model-00001-of-00002.safetensors","b":"diffusion_pytorch_model-00002-of-00002.safetensors"}})";
@@ -59,11 +61,11 @@ TEST(DiffusersFolder, ShardedIndexAndVariants) {
   // A variant that does not exist falls back to the plain files.
   files = find_weight_files(d.string(), "diffusion_pytorch_model", "bf16", &fmt);
   EXPECT_EQ(files.size(), 2u);
-  fs::remove_all(d);
+  ci2v::remove_tree(d);
 }
 
 TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
-  auto d = fs::temp_directory_path() / ("ci2v_br_" + std::to_string(std::random_device{}()));
+  auto d = fs::temp_directory_path() / ("ci2v_br_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
   try {
     open_model_folder(d.string());
@@ -84,5 +86,5 @@ TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
   }
   std::ofstream(d / "m" / "unet" / "config.json") << "{broken";
   EXPECT_THROW(open_model_folder((d / "m").string()), ci2v::Error);
-  fs::remove_all(d);
+  ci2v::remove_tree(d);
 }

@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
+#include "engine/files.h"
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/io/safetensors.h"
 
@@ -15,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string tmpdir() {
-  auto d = fs::temp_directory_path() / ("ci2v_st_" + std::to_string(std::random_device{}()));
+  auto d = fs::temp_directory_path() / ("ci2v_st_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
   return d.string();
 }
@@ -80,7 +84,7 @@ TEST(Safetensors, RoundTripAllDtypes) {
   int files = 0;
   for (auto& e : fs::directory_iterator(dir)) (void)e, ++files;
   EXPECT_EQ(files, 1);
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(Safetensors, ReadsTheFixtureCheckpoint) {
@@ -142,7 +146,7 @@ TEST(Safetensors, TruncatedFileNamesFileAndTensor) {
     EXPECT_NE(m.find("layer.weight"), std::string::npos) << m;
     EXPECT_NE(m.find("truncated"), std::string::npos) << m;
   }
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(Safetensors, MissingFileAndDirectory) {
@@ -153,4 +157,38 @@ TEST(Safetensors, MissingFileAndDirectory) {
 TEST(Safetensors, UnwritableTargetLeavesNothing) {
   std::vector<float> v(4, 1.0f);
   EXPECT_THROW(write_safetensors("/nonexistent_dir/x.safetensors", {{"a", DType::F32, {4}, v.data()}}), ci2v::Error);
+}
+
+TEST(Entropy, CallsGiveDistinctValues) {
+  // Temporary file names and random seeds rely on it: a thousand draws, no repeats.
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(ci2v::entropy64());
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(RemoveTree, RemovesFoldersFilesAndLinksButNotLinkTargets) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("ci2v_rt_" + std::to_string(ci2v::entropy64()));
+  const fs::path outside = root.string() + "_outside";
+  fs::create_directories(root / "a" / "b");
+  fs::create_directories(outside);
+  std::ofstream(root / "a" / "b" / "f.bin") << "x";
+  std::ofstream(root / "top.txt") << "y";
+  std::ofstream(outside / "keep.txt") << "z";
+  fs::create_directory_symlink(outside, root / "a" / "link");
+  EXPECT_EQ(ci2v::remove_tree(root), 6u);  // root, a, b, f.bin, top.txt, link
+  EXPECT_FALSE(fs::exists(root));
+  EXPECT_TRUE(fs::exists(outside / "keep.txt"));  // the link was removed, not followed
+  EXPECT_EQ(ci2v::remove_tree(root), 0u);         // nothing there: not an error
+  // A path through a file: reported, with the path in the message.
+  std::error_code ec;
+  EXPECT_EQ(ci2v::remove_tree(outside / "keep.txt" / "x", ec), 0u);
+  EXPECT_TRUE(ec);
+  try {
+    ci2v::remove_tree(outside / "keep.txt" / "x");
+    FAIL() << "no error";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("keep.txt/x"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ci2v::remove_tree(outside), 2u);
 }

@@ -1,5 +1,6 @@
 // CLIP BPE tokenizer: the 41 golden prompts of the parity fixtures (made with the HF tokenizers backend),
 // truncation/padding invariants, the attention mask, Unicode details and the errors on broken files.
+#include <cstdint>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <random>
 #include <sstream>
 
+#include "engine/files.h"
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/text/clip_tokenizer.h"
 
@@ -48,7 +51,7 @@ void write_file(const fs::path& p, const std::string& text) {
 
 // A writable copy of the fixture tokenizer folder.
 fs::path copy_tokenizer_dir() {
-  const fs::path d = fs::temp_directory_path() / ("ci2v_tok_" + std::to_string(std::random_device{}()));
+  const fs::path d = fs::temp_directory_path() / ("ci2v_tok_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
   for (const auto& e : fs::directory_iterator(kTokenizerDir)) fs::copy_file(e.path(), d / e.path().filename());
   return d;
@@ -224,14 +227,14 @@ TEST(ClipTokenizer, MissingOrCorruptFilesNameTheFile) {
     const std::string e = load_error(d);
     EXPECT_NE(e.find("vocab.json"), std::string::npos) << e;
     EXPECT_NE(e.find("cannot open"), std::string::npos) << e;
-    fs::remove_all(d);
+    ci2v::remove_tree(d);
   }
   {
     const fs::path d = copy_tokenizer_dir();
     fs::remove(d / "merges.txt");
     const std::string e = load_error(d);
     EXPECT_NE(e.find("merges.txt"), std::string::npos) << e;
-    fs::remove_all(d);
+    ci2v::remove_tree(d);
   }
   {
     const fs::path d = copy_tokenizer_dir();
@@ -244,7 +247,7 @@ TEST(ClipTokenizer, MissingOrCorruptFilesNameTheFile) {
     EXPECT_NE(load_error(d).find("vocab.json: token 'a' has a non-integer id"), std::string::npos) << load_error(d);
     write_file(d / "vocab.json", "[1, 2]");
     EXPECT_NE(load_error(d).find("vocab.json"), std::string::npos);
-    fs::remove_all(d);
+    ci2v::remove_tree(d);
   }
   {
     const fs::path d = copy_tokenizer_dir();
@@ -263,7 +266,7 @@ TEST(ClipTokenizer, MissingOrCorruptFilesNameTheFile) {
     EXPECT_NE(e.find("not in"), std::string::npos) << e;
     write_file(d / "merges.txt", "#version: 0.2\n");
     EXPECT_NE(load_error(d).find("merges.txt: no merges"), std::string::npos);
-    fs::remove_all(d);
+    ci2v::remove_tree(d);
   }
   {
     const fs::path d = copy_tokenizer_dir();
@@ -280,7 +283,7 @@ TEST(ClipTokenizer, MissingOrCorruptFilesNameTheFile) {
     EXPECT_EQ(tok.encode("a").back(), tok.eos_id());
     // ... and "!" is then ordinary punctuation.
     EXPECT_EQ(tok.tokenize("!!!"), std::vector<std::string>{"!!!</w>"});
-    fs::remove_all(d);
+    ci2v::remove_tree(d);
   }
   EXPECT_NE(load_error("/nonexistent/tokenizer").find("/nonexistent/tokenizer/vocab.json"), std::string::npos);
 }
@@ -308,5 +311,5 @@ TEST(ClipTokenizer, AddedTokensFromTokenizerConfig) {
   write_file(d / "tokenizer_config.json", cfg.dump());
   const std::string e = load_error(d);
   EXPECT_NE(e.find("tokenizer_config.json: 'added_tokens_decoder' 'x1'"), std::string::npos) << e;
-  fs::remove_all(d);
+  ci2v::remove_tree(d);
 }

@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <torch/csrc/jit/serialization/pickle.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "engine/files.h"
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
@@ -15,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string tmpdir() {
-  auto d = fs::temp_directory_path() / ("ci2v_sd_" + std::to_string(std::random_device{}()));
+  auto d = fs::temp_directory_path() / ("ci2v_sd_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
   return d.string();
 }
@@ -73,7 +76,7 @@ TEST(StateDict, SafetensorsRoundTripAndLoad) {
   EXPECT_TRUE(torch::equal(m->block->proj->weight, w["block.proj.weight"]));
   EXPECT_TRUE(torch::equal(m->out->weight, w["out.weight"]));
   EXPECT_EQ(io::count_parameters(*m), 12u + 4 + 4 + 4 + 8);
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, ConvertsHalfAndBFloat16ToTheModuleDtype) {
@@ -90,7 +93,7 @@ TEST(StateDict, ConvertsHalfAndBFloat16ToTheModuleDtype) {
   EXPECT_EQ(m->block->proj->weight.scalar_type(), torch::kFloat32);
   EXPECT_TRUE(torch::allclose(m->block->proj->weight, w["block.proj.weight"], 1e-2, 1e-2));
   EXPECT_TRUE(torch::allclose(m->block->norm->weight, w["block.norm.weight"], 2e-2, 2e-2));
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, MissingRenamedAndMisshapedKeysAreReportedTogether) {
@@ -129,7 +132,7 @@ TEST(StateDict, TorchSaveZipWithModulePrefixAndStateDictWrapper) {
   c10::impl::GenericDict outer(c10::StringType::get(), c10::AnyType::get());
   outer.insert("state_dict", inner);
   outer.insert("global_step", int64_t(1234));
-  auto bytes = torch::pickle_save(outer);
+  auto bytes = torch::jit::pickle_save(outer);
   std::ofstream(dir + "/ckpt.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   auto sd = io::StateDict::from_file(dir + "/ckpt.pt");
   EXPECT_TRUE(sd.contains("module.block.proj.weight"));
@@ -137,7 +140,7 @@ TEST(StateDict, TorchSaveZipWithModulePrefixAndStateDictWrapper) {
   Tiny m;
   io::load_module(*m, sd);
   EXPECT_TRUE(torch::equal(m->block->norm->bias, w["block.norm.bias"]));
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, CorruptOrTruncatedFilesNameTheFile) {
@@ -159,7 +162,7 @@ TEST(StateDict, CorruptOrTruncatedFilesNameTheFile) {
     EXPECT_NE(std::string(e.what()).find("out.weight"), std::string::npos) << e.what();  // the last tensor is cut
   }
   EXPECT_THROW(io::StateDict::from_file(dir + "/absent.safetensors"), Error);
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {
@@ -168,7 +171,7 @@ TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {
   io::save_tensors_safetensors(w, dir + "/a.safetensors");
   io::save_tensors_safetensors({{"out.weight", w["out.weight"]}}, dir + "/b.safetensors");
   EXPECT_THROW(io::StateDict::from_files({dir + "/a.safetensors", dir + "/b.safetensors"}), Error);
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, SubAndKeys) {

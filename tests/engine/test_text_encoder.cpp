@@ -12,6 +12,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
@@ -37,7 +38,7 @@ struct TempDir {
   }
   ~TempDir() {
     std::error_code ec;
-    fs::remove_all(path, ec);
+    ci2v::remove_tree(path, ec);
   }
 };
 

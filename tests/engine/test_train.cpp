@@ -9,6 +9,7 @@
 #include <numeric>
 #include <unistd.h>
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/generator.h"
@@ -32,7 +33,7 @@ struct Threads {
 
 fs::path temp_dir(const std::string& name) {
   auto d = fs::temp_directory_path() / ("ci2v_train_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
+  ci2v::remove_tree(d);
   return d;
 }
 
@@ -122,7 +123,7 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
   EXPECT_EQ(r2.losses.size(), 2u);
   EXPECT_TRUE(r2.vae_losses.empty());
   EXPECT_NEAR(r2.scaling_factor, r.scaling_factor, 1e-6 * r.scaling_factor);
-  fs::remove_all(dir);
+  ci2v::remove_tree(dir);
 }
 
 TEST(Train, Bf16AutocastTrainsWithFp32MasterWeights) {
@@ -138,7 +139,7 @@ TEST(Train, Bf16AutocastTrainsWithFp32MasterWeights) {
     auto sd = io::StateDict::from_file((dir / "unet" / "diffusion_pytorch_model.safetensors").string());
     EXPECT_EQ(sd.get("conv_in.weight").scalar_type(), torch::kFloat32) << dtype;
     EXPECT_NO_THROW(Pipeline::load(dir.string(), "cpu", "fp32")) << dtype;
-    fs::remove_all(dir);
+    ci2v::remove_tree(dir);
     return r.losses;
   };
   const auto fp32 = run("fp32", 1);
@@ -219,5 +220,5 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.resume = true;
   expect_msg(b, "--resume");
-  fs::remove_all(o.out_dir);
+  ci2v::remove_tree(o.out_dir);
 }

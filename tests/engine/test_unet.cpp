@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
@@ -211,7 +212,7 @@ TEST(VideoUNet, TorchSaveCheckpointWithModulePrefixGivesTheSameOutput) {
   auto sd = io::StateDict::from_files(comp.weight_files);
   c10::Dict<std::string, at::Tensor> dict;
   for (const auto& k : sd.keys()) dict.insert("module." + k, sd.get(k).contiguous());
-  const auto bytes = torch::pickle_save(c10::IValue(dict));
+  const auto bytes = torch::jit::pickle_save(c10::IValue(dict));
   const auto path = temp_path("unet_module_prefixed.bin");
   {
     std::ofstream f(path, std::ios::binary);
@@ -223,7 +224,7 @@ TEST(VideoUNet, TorchSaveCheckpointWithModulePrefixGivesTheSameOutput) {
   auto ya = a->forward(in.sample, 501, in.text, in.first, 3);
   auto yb = b->forward(in.sample, 501, in.text, in.first, 3);
   EXPECT_TRUE(torch::equal(ya, yb));
-  fs::remove_all(fs::path(path).parent_path());
+  ci2v::remove_tree(fs::path(path).parent_path());
 }
 
 TEST(VideoUNet, BrokenCheckpointsFailNamingTheKey) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
@@ -38,7 +39,7 @@ struct TempDir {
   }
   ~TempDir() {
     std::error_code ec;
-    fs::remove_all(path, ec);
+    ci2v::remove_tree(path, ec);
   }
 };
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/hub/downloader.h"
 #include "engine/hub/hashing.h"
@@ -67,13 +68,13 @@ protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     work_ = fs::temp_directory_path() / ("ci2v_hub_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(work_);
+    ci2v::remove_tree(work_);
     fs::create_directories(work_);
     cache_ = work_ / "hub";
   }
   void TearDown() override {
     std::error_code ec;
-    fs::remove_all(work_, ec);
+    ci2v::remove_tree(work_, ec);
   }
   hub::DownloadOptions options(const ci2v::testing::FakeHub& server) const {
     hub::DownloadOptions o;

@@ -20,6 +20,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "engine/files.h"
 #include "engine/media/image.h"
 #include "engine/media/video.h"
 
@@ -36,12 +37,12 @@ public:
     std::string name = std::string("ci2v_media_") + (info ? info->name() : "x") + "_" + std::to_string(getpid()) + "_" +
                        std::to_string(counter++);
     path_ = fs::temp_directory_path() / name;
-    fs::remove_all(path_);
+    ci2v::remove_tree(path_);
     fs::create_directories(path_);
   }
   ~TempDir() {
     std::error_code ec;
-    fs::remove_all(path_, ec);
+    ci2v::remove_tree(path_, ec);
   }
   std::string operator/(const std::string& n) const { return (path_ / n).string(); }
   const fs::path& path() const { return path_; }

@@ -10,6 +10,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 }
 
+#include "engine/files.h"
 #include "engine/error.h"
 #include "engine/media/export.h"
 #include "tests/media/media_test_util.h"
@@ -461,7 +462,7 @@ TEST(Export, ProgressIsMonotoneAndCancelLeavesNothing) {
     EXPECT_EQ(seen.front(), 0.0);
     EXPECT_EQ(seen.back(), 1.0);
     EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end())) << name;
-    fs::remove_all(dir / name);
+    ci2v::remove_tree(dir / name);
 
     int calls = 0;
     o.progress = [&](double) { return ++calls < 4; };
