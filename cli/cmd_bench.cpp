@@ -4,11 +4,14 @@
 // (Linear, convolutions and attention; 2 per multiply-add) and the TFLOP/s they reach, and the peak memory.
 //
 //   consisti2v bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16]
-//                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--model DIR] [--threads N]
+//                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]
+//                    [--threads N]
+#include <cstdint>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -17,6 +20,7 @@
 #include "cli/args.h"
 #include "engine/generator.h"
 #include "engine/nn/layers.h"
+#include "engine/unet/graphed_unet.h"
 
 #ifdef CONSISTI2V_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -39,6 +43,33 @@ void sync(const torch::Device& d) {
   if (d.is_cuda()) torch::cuda::synchronize();
 }
 
+int64_t peak_bytes(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda()) return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].peak;
+#endif
+  (void)d;
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<int64_t>(ru.ru_maxrss) * 1024;  // process peak (CPU)
+}
+
+// Bytes held by tensors now (CUDA), e.g. the weights before a run; 0 on the CPU.
+int64_t current_bytes(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda())
+    return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].current;
+#endif
+  (void)d;
+  return 0;
+}
+
+void reset_peak(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
+#endif
+  (void)d;
+}
+
 // Stage boundaries and step times as the engine reports them (synchronised, so GPU work lands in its stage).
 class TimingObserver : public Observer {
 public:
@@ -47,6 +78,7 @@ public:
     sync(device_);
     const auto now = Clock::now();
     if (have_) stages_[current_] += seconds(last_, now);
+    close_peak();
     current_ = s;
     nn::count_flops(s == Stage::Denoising);  // the UNet's work only (the text encoder and VAE are not counted)
     have_ = true;
@@ -63,6 +95,21 @@ public:
     auto it = stages_.find(s);
     return it == stages_.end() ? 0.0 : it->second;
   }
+  // The peak memory of the stage that ran last (call after the run); then peak(stage) covers every stage.
+  void close_peak() {
+    if (!have_) return;
+    peaks_[current_] = std::max(peaks_[current_], peak_bytes(device_));
+    reset_peak(device_);
+  }
+  double peak_gib(Stage s) const {
+    auto it = peaks_.find(s);
+    return it == peaks_.end() ? 0.0 : it->second / double(1 << 30);
+  }
+  double max_peak_gib() const {
+    int64_t m = 0;
+    for (const auto& [stage, bytes] : peaks_) m = std::max(m, bytes);
+    return m / double(1 << 30);
+  }
   double median_step() const {
     if (steps_.empty()) return 0;
     auto v = steps_;
@@ -74,6 +121,7 @@ private:
   static double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
   torch::Device device_;
   std::map<Stage, double> stages_;
+  std::map<Stage, int64_t> peaks_;
   Stage current_ = Stage::Loading;
   bool have_ = false;
   Clock::time_point last_, step_last_;
@@ -96,28 +144,11 @@ std::shared_ptr<Models> random_models(const torch::Device& device, torch::Scalar
   return m;
 }
 
-int64_t peak_bytes(const torch::Device& d) {
-#ifdef CONSISTI2V_TORCH_CUDA
-  if (d.is_cuda()) return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].peak;
-#endif
-  (void)d;
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<int64_t>(ru.ru_maxrss) * 1024;  // process peak (CPU)
-}
-
-void reset_peak(const torch::Device& d) {
-#ifdef CONSISTI2V_TORCH_CUDA
-  if (d.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
-#endif
-  (void)d;
-}
-
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  Args a(argc, argv, 2, {"tf32"});
-  if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "model", "threads"});
+  Args a(argc, argv, 2, {"tf32", "cuda-graphs"});
+  if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "cuda-graphs", "model", "threads"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   const torch::Device device = resolve_device(a.get("device", "auto"));
@@ -133,10 +164,15 @@ int cmd_bench(int argc, char** argv) {
   at::globalContext().setAllowTF32CuBLAS(tf32);
   at::globalContext().setAllowTF32CuDNN(tf32);
 
-  std::printf("consisti2v bench: device %s%s, %d frames, %d steps, CFG %.1f, LibTorch %s\n", device.str().c_str(),
-              device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "", frames, steps, cfg, TORCH_VERSION);
+  std::printf("consisti2v bench: device %s%s%s, %d frames, %d steps, CFG %.1f, LibTorch %s\n", device.str().c_str(),
+              device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "",
+              device.is_cuda() && a.has("cuda-graphs") ? " (UNet from CUDA graphs)" : "", frames, steps, cfg,
+              TORCH_VERSION);
   std::printf("%-5s %-5s %9s %9s %8s %8s %9s %8s %9s %10s %9s %9s\n", "dtype", "size", "s/video", "s/step",
               "text_s", "image_s", "frameinit", "decode_s", "load_s", "TFLOP/step", "TFLOP/s", "peak_GiB");
+  // The first dtype's video per size: the later dtypes' videos are compared with it (same seed, same weights).
+  std::map<std::string, torch::Tensor> first_video;
+  std::vector<std::string> comparisons;
   for (const auto& dt : dtypes) {
     const auto dtype = resolve_dtype(dt);
     const auto t_load = Clock::now();
@@ -146,6 +182,7 @@ int cmd_bench(int argc, char** argv) {
     } else {
       m = load_models(model_dir, device.str(), dt);
     }
+    m->cuda_graphs = a.has("cuda-graphs");
     sync(device);
     const double load_s = std::chrono::duration<double>(Clock::now() - t_load).count();
     // Random prompt tokens: the tokenizer is not part of the timing (and a random model has no vocabulary).
@@ -165,11 +202,13 @@ int cmd_bench(int argc, char** argv) {
       const auto picture = test_pattern(p.width, p.height);
       for (int r = 0; r <= repeats; ++r) {  // run 0 warms up (kernels, cuDNN/cuFFT plans, allocator)
         reset_peak(device);
+        const int64_t resident = current_bytes(device);  // the weights (and anything cached) before the run
         TimingObserver obs(device);
         nn::reset_counted_flops();
         const auto t0 = Clock::now();
-        generate(*m, p, picture, &obs, nullptr, ov);
+        const auto out = generate(*m, p, picture, &obs, nullptr, ov);
         sync(device);
+        obs.close_peak();
         const double total = std::chrono::duration<double>(Clock::now() - t0).count();
         nn::count_flops(false);
         if (r == 0 && repeats > 0) continue;
@@ -180,11 +219,43 @@ int cmd_bench(int argc, char** argv) {
         std::printf("%-5s %-5s %9.3f %9.4f %8.3f %8.3f %9.3f %8.3f %9.2f %10.3f %9.2f %9.2f\n", dt.c_str(), sz.c_str(),
                     total, step_s, obs.stage(Stage::EncodingText), obs.stage(Stage::EncodingImage),
                     obs.stage(Stage::FrameInit), obs.stage(Stage::Decoding), load_s, tflop_step,
-                    denoise_s > 0 ? flops / 1e12 / denoise_s : 0.0, peak_bytes(device) / double(1 << 30));
+                    denoise_s > 0 ? flops / 1e12 / denoise_s : 0.0, obs.max_peak_gib());
         std::fflush(stdout);
+        if (r != repeats) continue;
+        if (device.is_cuda()) {
+          char line[320];
+          std::snprintf(line, sizeof line,
+                        "%s %s peak GiB by stage: resident before the run %.2f, text %.2f, image %.2f, frameinit %.2f, "
+                        "denoising %.2f, decoding %.2f",
+                        dt.c_str(), sz.c_str(), resident / double(1 << 30), obs.peak_gib(Stage::EncodingText),
+                        obs.peak_gib(Stage::EncodingImage), obs.peak_gib(Stage::FrameInit),
+                        obs.peak_gib(Stage::Denoising), obs.peak_gib(Stage::Decoding));
+          comparisons.push_back(line);
+        }
+        const auto video = out.video.detach().to(torch::kCPU, torch::kFloat);  // [1, 3, F, H, W] in [0, 1]
+        if (dt == dtypes.front()) {
+          first_video[sz] = video;
+        } else if (first_video.count(sz)) {
+          const auto d = (video - first_video[sz]).abs();
+          const double mse = d.pow(2).mean().item<double>();
+          char line[256];
+          std::snprintf(line, sizeof line, "%s vs %s at %s: video max abs %.4f, mean abs %.5f, PSNR %.1f dB", dt.c_str(),
+                        dtypes.front().c_str(), sz.c_str(), d.max().item<double>(), d.mean().item<double>(),
+                        mse > 0 ? 10.0 * std::log10(1.0 / mse) : 999.0);
+          comparisons.push_back(line);
+        }
       }
     }
+    if (m->graphed) {
+      char line[512];
+      std::snprintf(line, sizeof line, "%s: UNet CUDA graphs captured %d, replays %lld%s%s", dt.c_str(),
+                    m->graphed->graphs_captured(), static_cast<long long>(m->graphed->replays()),
+                    m->graphed->fallback_reason().empty() ? "" : ", fell back to eager: ",
+                    m->graphed->fallback_reason().c_str());
+      comparisons.push_back(line);
+    }
   }
+  for (const auto& c : comparisons) std::printf("%s\n", c.c_str());
   std::printf("(TFLOP/step: the UNet's counted matrix work per denoising step (all CFG branches); TFLOP/s: over the\n"
               " denoising stage; peak: CUDA caching-allocator peak, or the process's max RSS on the CPU)\n");
   return 0;

@@ -37,7 +37,7 @@ void usage(std::ostream& o) {
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"
-       "        [--cfg 7.5] [--repeats 1] [--tf32] [--model DIR]\n"
+       "        [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]\n"
        "                                      time the whole pipeline stage by stage (released configuration with\n"
        "                                      random weights unless --model), UNet FLOPs per step, peak memory\n"
        "  --version                           print the version\n";

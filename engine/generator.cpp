@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <random>
 
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/preprocess.h"
 #include "engine/sampling/guidance.h"
 #include "engine/sampling/preview_queue.h"
+#include "engine/unet/graphed_unet.h"
 
 namespace ci2v {
 namespace {
@@ -53,8 +55,20 @@ CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_fram
   return out;
 }
 
+bool cuda_graphs_from_env() {
+  static const bool on = [] {
+    const char* v = std::getenv("CONSISTI2V_CUDA_GRAPHS");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  return on;
+}
+
 Tensor unet_step(Models& m, const Tensor& sample, int64_t t, const Tensor& text, const Tensor& ff, int64_t stride,
                  unet::Intermediates* cap = nullptr) {
+  if (cap == nullptr && m.device.is_cuda() && (m.cuda_graphs || cuda_graphs_from_env())) {
+    if (!m.graphed) m.graphed = std::make_shared<unet::GraphedUNet>(m.unet);
+    return m.graphed->forward(sample, t, text, ff, stride);
+  }
   return m.unet->forward(sample, t, text, ff, stride, cap);
 }
 
@@ -215,7 +229,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 
   // Random numbers: injected (parity) or a seeded generator on the run's device.
   int64_t seed = params.seed;
-  if (seed < 0) seed = static_cast<int64_t>(std::random_device{}() % 100000000ull);
+  if (seed < 0) seed = static_cast<int64_t>(entropy64() % 100000000ull);
   std::unique_ptr<sampling::SeededNoise> seeded;
   sampling::NoiseSource* noise = ov.noise;
   if (!noise) {
@@ -355,10 +369,12 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   capture("final_latents", full);
   check_cancel(cancel);
 
-  // 8. Decode: frame by frame on the CPU (as the reference; the peak memory of one frame), 8 frames per call on
-  // CUDA (issue #9: fewer, larger kernels; the VAE has no cross-frame op, so the frames come out the same).
+  // 8. Decode: frame by frame on the CPU (as the reference; the peak memory of one frame), 4 frames per call on
+  // CUDA (issue #9: fewer, larger kernels; the VAE has no cross-frame op, so the frames come out the same). On an
+  // H100 (bf16, 256²) decoding 8 frames per call was the run's memory peak, 1.25 GiB over the resident weights,
+  // while the whole decode took 0.05 s: 4 frames halve that part of the peak.
   stage(Stage::Decoding);
-  const int64_t decode_batch = full.is_cuda() ? 8 : 1;
+  const int64_t decode_batch = full.is_cuda() ? 4 : 1;
   Tensor video = m.vae->decode_video(full, decode_batch);  // [1, 3, F, H, W] in [0, 1]
   capture("video", video);
 

@@ -28,6 +28,10 @@ public:
 };
 
 // Every network and config of one model folder, on one device and dtype.
+namespace unet {
+class GraphedUNet;
+}
+
 struct Models {
   std::string root;
   torch::Device device{torch::kCPU};
@@ -45,6 +49,10 @@ struct Models {
     torch::Tensor mean, stddev;  // [N, 4, h, w]
     int64_t encodes = 0;
   } layout_cache;
+  // Replay the UNet from CUDA graphs (engine/unet/graphed_unet.h) on a CUDA device; also switched on by the
+  // environment variable CONSISTI2V_CUDA_GRAPHS=1. Off by default until measured on a GPU (issue #9).
+  bool cuda_graphs = false;
+  std::shared_ptr<unet::GraphedUNet> graphed;  // created on first use
 };
 
 torch::Device resolve_device(const std::string& device);       // auto | cpu | cuda

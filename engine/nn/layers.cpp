@@ -81,6 +81,8 @@ void set_force_math_attention(bool on) { g_force_math = on; }
 void count_flops(bool on) { g_count_flops = on; }
 int64_t counted_flops() { return g_flops.load(); }
 void reset_counted_flops() { g_flops = 0; }
+bool counting_flops() { return g_count_flops.load(); }
+void add_counted_flops(int64_t flops) { count(flops); }
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale, const Tensor& mask) {
   count(4 * q.numel() * k.size(-2));  // QK^T and PV: 2 x (2 x Lq x Lk x D) per head

@@ -67,6 +67,8 @@ TORCH_MODULE(Embedding);
 void count_flops(bool on);
 int64_t counted_flops();
 void reset_counted_flops();
+bool counting_flops();
+void add_counted_flops(int64_t flops);  // work done without passing through the layers (a CUDA graph replay)
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale = -1.0,
                  const Tensor& mask = {});

@@ -24,6 +24,7 @@ struct Options {
 struct Check {
   std::string key;      // e.g. "output.video"
   double max_abs = 0;   // max |got - want|
+  double ref_max = 0;   // max |want|: the scale the reduced-precision bound is relative to
   double atol = 0, rtol = 0;
   bool pass = false;
   std::string note;     // shape mismatch etc.

@@ -36,8 +36,10 @@ SeededNoise::SeededNoise(uint64_t seed, torch::Device device)
 
 torch::Tensor SeededNoise::randn(at::IntArrayRef shape, const torch::TensorOptions& options, const std::string&) {
   const auto dtype = options.has_dtype() ? options.dtype().toScalarType() : torch::kFloat32;
-  // (the random kernels lock the generator themselves)
-  torch::Tensor t = at::randn(shape, gen_, torch::TensorOptions().dtype(dtype).device(device_));
+  // Drawn in fp32 and rounded, so that fp16 / bf16 runs start from the fp32 run's noise: a precision switch keeps
+  // the seed's composition. (The random kernels lock the generator themselves.)
+  torch::Tensor t = at::randn(shape, gen_, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
+  if (dtype != torch::kFloat32) t = t.to(dtype);
   ++draws_;
   if (options.has_device() && options.device() != device_) t = t.to(options.device());
   return t;

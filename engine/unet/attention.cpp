@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
 
 #include "engine/unet/unet_config.h"
 
@@ -48,7 +52,8 @@ Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v) {
   return out;
 }
 
-Tensor first_frame_window_index(int64_t height, int64_t width, torch::Device device) {
+namespace {
+Tensor build_window_index(int64_t height, int64_t width, torch::Device device) {
   auto idx = at::empty({height * width * 8}, torch::TensorOptions().dtype(torch::kInt64));
   auto* p = idx.data_ptr<int64_t>();
   for (int64_t y = 0; y < height; ++y)
@@ -61,6 +66,18 @@ Tensor first_frame_window_index(int64_t height, int64_t width, torch::Device dev
           *p++ = sy * width + sx;
         }
   return idx.to(device);
+}
+}  // namespace
+
+// Cached per size and device: built on the host once, so that a denoising step issues no host-to-device copy
+// (which would also break CUDA graph capture).
+Tensor first_frame_window_index(int64_t height, int64_t width, torch::Device device) {
+  static std::mutex mu;
+  static std::map<std::tuple<int64_t, int64_t, std::string>, Tensor> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& t = cache[{height, width, device.str()}];
+  if (!t.defined()) t = build_window_index(height, width, device);
+  return t;
 }
 
 ConditionalAttentionImpl::ConditionalAttentionImpl(int64_t query_dim, int64_t context_dim, int64_t h, int64_t d,

@@ -90,7 +90,8 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
     if (!v.defined() || v.numel() != B)
       throw Error(std::string("VideoUNet: ") + what + " must hold one value per video (" + std::to_string(B) + "), got " +
                   (v.defined() ? shape(v) : std::string("nothing")));
-    return v.reshape({B}).to(dev, torch::kInt64).repeat_interleave(T);  // [BT]
+    // each value T times, [BT] (an expand: no host synchronisation, unlike repeat_interleave on some versions)
+    return v.reshape({B, 1}).to(dev, torch::kInt64).expand({B, T}).reshape({BT});
   };
   auto t_proj = sinusoidal_embedding(per_frame(timesteps, "timesteps"), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
   record(cap, "time_proj.timestep", ".out", t_proj);
