@@ -63,6 +63,17 @@ int64_t current_bytes(const torch::Device& d) {
   return 0;
 }
 
+// Bytes the caching allocator holds from the driver now (CUDA): cached free blocks and CUDA graph pools included,
+// so this is what the process takes from the GPU; 0 on the CPU.
+int64_t reserved_bytes(const torch::Device& d) {
+#ifdef CONSISTI2V_TORCH_CUDA
+  if (d.is_cuda())
+    return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).reserved_bytes[0].current;
+#endif
+  (void)d;
+  return 0;
+}
+
 void reset_peak(const torch::Device& d) {
 #ifdef CONSISTI2V_TORCH_CUDA
   if (d.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
@@ -223,13 +234,14 @@ int cmd_bench(int argc, char** argv) {
         std::fflush(stdout);
         if (r != repeats) continue;
         if (device.is_cuda()) {
-          char line[320];
+          char line[400];
           std::snprintf(line, sizeof line,
                         "%s %s peak GiB by stage: resident before the run %.2f, text %.2f, image %.2f, frameinit %.2f, "
-                        "denoising %.2f, decoding %.2f",
+                        "denoising %.2f, decoding %.2f; reserved by the allocator after the run %.2f",
                         dt.c_str(), sz.c_str(), resident / double(1 << 30), obs.peak_gib(Stage::EncodingText),
                         obs.peak_gib(Stage::EncodingImage), obs.peak_gib(Stage::FrameInit),
-                        obs.peak_gib(Stage::Denoising), obs.peak_gib(Stage::Decoding));
+                        obs.peak_gib(Stage::Denoising), obs.peak_gib(Stage::Decoding),
+                        reserved_bytes(device) / double(1 << 30));
           comparisons.push_back(line);
         }
         const auto video = out.video.detach().to(torch::kCPU, torch::kFloat);  // [1, 3, F, H, W] in [0, 1]
