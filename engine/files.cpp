@@ -21,6 +21,7 @@ thread_local std::string t_failed;
 
 int remove_entry(const char* p, const struct stat*, int, struct FTW*) {
   if (std::remove(p) != 0) {  // unlink() for files and links, rmdir() for (by now empty) folders
+    if (errno == ENOENT) return 0;  // gone meanwhile: what remove_all does too
     t_errno = errno;
     t_failed = p;
     return 1;  // stop the walk
@@ -33,6 +34,7 @@ int remove_entry(const char* p, const struct stat*, int, struct FTW*) {
 
 std::uintmax_t remove_tree(const std::filesystem::path& path, std::error_code& ec) noexcept {
   ec.clear();
+  t_failed.clear();
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) ec = std::error_code(errno, std::generic_category());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/nn/layers.h"
@@ -48,7 +49,14 @@ struct GraphedUNet::Impl {
     return k;
   }
 
-  // Warm-up and capture on a side stream (capture needs a stream other than the default one).
+  // A capture that failed (an operation that cannot be captured): graphs are given up for this runner.
+  struct CaptureFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+
+  // Warm-up and capture on a side stream (capture needs a stream other than the default one). The static tensors
+  // are made on the current stream, so the caller's tensors are only read there and the statics' blocks belong to
+  // the stream the replays run on; the current stream waits for the side stream however this ends.
   std::unique_ptr<Entry> capture(const torch::Tensor& sample, int64_t t, const torch::Tensor& text,
                                  const torch::Tensor& first, int64_t stride) {
     auto e = std::make_unique<Entry>();
@@ -56,54 +64,61 @@ struct GraphedUNet::Impl {
     const auto dev = sample.device();
     c10::cuda::CUDAGuard device_guard(dev);
     auto current = c10::cuda::getCurrentCUDAStream(dev.index());
+    const int64_t B = sample.size(0);
+    const auto io = torch::TensorOptions().dtype(torch::kInt64).device(dev);
+    e->sample = sample.clone();
+    e->text = text.clone();
+    e->first = first.clone();
+    e->timesteps = at::full({B}, t, io);
+    e->strides = at::full({B}, stride, io);
     auto side = c10::cuda::getStreamFromPool(false, dev.index());
     at::cuda::CUDAEvent inputs_ready;
     inputs_ready.record(current);
     inputs_ready.block(side);
-    {
-      c10::cuda::CUDAStreamGuard stream_guard(side);
-      const int64_t B = sample.size(0);
-      const auto io = torch::TensorOptions().dtype(torch::kInt64).device(dev);
-      e->sample = sample.clone();
-      e->text = text.clone();
-      e->first = first.clone();
-      e->timesteps = at::full({B}, t, io);
-      e->strides = at::full({B}, stride, io);
-      // Warm-up: cuBLAS / cuDNN handles and workspaces, the window-index cache, the allocator's blocks.
-      for (int i = 0; i < 2; ++i) unet->forward(e->sample, e->timesteps, e->text, e->first, e->strides);
-      const bool counting = nn::counting_flops();
-      const int64_t before = nn::counted_flops();
-      nn::count_flops(true);
-      e->graph = std::make_unique<at::cuda::CUDAGraph>();
-      try {
-#if TORCH_VERSION_MAJOR >= 2
-        // thread-local: the preview thread may touch CUDA (pinned copies, events) while this thread captures
-        e->graph->capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
-#else
-        e->graph->capture_begin();
-#endif
+    struct JoinBack {  // the current stream waits for everything queued on the side stream
+      c10::cuda::CUDAStream side, current;
+      ~JoinBack() {
         try {
-          e->out = unet->forward(e->sample, e->timesteps, e->text, e->first, e->strides);
+          at::cuda::CUDAEvent done;
+          done.record(side);
+          done.block(current);
         } catch (...) {
-          try {
-            e->graph->capture_end();
-          } catch (...) {
-          }
-          throw;
         }
-        e->graph->capture_end();
+      }
+    } join{side, current};
+    c10::cuda::CUDAStreamGuard stream_guard(side);
+    // Warm-up: cuBLAS / cuDNN handles and workspaces, the window-index cache, the allocator's blocks. An error
+    // here is the UNet's own (bad inputs, out of memory) and goes to the caller.
+    for (int i = 0; i < 2; ++i) unet->forward(e->sample, e->timesteps, e->text, e->first, e->strides);
+    const bool counting = nn::counting_flops();
+    const int64_t before = nn::counted_flops();
+    nn::count_flops(true);
+    e->graph = std::make_unique<at::cuda::CUDAGraph>();
+    try {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+      // thread-local: the preview thread may touch CUDA (pinned copies, events) while this thread captures
+      e->graph->capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
+      e->graph->capture_begin();
+#endif
+      try {
+        e->out = unet->forward(e->sample, e->timesteps, e->text, e->first, e->strides);
       } catch (...) {
-        nn::add_counted_flops(before - nn::counted_flops());
-        nn::count_flops(counting);
+        try {
+          e->graph->capture_end();
+        } catch (...) {
+        }
         throw;
       }
-      e->flops = nn::counted_flops() - before;
-      nn::add_counted_flops(-e->flops);  // the capture itself ran nothing: the replays count
+      e->graph->capture_end();
+    } catch (const std::exception& ex) {
+      nn::add_counted_flops(before - nn::counted_flops());
       nn::count_flops(counting);
+      throw CaptureFailed(ex.what());
     }
-    at::cuda::CUDAEvent captured_ev;
-    captured_ev.record(side);
-    captured_ev.block(current);
+    e->flops = nn::counted_flops() - before;
+    nn::add_counted_flops(-e->flops);  // the capture itself ran nothing: the replays count
+    nn::count_flops(counting);
     return e;
   }
 
@@ -157,7 +172,9 @@ torch::Tensor GraphedUNet::forward(const torch::Tensor& sample, int64_t timestep
       if (static_cast<int>(I.entries.size()) >= I.max_graphs) I.entries.erase(I.entries.begin());
       I.entries.push_back(std::move(e));
       return I.replay(*I.entries.back(), sample, timestep, text, first, frame_stride);
-    } catch (const std::exception& ex) {
+    } catch (const Impl::CaptureFailed& ex) {
+      // LibTorch may keep the failed capture's state in its allocator (memory of other streams is then freed
+      // later than usual); restarting the process clears it.
       I.fallback = ex.what();
       const auto nl = I.fallback.find('\n');
       if (nl != std::string::npos) I.fallback.resize(nl);
