@@ -7,9 +7,12 @@
 //  * zoom_in (the doubled picture cropped from 128 to 92 px): the halves should move apart (zoom_spread).
 // The same scenes without a preset are the baseline. Usage:
 //   bench_demo_claims [--model DIR (default resources/models/demo)] [--seeds N (6)] [--threads N (2)]
+//                     [--tau N] [--d0 X] [--d0-t X] (the camera runs' FrameInit; default the camera mode's 750 / 0.5)
+//                     [--dump DIR] (each clip as one PPM strip: input picture, then the frames side by side)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -22,13 +25,48 @@
 
 using namespace ci2v;
 
+namespace {
+
+// The input picture and the clip's frames side by side (scaled to the frames' height), as one binary PPM.
+void dump_strip(const std::string& path, const RgbImage& input, const std::vector<RgbImage>& frames) {
+  if (frames.empty()) return;
+  const int h = frames[0].height, in_w = input.width * h / input.height;
+  int w = in_w + 4;
+  for (const auto& f : frames) w += f.width + 1;
+  std::vector<uint8_t> rgb(static_cast<size_t>(w) * h * 3, 255);
+  auto put = [&](const RgbImage& im, int x0, int ww) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < ww; ++x) {
+        const int sx = x * im.width / ww, sy = y * im.height / h;
+        for (int c = 0; c < 3; ++c)
+          rgb[(static_cast<size_t>(y) * w + x0 + x) * 3 + c] = im.rgb[(static_cast<size_t>(sy) * im.width + sx) * 3 + c];
+      }
+  };
+  put(input, 0, in_w);
+  int x = in_w + 4;
+  for (const auto& f : frames) {
+    put(f, x, f.width);
+    x += f.width + 1;
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << "P6\n" << w << " " << h << "\n255\n";
+  out.write(reinterpret_cast<const char*>(rgb.data()), static_cast<std::streamsize>(rgb.size()));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  std::string model = CONSISTI2V_DEMO_DIR;
-  int seeds = 6, threads = 2;
+  std::string model = CONSISTI2V_DEMO_DIR, dump;
+  int seeds = 6, threads = 2, tau = 0;
+  double d0 = 0, d0_t = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
     else if (!std::strcmp(argv[i], "--seeds")) seeds = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dump")) dump = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--tau")) tau = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--d0")) d0 = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--d0-t")) d0_t = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "bench_demo_claims: unknown option %s\n", argv[i]);
       return 2;
@@ -65,13 +103,25 @@ int main(int argc, char** argv) {
       p.seed = 700 + s;
       const auto wide = train::render_view(spec, kSize * 3 / 2, kSize);
       const auto square = train::render_clip(spec, 1, kSize, 1)[0];
-      const double still_dx = train::horizontal_motion(pipe->generate(p, wide).frames, 0, kSize);
-      const double still_spread = train::zoom_spread(pipe->generate(p, square).frames);
+      auto run = [&](const RgbImage& picture, const char* tag) {
+        auto frames = pipe->generate(p, picture).frames;
+        if (!dump.empty()) dump_strip(dump + "/seed" + std::to_string(p.seed) + "_" + tag + ".ppm", picture, frames);
+        return frames;
+      };
+      const double still_dx = train::horizontal_motion(run(wide, "wide"), 0, kSize);
+      const double still_spread = train::zoom_spread(run(square, "square"));
       p.camera_preset = "pan_right";
-      p.switch_frameinit_defaults(false);  // the camera mode's tau 750, D0 0.5
-      const double pan = train::horizontal_motion(pipe->generate(p, wide).frames, 0, kSize);
+      p.switch_frameinit_defaults(false);  // the camera mode's tau 750, D0 0.5, unless given
+      if (tau) p.noise_level = tau;
+      if (d0 > 0) p.cutoff_spatial = d0;
+      if (d0_t > 0) p.cutoff_temporal = d0_t;
+      if (s == 0) p.validate();
+      if (s == 0)
+        std::printf("camera runs: FrameInit tau %d, D0 spatial %.3g, temporal %.3g\n", p.noise_level, p.cutoff_spatial,
+                    p.cutoff_temporal);
+      const double pan = train::horizontal_motion(run(wide, "pan_right"), 0, kSize);
       p.camera_preset = "zoom_in";
-      const double zoom = train::zoom_spread(pipe->generate(p, square).frames);
+      const double zoom = train::zoom_spread(run(square, "zoom_in"));
       std::printf("%-6lld %-55s %+14.1f %+14.1f %+14.1f %+14.1f\n", static_cast<long long>(p.seed), p.prompt.c_str(), pan,
                   still_dx, zoom, still_spread);
       sum[0] += pan, sum[1] += still_dx, sum[2] += zoom, sum[3] += still_spread;

@@ -5,7 +5,11 @@
 //
 //   consisti2v bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16]
 //                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]
-//                    [--threads N]
+//                    [--threads N] [--profile] [--profile-top 25] [--profile-trace FILE]
+// --profile: after the timed runs, one more run of each dtype and size with the LibTorch (Kineto) profiler on
+// over the denoising loop; prints where a step's time goes (GPU kernels by kind and the largest ones, with the
+// host's launch calls per step; ATen ops on the CPU). --profile-trace writes that run's Chrome trace (one file
+// per dtype and size: FILE gets "-<dtype>-<size>.json" appended).
 #include <cstdint>
 #include <sys/resource.h>
 
@@ -18,6 +22,7 @@
 #include <sstream>
 
 #include "cli/args.h"
+#include "cli/op_profile.h"
 #include "engine/generator.h"
 #include "engine/nn/layers.h"
 #include "engine/unet/graphed_unet.h"
@@ -84,10 +89,19 @@ void reset_peak(const torch::Device& d) {
 // Stage boundaries and step times as the engine reports them (synchronised, so GPU work lands in its stage).
 class TimingObserver : public Observer {
 public:
-  explicit TimingObserver(torch::Device d) : device_(d), last_(Clock::now()) {}
+  explicit TimingObserver(torch::Device d, bool profile = false)
+      : device_(d), profile_(profile), last_(Clock::now()) {}
   void on_stage(Stage s, const std::string&) override {
     sync(device_);
     const auto now = Clock::now();
+    if (profiling_) {  // the denoising stage ends
+      profile_ = profiling_ = false;
+      profile_s_ = seconds(last_, now);
+      summary_ = profile_end(trace_);
+    } else if (profile_ && s == Stage::Denoising) {
+      profile_begin(device_.is_cuda());
+      profiling_ = true;
+    }
     if (have_) stages_[current_] += seconds(last_, now);
     close_peak();
     current_ = s;
@@ -121,6 +135,9 @@ public:
     for (const auto& [stage, bytes] : peaks_) m = std::max(m, bytes);
     return m / double(1 << 30);
   }
+  void set_trace(std::string path) { trace_ = std::move(path); }
+  const ProfileSummary& profile() const { return summary_; }
+  double profiled_seconds() const { return profile_s_; }
   double median_step() const {
     if (steps_.empty()) return 0;
     auto v = steps_;
@@ -131,6 +148,10 @@ public:
 private:
   static double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
   torch::Device device_;
+  bool profile_ = false, profiling_ = false;
+  double profile_s_ = 0;
+  std::string trace_;
+  ProfileSummary summary_;
   std::map<Stage, double> stages_;
   std::map<Stage, int64_t> peaks_;
   Stage current_ = Stage::Loading;
@@ -158,8 +179,9 @@ std::shared_ptr<Models> random_models(const torch::Device& device, torch::Scalar
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  Args a(argc, argv, 2, {"tf32", "cuda-graphs"});
-  if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "cuda-graphs", "model", "threads"});
+  Args a(argc, argv, 2, {"tf32", "cuda-graphs", "profile"});
+  if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "cuda-graphs", "model",
+                          "threads", "profile", "profile-top", "profile-trace"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   const torch::Device device = resolve_device(a.get("device", "auto"));
@@ -172,6 +194,9 @@ int cmd_bench(int argc, char** argv) {
   const std::string model_dir = a.get("model", "");
   if (a.has("threads")) torch::set_num_threads(static_cast<int>(a.get_int("threads", 1)));
   const bool tf32 = a.has("tf32");
+  const bool profile = a.has("profile") || a.has("profile-trace");
+  const int profile_top = static_cast<int>(a.get_int("profile-top", 25));
+  const std::string profile_trace = a.get("profile-trace", "");
   at::globalContext().setAllowTF32CuBLAS(tf32);
   at::globalContext().setAllowTF32CuDNN(tf32);
 
@@ -183,7 +208,7 @@ int cmd_bench(int argc, char** argv) {
               "text_s", "image_s", "frameinit", "decode_s", "load_s", "TFLOP/step", "TFLOP/s", "peak_GiB");
   // The first dtype's video per size: the later dtypes' videos are compared with it (same seed, same weights).
   std::map<std::string, torch::Tensor> first_video;
-  std::vector<std::string> comparisons;
+  std::vector<std::string> comparisons, profiles;
   for (const auto& dt : dtypes) {
     const auto dtype = resolve_dtype(dt);
     const auto t_load = Clock::now();
@@ -257,6 +282,16 @@ int cmd_bench(int argc, char** argv) {
           comparisons.push_back(line);
         }
       }
+      if (profile) {  // one more run, profiled over the denoising loop (its times are not in the table)
+        TimingObserver obs(device, true);
+        if (!profile_trace.empty()) obs.set_trace(profile_trace + "-" + dt + "-" + sz + ".json");
+        generate(*m, p, picture, &obs, nullptr, ov);
+        sync(device);
+        char head[256];
+        std::snprintf(head, sizeof head, "profile %s %s: denoising %.3f s under the profiler (%d steps, %.2f ms per step)\n",
+                      dt.c_str(), sz.c_str(), obs.profiled_seconds(), steps, 1000.0 * obs.profiled_seconds() / steps);
+        profiles.push_back(head + format_profile(obs.profile(), profile_top, steps, "step"));
+      }
     }
     if (m->graphed) {
       char line[512];
@@ -268,6 +303,7 @@ int cmd_bench(int argc, char** argv) {
     }
   }
   for (const auto& c : comparisons) std::printf("%s\n", c.c_str());
+  for (const auto& pr : profiles) std::printf("%s", pr.c_str());
   std::printf("(TFLOP/step: the UNet's counted matrix work per denoising step (all CFG branches); TFLOP/s: over the\n"
               " denoising stage; peak: CUDA caching-allocator peak, or the process's max RSS on the CPU)\n");
   return 0;

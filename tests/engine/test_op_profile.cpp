@@ -1,0 +1,69 @@
+// The profiler summary behind `consisti2v bench --profile` (cli/op_profile.h): kernel and op names land in the
+// right kind, and a profiled stretch of CPU work is reported op by op with self times that add up.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "cli/op_profile.h"
+
+using ci2v::cli::kernel_category;
+
+TEST(OpProfile, NamesKernelsAndOpsByKind) {
+  // CUDA kernel names as the profiler reports them (H100, LibTorch 2.x, cuBLAS / cuDNN / flash attention)
+  EXPECT_EQ(kernel_category("sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64_warpgroupsize1x1x1"), "matmul");
+  EXPECT_EQ(kernel_category("nvjet_tst_128x192_64x4_1x2_h_bz_coopA_TNT"), "matmul");
+  EXPECT_EQ(kernel_category("sm90_xmma_fprop_implicit_gemm_bf16bf16_bf16f32_f32_nhwckrsc_nchw"), "convolution");
+  EXPECT_EQ(kernel_category("void pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<64, 128>>"), "attention");
+  EXPECT_EQ(kernel_category("fmha_cutlassF_bf16_aligned_64x64_rf_sm80(PyTorchMemEffAttention::AttentionKernel)"),
+            "attention");
+  EXPECT_EQ(kernel_category("void (anonymous namespace)::softmax_warp_forward<float, float, float, 7, false>"), "softmax");
+  EXPECT_EQ(kernel_category("void at::native::(anonymous namespace)::RowwiseMomentsCUDAKernel<c10::BFloat16>"),
+            "normalization");
+  EXPECT_EQ(kernel_category("void at::native::vectorized_elementwise_kernel<4, at::native::silu_kernel>"),
+            "elementwise");
+  EXPECT_EQ(kernel_category("void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float>>"), "reduction");
+  EXPECT_EQ(kernel_category("Memcpy HtoD (Pageable -> Device)"), "copy");
+  EXPECT_EQ(kernel_category("void regular_fft<256u, EPT_16>"), "fft");
+  // host ops (the CPU profile)
+  EXPECT_EQ(kernel_category("aten::addmm"), "matmul");
+  EXPECT_EQ(kernel_category("aten::mkldnn_convolution"), "convolution");
+  EXPECT_EQ(kernel_category("aten::native_group_norm"), "normalization");
+  EXPECT_EQ(kernel_category("aten::copy_"), "copy");
+  EXPECT_EQ(kernel_category("aten::mul"), "elementwise");
+  EXPECT_EQ(kernel_category("aten::as_strided"), "other");
+}
+
+TEST(OpProfile, CpuOpsAreCountedOnceWithSelfTimes) {
+  torch::NoGradGuard ng;
+  auto a = torch::randn({192, 192}), b = torch::randn({192, 192});
+  constexpr int kCalls = 20;
+  ci2v::cli::profile_begin(false);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCalls; ++i) a = torch::tanh(torch::matmul(a, b) * 0.01);
+  const double wall_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  const auto s = ci2v::cli::profile_end("");
+  EXPECT_FALSE(s.device);
+  long mm = -1, tanh = -1, matmul = -1;
+  double mm_us = 0, matmul_us = 0;
+  for (const auto& e : s.entries) {
+    if (e.name == "aten::mm") mm = e.calls, mm_us = e.self_us;
+    if (e.name == "aten::tanh") tanh = e.calls;
+    if (e.name == "aten::matmul") matmul = e.calls, matmul_us = e.self_us;
+  }
+  EXPECT_EQ(mm, kCalls);
+  EXPECT_EQ(tanh, kCalls);
+  EXPECT_EQ(matmul, kCalls);
+  // aten::matmul wraps aten::mm: the work is the mm's own, matmul's self time is only its dispatch
+  EXPECT_GT(mm_us, matmul_us);
+  // self times partition the profiled time: their sum cannot exceed the wall time of the loop
+  EXPECT_GT(s.busy_us, 0.0);
+  EXPECT_LE(s.busy_us, wall_us * 1.02 + 50.0);
+  ASSERT_FALSE(s.entries.empty());
+  for (size_t i = 1; i < s.entries.size(); ++i) EXPECT_GE(s.entries[i - 1].self_us, s.entries[i].self_us);
+  ASSERT_FALSE(s.categories.empty());
+  EXPECT_EQ(s.categories.front().first, "matmul");
+  const auto text = ci2v::cli::format_profile(s, 5, kCalls, "call");
+  EXPECT_NE(text.find("host op self time per call"), std::string::npos) << text;
+  EXPECT_NE(text.find("aten::mm"), std::string::npos) << text;
+}
