@@ -59,9 +59,6 @@ struct EmbeddingImpl : torch::nn::Module {
 };
 TORCH_MODULE(Embedding);
 
-// Softmax attention over [B, H, Lq, D] x [B, H, Lk, D] -> [B, H, Lq, D], scale defaults to 1/sqrt(D).
-// Uses at::scaled_dot_product_attention on LibTorch >= 2.0, an exact math path otherwise.
-// `mask` (optional) is added to the scores (broadcastable to [B, H, Lq, Lk]).
 // A FLOP count of the matrix work (Linear, Conv2d, TemporalConv, attention; 2 per multiply-add; norms and
 // element-wise ops not counted) for benchmarks: count_flops(true) starts adding, counted_flops() reads.
 void count_flops(bool on);
@@ -70,6 +67,14 @@ void reset_counted_flops();
 bool counting_flops();
 void add_counted_flops(int64_t flops);  // work done without passing through the layers (a CUDA graph replay)
 
+// clamp(alpha, 0, 1) * x + (1 - clamp(alpha, 0, 1)) * other: the learned blends of the temporal layers. One
+// lerp kernel when the three share a dtype (inference); otherwise (autocast training: bf16 activations, fp32
+// alpha) the promoting expression, as the reference computes it.
+Tensor alpha_blend(const Tensor& alpha, const Tensor& x, const Tensor& other);
+
+// Softmax attention over [B, H, Lq, D] x [B, H, Lk, D] -> [B, H, Lq, D], scale defaults to 1/sqrt(D).
+// Uses at::scaled_dot_product_attention on LibTorch >= 2.0, an exact math path otherwise.
+// `mask` (optional) is added to the scores (broadcastable to [B, H, Lq, Lk]).
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, double scale = -1.0,
                  const Tensor& mask = {});
 

@@ -123,9 +123,8 @@ Tensor ConditionalAttentionImpl::temporal_self(const Tensor& u, int64_t T, int64
   const int64_t BT = u.size(0), N = u.size(1), B = BT / T;
   auto to_seq = [&](const Tensor& p) { return p.view({B, T, N, inner}).permute({0, 2, 1, 3}); };  // [B, N, T, inner]
   auto qp = to_q->forward(u), kp = to_k->forward(u), vp = to_v->forward(u);  // [BT, N, inner]
-  auto pos = at::arange(T, torch::TensorOptions().dtype(u.scalar_type()).device(u.device()));
-  auto [cos, sin] = rotary_emb->tables(pos, u);  // [T, R]
-  auto q = apply_rotary(to_seq(qp), cos, sin);   // [B, N, T, inner]
+  auto [cos, sin] = rotary_emb->tables(T, inner, u);  // [T, inner]
+  auto q = apply_rotary(to_seq(qp), cos, sin);        // [B, N, T, inner]
   auto k = apply_rotary(to_seq(kp), cos, sin);
   auto v = to_seq(vp);
   int64_t Lk = T;
@@ -149,14 +148,12 @@ Tensor ConditionalAttentionImpl::temporal_self(const Tensor& u, int64_t T, int64
 
 Tensor ConditionalAttentionImpl::temporal_cross(const Tensor& z, const Tensor& text, int64_t T) const {
   const int64_t BT = z.size(0), N = z.size(1), B = BT / T, L = text.size(1);
-  auto pos = at::arange(T, torch::TensorOptions().dtype(z.scalar_type()).device(z.device()));
-  auto [cos, sin] = rotary_emb->tables(pos, z);
+  auto [cos, sin] = rotary_emb->tables(T, inner, z);
   auto q = apply_rotary(to_q->forward(z).view({B, T, N, inner}).permute({0, 2, 1, 3}), cos, sin);  // [B, N, T, inner]
   auto k = to_k->forward(text);  // [B, L, inner]
   auto v = to_v->forward(text);
   if (L == T) {  // the reference rotates keys whenever the query and key lengths agree
-    auto tpos = at::arange(L, torch::TensorOptions().dtype(text.scalar_type()).device(text.device()));
-    auto [kc, ks] = rotary_emb->tables(tpos, k);
+    auto [kc, ks] = rotary_emb->tables(L, inner, k);
     k = apply_rotary(k, kc, ks);
   }
   // Every pixel's frame sequence of a video attends to the same text: one batch per video.

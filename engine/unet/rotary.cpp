@@ -15,27 +15,46 @@ void RotaryEmbeddingImpl::reset_frequencies() {
   freqs.copy_(f.to(freqs.dtype()).to(freqs.device()));
 }
 
-std::pair<Tensor, Tensor> RotaryEmbeddingImpl::tables(const Tensor& pos, const Tensor& like) const {
+std::pair<Tensor, Tensor> RotaryEmbeddingImpl::tables(int64_t P, int64_t C, const Tensor& like) const {
+  const int64_t R = freqs.size(0);
+  TORCH_CHECK(C % 2 == 0 && C >= 2 * R, "rotary tables: ", C, " channels cannot hold ", R, " rotated pairs");
+  const int64_t version = static_cast<int64_t>(freqs._version());
+  const void* data = freqs.data_ptr();
+  for (const auto& c : cache_)
+    if (c.P == P && c.C == C && c.dtype == like.scalar_type() && c.device == like.device() && c.version == version &&
+        c.freqs_data == data)
+      return {c.cos, c.sin};
+  torch::NoGradGuard ng;
   // einsum('..., f -> ... f', pos.type(freqs.dtype), freqs), then cast to the tensor's dtype (apply_rotary_emb)
-  auto angles = (pos.to(freqs.dtype()).unsqueeze(-1) * freqs.unsqueeze(0)).to(like.scalar_type());  // [P, R]
-  return {at::cos(angles), at::sin(angles)};
+  auto pos = at::arange(P, freqs.options());
+  auto angles = (pos.unsqueeze(-1) * freqs.detach().unsqueeze(0)).to(like.scalar_type());  // [P, R]
+  auto cos = at::cos(angles), sin = at::sin(angles);
+  auto wide_cos = at::ones({P, C}, like.options().requires_grad(false));
+  auto wide_sin = at::zeros({P, C}, like.options().requires_grad(false));
+  auto pairs_cos = wide_cos.narrow(1, 0, 2 * R).view({P, R, 2});
+  auto pairs_sin = wide_sin.narrow(1, 0, 2 * R).view({P, R, 2});
+  pairs_cos.select(2, 0).copy_(cos);
+  pairs_cos.select(2, 1).copy_(cos);
+  pairs_sin.select(2, 0).copy_(-sin);
+  pairs_sin.select(2, 1).copy_(sin);
+  if (cache_.size() >= 16) cache_.clear();  // a handful of (length, dtype) combinations in practice
+  cache_.push_back({P, C, version, data, like.scalar_type(), like.device(), wide_cos, wide_sin});
+  return {wide_cos, wide_sin};
 }
 
 Tensor apply_rotary(const Tensor& x, const Tensor& cos, const Tensor& sin) {
-  const int64_t R = cos.size(-1);  // rotated pairs
+  // (a, b) -> (a cos - b sin, b cos + a sin): the sign sits in the sin table, swap_pairs(x) = (b, a)
   const int64_t C = x.size(-1);
-  auto rot = x.narrow(-1, 0, 2 * R);
-  std::vector<int64_t> pair_shape(rot.sizes().begin(), rot.sizes().end());
-  pair_shape.back() = R;
+  std::vector<int64_t> pair_shape(x.sizes().begin(), x.sizes().end());
+  pair_shape.back() = C / 2;
   pair_shape.push_back(2);
-  auto pairs = rot.reshape(pair_shape);  // [..., P, R, 2]
-  auto a = pairs.select(-1, 0), b = pairs.select(-1, 1);
-  // t*cos + rotate_half(t)*sin with rotate_half(a, b) = (-b, a)
-  auto ra = a * cos - b * sin;
-  auto rb = b * cos + a * sin;
-  auto rotated = at::stack({ra, rb}, -1).flatten(-2);  // [..., P, 2R]
-  if (2 * R == C) return rotated;
-  return at::cat({rotated, x.narrow(-1, 2 * R, C - 2 * R)}, -1);
+  auto swapped = x.reshape(pair_shape).flip(-1).view(x.sizes());
+  if (at::GradMode::is_enabled() && x.requires_grad()) return at::addcmul(x * cos, swapped, sin);
+  // Inference: write into a contiguous result, so that the attention's reshape of a permuted x (the temporal
+  // attention's [B, N, T, C]) is a view rather than another copy.
+  auto out = at::empty(x.sizes(), x.options());
+  at::mul_out(out, x, cos);
+  return out.addcmul_(swapped, sin);
 }
 
 RelativePositionBiasImpl::RelativePositionBiasImpl(int64_t heads, int64_t buckets, const torch::TensorOptions& o) {

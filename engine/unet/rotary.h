@@ -18,17 +18,30 @@ struct RotaryEmbeddingImpl : torch::nn::Module {
   // Refill `freqs` with the formula (after random initialisation; loading overwrites them anyway).
   void reset_frequencies();
 
-  // cos/sin tables [P, len(freqs)] for positions `pos` [P] in the dtype of `like`
-  // (angles computed in the freqs dtype, then cast, as the reference does).
-  std::pair<Tensor, Tensor> tables(const Tensor& pos, const Tensor& like) const;
+  // Full-width tables [P, C] for positions 0..P-1 and C channels (C even, >= 2 len(freqs)), in the dtype and on
+  // the device of `like`: cos = (c0, c0, c1, c1, ..., 1, 1, ...), sin = (-s0, s0, -s1, s1, ..., 0, 0, ...), the
+  // angles p * freqs computed in the freqs dtype, then cast, as the reference does. Channels past 2 len(freqs)
+  // get the identity (cos 1, sin 0). Cached per (P, C, dtype, device) until `freqs` changes, so a denoising
+  // step builds none (and issues no kernels for them).
+  std::pair<Tensor, Tensor> tables(int64_t P, int64_t C, const Tensor& like) const;
 
   Tensor freqs;  // [dim/2]
   int64_t dim;
+
+private:
+  struct Cached {
+    int64_t P, C, version;
+    const void* freqs_data;  // with the version: the same freqs tensor, unchanged
+    c10::ScalarType dtype;
+    c10::Device device;
+    Tensor cos, sin;
+  };
+  mutable std::vector<Cached> cache_;
 };
 TORCH_MODULE(RotaryEmbedding);
 
-// Rotate x [..., P, C] along the position axis (dim -2) with tables from RotaryEmbeddingImpl::tables
-// (cos/sin broadcastable to [..., P, R], R = len(freqs)).
+// Rotate x [..., P, C] along the position axis (dim -2) with tables from RotaryEmbeddingImpl::tables:
+// x * cos + swap_pairs(x) * sin, where swap_pairs exchanges channels 2i and 2i+1 — three kernels.
 Tensor apply_rotary(const Tensor& x, const Tensor& cos, const Tensor& sin);
 
 // The unused T5-style RelativePositionBias of the temporal attentions ("rotary_bias"): its

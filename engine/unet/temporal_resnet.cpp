@@ -26,8 +26,7 @@ Tensor TemporalResnetBlockImpl::forward(const Tensor& x, int64_t frames) const {
   auto h = temporal_conv_frames(*conv1, at::silu(norm1->forward(x)), frames);  // GN per frame, then conv in time
   h = temporal_conv_frames(*conv2, at::silu(norm2->forward(h)), frames);
   auto o = x + h;                       // (x + h) / output_scale_factor (1.0)
-  auto a = at::clamp(alpha, 0.0, 1.0);  // the reference clamps the parameter in place each call
-  return a * x + (1 - a) * o;           // [B*T, C, h, w]
+  return nn::alpha_blend(alpha, x, o);  // a * x + (1 - a) * o, a = alpha clamped to [0, 1]; [B*T, C, h, w]
 }
 
 }  // namespace ci2v::unet

@@ -86,8 +86,7 @@ Tensor Transformer2DConditionModelImpl::forward(const Tensor& x, const Tensor& t
   }
   out = out + x;  // [BT, C, h, w]
   if (temporal) {
-    auto a = at::clamp(alpha, 0.0, 1.0);
-    out = a * x + (1 - a) * out;
+    out = nn::alpha_blend(alpha, x, out);  // a * x + (1 - a) * out
   }
   return out;
 }

@@ -176,6 +176,30 @@ TEST(DemoMeasures, SeeTheMotionOfKnownClips) {
   EXPECT_LT(psnr(right[0], right[7]), 30.0);
 }
 
+// The pan_right preset's own motion (the crop moves 4 px a frame across a 3:2 picture, 28 px in all) over the
+// generator's periodic backgrounds, where a 16-px checker repeats under a shift of (16, 16) and inverts under
+// (16, 0): the measure still reads the 4-px steps. (The demo model's pans over checkers that read +16 px in
+// bench_demo_claims are the model's doing: its background jumps a whole cell in one frame and stays put
+// otherwise, frame by frame dx -0.0, +16.0, -0.0, ... in the dumped clip.)
+TEST(DemoMeasures, SeePresetSpeedPansOverPeriodicBackgrounds) {
+  for (Background bg : {Background::Checker, Background::Stripes, Background::Gradient}) {
+    for (double x : {0.3, 0.5}) {
+      auto s = scene(Shape::Square, 2, Motion::Rotate, bg, x, 0.5);
+      const RgbImage wide = ci2v::train::render_view(s, kSize * 3 / 2, kSize);
+      std::vector<RgbImage> frames;
+      for (int i = 0; i < kFrames; ++i) {  // the crop [4i, 4i + 64) of the 96-px-wide picture
+        RgbImage f(kSize, kSize);
+        for (int y = 0; y < kSize; ++y) std::copy_n(wide.at(4 * i, y), kSize * 3, f.at(0, y));
+        frames.push_back(f);
+      }
+      const double dx = horizontal_motion(frames, 0, kSize);
+      std::printf("[demo] preset-speed pan over %s (object at x %.1f): %+.1f px (crop moved 28 px right)\n",
+                  ci2v::train::to_string(bg), x, dx);
+      EXPECT_NEAR(dx, -28.0, 3.0) << ci2v::train::to_string(bg) << " x " << x;
+    }
+  }
+}
+
 // ---- the claims --------------------------------------------------------------------------------------------
 
 TEST_F(DemoModel, FirstOutputFrameReproducesTheInput) {

@@ -401,7 +401,8 @@ TEST(UNetBlocks, RotaryRotatesInterleavedPairsOfTheFirstHalfOnly) {
   EXPECT_NEAR(rope->freqs[0].item<double>(), 1.0, 1e-7);
   EXPECT_NEAR(rope->freqs[1].item<double>(), 0.01, 1e-7);
   auto x = torch::arange(1, 9, torch::kFloat32).view({1, 1, 8}).repeat({1, 3, 1});  // [1, 3 positions, 8]
-  auto [c, s] = rope->tables(torch::arange(3, torch::kFloat32), x);
+  auto [c, s] = rope->tables(3, 8, x);
+  EXPECT_EQ(sizes(c), (std::vector<int64_t>{3, 8}));
   auto y = apply_rotary(x, c, s);
   EXPECT_TRUE(torch::equal(y[0][0], x[0][0]));                          // position 0: identity
   EXPECT_TRUE(torch::equal(y.narrow(2, 4, 4), x.narrow(2, 4, 4)));      // second half untouched
@@ -409,6 +410,36 @@ TEST(UNetBlocks, RotaryRotatesInterleavedPairsOfTheFirstHalfOnly) {
   EXPECT_NEAR(y[0][2][0].item<double>(), a * std::cos(p) - b * std::sin(p), 1e-6);
   EXPECT_NEAR(y[0][2][1].item<double>(), b * std::cos(p) + a * std::sin(p), 1e-6);
   EXPECT_NEAR(y[0][2][2].item<double>(), 3 * std::cos(0.02) - 4 * std::sin(0.02), 1e-6);
+  EXPECT_NEAR(y[0][2][3].item<double>(), 4 * std::cos(0.02) + 3 * std::sin(0.02), 1e-6);
+  // a permuted (non-contiguous) input as the temporal attention passes it gives the same rotation
+  auto two = torch::cat({x, x * 2});  // [2, 3, 8]
+  auto xt = two.transpose(0, 1).contiguous().transpose(0, 1);
+  ASSERT_FALSE(xt.is_contiguous());
+  EXPECT_TRUE(torch::allclose(apply_rotary(xt, c, s), apply_rotary(two, c, s)));
+  EXPECT_TRUE(torch::allclose(apply_rotary(xt, c, s)[0], y[0]));
+}
+
+TEST(UNetBlocks, RotaryTablesAreCachedUntilTheFrequenciesChange) {
+  RotaryEmbedding rope(4, torch::TensorOptions());
+  auto x = torch::zeros({2, 5, 8});
+  auto [c1, s1] = rope->tables(5, 8, x);
+  auto [c2, s2] = rope->tables(5, 8, x);
+  EXPECT_TRUE(c1.is_same(c2));  // a step builds no tables
+  EXPECT_TRUE(s1.is_same(s2));
+  auto [c16, s16] = rope->tables(5, 8, x.to(torch::kBFloat16));
+  EXPECT_EQ(c16.scalar_type(), torch::kBFloat16);
+  EXPECT_FALSE(c16.is_same(c1));
+  auto [c3, s3] = rope->tables(3, 8, x);
+  EXPECT_EQ(c3.size(0), 3);
+  {
+    torch::NoGradGuard ng;
+    rope->freqs.copy_(torch::tensor({0.5f, 0.25f}));  // what loading a checkpoint does
+  }
+  auto [c4, s4] = rope->tables(5, 8, x);
+  EXPECT_FALSE(c4.is_same(c1));
+  EXPECT_NEAR(c4[2][0].item<double>(), std::cos(1.0), 1e-6);   // position 2 x freq 0.5
+  EXPECT_NEAR(s4[2][3].item<double>(), std::sin(0.5), 1e-6);   // position 2 x freq 0.25, second of its pair
+  EXPECT_NEAR(s4[2][2].item<double>(), -std::sin(0.5), 1e-6);  // first of the pair: the sign of -b sin
 }
 
 TEST(UNetBlocks, FirstFrameWindowIsRowMajorWithReplicatePadding) {
@@ -453,5 +484,23 @@ TEST(VideoUNet, ParityWithTheReference) {
   for (const auto& r : results) {
     EXPECT_TRUE(r.pass) << out.str();
     EXPECT_GE(r.checks.size(), 2u) << r.name;
+  }
+}
+
+TEST(UNetBlocks, AlphaBlendIsTheClampedMixInOneDtypeOrMixed) {
+  auto x = torch::randn({2, 3, 4}), o = torch::randn({2, 3, 4});
+  for (float a : {-0.5f, 0.0f, 0.3f, 0.7f, 1.0f, 1.5f}) {
+    auto alpha = torch::full({1}, a);
+    const float c = std::clamp(a, 0.0f, 1.0f);
+    auto want = c * x + (1 - c) * o;
+    auto got = ci2v::nn::alpha_blend(alpha, x, o);  // fp32 throughout: the lerp path
+    EXPECT_TRUE(torch::allclose(got, want, 1e-6, 1e-6)) << "alpha " << a;
+    if (c == 1.0f) EXPECT_TRUE(torch::equal(got, x));  // the learned gate fully open: the input, exactly
+    if (c == 0.0f) EXPECT_TRUE(torch::equal(got, o));
+    // bf16 activations with an fp32 alpha (autocast training) promote to fp32, as the reference's expression does
+    auto mixed = ci2v::nn::alpha_blend(alpha, x.to(torch::kBFloat16), o.to(torch::kBFloat16));
+    EXPECT_EQ(mixed.scalar_type(), torch::kFloat32);
+    EXPECT_TRUE(torch::allclose(mixed, c * x.to(torch::kBFloat16).to(torch::kFloat) +
+                                           (1 - c) * o.to(torch::kBFloat16).to(torch::kFloat), 1e-5, 1e-5));
   }
 }
