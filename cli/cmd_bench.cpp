@@ -26,6 +26,7 @@
 #include "engine/generator.h"
 #include "engine/nn/layers.h"
 #include "engine/unet/graphed_unet.h"
+#include "engine/unet/temporal_resnet.h"
 
 #ifdef CONSISTI2V_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -200,10 +201,12 @@ int cmd_bench(int argc, char** argv) {
   at::globalContext().setAllowTF32CuBLAS(tf32);
   at::globalContext().setAllowTF32CuDNN(tf32);
 
-  std::printf("consisti2v bench: device %s%s%s, %d frames, %d steps, CFG %.1f, LibTorch %s\n", device.str().c_str(),
-              device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "",
+  std::printf("consisti2v bench: device %s%s%s, %d frames, %d steps, CFG %.1f, LibTorch %s, temporal convolutions %s\n",
+              device.str().c_str(), device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "",
               device.is_cuda() && a.has("cuda-graphs") ? " (UNet from CUDA graphs)" : "", frames, steps, cfg,
-              TORCH_VERSION);
+              TORCH_VERSION,
+              unet::temporal_conv_mode() == unet::TemporalConvMode::Gemm ? "by GEMM (CONSISTI2V_TEMPORAL_CONV=gemm)"
+                                                                         : "by convolution");
   std::printf("%-5s %-5s %9s %9s %8s %8s %9s %8s %9s %10s %9s %9s\n", "dtype", "size", "s/video", "s/step",
               "text_s", "image_s", "frameinit", "decode_s", "load_s", "TFLOP/step", "TFLOP/s", "peak_GiB");
   // The first dtype's video per size: the later dtypes' videos are compared with it (same seed, same weights).

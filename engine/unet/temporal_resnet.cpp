@@ -2,9 +2,44 @@
 
 #include "engine/unet/unet_config.h"
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 namespace ci2v::unet {
 
+namespace {
+int initial_mode() {
+  const char* env = std::getenv("CONSISTI2V_TEMPORAL_CONV");
+  return env && !std::strcmp(env, "gemm") ? static_cast<int>(TemporalConvMode::Gemm)
+                                          : static_cast<int>(TemporalConvMode::Conv3d);
+}
+std::atomic<int> g_mode{initial_mode()};
+}  // namespace
+
+void set_temporal_conv_mode(TemporalConvMode mode) { g_mode = static_cast<int>(mode); }
+TemporalConvMode temporal_conv_mode() { return static_cast<TemporalConvMode>(g_mode.load()); }
+
+Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
+  const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
+  const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
+  // [Co, C, kt, 1, 1] -> [kt*Co, C]: row block k is the weight slice that meets frame t + k - center
+  const auto W = conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});
+  const auto Z = at::matmul(W, x.reshape({BT, C, h * w})).view({B, T, kt, Co, h * w});  // every slice, every frame
+  auto y = Z.select(2, center) + conv.bias.view({1, 1, Co, 1});                        // [B, T, Co, h*w]
+  for (int64_t k = 0; k < kt; ++k) {
+    const int64_t s = k - center;  // output frame t takes slice k of input frame t + s (zero padding outside)
+    if (s == 0 || std::abs(s) >= T) continue;
+    const auto zk = Z.select(2, k);
+    if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
+    else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
+  }
+  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);  // as the convolution counts it
+  return y.view({BT, Co, h, w});
+}
+
 Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
+  if (temporal_conv_mode() == TemporalConvMode::Gemm) return temporal_conv_gemm(conv, x, frames);
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3);
   const int64_t B = BT / frames;
   auto v = x.view({B, frames, C, h, w}).permute({0, 2, 1, 3, 4});  // [B, C, T, h, w]

@@ -26,4 +26,14 @@ TORCH_MODULE(TemporalResnetBlock);
 // [B*T, C, h, w] -> Conv3d (kt,1,1) over the frame axis -> [B*T, C, h, w].
 Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames);
 
+// How temporal_conv_frames computes: Conv3d permutes to [B, C, T, h, w] and back (two copies of the activation
+// around the convolution); Gemm stays in the frame-major layout: one matrix product of the kt stacked weight
+// slices [kt*Cout, C] with every frame's [C, h*w], then the shifted slices are summed (no permutes). Default:
+// Conv3d, unless CONSISTI2V_TEMPORAL_CONV=gemm (or conv3d) is set; set_temporal_conv_mode overrides both.
+enum class TemporalConvMode { Conv3d, Gemm };
+void set_temporal_conv_mode(TemporalConvMode mode);
+TemporalConvMode temporal_conv_mode();
+// The same convolution by the Gemm route (exposed for the equivalence test).
+Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames);
+
 }  // namespace ci2v::unet

@@ -12,6 +12,7 @@
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
+#include "engine/unet/temporal_resnet.h"
 #include "engine/parity/parity.h"
 #include "engine/unet/attention.h"
 #include "engine/unet/rotary.h"
@@ -503,4 +504,32 @@ TEST(UNetBlocks, AlphaBlendIsTheClampedMixInOneDtypeOrMixed) {
     EXPECT_TRUE(torch::allclose(mixed, c * x.to(torch::kBFloat16).to(torch::kFloat) +
                                            (1 - c) * o.to(torch::kBFloat16).to(torch::kFloat), 1e-5, 1e-5));
   }
+}
+
+TEST(UNetBlocks, TemporalConvolutionByGemmEqualsConv3d) {
+  torch::manual_seed(7);
+  ci2v::nn::TemporalConv conv(6, 5, 3, torch::TensorOptions());
+  {
+    torch::NoGradGuard ng;
+    conv->weight.normal_();
+    conv->bias.normal_();
+  }
+  for (int64_t T : {1, 2, 5}) {
+    auto x = torch::randn({2 * T, 6, 3, 4});  // [B*T, C, h, w], B = 2
+    ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);
+    auto want = ci2v::unet::temporal_conv_frames(*conv, x, T);
+    auto got = ci2v::unet::temporal_conv_gemm(*conv, x, T);
+    EXPECT_EQ(sizes(got), sizes(want));
+    EXPECT_LT((got - want).abs().max().item<double>(), 1e-5) << "T " << T;
+    ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Gemm);
+    EXPECT_LT((ci2v::unet::temporal_conv_frames(*conv, x, T) - want).abs().max().item<double>(), 1e-5);
+    ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);
+  }
+  // gradients flow through the Gemm route as through the convolution (the trainer may use either)
+  auto x = torch::randn({6, 6, 2, 2}, torch::requires_grad());
+  conv->weight.set_requires_grad(true);
+  auto g1 = torch::autograd::grad({ci2v::unet::temporal_conv_gemm(*conv, x, 3).pow(2).sum()}, {x, conv->weight});
+  auto g2 = torch::autograd::grad({ci2v::unet::temporal_conv_frames(*conv, x, 3).pow(2).sum()}, {x, conv->weight});
+  EXPECT_LT((g1[0] - g2[0]).abs().max().item<double>(), 1e-4);
+  EXPECT_LT((g1[1] - g2[1]).abs().max().item<double>(), 1e-3);
 }
