@@ -20,6 +20,7 @@ std::pair<Tensor, Tensor> RotaryEmbeddingImpl::tables(int64_t P, int64_t C, cons
   TORCH_CHECK(C % 2 == 0 && C >= 2 * R, "rotary tables: ", C, " channels cannot hold ", R, " rotated pairs");
   const int64_t version = static_cast<int64_t>(freqs._version());
   const void* data = freqs.data_ptr();
+  std::lock_guard<std::mutex> lock(cache_mu_);
   for (const auto& c : cache_)
     if (c.P == P && c.C == C && c.dtype == like.scalar_type() && c.device == like.device() && c.version == version &&
         c.freqs_data == data)

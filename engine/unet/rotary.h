@@ -7,6 +7,9 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <mutex>
+#include <vector>
+
 #include "engine/nn/layers.h"
 
 namespace ci2v::unet {
@@ -36,6 +39,7 @@ private:
     c10::Device device;
     Tensor cos, sin;
   };
+  mutable std::mutex cache_mu_;  // one UNet may serve several threads (tests, a preview beside a run)
   mutable std::vector<Cached> cache_;
 };
 TORCH_MODULE(RotaryEmbedding);
