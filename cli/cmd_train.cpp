@@ -75,7 +75,7 @@ int cmd_train(int argc, char** argv) {
   }
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
-                          "grad-clip", "null-text", "null-image", "camera-share"});
+                          "grad-clip", "null-text", "null-image", "camera-share", "max-minutes"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -83,6 +83,7 @@ int cmd_train(int argc, char** argv) {
   o.tokenizer_dir = a.get("tokenizer");
   o.preset = a.get("preset", "tiny");
   o.steps = static_cast<int>(a.get_int("steps", o.steps));
+  o.max_seconds = 60.0 * a.get_double("max-minutes", 0.0);
   o.batch = static_cast<int>(a.get_int("batch", o.batch));
   o.frames = static_cast<int>(a.get_int("frames", o.frames));
   o.size = static_cast<int>(a.get_int("size", o.size));

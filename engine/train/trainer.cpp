@@ -174,9 +174,11 @@ void write_json(const json& j, const std::string& path) {
 
 // Learning rate at step s of n: linear warm-up over the first `warmup` steps, then cosine decay to 5 % of
 // `peak` (a constant rate left the VAE's and the UNet's losses noisy to the end of a short run).
-double scheduled_lr(double peak, int64_t s, int64_t n, int64_t warmup) {
+// `time_fraction` (of a wall-time budget, 0 without one) advances the decay when it is ahead of the steps.
+double scheduled_lr(double peak, int64_t s, int64_t n, int64_t warmup, double time_fraction = 0) {
   if (s < warmup) return peak * static_cast<double>(s + 1) / static_cast<double>(warmup);
-  const double p = n > warmup ? static_cast<double>(s - warmup) / static_cast<double>(n - warmup) : 1.0;
+  const double p = std::max(n > warmup ? static_cast<double>(s - warmup) / static_cast<double>(n - warmup) : 1.0,
+                            time_fraction);
   return peak * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(3.14159265358979323846 * std::min(1.0, p))));
 }
 
@@ -272,6 +274,7 @@ TrainReport train(const TrainOptions& o) {
   if (o.out_dir.empty()) throw Error("train: --out DIR is required (the checkpoint folder)");
   if (o.steps < 1) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
   if (o.batch < 1) throw Error("train: --batch must be at least 1, got " + std::to_string(o.batch));
+  if (!(o.max_seconds >= 0)) throw Error("train: --max-minutes must not be negative, got " + std::to_string(o.max_seconds / 60));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
@@ -393,6 +396,9 @@ TrainReport train(const TrainOptions& o) {
   // ---- noise schedule (ᾱ_t of the reference's linear betas) ------------------------------------------------
   const auto sched_cfg = sampling::SchedulerConfig::reference();
   auto alphas_cumprod = torch::cumprod(1.0 - sampling::make_betas(sched_cfg).to(torch::kDouble), 0);  // [1000]
+  const auto alphas_cumprod_cpu = alphas_cumprod.to(torch::kCPU).contiguous();
+  const std::vector<double> alphas_cumprod_host(alphas_cumprod_cpu.data_ptr<double>(),
+                                                alphas_cumprod_cpu.data_ptr<double>() + alphas_cumprod_cpu.numel());
   const int64_t n_train_t = sched_cfg.num_train_timesteps;
 
   // ---- text embeddings (fixed encoder: cached per caption) --------------------------------------------------
@@ -460,13 +466,20 @@ TrainReport train(const TrainOptions& o) {
   const auto t_unet = std::chrono::steady_clock::now();
   const int64_t f = vae_cfg.downscale();
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
+  int done = 0;  // UNet steps taken (fewer than o.steps when the time budget ends the run)
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+    if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
+      log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
+      break;
+    }
     // a resumed run warms up too: its AdamW starts without moment estimates
-    set_lr(opt, scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1)));
+    set_lr(opt, scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
+                             o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0));
     opt.zero_grad();
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
-    std::vector<Tensor> zs, texts;
+    std::vector<Tensor> frame_batches, posterior_eps, texts;
     std::vector<int64_t> ts, strides;
     std::vector<double> abs;
     std::vector<bool> null_images;
@@ -477,19 +490,25 @@ TrainReport train(const TrainOptions& o) {
       const bool null_image = uniform() < o.null_image_ratio;
       auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride, o.camera_share);
       torch::NoGradGuard ng;
-      auto x = clips_tensor({clip}).to(device);  // [1, 3, F, H, W]
-      auto frames = x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size});
-      auto eps_post = noise.randn({o.frames, C, h, w}, fo, "vae posterior");
-      auto lat = vae_net->encode_moments(frames).sample(eps_post) * scaling;  // [F, C, h, w]
-      zs.push_back(lat.view({1, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous());  // [1, C, F, h, w]
-      texts.push_back(embed(null_text ? std::string() : clip.caption));                       // [1, 77, D]
+      auto x = clips_tensor({clip});  // [1, 3, F, H, W]
+      frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));
+      posterior_eps.push_back(noise.randn({o.frames, C, h, w}, fo, "vae posterior"));
+      texts.push_back(embed(null_text ? std::string() : clip.caption));  // [1, 77, D]
       ts.push_back(t);
       strides.push_back(stride);
-      abs.push_back(alphas_cumprod[t].item<double>());
+      abs.push_back(alphas_cumprod_host[static_cast<size_t>(t)]);
       null_images.push_back(null_image);
     }
+    // The whole batch's frames through the frozen VAE encoder in one call (one copy to the device, one launch
+    // sequence rather than one per clip; the posterior noise is drawn per clip, in the same order as before).
+    Tensor z;
+    {
+      torch::NoGradGuard ng;
+      auto frames = at::cat(frame_batches, 0).to(device);                              // [B*F, 3, H, W]
+      auto lat = vae_net->encode_moments(frames).sample(at::cat(posterior_eps, 0)) * scaling;  // [B*F, C, h, w]
+      z = lat.view({o.batch, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous();     // [B, C, F, h, w]
+    }
     const int64_t B = o.batch;
-    auto z = at::cat(zs, 0);             // [B, C, F, h, w]
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]
     // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
     auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
@@ -519,11 +538,12 @@ TrainReport train(const TrainOptions& o) {
       log("step " + std::to_string(step + 1) + "/" + std::to_string(step0 + o.steps) + " loss " + std::to_string(step_loss) +
           " (" + std::to_string(secs) + " s)");
     if (o.save_every > 0 && (s + 1) % o.save_every == 0 && s + 1 < o.steps) save(step + 1);
+    done = s + 1;
   }
   rep.unet_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
   freeze(*unet_net);
   unet_net->eval();
-  save(step0 + o.steps);
+  save(step0 + done);
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   log("wrote " + out.string() + " (" + std::to_string(rep.checkpoint_bytes) + " bytes of weights)");
   return rep;

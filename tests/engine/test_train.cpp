@@ -11,6 +11,7 @@
 
 #include "engine/files.h"
 #include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/generator.h"
 #include "engine/pipeline.h"
@@ -151,6 +152,31 @@ TEST(Train, Bf16AutocastTrainsWithFp32MasterWeights) {
   EXPECT_NE(bf16[0], fp32[0]) << "bf16 autocast changed nothing: the forward did not run in bf16";
   EXPECT_NEAR(bf16[0], fp32[0], 0.05 * fp32[0]);
   EXPECT_LT(mean(bf16, 25, 5), 0.8 * mean(bf16, 0, 5)) << "the loss must fall under bf16 autocast";
+}
+
+TEST(Train, TimeBudgetEndsTheRunAndRecordsTheStepsTaken) {
+  // --max-minutes: a run of "up to 100000 steps" stops at its wall-time budget (here 3 s of UNet steps), writes a
+  // checkpoint that says how many steps it took, and its learning rate reached the end of the decay.
+  at::set_num_threads(1);
+  const auto dir = temp_dir("budget");
+  auto o = tiny_options(dir, 100000, 5, 2);
+  o.max_seconds = 3.0;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = train::train(o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[ budget ] " << r.losses.size() << " steps in " << r.unet_seconds << " s of UNet training, " << wall
+            << " s in all\n";
+  ASSERT_GT(r.losses.size(), 0u);
+  EXPECT_LT(r.losses.size(), 100000u);
+  EXPECT_GE(r.unet_seconds, 3.0);
+  EXPECT_LT(r.unet_seconds, 3.0 + 10.0);  // one step past the budget at most (a tiny step takes well under 10 s)
+  const auto state = io::read_json_file((dir / "train_state.json").string());
+  EXPECT_EQ(state.value("steps", int64_t(-1)), static_cast<int64_t>(r.losses.size()));
+  EXPECT_NO_THROW(Pipeline::load(dir.string(), "cpu", "fp32"));
+  ci2v::remove_tree(dir);
+  auto bad = tiny_options(temp_dir("budget_bad"), 1, 5, 0);
+  bad.max_seconds = -60;
+  EXPECT_THROW(train::train(bad), Error);
 }
 
 TEST(Train, UNetBuildsAGraphOnlyWhenItsParametersAreTrainable) {
