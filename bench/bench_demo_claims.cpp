@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,7 @@ void dump_strip(const std::string& path, const RgbImage& input, const std::vecto
   std::ofstream out(path, std::ios::binary);
   out << "P6\n" << w << " " << h << "\n255\n";
   out.write(reinterpret_cast<const char*>(rgb.data()), static_cast<std::streamsize>(rgb.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
   }
   torch::set_num_threads(threads);
   try {
+    if (!dump.empty()) std::filesystem::create_directories(dump);
     auto pipe = Pipeline::load(model, "cpu", "fp32");
     constexpr int kSize = 64;
     GenerationParams base;

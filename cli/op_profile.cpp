@@ -70,20 +70,21 @@ void add_self_times(std::vector<Span>& spans, std::map<std::string, ProfileEntry
 std::string kernel_category(const std::string& raw) {
   std::string n(raw.size(), ' ');
   std::transform(raw.begin(), raw.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (contains(n, "memcpy") || contains(n, "memset") || contains(n, "copy_") || contains(n, "aten::to") ||
-      contains(n, "contiguous"))
+  if (contains(n, "memcpy") || contains(n, "memset") || contains(n, "copy_") || n == "aten::to" ||
+      n == "aten::_to_copy" || contains(n, "contiguous"))
     return "copy";
   if (contains(n, "flash") || contains(n, "fmha") || contains(n, "attention") || contains(n, "attn") ||
       contains(n, "_efficient_"))
     return "attention";
   if (contains(n, "softmax")) return "softmax";
-  if (contains(n, "conv") || contains(n, "fprop") || contains(n, "dgrad") || contains(n, "wgrad") ||
+  if ((contains(n, "conv") && !contains(n, "convert")) || contains(n, "fprop") || contains(n, "dgrad") || contains(n, "wgrad") ||
       contains(n, "implicit_gemm") || contains(n, "cudnn"))
     return "convolution";
   if (contains(n, "gemm") || contains(n, "xmma") || contains(n, "cutlass") || contains(n, "matmul") ||
       contains(n, "aten::mm") || contains(n, "aten::bmm") || contains(n, "aten::addmm") || contains(n, "linear") ||
       contains(n, "cublas") || contains(n, "nvjet"))
     return "matmul";
+  if (contains(n, "normal_") || contains(n, "random") || contains(n, "randn")) return "other";  // RNG kernels
   if (contains(n, "norm") || contains(n, "rowwisemoments") || contains(n, "computefusedparams") ||
       contains(n, "welford"))
     return "normalization";
@@ -93,7 +94,7 @@ std::string kernel_category(const std::string& raw) {
     return "reduction";
   if (contains(n, "elementwise") || contains(n, "vectorized") || contains(n, "unrolled") || contains(n, "aten::add") ||
       contains(n, "aten::mul") || contains(n, "aten::sub") || contains(n, "aten::div") || contains(n, "silu") ||
-      contains(n, "gelu") || contains(n, "aten::cat") || contains(n, "cat_") || contains(n, "aten::exp") ||
+      contains(n, "gelu") || contains(n, "tanh") || contains(n, "sigmoid") || contains(n, "aten::cat") || contains(n, "cat_") || contains(n, "aten::exp") ||
       contains(n, "aten::cos") || contains(n, "aten::sin") || contains(n, "aten::fill") || contains(n, "aten::zero"))
     return "elementwise";
   return "other";

@@ -499,14 +499,22 @@ TrainReport train(const TrainOptions& o) {
       abs.push_back(alphas_cumprod_host[static_cast<size_t>(t)]);
       null_images.push_back(null_image);
     }
-    // The whole batch's frames through the frozen VAE encoder in one call (one copy to the device, one launch
-    // sequence rather than one per clip; the posterior noise is drawn per clip, in the same order as before).
+    // The whole batch's frames through the frozen VAE encoder in a few calls (one copy to the device, not one
+    // launch sequence per clip; the posterior noise is drawn per clip, in the same order as before).
     Tensor z;
     {
       torch::NoGradGuard ng;
-      auto frames = at::cat(frame_batches, 0).to(device);                              // [B*F, 3, H, W]
-      auto lat = vae_net->encode_moments(frames).sample(at::cat(posterior_eps, 0)) * scaling;  // [B*F, C, h, w]
-      z = lat.view({o.batch, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous();     // [B, C, F, h, w]
+      auto frames = at::cat(frame_batches, 0).to(device);  // [B*F, 3, H, W]
+      auto eps_all = at::cat(posterior_eps, 0);               // [B*F, C, h, w]
+      // at most 32 frames (of 64 px; fewer when larger) per call, so that big --size runs keep the memory low
+      const int64_t n = frames.size(0), chunk = std::max<int64_t>(1, 32 * 64 * 64 / (o.size * o.size));
+      std::vector<Tensor> lats;
+      for (int64_t i = 0; i < n; i += chunk) {
+        const int64_t m = std::min(chunk, n - i);
+        lats.push_back(vae_net->encode_moments(frames.narrow(0, i, m)).sample(eps_all.narrow(0, i, m)) * scaling);
+      }
+      auto lat = lats.size() == 1 ? lats[0] : at::cat(lats, 0);                       // [B*F, C, h, w]
+      z = lat.view({o.batch, o.frames, C, h, w}).permute({0, 2, 1, 3, 4}).contiguous();  // [B, C, F, h, w]
     }
     const int64_t B = o.batch;
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]

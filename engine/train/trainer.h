@@ -32,9 +32,9 @@ struct TrainOptions {
   std::string tokenizer_dir;       // a CLIP tokenizer folder (vocab.json, merges.txt, ...) copied into out_dir
   std::string preset = "tiny";     // tiny (the parity fixture's sizes) | demo (fp16 weights <= 20 MB)
   int steps = 200;                 // UNet optimiser steps (at most, with max_seconds)
-  double max_seconds = 0;          // > 0: the UNet stage stops after this much wall time; the learning-rate decay
-                                   // then follows the larger of the step and the time fraction, so a budgeted run
-                                   // still ends at the low rate
+  double max_seconds = 0;          // > 0: the UNet stage stops after this much wall time; after the warm-up
+                                   // (200 steps at most) the learning-rate decay follows the larger of the step
+                                   // and the time fraction, so a budgeted run still ends at the low rate
   int batch = 2;
   int frames = 8;                  // frames per clip, the first frame included
   int size = 64;                   // pixels (square), a multiple of 8, >= 64

@@ -38,7 +38,8 @@ std::pair<Tensor, Tensor> RotaryEmbeddingImpl::tables(int64_t P, int64_t C, cons
   pairs_cos.select(2, 1).copy_(cos);
   pairs_sin.select(2, 0).copy_(-sin);
   pairs_sin.select(2, 1).copy_(sin);
-  if (cache_.size() >= 16) cache_.clear();  // a handful of (length, dtype) combinations in practice
+  // Never evicted: a captured CUDA graph keeps reading the tables it was captured with (a handful of lengths and
+  // dtypes in practice, a few kB each).
   cache_.push_back({P, C, version, data, like.scalar_type(), like.device(), wide_cos, wide_sin});
   return {wide_cos, wide_sin};
 }
@@ -50,7 +51,9 @@ Tensor apply_rotary(const Tensor& x, const Tensor& cos, const Tensor& sin) {
   pair_shape.back() = C / 2;
   pair_shape.push_back(2);
   auto swapped = x.reshape(pair_shape).flip(-1).view(x.sizes());
-  if (at::GradMode::is_enabled() && x.requires_grad()) return at::addcmul(x * cos, swapped, sin);
+  if ((at::GradMode::is_enabled() && x.requires_grad()) || x.scalar_type() != cos.scalar_type() ||
+      x.scalar_type() != sin.scalar_type())
+    return at::addcmul(x * cos, swapped, sin);  // autograd, or mixed dtypes (autocast): the promoting ops
   // Inference: write into a contiguous result, so that the attention's reshape of a permuted x (the temporal
   // attention's [B, N, T, C]) is a view rather than another copy.
   auto out = at::empty(x.sizes(), x.options());

@@ -25,7 +25,9 @@ struct RotaryEmbeddingImpl : torch::nn::Module {
   // the device of `like`: cos = (c0, c0, c1, c1, ..., 1, 1, ...), sin = (-s0, s0, -s1, s1, ..., 0, 0, ...), the
   // angles p * freqs computed in the freqs dtype, then cast, as the reference does. Channels past 2 len(freqs)
   // get the identity (cos 1, sin 0). Cached per (P, C, dtype, device) until `freqs` changes, so a denoising
-  // step builds none (and issues no kernels for them).
+  // step builds none (and issues no kernels for them). Entries are never freed (CUDA graphs captured with them
+  // keep their addresses); a graph captured before an in-place change of `freqs` keeps the old tables, so
+  // capture after loading the weights (as Models does).
   std::pair<Tensor, Tensor> tables(int64_t P, int64_t C, const Tensor& like) const;
 
   Tensor freqs;  // [dim/2]

@@ -26,7 +26,8 @@ Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int
   // [Co, C, kt, 1, 1] -> [kt*Co, C]: row block k is the weight slice that meets frame t + k - center
   const auto W = conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});
   const auto Z = at::matmul(W, x.reshape({BT, C, h * w})).view({B, T, kt, Co, h * w});  // every slice, every frame
-  auto y = Z.select(2, center) + conv.bias.view({1, 1, Co, 1});                        // [B, T, Co, h*w]
+  // the bias in the product's dtype: under autocast the result stays bf16, as the convolution's does
+  auto y = Z.select(2, center) + conv.bias.to(Z.scalar_type()).view({1, 1, Co, 1});  // [B, T, Co, h*w]
   for (int64_t k = 0; k < kt; ++k) {
     const int64_t s = k - center;  // output frame t takes slice k of input frame t + s (zero padding outside)
     if (s == 0 || std::abs(s) >= T) continue;

@@ -32,6 +32,11 @@ TEST(OpProfile, NamesKernelsAndOpsByKind) {
   EXPECT_EQ(kernel_category("aten::copy_"), "copy");
   EXPECT_EQ(kernel_category("aten::mul"), "elementwise");
   EXPECT_EQ(kernel_category("aten::as_strided"), "other");
+  // names that only look like another kind
+  EXPECT_EQ(kernel_category("aten::topk"), "other");
+  EXPECT_EQ(kernel_category("void at::native::normal_kernel<at::CUDAGeneratorImpl*>"), "other");
+  EXPECT_EQ(kernel_category("void convert_bf16_to_fp32_kernel"), "other");
+  EXPECT_EQ(kernel_category("aten::tanh"), "elementwise");
 }
 
 TEST(OpProfile, CpuOpsAreCountedOnceWithSelfTimes) {

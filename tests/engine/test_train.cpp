@@ -156,7 +156,7 @@ TEST(Train, Bf16AutocastTrainsWithFp32MasterWeights) {
 
 TEST(Train, TimeBudgetEndsTheRunAndRecordsTheStepsTaken) {
   // --max-minutes: a run of "up to 100000 steps" stops at its wall-time budget (here 3 s of UNet steps), writes a
-  // checkpoint that says how many steps it took, and its learning rate reached the end of the decay.
+  // checkpoint that says how many steps it took.
   at::set_num_threads(1);
   const auto dir = temp_dir("budget");
   auto o = tiny_options(dir, 100000, 5, 2);

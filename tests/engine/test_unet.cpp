@@ -429,6 +429,11 @@ TEST(UNetBlocks, RotaryTablesAreCachedUntilTheFrequenciesChange) {
   EXPECT_TRUE(s1.is_same(s2));
   auto [c16, s16] = rope->tables(5, 8, x.to(torch::kBFloat16));
   EXPECT_EQ(c16.scalar_type(), torch::kBFloat16);
+  // bf16 activations with fp32 tables (autocast) promote to fp32, as the reference's ops do
+  auto xb = torch::randn({2, 5, 8}).to(torch::kBFloat16);
+  auto yb = apply_rotary(xb, c1, s1);
+  EXPECT_EQ(yb.scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(torch::allclose(yb, apply_rotary(xb.to(torch::kFloat32), c1, s1)));
   EXPECT_FALSE(c16.is_same(c1));
   auto [c3, s3] = rope->tables(3, 8, x);
   EXPECT_EQ(c3.size(0), 3);
@@ -506,7 +511,7 @@ TEST(UNetBlocks, AlphaBlendIsTheClampedMixInOneDtypeOrMixed) {
   }
 }
 
-TEST(UNetBlocks, TemporalConvolutionByGemmEqualsConv3d) {
+TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
   torch::manual_seed(7);
   ci2v::nn::TemporalConv conv(6, 5, 3, torch::TensorOptions());
   {
@@ -516,8 +521,11 @@ TEST(UNetBlocks, TemporalConvolutionByGemmEqualsConv3d) {
   }
   for (int64_t T : {1, 2, 5}) {
     auto x = torch::randn({2 * T, 6, 3, 4});  // [B*T, C, h, w], B = 2
-    ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);
-    auto want = ci2v::unet::temporal_conv_frames(*conv, x, T);
+    // the definition: conv3d over [B, C, T, h, w] with (3, 1, 1) kernels and zero padding 1 in time
+    auto v = x.view({2, T, 6, 3, 4}).permute({0, 2, 1, 3, 4});
+    auto want = at::conv3d(v, conv->weight, conv->bias, {1, 1, 1}, {1, 0, 0}).permute({0, 2, 1, 3, 4}).reshape({2 * T, 5, 3, 4});
+    ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);  // on the CPU: the conv2d route
+    EXPECT_LT((ci2v::unet::temporal_conv_frames(*conv, x, T) - want).abs().max().item<double>(), 1e-5) << "T " << T;
     auto got = ci2v::unet::temporal_conv_gemm(*conv, x, T);
     EXPECT_EQ(sizes(got), sizes(want));
     EXPECT_LT((got - want).abs().max().item<double>(), 1e-5) << "T " << T;
