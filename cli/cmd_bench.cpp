@@ -293,7 +293,14 @@ int cmd_bench(int argc, char** argv) {
         char head[256];
         std::snprintf(head, sizeof head, "profile %s %s: denoising %.3f s under the profiler (%d steps, %.2f ms per step)\n",
                       dt.c_str(), sz.c_str(), obs.profiled_seconds(), steps, 1000.0 * obs.profiled_seconds() / steps);
-        profiles.push_back(head + format_profile(obs.profile(), profile_top, steps, "step"));
+        std::string text = head + format_profile(obs.profile(), profile_top, steps, "step");
+        if (obs.profile().device && obs.profiled_seconds() > 0) {  // how much of the loop the GPU sat idle
+          char idle[160];
+          std::snprintf(idle, sizeof idle, "GPU idle %.1f %% of the profiled denoising loop (launch and host overhead)\n",
+                        100.0 * std::max(0.0, 1.0 - obs.profile().busy_us / 1e6 / obs.profiled_seconds()));
+          text += idle;
+        }
+        profiles.push_back(text);
       }
     }
     if (m->graphed) {
