@@ -33,6 +33,14 @@
 #endif
 
 namespace ci2v::cli {
+
+#ifndef CONSISTI2V_PROFILER
+// Built with -DCONSISTI2V_PROFILER=OFF (cli/op_profile.cpp left out): --profile is refused before any run.
+void profile_begin(bool) { throw std::runtime_error("--profile: this build has no profiler (CONSISTI2V_PROFILER=OFF)"); }
+ProfileSummary profile_end(const std::string&) { return {}; }
+std::string format_profile(const ProfileSummary&, int, int, const std::string&) { return {}; }
+#endif
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -198,6 +206,9 @@ int cmd_bench(int argc, char** argv) {
   const bool profile = a.has("profile") || a.has("profile-trace");
   const int profile_top = static_cast<int>(a.get_int("profile-top", 25));
   const std::string profile_trace = a.get("profile-trace", "");
+#ifndef CONSISTI2V_PROFILER
+  if (profile) throw std::runtime_error("--profile: this build has no profiler (configured with -DCONSISTI2V_PROFILER=OFF)");
+#endif
   at::globalContext().setAllowTF32CuBLAS(tf32);
   at::globalContext().setAllowTF32CuDNN(tf32);
 
