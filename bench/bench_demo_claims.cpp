@@ -92,6 +92,16 @@ int main(int argc, char** argv) {
     base.device = "cpu";
     std::printf("model %s, %dx%d, %d frames, %d DDIM steps, text guidance %.1f, CPU %d threads\n", model.c_str(), kSize,
                 kSize, base.frames, base.steps, base.cfg_text, threads);
+    // The camera runs' FrameInit: the camera mode's tau 750, D0 0.5, unless given; checked before any run.
+    GenerationParams camera = base;
+    camera.camera_preset = "pan_right";
+    camera.switch_frameinit_defaults(false);
+    if (tau) camera.noise_level = tau;
+    if (d0 > 0) camera.cutoff_spatial = d0;
+    if (d0_t > 0) camera.cutoff_temporal = d0_t;
+    camera.validate();
+    std::printf("camera runs: FrameInit tau %d, D0 spatial %.3g, temporal %.3g\n", camera.noise_level,
+                camera.cutoff_spatial, camera.cutoff_temporal);
     std::printf("%-6s %-55s %14s %14s %14s %14s\n", "seed", "prompt", "pan_right dx", "no camera dx", "zoom_in spread",
                 "no camera");
     double sum[4] = {0, 0, 0, 0};
@@ -115,14 +125,9 @@ int main(int argc, char** argv) {
       const double still_dx = train::horizontal_motion(run(wide, "wide"), 0, kSize);
       const double still_spread = train::zoom_spread(run(square, "square"));
       p.camera_preset = "pan_right";
-      p.switch_frameinit_defaults(false);  // the camera mode's tau 750, D0 0.5, unless given
-      if (tau) p.noise_level = tau;
-      if (d0 > 0) p.cutoff_spatial = d0;
-      if (d0_t > 0) p.cutoff_temporal = d0_t;
-      if (s == 0) p.validate();
-      if (s == 0)
-        std::printf("camera runs: FrameInit tau %d, D0 spatial %.3g, temporal %.3g\n", p.noise_level, p.cutoff_spatial,
-                    p.cutoff_temporal);
+      p.noise_level = camera.noise_level;
+      p.cutoff_spatial = camera.cutoff_spatial;
+      p.cutoff_temporal = camera.cutoff_temporal;
       const double pan = train::horizontal_motion(run(wide, "pan_right"), 0, kSize);
       p.camera_preset = "zoom_in";
       const double zoom = train::zoom_spread(run(square, "zoom_in"));

@@ -57,9 +57,15 @@ void sync(const torch::Device& d) {
   if (d.is_cuda()) torch::cuda::synchronize();
 }
 
+#ifdef CONSISTI2V_TORCH_CUDA
+c10::cuda::CUDACachingAllocator::DeviceStats cuda_stats(const torch::Device& d) {
+  return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
+}
+#endif
+
 int64_t peak_bytes(const torch::Device& d) {
 #ifdef CONSISTI2V_TORCH_CUDA
-  if (d.is_cuda()) return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].peak;
+  if (d.is_cuda()) return cuda_stats(d).allocated_bytes[0].peak;
 #endif
   (void)d;
   struct rusage ru {};
@@ -70,8 +76,7 @@ int64_t peak_bytes(const torch::Device& d) {
 // Bytes held by tensors now (CUDA), e.g. the weights before a run; 0 on the CPU.
 int64_t current_bytes(const torch::Device& d) {
 #ifdef CONSISTI2V_TORCH_CUDA
-  if (d.is_cuda())
-    return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).allocated_bytes[0].current;
+  if (d.is_cuda()) return cuda_stats(d).allocated_bytes[0].current;
 #endif
   (void)d;
   return 0;
@@ -81,8 +86,7 @@ int64_t current_bytes(const torch::Device& d) {
 // so this is what the process takes from the GPU; 0 on the CPU.
 int64_t reserved_bytes(const torch::Device& d) {
 #ifdef CONSISTI2V_TORCH_CUDA
-  if (d.is_cuda())
-    return c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index()).reserved_bytes[0].current;
+  if (d.is_cuda()) return cuda_stats(d).reserved_bytes[0].current;
 #endif
   (void)d;
   return 0;

@@ -17,20 +17,14 @@ namespace impl = torch::profiler::impl;
 // Kineto's activity types (libkineto ActivityType; the first eight are the same in LibTorch 1.13 and 2.x).
 constexpr int kCpuOp = 0, kGpuMemcpy = 3, kGpuMemset = 4, kKernel = 5;
 
-// LibTorch 1.13 reports microseconds (startUs/durationUs), 2.x nanoseconds (startNs/durationNs).
+// An event's start and duration in microseconds: LibTorch 1.13 reports microseconds (startUs/durationUs),
+// 2.x nanoseconds (startNs/durationNs).
 template <class E>
-double start_us(const E& e) {
+std::pair<double, double> span_us(const E& e) {
   if constexpr (requires { e.startNs(); })
-    return static_cast<double>(e.startNs()) / 1000.0;
+    return {static_cast<double>(e.startNs()) / 1000.0, static_cast<double>(e.durationNs()) / 1000.0};
   else
-    return static_cast<double>(e.startUs());
-}
-template <class E>
-double duration_us(const E& e) {
-  if constexpr (requires { e.durationNs(); })
-    return static_cast<double>(e.durationNs()) / 1000.0;
-  else
-    return static_cast<double>(e.durationUs());
+    return {static_cast<double>(e.startUs()), static_cast<double>(e.durationUs())};
 }
 
 bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
@@ -120,7 +114,8 @@ ProfileSummary profile_end(const std::string& trace_path) {
   for (const auto& e : result->events()) {
     const int type = static_cast<int>(e.activityType());
     const std::string name = e.name();
-    const double t0 = start_us(e), t1 = t0 + duration_us(e);
+    const auto [t0, dur] = span_us(e);
+    const double t1 = t0 + dur;
     if (type == kKernel || type == kGpuMemcpy || type == kGpuMemset) {
       s.device = true;
       device_streams[std::to_string(e.deviceIndex()) + ":" + std::to_string(e.deviceResourceId())].push_back(

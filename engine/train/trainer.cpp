@@ -395,10 +395,9 @@ TrainReport train(const TrainOptions& o) {
 
   // ---- noise schedule (ᾱ_t of the reference's linear betas) ------------------------------------------------
   const auto sched_cfg = sampling::SchedulerConfig::reference();
-  auto alphas_cumprod = torch::cumprod(1.0 - sampling::make_betas(sched_cfg).to(torch::kDouble), 0);  // [1000]
-  const auto alphas_cumprod_cpu = alphas_cumprod.to(torch::kCPU).contiguous();
-  const std::vector<double> alphas_cumprod_host(alphas_cumprod_cpu.data_ptr<double>(),
-                                                alphas_cumprod_cpu.data_ptr<double>() + alphas_cumprod_cpu.numel());
+  const auto alphas_cumprod =  // [1000], on the host: read per clip without creating tensors
+      torch::cumprod(1.0 - sampling::make_betas(sched_cfg).to(torch::kDouble), 0).contiguous();
+  const auto abar = alphas_cumprod.accessor<double, 1>();
   const int64_t n_train_t = sched_cfg.num_train_timesteps;
 
   // ---- text embeddings (fixed encoder: cached per caption) --------------------------------------------------
@@ -496,7 +495,7 @@ TrainReport train(const TrainOptions& o) {
       texts.push_back(embed(null_text ? std::string() : clip.caption));  // [1, 77, D]
       ts.push_back(t);
       strides.push_back(stride);
-      abs.push_back(alphas_cumprod_host[static_cast<size_t>(t)]);
+      abs.push_back(abar[t]);
       null_images.push_back(null_image);
     }
     // The whole batch's frames through the frozen VAE encoder in a few calls (one copy to the device, not one

@@ -10,33 +10,33 @@
 using ci2v::cli::kernel_category;
 
 TEST(OpProfile, NamesKernelsAndOpsByKind) {
-  // CUDA kernel names as the profiler reports them (H100, LibTorch 2.x, cuBLAS / cuDNN / flash attention)
-  EXPECT_EQ(kernel_category("sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64_warpgroupsize1x1x1"), "matmul");
-  EXPECT_EQ(kernel_category("nvjet_tst_128x192_64x4_1x2_h_bz_coopA_TNT"), "matmul");
-  EXPECT_EQ(kernel_category("sm90_xmma_fprop_implicit_gemm_bf16bf16_bf16f32_f32_nhwckrsc_nchw"), "convolution");
-  EXPECT_EQ(kernel_category("void pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<64, 128>>"), "attention");
-  EXPECT_EQ(kernel_category("fmha_cutlassF_bf16_aligned_64x64_rf_sm80(PyTorchMemEffAttention::AttentionKernel)"),
-            "attention");
-  EXPECT_EQ(kernel_category("void (anonymous namespace)::softmax_warp_forward<float, float, float, 7, false>"), "softmax");
-  EXPECT_EQ(kernel_category("void at::native::(anonymous namespace)::RowwiseMomentsCUDAKernel<c10::BFloat16>"),
-            "normalization");
-  EXPECT_EQ(kernel_category("void at::native::vectorized_elementwise_kernel<4, at::native::silu_kernel>"),
-            "elementwise");
-  EXPECT_EQ(kernel_category("void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float>>"), "reduction");
-  EXPECT_EQ(kernel_category("Memcpy HtoD (Pageable -> Device)"), "copy");
-  EXPECT_EQ(kernel_category("void regular_fft<256u, EPT_16>"), "fft");
-  // host ops (the CPU profile)
-  EXPECT_EQ(kernel_category("aten::addmm"), "matmul");
-  EXPECT_EQ(kernel_category("aten::mkldnn_convolution"), "convolution");
-  EXPECT_EQ(kernel_category("aten::native_group_norm"), "normalization");
-  EXPECT_EQ(kernel_category("aten::copy_"), "copy");
-  EXPECT_EQ(kernel_category("aten::mul"), "elementwise");
-  EXPECT_EQ(kernel_category("aten::as_strided"), "other");
-  // names that only look like another kind
-  EXPECT_EQ(kernel_category("aten::topk"), "other");
-  EXPECT_EQ(kernel_category("void at::native::normal_kernel<at::CUDAGeneratorImpl*>"), "other");
-  EXPECT_EQ(kernel_category("void convert_bf16_to_fp32_kernel"), "other");
-  EXPECT_EQ(kernel_category("aten::tanh"), "elementwise");
+  const std::pair<const char*, const char*> cases[] = {
+      // CUDA kernel names as the profiler reports them (H100, LibTorch 2.x, cuBLAS / cuDNN / flash attention)
+      {"sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64_warpgroupsize1x1x1", "matmul"},
+      {"nvjet_tst_128x192_64x4_1x2_h_bz_coopA_TNT", "matmul"},
+      {"sm90_xmma_fprop_implicit_gemm_bf16bf16_bf16f32_f32_nhwckrsc_nchw", "convolution"},
+      {"void pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<64, 128>>", "attention"},
+      {"fmha_cutlassF_bf16_aligned_64x64_rf_sm80(PyTorchMemEffAttention::AttentionKernel)", "attention"},
+      {"void (anonymous namespace)::softmax_warp_forward<float, float, float, 7, false>", "softmax"},
+      {"void at::native::(anonymous namespace)::RowwiseMomentsCUDAKernel<c10::BFloat16>", "normalization"},
+      {"void at::native::vectorized_elementwise_kernel<4, at::native::silu_kernel>", "elementwise"},
+      {"void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float>>", "reduction"},
+      {"Memcpy HtoD (Pageable -> Device)", "copy"},
+      {"void regular_fft<256u, EPT_16>", "fft"},
+      // host ops (the CPU profile)
+      {"aten::addmm", "matmul"},
+      {"aten::mkldnn_convolution", "convolution"},
+      {"aten::native_group_norm", "normalization"},
+      {"aten::copy_", "copy"},
+      {"aten::mul", "elementwise"},
+      {"aten::tanh", "elementwise"},
+      {"aten::as_strided", "other"},
+      // names that only look like another kind
+      {"aten::topk", "other"},
+      {"void at::native::normal_kernel<at::CUDAGeneratorImpl*>", "other"},
+      {"void convert_bf16_to_fp32_kernel", "other"},
+  };
+  for (const auto& [name, kind] : cases) EXPECT_EQ(kernel_category(name), kind) << name;
 }
 
 TEST(OpProfile, CpuOpsAreCountedOnceWithSelfTimes) {
