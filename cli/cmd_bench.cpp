@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -24,9 +25,11 @@
 #include "cli/args.h"
 #include "cli/op_profile.h"
 #include "engine/generator.h"
+#include "engine/nn/fused.h"
 #include "engine/nn/layers.h"
 #include "engine/unet/graphed_unet.h"
 #include "engine/unet/temporal_resnet.h"
+#include "engine/unet/video_unet.h"
 
 #ifdef CONSISTI2V_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -42,6 +45,13 @@ std::string format_profile(const ProfileSummary&, int, int, const std::string&) 
 #endif
 
 namespace {
+
+// CONSISTI2V_CONV_CHANNELS_LAST=1: the convolution weights of the UNet and the VAE in the channels-last layout
+// (an A/B experiment on the GPU; see nn::conv_weights_to_channels_last).
+bool conv_weights_channels_last_from_env() {
+  const char* env = std::getenv("CONSISTI2V_CONV_CHANNELS_LAST");
+  return env && std::string(env) == "1";
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -186,7 +196,26 @@ std::shared_ptr<Models> random_models(const torch::Device& device, torch::Scalar
   m->unet = unet::VideoUNet(unet::UNetConfig::released(), o);
   nn::init_random(*m->unet, 3);
   m->unet->reset_rotary_frequencies();
+  if (device.is_cuda() && conv_weights_channels_last_from_env()) {
+    nn::set_conv_weights_channels_last(*m->unet, true);
+    nn::set_conv_weights_channels_last(*m->vae, true);
+  }
+  if (device.is_cuda() && unet::channels_last_from_env()) m->unet->use_channels_last(true);
   return m;
+}
+
+// Which temporal convolution and element-wise kernels the run uses, and whether that was forced.
+std::string kernels_label(const torch::Device& device) {
+  const bool forced = unet::temporal_conv_mode() != unet::TemporalConvMode::Auto;
+  const bool gemm = unet::temporal_conv_mode_for(device) == unet::TemporalConvMode::Gemm;
+  std::string s = std::string("temporal convolutions ") + (gemm ? "by GEMM" : "by convolution") +
+                  (forced ? " (CONSISTI2V_TEMPORAL_CONV)" : " (the default on this device)");
+  if (device.is_cuda()) {
+    s += nn::fused_kernels_enabled() ? ", fused GEGLU" : nn::fused_kernels_built() ? ", fused GEGLU off (CONSISTI2V_FUSED=0)" : "";
+    if (conv_weights_channels_last_from_env()) s += ", conv weights channels-last";
+    if (unet::channels_last_from_env()) s += ", UNet channels-last (CONSISTI2V_CHANNELS_LAST=1)";
+  }
+  return s;
 }
 
 }  // namespace
@@ -216,12 +245,11 @@ int cmd_bench(int argc, char** argv) {
   at::globalContext().setAllowTF32CuBLAS(tf32);
   at::globalContext().setAllowTF32CuDNN(tf32);
 
-  std::printf("consisti2v bench: device %s%s%s, %d frames, %d steps, CFG %.1f, LibTorch %s, temporal convolutions %s\n",
+  std::printf("consisti2v bench: device %s%s%s, %d frames, %d steps, CFG %.1f, LibTorch %s, %s\n",
               device.str().c_str(), device.is_cuda() ? (tf32 ? " (TF32 on)" : " (TF32 off)") : "",
               device.is_cuda() && a.has("cuda-graphs") ? " (UNet from CUDA graphs)" : "", frames, steps, cfg,
               TORCH_VERSION,
-              unet::temporal_conv_mode() == unet::TemporalConvMode::Gemm ? "by GEMM (CONSISTI2V_TEMPORAL_CONV=gemm)"
-                                                                         : "by convolution");
+              kernels_label(device).c_str());
   std::printf("%-5s %-5s %9s %9s %8s %8s %9s %8s %9s %10s %9s %9s\n", "dtype", "size", "s/video", "s/step",
               "text_s", "image_s", "frameinit", "decode_s", "load_s", "TFLOP/step", "TFLOP/s", "peak_GiB");
   // The first dtype's video per size: the later dtypes' videos are compared with it (same seed, same weights).

@@ -1,5 +1,7 @@
 #include "engine/nn/layers.h"
 
+#include "engine/nn/fused.h"
+
 #include <torch/version.h>
 
 #include <atomic>
@@ -34,6 +36,9 @@ Conv2dImpl::Conv2dImpl(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p,
 }
 Tensor Conv2dImpl::forward(const Tensor& x) const {
   Tensor y = at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  // A channels-last weight (set_conv_weights_channels_last) makes the result channels-last: hand it on in the
+  // input's layout (channels-last inside a channels-last UNet, NCHW elsewhere).
+  if (!weight.is_contiguous() && !is_channels_last(x)) y = y.contiguous();
   count(2 * y.numel() * weight.size(1) * weight.size(2) * weight.size(3));
   return y;
 }
@@ -69,7 +74,11 @@ GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, const torch::Tensor
 // (every inference path) take the plain call.
 Tensor GroupNormImpl::forward(const Tensor& x) const {
   if (x.scalar_type() != weight.scalar_type()) return at::group_norm(x.to(weight.scalar_type()), groups, weight, bias, eps);
-  return at::group_norm(x, groups, weight, bias, eps);
+  return group_norm_silu(x, groups, weight, bias, eps, false);  // the fused kernels on CUDA (NHWC too), else ATen
+}
+Tensor GroupNormImpl::forward_silu(const Tensor& x) const {
+  if (x.scalar_type() != weight.scalar_type()) return at::silu(forward(x));  // autocast training
+  return group_norm_silu(x, groups, weight, bias, eps, true);
 }
 
 LayerNormImpl::LayerNormImpl(int64_t d, double e, const torch::TensorOptions& o) : eps(e) {

@@ -38,6 +38,8 @@ TORCH_MODULE(TemporalConv);
 struct GroupNormImpl : torch::nn::Module {
   GroupNormImpl(int64_t groups, int64_t channels, double eps, const torch::TensorOptions& o = {});
   Tensor forward(const Tensor& x) const;  // x: [N, C, ...]
+  // SiLU(forward(x)); on CUDA one fused pass after the statistics (nn::group_norm_silu, engine/nn/fused.h).
+  Tensor forward_silu(const Tensor& x) const;
   Tensor weight, bias;
   int64_t groups;
   double eps;

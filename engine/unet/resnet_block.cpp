@@ -14,10 +14,10 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t temb_chann
 }
 
 Tensor ResnetBlock2DImpl::forward(const Tensor& x, const Tensor& temb) const {
-  auto h = conv1->forward(at::silu(norm1->forward(x)));                 // [N, Cout, h, w]
-  auto t = time_emb_proj->forward(at::silu(temb));                     // [N, Cout]
+  auto h = conv1->forward(norm1->forward_silu(x));  // [N, Cout, h, w]
+  auto t = time_emb_proj->forward(at::silu(temb));  // [N, Cout]
   h = h + t.unsqueeze(-1).unsqueeze(-1);
-  h = conv2->forward(at::silu(norm2->forward(h)));
+  h = conv2->forward(norm2->forward_silu(h));
   auto shortcut = conv_shortcut ? conv_shortcut->forward(x) : x;
   auto out = shortcut + h;
   return output_scale_factor == 1.0 ? out : out / output_scale_factor;  // [N, Cout, h, w]

@@ -1,5 +1,6 @@
 #include "engine/unet/temporal_resnet.h"
 
+#include "engine/nn/fused.h"
 #include "engine/unet/unet_config.h"
 
 #include <atomic>
@@ -11,16 +12,45 @@ namespace ci2v::unet {
 namespace {
 int initial_mode() {
   const char* env = std::getenv("CONSISTI2V_TEMPORAL_CONV");
-  return env && !std::strcmp(env, "gemm") ? static_cast<int>(TemporalConvMode::Gemm)
-                                          : static_cast<int>(TemporalConvMode::Conv3d);
+  if (env && !std::strcmp(env, "gemm")) return static_cast<int>(TemporalConvMode::Gemm);
+  if (env && !std::strcmp(env, "conv3d")) return static_cast<int>(TemporalConvMode::Conv3d);
+  return static_cast<int>(TemporalConvMode::Auto);
 }
 std::atomic<int> g_mode{initial_mode()};
 }  // namespace
 
 void set_temporal_conv_mode(TemporalConvMode mode) { g_mode = static_cast<int>(mode); }
 TemporalConvMode temporal_conv_mode() { return static_cast<TemporalConvMode>(g_mode.load()); }
+TemporalConvMode temporal_conv_mode_for(const torch::Device& device) {
+  const auto m = temporal_conv_mode();
+  if (m != TemporalConvMode::Auto) return m;
+  return device.is_cuda() ? TemporalConvMode::Gemm : TemporalConvMode::Conv3d;
+}
+
+namespace {
+// The channels-last form: x [B*T, C, h, w] stored NHWC is [B*T*h*w, C] rows; one product with the stacked slices
+// [C, kt*Cout] gives every slice for every position, [B, T, h*w, kt, Cout]; the result is written NHWC too.
+Tensor temporal_conv_gemm_nhwc(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
+  const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
+  const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
+  const auto W = conv.weight.view({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co});  // column block k: slice k
+  const auto rows = x.permute({0, 2, 3, 1}).reshape({BT * h * w, C});                    // a view of NHWC storage
+  const auto Z = at::mm(rows, W).view({B, T, h * w, kt, Co});
+  auto y = Z.select(3, center) + conv.bias.to(Z.scalar_type());  // [B, T, h*w, Co], contiguous
+  for (int64_t k = 0; k < kt; ++k) {
+    const int64_t s = k - center;
+    if (s == 0 || std::abs(s) >= T) continue;
+    const auto zk = Z.select(3, k);
+    if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
+    else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
+  }
+  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);
+  return y.view({BT, h, w, Co}).permute({0, 3, 1, 2});  // [B*T, Co, h, w], channels-last
+}
+}  // namespace
 
 Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
+  if (nn::is_channels_last(x)) return temporal_conv_gemm_nhwc(conv, x, frames);
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
   const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
   // [Co, C, kt, 1, 1] -> [kt*Co, C]: row block k is the weight slice that meets frame t + k - center
@@ -40,10 +70,10 @@ Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int
 }
 
 Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
-  if (temporal_conv_mode() == TemporalConvMode::Gemm) return temporal_conv_gemm(conv, x, frames);
+  if (temporal_conv_mode_for(x.device()) == TemporalConvMode::Gemm) return temporal_conv_gemm(conv, x, frames);
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3);
   const int64_t B = BT / frames;
-  auto v = x.view({B, frames, C, h, w}).permute({0, 2, 1, 3, 4});  // [B, C, T, h, w]
+  auto v = x.reshape({B, frames, C, h, w}).permute({0, 2, 1, 3, 4});  // [B, C, T, h, w]
   auto y = conv.forward(v);                                        // [B, Cout, T, h, w]
   return y.permute({0, 2, 1, 3, 4}).reshape({BT, y.size(1), h, w});  // [B*T, Cout, h, w]
 }
@@ -59,8 +89,8 @@ TemporalResnetBlockImpl::TemporalResnetBlockImpl(int64_t c, const torch::TensorO
 }
 
 Tensor TemporalResnetBlockImpl::forward(const Tensor& x, int64_t frames) const {
-  auto h = temporal_conv_frames(*conv1, at::silu(norm1->forward(x)), frames);  // GN per frame, then conv in time
-  h = temporal_conv_frames(*conv2, at::silu(norm2->forward(h)), frames);
+  auto h = temporal_conv_frames(*conv1, norm1->forward_silu(x), frames);  // GN per frame, then conv in time
+  h = temporal_conv_frames(*conv2, norm2->forward_silu(h), frames);
   auto o = x + h;                       // (x + h) / output_scale_factor (1.0)
   return nn::alpha_blend(alpha, x, o);  // a * x + (1 - a) * o, a = alpha clamped to [0, 1]; [B*T, C, h, w]
 }

@@ -28,11 +28,16 @@ Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, i
 
 // How temporal_conv_frames computes: Conv3d permutes to [B, C, T, h, w] and back (two copies of the activation
 // around the convolution); Gemm stays in the frame-major layout: one matrix product of the kt stacked weight
-// slices [kt*Cout, C] with every frame's [C, h*w], then the shifted slices are summed (no permutes). Default:
-// Conv3d, unless CONSISTI2V_TEMPORAL_CONV=gemm (or conv3d) is set; set_temporal_conv_mode overrides both.
-enum class TemporalConvMode { Conv3d, Gemm };
+// slices [kt*Cout, C] with every frame's [C, h*w], then the shifted slices are summed (no permutes). Auto (the
+// default): Gemm on CUDA (measured on an H200, bf16 from CUDA graphs: 49.5 -> 47.5 ms per step at 256 px, 174.7 ->
+// 170.7 at 512, the cuDNN layout transforms around conv3d gone), Conv3d elsewhere (on the CPU the GEMM's products
+// cost more than the 2-D oneDNN convolution). CONSISTI2V_TEMPORAL_CONV=gemm|conv3d forces one;
+// set_temporal_conv_mode overrides both.
+enum class TemporalConvMode { Auto, Conv3d, Gemm };
 void set_temporal_conv_mode(TemporalConvMode mode);
-TemporalConvMode temporal_conv_mode();
+TemporalConvMode temporal_conv_mode();  // as set (may be Auto)
+// What temporal_conv_frames does for tensors on `device`: Conv3d or Gemm, never Auto.
+TemporalConvMode temporal_conv_mode_for(const torch::Device& device);
 // The same convolution by the Gemm route (exposed for the equivalence test).
 Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames);
 

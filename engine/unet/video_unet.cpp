@@ -1,10 +1,12 @@
 #include "engine/unet/video_unet.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/nn/fused.h"
 #include "engine/unet/attention.h"
 
 namespace ci2v::unet {
@@ -36,6 +38,16 @@ VideoUNetImpl::VideoUNetImpl(const UNetConfig& cfg, const torch::TensorOptions& 
   }
   conv_norm_out = register_module("conv_norm_out", nn::GroupNorm(cfg.norm_num_groups, C0, cfg.norm_eps, o));
   conv_out = register_module("conv_out", nn::Conv2d(C0, cfg.out_channels, cfg.conv_out_kernel, 1, (cfg.conv_out_kernel - 1) / 2, true, o));
+}
+
+void VideoUNetImpl::use_channels_last(bool on) {
+  nn::set_conv_weights_channels_last(*this, on);
+  channels_last_ = on;
+}
+
+bool channels_last_from_env() {
+  const char* env = std::getenv("CONSISTI2V_CHANNELS_LAST");
+  return env && std::string(env) == "1";
 }
 
 void VideoUNetImpl::reset_rotary_frequencies() {
@@ -83,6 +95,7 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
 
   // 1. [B, C, T, h, w] with the first frame in front, flattened to [B*T, C, h, w] (frame fastest).
   auto x = at::cat({first_in.to(mo), sample_in.to(mo)}, 2).permute({0, 2, 1, 3, 4}).reshape({BT, c.in_channels, h, w});
+  if (channels_last_) x = x.contiguous(at::MemoryFormat::ChannelsLast);  // and so on through the network
   auto text = text_in.to(mo);  // [B, L, D]; the per-frame repeat of the reference is implicit
 
   // 2. Time and frame-stride embeddings, one row per frame (each video's values repeated over its T frames).
@@ -139,7 +152,7 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
   record(cap, "conv_act", ".out", x);
   x = conv_out->forward(x);  // [BT, out, h, w]
   record(cap, "conv_out", ".out", x);
-  return x.view({B, T, c.out_channels, h, w}).permute({0, 2, 1, 3, 4}).narrow(2, 1, T - 1).contiguous();
+  return x.reshape({B, T, c.out_channels, h, w}).permute({0, 2, 1, 3, 4}).narrow(2, 1, T - 1).contiguous();
 }
 
 void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what) {
@@ -175,6 +188,7 @@ VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::s
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_video_unet_weights(*unet, io::StateDict::from_files(files), what);
   unet->eval();
+  if (device.is_cuda() && channels_last_from_env()) unet->use_channels_last(true);
   return unet;
 }
 
@@ -184,6 +198,7 @@ VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::S
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_video_unet_weights(*unet, io::StateDict::from_files(c.weight_files), "unet (" + c.dir + ")");
   unet->eval();
+  if (device.is_cuda() && channels_last_from_env()) unet->use_channels_last(true);
   return unet;
 }
 

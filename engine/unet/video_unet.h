@@ -41,6 +41,11 @@ public:
   torch::ScalarType dtype() const { return conv_in->weight.scalar_type(); }
   // Refill every rotary_emb.freqs with its formula (after nn::init_random).
   void reset_rotary_frequencies();
+  // Channels-last activations (NHWC) through the convolutions, norms and residual paths, with the convolution
+  // weights stored channels-last: no layout transposes around cuDNN's NHWC kernels, no permuting copies into and
+  // out of the transformers. Same results; for the GPU (CONSISTI2V_CHANNELS_LAST=1 turns it on at load, on CUDA).
+  void use_channels_last(bool on);
+  bool channels_last() const { return channels_last_; }
 
   nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
   TimestepEmbedding time_embedding{nullptr}, frame_stride_embedding{nullptr};
@@ -52,8 +57,12 @@ public:
 
 private:
   UNetConfig cfg_;
+  bool channels_last_ = false;
 };
 TORCH_MODULE(VideoUNet);
+
+// CONSISTI2V_CHANNELS_LAST=1: load_video_unet puts CUDA UNets in channels-last mode (use_channels_last).
+bool channels_last_from_env();
 
 // Fill `unet` from a state dict: every occurrence of "module." is removed from the keys first (raw training
 // checkpoints, model-reference.md §1.8). Throws one ci2v::Error naming every missing, unexpected or mis-shaped key.

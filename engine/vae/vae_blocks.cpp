@@ -15,8 +15,8 @@ ResnetBlockImpl::ResnetBlockImpl(int64_t in, int64_t out, int64_t groups, double
 }
 
 Tensor ResnetBlockImpl::forward(const Tensor& x) const {
-  auto h = conv1->forward(at::silu(norm1->forward(x)));  // [N, out, H, W]
-  h = conv2->forward(at::silu(norm2->forward(h)));       // [N, out, H, W]
+  auto h = conv1->forward(norm1->forward_silu(x));  // [N, out, H, W]
+  h = conv2->forward(norm2->forward_silu(h));       // [N, out, H, W]
   const Tensor shortcut = conv_shortcut ? conv_shortcut->forward(x) : x;
   return shortcut + h;  // output_scale_factor 1
 }

@@ -24,7 +24,7 @@ Tensor VaeDecoderImpl::forward(const Tensor& z) const {
   auto h = conv_in->forward(z);  // [N, C_last, h, w]
   h = mid_block->forward(h);
   for (const auto& b : *up_blocks) h = b->as<UpDecoderBlockImpl>()->forward(h);  // [N, C0, h*f, w*f]
-  h = at::silu(conv_norm_out->forward(h));
+  h = conv_norm_out->forward_silu(h);
   return conv_out->forward(h);  // [N, out, h*f, w*f]
 }
 

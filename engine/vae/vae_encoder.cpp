@@ -23,7 +23,7 @@ Tensor VaeEncoderImpl::forward(const Tensor& x) const {
   auto h = conv_in->forward(x);  // [N, C0, H, W]
   for (const auto& b : *down_blocks) h = b->as<DownEncoderBlockImpl>()->forward(h);  // [N, C_last, H/f, W/f]
   h = mid_block->forward(h);
-  h = at::silu(conv_norm_out->forward(h));
+  h = conv_norm_out->forward_silu(h);
   return conv_out->forward(h);  // [N, 2*latent, H/f, W/f]
 }
 

@@ -511,8 +511,22 @@ TEST(UNetBlocks, AlphaBlendIsTheClampedMixInOneDtypeOrMixed) {
   }
 }
 
+TEST(UNetBlocks, TemporalConvolutionModeAutoIsGemmOnCudaAndConvolutionOnTheCpu) {
+  using ci2v::unet::TemporalConvMode;
+  const auto before = ci2v::unet::temporal_conv_mode();
+  ci2v::unet::set_temporal_conv_mode(TemporalConvMode::Auto);
+  EXPECT_EQ(ci2v::unet::temporal_conv_mode_for(torch::Device(torch::kCPU)), TemporalConvMode::Conv3d);
+  EXPECT_EQ(ci2v::unet::temporal_conv_mode_for(torch::Device(torch::kCUDA, 0)), TemporalConvMode::Gemm);
+  ci2v::unet::set_temporal_conv_mode(TemporalConvMode::Gemm);  // forced: the same on every device
+  EXPECT_EQ(ci2v::unet::temporal_conv_mode_for(torch::Device(torch::kCPU)), TemporalConvMode::Gemm);
+  ci2v::unet::set_temporal_conv_mode(TemporalConvMode::Conv3d);
+  EXPECT_EQ(ci2v::unet::temporal_conv_mode_for(torch::Device(torch::kCUDA, 0)), TemporalConvMode::Conv3d);
+  ci2v::unet::set_temporal_conv_mode(before);
+}
+
 TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
   torch::manual_seed(7);
+  const auto before = ci2v::unet::temporal_conv_mode();
   ci2v::nn::TemporalConv conv(6, 5, 3, torch::TensorOptions());
   {
     torch::NoGradGuard ng;
@@ -531,8 +545,14 @@ TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
     EXPECT_LT((got - want).abs().max().item<double>(), 1e-5) << "T " << T;
     ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Gemm);
     EXPECT_LT((ci2v::unet::temporal_conv_frames(*conv, x, T) - want).abs().max().item<double>(), 1e-5);
+    // a channels-last input takes the NHWC product and gives a channels-last result
+    auto nhwc = ci2v::unet::temporal_conv_frames(*conv, x.contiguous(at::MemoryFormat::ChannelsLast), T);
+    EXPECT_TRUE(nhwc.is_contiguous(at::MemoryFormat::ChannelsLast));
+    EXPECT_FALSE(nhwc.is_contiguous());
+    EXPECT_LT((nhwc - want).abs().max().item<double>(), 1e-5) << "T " << T;
     ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);
   }
+  ci2v::unet::set_temporal_conv_mode(before);
   // gradients flow through the Gemm route as through the convolution (the trainer may use either)
   auto x = torch::randn({6, 6, 2, 2}, torch::requires_grad());
   conv->weight.set_requires_grad(true);

@@ -1,0 +1,287 @@
+// Fused element-wise kernels (see fused_cuda.h). Compiled by nvcc only in CUDA builds (CONSISTI2V_HAVE_CUDA_KERNELS).
+#include "engine/nn/fused_cuda.h"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <string>
+
+namespace ci2v::cuda {
+namespace {
+
+template <typename T>
+__device__ __forceinline__ float to_float(T v);
+template <>
+__device__ __forceinline__ float to_float<float>(float v) { return v; }
+template <>
+__device__ __forceinline__ float to_float<__half>(__half v) { return __half2float(v); }
+template <>
+__device__ __forceinline__ float to_float<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <typename T>
+__device__ __forceinline__ T from_float(float v);
+template <>
+__device__ __forceinline__ float from_float<float>(float v) { return v; }
+template <>
+__device__ __forceinline__ __half from_float<__half>(float v) { return __float2half_rn(v); }
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+
+// V consecutive elements moved as one aligned access (16 bytes for the vectorised path).
+template <typename T, int V>
+struct alignas(sizeof(T) * V) Pack {
+  T v[V];
+};
+
+// Index arithmetic is 32-bit (the callers send tensors of fewer than 2^31 elements): 64-bit division is a long
+// instruction sequence on the GPU, and these kernels divide per element.
+using Index = uint32_t;
+
+// Thread i handles columns [c, c + V) of one row; inner % V == 0 and every row start is V-aligned (checked by the
+// launcher), so each Pack access is aligned.
+template <typename T, int V>
+__global__ void geglu_kernel(const T* __restrict__ proj, T* __restrict__ out, Index rows, Index inner) {
+  const Index per_row = inner / V, n = rows * per_row;
+  for (Index i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    const Index r = i / per_row, c = (i - r * per_row) * V;
+    const T* a = proj + static_cast<size_t>(r) * 2 * inner + c;
+    const Pack<T, V> av = *reinterpret_cast<const Pack<T, V>*>(a);
+    const Pack<T, V> gv = *reinterpret_cast<const Pack<T, V>*>(a + inner);
+    Pack<T, V> ov;
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+      const float g = to_float(gv.v[k]);
+      const float gelu = to_float(from_float<T>(0.5f * g * (1.0f + erff(g * 0.70710678118654752440f))));
+      ov.v[k] = from_float<T>(to_float(av.v[k]) * gelu);
+    }
+    *reinterpret_cast<Pack<T, V>*>(out + static_cast<size_t>(r) * inner + c) = ov;
+  }
+}
+
+unsigned grid_for(int64_t work, int threads) {
+  const int64_t want = (work + threads - 1) / threads;
+  return static_cast<unsigned>(want < 1 ? 1 : (want > (int64_t{1} << 20) ? (int64_t{1} << 20) : want));
+}
+
+template <typename T, int V>
+cudaError_t launch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
+  geglu_kernel<T, V><<<grid_for(rows * (inner / V), 256), 256, 0, stream>>>(
+      static_cast<const T*>(proj), static_cast<T*>(out), static_cast<Index>(rows), static_cast<Index>(inner));
+  return cudaGetLastError();
+}
+
+template <typename T>
+cudaError_t dispatch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
+  constexpr int kVec = 16 / static_cast<int>(sizeof(T));  // 16-byte accesses
+  const bool aligned = reinterpret_cast<uintptr_t>(proj) % 16 == 0 && reinterpret_cast<uintptr_t>(out) % 16 == 0;
+  if (aligned && inner % kVec == 0) return launch<T, kVec>(proj, out, rows, inner, stream);
+  return launch<T, 1>(proj, out, rows, inner, stream);
+}
+
+// The sum of v over the block (blockDim.x a multiple of 32, at most 1024), returned to every thread.
+__device__ double block_sum(double v) {
+  __shared__ double partial[32];
+  __shared__ double total;
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < warps ? partial[lane] : 0.0;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    if (lane == 0) total = v;
+  }
+  __syncthreads();
+  const double r = total;
+  __syncthreads();  // partial and total may be reused by the next call
+  return r;
+}
+
+__device__ __forceinline__ void write_stats(float* stats, Index grp, float mean, double var, double eps) {
+  if (threadIdx.x == 0) {
+    stats[2 * grp] = mean;
+    stats[2 * grp + 1] = static_cast<float>(1.0 / sqrt(var + eps));
+  }
+}
+
+// One block per (sample, group): its d = C/G * S elements are contiguous. Two passes: the mean, then the mean
+// squared deviation from it. stats[2k] = mean, stats[2k+1] = rstd.
+template <typename T, int V>
+__global__ void gn_stats_kernel(const T* __restrict__ x, float* __restrict__ stats, Index d, double eps) {
+  const Index grp = blockIdx.x, packs = d / V;
+  const auto* p = reinterpret_cast<const Pack<T, V>*>(x + static_cast<size_t>(grp) * d);
+  float acc = 0.f;
+  for (Index i = threadIdx.x; i < packs; i += blockDim.x) {
+    const Pack<T, V> v = p[i];
+#pragma unroll
+    for (int k = 0; k < V; ++k) acc += to_float(v.v[k]);
+  }
+  const float m = static_cast<float>(block_sum(acc) / static_cast<double>(d));
+  acc = 0.f;
+  for (Index i = threadIdx.x; i < packs; i += blockDim.x) {
+    const Pack<T, V> v = p[i];
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+      const float dv = to_float(v.v[k]) - m;
+      acc += dv * dv;
+    }
+  }
+  write_stats(stats, grp, m, block_sum(acc) / static_cast<double>(d), eps);
+}
+
+// Packs of V elements never straddle a channel (S % V == 0).
+template <typename T, int V, bool Silu>
+__global__ void gn_apply_kernel(const T* __restrict__ x, const T* __restrict__ gamma, const T* __restrict__ beta,
+                                const float* __restrict__ stats, T* __restrict__ y, Index n, Index c, Index s,
+                                Index cg) {
+  const Index packs = n * c * s / V, groups = c / cg;
+  for (Index i = blockIdx.x * blockDim.x + threadIdx.x; i < packs; i += gridDim.x * blockDim.x) {
+    const Index nc = (i * V) / s, ch = nc % c, grp = (nc / c) * groups + ch / cg;
+    const float a = stats[2 * grp + 1] * to_float(gamma[ch]);
+    const float b = to_float(beta[ch]) - stats[2 * grp] * a;
+    const Pack<T, V> v = reinterpret_cast<const Pack<T, V>*>(x)[i];
+    Pack<T, V> o;
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+      T t = from_float<T>(to_float(v.v[k]) * a + b);
+      if (Silu) {
+        const float z = to_float(t);
+        t = from_float<T>(z / (1.0f + expf(-z)));
+      }
+      o.v[k] = t;
+    }
+    reinterpret_cast<Pack<T, V>*>(y)[i] = o;
+  }
+}
+
+// The channels-last forms: x [N, S, C]. Group g of sample n is Cg consecutive channels at each of S positions;
+// thread j of the block walks (position, channel) pairs j, j + blockDim, ... without dividing in the loop.
+template <typename T>
+__global__ void gn_stats_nhwc_kernel(const T* __restrict__ x, float* __restrict__ stats, Index s, Index c, Index cg,
+                                     double eps) {
+  const Index grp = blockIdx.x, groups = c / cg, d = s * cg;
+  const T* p = x + static_cast<size_t>(grp / groups) * s * c + (grp % groups) * cg;
+  const Index step_pos = blockDim.x / cg, step_ch = blockDim.x % cg;
+  float acc = 0.f;
+  for (Index j = threadIdx.x, pos = threadIdx.x / cg, ch = threadIdx.x % cg; j < d; j += blockDim.x) {
+    acc += to_float(p[pos * c + ch]);
+    pos += step_pos;
+    ch += step_ch;
+    if (ch >= cg) {
+      ch -= cg;
+      ++pos;
+    }
+  }
+  const float m = static_cast<float>(block_sum(acc) / static_cast<double>(d));
+  acc = 0.f;
+  for (Index j = threadIdx.x, pos = threadIdx.x / cg, ch = threadIdx.x % cg; j < d; j += blockDim.x) {
+    const float dv = to_float(p[pos * c + ch]) - m;
+    acc += dv * dv;
+    pos += step_pos;
+    ch += step_ch;
+    if (ch >= cg) {
+      ch -= cg;
+      ++pos;
+    }
+  }
+  write_stats(stats, grp, m, block_sum(acc) / static_cast<double>(d), eps);
+}
+
+// Packs of V consecutive channels at one position (C % V == 0).
+template <typename T, int V, bool Silu>
+__global__ void gn_apply_nhwc_kernel(const T* __restrict__ x, const T* __restrict__ gamma, const T* __restrict__ beta,
+                                     const float* __restrict__ stats, T* __restrict__ y, Index n, Index c, Index s,
+                                     Index cg) {
+  const Index packs = n * s * c / V, groups = c / cg;
+  for (Index i = blockIdx.x * blockDim.x + threadIdx.x; i < packs; i += gridDim.x * blockDim.x) {
+    const Index pos = (i * V) / c, ch0 = i * V - pos * c, first = (pos / s) * groups;
+    const Pack<T, V> v = reinterpret_cast<const Pack<T, V>*>(x)[i];
+    Pack<T, V> o;
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+      const Index ch = ch0 + k, grp = first + ch / cg;
+      const float a = stats[2 * grp + 1] * to_float(gamma[ch]);
+      const float b = to_float(beta[ch]) - stats[2 * grp] * a;
+      T t = from_float<T>(to_float(v.v[k]) * a + b);
+      if (Silu) {
+        const float z = to_float(t);
+        t = from_float<T>(z / (1.0f + expf(-z)));
+      }
+      o.v[k] = t;
+    }
+    reinterpret_cast<Pack<T, V>*>(y)[i] = o;
+  }
+}
+
+int stats_threads(int64_t d) { return d >= 64 * 1024 ? 1024 : (d >= 8 * 1024 ? 512 : 256); }
+
+template <typename T, int V>
+cudaError_t gn_launch(const void* x, const void* gamma, const void* beta, void* y, float* stats, int64_t n,
+                      int64_t c, int64_t s, int64_t groups, double eps, bool silu, bool nhwc, cudaStream_t stream) {
+  const Index N = static_cast<Index>(n), C = static_cast<Index>(c), S = static_cast<Index>(s);
+  const Index cg = static_cast<Index>(c / groups), d = cg * S;
+  const auto* xt = static_cast<const T*>(x);
+  const auto* gt = static_cast<const T*>(gamma);
+  const auto* bt = static_cast<const T*>(beta);
+  auto* yt = static_cast<T*>(y);
+  const auto grid = static_cast<unsigned>(n * groups);
+  if (nhwc) gn_stats_nhwc_kernel<T><<<grid, stats_threads(d), 0, stream>>>(xt, stats, S, C, cg, eps);
+  else gn_stats_kernel<T, V><<<grid, stats_threads(d), 0, stream>>>(xt, stats, d, eps);
+  cudaError_t e = cudaGetLastError();
+  if (e != cudaSuccess) return e;
+  const unsigned blocks = grid_for(n * c * s / V, 256);
+  if (nhwc && silu) gn_apply_nhwc_kernel<T, V, true><<<blocks, 256, 0, stream>>>(xt, gt, bt, stats, yt, N, C, S, cg);
+  else if (nhwc) gn_apply_nhwc_kernel<T, V, false><<<blocks, 256, 0, stream>>>(xt, gt, bt, stats, yt, N, C, S, cg);
+  else if (silu) gn_apply_kernel<T, V, true><<<blocks, 256, 0, stream>>>(xt, gt, bt, stats, yt, N, C, S, cg);
+  else gn_apply_kernel<T, V, false><<<blocks, 256, 0, stream>>>(xt, gt, bt, stats, yt, N, C, S, cg);
+  return cudaGetLastError();
+}
+
+template <typename T>
+cudaError_t gn_dispatch(const void* x, const void* gamma, const void* beta, void* y, float* stats, int64_t n,
+                        int64_t c, int64_t s, int64_t groups, double eps, bool silu, bool nhwc, cudaStream_t stream) {
+  constexpr int kVec = 16 / static_cast<int>(sizeof(T));
+  const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0 && reinterpret_cast<uintptr_t>(y) % 16 == 0;
+  const int64_t inner = nhwc ? c : s;  // the fastest dimension: a pack must not cross it
+  if (aligned && inner % kVec == 0)
+    return gn_launch<T, kVec>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, nhwc, stream);
+  return gn_launch<T, 1>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, nhwc, stream);
+}
+
+}  // namespace
+
+std::string group_norm_silu(const void* x, const void* gamma, const void* beta, void* y, float* stats, int64_t n,
+                            int64_t c, int64_t s, int64_t groups, double eps, bool silu, bool channels_last,
+                            ElemType type, void* stream) {
+  if (n <= 0 || c <= 0 || s <= 0) return "";
+  if (n * c * s >= kMaxElements) return "fused GroupNorm: more than 2^31 elements (use the ATen form)";
+  if (groups <= 0 || c % groups != 0)
+    return "fused GroupNorm: " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups";
+  const auto st = static_cast<cudaStream_t>(stream);
+  cudaError_t e = cudaSuccess;
+  switch (type) {
+    case ElemType::F32: e = gn_dispatch<float>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
+    case ElemType::F16: e = gn_dispatch<__half>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
+    case ElemType::BF16: e = gn_dispatch<__nv_bfloat16>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
+  }
+  if (e != cudaSuccess) return std::string("fused GroupNorm kernel launch failed: ") + cudaGetErrorString(e);
+  return "";
+}
+
+std::string geglu(const void* proj, void* out, int64_t rows, int64_t inner, ElemType type, void* stream) {
+  if (rows <= 0 || inner <= 0) return "";
+  if (rows * inner * 2 >= kMaxElements) return "fused GEGLU: more than 2^31 elements (use the ATen form)";
+  const auto s = static_cast<cudaStream_t>(stream);
+  cudaError_t e = cudaSuccess;
+  switch (type) {
+    case ElemType::F32: e = dispatch<float>(proj, out, rows, inner, s); break;
+    case ElemType::F16: e = dispatch<__half>(proj, out, rows, inner, s); break;
+    case ElemType::BF16: e = dispatch<__nv_bfloat16>(proj, out, rows, inner, s); break;
+  }
+  if (e != cudaSuccess) return std::string("fused GEGLU kernel launch failed: ") + cudaGetErrorString(e);
+  return "";
+}
+
+}  // namespace ci2v::cuda

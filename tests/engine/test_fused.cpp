@@ -1,0 +1,213 @@
+// engine/nn/fused.h: the GEGLU entry point (fused CUDA kernel or ATen) and channels-last convolution weights give
+// what the plain ATen expressions give.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/nn/fused.h"
+#include "engine/nn/layers.h"
+#include "engine/unet/intermediates.h"
+#include "engine/unet/temporal_resnet.h"
+#include "engine/unet/video_unet.h"
+
+namespace {
+
+const std::string kUNetDir = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline/unet";
+
+torch::Tensor geglu_reference(const torch::Tensor& p) {
+  const int64_t inner = p.size(-1) / 2;
+  return p.narrow(-1, 0, inner) * at::gelu(p.narrow(-1, inner, inner));
+}
+
+}  // namespace
+
+TEST(FusedKernels, GegluIsTheFirstHalfTimesTheGeluOfTheSecond) {
+  torch::manual_seed(3);
+  auto p = torch::randn({2, 5, 6}) * 3;
+  auto got = ci2v::nn::geglu(p);
+  ASSERT_EQ(got.sizes().vec(), (std::vector<int64_t>{2, 5, 3}));
+  EXPECT_TRUE(torch::allclose(got, geglu_reference(p), 1e-6, 1e-6));
+  // one element by hand: a * 0.5 * g * (1 + erf(g / sqrt 2))
+  const double a = p[1][4][0].item<double>(), g = p[1][4][3].item<double>();
+  EXPECT_NEAR(got[1][4][0].item<double>(), a * 0.5 * g * (1 + std::erf(g / std::sqrt(2.0))), 1e-5);
+  // gradients flow (the trainer goes through the same call)
+  auto q = p.clone().requires_grad_(true);
+  ci2v::nn::geglu(q).sum().backward();
+  EXPECT_TRUE(q.grad().defined());
+  EXPECT_GT(q.grad().abs().sum().item<double>(), 0.0);
+  // an odd last dimension cannot be split into two halves
+  try {
+    ci2v::nn::geglu(torch::randn({3, 7}));
+    FAIL() << "expected an error";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("[3, 7]"), std::string::npos) << e.what();
+  }
+}
+
+// The CUDA kernel against the ATen ops, for each storage type, on the vectorised path (inner a multiple of 8,
+// aligned), the scalar path (odd inner) and a misaligned start (an offset view).
+TEST(FusedKernels, CudaGegluMatchesAtenForEveryDtypeAndLayout) {
+  if (!ci2v::nn::fused_kernels_built() || !torch::cuda::is_available())
+    GTEST_SKIP() << "needs a CUDA build and a GPU";
+  ASSERT_TRUE(ci2v::nn::fused_kernels_enabled()) << "CONSISTI2V_FUSED=0 is set";
+  torch::NoGradGuard ng;
+  torch::manual_seed(5);
+  struct Case {
+    torch::Dtype dtype;
+    double tol;  // ATen's two kernels round the GELU then the product, as the kernel does: at most 1 ulp apart
+  };
+  for (const auto& c : {Case{torch::kFloat, 1e-6}, Case{torch::kHalf, 2e-3}, Case{torch::kBFloat16, 1.6e-2}}) {
+    for (int64_t inner : {1280, 40, 13}) {
+      const int64_t rows = 37;
+      auto buf = (torch::randn({rows * 2 * inner + 1}) * 3).to(torch::kCUDA, c.dtype);
+      for (int64_t offset : {0, 1}) {  // offset 1: a contiguous view whose start is not 16-byte aligned
+        auto p = buf.narrow(0, offset, rows * 2 * inner).view({rows, 2 * inner});
+        ASSERT_TRUE(p.is_contiguous());
+        auto got = ci2v::nn::geglu(p);
+        auto want = geglu_reference(p);
+        ASSERT_EQ(got.scalar_type(), c.dtype);
+        const auto diff = (got.to(torch::kFloat) - want.to(torch::kFloat)).abs();
+        const auto scale = want.to(torch::kFloat).abs().clamp_min(1.0);
+        EXPECT_LE((diff / scale).max().item<double>(), c.tol)
+            << "dtype " << c.dtype << " inner " << inner << " offset " << offset;
+        EXPECT_GT(torch::eq(got, want).to(torch::kFloat).mean().item<double>(), 0.99) << "mostly bit-identical";
+      }
+    }
+  }
+  // switched off, the same call takes the ATen path
+  auto p = torch::randn({4, 16}, torch::kCUDA);
+  ci2v::nn::set_fused_kernels(false);
+  EXPECT_TRUE(torch::equal(ci2v::nn::geglu(p), geglu_reference(p)));
+  ci2v::nn::set_fused_kernels(true);
+}
+
+TEST(FusedKernels, GroupNormSiluIsSiluOfGroupNorm) {
+  torch::manual_seed(4);
+  auto x = torch::randn({2, 6, 3, 5}) * 2 + 1, w = torch::randn({6}), b = torch::randn({6});
+  auto gn = at::group_norm(x, 3, w, b, 1e-6);
+  EXPECT_TRUE(torch::allclose(ci2v::nn::group_norm_silu(x, 3, w, b, 1e-6), at::silu(gn), 1e-6, 1e-6));
+  EXPECT_TRUE(torch::allclose(ci2v::nn::group_norm_silu(x, 3, w, b, 1e-6, false), gn, 1e-6, 1e-6));
+  ci2v::nn::GroupNorm norm(3, 6, 1e-6, torch::TensorOptions());
+  {
+    torch::NoGradGuard ng;
+    norm->weight.copy_(w);
+    norm->bias.copy_(b);
+  }
+  EXPECT_TRUE(torch::allclose(norm->forward_silu(x), at::silu(gn), 1e-6, 1e-6));
+}
+
+// The CUDA GroupNorm(+SiLU) kernels against ATen: every dtype, vectorised (S a multiple of 8) and scalar (odd S)
+// paths, groups of one channel and of many, inputs with a large mean (the two-pass variance), 3-D and 5-D shapes.
+TEST(FusedKernels, CudaGroupNormSiluMatchesAtenForEveryDtypeAndShape) {
+  if (!ci2v::nn::fused_kernels_built() || !torch::cuda::is_available())
+    GTEST_SKIP() << "needs a CUDA build and a GPU";
+  ASSERT_TRUE(ci2v::nn::fused_kernels_enabled()) << "CONSISTI2V_FUSED=0 is set";
+  torch::NoGradGuard ng;
+  torch::manual_seed(6);
+  struct Shape {
+    std::vector<int64_t> sizes;
+    int64_t groups;
+  };
+  const std::vector<Shape> shapes = {{{4, 64, 16, 16}, 32},  // 2 channels per group, S = 256
+                                     {{2, 320, 4, 4}, 32},   // the released UNet's deepest levels are small
+                                     {{3, 12, 7, 5}, 4},     // odd S: the scalar path
+                                     {{2, 8, 3, 4, 4}, 8},   // one channel per group, 5-D
+                                     {{1, 32, 4096}, 32}};   // a long group: 1024-thread statistics blocks
+  struct Case {
+    torch::Dtype dtype;
+    double tol;  // relative to max(1, |reference|)
+  };
+  for (const auto& c : {Case{torch::kFloat, 2e-5}, Case{torch::kHalf, 4e-3}, Case{torch::kBFloat16, 3e-2}}) {
+    for (const auto& sh : shapes) {
+      for (int variant = 0; variant < 3; ++variant) {
+        const bool silu = variant != 1, nhwc = variant == 2;  // channels-last input: the NHWC kernels
+        if (nhwc && sh.sizes.size() != 4) continue;
+        const int64_t C = sh.sizes[1];
+        auto x = (torch::randn(sh.sizes) * 3 + 20).to(torch::kCUDA, c.dtype);  // mean 20, std 3
+        if (nhwc) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        auto w = torch::randn({C}).to(torch::kCUDA, c.dtype), b = torch::randn({C}).to(torch::kCUDA, c.dtype);
+        auto got = ci2v::nn::group_norm_silu(x, sh.groups, w, b, 1e-5, silu);
+        auto want = at::group_norm(x, sh.groups, w, b, 1e-5);
+        if (silu) want = at::silu(want);
+        ASSERT_EQ(got.sizes(), want.sizes());
+        ASSERT_EQ(got.scalar_type(), c.dtype);
+        EXPECT_EQ(ci2v::nn::is_channels_last(got), ci2v::nn::is_channels_last(x)) << "the input's layout is kept";
+        const auto wf = want.to(torch::kFloat);
+        const double err = ((got.to(torch::kFloat) - wf).abs() / wf.abs().clamp_min(1.0)).max().item<double>();
+        EXPECT_LE(err, c.tol) << "dtype " << c.dtype << " shape " << sh.sizes << " silu " << silu << " nhwc " << nhwc;
+      }
+    }
+  }
+}
+
+TEST(FusedKernels, ChannelsLastConvolutionWeightsLeaveTheUNetOutputUnchanged) {
+  auto unet = ci2v::unet::load_video_unet(ci2v::unet::unet_component_from_dir(kUNetDir));
+  torch::NoGradGuard ng;
+  const auto& c = unet->config();
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
+  auto sample = at::randn({1, c.in_channels, 3, 8, 8}, gen);
+  auto text = at::randn({1, 7, c.cross_attention_dim[0]}, gen);
+  auto first = at::randn({1, c.in_channels, 1, 8, 8}, gen);
+  auto want = unet->forward(sample, 400, text, first, 3);
+
+  const int64_t n = ci2v::nn::set_conv_weights_channels_last(*unet, true);
+  EXPECT_GT(n, 4);  // conv_in, conv_out, the resnets' 3x3 convolutions (1x1 ones are already both layouts)
+  for (const auto& m : unet->modules()) {
+    if (auto* conv = dynamic_cast<ci2v::nn::Conv2dImpl*>(m.get()))
+      EXPECT_TRUE(conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
+  }
+  EXPECT_EQ(ci2v::nn::set_conv_weights_channels_last(*unet, true), 0);  // idempotent
+  auto got = unet->forward(sample, 400, text, first, 3);
+  EXPECT_TRUE(got.is_contiguous());  // the convolutions still hand NCHW tensors on
+  EXPECT_LT((got - want).abs().max().item<double>(), 1e-5);
+  EXPECT_EQ(ci2v::nn::set_conv_weights_channels_last(*unet, false), n);  // and back
+  EXPECT_TRUE(unet->conv_in->weight.is_contiguous());
+}
+
+// The whole UNet in channels-last mode (NHWC activations through convolutions, norms, temporal convolutions and
+// residuals) gives the standard layout's output; on the CPU ATen's GroupNorm keeps the layout as the CUDA kernel
+// does. Both temporal convolution routes.
+TEST(FusedKernels, ChannelsLastUNetGivesTheStandardOutput) {
+  auto unet = ci2v::unet::load_video_unet(ci2v::unet::unet_component_from_dir(kUNetDir));
+  torch::NoGradGuard ng;
+  const auto& c = unet->config();
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(12);
+  auto sample = at::randn({2, c.in_channels, 3, 8, 8}, gen);
+  auto text = at::randn({2, 7, c.cross_attention_dim[0]}, gen);
+  auto first = at::randn({2, c.in_channels, 1, 8, 8}, gen);
+  auto want = unet->forward(sample, 300, text, first, 3);
+  EXPECT_FALSE(unet->channels_last());
+  unet->use_channels_last(true);
+  EXPECT_TRUE(unet->channels_last());
+  const auto before = ci2v::unet::temporal_conv_mode();
+  for (auto mode : {ci2v::unet::TemporalConvMode::Conv3d, ci2v::unet::TemporalConvMode::Gemm}) {
+    ci2v::unet::set_temporal_conv_mode(mode);
+    auto got = unet->forward(sample, 300, text, first, 3);
+    ASSERT_EQ(got.sizes(), want.sizes());
+    EXPECT_TRUE(got.is_contiguous());
+    EXPECT_LT((got - want).abs().max().item<double>(), 1e-5) << "mode " << static_cast<int>(mode);
+  }
+  ci2v::unet::set_temporal_conv_mode(before);
+  // every recorded activation of the channels-last run is stored NHWC and equals the standard run's
+  ci2v::unet::Intermediates cl, standard;
+  unet->forward(sample, 300, text, first, 3, &cl);
+  unet->use_channels_last(false);
+  unet->forward(sample, 300, text, first, 3, &standard);
+  int nhwc = 0, compared = 0;
+  for (const auto& [name, t] : standard.tensors) {
+    ASSERT_TRUE(cl.has(name)) << name;
+    const auto& u = cl.tensors.at(name);
+    EXPECT_LT((u - t).abs().max().item<double>(), 1e-5) << name;
+    ++compared;
+    if (t.dim() == 4 && t.size(1) > 1 && t.size(2) * t.size(3) > 1) {
+      EXPECT_TRUE(ci2v::nn::is_channels_last(u)) << name << " is not channels-last";
+      ++nhwc;
+    }
+  }
+  EXPECT_GT(nhwc, 20) << "of " << compared << " recorded tensors";
+  EXPECT_LT((unet->forward(sample, 300, text, first, 3) - want).abs().max().item<double>(), 1e-6);
+  EXPECT_TRUE(unet->conv_in->weight.is_contiguous());
+}
