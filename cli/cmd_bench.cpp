@@ -46,13 +46,6 @@ std::string format_profile(const ProfileSummary&, int, int, const std::string&) 
 
 namespace {
 
-// CONSISTI2V_CONV_CHANNELS_LAST=1: the convolution weights of the UNet and the VAE in the channels-last layout
-// (an A/B experiment on the GPU; see nn::conv_weights_to_channels_last).
-bool conv_weights_channels_last_from_env() {
-  const char* env = std::getenv("CONSISTI2V_CONV_CHANNELS_LAST");
-  return env && std::string(env) == "1";
-}
-
 using Clock = std::chrono::steady_clock;
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -196,11 +189,7 @@ std::shared_ptr<Models> random_models(const torch::Device& device, torch::Scalar
   m->unet = unet::VideoUNet(unet::UNetConfig::released(), o);
   nn::init_random(*m->unet, 3);
   m->unet->reset_rotary_frequencies();
-  if (device.is_cuda() && conv_weights_channels_last_from_env()) {
-    nn::set_conv_weights_channels_last(*m->unet, true);
-    nn::set_conv_weights_channels_last(*m->vae, true);
-  }
-  if (device.is_cuda() && unet::channels_last_from_env()) m->unet->use_channels_last(true);
+  if (unet::channels_last_default(device)) m->unet->use_channels_last(true);  // as load_video_unet does
   return m;
 }
 
@@ -211,9 +200,10 @@ std::string kernels_label(const torch::Device& device) {
   std::string s = std::string("temporal convolutions ") + (gemm ? "by GEMM" : "by convolution") +
                   (forced ? " (CONSISTI2V_TEMPORAL_CONV)" : " (the default on this device)");
   if (device.is_cuda()) {
-    s += nn::fused_kernels_enabled() ? ", fused GEGLU" : nn::fused_kernels_built() ? ", fused GEGLU off (CONSISTI2V_FUSED=0)" : "";
-    if (conv_weights_channels_last_from_env()) s += ", conv weights channels-last";
-    if (unet::channels_last_from_env()) s += ", UNet channels-last (CONSISTI2V_CHANNELS_LAST=1)";
+    s += nn::fused_kernels_enabled()  ? ", fused GEGLU and GroupNorm+SiLU"
+         : nn::fused_kernels_built() ? ", fused kernels off (CONSISTI2V_FUSED=0)"
+                                     : "";
+    s += unet::channels_last_default(device) ? ", UNet channels-last" : ", UNet NCHW (CONSISTI2V_CHANNELS_LAST=0)";
   }
   return s;
 }

@@ -131,6 +131,17 @@ __global__ void gn_stats_kernel(const T* __restrict__ x, float* __restrict__ sta
   write_stats(stats, grp, m, block_sum(acc) / static_cast<double>(d), eps);
 }
 
+// x * a + b rounded to the storage type, then (Silu) z * sigmoid(z) rounded again: the two ATen kernels' roundings.
+template <typename T, bool Silu>
+__device__ __forceinline__ T affine_silu(T x, float a, float b) {
+  T t = from_float<T>(to_float(x) * a + b);
+  if (Silu) {
+    const float z = to_float(t);
+    t = from_float<T>(z / (1.0f + expf(-z)));
+  }
+  return t;
+}
+
 // Packs of V elements never straddle a channel (S % V == 0).
 template <typename T, int V, bool Silu>
 __global__ void gn_apply_kernel(const T* __restrict__ x, const T* __restrict__ gamma, const T* __restrict__ beta,
@@ -144,14 +155,7 @@ __global__ void gn_apply_kernel(const T* __restrict__ x, const T* __restrict__ g
     const Pack<T, V> v = reinterpret_cast<const Pack<T, V>*>(x)[i];
     Pack<T, V> o;
 #pragma unroll
-    for (int k = 0; k < V; ++k) {
-      T t = from_float<T>(to_float(v.v[k]) * a + b);
-      if (Silu) {
-        const float z = to_float(t);
-        t = from_float<T>(z / (1.0f + expf(-z)));
-      }
-      o.v[k] = t;
-    }
+    for (int k = 0; k < V; ++k) o.v[k] = affine_silu<T, Silu>(v.v[k], a, b);
     reinterpret_cast<Pack<T, V>*>(y)[i] = o;
   }
 }
@@ -204,12 +208,7 @@ __global__ void gn_apply_nhwc_kernel(const T* __restrict__ x, const T* __restric
       const Index ch = ch0 + k, grp = first + ch / cg;
       const float a = stats[2 * grp + 1] * to_float(gamma[ch]);
       const float b = to_float(beta[ch]) - stats[2 * grp] * a;
-      T t = from_float<T>(to_float(v.v[k]) * a + b);
-      if (Silu) {
-        const float z = to_float(t);
-        t = from_float<T>(z / (1.0f + expf(-z)));
-      }
-      o.v[k] = t;
+      o.v[k] = affine_silu<T, Silu>(v.v[k], a, b);
     }
     reinterpret_cast<Pack<T, V>*>(y)[i] = o;
   }

@@ -45,9 +45,10 @@ void VideoUNetImpl::use_channels_last(bool on) {
   channels_last_ = on;
 }
 
-bool channels_last_from_env() {
+bool channels_last_default(const torch::Device& device) {
+  if (!device.is_cuda()) return false;
   const char* env = std::getenv("CONSISTI2V_CHANNELS_LAST");
-  return env && std::string(env) == "1";
+  return !(env && std::string(env) == "0");
 }
 
 void VideoUNetImpl::reset_rotary_frequencies() {
@@ -188,7 +189,7 @@ VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::s
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_video_unet_weights(*unet, io::StateDict::from_files(files), what);
   unet->eval();
-  if (device.is_cuda() && channels_last_from_env()) unet->use_channels_last(true);
+  if (channels_last_default(device)) unet->use_channels_last(true);
   return unet;
 }
 
@@ -198,7 +199,7 @@ VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::S
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_video_unet_weights(*unet, io::StateDict::from_files(c.weight_files), "unet (" + c.dir + ")");
   unet->eval();
-  if (device.is_cuda() && channels_last_from_env()) unet->use_channels_last(true);
+  if (channels_last_default(device)) unet->use_channels_last(true);
   return unet;
 }
 

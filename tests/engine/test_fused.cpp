@@ -99,9 +99,13 @@ TEST(FusedKernels, GroupNormSiluIsSiluOfGroupNorm) {
   EXPECT_TRUE(torch::allclose(norm->forward_silu(x), at::silu(gn), 1e-6, 1e-6));
 }
 
-// The CUDA GroupNorm(+SiLU) kernels against ATen: every dtype, vectorised (S a multiple of 8) and scalar (odd S)
-// paths, groups of one channel and of many, inputs with a large mean (the two-pass variance), 3-D and 5-D shapes.
-TEST(FusedKernels, CudaGroupNormSiluMatchesAtenForEveryDtypeAndShape) {
+// The CUDA GroupNorm(+SiLU) kernels against the fp32 computation on the same stored inputs: every dtype, vectorised
+// (S a multiple of 8) and scalar (odd S) paths, NCHW and NHWC, groups of one channel and of many, inputs with a
+// large mean (the two-pass variance), 3-D and 5-D shapes. The kernels keep the statistics in fp32, so they stay
+// within a few roundings of the storage type; ATen's own 16-bit GroupNorm rounds its mean and rstd to the storage
+// type first (on an H200: up to 0.06 from the fp32 result in bf16 at mean 20, std 3), so ATen is the comparison
+// for "no worse than", not the reference.
+TEST(FusedKernels, CudaGroupNormSiluMatchesFp32ForEveryDtypeAndShape) {
   if (!ci2v::nn::fused_kernels_built() || !torch::cuda::is_available())
     GTEST_SKIP() << "needs a CUDA build and a GPU";
   ASSERT_TRUE(ci2v::nn::fused_kernels_enabled()) << "CONSISTI2V_FUSED=0 is set";
@@ -118,9 +122,10 @@ TEST(FusedKernels, CudaGroupNormSiluMatchesAtenForEveryDtypeAndShape) {
                                      {{1, 32, 4096}, 32}};   // a long group: 1024-thread statistics blocks
   struct Case {
     torch::Dtype dtype;
-    double tol;  // relative to max(1, |reference|)
+    double ulp;  // the storage type's unit roundoff x 2, relative
   };
-  for (const auto& c : {Case{torch::kFloat, 2e-5}, Case{torch::kHalf, 4e-3}, Case{torch::kBFloat16, 3e-2}}) {
+  for (const auto& c : {Case{torch::kFloat, 1.2e-7}, Case{torch::kHalf, 9.8e-4}, Case{torch::kBFloat16, 7.8e-3}}) {
+    const double tol = c.dtype == torch::kFloat ? 2e-5 : 3 * c.ulp;  // fp32: the statistics' own rounding
     for (const auto& sh : shapes) {
       for (int variant = 0; variant < 3; ++variant) {
         const bool silu = variant != 1, nhwc = variant == 2;  // channels-last input: the NHWC kernels
@@ -130,14 +135,22 @@ TEST(FusedKernels, CudaGroupNormSiluMatchesAtenForEveryDtypeAndShape) {
         if (nhwc) x = x.contiguous(at::MemoryFormat::ChannelsLast);
         auto w = torch::randn({C}).to(torch::kCUDA, c.dtype), b = torch::randn({C}).to(torch::kCUDA, c.dtype);
         auto got = ci2v::nn::group_norm_silu(x, sh.groups, w, b, 1e-5, silu);
-        auto want = at::group_norm(x, sh.groups, w, b, 1e-5);
-        if (silu) want = at::silu(want);
-        ASSERT_EQ(got.sizes(), want.sizes());
+        ASSERT_EQ(got.sizes(), x.sizes());
         ASSERT_EQ(got.scalar_type(), c.dtype);
         EXPECT_EQ(ci2v::nn::is_channels_last(got), ci2v::nn::is_channels_last(x)) << "the input's layout is kept";
-        const auto wf = want.to(torch::kFloat);
-        const double err = ((got.to(torch::kFloat) - wf).abs() / wf.abs().clamp_min(1.0)).max().item<double>();
-        EXPECT_LE(err, c.tol) << "dtype " << c.dtype << " shape " << sh.sizes << " silu " << silu << " nhwc " << nhwc;
+        auto truth = at::group_norm(x.to(torch::kFloat), sh.groups, w.to(torch::kFloat), b.to(torch::kFloat), 1e-5);
+        auto aten = at::group_norm(x, sh.groups, w, b, 1e-5);
+        if (silu) {
+          truth = at::silu(truth);
+          aten = at::silu(aten);
+        }
+        const auto scale = truth.abs().clamp_min(1.0);
+        const double err = ((got.to(torch::kFloat) - truth).abs() / scale).max().item<double>();
+        const double aten_err = ((aten.to(torch::kFloat) - truth).abs() / scale).max().item<double>();
+        const std::string what = "dtype " + std::string(c10::toString(c.dtype)) + " silu " + std::to_string(silu) +
+                                 " nhwc " + std::to_string(nhwc) + " groups " + std::to_string(sh.groups);
+        EXPECT_LE(err, tol) << what << " (ATen: " << aten_err << ")";
+        if (c.dtype != torch::kFloat) EXPECT_LE(err, aten_err + 2 * c.ulp) << what;  // no worse than ATen's
       }
     }
   }
