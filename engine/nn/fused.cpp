@@ -9,6 +9,7 @@
 #include <cstring>
 
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include "engine/nn/fused_cuda.h"
@@ -45,7 +46,7 @@ Tensor geglu(const Tensor& proj) {
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
   const auto st = proj.scalar_type();
   if (proj.is_cuda() && fused_kernels_enabled() && !proj.requires_grad() && proj.is_contiguous() &&
-      proj.numel() < cuda::kMaxElements &&
+      proj.numel() > 0 && proj.numel() < cuda::kMaxElements &&
       (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
     const int64_t inner = proj.size(-1) / 2, rows = proj.numel() / proj.size(-1);
     auto sizes = proj.sizes().vec();
@@ -54,6 +55,7 @@ Tensor geglu(const Tensor& proj) {
     const auto type = st == torch::kFloat  ? cuda::ElemType::F32
                       : st == torch::kHalf ? cuda::ElemType::F16
                                            : cuda::ElemType::BF16;
+    const c10::cuda::CUDAGuard guard(proj.device());  // the kernel runs on the tensor's device and its stream
     const std::string err = cuda::geglu(proj.data_ptr(), out.data_ptr(), rows, inner, type,
                                         c10::cuda::getCurrentCUDAStream().stream());
     if (!err.empty()) throw Error(err);
@@ -70,7 +72,8 @@ Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, co
   const bool nhwc = is_channels_last(x);
   if (x.is_cuda() && fused_kernels_enabled() && x.dim() >= 2 && (x.is_contiguous() || nhwc) && groups > 0 &&
       x.numel() < cuda::kMaxElements &&
-      x.size(1) % groups == 0 && weight.defined() && bias.defined() && weight.scalar_type() == st &&
+      x.size(1) % groups == 0 && weight.defined() && bias.defined() && weight.device() == x.device() &&
+      bias.device() == x.device() && weight.scalar_type() == st &&
       bias.scalar_type() == st && weight.numel() == x.size(1) && bias.numel() == x.size(1) &&
       !(x.requires_grad() || weight.requires_grad() || bias.requires_grad()) &&
       (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
@@ -81,6 +84,7 @@ Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, co
                       : st == torch::kHalf ? cuda::ElemType::F16
                                            : cuda::ElemType::BF16;
     const auto w = weight.contiguous(), b = bias.contiguous();
+    const c10::cuda::CUDAGuard guard(x.device());
     const std::string err =
         cuda::group_norm_silu(x.data_ptr(), w.data_ptr(), b.data_ptr(), y.data_ptr(), stats.data_ptr<float>(), n, c,
                               s, groups, eps, silu, nhwc, type, c10::cuda::getCurrentCUDAStream().stream());

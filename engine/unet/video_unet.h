@@ -44,6 +44,7 @@ public:
   // Channels-last activations (NHWC) through the convolutions, norms and residual paths, with the convolution
   // weights stored channels-last: no layout transposes around cuDNN's NHWC kernels, no permuting copies into and
   // out of the transformers. Same results; the default on the GPU (channels_last_default).
+  // Call it before any CUDA graph of this UNet is captured: it moves the weights' storage.
   void use_channels_last(bool on);
   bool channels_last() const { return channels_last_; }
 

@@ -38,6 +38,8 @@ TEST(FusedKernels, GegluIsTheFirstHalfTimesTheGeluOfTheSecond) {
   ci2v::nn::geglu(q).sum().backward();
   EXPECT_TRUE(q.grad().defined());
   EXPECT_GT(q.grad().abs().sum().item<double>(), 0.0);
+  // an empty projection gives an empty result
+  EXPECT_EQ(ci2v::nn::geglu(torch::randn({3, 0})).sizes().vec(), (std::vector<int64_t>{3, 0}));
   // an odd last dimension cannot be split into two halves
   try {
     ci2v::nn::geglu(torch::randn({3, 7}));
@@ -119,7 +121,9 @@ TEST(FusedKernels, CudaGroupNormSiluMatchesFp32ForEveryDtypeAndShape) {
                                      {{2, 320, 4, 4}, 32},   // the released UNet's deepest levels are small
                                      {{3, 12, 7, 5}, 4},     // odd S: the scalar path
                                      {{2, 8, 3, 4, 4}, 8},   // one channel per group, 5-D
-                                     {{1, 32, 4096}, 32}};   // a long group: 1024-thread statistics blocks
+                                     {{1, 32, 4096}, 32},    // 3-D
+                                     {{2, 64, 128, 128}, 32},  // groups of 32768: 512-thread statistics blocks
+                                     {{1, 32, 256, 256}, 32}}; // groups of 65536: 1024-thread statistics blocks
   struct Case {
     torch::Dtype dtype;
     double ulp;  // the storage type's unit roundoff x 2, relative
@@ -133,6 +137,12 @@ TEST(FusedKernels, CudaGroupNormSiluMatchesFp32ForEveryDtypeAndShape) {
         const int64_t C = sh.sizes[1];
         auto x = (torch::randn(sh.sizes) * 3 + 20).to(torch::kCUDA, c.dtype);  // mean 20, std 3
         if (nhwc) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        if (variant == 1 && c.dtype != torch::kFloat) {  // a contiguous view with a misaligned start: scalar path
+          auto buf = torch::empty({x.numel() + 1}, x.options());
+          auto view = buf.narrow(0, 1, x.numel()).view(x.sizes());
+          view.copy_(x);
+          x = view;
+        }
         auto w = torch::randn({C}).to(torch::kCUDA, c.dtype), b = torch::randn({C}).to(torch::kCUDA, c.dtype);
         auto got = ci2v::nn::group_norm_silu(x, sh.groups, w, b, 1e-5, silu);
         ASSERT_EQ(got.sizes(), x.sizes());
