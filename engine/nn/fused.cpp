@@ -23,6 +23,11 @@ std::atomic<bool> g_fused{[] {
   return !(env && !std::strcmp(env, "0"));
 }()};
 
+std::atomic<bool> g_fused_temporal{[] {
+  const char* env = std::getenv("CONSISTI2V_FUSED_TEMPORAL");
+  return env && !std::strcmp(env, "1");
+}()};
+
 Tensor geglu_aten(const Tensor& proj) {
   auto hg = proj.chunk(2, -1);
   return hg[0] * at::gelu(hg[1]);
@@ -94,6 +99,36 @@ Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, co
 #endif
   auto y = at::group_norm(x, groups, weight, bias, eps);
   return silu ? at::silu(y) : y;
+}
+
+void set_fused_temporal_combine(bool on) { g_fused_temporal = on; }
+bool fused_temporal_combine_enabled() { return fused_kernels_enabled() && g_fused_temporal.load(); }
+
+Tensor temporal_combine(const Tensor& z, const Tensor& bias, int64_t bias_div) {
+#ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+  const auto st = z.scalar_type();
+  if (z.is_cuda() && fused_temporal_combine_enabled() && z.dim() == 5 && z.is_contiguous() && bias.defined() &&
+      bias.device() == z.device() && bias.scalar_type() == st && bias.dim() == 1 && bias_div > 0 &&
+      !(z.requires_grad() || bias.requires_grad()) && z.numel() > 0 && z.numel() < cuda::kMaxElements &&
+      (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
+    const int64_t B = z.size(0), T = z.size(1), A = z.size(2), kt = z.size(3), D = z.size(4);
+    auto y = torch::empty({B, T, A, D}, z.options());
+    const auto b = bias.contiguous();
+    const auto type = st == torch::kFloat  ? cuda::ElemType::F32
+                      : st == torch::kHalf ? cuda::ElemType::F16
+                                           : cuda::ElemType::BF16;
+    const c10::cuda::CUDAGuard guard(z.device());
+    const std::string err = cuda::temporal_combine(z.data_ptr(), b.data_ptr(), y.data_ptr(), B, T, A, kt, D, bias_div,
+                                                   b.numel(), type, c10::cuda::getCurrentCUDAStream().stream());
+    if (!err.empty()) throw Error(err);
+    return y;
+  }
+#else
+  (void)z;
+  (void)bias;
+  (void)bias_div;
+#endif
+  return {};
 }
 
 int64_t set_conv_weights_channels_last(torch::nn::Module& module, bool on) {

@@ -20,6 +20,15 @@ Tensor geglu(const Tensor& proj);
 Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, const Tensor& bias, double eps,
                        bool silu = true);
 
+// The GEMM temporal convolution's combine step (cuda::temporal_combine in fused_cuda.h): z [B, T, A, kt, D] ->
+// [B, T, A, D], the bias (bias[(d / bias_div) % Cout]) plus the kt slices shifted in time, accumulated in fp32.
+// Returns an undefined tensor where the fused kernel does not apply (CPU, autograd, mixed dtypes, switched off):
+// the caller then uses its ATen form. Opt-in until it has been measured and checked on a GPU:
+// CONSISTI2V_FUSED_TEMPORAL=1 or set_fused_temporal_combine(true), and the fused kernels on.
+Tensor temporal_combine(const Tensor& z, const Tensor& bias, int64_t bias_div);
+void set_fused_temporal_combine(bool on);
+bool fused_temporal_combine_enabled();
+
 // Whether the fused kernels are compiled in (CUDA builds) and switched on.
 bool fused_kernels_built();
 void set_fused_kernels(bool on);

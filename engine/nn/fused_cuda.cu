@@ -249,7 +249,68 @@ cudaError_t gn_dispatch(const void* x, const void* gamma, const void* beta, void
   return gn_launch<T, 1>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, nhwc, stream);
 }
 
+// Thread i: V consecutive d of one (b, t, a); D % V == 0 and the buffers 16-byte aligned (checked by the launcher).
+template <typename T, int V>
+__global__ void temporal_combine_kernel(const T* __restrict__ z, const T* __restrict__ bias, T* __restrict__ y, Index B,
+                                        Index T_, Index A, Index kt, Index D, Index bias_div, Index co) {
+  const Index per = D / V, n = B * T_ * A * per;
+  const Index center = kt / 2;
+  for (Index i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    const Index dv = i % per, rest = i / per, a = rest % A, bt = rest / A, t = bt % T_, b = bt / T_;
+    float acc[V];
+#pragma unroll
+    for (int e = 0; e < V; ++e) acc[e] = to_float(bias[((dv * V + e) / bias_div) % co]);
+    for (Index k = 0; k < kt; ++k) {
+      const int64_t s = static_cast<int64_t>(t) + k - center;  // the input frame slice k meets
+      if (s < 0 || s >= static_cast<int64_t>(T_)) continue;
+      const size_t at = ((static_cast<size_t>(b) * T_ + static_cast<size_t>(s)) * A + a) * kt + k;
+      const Pack<T, V> v = reinterpret_cast<const Pack<T, V>*>(z + at * D)[dv];
+#pragma unroll
+      for (int e = 0; e < V; ++e) acc[e] += to_float(v.v[e]);
+    }
+    Pack<T, V> o;
+#pragma unroll
+    for (int e = 0; e < V; ++e) o.v[e] = from_float<T>(acc[e]);
+    reinterpret_cast<Pack<T, V>*>(y + (static_cast<size_t>(bt) * A + a) * D)[dv] = o;
+  }
+}
+
+template <typename T>
+cudaError_t combine_dispatch(const void* z, const void* bias, void* y, int64_t b, int64_t t, int64_t a, int64_t kt,
+                             int64_t d, int64_t bias_div, int64_t co, cudaStream_t stream) {
+  constexpr int kVec = 16 / static_cast<int>(sizeof(T));
+  const bool aligned = reinterpret_cast<uintptr_t>(z) % 16 == 0 && reinterpret_cast<uintptr_t>(y) % 16 == 0;
+  const auto* zt = static_cast<const T*>(z);
+  const auto* bt = static_cast<const T*>(bias);
+  auto* yt = static_cast<T*>(y);
+  const auto I = [](int64_t v) { return static_cast<Index>(v); };
+  if (aligned && d % kVec == 0) {
+    temporal_combine_kernel<T, kVec><<<grid_for(b * t * a * (d / kVec), 256), 256, 0, stream>>>(
+        zt, bt, yt, I(b), I(t), I(a), I(kt), I(d), I(bias_div), I(co));
+  } else {
+    temporal_combine_kernel<T, 1><<<grid_for(b * t * a * d, 256), 256, 0, stream>>>(zt, bt, yt, I(b), I(t), I(a),
+                                                                                    I(kt), I(d), I(bias_div), I(co));
+  }
+  return cudaGetLastError();
+}
+
 }  // namespace
+
+std::string temporal_combine(const void* z, const void* bias, void* y, int64_t b, int64_t t, int64_t a, int64_t kt,
+                             int64_t d, int64_t bias_div, int64_t co, ElemType type, void* stream) {
+  if (b <= 0 || t <= 0 || a <= 0 || d <= 0) return "";
+  if (kt <= 0 || bias_div <= 0 || co <= 0) return "fused temporal combine: bad kt, bias_div or channel count";
+  if (b * t * a * kt * d >= kMaxElements) return "fused temporal combine: more than 2^31 elements (use the ATen form)";
+  const auto st = static_cast<cudaStream_t>(stream);
+  cudaError_t e = cudaSuccess;
+  switch (type) {
+    case ElemType::F32: e = combine_dispatch<float>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
+    case ElemType::F16: e = combine_dispatch<__half>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
+    case ElemType::BF16: e = combine_dispatch<__nv_bfloat16>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
+  }
+  if (e != cudaSuccess) return std::string("fused temporal combine kernel launch failed: ") + cudaGetErrorString(e);
+  return "";
+}
 
 std::string group_norm_silu(const void* x, const void* gamma, const void* beta, void* y, float* stats, int64_t n,
                             int64_t c, int64_t s, int64_t groups, double eps, bool silu, bool channels_last,

@@ -29,4 +29,12 @@ std::string group_norm_silu(const void* x, const void* gamma, const void* beta, 
                             int64_t c, int64_t s, int64_t groups, double eps, bool silu, bool channels_last,
                             ElemType type, void* stream);
 
+// The GEMM temporal convolution's combine step: z [B, T, A, kt, D] holds every weight slice's product for every
+// frame; y[b, t, a, d] = bias[(d / bias_div) % co] + sum over k of z[b, t + k - kt/2, a, k, d] for the frames
+// inside [0, T) (zero padding), accumulated in fp32 and rounded once. (NCHW route: A = 1, D = Cout*h*w,
+// bias_div = h*w; NHWC route: A = h*w, D = Cout, bias_div = 1.) bias [co] in z's type. One pass instead of a bias
+// addition and kt - 1 shifted additions over strided slices.
+std::string temporal_combine(const void* z, const void* bias, void* y, int64_t b, int64_t t, int64_t a, int64_t kt,
+                             int64_t d, int64_t bias_div, int64_t co, ElemType type, void* stream);
+
 }  // namespace ci2v::cuda

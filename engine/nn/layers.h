@@ -32,6 +32,14 @@ struct TemporalConvImpl : torch::nn::Module {
   Tensor forward(const Tensor& x) const;  // x: [B, C, T, h, w]
   Tensor weight, bias;
   int64_t kt;
+  // The weight repacked for the GEMM route (unet::temporal_conv_gemm), kept while the weight is unchanged and
+  // needs no gradient: one copy per layout instead of one per call (and none inside a captured CUDA graph).
+  struct Packed {
+    Tensor w;
+    const void* data = nullptr;
+    int64_t version = -1;
+  };
+  mutable Packed packed_rows, packed_cols;  // [kt*Cout, C] (NCHW route), [C, kt*Cout] (NHWC route)
 };
 TORCH_MODULE(TemporalConv);
 

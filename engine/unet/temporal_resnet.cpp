@@ -28,14 +28,38 @@ TemporalConvMode temporal_conv_mode_for(const torch::Device& device) {
 }
 
 namespace {
+// The stacked weight slices, from the cache when the weight is unchanged (inference), else computed (training:
+// the product must stay on the autograd graph of the current weight).
+Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
+  const int64_t Co = conv.weight.size(0), C = conv.weight.size(1), kt = conv.kt;
+  auto pack = [&] {
+    return columns ? conv.weight.view({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co})   // block k: slice k
+                   : conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});  // block k: slice k
+  };
+  if (torch::GradMode::is_enabled() && conv.weight.requires_grad()) return pack();
+  auto& cache = columns ? conv.packed_cols : conv.packed_rows;
+  const int64_t version = static_cast<int64_t>(conv.weight._version());
+  if (!cache.w.defined() || cache.data != conv.weight.data_ptr() || cache.version != version ||
+      cache.w.scalar_type() != conv.weight.scalar_type() || cache.w.device() != conv.weight.device()) {
+    torch::NoGradGuard ng;
+    cache.w = pack().contiguous();
+    cache.data = conv.weight.data_ptr();
+    cache.version = version;
+  }
+  return cache.w;
+}
+
 // The channels-last form: x [B*T, C, h, w] stored NHWC is [B*T*h*w, C] rows; one product with the stacked slices
 // [C, kt*Cout] gives every slice for every position, [B, T, h*w, kt, Cout]; the result is written NHWC too.
 Tensor temporal_conv_gemm_nhwc(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
   const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
-  const auto W = conv.weight.view({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co});  // column block k: slice k
+  const auto W = packed_weight(conv, /*columns=*/true);  // [C, kt*Co], column block k: slice k
   const auto rows = x.permute({0, 2, 3, 1}).reshape({BT * h * w, C});                    // a view of NHWC storage
   const auto Z = at::mm(rows, W).view({B, T, h * w, kt, Co});
+  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);
+  if (auto y = nn::temporal_combine(Z, conv.bias, 1); y.defined())  // one CUDA pass (opt-in)
+    return y.view({BT, h, w, Co}).permute({0, 3, 1, 2});
   auto y = Z.select(3, center) + conv.bias.to(Z.scalar_type());  // [B, T, h*w, Co], contiguous
   for (int64_t k = 0; k < kt; ++k) {
     const int64_t s = k - center;
@@ -44,7 +68,6 @@ Tensor temporal_conv_gemm_nhwc(const nn::TemporalConvImpl& conv, const Tensor& x
     if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
     else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
   }
-  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);
   return y.view({BT, h, w, Co}).permute({0, 3, 1, 2});  // [B*T, Co, h, w], channels-last
 }
 }  // namespace
@@ -54,8 +77,11 @@ Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
   const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
   // [Co, C, kt, 1, 1] -> [kt*Co, C]: row block k is the weight slice that meets frame t + k - center
-  const auto W = conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});
+  const auto W = packed_weight(conv, /*columns=*/false);
   const auto Z = at::matmul(W, x.reshape({BT, C, h * w})).view({B, T, kt, Co, h * w});  // every slice, every frame
+  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);  // as the convolution counts it
+  if (auto y = nn::temporal_combine(Z.view({B, T, 1, kt, Co * h * w}), conv.bias, h * w); y.defined())
+    return y.view({BT, Co, h, w});  // one CUDA pass (opt-in)
   // the bias in the product's dtype: under autocast the result stays bf16, as the convolution's does
   auto y = Z.select(2, center) + conv.bias.to(Z.scalar_type()).view({1, 1, Co, 1});  // [B, T, Co, h*w]
   for (int64_t k = 0; k < kt; ++k) {
@@ -65,7 +91,6 @@ Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int
     if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
     else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
   }
-  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);  // as the convolution counts it
   return y.view({BT, Co, h, w});
 }
 

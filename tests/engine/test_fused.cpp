@@ -166,6 +166,84 @@ TEST(FusedKernels, CudaGroupNormSiluMatchesFp32ForEveryDtypeAndShape) {
   }
 }
 
+namespace {
+// y[b, t, a, d] = bias[(d / div) % Co] + sum_k z[b, t + k - kt/2, a, k, d] (frames outside [0, T) are zero), fp32.
+torch::Tensor combine_reference(const torch::Tensor& z, const torch::Tensor& bias, int64_t div) {
+  const int64_t T = z.size(1), kt = z.size(3), D = z.size(4), center = kt / 2;
+  auto zf = z.to(torch::kFloat);
+  auto idx = torch::arange(D, torch::kLong).div(div, "floor").remainder(bias.numel()).to(z.device());
+  auto y = bias.to(torch::kFloat).index_select(0, idx).view({1, 1, 1, D}).expand({z.size(0), T, z.size(2), D}).clone();
+  for (int64_t k = 0; k < kt; ++k) {
+    const int64_t s = k - center;
+    if (std::abs(s) >= T) continue;
+    auto zk = zf.select(3, k);
+    if (s >= 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
+    else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
+  }
+  return y;
+}
+}  // namespace
+
+TEST(FusedKernels, TemporalCombineIsForTheGpuOnly) {
+  // on the CPU the caller keeps its ATen form: no fused result
+  auto z = torch::randn({1, 3, 2, 3, 8});
+  ci2v::nn::set_fused_temporal_combine(true);
+  EXPECT_FALSE(ci2v::nn::temporal_combine(z, torch::randn({8}), 1).defined());
+  ci2v::nn::set_fused_temporal_combine(false);
+  // the reference used by the GPU test is the temporal convolution's definition
+  auto bias = torch::randn({2});
+  auto y = combine_reference(z, bias, 4);  // D = 8 = 2 channels x 4 positions
+  EXPECT_NEAR(y[0][1][1][5].item<double>(), bias[1].item<double>() + z[0][0][1][0][5].item<double>() +
+                                                 z[0][1][1][1][5].item<double>() + z[0][2][1][2][5].item<double>(),
+              1e-5);
+  EXPECT_NEAR(y[0][0][0][2].item<double>(),
+              bias[0].item<double>() + z[0][0][0][1][2].item<double>() + z[0][1][0][2][2].item<double>(), 1e-5);
+}
+
+// The opt-in CUDA combine against the definition, for every dtype, the vectorised (D % 8 == 0) and scalar paths,
+// T = 1, 2, 5, and end to end through the GEMM temporal convolution in both layouts.
+TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
+  if (!ci2v::nn::fused_kernels_built() || !torch::cuda::is_available())
+    GTEST_SKIP() << "needs a CUDA build and a GPU";
+  torch::NoGradGuard ng;
+  torch::manual_seed(8);
+  ci2v::nn::set_fused_temporal_combine(true);
+  ASSERT_TRUE(ci2v::nn::fused_temporal_combine_enabled());
+  struct Case {
+    torch::Dtype dtype;
+    double tol;
+  };
+  for (const auto& c : {Case{torch::kFloat, 1e-5}, Case{torch::kHalf, 3e-3}, Case{torch::kBFloat16, 2.4e-2}}) {
+    for (int64_t T : {1, 2, 5}) {
+      for (int64_t D : {64, 13}) {
+        auto z = torch::randn({2, T, 3, 3, D}).to(torch::kCUDA, c.dtype);
+        const int64_t co = D == 64 ? 16 : 13, div = D == 64 ? 4 : 1;
+        auto bias = torch::randn({co}).to(torch::kCUDA, c.dtype);
+        auto got = ci2v::nn::temporal_combine(z, bias, div);
+        ASSERT_TRUE(got.defined());
+        auto want = combine_reference(z, bias, div);
+        const double err = ((got.to(torch::kFloat) - want).abs() / want.abs().clamp_min(1.0)).max().item<double>();
+        EXPECT_LE(err, c.tol) << c10::toString(c.dtype) << " T " << T << " D " << D;
+      }
+    }
+    // end to end: the temporal convolution with and without the fused combine
+    ci2v::nn::TemporalConv conv(8, 16, 3, torch::TensorOptions().device(torch::kCUDA).dtype(c.dtype));
+    conv->weight.normal_(0, 0.3);
+    conv->bias.normal_();
+    auto x = torch::randn({10, 8, 3, 4}).to(torch::kCUDA, c.dtype);  // B = 2, T = 5
+    for (bool nhwc : {false, true}) {
+      auto in = nhwc ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+      ci2v::nn::set_fused_temporal_combine(false);
+      auto aten = ci2v::unet::temporal_conv_gemm(*conv, in, 5).to(torch::kFloat);
+      ci2v::nn::set_fused_temporal_combine(true);
+      auto fused = ci2v::unet::temporal_conv_gemm(*conv, in, 5).to(torch::kFloat);
+      EXPECT_LE(((fused - aten).abs() / aten.abs().clamp_min(1.0)).max().item<double>(), 2 * c.tol)
+          << c10::toString(c.dtype) << " nhwc " << nhwc;
+    }
+  }
+  ci2v::nn::set_fused_temporal_combine(false);
+}
+
 TEST(FusedKernels, ChannelsLastConvolutionWeightsLeaveTheUNetOutputUnchanged) {
   auto unet = ci2v::unet::load_video_unet(ci2v::unet::unet_component_from_dir(kUNetDir));
   torch::NoGradGuard ng;

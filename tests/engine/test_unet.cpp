@@ -552,6 +552,21 @@ TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
     EXPECT_LT((nhwc - want).abs().max().item<double>(), 1e-5) << "T " << T;
     ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Conv3d);
   }
+  {
+    // the packed weight slices are cached per layout: an in-place change of the weight (a load, an optimiser
+    // step) or a new storage (channels-last) must be seen
+    torch::NoGradGuard ng;
+    auto x = torch::randn({6, 6, 3, 4});
+    for (int round = 0; round < 3; ++round) {
+      if (round == 1) conv->weight.mul_(-2);
+      if (round == 2) conv->weight.set_data(conv->weight.clone());
+      auto v = x.view({2, 3, 6, 3, 4}).permute({0, 2, 1, 3, 4});
+      auto want = at::conv3d(v, conv->weight, conv->bias, {1, 1, 1}, {1, 0, 0}).permute({0, 2, 1, 3, 4}).reshape({6, 5, 3, 4});
+      EXPECT_LT((ci2v::unet::temporal_conv_gemm(*conv, x, 3) - want).abs().max().item<double>(), 1e-5) << round;
+      auto nhwc = ci2v::unet::temporal_conv_gemm(*conv, x.contiguous(at::MemoryFormat::ChannelsLast), 3);
+      EXPECT_LT((nhwc - want).abs().max().item<double>(), 1e-5) << round;
+    }
+  }
   ci2v::unet::set_temporal_conv_mode(before);
   // gradients flow through the Gemm route as through the convolution (the trainer may use either)
   auto x = torch::randn({6, 6, 2, 2}, torch::requires_grad());
