@@ -33,7 +33,8 @@ struct TemporalConvImpl : torch::nn::Module {
   Tensor weight, bias;
   int64_t kt;
   // The weight repacked for the GEMM route (unet::temporal_conv_gemm), kept while the weight is unchanged and
-  // needs no gradient: one copy per layout instead of one per call (and none inside a captured CUDA graph).
+  // needs no gradient: one copy per layout instead of one per call (and none inside a captured CUDA graph). Not
+  // locked: one forward at a time per module (the engine thread), as for the rest of the network's state.
   struct Packed {
     Tensor w;
     const void* data = nullptr;
