@@ -17,6 +17,16 @@ namespace {
 
 const std::string kUNetDir = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline/unet";
 
+// A sample, text states and first-frame latents for the fixture UNet: B videos of 3 frames at 8 x 8 latents.
+struct UNetInputs {
+  torch::Tensor sample, text, first;
+};
+UNetInputs unet_inputs(const ci2v::unet::UNetConfig& c, int64_t B, uint64_t seed) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return {at::randn({B, c.in_channels, 3, 8, 8}, gen), at::randn({B, 7, c.cross_attention_dim[0]}, gen),
+          at::randn({B, c.in_channels, 1, 8, 8}, gen)};
+}
+
 torch::Tensor geglu_reference(const torch::Tensor& p) {
   const int64_t inner = p.size(-1) / 2;
   return p.narrow(-1, 0, inner) * at::gelu(p.narrow(-1, inner, inner));
@@ -247,11 +257,7 @@ TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
 TEST(FusedKernels, ChannelsLastConvolutionWeightsLeaveTheUNetOutputUnchanged) {
   auto unet = ci2v::unet::load_video_unet(ci2v::unet::unet_component_from_dir(kUNetDir));
   torch::NoGradGuard ng;
-  const auto& c = unet->config();
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
-  auto sample = at::randn({1, c.in_channels, 3, 8, 8}, gen);
-  auto text = at::randn({1, 7, c.cross_attention_dim[0]}, gen);
-  auto first = at::randn({1, c.in_channels, 1, 8, 8}, gen);
+  const auto [sample, text, first] = unet_inputs(unet->config(), 1, 11);
   auto want = unet->forward(sample, 400, text, first, 3);
 
   const int64_t n = ci2v::nn::set_conv_weights_channels_last(*unet, true);
@@ -274,11 +280,7 @@ TEST(FusedKernels, ChannelsLastConvolutionWeightsLeaveTheUNetOutputUnchanged) {
 TEST(FusedKernels, ChannelsLastUNetGivesTheStandardOutput) {
   auto unet = ci2v::unet::load_video_unet(ci2v::unet::unet_component_from_dir(kUNetDir));
   torch::NoGradGuard ng;
-  const auto& c = unet->config();
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(12);
-  auto sample = at::randn({2, c.in_channels, 3, 8, 8}, gen);
-  auto text = at::randn({2, 7, c.cross_attention_dim[0]}, gen);
-  auto first = at::randn({2, c.in_channels, 1, 8, 8}, gen);
+  const auto [sample, text, first] = unet_inputs(unet->config(), 2, 12);
   auto want = unet->forward(sample, 300, text, first, 3);
   EXPECT_FALSE(unet->channels_last());
   unet->use_channels_last(true);
