@@ -4,6 +4,8 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <optional>
+
 namespace ci2v::nn {
 
 using torch::Tensor;
@@ -37,6 +39,9 @@ struct TemporalConvImpl : torch::nn::Module {
   // locked: one forward at a time per module (the engine thread), as for the rest of the network's state.
   struct Packed {
     Tensor w;
+    // the weight's storage when packed (a weak reference: a freed storage, or a new one at a reused address, is
+    // told apart), its data pointer and its version counter
+    std::optional<c10::weak_intrusive_ptr<c10::StorageImpl>> storage;
     const void* data = nullptr;
     int64_t version = -1;
   };

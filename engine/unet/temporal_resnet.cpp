@@ -36,16 +36,22 @@ Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
     return columns ? conv.weight.view({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co})   // block k: slice k
                    : conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});  // block k: slice k
   };
-  if (torch::GradMode::is_enabled() && conv.weight.requires_grad()) return pack();
+  // training keeps the product on the autograd graph; inference tensors have no version counter to key on
+  if ((torch::GradMode::is_enabled() && conv.weight.requires_grad()) || conv.weight.is_inference()) return pack();
   auto& cache = columns ? conv.packed_cols : conv.packed_rows;
   const int64_t version = static_cast<int64_t>(conv.weight._version());
-  if (!cache.w.defined() || cache.data != conv.weight.data_ptr() || cache.version != version ||
+  c10::StorageImpl* storage = conv.weight.storage().unsafeGetStorageImpl();
+  const bool same_storage = cache.storage && cache.storage->lock().get() == storage;
+  if (!cache.w.defined() || !same_storage || cache.data != conv.weight.data_ptr() || cache.version != version ||
       cache.w.scalar_type() != conv.weight.scalar_type() || cache.w.device() != conv.weight.device()) {
     torch::NoGradGuard ng;
     cache.w = pack().contiguous();
+    cache.storage = conv.weight.storage().getWeakStorageImpl();
     cache.data = conv.weight.data_ptr();
     cache.version = version;
   }
+  // Kept while the weight is unchanged; a captured CUDA graph reads this tensor, so weights must not change
+  // while graphs of the network exist (GraphedUNet's contract).
   return cache.w;
 }
 

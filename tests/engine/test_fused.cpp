@@ -99,7 +99,10 @@ TEST(FusedKernels, CudaGegluMatchesAtenForEveryDtypeAndLayout) {
 TEST(FusedKernels, GroupNormSiluIsSiluOfGroupNorm) {
   torch::manual_seed(4);
   auto x = torch::randn({2, 6, 3, 5}) * 2 + 1, w = torch::randn({6}), b = torch::randn({6});
-  auto gn = at::group_norm(x, 3, w, b, 1e-6);
+  // the definition: statistics per (sample, group of 2 channels) over 2 x 15 values, biased variance
+  auto g = x.view({2, 3, 30});
+  auto mean = g.mean(-1, true), var = (g - mean).pow(2).mean(-1, true);
+  auto gn = ((g - mean) / (var + 1e-6).sqrt()).view({2, 6, 3, 5}) * w.view({1, 6, 1, 1}) + b.view({1, 6, 1, 1});
   EXPECT_TRUE(torch::allclose(ci2v::nn::group_norm_silu(x, 3, w, b, 1e-6), at::silu(gn), 1e-6, 1e-6));
   EXPECT_TRUE(torch::allclose(ci2v::nn::group_norm_silu(x, 3, w, b, 1e-6, false), gn, 1e-6, 1e-6));
   ci2v::nn::GroupNorm norm(3, 6, 1e-6, torch::TensorOptions());
@@ -217,6 +220,9 @@ TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
     GTEST_SKIP() << "needs a CUDA build and a GPU";
   torch::NoGradGuard ng;
   torch::manual_seed(8);
+  struct Restore {  // the switch is global: leave it off for the tests after this one, whatever happens here
+    ~Restore() { ci2v::nn::set_fused_temporal_combine(false); }
+  } restore;
   ci2v::nn::set_fused_temporal_combine(true);
   ASSERT_TRUE(ci2v::nn::fused_temporal_combine_enabled());
   struct Case {
@@ -251,7 +257,6 @@ TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
           << c10::toString(c.dtype) << " nhwc " << nhwc;
     }
   }
-  ci2v::nn::set_fused_temporal_combine(false);
 }
 
 TEST(FusedKernels, ChannelsLastConvolutionWeightsLeaveTheUNetOutputUnchanged) {
