@@ -3,10 +3,11 @@
 #include "engine/error.h"
 #include "engine/nn/layers.h"
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
 #include <c10/cuda/CUDAGuard.h>
@@ -32,6 +33,31 @@ Tensor geglu_aten(const Tensor& proj) {
   auto hg = proj.chunk(2, -1);
   return hg[0] * at::gelu(hg[1]);
 }
+
+#ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+// The kernels' storage type for a tensor they can take (CUDA, fused kernels on, no gradient, fp32/fp16/bf16,
+// 1 to 2^31 - 1 elements), or nothing (the caller uses ATen).
+std::optional<cuda::ElemType> kernel_type(const Tensor& t) {
+  if (!t.is_cuda() || !fused_kernels_enabled() || t.requires_grad() || t.numel() == 0 ||
+      t.numel() >= cuda::kMaxElements)
+    return std::nullopt;
+  switch (t.scalar_type()) {
+    case torch::kFloat: return cuda::ElemType::F32;
+    case torch::kHalf: return cuda::ElemType::F16;
+    case torch::kBFloat16: return cuda::ElemType::BF16;
+    default: return std::nullopt;
+  }
+}
+
+// Runs `launch(stream)` with `device` current, on its current stream (a captured CUDA graph records it there);
+// a launcher's error message becomes an Error.
+template <typename Launch>
+void run_on(const torch::Device& device, Launch&& launch) {
+  const c10::cuda::CUDAGuard guard(device);
+  const std::string err = launch(static_cast<void*>(c10::cuda::getCurrentCUDAStream().stream()));
+  if (!err.empty()) throw Error(err);
+}
+#endif
 }  // namespace
 
 bool fused_kernels_built() {
@@ -49,21 +75,14 @@ Tensor geglu(const Tensor& proj) {
     throw Error("GEGLU: the projection's last dimension must be even (two halves), got shape " +
                 shape_str(proj.sizes().vec()));
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
-  const auto st = proj.scalar_type();
-  if (proj.is_cuda() && fused_kernels_enabled() && !proj.requires_grad() && proj.is_contiguous() &&
-      proj.numel() > 0 && proj.numel() < cuda::kMaxElements &&
-      (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
+  if (const auto type = kernel_type(proj); type && proj.is_contiguous()) {
     const int64_t inner = proj.size(-1) / 2, rows = proj.numel() / proj.size(-1);
     auto sizes = proj.sizes().vec();
     sizes.back() = inner;
     auto out = torch::empty(sizes, proj.options());
-    const auto type = st == torch::kFloat  ? cuda::ElemType::F32
-                      : st == torch::kHalf ? cuda::ElemType::F16
-                                           : cuda::ElemType::BF16;
-    const c10::cuda::CUDAGuard guard(proj.device());  // the kernel runs on the tensor's device and its stream
-    const std::string err = cuda::geglu(proj.data_ptr(), out.data_ptr(), rows, inner, type,
-                                        c10::cuda::getCurrentCUDAStream().stream());
-    if (!err.empty()) throw Error(err);
+    run_on(proj.device(), [&](void* stream) {
+      return cuda::geglu(proj.data_ptr(), out.data_ptr(), rows, inner, *type, stream);
+    });
     return out;
   }
 #endif
@@ -73,27 +92,22 @@ Tensor geglu(const Tensor& proj) {
 Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, const Tensor& bias, double eps,
                        bool silu) {
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
-  const auto st = x.scalar_type();
+  const auto type = kernel_type(x);
   const bool nhwc = is_channels_last(x);
-  if (x.is_cuda() && fused_kernels_enabled() && x.dim() >= 2 && (x.is_contiguous() || nhwc) && groups > 0 &&
-      x.numel() < cuda::kMaxElements &&
-      x.size(1) % groups == 0 && weight.defined() && bias.defined() && weight.device() == x.device() &&
-      bias.device() == x.device() && weight.scalar_type() == st &&
-      bias.scalar_type() == st && weight.numel() == x.size(1) && bias.numel() == x.size(1) &&
-      !(x.requires_grad() || weight.requires_grad() || bias.requires_grad()) &&
-      (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
-    const int64_t n = x.size(0), c = x.size(1), s = x.numel() / std::max<int64_t>(1, n * c);
+  const auto param_ok = [&](const Tensor& p) {
+    return p.defined() && p.device() == x.device() && p.scalar_type() == x.scalar_type() && !p.requires_grad() &&
+           p.numel() == x.size(1);
+  };
+  if (type && x.dim() >= 2 && (x.is_contiguous() || nhwc) && groups > 0 && x.size(1) % groups == 0 &&
+      param_ok(weight) && param_ok(bias)) {
+    const int64_t n = x.size(0), c = x.size(1), s = x.numel() / (n * c);
     auto y = torch::empty_like(x, nhwc ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
-    auto stats = torch::empty({std::max<int64_t>(1, n * groups * 2)}, x.options().dtype(torch::kFloat));
-    const auto type = st == torch::kFloat  ? cuda::ElemType::F32
-                      : st == torch::kHalf ? cuda::ElemType::F16
-                                           : cuda::ElemType::BF16;
+    auto stats = torch::empty({n * groups * 2}, x.options().dtype(torch::kFloat));
     const auto w = weight.contiguous(), b = bias.contiguous();
-    const c10::cuda::CUDAGuard guard(x.device());
-    const std::string err =
-        cuda::group_norm_silu(x.data_ptr(), w.data_ptr(), b.data_ptr(), y.data_ptr(), stats.data_ptr<float>(), n, c,
-                              s, groups, eps, silu, nhwc, type, c10::cuda::getCurrentCUDAStream().stream());
-    if (!err.empty()) throw Error(err);
+    run_on(x.device(), [&](void* stream) {
+      return cuda::group_norm_silu(x.data_ptr(), w.data_ptr(), b.data_ptr(), y.data_ptr(), stats.data_ptr<float>(),
+                                   n, c, s, groups, eps, silu, nhwc, *type, stream);
+    });
     return y;
   }
 #endif
@@ -106,21 +120,17 @@ bool fused_temporal_combine_enabled() { return fused_kernels_enabled() && g_fuse
 
 Tensor temporal_combine(const Tensor& z, const Tensor& bias, int64_t bias_div) {
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
-  const auto st = z.scalar_type();
-  if (z.is_cuda() && fused_temporal_combine_enabled() && z.dim() == 5 && z.is_contiguous() && bias.defined() &&
-      bias.device() == z.device() && bias.scalar_type() == st && bias.dim() == 1 && bias_div > 0 &&
-      !(z.requires_grad() || bias.requires_grad()) && z.numel() > 0 && z.numel() < cuda::kMaxElements &&
-      (st == torch::kFloat || st == torch::kHalf || st == torch::kBFloat16)) {
+  const auto type = kernel_type(z);
+  if (type && fused_temporal_combine_enabled() && z.dim() == 5 && z.is_contiguous() && bias.defined() &&
+      bias.device() == z.device() && bias.scalar_type() == z.scalar_type() && bias.dim() == 1 &&
+      !bias.requires_grad() && bias_div > 0) {
     const int64_t B = z.size(0), T = z.size(1), A = z.size(2), kt = z.size(3), D = z.size(4);
     auto y = torch::empty({B, T, A, D}, z.options());
     const auto b = bias.contiguous();
-    const auto type = st == torch::kFloat  ? cuda::ElemType::F32
-                      : st == torch::kHalf ? cuda::ElemType::F16
-                                           : cuda::ElemType::BF16;
-    const c10::cuda::CUDAGuard guard(z.device());
-    const std::string err = cuda::temporal_combine(z.data_ptr(), b.data_ptr(), y.data_ptr(), B, T, A, kt, D, bias_div,
-                                                   b.numel(), type, c10::cuda::getCurrentCUDAStream().stream());
-    if (!err.empty()) throw Error(err);
+    run_on(z.device(), [&](void* stream) {
+      return cuda::temporal_combine(z.data_ptr(), b.data_ptr(), y.data_ptr(), B, T, A, kt, D, bias_div, b.numel(),
+                                    *type, stream);
+    });
     return y;
   }
 #else

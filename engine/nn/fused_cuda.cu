@@ -66,18 +66,18 @@ unsigned grid_for(int64_t work, int threads) {
 }
 
 template <typename T, int V>
-cudaError_t launch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
+cudaError_t geglu_launch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
   geglu_kernel<T, V><<<grid_for(rows * (inner / V), 256), 256, 0, stream>>>(
       static_cast<const T*>(proj), static_cast<T*>(out), static_cast<Index>(rows), static_cast<Index>(inner));
   return cudaGetLastError();
 }
 
 template <typename T>
-cudaError_t dispatch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
+cudaError_t geglu_dispatch(const void* proj, void* out, int64_t rows, int64_t inner, cudaStream_t stream) {
   constexpr int kVec = 16 / static_cast<int>(sizeof(T));  // 16-byte accesses
   const bool aligned = reinterpret_cast<uintptr_t>(proj) % 16 == 0 && reinterpret_cast<uintptr_t>(out) % 16 == 0;
-  if (aligned && inner % kVec == 0) return launch<T, kVec>(proj, out, rows, inner, stream);
-  return launch<T, 1>(proj, out, rows, inner, stream);
+  if (aligned && inner % kVec == 0) return geglu_launch<T, kVec>(proj, out, rows, inner, stream);
+  return geglu_launch<T, 1>(proj, out, rows, inner, stream);
 }
 
 // The sum of v over the block (blockDim.x a multiple of 32, at most 1024), returned to every thread.
@@ -294,6 +294,20 @@ cudaError_t combine_dispatch(const void* z, const void* bias, void* y, int64_t b
   return cudaGetLastError();
 }
 
+// Calls f with a value of the storage type (f picks the kernel instantiation); a failed launch becomes
+// "<what> kernel launch failed: <CUDA error>", success "".
+template <typename F>
+std::string launch_for(ElemType type, const char* what, F&& f) {
+  cudaError_t e = cudaErrorInvalidValue;
+  switch (type) {
+    case ElemType::F32: e = f(float{}); break;
+    case ElemType::F16: e = f(__half{}); break;
+    case ElemType::BF16: e = f(__nv_bfloat16{}); break;
+  }
+  if (e != cudaSuccess) return std::string(what) + " kernel launch failed: " + cudaGetErrorString(e);
+  return "";
+}
+
 }  // namespace
 
 std::string temporal_combine(const void* z, const void* bias, void* y, int64_t b, int64_t t, int64_t a, int64_t kt,
@@ -301,15 +315,9 @@ std::string temporal_combine(const void* z, const void* bias, void* y, int64_t b
   if (b <= 0 || t <= 0 || a <= 0 || d <= 0) return "";
   if (kt <= 0 || bias_div <= 0 || co <= 0) return "fused temporal combine: bad kt, bias_div or channel count";
   if (b * t * a * kt * d >= kMaxElements) return "fused temporal combine: more than 2^31 elements (use the ATen form)";
-  const auto st = static_cast<cudaStream_t>(stream);
-  cudaError_t e = cudaSuccess;
-  switch (type) {
-    case ElemType::F32: e = combine_dispatch<float>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
-    case ElemType::F16: e = combine_dispatch<__half>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
-    case ElemType::BF16: e = combine_dispatch<__nv_bfloat16>(z, bias, y, b, t, a, kt, d, bias_div, co, st); break;
-  }
-  if (e != cudaSuccess) return std::string("fused temporal combine kernel launch failed: ") + cudaGetErrorString(e);
-  return "";
+  return launch_for(type, "fused temporal combine", [&](auto tag) {
+    return combine_dispatch<decltype(tag)>(z, bias, y, b, t, a, kt, d, bias_div, co, static_cast<cudaStream_t>(stream));
+  });
 }
 
 std::string group_norm_silu(const void* x, const void* gamma, const void* beta, void* y, float* stats, int64_t n,
@@ -319,29 +327,18 @@ std::string group_norm_silu(const void* x, const void* gamma, const void* beta, 
   if (n * c * s >= kMaxElements) return "fused GroupNorm: more than 2^31 elements (use the ATen form)";
   if (groups <= 0 || c % groups != 0)
     return "fused GroupNorm: " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups";
-  const auto st = static_cast<cudaStream_t>(stream);
-  cudaError_t e = cudaSuccess;
-  switch (type) {
-    case ElemType::F32: e = gn_dispatch<float>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
-    case ElemType::F16: e = gn_dispatch<__half>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
-    case ElemType::BF16: e = gn_dispatch<__nv_bfloat16>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last, st); break;
-  }
-  if (e != cudaSuccess) return std::string("fused GroupNorm kernel launch failed: ") + cudaGetErrorString(e);
-  return "";
+  return launch_for(type, "fused GroupNorm", [&](auto tag) {
+    return gn_dispatch<decltype(tag)>(x, gamma, beta, y, stats, n, c, s, groups, eps, silu, channels_last,
+                                      static_cast<cudaStream_t>(stream));
+  });
 }
 
 std::string geglu(const void* proj, void* out, int64_t rows, int64_t inner, ElemType type, void* stream) {
   if (rows <= 0 || inner <= 0) return "";
   if (rows * inner * 2 >= kMaxElements) return "fused GEGLU: more than 2^31 elements (use the ATen form)";
-  const auto s = static_cast<cudaStream_t>(stream);
-  cudaError_t e = cudaSuccess;
-  switch (type) {
-    case ElemType::F32: e = dispatch<float>(proj, out, rows, inner, s); break;
-    case ElemType::F16: e = dispatch<__half>(proj, out, rows, inner, s); break;
-    case ElemType::BF16: e = dispatch<__nv_bfloat16>(proj, out, rows, inner, s); break;
-  }
-  if (e != cudaSuccess) return std::string("fused GEGLU kernel launch failed: ") + cudaGetErrorString(e);
-  return "";
+  return launch_for(type, "fused GEGLU", [&](auto tag) {
+    return geglu_dispatch<decltype(tag)>(proj, out, rows, inner, static_cast<cudaStream_t>(stream));
+  });
 }
 
 }  // namespace ci2v::cuda

@@ -55,49 +55,41 @@ Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
   return cache.w;
 }
 
-// The channels-last form: x [B*T, C, h, w] stored NHWC is [B*T*h*w, C] rows; one product with the stacked slices
-// [C, kt*Cout] gives every slice for every position, [B, T, h*w, kt, Cout]; the result is written NHWC too.
-Tensor temporal_conv_gemm_nhwc(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
-  const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
-  const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
-  const auto W = packed_weight(conv, /*columns=*/true);  // [C, kt*Co], column block k: slice k
-  const auto rows = x.permute({0, 2, 3, 1}).reshape({BT * h * w, C});                    // a view of NHWC storage
-  const auto Z = at::mm(rows, W).view({B, T, h * w, kt, Co});
-  nn::add_counted_flops(2 * BT * Co * h * w * C * kt);
-  if (auto y = nn::temporal_combine(Z, conv.bias, 1); y.defined())  // one CUDA pass (opt-in)
-    return y.view({BT, h, w, Co}).permute({0, 3, 1, 2});
-  auto y = Z.select(3, center) + conv.bias.to(Z.scalar_type());  // [B, T, h*w, Co], contiguous
+// The combine step of the GEMM route. z [B, T, A, kt, Co, R] holds every weight slice's product for every frame
+// (NCHW: A = 1, R = h*w; NHWC: A = h*w, R = 1); output frame t takes slice k of input frame t + k - kt/2 (zero
+// padding outside), plus the bias: [B, T, A, Co, R]. One CUDA pass where nn::temporal_combine applies (opt-in).
+Tensor combine_slices(const Tensor& z, const Tensor& bias) {
+  const int64_t T = z.size(1), kt = z.size(3), Co = z.size(4), R = z.size(5), center = kt / 2;
+  auto sizes = z.sizes().vec();
+  sizes.erase(sizes.begin() + 3);  // [B, T, A, Co, R]
+  if (auto y = nn::temporal_combine(z.flatten(4, 5), bias, R); y.defined()) return y.view(sizes);
+  // the bias in the product's dtype: under autocast the result stays bf16, as the convolution's does
+  auto y = z.select(3, center) + bias.to(z.scalar_type()).view({Co, 1});  // contiguous [B, T, A, Co, R]
   for (int64_t k = 0; k < kt; ++k) {
     const int64_t s = k - center;
     if (s == 0 || std::abs(s) >= T) continue;
-    const auto zk = Z.select(3, k);
+    const auto zk = z.select(3, k);
     if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
     else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
   }
-  return y.view({BT, h, w, Co}).permute({0, 3, 1, 2});  // [B*T, Co, h, w], channels-last
+  return y;
 }
 }  // namespace
 
 Tensor temporal_conv_gemm(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
-  if (nn::is_channels_last(x)) return temporal_conv_gemm_nhwc(conv, x, frames);
   const int64_t BT = x.size(0), C = x.size(1), h = x.size(2), w = x.size(3), T = frames, B = BT / T;
-  const int64_t kt = conv.kt, Co = conv.weight.size(0), center = kt / 2;
-  // [Co, C, kt, 1, 1] -> [kt*Co, C]: row block k is the weight slice that meets frame t + k - center
-  const auto W = packed_weight(conv, /*columns=*/false);
-  const auto Z = at::matmul(W, x.reshape({BT, C, h * w})).view({B, T, kt, Co, h * w});  // every slice, every frame
+  const int64_t kt = conv.kt, Co = conv.weight.size(0);
   nn::add_counted_flops(2 * BT * Co * h * w * C * kt);  // as the convolution counts it
-  if (auto y = nn::temporal_combine(Z.view({B, T, 1, kt, Co * h * w}), conv.bias, h * w); y.defined())
-    return y.view({BT, Co, h, w});  // one CUDA pass (opt-in)
-  // the bias in the product's dtype: under autocast the result stays bf16, as the convolution's does
-  auto y = Z.select(2, center) + conv.bias.to(Z.scalar_type()).view({1, 1, Co, 1});  // [B, T, Co, h*w]
-  for (int64_t k = 0; k < kt; ++k) {
-    const int64_t s = k - center;  // output frame t takes slice k of input frame t + s (zero padding outside)
-    if (s == 0 || std::abs(s) >= T) continue;
-    const auto zk = Z.select(2, k);
-    if (s > 0) y.narrow(1, 0, T - s).add_(zk.narrow(1, s, T - s));
-    else y.narrow(1, -s, T + s).add_(zk.narrow(1, 0, T + s));
+  if (nn::is_channels_last(x)) {
+    // x stored NHWC is [B*T*h*w, C] rows: one product with [C, kt*Co] gives every slice at every position, and
+    // the result is written NHWC too
+    const auto rows = x.permute({0, 2, 3, 1}).reshape({BT * h * w, C});  // a view
+    const auto Z = at::mm(rows, packed_weight(conv, /*columns=*/true)).view({B, T, h * w, kt, Co, 1});
+    return combine_slices(Z, conv.bias).view({BT, h, w, Co}).permute({0, 3, 1, 2});  // channels-last
   }
-  return y.view({BT, Co, h, w});
+  // [kt*Co, C] times every frame's [C, h*w]
+  const auto Z = at::matmul(packed_weight(conv, /*columns=*/false), x.reshape({BT, C, h * w}));
+  return combine_slices(Z.view({B, T, 1, kt, Co, h * w}), conv.bias).view({BT, Co, h, w});
 }
 
 Tensor temporal_conv_frames(const nn::TemporalConvImpl& conv, const Tensor& x, int64_t frames) {
