@@ -181,26 +181,29 @@ io::Component unet_component_from_dir(const std::string& dir) {
   return c;
 }
 
-VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::string>& files, torch::Device device,
-                          torch::ScalarType dtype) {
-  if (files.empty()) throw Error("UNet: no weight files given");
-  const std::string what = "unet (" + files.front() + (files.size() > 1 ? " + more" : "") + ")";
-  auto cfg = UNetConfig::from_json(config, what + " config");
+namespace {
+// Builds the UNet of `cfg` on device/dtype, fills it from `files` (errors name `what`), ready for inference.
+VideoUNet build_and_load(const UNetConfig& cfg, const std::vector<std::string>& files, torch::Device device,
+                         torch::ScalarType dtype, const std::string& what) {
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_video_unet_weights(*unet, io::StateDict::from_files(files), what);
   unet->eval();
   if (channels_last_default(device)) unet->use_channels_last(true);
   return unet;
 }
+}  // namespace
+
+VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::string>& files, torch::Device device,
+                          torch::ScalarType dtype) {
+  if (files.empty()) throw Error("UNet: no weight files given");
+  const std::string what = "unet (" + files.front() + (files.size() > 1 ? " + more" : "") + ")";
+  return build_and_load(UNetConfig::from_json(config, what + " config"), files, device, dtype, what);
+}
 
 VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::ScalarType dtype) {
   if (c.weight_files.empty()) throw Error(c.dir + ": the UNet component has no weight files");
-  auto cfg = UNetConfig::from_json(c.config, c.dir + "/config.json");
-  VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
-  load_video_unet_weights(*unet, io::StateDict::from_files(c.weight_files), "unet (" + c.dir + ")");
-  unet->eval();
-  if (channels_last_default(device)) unet->use_channels_last(true);
-  return unet;
+  return build_and_load(UNetConfig::from_json(c.config, c.dir + "/config.json"), c.weight_files, device, dtype,
+                        "unet (" + c.dir + ")");
 }
 
 std::string check_video_unet_keys(const UNetConfig& cfg, io::StateDict sd, const std::string& what) {
