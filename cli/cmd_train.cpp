@@ -58,7 +58,8 @@ int cmd_train(int argc, char** argv) {
     const int frames = static_cast<int>(a.get_int("frames", 8)), size = static_cast<int>(a.get_int("size", 64));
     for (long i = 0; i < n; ++i) {
       const int stride = 1 + static_cast<int>(i % train::kMaxFrameStride);
-      auto clip = train::make_clip(static_cast<uint64_t>(a.get_int("seed", 42)) * 1000 + static_cast<uint64_t>(i), frames, size, stride);
+      auto clip = train::make_clip(static_cast<uint64_t>(a.get_int("seed", 42)) * 1000 + static_cast<uint64_t>(i), frames,
+                                   size, stride, train::kDefaultCameraShare, a.get("varied-backgrounds", "1") != "0");
       media::Video v;
       v.width = v.height = size;
       v.fps = 8;
@@ -75,7 +76,7 @@ int cmd_train(int argc, char** argv) {
   }
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
-                          "grad-clip", "null-text", "null-image", "camera-share", "max-minutes"});
+                          "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -101,6 +102,11 @@ int cmd_train(int argc, char** argv) {
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);
   o.camera_share = a.get_double("camera-share", o.camera_share);
+  if (a.has("varied-backgrounds")) {
+    const std::string v = a.get("varied-backgrounds");
+    if (v != "0" && v != "1") throw Error("train: --varied-backgrounds '" + v + "': expected 0 or 1");
+    o.varied_backgrounds = v == "1";
+  }
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
   auto r = train::train(o);

@@ -77,6 +77,7 @@ bool inside_shape(Shape shape, double dx, double dy, double r, double angle) {
 }
 
 void background_at(const ClipSpec& s, double x, double y, uint8_t out[3]) {
+  x = (x - s.bg_dx) / s.bg_scale, y = (y - s.bg_dy) / s.bg_scale;  // canvas -> pattern coordinates
   const double a = s.bg_vertical ? y : x;  // coordinate across the pattern
   double t = 0;
   switch (s.background) {
@@ -150,7 +151,7 @@ const std::vector<NamedColor>& object_palette() {
   return p;
 }
 
-ClipSpec random_clip_spec(uint64_t seed, double camera_share) {
+ClipSpec random_clip_spec(uint64_t seed, double camera_share, bool varied_backgrounds) {
   Rng rng(seed);
   ClipSpec s;
   s.shape = static_cast<Shape>(rng.index(3));
@@ -184,6 +185,11 @@ ClipSpec random_clip_spec(uint64_t seed, double camera_share) {
   const bool pan = s.camera == CameraMove::PanLeft || s.camera == CameraMove::PanRight;
   s.camera_speed = pan ? rng.uniform(1.0, 4.0) : rng.uniform(0.75, 1.25);
   s.caption_camera = rng.uniform() < 0.5;
+  if (varied_backgrounds) {
+    s.bg_scale = rng.uniform(0.8, 1.6);  // not finer: a stripe stays over one latent pixel (8 px at 64 px)
+    s.bg_dx = rng.uniform(-0.25, 0.25);  // a checker cell is 0.25 view units, a stripe 0.15
+    s.bg_dy = rng.uniform(-0.25, 0.25);
+  }
   return s;
 }
 
@@ -256,9 +262,9 @@ ClipSpec demo_example_spec() {
   return s;
 }
 
-Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share) {
+Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share, bool varied_backgrounds) {
   Clip c;
-  c.spec = random_clip_spec(seed, camera_share);
+  c.spec = random_clip_spec(seed, camera_share, varied_backgrounds);
   c.caption = caption(c.spec);
   c.frame_stride = frame_stride;
   c.frames = render_clip(c.spec, frames, size, frame_stride);

@@ -48,6 +48,10 @@ struct ClipSpec {
   // Whether the caption names the camera move. Clips whose caption does not say it teach the model to take the
   // move from the low frequencies of its noisy input, which is how FrameInit's camera presets steer it.
   bool caption_camera = true;
+  // The background pattern's scale and offset on the canvas (view units): the stripes / checker cells are
+  // bg_scale times their standard size and shifted by (bg_dx, bg_dy); the gradient is stretched and shifted
+  // alike. 1, 0, 0 is the standard background, aligned with the first frame's pixel grid.
+  double bg_scale = 1.0, bg_dx = 0.0, bg_dy = 0.0;
 };
 
 struct Clip {
@@ -59,8 +63,12 @@ struct Clip {
 
 // Random parameters for `seed` (the start position leaves room for the motion). camera_share: the fraction of
 // clips with a camera move, in [0.25, 1] (below 0.25 is taken as 0.25: a quarter comes from the first draws).
+// varied_backgrounds: also draw the background's scale (0.8..1.6) and offset (any phase of the pattern); drawn
+// after everything else, so the other parameters of a seed do not depend on it. Without it every pattern is
+// aligned with the first frame's pixel grid at one size, and a model trained on that keeps textures snapped to
+// the grid instead of following a camera preset.
 constexpr double kDefaultCameraShare = 0.4;
-ClipSpec random_clip_spec(uint64_t seed, double camera_share = kDefaultCameraShare);
+ClipSpec random_clip_spec(uint64_t seed, double camera_share = kDefaultCameraShare, bool varied_backgrounds = false);
 // "a red circle moves left on a striped background" (+ ", the camera pans left" / ", the camera zooms in" when
 // spec.caption_camera).
 std::string caption(const ClipSpec& spec);
@@ -72,7 +80,8 @@ std::vector<RgbImage> render_clip(const ClipSpec& spec, int frames, int size, in
 // centred on the canvas centre (a landscape first frame for the pan presets). Throws for sizes below 8.
 RgbImage render_view(const ClipSpec& spec, int width, int height);
 // random_clip_spec + caption + render_clip.
-Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share = kDefaultCameraShare);
+Clip make_clip(uint64_t seed, int frames, int size, int frame_stride, double camera_share = kDefaultCameraShare,
+               bool varied_backgrounds = false);
 
 constexpr int kMaxFrameStride = 5;
 

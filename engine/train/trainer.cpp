@@ -361,7 +361,7 @@ TrainReport train(const TrainOptions& o) {
       std::vector<Tensor> imgs;
       for (int b = 0; b < n_img; ++b) {
         const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);
-        auto c = make_clip(clip_seed(o.seed, s, b, 1), 2, o.size, stride);
+        auto c = make_clip(clip_seed(o.seed, s, b, 1), 2, o.size, stride, o.camera_share, o.varied_backgrounds);
         imgs.push_back(image_tensor(c.frames[static_cast<size_t>(b % 2)]));
       }
       auto x = torch::stack(imgs, 0).to(device);  // [N, 3, H, W]
@@ -380,7 +380,7 @@ TrainReport train(const TrainOptions& o) {
     // latent scale: 1 / std of posterior means over a fresh batch (SD's 0.18215 was chosen the same way)
     torch::NoGradGuard ng;
     std::vector<Tensor> imgs;
-    for (int b = 0; b < 16; ++b) imgs.push_back(image_tensor(make_clip(clip_seed(o.seed, -1, b, 2), 1, o.size, 1).frames[0]));
+    for (int b = 0; b < 16; ++b) imgs.push_back(image_tensor(make_clip(clip_seed(o.seed, -1, b, 2), 1, o.size, 1, o.camera_share, o.varied_backgrounds).frames[0]));
     auto mean = vae_net->encode_moments(torch::stack(imgs, 0).to(device)).mean;
     const double sd = mean.std().item<double>();
     scaling = sd > 1e-6 ? 1.0 / sd : 1.0;
@@ -487,7 +487,7 @@ TrainReport train(const TrainOptions& o) {
       const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
       const bool null_text = uniform() < o.null_text_ratio;
       const bool null_image = uniform() < o.null_image_ratio;
-      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride, o.camera_share);
+      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride, o.camera_share, o.varied_backgrounds);
       torch::NoGradGuard ng;
       auto x = clips_tensor({clip});  // [1, 3, F, H, W]
       frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));

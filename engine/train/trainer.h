@@ -49,6 +49,7 @@ struct TrainOptions {
   double vae_lr = 1e-3;
   int save_every = 0;              // also write the checkpoint every N steps (0: only at the end)
   double camera_share = 0.4;       // fraction of training clips with a camera move (0.25..1)
+  bool varied_backgrounds = true;  // background patterns at any scale and phase (random_clip_spec)
   double null_text_ratio = 0.1;
   double null_image_ratio = 0.1;
   double max_grad_norm = 0.5;

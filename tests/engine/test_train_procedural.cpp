@@ -2,6 +2,7 @@
 // captions that match the parameters, motion visible in the pixels.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "engine/error.h"
@@ -205,4 +206,50 @@ TEST(TrainProcedural, RenderViewShowsTheFirstFrameWiderAndRejectsTinySizes) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("at least 8 pixels, got 4x64"), std::string::npos) << e.what();
   }
+}
+
+// varied_backgrounds draws the pattern's scale and offset after everything else: the rest of a seed's clip is
+// unchanged, the standard background stays the default, and the pattern moves and grows as the numbers say.
+TEST(TrainProcedural, VariedBackgroundsShiftAndScaleThePatternAndLeaveTheRestOfTheSeed) {
+  int larger = 0, smaller = 0, left = 0, right = 0;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    const auto a = random_clip_spec(seed), b = random_clip_spec(seed, kDefaultCameraShare, true);
+    EXPECT_EQ(a.bg_scale, 1.0);
+    EXPECT_EQ(a.bg_dx, 0.0);
+    EXPECT_EQ(a.bg_dy, 0.0);
+    ClipSpec b_standard = b;
+    b_standard.bg_scale = 1.0, b_standard.bg_dx = b_standard.bg_dy = 0.0;
+    EXPECT_EQ(caption(a), caption(b));
+    EXPECT_EQ(render_clip(a, 1, 16, 1)[0].rgb, render_clip(b_standard, 1, 16, 1)[0].rgb) << "seed " << seed;
+    EXPECT_EQ(a.camera_speed, b.camera_speed);
+    ASSERT_GE(b.bg_scale, 0.8);
+    ASSERT_LE(b.bg_scale, 1.6);
+    ASSERT_LE(std::abs(b.bg_dx), 0.25);
+    ASSERT_LE(std::abs(b.bg_dy), 0.25);
+    larger += b.bg_scale > 1.3, smaller += b.bg_scale < 1.0, left += b.bg_dx < -0.1, right += b.bg_dx > 0.1;
+  }
+  EXPECT_GT(larger, 50);
+  EXPECT_GT(smaller, 30);
+  EXPECT_GT(left, 50);
+  EXPECT_GT(right, 50);
+
+  ClipSpec s = plain_spec(Motion::Rotate);
+  s.background = Background::Checker;
+  const auto standard = render_clip(s, 1, 64, 1)[0];
+  ClipSpec shifted = s;
+  shifted.bg_dx = 0.125;  // half a checker cell: 8 px to the right
+  const auto moved = render_clip(shifted, 1, 64, 1)[0];
+  for (int y = 0; y < 16; ++y)  // the top band, away from the object
+    for (int x = 0; x < 56; ++x)
+      for (int c = 0; c < 3; ++c) ASSERT_EQ(moved.at(x + 8, y)[c], standard.at(x, y)[c]) << x << "," << y;
+  EXPECT_NE(moved.rgb, standard.rgb);
+  auto transitions = [](const RgbImage& im) {  // colour changes along row 4
+    int n = 0;
+    for (int x = 1; x < im.width; ++x) n += im.at(x, 4)[0] != im.at(x - 1, 4)[0] || im.at(x, 4)[1] != im.at(x - 1, 4)[1];
+    return n;
+  };
+  ClipSpec doubled = s;
+  doubled.bg_scale = 2.0;  // cells of 32 px
+  EXPECT_EQ(transitions(standard), 3);
+  EXPECT_EQ(transitions(render_clip(doubled, 1, 64, 1)[0]), 1);
 }
