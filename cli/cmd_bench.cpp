@@ -5,11 +5,14 @@
 //
 //   consisti2v bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16]
 //                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]
-//                    [--threads N] [--profile] [--profile-top 25] [--profile-trace FILE]
+//                    [--threads N] [--profile] [--profile-top 25] [--profile-trace FILE] [--audit]
 // --profile: after the timed runs, one more run of each dtype and size with the LibTorch (Kineto) profiler on
 // over the denoising loop; prints where a step's time goes (GPU kernels by kind and the largest ones, with the
 // host's launch calls per step; ATen ops on the CPU). --profile-trace writes that run's Chrome trace (one file
 // per dtype and size: FILE gets "-<dtype>-<size>.json" appended).
+// --audit: one more run of each dtype and size, its denoising loop (eager UNet, no CUDA graphs) under the layout
+// audit (engine/nn/op_audit.h): the elementwise ops CUDA cannot vectorise (broadcast, strided, two layouts) and
+// the copies, with the operands of the most frequent ones.
 #include <cstdint>
 #include <sys/resource.h>
 
@@ -27,6 +30,7 @@
 #include "engine/generator.h"
 #include "engine/nn/fused.h"
 #include "engine/nn/layers.h"
+#include "engine/nn/op_audit.h"
 #include "engine/unet/graphed_unet.h"
 #include "engine/unet/temporal_resnet.h"
 #include "engine/unet/video_unet.h"
@@ -118,6 +122,13 @@ public:
       profile_begin(device_.is_cuda());
       profiling_ = true;
     }
+    if (auditing_ && audit_) {
+      audit_text_ = audit_->format(audit_patterns_);
+      audit_.reset();
+      auditing_ = false;
+    } else if (auditing_ && s == Stage::Denoising) {
+      audit_ = std::make_unique<nn::OpAudit>();
+    }
     if (have_) stages_[current_] += seconds(last_, now);
     close_peak();
     current_ = s;
@@ -152,6 +163,9 @@ public:
     return m / double(1 << 30);
   }
   void set_trace(std::string path) { trace_ = std::move(path); }
+  // Audit the denoising stage's ops (the audit's table is audit_text() after the run).
+  void audit(int patterns) { auditing_ = true, audit_patterns_ = patterns; }
+  const std::string& audit_text() const { return audit_text_; }
   const ProfileSummary& profile() const { return summary_; }
   double profiled_seconds() const { return profile_s_; }
   double median_step() const {
@@ -168,6 +182,10 @@ private:
   double profile_s_ = 0;
   std::string trace_;
   ProfileSummary summary_;
+  bool auditing_ = false;
+  int audit_patterns_ = 0;
+  std::unique_ptr<nn::OpAudit> audit_;
+  std::string audit_text_;
   std::map<Stage, double> stages_;
   std::map<Stage, int64_t> peaks_;
   Stage current_ = Stage::Loading;
@@ -212,9 +230,9 @@ std::string kernels_label(const torch::Device& device) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  Args a(argc, argv, 2, {"tf32", "cuda-graphs", "profile"});
+  Args a(argc, argv, 2, {"tf32", "cuda-graphs", "profile", "audit"});
   if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "cuda-graphs", "model",
-                          "threads", "profile", "profile-top", "profile-trace"});
+                          "threads", "profile", "profile-top", "profile-trace", "audit"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   const torch::Device device = resolve_device(a.get("device", "auto"));
@@ -335,6 +353,17 @@ int cmd_bench(int argc, char** argv) {
           text += idle;
         }
         profiles.push_back(text);
+      }
+      if (a.has("audit")) {  // one more run, its denoising loop audited (the eager UNet: graph replays bypass ATen)
+        TimingObserver obs(device);
+        obs.audit(profile_top);
+        const bool graphs = m->cuda_graphs;
+        m->cuda_graphs = false;
+        generate(*m, p, picture, &obs, nullptr, ov);
+        m->cuda_graphs = graphs;
+        sync(device);
+        profiles.push_back("layout audit " + dt + " " + sz + " (the denoising loop: " + std::to_string(steps) +
+                           " steps of the eager UNet)\n" + obs.audit_text());
       }
     }
     if (m->graphed) {

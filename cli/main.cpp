@@ -34,10 +34,11 @@ void usage(std::ostream& o) {
        "  train   --out DIR --tokenizer DIR [--preset tiny|demo] [--steps N] [--batch N] [--frames N] [--size S]\n"
        "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32|bf16] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
        "          [--resume] [--vae-steps N] [--save-every N] [--threads N] [--camera-share 0.4]\n"
+       "          [--varied-backgrounds 1|0]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"
-       "        [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]\n"
+       "        [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR] [--profile] [--audit]\n"
        "                                      time the whole pipeline stage by stage (released configuration with\n"
        "                                      random weights unless --model), UNet FLOPs per step, peak memory\n"
        "  --version                           print the version\n";
