@@ -248,6 +248,10 @@ int cmd_bench(int argc, char** argv) {
   const bool profile = a.has("profile") || a.has("profile-trace");
   const int profile_top = static_cast<int>(a.get_int("profile-top", 25));
   const std::string profile_trace = a.get("profile-trace", "");
+  if (a.has("audit") && device.is_cuda() && std::getenv("CONSISTI2V_CUDA_GRAPHS") &&
+      std::string(std::getenv("CONSISTI2V_CUDA_GRAPHS")) == "1")
+    throw std::runtime_error("--audit needs the eager UNet (graph replays bypass ATen's op records): unset "
+                             "CONSISTI2V_CUDA_GRAPHS=1");
 #ifndef CONSISTI2V_PROFILER
   if (profile) throw std::runtime_error("--profile: this build has no profiler (configured with -DCONSISTI2V_PROFILER=OFF)");
 #endif
@@ -357,13 +361,16 @@ int cmd_bench(int argc, char** argv) {
       if (a.has("audit")) {  // one more run, its denoising loop audited (the eager UNet: graph replays bypass ATen)
         TimingObserver obs(device);
         obs.audit(profile_top);
-        const bool graphs = m->cuda_graphs;
+        struct EagerUNet {  // restored also when the run throws
+          Models& m;
+          bool graphs = m.cuda_graphs;
+          ~EagerUNet() { m.cuda_graphs = graphs; }
+        } eager{*m};
         m->cuda_graphs = false;
         generate(*m, p, picture, &obs, nullptr, ov);
-        m->cuda_graphs = graphs;
         sync(device);
         profiles.push_back("layout audit " + dt + " " + sz + " (the denoising loop: " + std::to_string(steps) +
-                           " steps of the eager UNet)\n" + obs.audit_text());
+                           " steps of the eager UNet and the step previews, this thread's ops)\n" + obs.audit_text());
       }
     }
     if (m->graphed) {

@@ -1,12 +1,14 @@
 #include "engine/nn/op_audit.h"
 
+#include <ATen/ATen.h>
 #include <ATen/record_function.h>
-#include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "engine/error.h"
 
@@ -16,6 +18,7 @@ struct OpAudit::State {
   at::CallbackHandle handle = 0;
   std::map<std::string, OpAuditEntry> ops[2];  // [Elementwise, Copy]
   std::map<std::string, std::map<std::string, int64_t>> patterns;  // op -> operands -> calls
+  int depth = 0;  // audited ops open on this thread
 };
 
 namespace {
@@ -51,19 +54,24 @@ bool expanded(const at::Tensor& t) {
   return false;
 }
 
-void observe(OpAudit::State& st, const at::RecordFunction& fn) {
-  const std::string name = fn.name();
-  const OpKind kind = op_kind(name);
-  if (kind == OpKind::Other) return;
-  std::vector<at::Tensor> operands;
+// Equal strides over the dimensions of more than one element (those of size 1 never address memory): two
+// dense tensors with the same sizes and this are one layout to TensorIterator.
+bool same_layout(const at::Tensor& a, const at::Tensor& b) {
+  for (int64_t d = 0; d < a.dim(); ++d)
+    if (a.size(d) > 1 && a.stride(d) != b.stride(d)) return false;
+  return true;
+}
+
+void observe(OpAudit::State& st, const at::RecordFunction& fn, const std::string& name, OpKind kind) {
+  std::vector<at::Tensor> operands;  // 0-dim tensors are wrapped scalars: TensorIterator passes them by value
   for (const auto& v : fn.inputs()) {
     if (v.isTensor()) {
       const auto& t = v.toTensor();
-      if (t.defined() && t.dim() > 0 && t.numel() > 1) operands.push_back(t);
+      if (t.defined() && t.dim() > 0) operands.push_back(t);
     } else if (v.isTensorList()) {
       for (const auto& t : v.toTensorList()) {
         const at::Tensor tt = t;
-        if (tt.defined() && tt.numel() > 1) operands.push_back(tt);
+        if (tt.defined() && tt.dim() > 0) operands.push_back(tt);
       }
     }
   }
@@ -74,49 +82,65 @@ void observe(OpAudit::State& st, const at::RecordFunction& fn) {
   for (const auto& t : operands) e.bytes += t.numel() * static_cast<int64_t>(t.element_size());
   bool broadcast = false, strided = false, transposed = false;
   if (kind == OpKind::Elementwise || name == "aten::copy_") {
-    const auto& a = operands[0];
-    strided = !dense(a);
-    for (size_t i = 1; i < operands.size(); ++i) {
-      const auto& t = operands[i];
-      if (!t.sizes().equals(a.sizes()) || expanded(t)) {
-        broadcast = true;
+    // The operands of the op's full size: the first one that is not a broadcast sets the layout.
+    const at::Tensor* full = nullptr;
+    for (const auto& t : operands) {
+      if (t.sizes().equals(operands[0].sizes()) && !expanded(t)) {
+        full = &t;
+        break;
+      }
+    }
+    for (const auto& t : operands) {
+      if (!t.sizes().equals(operands[0].sizes()) || expanded(t)) {
+        broadcast = true;  // another size, or an expanded view: a stride-0 operand
       } else if (!dense(t)) {
-        strided = true;
-      } else if (!t.strides().equals(a.strides())) {
-        strided = true;
-        transposed = transposed || dense(a);
+        strided = true;    // a slice or other view with gaps
+      } else if (full && dense(*full) && !same_layout(t, *full)) {
+        transposed = true;  // two dense layouts (NCHW and NHWC): strided, and a transpose on the way
       }
     }
   }
   e.broadcast += broadcast;
-  e.strided += !broadcast && strided;
-  e.transposed += !broadcast && transposed;
-  if (broadcast || strided) {
+  e.strided += !broadcast && (strided || transposed);
+  e.transposed += transposed;
+  if (broadcast || strided || transposed) {
     std::string p;
     for (size_t i = 0; i < operands.size() && i < 3; ++i) p += (i ? " , " : "") + describe(operands[i]);
     ++st.patterns[name][p];
   }
 }
 
+// Only the outermost audited op of a nest is counted: `x * 2` (mul.Scalar) calls mul.Tensor with the wrapped
+// number, a copy may run inside a concatenation. Ops nested in other ops (the addition inside a CPU linear) are
+// outermost as far as the audit goes, and counted.
+struct Nested : at::ObserverContext {};
+
 std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
-  if (t_active) observe(*t_active, fn);
-  return nullptr;
+  if (!t_active) return nullptr;
+  const std::string name = fn.name();
+  const OpKind kind = op_kind(name);
+  if (kind == OpKind::Other) return nullptr;
+  if (t_active->depth++ == 0) observe(*t_active, fn, name, kind);
+  return std::make_unique<Nested>();
+}
+
+void on_end(const at::RecordFunction&, at::ObserverContext* ctx) {
+  if (ctx && t_active && t_active->depth > 0) --t_active->depth;
 }
 
 }  // namespace
 
 OpKind op_kind(const std::string& name) {
-  if (name == "aten::copy_" || name == "aten::cat" || name == "aten::_cat" || name == "aten::clone")
-    return OpKind::Copy;
+  if (name == "aten::copy_" || name == "aten::cat") return OpKind::Copy;  // clone and contiguous copy_ inside
   if (name.rfind("aten::", 0) == 0 && elementwise_ops().count(stem(name))) return OpKind::Elementwise;
   return OpKind::Other;
 }
 
 OpAudit::OpAudit() : state_(std::make_unique<State>()) {
   if (t_active) throw Error("op audit: another audit is already recording on this thread");
-  t_active = state_.get();
   state_->handle = at::addThreadLocalCallback(
-      at::RecordFunctionCallback(&on_start).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
+      at::RecordFunctionCallback(&on_start, &on_end).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
+  t_active = state_.get();
 }
 
 OpAudit::~OpAudit() {

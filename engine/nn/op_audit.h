@@ -18,8 +18,9 @@ struct OpAuditEntry {
   std::string name;        // "aten::add"
   int64_t calls = 0;
   int64_t broadcast = 0;   // calls with an operand broadcast to the others (other sizes, or an expanded view)
-  int64_t strided = 0;     // calls with same-size operands in different or non-dense layouts,
-  int64_t transposed = 0;  //   of which both dense in two layouts (NCHW and NHWC): a transpose on the way
+  int64_t strided = 0;     // the other non-vectorisable calls: same-size operands in two layouts or not dense
+  int64_t transposed = 0;  // calls with dense same-size operands in two layouts (NCHW and NHWC), broadcast or
+                           // not: a transpose on the way
   int64_t bytes = 0;       // the operands' bytes, summed (a rough measure of the memory traffic)
   // the non-vectorisable calls by their operands ("[2, 8, 4, 4] s[128, 1, 32, 8] , [8, 1, 1] s[1, 1, 1]"),
   // with how often each was seen, most frequent first
@@ -30,8 +31,10 @@ enum class OpKind { Elementwise, Copy, Other };
 // What an ATen op is for the audit: "aten::add" -> Elementwise, "aten::copy_" / "aten::cat" -> Copy.
 OpKind op_kind(const std::string& name);
 
-// Records the ops run on the constructing thread while it lives (nested ops included: an add inside a linear is
-// seen). One audit per thread at a time; throws ci2v::Error when another is active on this thread.
+// Records the ops run on the constructing thread while it lives: the outermost elementwise or copy op of a nest
+// (`x * 2` is one multiplication, not also the one it calls with the wrapped number), including those inside
+// other ops (the addition inside a CPU linear). Ops on other threads are not seen. One audit per thread at a
+// time (throws ci2v::Error when another is active on this thread); create and destroy it on the same thread.
 class OpAudit {
 public:
   OpAudit();
