@@ -9,6 +9,8 @@
 //   bench_demo_claims [--model DIR (default resources/models/demo)] [--seeds N (6)] [--threads N (2)]
 //                     [--tau N] [--d0 X] [--d0-t X] (the camera runs' FrameInit; default the camera mode's 750 / 0.5)
 //                     [--dump DIR] (each clip as one PPM strip: input picture, then the frames side by side)
+//                     [--size S] (default: the model's recommended width, 64 for the demo; the 4-px bounds and
+//                     the pan's 3:2 picture scale with it)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +26,7 @@
 #include "engine/pipeline.h"
 #include "engine/train/clip_measures.h"
 #include "engine/train/procedural.h"
+#include "engine/train/trainer.h"
 
 using namespace ci2v;
 
@@ -60,7 +63,7 @@ void dump_strip(const std::string& path, const RgbImage& input, const std::vecto
 
 int main(int argc, char** argv) {
   std::string model = CONSISTI2V_DEMO_DIR, dump;
-  int seeds = 6, threads = 2, tau = 0;
+  int seeds = 6, threads = 2, tau = 0, size = 0;
   double d0 = 0, d0_t = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--tau")) tau = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--d0")) d0 = std::atof(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--d0-t")) d0_t = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--size")) size = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "bench_demo_claims: unknown option %s\n", argv[i]);
       return 2;
@@ -83,12 +87,14 @@ int main(int argc, char** argv) {
   try {
     if (!dump.empty()) std::filesystem::create_directories(dump);
     auto pipe = Pipeline::load(model, "cpu", "fp32");
-    constexpr int kSize = 64;
+    const auto rec = train::demo_settings(model);  // the settings the model asks for (0: not given)
+    const int kSize = size > 0 ? size : rec.width > 0 ? rec.width : 64;
+    const double bound = 4.0 * kSize / 64;  // px: 4 at 64
     GenerationParams base;
     base.width = base.height = kSize;
     base.frames = 8;
     base.steps = 25;
-    base.cfg_text = 3.0;  // the demo's recommended settings
+    base.cfg_text = rec.cfg_text > 0 ? rec.cfg_text : 3.0;  // the demo's recommended settings
     base.device = "cpu";
     std::printf("model %s, %dx%d, %d frames, %d DDIM steps, text guidance %.1f, CPU %d threads\n", model.c_str(), kSize,
                 kSize, base.frames, base.steps, base.cfg_text, threads);
@@ -134,14 +140,14 @@ int main(int argc, char** argv) {
       std::printf("%-6lld %-55s %+14.1f %+14.1f %+14.1f %+14.1f\n", static_cast<long long>(p.seed), p.prompt.c_str(), pan,
                   still_dx, zoom, still_spread);
       sum[0] += pan, sum[1] += still_dx, sum[2] += zoom, sum[3] += still_spread;
-      pan_ok += pan <= -4.0;
-      zoom_ok += zoom >= 4.0;
+      pan_ok += pan <= -bound;
+      zoom_ok += zoom >= bound;
     }
     std::printf("%-6s %-55s %+14.1f %+14.1f %+14.1f %+14.1f\n", "mean", "", sum[0] / seeds, sum[1] / seeds,
                 sum[2] / seeds, sum[3] / seeds);
-    std::printf("pan_right moves the content left by >= 4 px in %d of %d seeds (the crop moves 28 px); zoom_in spreads "
-                "the halves by >= 4 px in %d of %d\n",
-                pan_ok, seeds, zoom_ok, seeds);
+    std::printf("pan_right moves the content left by >= %.0f px in %d of %d seeds (the crop moves %d px); zoom_in "
+                "spreads the halves by >= %.0f px in %d of %d\n",
+                bound, pan_ok, seeds, 28 * kSize / 64, bound, zoom_ok, seeds);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_demo_claims: %s\n", e.what());
     return 1;

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "engine/pipeline.h"
 #include "engine/train/clip_measures.h"
 #include "engine/train/procedural.h"
+#include "engine/train/trainer.h"
 
 namespace {
 
@@ -43,7 +43,7 @@ using ci2v::train::layout_drift;
 using ci2v::train::psnr;
 using ci2v::train::zoom_spread;
 
-constexpr int kSize = 64;     // the demo model's resolution (unet sample_size 8 x VAE factor 8)
+constexpr int kSize = 64;     // the measures' clips; the claims run at the model's recommended size (64 for the demo)
 constexpr int kFrames = 8;    // its training clip length
 constexpr int kSteps = 25;    // DDIM steps, as the studio runs the demo model
 
@@ -64,13 +64,13 @@ protected:
       return;
     }
     pipeline_ = ci2v::Pipeline::load(dir, "cpu", "fp32");
-    // the text guidance the model asks for (model_index.json "_consisti2v_demo" / "recommended"), as the studio
-    std::ifstream index(std::filesystem::path(dir) / "model_index.json");
-    const auto j = nlohmann::json::parse(index, nullptr, false);
-    if (j.is_object() && j.contains("_consisti2v_demo") && j["_consisti2v_demo"].contains("recommended"))
-      cfg_text_ = j["_consisti2v_demo"]["recommended"].value("cfg_text", cfg_text_);
+    // the size and text guidance the model asks for (model_index.json "_consisti2v_demo" / "recommended"), as the
+    // studio applies them
+    const auto rec = ci2v::train::demo_settings(dir);
+    if (rec.cfg_text > 0) cfg_text_ = rec.cfg_text;
+    if (rec.width > 0) size_ = rec.width;
     std::printf("[demo] model %s, text guidance %.1f, %d DDIM steps, %dx%d, %d frames\n", dir.c_str(), cfg_text_, kSteps,
-                kSize, kSize, kFrames);
+                size_, size_, kFrames);
   }
   static void TearDownTestSuite() { pipeline_.reset(); }
   void SetUp() override { ASSERT_TRUE(pipeline_) << load_error_; }
@@ -78,7 +78,7 @@ protected:
   static GenerationParams params(const std::string& prompt, int64_t seed) {
     GenerationParams p;
     p.prompt = prompt;
-    p.width = p.height = kSize;
+    p.width = p.height = size_;
     p.frames = kFrames;
     p.steps = kSteps;
     p.seed = seed;
@@ -114,9 +114,11 @@ protected:
   static std::unique_ptr<ci2v::Pipeline> pipeline_;
   static std::string load_error_;
   static double cfg_text_;
+  static int size_;
   static int dump_count_;
 };
 double DemoModel::cfg_text_ = 7.5;
+int DemoModel::size_ = kSize;
 int DemoModel::dump_count_ = 0;
 std::unique_ptr<ci2v::Pipeline> DemoModel::pipeline_;
 std::string DemoModel::load_error_;
@@ -206,7 +208,7 @@ TEST_F(DemoModel, FirstOutputFrameReproducesTheInput) {
   double worst = 99;
   for (uint64_t seed : {910001u, 910002u, 910003u, 910004u}) {
     const auto spec = ci2v::train::random_clip_spec(seed);
-    const auto first = picture(spec);
+    const auto first = picture(spec, size_);
     const auto r = run(params(ci2v::train::caption(spec), static_cast<int64_t>(seed)), first);
     const double p = psnr(r.frames[0], first);
     std::printf("[demo] first frame PSNR %.2f dB  (%s)\n", p, ci2v::train::caption(spec).c_str());
@@ -226,7 +228,7 @@ TEST_F(DemoModel, MotionFollowsThePrompt) {
     int agree = 0;
     double sum_dx = 0;
     for (int s = 0; s < kMotionSeeds; ++s) {
-      const auto r = run(params(prompt, 500 + s), picture(spec));
+      const auto r = run(params(prompt, 500 + s), picture(spec, size_));
       double x0 = 0, x1 = 0;
       const bool found = centroid_x(r.frames.front(), red, x0) && centroid_x(r.frames.back(), red, x1);
       const double dx = found ? x1 - x0 : 0.0;
@@ -246,7 +248,7 @@ TEST_F(DemoModel, FrameInitKeepsTheLayoutOfTheFirstFrame) {
   double sum_on = 0, sum_off = 0;
   for (int s = 0; s < kFrameInitSeeds; ++s) {
     const auto spec = ci2v::train::random_clip_spec(920001u + static_cast<uint64_t>(s));
-    const auto first = picture(spec);
+    const auto first = picture(spec, size_);
     auto p = params(ci2v::train::caption(spec), 800 + s);
     const double on = layout_drift(run(p, first).frames);
     p.frameinit = false;
