@@ -2,11 +2,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
 
-#include <nlohmann/json.hpp>
 
 #include "engine/io/diffusers_folder.h"
 
@@ -35,25 +33,16 @@ ModelProbe probeModelFolder(const QString& path) {
     r.summary = QObject::tr("%1 components, weights: %2")
                     .arg(folder.components.size())
                     .arg(formats.isEmpty() ? QObject::tr("none") : formats.join(QStringLiteral(", ")));
-    r.ok = true;
-    QFile index(QDir(r.resolvedDir).filePath(QStringLiteral("model_index.json")));
-    if (index.open(QIODevice::ReadOnly)) {
-      const auto j = nlohmann::json::parse(index.readAll().toStdString(), nullptr, false);
-      r.demo = j.is_object() && j.contains("_consisti2v_demo");
-      if (r.demo && j["_consisti2v_demo"].is_object() && j["_consisti2v_demo"].contains("recommended")) {
-        const auto& rec = j["_consisti2v_demo"]["recommended"];
-        auto get = [&](const char* k) { return rec.is_object() && rec.contains(k) && rec[k].is_number_integer() ? rec[k].get<int>() : 0; };
-        r.recommended = {get("width"), get("height"), get("frames"), get("steps"),
-                         rec.is_object() && rec.contains("cfg_text") && rec["cfg_text"].is_number() ? rec["cfg_text"].get<double>() : 0.0,
-                         {}, {}};
-        if (rec.is_object() && rec.contains("prompt") && rec["prompt"].is_string())
-          r.recommended.prompt = QString::fromStdString(rec["prompt"].get<std::string>());
-        if (rec.is_object() && rec.contains("example") && rec["example"].is_string()) {
-          const QString ex = QDir(r.resolvedDir).filePath(QString::fromStdString(rec["example"].get<std::string>()));
-          if (QFileInfo(ex).isFile()) r.recommended.example = ex;
-        }
+    const ci2v::io::DemoSettings rec = ci2v::io::demo_settings(folder.model_index);
+    r.demo = rec.demo;
+    if (r.demo) {
+      r.recommended = {rec.width, rec.height, rec.frames, rec.steps, rec.cfg_text, QString::fromStdString(rec.prompt), {}};
+      if (!rec.example.empty()) {
+        const QString ex = QDir(r.resolvedDir).filePath(QString::fromStdString(rec.example));
+        if (QFileInfo(ex).isFile()) r.recommended.example = ex;
       }
     }
+    r.ok = true;
     if (r.demo) r.summary = QObject::tr("demo model (trained on toy clips) · %1").arg(r.summary);
   } catch (const std::exception& e) {
     r.error = QString::fromUtf8(e.what());

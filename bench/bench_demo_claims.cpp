@@ -23,10 +23,10 @@
 #include <torch/torch.h>
 
 #include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
 #include "engine/pipeline.h"
 #include "engine/train/clip_measures.h"
 #include "engine/train/procedural.h"
-#include "engine/train/trainer.h"
 
 using namespace ci2v;
 
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   try {
     if (!dump.empty()) std::filesystem::create_directories(dump);
     auto pipe = Pipeline::load(model, "cpu", "fp32");
-    const auto rec = train::demo_settings(model);  // the settings the model asks for (0: not given)
+    const auto rec = io::read_demo_settings(model);  // the settings the model asks for (0: not given)
     const int kSize = size > 0 ? size : rec.width > 0 ? rec.width : 64;
     const double bound = 4.0 * kSize / 64;  // px: 4 at 64
     GenerationParams base;

@@ -48,6 +48,12 @@ void write_demo_example(const std::string& model_dir) {
 
 int cmd_train(int argc, char** argv) {
   Args a(argc, argv, 2, {"resume"});
+  bool varied_backgrounds = true;  // --varied-backgrounds 1|0, for the training data and --dump-clips alike
+  if (a.has("varied-backgrounds")) {
+    const std::string v = a.get("varied-backgrounds");
+    if (v != "0" && v != "1") throw Error("train: --varied-backgrounds '" + v + "': expected 0 or 1");
+    varied_backgrounds = v == "1";
+  }
   if (a.has("dump-clips")) {  // inspect the training data: N procedural clips as GIFs + captions.txt
 #if defined(CONSISTI2V_HAVE_MEDIA)
     const std::string dir = a.get("out");
@@ -59,7 +65,7 @@ int cmd_train(int argc, char** argv) {
     for (long i = 0; i < n; ++i) {
       const int stride = 1 + static_cast<int>(i % train::kMaxFrameStride);
       auto clip = train::make_clip(static_cast<uint64_t>(a.get_int("seed", 42)) * 1000 + static_cast<uint64_t>(i), frames,
-                                   size, stride, train::kDefaultCameraShare, a.get("varied-backgrounds", "1") != "0");
+                                   size, stride, train::kDefaultCameraShare, varied_backgrounds);
       media::Video v;
       v.width = v.height = size;
       v.fps = 8;
@@ -102,11 +108,7 @@ int cmd_train(int argc, char** argv) {
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);
   o.camera_share = a.get_double("camera-share", o.camera_share);
-  if (a.has("varied-backgrounds")) {
-    const std::string v = a.get("varied-backgrounds");
-    if (v != "0" && v != "1") throw Error("train: --varied-backgrounds '" + v + "': expected 0 or 1");
-    o.varied_backgrounds = v == "1";
-  }
+  o.varied_backgrounds = varied_backgrounds;
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
   auto r = train::train(o);

@@ -160,4 +160,25 @@ ModelFolder open_model_folder(const std::string& path, const std::string& varian
   return mf;
 }
 
+DemoSettings read_demo_settings(const std::string& model_dir) {
+  return demo_settings(read_json_file((fs::path(model_dir) / "model_index.json").string()));
+}
+
+DemoSettings demo_settings(const nlohmann::json& j) {
+  DemoSettings d;
+  if (!j.is_object()) return d;
+  const auto demo = j.find("_consisti2v_demo");
+  d.demo = demo != j.end();
+  if (!d.demo || !demo->is_object()) return d;
+  const auto rec = demo->find("recommended");
+  if (rec == demo->end() || !rec->is_object()) return d;
+  auto number = [&](const char* k) { return rec->contains(k) && (*rec)[k].is_number() ? (*rec)[k].get<double>() : 0.0; };
+  auto text = [&](const char* k) { return rec->contains(k) && (*rec)[k].is_string() ? (*rec)[k].get<std::string>() : ""; };
+  d.width = static_cast<int>(number("width")), d.height = static_cast<int>(number("height"));
+  d.frames = static_cast<int>(number("frames")), d.steps = static_cast<int>(number("steps"));
+  d.cfg_text = number("cfg_text");
+  d.prompt = text("prompt"), d.example = text("example");
+  return d;
+}
+
 }  // namespace ci2v::io

@@ -44,4 +44,16 @@ std::vector<std::string> find_weight_files(const std::string& dir, const std::st
 
 nlohmann::json read_json_file(const std::string& path);  // throws naming the file
 
+// What a model trained by `consisti2v train` asks for: model_index.json's "_consisti2v_demo" block and its
+// "recommended" settings, as the studio applies them. 0 / empty where not given; demo = false and all empty for
+// a released model. Throws ci2v::Error naming the file when model_index.json is missing or not JSON.
+struct DemoSettings {
+  bool demo = false;                              // the folder is marked as a demo model
+  int width = 0, height = 0, frames = 0, steps = 0;
+  double cfg_text = 0;
+  std::string prompt, example;                    // example: a file name relative to the model folder
+};
+DemoSettings demo_settings(const nlohmann::json& model_index);  // from a parsed model_index.json
+DemoSettings read_demo_settings(const std::string& model_dir);  // reads <model_dir>/model_index.json
+
 }  // namespace ci2v::io

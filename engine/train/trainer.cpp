@@ -556,21 +556,4 @@ TrainReport train(const TrainOptions& o) {
   return rep;
 }
 
-DemoSettings demo_settings(const std::string& model_dir) {
-  const fs::path index = fs::path(model_dir) / "model_index.json";
-  std::ifstream in(index);
-  if (!in) throw Error("model folder " + model_dir + ": cannot read " + index.string());
-  const auto j = json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw Error(index.string() + ": not a JSON object");
-  DemoSettings d;
-  const auto demo = j.find("_consisti2v_demo");
-  if (demo == j.end() || !demo->is_object() || !demo->contains("recommended") || !(*demo)["recommended"].is_object())
-    return d;
-  const auto& r = (*demo)["recommended"];
-  auto get_int = [&](const char* k) { return r.contains(k) && r[k].is_number() ? r[k].get<int>() : 0; };
-  d.width = get_int("width"), d.height = get_int("height"), d.frames = get_int("frames"), d.steps = get_int("steps");
-  d.cfg_text = r.contains("cfg_text") && r["cfg_text"].is_number() ? r["cfg_text"].get<double>() : 0.0;
-  return d;
-}
-
 }  // namespace ci2v::train

@@ -77,13 +77,4 @@ struct PresetConfigs {
 };
 PresetConfigs preset_configs(const std::string& preset);
 
-// The settings a model trained by this tool asks for (model_index.json "_consisti2v_demo" / "recommended"), as
-// the studio applies them; 0 where not given (a released model: all 0). Throws ci2v::Error naming the file when
-// model_index.json is missing or not JSON.
-struct DemoSettings {
-  int width = 0, height = 0, frames = 0, steps = 0;
-  double cfg_text = 0;
-};
-DemoSettings demo_settings(const std::string& model_dir);
-
 }  // namespace ci2v::train

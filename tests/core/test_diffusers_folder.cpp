@@ -88,3 +88,43 @@ TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
   EXPECT_THROW(open_model_folder((d / "m").string()), ci2v::Error);
   ci2v::remove_tree(d);
 }
+
+// The demo block of model_index.json: a released model (the fixture) is no demo and recommends nothing; a
+// folder without model_index.json, or with a broken one, is an error naming the file; a demo block gives what it
+// holds and 0 / "" for the rest.
+TEST(DiffusersFolder, DemoSettingsComeFromModelIndexAndErrorsNameTheFile) {
+  const auto none = read_demo_settings(kTiny);
+  EXPECT_FALSE(none.demo);
+  EXPECT_EQ(none.width, 0);
+  EXPECT_EQ(none.cfg_text, 0.0);
+  EXPECT_TRUE(none.prompt.empty());
+  auto d = fs::temp_directory_path() / ("ci2v_demo_" + std::to_string(ci2v::entropy64()));
+  fs::create_directories(d);
+  try {
+    read_demo_settings(d.string());
+    FAIL() << "a folder without model_index.json accepted";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model_index.json: cannot open"), std::string::npos) << e.what();
+  }
+  std::ofstream(d / "model_index.json") << "{\"_consisti2v_demo\": ";
+  try {
+    read_demo_settings(d.string());
+    FAIL() << "broken JSON accepted";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model_index.json: invalid JSON"), std::string::npos) << e.what();
+  }
+  std::ofstream(d / "model_index.json")
+      << R"({"_consisti2v_demo": {"recommended": {"width": 128, "cfg_text": 2.5, "prompt": "a red circle"}}})";
+  const auto some = read_demo_settings(d.string());
+  EXPECT_TRUE(some.demo);
+  EXPECT_EQ(some.width, 128);
+  EXPECT_EQ(some.height, 0);
+  EXPECT_EQ(some.cfg_text, 2.5);
+  EXPECT_EQ(some.prompt, "a red circle");
+  EXPECT_TRUE(some.example.empty());
+  std::ofstream(d / "model_index.json") << R"({"_consisti2v_demo": {"trained_by": "consisti2v train"}})";
+  const auto marked = read_demo_settings(d.string());
+  EXPECT_TRUE(marked.demo);
+  EXPECT_EQ(marked.steps, 0);
+  ci2v::remove_tree(d);
+}

@@ -23,10 +23,10 @@
 #include <vector>
 
 
+#include "engine/io/diffusers_folder.h"
 #include "engine/pipeline.h"
 #include "engine/train/clip_measures.h"
 #include "engine/train/procedural.h"
-#include "engine/train/trainer.h"
 
 namespace {
 
@@ -66,7 +66,7 @@ protected:
     pipeline_ = ci2v::Pipeline::load(dir, "cpu", "fp32");
     // the size and text guidance the model asks for (model_index.json "_consisti2v_demo" / "recommended"), as the
     // studio applies them
-    const auto rec = ci2v::train::demo_settings(dir);
+    const auto rec = ci2v::io::read_demo_settings(dir);
     if (rec.cfg_text > 0) cfg_text_ = rec.cfg_text;
     if (rec.width > 0) size_ = rec.width;
     std::printf("[demo] model %s, text guidance %.1f, %d DDIM steps, %dx%d, %d frames\n", dir.c_str(), cfg_text_, kSteps,

@@ -98,7 +98,8 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
                         "scheduler/scheduler_config.json"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   // the settings the studio (and the demo claims) take from it
-  const auto rec = train::demo_settings(dir.string());
+  const auto rec = io::read_demo_settings(dir.string());
+  EXPECT_TRUE(rec.demo);
   EXPECT_EQ(rec.width, o.size);
   EXPECT_EQ(rec.height, o.size);
   EXPECT_EQ(rec.frames, o.frames);
@@ -217,36 +218,6 @@ TEST(Train, DemoPresetFitsTwentyMegabytesInFp16) {
   EXPECT_LE(2 * n, 20u * 1000u * 1000u);
   EXPECT_GT(io::count_parameters(*u), io::count_parameters(*unet::VideoUNet(
                                           unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet)), meta)));
-}
-
-// A model without the demo block (the fixture, as a released model) recommends nothing; a folder without
-// model_index.json, or with a broken one, is an error naming the file.
-TEST(Train, DemoSettingsAreZeroForOtherModelsAndErrorsNameTheFile) {
-  const auto none = train::demo_settings(std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline");
-  EXPECT_EQ(none.width, 0);
-  EXPECT_EQ(none.frames, 0);
-  EXPECT_EQ(none.cfg_text, 0.0);
-  const auto dir = temp_dir("settings");
-  fs::create_directories(dir);
-  try {
-    train::demo_settings(dir.string());
-    FAIL() << "a folder without model_index.json accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("model_index.json"), std::string::npos) << e.what();
-  }
-  std::ofstream(dir / "model_index.json") << "{\"_consisti2v_demo\": ";
-  try {
-    train::demo_settings(dir.string());
-    FAIL() << "broken JSON accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not a JSON object"), std::string::npos) << e.what();
-  }
-  std::ofstream(dir / "model_index.json") << R"({"_consisti2v_demo": {"recommended": {"width": 128, "cfg_text": 2.5}}})";
-  const auto some = train::demo_settings(dir.string());
-  EXPECT_EQ(some.width, 128);
-  EXPECT_EQ(some.height, 0);
-  EXPECT_EQ(some.cfg_text, 2.5);
-  ci2v::remove_tree(dir);
 }
 
 TEST(Train, BadOptionsThrowNamingTheOption) {
