@@ -35,8 +35,10 @@ struct TemporalConvImpl : torch::nn::Module {
   Tensor weight, bias;
   int64_t kt;
   // The weight repacked for the GEMM route (unet::temporal_conv_gemm), kept while the weight is unchanged and
-  // needs no gradient: one copy per layout instead of one per call (and none inside a captured CUDA graph). Not
-  // locked: one forward at a time per module (the engine thread), as for the rest of the network's state.
+  // needs no gradient: one copy per layout instead of one per call (and none inside a captured CUDA graph). A
+  // weight that requires no gradient then becomes a strided view of that packing (set_), so the weights are
+  // held once; the other layout's packing is dropped. Not locked: one forward at a time per module (the engine
+  // thread), as for the rest of the network's state.
   struct Packed {
     Tensor w;
     // the weight's storage when packed (a weak reference: a freed storage, or a new one at a reused address, is

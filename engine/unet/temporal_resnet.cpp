@@ -33,8 +33,8 @@ namespace {
 Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
   const int64_t Co = conv.weight.size(0), C = conv.weight.size(1), kt = conv.kt;
   auto pack = [&] {
-    return columns ? conv.weight.view({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co})   // block k: slice k
-                   : conv.weight.view({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});  // block k: slice k
+    return columns ? conv.weight.reshape({Co, C, kt}).permute({1, 2, 0}).reshape({C, kt * Co})   // block k: slice k
+                   : conv.weight.reshape({Co, C, kt}).permute({2, 0, 1}).reshape({kt * Co, C});  // block k: slice k
   };
   // training keeps the product on the autograd graph; inference tensors have no version counter to key on
   if ((torch::GradMode::is_enabled() && conv.weight.requires_grad()) || conv.weight.is_inference()) return pack();
@@ -46,9 +46,23 @@ Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
       cache.w.scalar_type() != conv.weight.scalar_type() || cache.w.device() != conv.weight.device()) {
     torch::NoGradGuard ng;
     cache.w = pack().contiguous();
+    if (!conv.weight.requires_grad()) {
+      // One copy of the weights, not two: the weight becomes a strided view of its packed slices (an inference
+      // weight; at the released UNet's size a second copy of every temporal convolution is about 0.28 GiB in
+      // bf16). An in-place change of the weight then changes the packed copy too, and is still seen below.
+      const auto view = (columns ? cache.w.view({C, kt, Co}).permute({2, 0, 1}) : cache.w.view({kt, Co, C}).permute({1, 2, 0}))
+                            .view({Co, C, kt, 1, 1});
+      conv.weight.set_(cache.w.storage(), cache.w.storage_offset(), view.sizes(), view.strides());
+      // the other layout's cache, if any, was packed from the weight's old storage: no longer needed
+      auto& other = columns ? conv.packed_rows : conv.packed_cols;
+      other.w = Tensor();
+      other.storage.reset();
+      other.data = nullptr;
+      other.version = -1;
+    }
     cache.storage = conv.weight.storage().getWeakStorageImpl();
     cache.data = conv.weight.data_ptr();
-    cache.version = version;
+    cache.version = static_cast<int64_t>(conv.weight._version());
   }
   // Kept while the weight is unchanged; a captured CUDA graph reads this tensor, so weights must not change
   // while graphs of the network exist (GraphedUNet's contract).

@@ -557,14 +557,26 @@ TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
     // step) or a new storage (channels-last) must be seen
     torch::NoGradGuard ng;
     auto x = torch::randn({6, 6, 3, 4});
-    for (int round = 0; round < 3; ++round) {
+    const auto storage_of = [](const torch::Tensor& t) { return t.storage().unsafeGetStorageImpl(); };
+    for (int round = 0; round < 4; ++round) {
       if (round == 1) conv->weight.mul_(-2);
       if (round == 2) conv->weight.set_data(conv->weight.clone().mul_(0.5));  // new storage, same version
+      if (round == 3) conv->weight.copy_(torch::randn_like(conv->weight));    // a reload into the aliased weight
+      const auto values = conv->weight.clone();
       auto v = x.view({2, 3, 6, 3, 4}).permute({0, 2, 1, 3, 4});
       auto want = at::conv3d(v, conv->weight, conv->bias, {1, 1, 1}, {1, 0, 0}).permute({0, 2, 1, 3, 4}).reshape({6, 5, 3, 4});
       EXPECT_LT((ci2v::unet::temporal_conv_gemm(*conv, x, 3) - want).abs().max().item<double>(), 1e-5) << round;
+      // the weight is held once: it is now a view of the NCHW route's packing, with its values unchanged
+      EXPECT_EQ(storage_of(conv->weight), storage_of(conv->packed_rows.w)) << round;
+      EXPECT_FALSE(conv->weight.is_contiguous()) << round;
+      EXPECT_TRUE(conv->weight.equal(values)) << round;
       auto nhwc = ci2v::unet::temporal_conv_gemm(*conv, x.contiguous(at::MemoryFormat::ChannelsLast), 3);
       EXPECT_LT((nhwc - want).abs().max().item<double>(), 1e-5) << round;
+      EXPECT_EQ(storage_of(conv->weight), storage_of(conv->packed_cols.w)) << round;
+      EXPECT_FALSE(conv->packed_rows.w.defined()) << round;  // one packing at a time
+      EXPECT_TRUE(conv->weight.equal(values)) << round;
+      // the state dict still holds the weight as loaded
+      EXPECT_TRUE(conv->named_parameters()["weight"].equal(values)) << round;
     }
   }
   ci2v::unet::set_temporal_conv_mode(before);
