@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "engine/error.h"
 #include "engine/generator.h"
@@ -148,6 +149,35 @@ Tensor clips_tensor(const std::vector<Clip>& clips) {
   return torch::stack(vids, 0);
 }
 
+// One clip of a step: the generator's seed, its frame count and frame stride.
+struct ClipJob {
+  uint64_t seed;
+  int frames, stride;
+};
+
+// The clips of a step, rendered on several threads (each clip depends on its job only, so the result is the
+// same for any thread count). On a GPU a step's clips took a sixth of the step on one thread.
+std::vector<Clip> render_clips(const std::vector<ClipJob>& jobs, const TrainOptions& o) {
+  std::vector<Clip> out(jobs.size());
+  std::vector<std::exception_ptr> errors(jobs.size());
+  auto run = [&](size_t begin, size_t step) {
+    for (size_t i = begin; i < jobs.size(); i += step) try {
+        out[i] = make_clip(jobs[i].seed, jobs[i].frames, o.size, jobs[i].stride, o.camera_share, o.varied_backgrounds);
+      } catch (...) {
+        errors[i] = std::current_exception();  // rethrown on the calling thread
+      }
+  };
+  const size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  const size_t n = std::min(jobs.size(), o.data_threads > 0 ? static_cast<size_t>(o.data_threads) : std::min<size_t>(8, hw));
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < n; ++k) pool.emplace_back(run, k, n);
+  run(0, std::max<size_t>(1, n));
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
 uint64_t clip_seed(uint64_t seed, int64_t step, int64_t b, uint64_t stream) {
   uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull +
                static_cast<uint64_t>(b) * 0x94D049BB133111EBull + stream;
@@ -275,6 +305,12 @@ TrainReport train(const TrainOptions& o) {
   if (o.steps < 1) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
   if (o.batch < 1) throw Error("train: --batch must be at least 1, got " + std::to_string(o.batch));
   if (!(o.max_seconds >= 0)) throw Error("train: --max-minutes must not be negative, got " + std::to_string(o.max_seconds / 60));
+  if (!(o.vae_max_seconds >= 0))
+    throw Error("train: --vae-max-minutes must not be negative, got " + std::to_string(o.vae_max_seconds / 60));
+  if (o.vae_batch == 0 || o.vae_batch > 1024)
+    throw Error("train: --vae-batch must be in 1..1024 (or negative for the default), got " + std::to_string(o.vae_batch));
+  if (o.data_threads < 0 || o.data_threads > 256)
+    throw Error("train: --data-threads must be in 0..256, got " + std::to_string(o.data_threads));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
@@ -355,15 +391,22 @@ TrainReport train(const TrainOptions& o) {
   if (vae_steps > 0) {
     auto params = trainable_parameters(*vae_net);
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.vae_lr).weight_decay(0.0));
-    const int n_img = std::max(8, o.batch * 2);
+    const int n_img = o.vae_batch > 0 ? o.vae_batch : std::max(8, o.batch * 2);
+    const auto t_vae = std::chrono::steady_clock::now();
     for (int s = 0; s < vae_steps; ++s) {
-      set_lr(opt, scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1)));
-      std::vector<Tensor> imgs;
-      for (int b = 0; b < n_img; ++b) {
-        const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);
-        auto c = make_clip(clip_seed(o.seed, s, b, 1), 2, o.size, stride, o.camera_share, o.varied_backgrounds);
-        imgs.push_back(image_tensor(c.frames[static_cast<size_t>(b % 2)]));
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_vae).count();
+      if (o.vae_max_seconds > 0 && elapsed >= o.vae_max_seconds) {
+        log("vae time budget of " + std::to_string(o.vae_max_seconds) + " s reached after " + std::to_string(s) + " steps");
+        break;
       }
+      set_lr(opt, scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1),
+                               o.vae_max_seconds > 0 ? elapsed / o.vae_max_seconds : 0.0));
+      std::vector<ClipJob> jobs;
+      for (int b = 0; b < n_img; ++b)
+        jobs.push_back({clip_seed(o.seed, s, b, 1), 2, 1 + static_cast<int>(rng() % kMaxFrameStride)});
+      const auto clips = render_clips(jobs, o);
+      std::vector<Tensor> imgs;
+      for (int b = 0; b < n_img; ++b) imgs.push_back(image_tensor(clips[static_cast<size_t>(b)].frames[static_cast<size_t>(b % 2)]));
       auto x = torch::stack(imgs, 0).to(device);  // [N, 3, H, W]
       const int64_t f = vae_cfg.downscale();
       auto eps = noise.randn({x.size(0), vae_cfg.latent_channels, x.size(2) / f, x.size(3) / f}, fo, "vae posterior");
@@ -482,21 +525,27 @@ TrainReport train(const TrainOptions& o) {
     std::vector<int64_t> ts, strides;
     std::vector<double> abs;
     std::vector<bool> null_images;
-    for (int b = 0; b < o.batch; ++b) {
+    std::vector<ClipJob> jobs;
+    std::vector<bool> null_texts;
+    for (int b = 0; b < o.batch; ++b) {  // the draws first, in the order they always had; then the clips
       const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
       const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
-      const bool null_text = uniform() < o.null_text_ratio;
-      const bool null_image = uniform() < o.null_image_ratio;
-      auto clip = make_clip(clip_seed(o.seed, step, b, 3), o.frames, o.size, stride, o.camera_share, o.varied_backgrounds);
+      null_texts.push_back(uniform() < o.null_text_ratio);
+      null_images.push_back(uniform() < o.null_image_ratio);
+      jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, stride});
+      ts.push_back(t);
+      strides.push_back(stride);
+      abs.push_back(abar[t]);
+    }
+    const auto clips = render_clips(jobs, o);
+    for (int b = 0; b < o.batch; ++b) {
+      const auto& clip = clips[static_cast<size_t>(b)];
+      const bool null_text = null_texts[static_cast<size_t>(b)];
       torch::NoGradGuard ng;
       auto x = clips_tensor({clip});  // [1, 3, F, H, W]
       frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));
       posterior_eps.push_back(noise.randn({o.frames, C, h, w}, fo, "vae posterior"));
       texts.push_back(embed(null_text ? std::string() : clip.caption));  // [1, 77, D]
-      ts.push_back(t);
-      strides.push_back(stride);
-      abs.push_back(abar[t]);
-      null_images.push_back(null_image);
     }
     // The whole batch's frames through the frozen VAE encoder in a few calls (one copy to the device, not one
     // launch sequence per clip; the posterior noise is drawn per clip, in the same order as before).

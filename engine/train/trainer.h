@@ -46,6 +46,9 @@ struct TrainOptions {
   std::string log_csv;             // step,loss,seconds per UNet step (empty: none)
   bool resume = false;             // start from the weights already in out_dir (VAE kept, no VAE training)
   int vae_steps = -1;              // VAE autoencoder steps; < 0: the preset's default
+  int vae_batch = -1;              // images per VAE step; < 0: max(8, 2 x batch)
+  double vae_max_seconds = 0;      // > 0: the VAE stage stops after this much wall time (its decay follows
+                                   // the larger of the step and time fractions, as the UNet's does)
   double vae_lr = 1e-3;
   int save_every = 0;              // also write the checkpoint every N steps (0: only at the end)
   double camera_share = 0.4;       // fraction of training clips with a camera move (0.25..1)
@@ -55,6 +58,8 @@ struct TrainOptions {
   double max_grad_norm = 0.5;
   double weight_decay = 1e-2;
   int threads = 0;                 // torch intra-op threads (0: leave as is)
+  int data_threads = 0;            // threads rendering a step's clips (0: up to 8, from the hardware; the clips
+                                   // are the same for any count)
   std::function<void(const std::string&)> log;  // progress lines (null: silent)
 };
 

@@ -187,6 +187,46 @@ TEST(Train, TimeBudgetEndsTheRunAndRecordsTheStepsTaken) {
   EXPECT_THROW(train::train(bad), Error);
 }
 
+TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
+  // A step's clips are rendered on several threads (--data-threads): every clip depends on its seed only and the
+  // random draws keep their order, so the losses are bit for bit those of one thread, VAE and UNet stages both.
+  Threads th;
+  std::vector<std::vector<double>> vae, unet;
+  for (int threads : {1, 3}) {
+    const auto dir = temp_dir("threads" + std::to_string(threads));
+    auto o = tiny_options(dir, 3, 11, 2);
+    o.batch = 3;
+    o.data_threads = threads;
+    auto r = train::train(o);
+    vae.push_back(r.vae_losses);
+    unet.push_back(r.losses);
+    ci2v::remove_tree(dir);
+  }
+  ASSERT_EQ(unet[0].size(), 3u);
+  ASSERT_EQ(vae[0].size(), 2u);
+  EXPECT_EQ(vae[0], vae[1]);
+  EXPECT_EQ(unet[0], unet[1]);
+}
+
+TEST(Train, VaeTimeBudgetEndsTheVaeStage) {
+  // --vae-max-minutes bounds the VAE stage as --max-minutes bounds the UNet's; --vae-batch sets its images per step
+  Threads th;
+  const auto dir = temp_dir("vae_budget");
+  auto o = tiny_options(dir, 1, 5, 100000);
+  o.vae_max_seconds = 1.0;
+  o.vae_batch = 2;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = train::train(o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[ vae budget ] " << r.vae_losses.size() << " VAE steps, " << wall << " s in all\n";
+  EXPECT_GT(r.vae_losses.size(), 0u);
+  EXPECT_LT(r.vae_losses.size(), 100000u);
+  EXPECT_LT(wall, 1.0 + 30.0);
+  EXPECT_EQ(r.losses.size(), 1u);
+  EXPECT_NO_THROW(Pipeline::load(dir.string(), "cpu", "fp32"));
+  ci2v::remove_tree(dir);
+}
+
 TEST(Train, UNetBuildsAGraphOnlyWhenItsParametersAreTrainable) {
   Threads th;
   auto cfg = unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet));
@@ -248,6 +288,15 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.camera_share = 0.1;
   expect_msg(b, "--camera-share must be in 0.25..1");
+  b = o;
+  b.vae_batch = 0;
+  expect_msg(b, "--vae-batch must be in 1..1024");
+  b = o;
+  b.vae_max_seconds = -6;
+  expect_msg(b, "--vae-max-minutes must not be negative");
+  b = o;
+  b.data_threads = -1;
+  expect_msg(b, "--data-threads must be in 0..256");
   b = o;
   b.tokenizer_dir = "/nonexistent";
   expect_msg(b, "--tokenizer '/nonexistent'");
