@@ -65,17 +65,32 @@ ci2v::sampling::CameraPath Document::cameraPath() const {
   return {};
 }
 
-QString Document::cameraDefaultsNote(const ci2v::GenerationParams& p) {
-  return p.camera_enabled()
+QString Document::cameraDefaultsNote(const ci2v::GenerationParams& p) const {
+  if (!p.camera_enabled()) return tr("Still camera: FrameInit back to τ %1, D0 %2").arg(p.noise_level).arg(p.cutoff_spatial);
+  return frameInitDefaults_.camera == ci2v::FrameInitDefaults{}.camera
              ? tr("Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)")
                    .arg(p.noise_level)
                    .arg(p.cutoff_spatial)
-             : tr("Still camera: FrameInit back to τ %1, D0 %2").arg(p.noise_level).arg(p.cutoff_spatial);
+             : tr("Camera move: FrameInit switched to this model's camera settings (τ %1, D0 %2)")
+                   .arg(p.noise_level)
+                   .arg(p.cutoff_spatial);
+}
+
+void Document::setFrameInitDefaults(const ci2v::FrameInitDefaults& d) {
+  if (d == frameInitDefaults_) return;
+  const auto before = frameInitDefaults_;
+  frameInitDefaults_ = d;
+  auto p = params_;
+  if (p.change_frameinit_defaults(before, d)) {
+    setParams(p);
+    cameraNote_ = cameraDefaultsNote(p);
+    Q_EMIT cameraDefaultsSwitched(cameraNote_);
+  }
 }
 
 bool Document::finishCameraChange(ci2v::GenerationParams p, CameraChange* out) const {
   out->note.clear();
-  if (p.switch_frameinit_defaults(params_.camera_enabled())) out->note = cameraDefaultsNote(p);
+  if (p.switch_frameinit_defaults(params_.camera_enabled(), frameInitDefaults_)) out->note = cameraDefaultsNote(p);
   out->params = std::move(p);
   return true;
 }

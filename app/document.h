@@ -73,7 +73,11 @@ public:
   bool cameraPathChange(const ci2v::sampling::CameraPath& path, CameraChange* out, QString* error = nullptr) const;
   bool cameraPresetChange(const QString& name, CameraChange* out, QString* error = nullptr) const;
   void applyCameraChange(const CameraChange& change);
-  static QString cameraDefaultsNote(const ci2v::GenerationParams& p);
+  QString cameraDefaultsNote(const ci2v::GenerationParams& p) const;
+  // FrameInit's defaults for the current model: the paper's, or a demo model's own camera setting. A change
+  // moves τ and D0 that sat at the old model's defaults to the new model's (with the note, as a camera switch).
+  const ci2v::FrameInitDefaults& frameInitDefaults() const { return frameInitDefaults_; }
+  void setFrameInitDefaults(const ci2v::FrameInitDefaults& d);
   // Paths as JSON files; false with a message naming the file.
   bool saveCameraPath(const QString& file, QString* error) const;
   bool loadCameraPath(const QString& file, QString* error);
@@ -124,6 +128,7 @@ private:
   int current_ = -1;
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
+  ci2v::FrameInitDefaults frameInitDefaults_;
 
   bool finishCameraChange(ci2v::GenerationParams p, CameraChange* out) const;
 

@@ -1000,10 +1000,13 @@ void MainWindow::applyModelSettings(const ModelProbe& probe) {
     const ci2v::GenerationParams d;
     p.width = d.width, p.height = d.height, p.frames = d.frames, p.steps = d.steps, p.cfg_text = d.cfg_text;
     demoSettings_ = {};
-  } else {
-    return;
   }
   if (p.to_json() != doc_->params().to_json()) doc_->setParams(p);
+  // FrameInit's camera setting is the model's own where it gives one (a demo model), else the paper's; τ and D0
+  // at the old model's defaults follow (the document says so, as for a camera switch).
+  const ci2v::FrameInitDefaults defaults = probe.demo ? probe.recommended.frameinit : ci2v::FrameInitDefaults{};
+  panel_->setFrameInitDefaults(defaults);
+  doc_->setFrameInitDefaults(defaults);
 }
 
 // --- generate / cancel

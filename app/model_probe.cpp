@@ -36,7 +36,9 @@ ModelProbe probeModelFolder(const QString& path) {
     const ci2v::io::DemoSettings rec = ci2v::io::demo_settings(folder.model_index);
     r.demo = rec.demo;
     if (r.demo) {
-      r.recommended = {rec.width, rec.height, rec.frames, rec.steps, rec.cfg_text, QString::fromStdString(rec.prompt), {}};
+      r.recommended = {rec.width, rec.height, rec.frames, rec.steps, rec.cfg_text, QString::fromStdString(rec.prompt), {},
+                       ci2v::FrameInitDefaults::with_camera(rec.camera_noise_level, rec.camera_cutoff_spatial,
+                                                            rec.camera_cutoff_temporal)};
       if (!rec.example.empty()) {
         const QString ex = QDir(r.resolvedDir).filePath(QString::fromStdString(rec.example));
         if (QFileInfo(ex).isFile()) r.recommended.example = ex;

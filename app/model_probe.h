@@ -4,6 +4,8 @@
 #pragma once
 #include <QString>
 
+#include "engine/pipeline.h"  // FrameInitDefaults (no Torch)
+
 namespace studio {
 
 struct ModelProbe {
@@ -18,6 +20,8 @@ struct ModelProbe {
     double cfg_text = 0;
     QString prompt;   // an example prompt in the model's vocabulary
     QString example;  // an example first frame inside the model folder (absolute path), "" when none
+    // FrameInit's defaults: the paper's, with the model's own camera setting where it gives one
+    ci2v::FrameInitDefaults frameinit;
     bool any() const { return width > 0 || height > 0 || frames > 0 || steps > 0 || cfg_text > 0; }
   } recommended;
 };

@@ -58,7 +58,19 @@ bool ends_with(const std::string& s, const std::string& suf) {
 
 }  // namespace
 
-GenerationParams params_from_args(const Args& a) {
+static GenerationParams::FrameInitDefaults model_frameinit_defaults(const std::string& model) {
+  std::string dir;
+  try {
+    dir = io::resolve_model_dir(model);
+  } catch (const std::exception&) {
+    return {};  // the load reports what is wrong with the folder
+  }
+  const auto d = io::read_demo_settings(dir);  // a bad camera setting throws naming the file and the key
+  return GenerationParams::FrameInitDefaults::with_camera(d.camera_noise_level, d.camera_cutoff_spatial,
+                                                          d.camera_cutoff_temporal);
+}
+
+GenerationParams params_from_args(const Args& a, const GenerationParams::FrameInitDefaults& defaults) {
   GenerationParams p;
   if (a.has("params")) {
     const auto file = a.get("params");
@@ -100,12 +112,17 @@ GenerationParams params_from_args(const Args& a) {
       p.camera_preset = cam;
       p.camera_path = nullptr;
     }
-    // Camera mode defaults of the paper (τ = 750, D0 = 0.5) unless given.
-    if (!a.has("tau")) p.noise_level = GenerationParams::kCameraNoiseLevel;
-    if (!a.has("ds")) p.cutoff_spatial = GenerationParams::kCameraCutoff;
-    if (!a.has("dt")) p.cutoff_temporal = GenerationParams::kCameraCutoff;
+    // Camera mode defaults (the paper's τ = 750, D0 = 0.5, or the model's own) unless given.
+    if (!a.has("tau")) p.noise_level = defaults.camera.noise_level;
+    if (!a.has("ds")) p.cutoff_spatial = defaults.camera.cutoff_spatial;
+    if (!a.has("dt")) p.cutoff_temporal = defaults.camera.cutoff_temporal;
   }
   return p;
+}
+
+// With --model, a camera move takes the model's own FrameInit setting where it gives one (consisti2v preview).
+GenerationParams params_from_args(const Args& a) {
+  return params_from_args(a, a.has("model") ? model_frameinit_defaults(a.get("model")) : FrameInitDefaults{});
 }
 
 RgbImage load_first_frame(const std::string& path) {
@@ -159,8 +176,13 @@ int cmd_generate(int argc, char** argv) {
   const auto out = a.get("out");
   if (out.empty()) throw Error("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
   if (a.has("threads")) torch_set_threads(static_cast<int>(a.get_int("threads", 0)));
-  auto params = params_from_args(a);
+  const auto defaults = model_frameinit_defaults(model);
+  auto params = params_from_args(a, defaults);
   params.validate();  // before any work
+  if (params.camera_enabled() && defaults.camera != GenerationParams::FrameInitDefaults{}.camera)
+    std::cerr << "camera move: the model's FrameInit setting (tau " << defaults.camera.noise_level << ", D0 "
+              << defaults.camera.cutoff_spatial << " / " << defaults.camera.cutoff_temporal
+              << ") where --tau, --ds, --dt are not given\n";
   if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
   auto frame = load_first_frame(image);
   std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";

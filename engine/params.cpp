@@ -139,17 +139,35 @@ GenerationParams GenerationParams::from_json(const nlohmann::json& j) {
   return p;
 }
 
-bool GenerationParams::switch_frameinit_defaults(bool camera_before) {
+FrameInitDefaults FrameInitDefaults::with_camera(int noise_level, double cutoff_spatial,
+                                                  double cutoff_temporal) {
+  FrameInitDefaults d;
+  if (noise_level > 0) d.camera.noise_level = noise_level;
+  if (cutoff_spatial > 0) d.camera.cutoff_spatial = cutoff_spatial;
+  if (cutoff_temporal > 0) d.camera.cutoff_temporal = cutoff_temporal;
+  return d;
+}
+
+void GenerationParams::set_frameinit_setting(const FrameInitSetting& s) {
+  noise_level = s.noise_level;
+  cutoff_spatial = s.cutoff_spatial;
+  cutoff_temporal = s.cutoff_temporal;
+}
+
+bool GenerationParams::switch_frameinit_defaults(bool camera_before, const FrameInitDefaults& d) {
   const bool camera_now = camera_enabled();
   if (camera_now == camera_before) return false;
-  const GenerationParams still;
-  const int from_tau = camera_now ? still.noise_level : kCameraNoiseLevel;
-  const double from_ds = camera_now ? still.cutoff_spatial : kCameraCutoff;
-  const double from_dt = camera_now ? still.cutoff_temporal : kCameraCutoff;
-  if (noise_level != from_tau || cutoff_spatial != from_ds || cutoff_temporal != from_dt) return false;
-  noise_level = camera_now ? kCameraNoiseLevel : still.noise_level;
-  cutoff_spatial = camera_now ? kCameraCutoff : still.cutoff_spatial;
-  cutoff_temporal = camera_now ? kCameraCutoff : still.cutoff_temporal;
+  if (frameinit_setting() != (camera_now ? d.still : d.camera)) return false;  // tuned by the user: kept
+  set_frameinit_setting(camera_now ? d.camera : d.still);
+  return true;
+}
+
+bool GenerationParams::change_frameinit_defaults(const FrameInitDefaults& from, const FrameInitDefaults& to) {
+  const bool camera = camera_enabled();
+  const auto& was = camera ? from.camera : from.still;
+  const auto& now = camera ? to.camera : to.still;
+  if (was == now || frameinit_setting() != was) return false;
+  set_frameinit_setting(now);
   return true;
 }
 

@@ -22,6 +22,23 @@ const char* to_string(FilterType);
 const char* to_string(SamplerType);
 const char* to_string(NoiseMethod);
 
+// FrameInit's τ and D0 (spatial, temporal).
+struct FrameInitSetting {
+  int noise_level = 850;
+  double cutoff_spatial = 0.25, cutoff_temporal = 0.25;
+  bool operator==(const FrameInitSetting&) const = default;
+};
+// FrameInit's defaults for a still camera and for a camera move: the paper's (τ 850, D0 0.25 still; τ 750,
+// D0 0.5 with a camera move), or a model's own camera setting (a demo model's model_index.json: its 8 x 8
+// latents need a stronger layout for the view to move).
+struct FrameInitDefaults {
+  FrameInitSetting still{850, 0.25, 0.25};
+  FrameInitSetting camera{750, 0.5, 0.5};
+  // the paper's defaults with a model's camera setting where given (values <= 0: the paper's)
+  static FrameInitDefaults with_camera(int noise_level, double cutoff_spatial, double cutoff_temporal);
+  bool operator==(const FrameInitDefaults&) const = default;
+};
+
 // Every setting of one generation; the defaults are the reference inference configuration.
 struct GenerationParams {
   std::string prompt;
@@ -55,12 +72,17 @@ struct GenerationParams {
   std::string dtype = "fp32";       // fp32 | fp16 | bf16
 
   bool camera_enabled() const { return !camera_preset.empty() || !camera_path.is_null(); }
-  // FrameInit's defaults follow the camera mode (the paper: τ 750, D0 0.5 with a camera move; 850 / 0.25
-  // without): when the camera turns on and τ, D0 are still at the still-image defaults they switch to the
-  // camera values, and back when it turns off. Values the user tuned are kept. Returns true when it changed them.
-  static constexpr int kCameraNoiseLevel = 750;
-  static constexpr double kCameraCutoff = 0.5;
-  bool switch_frameinit_defaults(bool camera_before);
+  using FrameInitSetting = ci2v::FrameInitSetting;
+  using FrameInitDefaults = ci2v::FrameInitDefaults;
+  FrameInitSetting frameinit_setting() const { return {noise_level, cutoff_spatial, cutoff_temporal}; }
+  void set_frameinit_setting(const FrameInitSetting& s);
+  // FrameInit's defaults follow the camera mode: when the camera turns on and τ, D0 are still at the still
+  // defaults they switch to the camera defaults, and back when it turns off. Values the user tuned are kept.
+  // Returns true when it changed them.
+  bool switch_frameinit_defaults(bool camera_before, const FrameInitDefaults& defaults = {});
+  // A model change: with the camera on and τ, D0 at the old model's camera defaults, they become the new
+  // model's (likewise the still defaults with the camera off). Returns true when it changed them.
+  bool change_frameinit_defaults(const FrameInitDefaults& from, const FrameInitDefaults& to);
   nlohmann::json to_json() const;
   // Missing fields keep their defaults; wrong types or unknown enum names throw naming the field.
   static GenerationParams from_json(const nlohmann::json& j);

@@ -332,6 +332,10 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>Camera move: FrameInit switched to the paper&apos;s camera settings (τ %1, D0 %2)</translation>
     </message>
     <message>
+        <source>Camera move: FrameInit switched to this model&apos;s camera settings (τ %1, D0 %2)</source>
+        <translation>Camera move: FrameInit switched to this model&apos;s camera settings (τ %1, D0 %2)</translation>
+    </message>
+    <message>
         <source>Still camera: FrameInit back to τ %1, D0 %2</source>
         <translation>Still camera: FrameInit back to τ %1, D0 %2</translation>
     </message>

@@ -331,6 +331,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <translation>카메라 움직임: FrameInit을 논문의 카메라 설정으로 바꿨습니다 (τ %1, D0 %2)</translation>
     </message>
     <message>
+        <source>Camera move: FrameInit switched to this model&apos;s camera settings (τ %1, D0 %2)</source>
+        <translation>카메라 움직임: FrameInit을 이 모델의 카메라 설정으로 바꿨습니다 (τ %1, D0 %2)</translation>
+    </message>
+    <message>
         <source>Still camera: FrameInit back to τ %1, D0 %2</source>
         <translation>고정 카메라: FrameInit을 τ %1, D0 %2(으)로 되돌렸습니다</translation>
     </message>

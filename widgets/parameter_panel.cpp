@@ -302,9 +302,9 @@ void ParameterPanel::build() {
   });
   connect(camera_, &QComboBox::currentIndexChanged, this, [this] {
     if (updating_) return;
-    // The paper's FrameInit settings for camera moves (τ 750, D0 0.5) when the user has not tuned them.
+    // FrameInit's camera settings (the paper's τ 750, D0 0.5, or the model's own) when the user has not tuned them.
     auto p = params();
-    if (p.switch_frameinit_defaults(shown_.camera_enabled())) {
+    if (p.switch_frameinit_defaults(shown_.camera_enabled(), frameInitDefaults_)) {
       QSignalBlocker b1(tau_), b2(cutoffSpatial_), b3(cutoffTemporal_);
       tau_->setValue(p.noise_level);
       cutoffSpatial_->setValue(p.cutoff_spatial);

@@ -26,6 +26,8 @@ public:
   void setParams(const ci2v::GenerationParams& p);
   // The shown parameters (the last set ones with the panel's fields as the widgets show them).
   ci2v::GenerationParams params() const;
+  // FrameInit's defaults that the camera choice switches between (the paper's, or the model's own).
+  void setFrameInitDefaults(const ci2v::FrameInitDefaults& d) { frameInitDefaults_ = d; }
 
   // Draws the eye to τ and D0 for a few seconds (they just changed on their own, e.g. with the camera mode).
   void flashFrameInit(int milliseconds = 2500);
@@ -47,6 +49,7 @@ private:
   void rollDice();
 
   ci2v::GenerationParams shown_;
+  ci2v::FrameInitDefaults frameInitDefaults_;
   bool updating_ = false;
   bool flashing_ = false;
 

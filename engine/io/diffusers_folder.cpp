@@ -161,7 +161,13 @@ ModelFolder open_model_folder(const std::string& path, const std::string& varian
 }
 
 DemoSettings read_demo_settings(const std::string& model_dir) {
-  return demo_settings(read_json_file((fs::path(model_dir) / "model_index.json").string()));
+  const auto file = (fs::path(model_dir) / "model_index.json").string();
+  const auto j = read_json_file(file);
+  try {
+    return demo_settings(j);
+  } catch (const Error& e) {
+    throw Error(file + ": " + e.what());
+  }
 }
 
 DemoSettings demo_settings(const nlohmann::json& j) {
@@ -178,6 +184,24 @@ DemoSettings demo_settings(const nlohmann::json& j) {
   d.frames = static_cast<int>(number("frames")), d.steps = static_cast<int>(number("steps"));
   d.cfg_text = number("cfg_text");
   d.prompt = text("prompt"), d.example = text("example");
+  const auto cam = rec->find("camera");
+  if (cam != rec->end() && cam->is_object()) {
+    auto value = [&](const char* k, double lo, double hi, const char* expected) {
+      const auto v = cam->find(k);
+      if (v == cam->end()) return 0.0;
+      const std::string key = std::string("_consisti2v_demo.recommended.camera.") + k;
+      if (!v->is_number()) throw Error(key + " is " + v->dump() + ": expected a number, " + expected);
+      const double x = v->get<double>();
+      if (!(x >= lo && x <= hi) || (lo == 0 && x == 0)) throw Error(key + " is " + v->dump() + ": expected " + expected);
+      return x;
+    };
+    d.camera_noise_level = static_cast<int>(value("noise_level", 1, 999, "1..999 (FrameInit's τ)"));
+    if (d.camera_noise_level > 0 && cam->at("noise_level").get<double>() != d.camera_noise_level)
+      throw Error("_consisti2v_demo.recommended.camera.noise_level is " + cam->at("noise_level").dump() +
+                  ": expected a whole number, 1..999 (FrameInit's τ)");
+    d.camera_cutoff_spatial = value("cutoff_spatial", 0, 1, "in (0, 1] (FrameInit's spatial D0)");
+    d.camera_cutoff_temporal = value("cutoff_temporal", 0, 1, "in (0, 1] (FrameInit's temporal D0)");
+  }
   return d;
 }
 

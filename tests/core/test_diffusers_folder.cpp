@@ -126,5 +126,31 @@ TEST(DiffusersFolder, DemoSettingsComeFromModelIndexAndErrorsNameTheFile) {
   const auto marked = read_demo_settings(d.string());
   EXPECT_TRUE(marked.demo);
   EXPECT_EQ(marked.steps, 0);
+  EXPECT_EQ(marked.camera_noise_level, 0);  // no camera setting: the paper's
+  EXPECT_EQ(marked.camera_cutoff_spatial, 0.0);
+  // a demo model's own FrameInit setting for camera moves
+  std::ofstream(d / "model_index.json")
+      << R"({"_consisti2v_demo": {"recommended": {"camera": {"noise_level": 300, "cutoff_spatial": 1.0}}}})";
+  const auto camera = read_demo_settings(d.string());
+  EXPECT_EQ(camera.camera_noise_level, 300);
+  EXPECT_EQ(camera.camera_cutoff_spatial, 1.0);
+  EXPECT_EQ(camera.camera_cutoff_temporal, 0.0);
+  // out of range or of the wrong type: the error names the file, the key, the value and what was expected
+  for (const auto& [bad, needle] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"noise_level": 1000})", "camera.noise_level is 1000: expected 1..999"},
+           {R"({"noise_level": 0})", "camera.noise_level is 0: expected 1..999"},
+           {R"({"noise_level": 300.5})", "camera.noise_level is 300.5: expected a whole number"},
+           {R"({"cutoff_spatial": 0})", "camera.cutoff_spatial is 0: expected in (0, 1]"},
+           {R"({"cutoff_temporal": 1.5})", "camera.cutoff_temporal is 1.5: expected in (0, 1]"},
+           {R"({"cutoff_temporal": "high"})", "camera.cutoff_temporal is \"high\": expected a number"}}) {
+    std::ofstream(d / "model_index.json") << R"({"_consisti2v_demo": {"recommended": {"camera": )" << bad << "}}}";
+    try {
+      read_demo_settings(d.string());
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const ci2v::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("model_index.json: _consisti2v_demo.recommended." + needle), std::string::npos)
+          << e.what();
+    }
+  }
   ci2v::remove_tree(d);
 }

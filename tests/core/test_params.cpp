@@ -102,3 +102,53 @@ TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
     EXPECT_NE(err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in '" << err << "'";
   }
 }
+
+TEST(GenerationParams, FrameInitDefaultsFollowTheCameraModeAndTheModel) {
+  // the paper's: τ 850, D0 0.25 for a still camera; τ 750, D0 0.5 with a camera move
+  GenerationParams p;
+  EXPECT_EQ(p.frameinit_setting(), ci2v::FrameInitDefaults{}.still);
+  p.camera_preset = "pan_right";
+  ASSERT_TRUE(p.switch_frameinit_defaults(false));
+  EXPECT_EQ(p.noise_level, 750);
+  EXPECT_EQ(p.cutoff_spatial, 0.5);
+  EXPECT_EQ(p.cutoff_temporal, 0.5);
+  EXPECT_FALSE(p.switch_frameinit_defaults(true));  // no change of mode
+  p.camera_preset.clear();
+  ASSERT_TRUE(p.switch_frameinit_defaults(true));
+  EXPECT_EQ(p.frameinit_setting(), ci2v::FrameInitDefaults{}.still);
+
+  // a model's own camera setting: only what it gives replaces the paper's
+  const auto demo = ci2v::FrameInitDefaults::with_camera(300, 1.0, 0);
+  EXPECT_EQ(demo.still, ci2v::FrameInitDefaults{}.still);
+  EXPECT_EQ(demo.camera.noise_level, 300);
+  EXPECT_EQ(demo.camera.cutoff_spatial, 1.0);
+  EXPECT_EQ(demo.camera.cutoff_temporal, 0.5);
+  p.camera_preset = "zoom_in";
+  ASSERT_TRUE(p.switch_frameinit_defaults(false, demo));
+  EXPECT_EQ(p.frameinit_setting(), demo.camera);
+  // values the user tuned stay, in both directions
+  p.noise_level = 420;
+  p.camera_preset.clear();
+  EXPECT_FALSE(p.switch_frameinit_defaults(true, demo));
+  EXPECT_EQ(p.noise_level, 420);
+  p.noise_level = 850;
+  p.cutoff_temporal = 0.3;
+  p.camera_preset = "zoom_in";
+  EXPECT_FALSE(p.switch_frameinit_defaults(false, demo));
+  EXPECT_EQ(p.cutoff_temporal, 0.3);
+
+  // a model change moves settings that sat at the old model's defaults, for the current camera mode only
+  GenerationParams q;
+  q.camera_preset = "pan_left";
+  q.set_frameinit_setting(ci2v::FrameInitDefaults{}.camera);
+  ASSERT_TRUE(q.change_frameinit_defaults({}, demo));
+  EXPECT_EQ(q.frameinit_setting(), demo.camera);
+  ASSERT_TRUE(q.change_frameinit_defaults(demo, {}));
+  EXPECT_EQ(q.frameinit_setting(), ci2v::FrameInitDefaults{}.camera);
+  q.noise_level = 600;  // tuned: kept
+  EXPECT_FALSE(q.change_frameinit_defaults({}, demo));
+  EXPECT_EQ(q.noise_level, 600);
+  GenerationParams still;  // still camera: the demo's still defaults are the paper's, nothing moves
+  EXPECT_FALSE(still.change_frameinit_defaults({}, demo));
+  EXPECT_EQ(still.frameinit_setting(), ci2v::FrameInitDefaults{}.still);
+}

@@ -2,11 +2,13 @@
 //  1. the first output frame reproduces the input first frame (PSNR);
 //  2. motion follows the prompt ("moves right" / "moves left": the object's centroid moves that way);
 //  4. FrameInit keeps the low-frequency layout of later frames closer to the first frame than without it.
-// Claim 3 (the pan_right and zoom_in presets move the view their way, by phase correlation between frames) does
-// not hold for the committed CPU-trained model (docs/demo-model.md: pan_right moves the content left by at least
-// 4 px in 3 of 6 seeds, zoom_in spreads the halves in 1 of 6), so it is not asserted here: `bench_demo_claims`
-// prints its figures for any model folder. Its measures (engine/train/clip_measures.h) are checked below on
-// clips with a known camera move.
+//  3. (half of it) the pan_right preset moves the view: the content moves left, by phase correlation between
+//     frames, with the camera setting the model asks for (model_index.json: τ 300, D0 1.0 for the demo, as the
+//     studio and the CLI apply it).
+// The other half of claim 3, zoom_in spreading the picture, does not hold for the committed CPU-trained model
+// (docs/demo-model.md: 3 of 12 seeds at its camera setting, 4 of 12 at best), so it is not asserted here:
+// `bench_demo_claims` prints both halves for any model folder. The measures (engine/train/clip_measures.h) are
+// checked below on clips with a known camera move.
 // Each test prints its figures. The first frames come from the training data's procedural generator with
 // parameters the test chooses (seeds outside the training streams), so the model has seen the kind of scene but
 // not the picture. A missing demo model is a failure, not a skip.
@@ -52,6 +54,8 @@ constexpr double kMinFirstFramePsnr = 25.0;  // dB, output frame 0 against the i
 constexpr int kMotionSeeds = 10;             // per direction
 constexpr int kMotionMinAgree = 6;           // of kMotionSeeds: most
 constexpr int kFrameInitSeeds = 6;
+constexpr int kPanSeeds = 6;
+constexpr int kPanMinAgree = 5;              // of kPanSeeds (measured: 12 of 12 in bench_demo_claims)
 
 class DemoModel : public ::testing::Test {
 protected:
@@ -69,6 +73,8 @@ protected:
     const auto rec = ci2v::io::read_demo_settings(dir);
     if (rec.cfg_text > 0) cfg_text_ = rec.cfg_text;
     if (rec.width > 0) size_ = rec.width;
+    frameinit_defaults_ = ci2v::FrameInitDefaults::with_camera(rec.camera_noise_level, rec.camera_cutoff_spatial,
+                                                               rec.camera_cutoff_temporal);
     std::printf("[demo] model %s, text guidance %.1f, %d DDIM steps, %dx%d, %d frames\n", dir.c_str(), cfg_text_, kSteps,
                 size_, size_, kFrames);
   }
@@ -116,7 +122,9 @@ protected:
   static double cfg_text_;
   static int size_;
   static int dump_count_;
+  static ci2v::FrameInitDefaults frameinit_defaults_;
 };
+ci2v::FrameInitDefaults DemoModel::frameinit_defaults_;
 double DemoModel::cfg_text_ = 7.5;
 int DemoModel::size_ = kSize;
 int DemoModel::dump_count_ = 0;
@@ -264,5 +272,34 @@ TEST_F(DemoModel, FrameInitKeepsTheLayoutOfTheFirstFrame) {
   EXPECT_GE(2 * closer, kFrameInitSeeds);  // and in at least half of the seeds
 }
 
+TEST_F(DemoModel, PanRightMovesTheViewWithTheModelsCameraSetting) {
+  // A still object (it rotates) on a 3:2 picture, a prompt that names the scene but not the camera: the view's
+  // motion comes from the preset through FrameInit. The crop moves 28 px (at 64 px) to the right over the clip,
+  // so the content should move left.
+  const double bound = 4.0 * size_ / kSize;
+  int agree = 0;
+  double sum = 0;
+  for (int s = 0; s < kPanSeeds; ++s) {
+    auto spec = ci2v::train::random_clip_spec(930001u + static_cast<uint64_t>(s));  // bench_demo_claims' scenes
+    spec.motion = Motion::Rotate;
+    if (spec.shape == Shape::Circle) spec.shape = Shape::Square;
+    spec.camera = ci2v::train::CameraMove::None;
+    spec.x = spec.y = 0.5;
+    auto p = params(ci2v::train::caption(spec), 700 + s);
+    p.camera_preset = "pan_right";
+    ASSERT_TRUE(p.switch_frameinit_defaults(false, frameinit_defaults_));
+    const auto r = run(p, ci2v::train::render_view(spec, size_ * 3 / 2, size_));
+    const double dx = horizontal_motion(r.frames, 0, size_);
+    sum += dx;
+    agree += dx <= -bound;
+    std::printf("[demo] pan_right seed %d (%s): content dx %+.1f px\n", 700 + s, ci2v::train::caption(spec).c_str(), dx);
+  }
+  std::printf("[demo] pan_right at FrameInit tau %d, D0 %.2g / %.2g: the content moves left by >= %.0f px in %d of %d "
+              "seeds, mean %+.1f px (need %d)\n",
+              frameinit_defaults_.camera.noise_level, frameinit_defaults_.camera.cutoff_spatial,
+              frameinit_defaults_.camera.cutoff_temporal, bound, agree, kPanSeeds, sum / kPanSeeds, kPanMinAgree);
+  EXPECT_GE(agree, kPanMinAgree);
+  EXPECT_LE(sum / kPanSeeds, -2 * bound);
+}
 
 }  // namespace

@@ -2,6 +2,7 @@
 // parameters, thumbnails play on hover, restore / re-run / favourite / delete, a batch queue (N seeds, a τ
 // sweep) lands in order, a dropped exported MP4 restores its settings, the history survives a restart (the
 // session) and a saved project, and an autosave is offered for recovery after a crash.
+#include <QComboBox>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -17,6 +18,7 @@
 #include "app/settings.h"
 #include "gui_test_util.h"
 #include "widgets/first_frame_canvas.h"
+#include "widgets/parameter_panel.h"
 #include "widgets/history_view.h"
 
 #ifdef CONSISTI2V_HAVE_MEDIA
@@ -223,7 +225,8 @@ private Q_SLOTS:
     QVERIFY(in.open(QIODevice::ReadOnly));
     auto index = nlohmann::json::parse(in.readAll().toStdString());
     index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40},
-                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}, {"cfg_text", 3.0}}}};
+                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}, {"cfg_text", 3.0},
+                                                  {"camera", {{"noise_level", 300}, {"cutoff_spatial", 1.0}}}}}};
     QFile out(demo + QStringLiteral("/model_index.json"));
     QVERIFY(out.open(QIODevice::WriteOnly));
     out.write(QByteArray::fromStdString(index.dump(2)));
@@ -245,9 +248,32 @@ private Q_SLOTS:
     QVERIFY2(w->document()->modelMessage().contains(QLatin1String("Demo model")) &&
                  w->document()->modelMessage().contains(QLatin1String("Download model")),
              qPrintable(w->document()->modelMessage()));
-    // A real model folder chosen later is not called a demo.
+    // A camera move with the demo model takes the demo's own FrameInit setting (τ 300, D0 1.0; the temporal
+    // D0 it leaves out stays the paper's 0.5), said in the status bar, from the panel's camera choice too.
+    auto* camera = w->parameterPanel()->findChild<QComboBox*>(QStringLiteral("camera_preset"));
+    QVERIFY(camera);
+    camera->setCurrentIndex(camera->findData(QStringLiteral("pan_right")));
+    QCOMPARE(w->document()->params().camera_preset, std::string("pan_right"));
+    QCOMPARE(w->document()->params().noise_level, 300);
+    QCOMPARE(w->document()->params().cutoff_spatial, 1.0);
+    QCOMPARE(w->document()->params().cutoff_temporal, 0.5);
+    camera->setCurrentIndex(camera->findData(QString()));
+    QCOMPARE(w->document()->params().noise_level, 850);  // still camera: the paper's still defaults
+    QCOMPARE(w->document()->params().cutoff_spatial, 0.25);
+    QVERIFY(w->document()->setCameraPreset(QStringLiteral("zoom_in")));
+    QCOMPARE(w->document()->params().noise_level, 300);
+    QVERIFY2(w->document()->lastCameraDefaultsNote().contains(QStringLiteral("this model's camera settings (τ 300, D0 1)")),
+             qPrintable(w->document()->lastCameraDefaultsNote()));
+    // A real model folder chosen later is not called a demo; the camera move keeps going with the paper's setting.
     w->chooseModel(testing::tinyModel());
     QVERIFY(!w->modelIsDemo());
+    QCOMPARE(w->document()->params().noise_level, 750);
+    QCOMPARE(w->document()->params().cutoff_spatial, 0.5);
+    QVERIFY2(w->document()->lastCameraDefaultsNote().contains(QStringLiteral("the paper's camera settings (τ 750")),
+             qPrintable(w->document()->lastCameraDefaultsNote()));
+    QCOMPARE(w->parameterPanel()->params().noise_level, 750);
+    QVERIFY(w->document()->setCameraPreset(QString()));
+    QCOMPARE(w->document()->params().noise_level, 850);
     QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
     QVERIFY(!w->document()->modelMessage().contains(QLatin1String("Demo model")));
     // ... and brings back the reference defaults the demo's settings replaced
