@@ -6,6 +6,7 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QUrl>
@@ -264,6 +265,13 @@ private Q_SLOTS:
     QCOMPARE(w->document()->params().noise_level, 300);
     QVERIFY2(w->document()->lastCameraDefaultsNote().contains(QStringLiteral("this model's camera settings (τ 300, D0 1)")),
              qPrintable(w->document()->lastCameraDefaultsNote()));
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("this model's camera settings")),
+             qPrintable(w->statusBar()->currentMessage()));
+    {
+      const QString shot = testing::outDir(QStringLiteral("screenshots")) + QStringLiteral("/demo_camera_setting.png");
+      QVERIFY(w->grab().save(shot));
+      qInfo("screenshot: %s", qPrintable(shot));
+    }
     // A real model folder chosen later is not called a demo; the camera move keeps going with the paper's setting.
     w->chooseModel(testing::tinyModel());
     QVERIFY(!w->modelIsDemo());
