@@ -17,6 +17,7 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
+#include "engine/sampling/frameinit.h"
 #include "engine/sampling/noise.h"
 #include "engine/sampling/scheduler.h"
 #include "engine/text/clip_text_model.h"
@@ -295,6 +296,19 @@ PresetConfigs preset_configs(const std::string& preset) {
   return {p.unet.dump(2), p.vae.dump(2), p.text.dump(2)};
 }
 
+FrameInitInput frameinit_training_input(const Tensor& z, const Tensor& eps, double abar_t, double abar_tau, double d0) {
+  if (z.sizes() != eps.sizes() || z.dim() != 5 || z.size(0) != 1)
+    throw Error("frameinit_training_input: z and eps must both be [1, C, F, h, w]");
+  if (!(abar_t > 0 && abar_t < 1) || !(abar_tau > 0 && abar_tau < 1) || !(d0 >= 0))
+    throw Error("frameinit_training_input: expected 0 < abar_t, abar_tau < 1 and d0 >= 0");
+  const auto lpf = sampling::gaussian_low_pass_filter(z.sizes(), d0, d0);
+  const auto z_tau = std::sqrt(abar_tau) * z + std::sqrt(1.0 - abar_tau) * eps;
+  FrameInitInput r;
+  r.x = sampling::freq_mix_3d(z_tau, eps, lpf).to(z.scalar_type());
+  r.target = (r.x - std::sqrt(abar_t) * z) / std::sqrt(1.0 - abar_t);
+  return r;
+}
+
 TrainReport train(const TrainOptions& o) {
   const auto t_start = std::chrono::steady_clock::now();
   auto log = [&](const std::string& s) {
@@ -309,6 +323,8 @@ TrainReport train(const TrainOptions& o) {
     throw Error("train: --vae-max-minutes must not be negative, got " + std::to_string(o.vae_max_seconds / 60));
   if (o.vae_batch == 0 || o.vae_batch > 1024)
     throw Error("train: --vae-batch must be in 1..1024 (or negative for the default), got " + std::to_string(o.vae_batch));
+  if (!(o.frameinit_share >= 0 && o.frameinit_share <= 1))
+    throw Error("train: --frameinit-share must be in 0..1, got " + std::to_string(o.frameinit_share));
   if (o.data_threads < 0 || o.data_threads > 256)
     throw Error("train: --data-threads must be in 0..256, got " + std::to_string(o.data_threads));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
@@ -533,11 +549,20 @@ TrainReport train(const TrainOptions& o) {
     std::vector<bool> null_images;
     std::vector<ClipJob> jobs;
     std::vector<bool> null_texts;
+    std::vector<int64_t> fi_tau;  // FrameInit's τ for a clip trained on FrameInit's input, else -1
+    std::vector<double> fi_d0;
     for (int b = 0; b < o.batch; ++b) {  // the draws first, in the order they always had; then the clips
       const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
-      const int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
+      int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
       null_texts.push_back(uniform() < o.null_text_ratio);
       null_images.push_back(uniform() < o.null_image_ratio);
+      fi_tau.push_back(-1);
+      fi_d0.push_back(0);
+      if (o.frameinit_share > 0 && uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
+        t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
+        fi_tau.back() = 250 + static_cast<int64_t>(rng() % 551);
+        fi_d0.back() = 0.25 + 0.75 * uniform();
+      }
       jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, stride});
       ts.push_back(t);
       strides.push_back(stride);
@@ -576,6 +601,18 @@ TrainReport train(const TrainOptions& o) {
     auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
     auto ab = torch::tensor(abs, torch::TensorOptions().dtype(torch::kDouble)).to(fo).view({B, 1, 1, 1, 1});
     auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
+    auto target = eps;
+    if (o.frameinit_share > 0) {
+      torch::NoGradGuard ng;
+      for (int64_t b = 0; b < B; ++b) {
+        if (fi_tau[static_cast<size_t>(b)] < 0) continue;
+        if (target.is_same(eps)) target = eps.clone();
+        auto fi = frameinit_training_input(z.narrow(0, b, 1), eps.narrow(0, b, 1), abs[static_cast<size_t>(b)],
+                                           abar[fi_tau[static_cast<size_t>(b)]], fi_d0[static_cast<size_t>(b)]);
+        noisy.narrow(0, b, 1).copy_(fi.x);
+        target.narrow(0, b, 1).copy_(fi.target);
+      }
+    }
     // condition: the clean first frame; with probability null_image_ratio its noisy latent at the same t
     std::vector<Tensor> conds;
     for (int64_t b = 0; b < B; ++b)
@@ -588,7 +625,7 @@ TrainReport train(const TrainOptions& o) {
       pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io), text_emb, cond,
                                torch::tensor(strides, io));  // [B, C, F-1, h, w]
     }
-    auto loss = torch::mse_loss(pred.to(torch::kFloat32), eps.narrow(2, 1, o.frames - 1));  // fp32 loss
+    auto loss = torch::mse_loss(pred.to(torch::kFloat32), target.narrow(2, 1, o.frames - 1));  // fp32 loss
     loss.backward();
     const double step_loss = loss.item<double>();
     torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);

@@ -53,6 +53,12 @@ struct TrainOptions {
   int save_every = 0;              // also write the checkpoint every N steps (0: only at the end)
   double camera_share = 0.4;       // fraction of training clips with a camera move (0.25..1)
   bool varied_backgrounds = true;  // background patterns at any scale and phase (random_clip_spec)
+  // Fraction of clips trained on FrameInit's input instead of q(x_t | x_0) (0: the paper's recipe). Such a clip
+  // gets t in 900..999 (the first DDIM steps), and its input is FrameInit's mix of the clip itself: the low band
+  // (Gaussian, D0 drawn in 0.25..1 for both axes) of the clip diffused to τ (drawn in 250..800) plus the high band
+  // of the noise; the target is the ε that maps that input back to the clip at t. At inference FrameInit hands the
+  // model exactly such an input with the camera path's layout, so this teaches the model to follow the layout.
+  double frameinit_share = 0.0;
   double null_text_ratio = 0.1;
   double null_image_ratio = 0.1;
   double max_grad_norm = 0.5;
@@ -75,6 +81,16 @@ struct TrainReport {
 
 // Validates the options (ci2v::Error naming the option), trains, writes the checkpoint to out_dir.
 TrainReport train(const TrainOptions& options);
+
+// One clip's FrameInit training input (TrainOptions::frameinit_share): z, eps [1, C, F, h, w] (same shape);
+// abar_t, abar_tau: ᾱ at the training step t and at FrameInit's τ; d0: the Gaussian filter's spatial and temporal
+// cut-off. x = freq_mix_3d(√ᾱ_τ z + √(1−ᾱ_τ) eps, eps, LPF) and target = (x − √ᾱ_t z) / √(1−ᾱ_t), so that
+// √ᾱ_t z + √(1−ᾱ_t) target = x: an ε-prediction target whose x_0 is the clip.
+struct FrameInitInput {
+  torch::Tensor x, target;
+};
+FrameInitInput frameinit_training_input(const torch::Tensor& z, const torch::Tensor& eps, double abar_t, double abar_tau,
+                                        double d0);
 
 // The component configs of a preset as diffusers / transformers write them (exposed for tests and `info`).
 struct PresetConfigs {

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include "engine/generator.h"
 #include "engine/pipeline.h"
 #include "engine/text/clip_text_model.h"
+#include "engine/sampling/frameinit.h"
 #include "engine/train/procedural.h"
 #include "engine/train/trainer.h"
 #include "engine/unet/video_unet.h"
@@ -208,6 +210,54 @@ TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
   EXPECT_EQ(unet[0], unet[1]);
 }
 
+TEST(Train, FrameInitInputKeepsTheClipsLowBandAndItsTargetMapsBackToTheClip) {
+  // --frameinit-share: a clip trained on FrameInit's input. x = FrameInit's mix of the clip diffused to τ with the
+  // noise; the target is the ε for which q's formula at t gives x back from the clip.
+  torch::manual_seed(3);
+  // a clip with a layout: mostly low frequencies (a random tensor's low band, scaled to unit spread)
+  const auto lpf = sampling::gaussian_low_pass_filter({1, 4, 6, 8, 8}, 0.5, 0.5);
+  auto zl = sampling::freq_mix_3d(torch::randn({1, 4, 6, 8, 8}), torch::zeros({1, 4, 6, 8, 8}), lpf);
+  const auto z = zl / zl.std(), eps = torch::randn({1, 4, 6, 8, 8});
+  const double abar_t = 0.0067, abar_tau = 0.6;  // about t 950 and τ 300 of the reference schedule
+  const auto r = train::frameinit_training_input(z, eps, abar_t, abar_tau, 0.5);
+  ASSERT_EQ(r.x.sizes(), z.sizes());
+  EXPECT_LT((std::sqrt(abar_t) * z + std::sqrt(1 - abar_t) * r.target - r.x).abs().max().item<double>(), 1e-4);
+  // the low band is the diffused clip's, the high band the noise's (FrameInit's own split, in the pipeline)
+  const auto z_tau = std::sqrt(abar_tau) * z + std::sqrt(1 - abar_tau) * eps;
+  EXPECT_LT((r.x - sampling::freq_mix_3d(z_tau, eps, lpf)).abs().max().item<double>(), 1e-5);
+  // ... so x correlates with the clip far more than q(x_t | x_0) at the same t does (√ᾱ_t = 0.08)
+  const auto corr = [](const torch::Tensor& a, const torch::Tensor& b) {
+    auto a0 = a - a.mean(), b0 = b - b.mean();
+    return ((a0 * b0).sum() / (a0.norm() * b0.norm())).item<double>();
+  };
+  const double with_frameinit = corr(r.x, z), plain = corr(std::sqrt(abar_t) * z + std::sqrt(1 - abar_t) * eps, z);
+  std::cout << "[ frameinit input ] correlation with the clip " << with_frameinit << " (q(x_t | x_0): " << plain << ")\n";
+  EXPECT_GT(with_frameinit, 3 * plain);
+  EXPECT_LT(plain, 0.2);
+  // a zero cut-off passes nothing of the clip: x is the noise, and the target is q's ε for it
+  const auto none = train::frameinit_training_input(z, eps, abar_t, abar_tau, 0.0);
+  EXPECT_LT((none.x - eps).abs().max().item<double>(), 1e-5);
+  EXPECT_THROW(train::frameinit_training_input(z, eps.narrow(2, 0, 3), abar_t, abar_tau, 0.5), Error);
+  EXPECT_THROW(train::frameinit_training_input(z, eps, 1.0, abar_tau, 0.5), Error);
+}
+
+TEST(Train, FrameInitShareTrainsTheUNetOnFrameInitInputs) {
+  // share 1: every clip on FrameInit's input (the VAE stage is untouched); the losses stay finite and differ
+  Threads th;
+  std::vector<train::TrainReport> runs;
+  for (double share : {0.0, 1.0}) {
+    const auto dir = temp_dir("fishare");
+    auto o = tiny_options(dir, 2, 21, 1);
+    o.frameinit_share = share;
+    runs.push_back(train::train(o));
+    ci2v::remove_tree(dir);
+  }
+  EXPECT_EQ(runs[0].vae_losses, runs[1].vae_losses);
+  ASSERT_EQ(runs[1].losses.size(), 2u);
+  for (double l : runs[1].losses) EXPECT_TRUE(std::isfinite(l)) << l;
+  EXPECT_NE(runs[0].losses, runs[1].losses);
+}
+
 TEST(Train, VaeTimeBudgetEndsTheVaeStage) {
   // --vae-max-minutes bounds the VAE stage as --max-minutes bounds the UNet's; --vae-batch sets its images per step
   Threads th;
@@ -297,6 +347,9 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.data_threads = -1;
   expect_msg(b, "--data-threads must be in 0..256");
+  b = o;
+  b.frameinit_share = 1.5;
+  expect_msg(b, "--frameinit-share must be in 0..1");
   b = o;
   b.tokenizer_dir = "/nonexistent";
   expect_msg(b, "--tokenizer '/nonexistent'");
