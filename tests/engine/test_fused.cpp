@@ -318,4 +318,18 @@ TEST(FusedKernels, ChannelsLastUNetGivesTheStandardOutput) {
   EXPECT_GT(nhwc, 20) << "of " << compared << " recorded tensors";
   EXPECT_LT((unet->forward(sample, 300, text, first, 3) - want).abs().max().item<double>(), 1e-6);
   EXPECT_TRUE(unet->conv_in->weight.is_contiguous());
+  // The GEMM route left every temporal convolution's weight a view of its NHWC packing (one copy of the weights):
+  // the NCHW GEMM route repacks from that view, twice (the second from its own cache), with the same output.
+  int temporal = 0, views = 0;
+  for (const auto& p : unet->named_parameters()) {
+    if (p.value().dim() != 5) continue;  // the temporal convolutions' [out, in, 3, 1, 1] weights
+    ++temporal;
+    views += !p.value().is_contiguous();
+  }
+  EXPECT_GT(temporal, 0);
+  EXPECT_EQ(views, temporal);
+  ci2v::unet::set_temporal_conv_mode(ci2v::unet::TemporalConvMode::Gemm);
+  for (int round = 0; round < 2; ++round)
+    EXPECT_LT((unet->forward(sample, 300, text, first, 3) - want).abs().max().item<double>(), 1e-5) << round;
+  ci2v::unet::set_temporal_conv_mode(before);
 }
