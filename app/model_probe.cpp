@@ -37,8 +37,7 @@ ModelProbe probeModelFolder(const QString& path) {
     r.demo = rec.demo;
     if (r.demo) {
       r.recommended = {rec.width, rec.height, rec.frames, rec.steps, rec.cfg_text, QString::fromStdString(rec.prompt), {},
-                       ci2v::FrameInitDefaults::with_camera(rec.camera_noise_level, rec.camera_cutoff_spatial,
-                                                            rec.camera_cutoff_temporal)};
+                       rec.frameinit};
       if (!rec.example.empty()) {
         const QString ex = QDir(r.resolvedDir).filePath(QString::fromStdString(rec.example));
         if (QFileInfo(ex).isFile()) r.recommended.example = ex;

@@ -103,8 +103,7 @@ int main(int argc, char** argv) {
     // The camera runs' FrameInit: the model's camera setting (or the paper's), unless given; checked before any run.
     GenerationParams camera = base;
     camera.camera_preset = "pan_right";
-    camera.switch_frameinit_defaults(false, ci2v::FrameInitDefaults::with_camera(rec.camera_noise_level, rec.camera_cutoff_spatial,
-                                                                                rec.camera_cutoff_temporal));
+    camera.switch_frameinit_defaults(false, rec.frameinit);
     if (tau) camera.noise_level = tau;
     if (d0 > 0) camera.cutoff_spatial = d0;
     if (d0_t > 0) camera.cutoff_temporal = d0_t;
@@ -116,11 +115,7 @@ int main(int argc, char** argv) {
     double sum[4] = {0, 0, 0, 0};
     int pan_ok = 0, zoom_ok = 0;
     for (int s = 0; s < seeds; ++s) {
-      auto spec = train::random_clip_spec(930001u + static_cast<uint64_t>(s));
-      spec.motion = train::Motion::Rotate;
-      if (spec.shape == train::Shape::Circle) spec.shape = train::Shape::Square;
-      spec.camera = train::CameraMove::None;
-      spec.x = spec.y = 0.5;
+      const auto spec = train::camera_claim_scene(930001u + static_cast<uint64_t>(s));
       GenerationParams p = base;
       p.prompt = train::caption(spec);
       p.seed = 700 + s;

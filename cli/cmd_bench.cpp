@@ -248,8 +248,8 @@ int cmd_bench(int argc, char** argv) {
   const bool profile = a.has("profile") || a.has("profile-trace");
   const int profile_top = static_cast<int>(a.get_int("profile-top", 25));
   const std::string profile_trace = a.get("profile-trace", "");
-  if (a.has("audit") && device.is_cuda() && std::getenv("CONSISTI2V_CUDA_GRAPHS") &&
-      std::string(std::getenv("CONSISTI2V_CUDA_GRAPHS")) == "1")
+  const char* graphs_env = std::getenv("CONSISTI2V_CUDA_GRAPHS");
+  if (a.has("audit") && device.is_cuda() && graphs_env && std::string(graphs_env) == "1")
     throw std::runtime_error("--audit needs the eager UNet (graph replays bypass ATen's op records): unset "
                              "CONSISTI2V_CUDA_GRAPHS=1");
 #ifndef CONSISTI2V_PROFILER

@@ -65,9 +65,7 @@ static GenerationParams::FrameInitDefaults model_frameinit_defaults(const std::s
   } catch (const std::exception&) {
     return {};  // the load reports what is wrong with the folder
   }
-  const auto d = io::read_demo_settings(dir);  // a bad camera setting throws naming the file and the key
-  return GenerationParams::FrameInitDefaults::with_camera(d.camera_noise_level, d.camera_cutoff_spatial,
-                                                          d.camera_cutoff_temporal);
+  return io::read_demo_settings(dir).frameinit;  // a bad camera setting throws naming the file and the key
 }
 
 GenerationParams params_from_args(const Args& a, const GenerationParams::FrameInitDefaults& defaults) {

@@ -22,7 +22,7 @@ const char* to_string(FilterType);
 const char* to_string(SamplerType);
 const char* to_string(NoiseMethod);
 
-// FrameInit's τ and D0 (spatial, temporal).
+// FrameInit's τ and D0 (spatial, temporal); the defaults are the reference's for a still camera.
 struct FrameInitSetting {
   int noise_level = 850;
   double cutoff_spatial = 0.25, cutoff_temporal = 0.25;
@@ -32,7 +32,7 @@ struct FrameInitSetting {
 // D0 0.5 with a camera move), or a model's own camera setting (a demo model's model_index.json: its 8 x 8
 // latents need a stronger layout for the view to move).
 struct FrameInitDefaults {
-  FrameInitSetting still{850, 0.25, 0.25};
+  FrameInitSetting still;
   FrameInitSetting camera{750, 0.5, 0.5};
   // the paper's defaults with a model's camera setting where given (values <= 0: the paper's)
   static FrameInitDefaults with_camera(int noise_level, double cutoff_spatial, double cutoff_temporal);
@@ -57,9 +57,9 @@ struct GenerationParams {
   double noise_alpha = 1.0;
   // FrameInit
   bool frameinit = true;
-  int noise_level = 850;            // τ: how far the layout video is diffused (1..999)
-  double cutoff_spatial = 0.25;     // D0 spatial (d_s), (0, 1]
-  double cutoff_temporal = 0.25;    // D0 temporal (d_t), (0, 1]
+  int noise_level = FrameInitSetting{}.noise_level;            // τ: how far the layout video is diffused (1..999)
+  double cutoff_spatial = FrameInitSetting{}.cutoff_spatial;    // D0 spatial (d_s), (0, 1]
+  double cutoff_temporal = FrameInitSetting{}.cutoff_temporal;  // D0 temporal (d_t), (0, 1]
   FilterType filter = FilterType::Gaussian;
   int butterworth_order = 4;
   // Camera: a preset name (pan_left, pan_right, zoom_in, zoom_out, tilt_up, tilt_down) or a path (JSON

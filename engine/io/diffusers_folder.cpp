@@ -186,21 +186,18 @@ DemoSettings demo_settings(const nlohmann::json& j) {
   d.prompt = text("prompt"), d.example = text("example");
   const auto cam = rec->find("camera");
   if (cam != rec->end() && cam->is_object()) {
-    auto value = [&](const char* k, double lo, double hi, const char* expected) {
+    // a given value must be in range: τ a whole number in 1..999, D0 in (0, 1]; 0 = not given (the paper's)
+    auto value = [&](const char* k, bool whole, const char* expected) {
       const auto v = cam->find(k);
       if (v == cam->end()) return 0.0;
-      const std::string key = std::string("_consisti2v_demo.recommended.camera.") + k;
-      if (!v->is_number()) throw Error(key + " is " + v->dump() + ": expected a number, " + expected);
-      const double x = v->get<double>();
-      if (!(x >= lo && x <= hi) || (lo == 0 && x == 0)) throw Error(key + " is " + v->dump() + ": expected " + expected);
+      const double x = v->is_number() ? v->get<double>() : -1.0;
+      const bool ok = whole ? x >= 1 && x <= 999 && x == static_cast<int>(x) : x > 0 && x <= 1;
+      if (!ok) throw Error(std::string("_consisti2v_demo.recommended.camera.") + k + " is " + v->dump() + ": expected " + expected);
       return x;
     };
-    d.camera_noise_level = static_cast<int>(value("noise_level", 1, 999, "1..999 (FrameInit's τ)"));
-    if (d.camera_noise_level > 0 && cam->at("noise_level").get<double>() != d.camera_noise_level)
-      throw Error("_consisti2v_demo.recommended.camera.noise_level is " + cam->at("noise_level").dump() +
-                  ": expected a whole number, 1..999 (FrameInit's τ)");
-    d.camera_cutoff_spatial = value("cutoff_spatial", 0, 1, "in (0, 1] (FrameInit's spatial D0)");
-    d.camera_cutoff_temporal = value("cutoff_temporal", 0, 1, "in (0, 1] (FrameInit's temporal D0)");
+    d.frameinit = FrameInitDefaults::with_camera(static_cast<int>(value("noise_level", true, "a whole number, 1..999 (FrameInit's τ)")),
+                                                 value("cutoff_spatial", false, "a number in (0, 1] (FrameInit's spatial D0)"),
+                                                 value("cutoff_temporal", false, "a number in (0, 1] (FrameInit's temporal D0)"));
   }
   return d;
 }

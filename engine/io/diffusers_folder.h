@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline.h"  // FrameInitDefaults (no Torch)
+
 namespace ci2v::io {
 
 struct Component {
@@ -52,10 +54,9 @@ struct DemoSettings {
   int width = 0, height = 0, frames = 0, steps = 0;
   double cfg_text = 0;
   std::string prompt, example;                    // example: a file name relative to the model folder
-  // FrameInit with a camera move ("camera": {"noise_level", "cutoff_spatial", "cutoff_temporal"}); 0 = the
-  // paper's (τ 750, D0 0.5). Out-of-range values throw naming the key.
-  int camera_noise_level = 0;
-  double camera_cutoff_spatial = 0, camera_cutoff_temporal = 0;
+  // FrameInit's defaults: the paper's, with the model's own setting for a camera move where it gives one
+  // ("camera": {"noise_level", "cutoff_spatial", "cutoff_temporal"}). Out-of-range values throw naming the key.
+  FrameInitDefaults frameinit;
 };
 DemoSettings demo_settings(const nlohmann::json& model_index);  // from a parsed model_index.json
 DemoSettings read_demo_settings(const std::string& model_dir);  // reads <model_dir>/model_index.json

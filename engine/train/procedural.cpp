@@ -248,6 +248,15 @@ RgbImage render_view(const ClipSpec& s, int width, int height) {
   return img;
 }
 
+ClipSpec camera_claim_scene(uint64_t seed) {
+  auto s = random_clip_spec(seed);
+  s.motion = Motion::Rotate;
+  if (s.shape == Shape::Circle) s.shape = Shape::Square;
+  s.camera = CameraMove::None;
+  s.x = s.y = 0.5;
+  return s;
+}
+
 ClipSpec demo_example_spec() {
   ClipSpec s;
   s.shape = Shape::Circle;

@@ -89,4 +89,9 @@ constexpr int kMaxFrameStride = 5;
 // a muted gradient, "a red circle moves right on a gradient background".
 ClipSpec demo_example_spec();
 
+// A scene for the camera claim (issue #11, claim 3): random_clip_spec(seed) with its object still in the centre
+// (it only rotates; a circle becomes a square, so that the rotation shows) and no camera move of its own, so that
+// any motion of the view comes from a camera preset. Used by demo_model_tests and bench_demo_claims alike.
+ClipSpec camera_claim_scene(uint64_t seed);
+
 }  // namespace ci2v::train

@@ -544,34 +544,39 @@ TrainReport train(const TrainOptions& o) {
     opt.zero_grad();
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     std::vector<Tensor> frame_batches, posterior_eps, texts;
+    // One clip's random draws, all taken before any clip is rendered (in the order they always had).
+    struct ClipDraw {
+      int stride;
+      int64_t t;
+      bool null_text, null_image;
+      int64_t fi_tau = -1;  // FrameInit's τ for a clip trained on FrameInit's input (--frameinit-share), else -1
+      double fi_d0 = 0;
+    };
+    std::vector<ClipDraw> draws;
+    std::vector<ClipJob> jobs;
     std::vector<int64_t> ts, strides;
     std::vector<double> abs;
-    std::vector<bool> null_images;
-    std::vector<ClipJob> jobs;
-    std::vector<bool> null_texts;
-    std::vector<int64_t> fi_tau;  // FrameInit's τ for a clip trained on FrameInit's input, else -1
-    std::vector<double> fi_d0;
-    for (int b = 0; b < o.batch; ++b) {  // the draws first, in the order they always had; then the clips
-      const int stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
-      int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
-      null_texts.push_back(uniform() < o.null_text_ratio);
-      null_images.push_back(uniform() < o.null_image_ratio);
-      fi_tau.push_back(-1);
-      fi_d0.push_back(0);
+    for (int b = 0; b < o.batch; ++b) {
+      ClipDraw d;
+      d.stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
+      d.t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
+      d.null_text = uniform() < o.null_text_ratio;
+      d.null_image = uniform() < o.null_image_ratio;
       if (o.frameinit_share > 0 && uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
-        t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
-        fi_tau.back() = 250 + static_cast<int64_t>(rng() % 551);
-        fi_d0.back() = 0.25 + 0.75 * uniform();
+        d.t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
+        d.fi_tau = 250 + static_cast<int64_t>(rng() % 551);
+        d.fi_d0 = 0.25 + 0.75 * uniform();
       }
-      jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, stride});
-      ts.push_back(t);
-      strides.push_back(stride);
-      abs.push_back(abar[t]);
+      draws.push_back(d);
+      jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, d.stride});
+      ts.push_back(d.t);
+      strides.push_back(d.stride);
+      abs.push_back(abar[d.t]);
     }
     const auto clips = render_clips(jobs, o);
     for (int b = 0; b < o.batch; ++b) {
       const auto& clip = clips[static_cast<size_t>(b)];
-      const bool null_text = null_texts[static_cast<size_t>(b)];
+      const bool null_text = draws[static_cast<size_t>(b)].null_text;
       torch::NoGradGuard ng;
       auto x = clips_tensor({clip});  // [1, 3, F, H, W]
       frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));
@@ -605,10 +610,10 @@ TrainReport train(const TrainOptions& o) {
     if (o.frameinit_share > 0) {
       torch::NoGradGuard ng;
       for (int64_t b = 0; b < B; ++b) {
-        if (fi_tau[static_cast<size_t>(b)] < 0) continue;
+        const auto& d = draws[static_cast<size_t>(b)];
+        if (d.fi_tau < 0) continue;
         if (target.is_same(eps)) target = eps.clone();
-        auto fi = frameinit_training_input(z.narrow(0, b, 1), eps.narrow(0, b, 1), abs[static_cast<size_t>(b)],
-                                           abar[fi_tau[static_cast<size_t>(b)]], fi_d0[static_cast<size_t>(b)]);
+        auto fi = frameinit_training_input(z.narrow(0, b, 1), eps.narrow(0, b, 1), abar[d.t], abar[d.fi_tau], d.fi_d0);
         noisy.narrow(0, b, 1).copy_(fi.x);
         target.narrow(0, b, 1).copy_(fi.target);
       }
@@ -616,7 +621,7 @@ TrainReport train(const TrainOptions& o) {
     // condition: the clean first frame; with probability null_image_ratio its noisy latent at the same t
     std::vector<Tensor> conds;
     for (int64_t b = 0; b < B; ++b)
-      conds.push_back((null_images[b] ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
+      conds.push_back((draws[static_cast<size_t>(b)].null_image ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
     auto cond = at::cat(conds, 0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
     Tensor pred;

@@ -126,23 +126,23 @@ TEST(DiffusersFolder, DemoSettingsComeFromModelIndexAndErrorsNameTheFile) {
   const auto marked = read_demo_settings(d.string());
   EXPECT_TRUE(marked.demo);
   EXPECT_EQ(marked.steps, 0);
-  EXPECT_EQ(marked.camera_noise_level, 0);  // no camera setting: the paper's
-  EXPECT_EQ(marked.camera_cutoff_spatial, 0.0);
+  EXPECT_EQ(marked.frameinit, ci2v::FrameInitDefaults{});  // no camera setting: the paper's
   // a demo model's own FrameInit setting for camera moves
   std::ofstream(d / "model_index.json")
       << R"({"_consisti2v_demo": {"recommended": {"camera": {"noise_level": 300, "cutoff_spatial": 1.0}}}})";
   const auto camera = read_demo_settings(d.string());
-  EXPECT_EQ(camera.camera_noise_level, 300);
-  EXPECT_EQ(camera.camera_cutoff_spatial, 1.0);
-  EXPECT_EQ(camera.camera_cutoff_temporal, 0.0);
+  EXPECT_EQ(camera.frameinit.camera.noise_level, 300);
+  EXPECT_EQ(camera.frameinit.camera.cutoff_spatial, 1.0);
+  EXPECT_EQ(camera.frameinit.camera.cutoff_temporal, 0.5);  // not given: the paper's
+  EXPECT_EQ(camera.frameinit.still, ci2v::FrameInitDefaults{}.still);
   // out of range or of the wrong type: the error names the file, the key, the value and what was expected
   for (const auto& [bad, needle] : std::vector<std::pair<std::string, std::string>>{
-           {R"({"noise_level": 1000})", "camera.noise_level is 1000: expected 1..999"},
-           {R"({"noise_level": 0})", "camera.noise_level is 0: expected 1..999"},
-           {R"({"noise_level": 300.5})", "camera.noise_level is 300.5: expected a whole number"},
-           {R"({"cutoff_spatial": 0})", "camera.cutoff_spatial is 0: expected in (0, 1]"},
-           {R"({"cutoff_temporal": 1.5})", "camera.cutoff_temporal is 1.5: expected in (0, 1]"},
-           {R"({"cutoff_temporal": "high"})", "camera.cutoff_temporal is \"high\": expected a number"}}) {
+           {R"({"noise_level": 1000})", "camera.noise_level is 1000: expected a whole number, 1..999"},
+           {R"({"noise_level": 0})", "camera.noise_level is 0: expected a whole number, 1..999"},
+           {R"({"noise_level": 300.5})", "camera.noise_level is 300.5: expected a whole number, 1..999"},
+           {R"({"cutoff_spatial": 0})", "camera.cutoff_spatial is 0: expected a number in (0, 1]"},
+           {R"({"cutoff_temporal": 1.5})", "camera.cutoff_temporal is 1.5: expected a number in (0, 1]"},
+           {R"({"cutoff_temporal": "high"})", "camera.cutoff_temporal is \"high\": expected a number in (0, 1]"}}) {
     std::ofstream(d / "model_index.json") << R"({"_consisti2v_demo": {"recommended": {"camera": )" << bad << "}}}";
     try {
       read_demo_settings(d.string());

@@ -73,8 +73,7 @@ protected:
     const auto rec = ci2v::io::read_demo_settings(dir);
     if (rec.cfg_text > 0) cfg_text_ = rec.cfg_text;
     if (rec.width > 0) size_ = rec.width;
-    frameinit_defaults_ = ci2v::FrameInitDefaults::with_camera(rec.camera_noise_level, rec.camera_cutoff_spatial,
-                                                               rec.camera_cutoff_temporal);
+    frameinit_defaults_ = rec.frameinit;
     std::printf("[demo] model %s, text guidance %.1f, %d DDIM steps, %dx%d, %d frames\n", dir.c_str(), cfg_text_, kSteps,
                 size_, size_, kFrames);
   }
@@ -280,11 +279,7 @@ TEST_F(DemoModel, PanRightMovesTheViewWithTheModelsCameraSetting) {
   int agree = 0;
   double sum = 0;
   for (int s = 0; s < kPanSeeds; ++s) {
-    auto spec = ci2v::train::random_clip_spec(930001u + static_cast<uint64_t>(s));  // bench_demo_claims' scenes
-    spec.motion = Motion::Rotate;
-    if (spec.shape == Shape::Circle) spec.shape = Shape::Square;
-    spec.camera = ci2v::train::CameraMove::None;
-    spec.x = spec.y = 0.5;
+    const auto spec = ci2v::train::camera_claim_scene(930001u + static_cast<uint64_t>(s));  // bench_demo_claims' scenes
     auto p = params(ci2v::train::caption(spec), 700 + s);
     p.camera_preset = "pan_right";
     ASSERT_TRUE(p.switch_frameinit_defaults(false, frameinit_defaults_));
