@@ -6,7 +6,8 @@
 // from its model_index.json, as the studio applies it: tau 300, D0 1.0 for the demo; else the paper's 750 / 0.5):
 //  * pan_right over a 3:2 picture (the crop moves 4 px a frame, 28 px in all): the content should move left,
 //    measured as the sum of frame-to-frame phase-correlation shifts (engine/train/clip_measures.h);
-//  * zoom_in (the doubled picture cropped from 128 to 92 px): the halves should move apart (zoom_spread).
+//  * zoom_in (the doubled picture cropped from 128 to 92 px): the halves should move apart (zoom_spread), and the
+//    object should grow by the preset's 1.41 (object_scale: its pixel count, unaffected by its rotation).
 // The same scenes without a preset are the baseline. Usage:
 //   bench_demo_claims [--model DIR (default resources/models/demo)] [--seeds N (6)] [--threads N (2)]
 //                     [--tau N] [--d0 X] [--d0-t X] (the camera runs' FrameInit; default: the model's camera setting)
@@ -110,10 +111,11 @@ int main(int argc, char** argv) {
     camera.validate();
     std::printf("camera runs: FrameInit tau %d, D0 spatial %.3g, temporal %.3g\n", camera.noise_level,
                 camera.cutoff_spatial, camera.cutoff_temporal);
-    std::printf("%-6s %-55s %14s %14s %14s %14s\n", "seed", "prompt", "pan_right dx", "no camera dx", "zoom_in spread",
-                "no camera");
-    double sum[4] = {0, 0, 0, 0};
-    int pan_ok = 0, zoom_ok = 0;
+    std::printf("%-6s %-55s %14s %14s %14s %14s %12s %12s\n", "seed", "prompt", "pan_right dx", "no camera dx",
+                "zoom_in spread", "no camera", "zoom_in obj", "no camera");
+    double sum[6] = {0, 0, 0, 0, 0, 0};
+    int pan_ok = 0, zoom_ok = 0, grow_ok = 0, still_grow = 0;
+    constexpr double kGrow = 1.15;  // object scale counted as a zoom in (the preset's own: 1.41)
     for (int s = 0; s < seeds; ++s) {
       const auto spec = train::camera_claim_scene(930001u + static_cast<uint64_t>(s));
       GenerationParams p = base;
@@ -127,25 +129,33 @@ int main(int argc, char** argv) {
         return frames;
       };
       const double still_dx = train::horizontal_motion(run(wide, "wide"), 0, kSize);
-      const double still_spread = train::zoom_spread(run(square, "square"));
+      const auto& colour = train::object_palette()[static_cast<size_t>(spec.color)];
+      const auto still_clip = run(square, "square");
+      const double still_spread = train::zoom_spread(still_clip), still_scale = train::object_scale(still_clip, colour);
       p.camera_preset = "pan_right";
       p.noise_level = camera.noise_level;
       p.cutoff_spatial = camera.cutoff_spatial;
       p.cutoff_temporal = camera.cutoff_temporal;
       const double pan = train::horizontal_motion(run(wide, "pan_right"), 0, kSize);
       p.camera_preset = "zoom_in";
-      const double zoom = train::zoom_spread(run(square, "zoom_in"));
-      std::printf("%-6lld %-55s %+14.1f %+14.1f %+14.1f %+14.1f\n", static_cast<long long>(p.seed), p.prompt.c_str(), pan,
-                  still_dx, zoom, still_spread);
-      sum[0] += pan, sum[1] += still_dx, sum[2] += zoom, sum[3] += still_spread;
+      const auto zoom_clip = run(square, "zoom_in");
+      const double zoom = train::zoom_spread(zoom_clip), scale = train::object_scale(zoom_clip, colour);
+      std::printf("%-6lld %-55s %+14.1f %+14.1f %+14.1f %+14.1f %12.3f %12.3f\n", static_cast<long long>(p.seed),
+                  p.prompt.c_str(), pan, still_dx, zoom, still_spread, scale, still_scale);
+      sum[0] += pan, sum[1] += still_dx, sum[2] += zoom, sum[3] += still_spread, sum[4] += scale, sum[5] += still_scale;
       pan_ok += pan <= -bound;
       zoom_ok += zoom >= bound;
+      grow_ok += scale >= kGrow;
+      still_grow += still_scale >= kGrow;
     }
-    std::printf("%-6s %-55s %+14.1f %+14.1f %+14.1f %+14.1f\n", "mean", "", sum[0] / seeds, sum[1] / seeds,
-                sum[2] / seeds, sum[3] / seeds);
+    std::printf("%-6s %-55s %+14.1f %+14.1f %+14.1f %+14.1f %12.3f %12.3f\n", "mean", "", sum[0] / seeds, sum[1] / seeds,
+                sum[2] / seeds, sum[3] / seeds, sum[4] / seeds, sum[5] / seeds);
     std::printf("pan_right moves the content left by >= %.0f px in %d of %d seeds (the crop moves %d px); zoom_in "
                 "spreads the halves by >= %.0f px in %d of %d\n",
                 bound, pan_ok, seeds, 28 * kSize / 64, bound, zoom_ok, seeds);
+    std::printf("zoom_in grows the object by >= %.2f in %d of %d seeds (without a camera move: %d; a lost object "
+                "reads 0)\n",
+                kGrow, grow_ok, seeds, still_grow);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_demo_claims: %s\n", e.what());
     return 1;

@@ -126,6 +126,23 @@ double zoom_spread(const std::vector<RgbImage>& frames) {
   return total;
 }
 
+// How much larger the object of colour c shows in the last frame than in the first: the square root of the ratio
+// of its pixel counts (colour within L1 120, as centroid_x), 0 when it is lost (under 4 pixels) in either.
+double object_scale(const std::vector<RgbImage>& frames, const NamedColor& c) {
+  auto area = [&](const RgbImage& im) {
+    double n = 0;
+    for (int y = 0; y < im.height; ++y)
+      for (int x = 0; x < im.width; ++x) {
+        const uint8_t* p = im.at(x, y);
+        n += std::abs(p[0] - c.r) + std::abs(p[1] - c.g) + std::abs(p[2] - c.b) < 120;
+      }
+    return n;
+  };
+  if (frames.empty()) return 0;
+  const double first = area(frames.front()), last = area(frames.back());
+  return first < 4 || last < 4 ? 0.0 : std::sqrt(last / first);
+}
+
 // Mean RMS difference of the low-frequency layout of frames 1.. against frame 0: the mean colour of 16 x 16-pixel
 // blocks (a 4 x 4 grid at 64 px), the band FrameInit's low-pass filter (D0 0.25 of the 8 x 8 latent grid) governs.
 double layout_drift(const std::vector<RgbImage>& frames) {

@@ -33,6 +33,11 @@ double horizontal_motion(const std::vector<RgbImage>& frames, int x0, int w);
 // moves the halves alike).
 double zoom_spread(const std::vector<RgbImage>& frames);
 
+// How much larger the object of colour c shows in the last frame than in the first: the square root of the ratio
+// of the pixel counts near its colour (L1 distance < 120); 0 when fewer than 4 are found in either. A zoom by s
+// reads s (the zoom_in preset over 8 frames: 1.41), a still or rotating object 1.
+double object_scale(const std::vector<RgbImage>& frames, const NamedColor& c);
+
 // Mean RMS difference (RGB levels) of the low-frequency layout of frames 1.. against frame 0: the mean colours of
 // 16 x 16-pixel blocks.
 double layout_drift(const std::vector<RgbImage>& frames);

@@ -42,6 +42,7 @@ using ci2v::train::Shape;
 using ci2v::train::centroid_x;
 using ci2v::train::horizontal_motion;
 using ci2v::train::layout_drift;
+using ci2v::train::object_scale;
 using ci2v::train::psnr;
 using ci2v::train::zoom_spread;
 
@@ -183,6 +184,31 @@ TEST(DemoMeasures, SeeTheMotionOfKnownClips) {
   // PSNR: identical pictures are capped, different ones are finite
   EXPECT_EQ(psnr(right[0], right[0]), 99.0);
   EXPECT_LT(psnr(right[0], right[7]), 30.0);
+}
+
+// The zoom_in preset's zoom (the view's width 1 -> 0.71 over the clip, as its crops 128 -> 92 px of the doubled
+// picture) on the camera claim's scenes, rendered exactly by the generator: the object's scale reads the zoom,
+// whatever the object's rotation, and 1 without a camera move; a lost object reads 0.
+TEST(DemoMeasures, ObjectScaleReadsAZoomAtThePresetsSpeed) {
+  using ci2v::train::CameraMove;
+  for (int s = 0; s < 12; ++s) {
+    auto spec = ci2v::train::camera_claim_scene(930001u + static_cast<uint64_t>(s));
+    const auto& colour = ci2v::train::object_palette()[static_cast<size_t>(spec.color)];
+    spec.camera_speed = 0.73;  // width 1 - 0.4 x 0.73 = 0.708 at the end of the motion (stride 5: the whole motion)
+    auto scale = [&](CameraMove cam) {
+      auto c = spec;
+      c.camera = cam;
+      return object_scale(ci2v::train::render_clip(c, kFrames, kSize, 5), colour);
+    };
+    const double in = scale(CameraMove::ZoomIn), out = scale(CameraMove::ZoomOut), still = scale(CameraMove::None);
+    std::printf("[demo] object scale, scene %d: zoom in %.3f, zoom out %.3f, no camera %.3f (exact: 1.41, 0.71, 1)\n",
+                700 + s, in, out, still);
+    EXPECT_NEAR(in, 1.41, 0.17);  // pixel counts of a 10-px object at 64 px
+    EXPECT_NEAR(out, 0.71, 0.08);
+    EXPECT_NEAR(still, 1.0, 0.03);
+  }
+  RgbImage empty(kSize, kSize);  // black: no red pixel
+  EXPECT_EQ(object_scale({empty, empty}, ci2v::train::object_palette()[0]), 0.0);
 }
 
 // The pan_right preset's own motion (the crop moves 4 px a frame across a 3:2 picture, 28 px in all) over the
