@@ -17,17 +17,31 @@ double psnr(const RgbImage& a, const RgbImage& b) {
   return mse <= 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
 }
 
-// Centroid x of the pixels close to an object colour; false when none is found.
-bool centroid_x(const RgbImage& im, const NamedColor& c, double& cx) {
-  double sx = 0, n = 0;
+namespace {
+
+// The pixels close to an object colour (L1 distance < 120): their count and the sum of their x; an object with
+// fewer than kMinObjectPixels of them counts as lost.
+constexpr double kMinObjectPixels = 4;
+struct ObjectPixels {
+  double count = 0, sum_x = 0;
+};
+ObjectPixels object_pixels(const RgbImage& im, const NamedColor& c) {
+  ObjectPixels o;
   for (int y = 0; y < im.height; ++y)
     for (int x = 0; x < im.width; ++x) {
       const uint8_t* p = im.at(x, y);
-      const double d = std::abs(p[0] - c.r) + std::abs(p[1] - c.g) + std::abs(p[2] - c.b);
-      if (d < 120) sx += x, n += 1;
+      if (std::abs(p[0] - c.r) + std::abs(p[1] - c.g) + std::abs(p[2] - c.b) < 120) o.count += 1, o.sum_x += x;
     }
-  if (n < 4) return false;
-  cx = sx / n;
+  return o;
+}
+
+}  // namespace
+
+// Centroid x of the pixels close to an object colour; false when the object is lost.
+bool centroid_x(const RgbImage& im, const NamedColor& c, double& cx) {
+  const auto o = object_pixels(im, c);
+  if (o.count < kMinObjectPixels) return false;
+  cx = o.sum_x / o.count;
   return true;
 }
 
@@ -129,18 +143,9 @@ double zoom_spread(const std::vector<RgbImage>& frames) {
 // How much larger the object of colour c shows in the last frame than in the first: the square root of the ratio
 // of its pixel counts (colour within L1 120, as centroid_x), 0 when it is lost (under 4 pixels) in either.
 double object_scale(const std::vector<RgbImage>& frames, const NamedColor& c) {
-  auto area = [&](const RgbImage& im) {
-    double n = 0;
-    for (int y = 0; y < im.height; ++y)
-      for (int x = 0; x < im.width; ++x) {
-        const uint8_t* p = im.at(x, y);
-        n += std::abs(p[0] - c.r) + std::abs(p[1] - c.g) + std::abs(p[2] - c.b) < 120;
-      }
-    return n;
-  };
   if (frames.empty()) return 0;
-  const double first = area(frames.front()), last = area(frames.back());
-  return first < 4 || last < 4 ? 0.0 : std::sqrt(last / first);
+  const double first = object_pixels(frames.front(), c).count, last = object_pixels(frames.back(), c).count;
+  return first < kMinObjectPixels || last < kMinObjectPixels ? 0.0 : std::sqrt(last / first);
 }
 
 // Mean RMS difference of the low-frequency layout of frames 1.. against frame 0: the mean colour of 16 x 16-pixel
