@@ -83,7 +83,7 @@ int cmd_train(int argc, char** argv) {
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
                           "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds", "vae-batch",
-                          "vae-max-minutes", "data-threads", "frameinit-share"});
+                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -102,6 +102,7 @@ int cmd_train(int argc, char** argv) {
   o.save_dtype = a.get("save-dtype", o.preset == "demo" ? "fp16" : "fp32");
   o.log_csv = a.get("log");
   o.resume = a.has("resume");
+  o.vae_from = a.get("vae-from");
   o.vae_steps = static_cast<int>(a.get_int("vae-steps", -1));
   o.vae_lr = a.get_double("vae-lr", o.vae_lr);
   o.vae_batch = static_cast<int>(a.get_int("vae-batch", o.vae_batch));

@@ -35,7 +35,7 @@ void usage(std::ostream& o) {
        "          [--lr LR] [--seed N] [--device cpu|cuda] [--dtype fp32|bf16] [--save-dtype fp32|fp16] [--log FILE.csv]\n"
        "          [--resume] [--vae-steps N] [--vae-batch N] [--vae-max-minutes M] [--max-minutes M]\n"
        "          [--save-every N] [--threads N] [--data-threads N] [--camera-share 0.4] [--varied-backgrounds 1|0]\n"
-       "          [--frameinit-share 0]\n"
+       "          [--frameinit-share 0] [--vae-from MODEL_DIR (its VAE and text encoder, frozen; the UNet from scratch)]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"

@@ -346,8 +346,14 @@ TrainReport train(const TrainOptions& o) {
   const fs::path out(o.out_dir);
   const bool resuming = o.resume && fs::exists(out / "unet" / "diffusion_pytorch_model.safetensors");
   if (o.resume && !resuming) throw Error("train: --resume: " + (out / "unet").string() + " holds no checkpoint to resume");
+  const bool vae_given = !o.vae_from.empty();
+  if (vae_given && o.resume) throw Error("train: --vae-from and --resume exclude each other (--resume keeps the VAE it finds)");
+  if (vae_given && (!fs::exists(fs::path(o.vae_from) / "vae" / "config.json") ||
+                    !fs::exists(fs::path(o.vae_from) / "text_encoder" / "config.json")))
+    throw Error("train: --vae-from '" + o.vae_from + "': expected a model folder with vae/ and text_encoder/ (the released layout)");
   std::string tok_dir = o.tokenizer_dir;
   if (resuming && tok_dir.empty()) tok_dir = (out / "tokenizer").string();
+  if (vae_given && tok_dir.empty()) tok_dir = (fs::path(o.vae_from) / "tokenizer").string();
   if (tok_dir.empty() || !fs::exists(fs::path(tok_dir) / "vocab.json") || !fs::exists(fs::path(tok_dir) / "merges.txt"))
     throw Error("train: --tokenizer '" + tok_dir + "': expected a CLIP tokenizer folder with vocab.json and merges.txt");
   auto tokenizer = text::ClipTokenizer::from_folder(tok_dir);
@@ -374,6 +380,26 @@ TrainReport train(const TrainOptions& o) {
     preset.vae["scaling_factor"] = scaling;
     if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
     log("resuming from " + out.string() + " at step " + std::to_string(step0));
+  } else if (vae_given) {
+    init_for_training(*unet_net, o.seed);
+    unet_net->reset_rotary_frequencies();
+    vae_net = vae::load_autoencoder_kl((fs::path(o.vae_from) / "vae").string());
+    text_net = text::load_clip_text_model((fs::path(o.vae_from) / "text_encoder").string());
+    const auto& vc = vae_net->config();
+    if (vc.latent_channels != unet_cfg.in_channels || vc.downscale() != vae_cfg.downscale())
+      throw Error("train: --vae-from '" + o.vae_from + "': its VAE has " + std::to_string(vc.latent_channels) +
+                  " latent channels and downscales by " + std::to_string(vc.downscale()) + "; preset " + o.preset +
+                  " expects " + std::to_string(unet_cfg.in_channels) + " and " + std::to_string(vae_cfg.downscale()));
+    const int64_t hidden = text_net->config().hidden_size;
+    for (const auto d : unet_cfg.cross_attention_dim)
+      if (d != hidden)
+        throw Error("train: --vae-from '" + o.vae_from + "': its text encoder's hidden_size is " + std::to_string(hidden) +
+                    "; preset " + o.preset + "'s UNet expects cross_attention_dim " + std::to_string(d));
+    scaling = vc.scaling_factor;
+    preset.vae = io::read_json_file((fs::path(o.vae_from) / "vae" / "config.json").string());
+    preset.text = io::read_json_file((fs::path(o.vae_from) / "text_encoder" / "config.json").string());
+    preset.vae["scaling_factor"] = scaling;
+    log("VAE and text encoder from " + o.vae_from + " (frozen, no VAE training); the UNet from scratch");
   } else {
     init_for_training(*unet_net, o.seed);
     unet_net->reset_rotary_frequencies();
@@ -403,7 +429,7 @@ TrainReport train(const TrainOptions& o) {
   sampling::SeededNoise noise(o.seed + 7, device);
 
   // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
-  const int vae_steps = resuming ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
+  const int vae_steps = resuming || vae_given ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
   if (vae_steps > 0) {
     auto params = trainable_parameters(*vae_net);
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.vae_lr).weight_decay(0.0));

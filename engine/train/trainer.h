@@ -45,6 +45,10 @@ struct TrainOptions {
   std::string save_dtype = "fp32"; // fp32 | fp16 weights in the written checkpoint
   std::string log_csv;             // step,loss,seconds per UNet step (empty: none)
   bool resume = false;             // start from the weights already in out_dir (VAE kept, no VAE training)
+  // Take the VAE and the text encoder (and, unless tokenizer_dir is set, the tokenizer) from this model folder,
+  // frozen, with no VAE stage; the UNet starts from scratch (e.g. a GPU run that trains only the UNet, with the
+  // VAE an earlier run of this tool trained). Empty: train the VAE. Not with resume.
+  std::string vae_from;
   int vae_steps = -1;              // VAE autoencoder steps; < 0: the preset's default
   int vae_batch = -1;              // images per VAE step; < 0: max(8, 2 x batch)
   double vae_max_seconds = 0;      // > 0: the VAE stage stops after this much wall time (its decay follows

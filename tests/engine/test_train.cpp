@@ -134,6 +134,47 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
   EXPECT_EQ(r2.losses.size(), 2u);
   EXPECT_TRUE(r2.vae_losses.empty());
   EXPECT_NEAR(r2.scaling_factor, r.scaling_factor, 1e-6 * r.scaling_factor);
+
+  // --vae-from takes that model's VAE and text encoder (frozen, no VAE stage) and trains a new UNet from scratch
+  const auto dir2 = temp_dir("vae_from");
+  auto o3 = tiny_options(dir2, 3, 8, 20);
+  o3.tokenizer_dir.clear();  // the source folder's tokenizer
+  o3.vae_from = dir.string();
+  auto r3 = train::train(o3);
+  EXPECT_EQ(r3.losses.size(), 3u);
+  EXPECT_TRUE(r3.vae_losses.empty());
+  EXPECT_NEAR(r3.scaling_factor, r.scaling_factor, 1e-6 * r.scaling_factor);
+  auto vae_a = io::StateDict::from_file((dir / "vae" / "diffusion_pytorch_model.safetensors").string());
+  auto vae_b = io::StateDict::from_file((dir2 / "vae" / "diffusion_pytorch_model.safetensors").string());
+  auto te_a = io::StateDict::from_file((dir / "text_encoder" / "model.safetensors").string());
+  auto te_b = io::StateDict::from_file((dir2 / "text_encoder" / "model.safetensors").string());
+  auto unet_a = io::StateDict::from_file((dir / "unet" / "diffusion_pytorch_model.safetensors").string());
+  auto unet_b = io::StateDict::from_file((dir2 / "unet" / "diffusion_pytorch_model.safetensors").string());
+  ASSERT_EQ(vae_a.size(), vae_b.size());
+  ASSERT_EQ(te_a.size(), te_b.size());
+  for (const auto& k : vae_a.keys()) EXPECT_TRUE(torch::equal(vae_a.get(k), vae_b.get(k))) << k;
+  for (const auto& k : te_a.keys()) EXPECT_TRUE(torch::equal(te_a.get(k), te_b.get(k))) << k;
+  const auto k0 = std::string("conv_in.weight");
+  EXPECT_FALSE(torch::equal(unet_a.get(k0), unet_b.get(k0)));  // a new UNet, not the source's
+  EXPECT_NO_THROW(Pipeline::load(dir2.string(), "cpu", "fp32"));
+  // a folder without vae/ or with --resume is refused, naming the option
+  auto bad = o3;
+  bad.vae_from = (dir / "unet").string();
+  try {
+    train::train(bad);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--vae-from '" + bad.vae_from + "'"), std::string::npos) << e.what();
+  }
+  bad = o3;
+  bad.resume = true;
+  try {
+    train::train(bad);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--vae-from and --resume"), std::string::npos) << e.what();
+  }
+  ci2v::remove_tree(dir2);
   ci2v::remove_tree(dir);
 }
 
