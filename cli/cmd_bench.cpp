@@ -221,7 +221,9 @@ std::string kernels_label(const torch::Device& device) {
     s += nn::fused_kernels_enabled()  ? ", fused GEGLU and GroupNorm+SiLU"
          : nn::fused_kernels_built() ? ", fused kernels off (CONSISTI2V_FUSED=0)"
                                      : "";
-    if (nn::fused_temporal_combine_enabled()) s += ", fused temporal combine (CONSISTI2V_FUSED_TEMPORAL=1)";
+    if (nn::fused_kernels_enabled())
+      s += nn::fused_temporal_combine_enabled() ? ", fused temporal combine"
+                                                : ", temporal combine by ATen (CONSISTI2V_FUSED_TEMPORAL=0)";
     s += unet::channels_last_default(device) ? ", UNet channels-last" : ", UNet NCHW (CONSISTI2V_CHANNELS_LAST=0)";
   }
   return s;

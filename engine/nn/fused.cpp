@@ -26,7 +26,7 @@ std::atomic<bool> g_fused{[] {
 
 std::atomic<bool> g_fused_temporal{[] {
   const char* env = std::getenv("CONSISTI2V_FUSED_TEMPORAL");
-  return env && !std::strcmp(env, "1");
+  return !(env && !std::strcmp(env, "0"));
 }()};
 
 Tensor geglu_aten(const Tensor& proj) {

@@ -200,9 +200,10 @@ torch::Tensor combine_reference(const torch::Tensor& z, const torch::Tensor& bia
 TEST(FusedKernels, TemporalCombineIsForTheGpuOnly) {
   // on the CPU the caller keeps its ATen form: no fused result
   auto z = torch::randn({1, 3, 2, 3, 8});
+  const bool was = ci2v::nn::fused_temporal_combine_enabled();
   ci2v::nn::set_fused_temporal_combine(true);
   EXPECT_FALSE(ci2v::nn::temporal_combine(z, torch::randn({8}), 1).defined());
-  ci2v::nn::set_fused_temporal_combine(false);
+  ci2v::nn::set_fused_temporal_combine(was);
   // the reference used by the GPU test is the temporal convolution's definition
   auto bias = torch::randn({2});
   auto y = combine_reference(z, bias, 4);  // D = 8 = 2 channels x 4 positions
@@ -213,15 +214,16 @@ TEST(FusedKernels, TemporalCombineIsForTheGpuOnly) {
               bias[0].item<double>() + z[0][0][0][1][2].item<double>() + z[0][1][0][2][2].item<double>(), 1e-5);
 }
 
-// The opt-in CUDA combine against the definition, for every dtype, the vectorised (D % 8 == 0) and scalar paths,
+// The CUDA combine (on by default) against the definition, for every dtype, the vectorised (D % 8 == 0) and scalar paths,
 // T = 1, 2, 5, and end to end through the GEMM temporal convolution in both layouts.
 TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
   if (!ci2v::nn::fused_kernels_built() || !torch::cuda::is_available())
     GTEST_SKIP() << "needs a CUDA build and a GPU";
   torch::NoGradGuard ng;
   torch::manual_seed(8);
-  struct Restore {  // the switch is global: leave it off for the tests after this one, whatever happens here
-    ~Restore() { ci2v::nn::set_fused_temporal_combine(false); }
+  struct Restore {  // the switch is global: leave it as it was for the tests after this one, whatever happens here
+    bool was = ci2v::nn::fused_temporal_combine_enabled();
+    ~Restore() { ci2v::nn::set_fused_temporal_combine(was); }
   } restore;
   ci2v::nn::set_fused_temporal_combine(true);
   ASSERT_TRUE(ci2v::nn::fused_temporal_combine_enabled());
