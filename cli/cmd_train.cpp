@@ -47,7 +47,7 @@ void write_demo_example(const std::string& model_dir) {
 #endif
 
 int cmd_train(int argc, char** argv) {
-  Args a(argc, argv, 2, {"resume"});
+  Args a(argc, argv, 2, {"resume", "cuda-graphs"});
   bool varied_backgrounds = true;  // --varied-backgrounds 1|0, for the training data and --dump-clips alike
   if (a.has("varied-backgrounds")) {
     const std::string v = a.get("varied-backgrounds");
@@ -83,7 +83,7 @@ int cmd_train(int argc, char** argv) {
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
                           "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds", "vae-batch",
-                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from"});
+                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -103,6 +103,7 @@ int cmd_train(int argc, char** argv) {
   o.log_csv = a.get("log");
   o.resume = a.has("resume");
   o.vae_from = a.get("vae-from");
+  o.cuda_graphs = a.has("cuda-graphs");
   o.vae_steps = static_cast<int>(a.get_int("vae-steps", -1));
   o.vae_lr = a.get_double("vae-lr", o.vae_lr);
   o.vae_batch = static_cast<int>(a.get_int("vae-batch", o.vae_batch));

@@ -36,6 +36,7 @@ void usage(std::ostream& o) {
        "          [--resume] [--vae-steps N] [--vae-batch N] [--vae-max-minutes M] [--max-minutes M]\n"
        "          [--save-every N] [--threads N] [--data-threads N] [--camera-share 0.4] [--varied-backgrounds 1|0]\n"
        "          [--frameinit-share 0] [--vae-from MODEL_DIR (its VAE and text encoder, frozen; the UNet from scratch)]\n"
+       "          [--cuda-graphs (CUDA, fp32: the UNet's training step replayed from a CUDA graph)]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model from scratch on procedural clips\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"

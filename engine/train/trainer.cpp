@@ -1,5 +1,8 @@
 #include "engine/train/trainer.h"
 
+#include "engine/train/flat_adamw.h"
+#include "engine/train/graphed_step.h"
+
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
@@ -552,7 +555,23 @@ TrainReport train(const TrainOptions& o) {
   }
   auto params = trainable_parameters(*unet_net);
   unet_net->train();
-  torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  FlatAdamWOptions fo_opt;
+  fo_opt.weight_decay = o.weight_decay;
+  fo_opt.max_grad_norm = o.max_grad_norm;
+  FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
+  const bool use_graph = o.cuda_graphs && device.is_cuda() && o.dtype == "fp32";
+  if (o.cuda_graphs && !use_graph)
+    log("--cuda-graphs: only for fp32 on CUDA; the steps run eagerly");
+  GraphedTrainStep stepper(
+      [&](const StepInputs& in) {
+        Tensor pred;
+        {
+          BF16Autocast amp(o.dtype == "bf16", device.type());
+          pred = unet_net->forward(in.sample, in.timesteps, in.text, in.first, in.strides);  // [B, C, F-1, h, w]
+        }
+        return torch::mse_loss(pred.to(torch::kFloat32), in.target);  // fp32 loss
+      },
+      opt, use_graph);
   const auto t_unet = std::chrono::steady_clock::now();
   const int64_t f = vae_cfg.downscale();
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
@@ -565,9 +584,8 @@ TrainReport train(const TrainOptions& o) {
       break;
     }
     // a resumed run warms up too: its AdamW starts without moment estimates
-    set_lr(opt, scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
-                             o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0));
-    opt.zero_grad();
+    const double lr_now = scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
+                                       o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     std::vector<Tensor> frame_batches, posterior_eps, texts;
     // One clip's random draws, all taken before any clip is rendered (in the order they always had).
@@ -650,17 +668,10 @@ TrainReport train(const TrainOptions& o) {
       conds.push_back((draws[static_cast<size_t>(b)].null_image ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
     auto cond = at::cat(conds, 0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
-    Tensor pred;
-    {
-      BF16Autocast amp(o.dtype == "bf16", device.type());
-      pred = unet_net->forward(noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io), text_emb, cond,
-                               torch::tensor(strides, io));  // [B, C, F-1, h, w]
-    }
-    auto loss = torch::mse_loss(pred.to(torch::kFloat32), target.narrow(2, 1, o.frames - 1));  // fp32 loss
-    loss.backward();
-    const double step_loss = loss.item<double>();
-    torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);
-    opt.step();
+    const double step_loss =
+        stepper.run({noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io).to(device), text_emb, cond,
+                     torch::tensor(strides, io).to(device), target.narrow(2, 1, o.frames - 1)},
+                    lr_now);
     rep.losses.push_back(step_loss);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     if (csv) csv << (step + 1) << "," << step_loss << "," << secs << "\n" << std::flush;
@@ -671,6 +682,9 @@ TrainReport train(const TrainOptions& o) {
     done = s + 1;
   }
   rep.unet_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+  if (use_graph)
+    log(stepper.graphed() ? "training step replayed from a CUDA graph " + std::to_string(stepper.replays()) + " times"
+                          : "no CUDA graph of the training step (" + stepper.fallback() + ")");
   freeze(*unet_net);
   unet_net->eval();
   save(step0 + done);

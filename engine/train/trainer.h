@@ -67,6 +67,9 @@ struct TrainOptions {
   double null_image_ratio = 0.1;
   double max_grad_norm = 0.5;
   double weight_decay = 1e-2;
+  // CUDA, fp32: capture the UNet's training step (forward, backward, FlatAdamW) in a CUDA graph after a few eager
+  // steps and replay it (GraphedTrainStep); elsewhere the steps run eagerly.
+  bool cuda_graphs = false;
   int threads = 0;                 // torch intra-op threads (0: leave as is)
   int data_threads = 0;            // threads rendering a step's clips (0: up to 8, from the hardware; the clips
                                    // are the same for any count)

@@ -1,0 +1,171 @@
+#include "engine/train/graphed_step.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+#if defined(CONSISTI2V_TORCH_CUDA) && !defined(CONSISTI2V_NO_TRAIN_GRAPHS)
+#define CI2V_TRAIN_GRAPHS 1
+#include <ATen/cuda/CUDAEvent.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+namespace ci2v::train {
+
+struct GraphedTrainStep::Impl {
+  std::function<torch::Tensor(const StepInputs&)> loss;
+  FlatAdamW* opt;
+  bool use_graph;
+  int warmup;
+  int steps = 0;
+  int64_t replays = 0;
+  std::string fallback;
+
+  double eager(const StepInputs& in, double lr) {
+    opt->set_lr(lr);
+    auto l = loss(in);
+    l.backward();
+    const double v = l.item<double>();
+    opt->step();
+    return v;
+  }
+
+#ifdef CI2V_TRAIN_GRAPHS
+  StepInputs statics;
+  torch::Tensor static_loss;
+  std::unique_ptr<at::cuda::CUDAGraph> graph;
+
+  static void copy_in(StepInputs& dst, const StepInputs& src) {
+    dst.sample.copy_(src.sample);
+    dst.timesteps.copy_(src.timesteps);
+    dst.text.copy_(src.text);
+    dst.first.copy_(src.first);
+    dst.strides.copy_(src.strides);
+    dst.target.copy_(src.target);
+  }
+
+  // Runs `fn` on a side stream that first waits for the current one; the current stream waits for it afterwards.
+  template <class Fn>
+  static void on_side_stream(const torch::Device& dev, Fn&& fn) {
+    c10::cuda::CUDAGuard device_guard(dev);
+    auto current = c10::cuda::getCurrentCUDAStream(dev.index());
+    auto side = c10::cuda::getStreamFromPool(false, dev.index());
+    at::cuda::CUDAEvent ready;
+    ready.record(current);
+    ready.block(side);
+    struct JoinBack {
+      c10::cuda::CUDAStream side, current;
+      ~JoinBack() {
+        try {
+          at::cuda::CUDAEvent done;
+          done.record(side);
+          done.block(current);
+        } catch (...) {
+        }
+      }
+    } join{side, current};
+    c10::cuda::CUDAStreamGuard stream_guard(side);
+    fn();
+  }
+
+  double graphed(const StepInputs& in, double lr) {
+    const auto dev = in.sample.device();
+    if (!graph) {
+      {
+        torch::NoGradGuard ng;
+        statics = StepInputs{in.sample.clone(), in.timesteps.clone(), in.text.clone(), in.first.clone(),
+                             in.strides.clone(), in.target.clone()};
+      }
+      opt->set_lr(lr);
+      auto g = std::make_unique<at::cuda::CUDAGraph>();
+      try {
+        on_side_stream(dev, [&] {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+          // global: the autograd engine's device thread launches the backward into the captured stream
+          g->capture_begin({0, 0}, cudaStreamCaptureModeGlobal);
+#else
+          g->capture_begin();
+#endif
+          try {
+            auto l = loss(statics);
+            l.backward();
+            opt->step();
+            static_loss = l.detach();
+          } catch (...) {
+            try {
+              g->capture_end();
+            } catch (...) {
+            }
+            throw;
+          }
+          g->capture_end();
+        });
+      } catch (const std::exception& ex) {
+        fallback = ex.what();
+        const auto nl = fallback.find('\n');
+        if (nl != std::string::npos) fallback.resize(nl);
+        std::fprintf(stderr, "consisti2v train: CUDA graph capture of the training step failed, training goes on "
+                             "eagerly: %s\n", fallback.c_str());
+        opt->zero_grads();
+        return eager(in, lr);
+      }
+      graph = std::move(g);
+    } else {
+      torch::NoGradGuard ng;
+      copy_in(statics, in);
+      opt->set_lr(lr);
+    }
+    graph->replay();  // the capture ran nothing: the first replay is this step
+    ++replays;
+    return static_loss.item<double>();
+  }
+#endif
+};
+
+bool train_graphs_built() {
+#ifdef CI2V_TRAIN_GRAPHS
+  return true;
+#else
+  return false;
+#endif
+}
+
+GraphedTrainStep::GraphedTrainStep(std::function<torch::Tensor(const StepInputs&)> loss, FlatAdamW& opt,
+                                   bool use_graph, int eager_warmup_steps)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->loss = std::move(loss);
+  impl_->opt = &opt;
+  impl_->use_graph = use_graph;
+  impl_->warmup = std::max(1, eager_warmup_steps);
+}
+
+GraphedTrainStep::~GraphedTrainStep() = default;
+
+bool GraphedTrainStep::graphed() const {
+#ifdef CI2V_TRAIN_GRAPHS
+  return impl_->graph != nullptr;
+#else
+  return false;
+#endif
+}
+int64_t GraphedTrainStep::replays() const { return impl_->replays; }
+const std::string& GraphedTrainStep::fallback() const { return impl_->fallback; }
+
+double GraphedTrainStep::run(const StepInputs& in, double lr) {
+  auto& I = *impl_;
+  ++I.steps;
+#ifdef CI2V_TRAIN_GRAPHS
+  if (I.use_graph && I.fallback.empty() && in.sample.is_cuda()) {
+    if (I.steps <= I.warmup) {
+      double v = 0;
+      Impl::on_side_stream(in.sample.device(), [&] { v = I.eager(in, lr); });
+      return v;
+    }
+    return I.graphed(in, lr);
+  }
+#endif
+  return I.eager(in, lr);
+}
+
+}  // namespace ci2v::train

@@ -1,0 +1,189 @@
+// FlatAdamW (engine/train/flat_adamw.h) is torch::optim::AdamW after clip_grad_norm_, over one flat buffer; the
+// training step (engine/train/graphed_step.h) runs eagerly on the CPU and from a CUDA graph on a GPU with the
+// eager step's results.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/train/flat_adamw.h"
+#include "engine/train/graphed_step.h"
+#include "engine/unet/video_unet.h"
+
+using namespace ci2v;
+
+namespace {
+
+const std::string kUNetDir = std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline/unet";
+
+struct Net : torch::nn::Module {
+  torch::nn::Linear a{nullptr}, b{nullptr};
+  torch::nn::Conv2d c{nullptr};
+  Net() {
+    a = register_module("a", torch::nn::Linear(6, 5));
+    b = register_module("b", torch::nn::Linear(5, 3));
+    c = register_module("c", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 2, 3).padding(1)));
+  }
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& img) {
+    return b(torch::tanh(a(x))).pow(2).mean() + c(img).pow(2).mean();
+  }
+};
+
+std::vector<torch::Tensor> trainable(torch::nn::Module& m) {
+  std::vector<torch::Tensor> out;
+  for (auto& it : m.named_parameters(true)) {
+    if (it.key().find("rotary_emb.freqs") != std::string::npos) continue;
+    it.value().set_requires_grad(true);
+    out.push_back(it.value());
+  }
+  return out;
+}
+
+double max_rel(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).abs() / b.abs().clamp_min(1e-3)).max().item<double>();
+}
+
+}  // namespace
+
+TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
+  // Two identical networks: torch's AdamW after clip_grad_norm_, and FlatAdamW; six steps with a changing learning
+  // rate, the norm clipped in some of them (max 0.05) and not in others (max 100).
+  for (double max_norm : {0.05, 100.0}) {
+    torch::manual_seed(3);
+    Net ref, flat;
+    {
+      torch::NoGradGuard ng;
+      auto rp = ref.parameters(), fp = flat.parameters();
+      for (size_t i = 0; i < rp.size(); ++i) fp[i].copy_(rp[i]);
+    }
+    torch::optim::AdamW opt(ref.parameters(), torch::optim::AdamWOptions(1e-2).weight_decay(0.05));
+    train::FlatAdamWOptions fo;
+    fo.weight_decay = 0.05;
+    fo.max_grad_norm = max_norm;
+    std::vector<torch::Tensor> initial;
+    for (auto& p : ref.parameters()) initial.push_back(p.detach().clone());
+    train::FlatAdamW fopt(flat.parameters(), fo);
+    // the parameters are views into the flat buffer and kept their values
+    const auto* base = fopt.flat_params().data_ptr<float>();
+    for (auto& p : flat.parameters()) {
+      EXPECT_GE(p.data_ptr<float>(), base);
+      EXPECT_LT(p.data_ptr<float>(), base + fopt.flat_params().numel());
+    }
+    double last_norm = 0;
+    for (int s = 0; s < 6; ++s) {
+      const double lr = 1e-2 * (1 + s) / 6;
+      auto x = torch::randn({4, 6}), img = torch::randn({2, 1, 5, 5});
+      for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      opt.zero_grad();
+      ref.forward(x, img).backward();
+      last_norm = torch::nn::utils::clip_grad_norm_(ref.parameters(), max_norm);
+      opt.step();
+      fopt.set_lr(lr);
+      flat.forward(x, img).backward();
+      fopt.step();
+      for (auto& p : flat.parameters()) EXPECT_FALSE(p.grad().defined());  // gathered and reset
+    }
+    EXPECT_EQ(fopt.steps_taken(), 6);
+    EXPECT_NEAR(fopt.grad_norm().item<double>(), last_norm, 1e-5 * last_norm);
+    if (max_norm < 1) EXPECT_GT(last_norm, max_norm);  // the clipping did take place
+    auto rp = ref.parameters(), fp = flat.parameters();
+    for (size_t i = 0; i < rp.size(); ++i) {
+      EXPECT_LE(max_rel(fp[i], rp[i]), 1e-4) << "parameter " << i << " max_norm " << max_norm;
+      EXPECT_GT((rp[i] - initial[i]).abs().max().item<double>(), 1e-4);  // the steps did change it
+    }
+  }
+}
+
+TEST(FlatAdamW, RefusesParametersOfMixedTypes) {
+  auto a = torch::zeros({3}, torch::kFloat), b = torch::zeros({2}, torch::kDouble);
+  try {
+    train::FlatAdamW opt({a, b}, {});
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("parameter 1"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(train::FlatAdamW({}, {}), Error);
+}
+
+namespace {
+
+// The tiny fixture UNet's training loss on random inputs (as the trainer's step computes it).
+struct UNetCase {
+  unet::VideoUNet net{nullptr};
+  std::vector<train::StepInputs> batches;
+};
+
+UNetCase unet_case(torch::Device dev, int n) {
+  UNetCase c;
+  c.net = unet::load_video_unet(unet::unet_component_from_dir(kUNetDir), dev);
+  c.net->train();
+  const auto& cfg = c.net->config();
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
+  const auto f = torch::TensorOptions().dtype(torch::kFloat32);
+  for (int i = 0; i < n; ++i) {
+    train::StepInputs in;
+    in.sample = at::randn({2, cfg.in_channels, 3, 8, 8}, gen, f).to(dev);
+    in.target = at::randn({2, cfg.in_channels, 3, 8, 8}, gen, f).to(dev);
+    in.text = at::randn({2, 7, cfg.cross_attention_dim[0]}, gen, f).to(dev);
+    in.first = at::randn({2, cfg.in_channels, 1, 8, 8}, gen, f).to(dev);
+    in.timesteps = torch::tensor({100 + 90 * i, 900 - 50 * i}, torch::kInt64).to(dev);
+    in.strides = torch::tensor({1 + i % 5, 3}, torch::kInt64).to(dev);
+    c.batches.push_back(in);
+  }
+  return c;
+}
+
+std::function<torch::Tensor(const train::StepInputs&)> unet_loss(unet::VideoUNet net) {
+  return [net](const train::StepInputs& in) {
+    return torch::mse_loss(net->forward(in.sample, in.timesteps, in.text, in.first, in.strides), in.target);
+  };
+}
+
+}  // namespace
+
+TEST(GraphedTrainStep, OnTheCpuItIsTheEagerStep) {
+  // use_graph on the CPU: eager steps, the same losses and weights as the optimiser driven by hand
+  auto a = unet_case(torch::kCPU, 3), b = unet_case(torch::kCPU, 3);
+  train::FlatAdamWOptions fo;
+  fo.max_grad_norm = 0.5;
+  train::FlatAdamW oa(trainable(*a.net), fo), ob(trainable(*b.net), fo);
+  train::GraphedTrainStep step(unet_loss(a.net), oa, true, 1);
+  auto loss_b = unet_loss(b.net);
+  for (int i = 0; i < 3; ++i) {
+    const double la = step.run(a.batches[static_cast<size_t>(i)], 1e-3);
+    ob.set_lr(1e-3);
+    auto l = loss_b(b.batches[static_cast<size_t>(i)]);
+    l.backward();
+    ob.step();
+    EXPECT_EQ(la, l.item<double>()) << "step " << i;
+  }
+  EXPECT_TRUE(torch::equal(oa.flat_params(), ob.flat_params()));
+  EXPECT_FALSE(step.graphed());
+  EXPECT_EQ(step.replays(), 0);
+  EXPECT_EQ(oa.steps_taken(), 3);
+}
+
+TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
+  if (!train::train_graphs_built() || !torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA build and a GPU";
+  // eight steps eagerly and eight with two eager warm-up steps, a capture and six replays: the same losses and
+  // weights to float rounding (the graph replays the eager kernels; atomics may reorder sums)
+  const int n = 8;
+  auto a = unet_case(torch::kCUDA, n), b = unet_case(torch::kCUDA, n);
+  train::FlatAdamWOptions fo;
+  fo.max_grad_norm = 0.5;
+  train::FlatAdamW oa(trainable(*a.net), fo), ob(trainable(*b.net), fo);
+  train::GraphedTrainStep eager(unet_loss(a.net), oa, false), graphed(unet_loss(b.net), ob, true, 2);
+  for (int i = 0; i < n; ++i) {
+    const double lr = 1e-3 * (1 + i);
+    const double la = eager.run(a.batches[static_cast<size_t>(i)], lr);
+    const double lb = graphed.run(b.batches[static_cast<size_t>(i)], lr);
+    EXPECT_NEAR(lb, la, 1e-4 * std::abs(la)) << "step " << i;
+  }
+  EXPECT_TRUE(graphed.graphed()) << graphed.fallback();
+  EXPECT_EQ(graphed.replays(), n - 2);
+  EXPECT_EQ(ob.steps_taken(), n);
+  EXPECT_LE(max_rel(ob.flat_params(), oa.flat_params()), 1e-3);
+}
