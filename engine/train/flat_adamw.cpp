@@ -68,8 +68,12 @@ void FlatAdamW::step() {
   flat_.mul_((1.0 - lr_ * o_.weight_decay).to(flat_.scalar_type()));
   m_.mul_(o_.beta1).add_(g, 1.0 - o_.beta1);
   v_.mul_(o_.beta2).addcmul_(g, g, 1.0 - o_.beta2);
-  auto denom = (v_.sqrt() / bc2.sqrt().to(flat_.scalar_type())).add_(o_.eps);
-  flat_.sub_(m_ / denom * (lr_ / bc1).to(flat_.scalar_type()));
+  // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), in one work buffer: sqrt, scale, + eps, m / it, then one
+  // fused multiply-subtract with the step size (a device scalar)
+  auto q = v_.sqrt();
+  q.div_(bc2.sqrt().to(flat_.scalar_type())).add_(o_.eps);
+  at::div_out(q, m_, q);
+  flat_.addcmul_(q, (lr_ / bc1).to(flat_.scalar_type()), -1.0);
 }
 
 }  // namespace ci2v::train

@@ -4,7 +4,7 @@
 // for the demo UNet's 635 tensors, plus 3,600 for clip_grad_norm_. On a GPU, where the tiny UNet's step is bound
 // by such calls rather than by arithmetic, that is a fifth of the step. Here the parameters are views into one
 // buffer, the gradients are gathered into another with one concatenation, and clipping and the AdamW update are a
-// few dozen calls whatever the number of tensors. The learning rate and the step count live in device tensors and
+// few dozen kernels whatever the number of tensors (1,407 ATen calls for the demo UNet, 1,270 of them reshapes). The learning rate and the step count live in device tensors and
 // the update never reads them on the host, so a whole training step can be captured in a CUDA graph.
 //
 // The update is torch::optim::AdamW's (decoupled weight decay, bias-corrected moments, eps added after the square
