@@ -1,35 +1,60 @@
 #include "engine/train/flat_adamw.h"
 
+#include <algorithm>
+#include <set>
 #include <string>
 
 #include "engine/error.h"
 
 namespace ci2v::train {
 
+namespace {
+// Each parameter starts at a multiple of 64 elements (256 bytes in fp32): cuBLASLt and cuDNN pick their fastest
+// kernels only for aligned pointers. The gaps stay zero in the parameters, the moments and the gradients.
+constexpr int64_t kAlign = 64;
+int64_t align_up(int64_t x) { return (x + kAlign - 1) / kAlign * kAlign; }
+
+// A dense tensor's elements in memory order (its layout's own order), as a 1-D view.
+torch::Tensor memory_order(const torch::Tensor& t) { return t.as_strided({t.numel()}, {1}); }
+}  // namespace
+
 FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : params_(std::move(params)), o_(o) {
   if (params_.empty()) throw Error("FlatAdamW: no parameters");
   const auto dtype = params_[0].scalar_type();
   const auto device = params_[0].device();
+  std::set<const void*> seen;
   int64_t n = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
     const auto& p = params_[i];
     if (!p.defined() || !p.is_floating_point() || p.scalar_type() != dtype || p.device() != device)
       throw Error("FlatAdamW: parameter " + std::to_string(i) + " is not a " + std::string(c10::toString(dtype)) +
                   " tensor on " + device.str() + " like the first");
-    n += p.numel();
+    if (!seen.insert(p.unsafeGetTensorImpl()).second)
+      throw Error("FlatAdamW: parameter " + std::to_string(i) + " is given twice");
+    offsets_.push_back(n);
+    n = align_up(n + p.numel());
   }
   torch::NoGradGuard ng;
   const auto opts = params_[0].options().requires_grad(false);
-  flat_ = torch::empty({n}, opts);
-  int64_t off = 0;
-  for (auto& p : params_) {
-    const int64_t k = p.numel();
-    flat_.narrow(0, off, k).view(p.sizes()).copy_(p);
-    p.set_(flat_.narrow(0, off, k).view(p.sizes()));
-    off += k;
+  flat_ = torch::zeros({n}, opts);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    auto& p = params_[i];
+    // keep each parameter's layout (channels-last convolution weights stay channels-last) where it is dense
+    std::vector<int64_t> strides = p.strides().vec();
+    if (!p.is_non_overlapping_and_dense()) {
+      int64_t st = 1;
+      for (int64_t d = p.dim() - 1; d >= 0; --d) {
+        strides[static_cast<size_t>(d)] = st;
+        st *= std::max<int64_t>(1, p.size(d));
+      }
+    }
+    auto slot = flat_.as_strided(p.sizes(), strides, offsets_[i]);
+    slot.copy_(p);
+    p.set_(slot);
   }
   m_ = torch::zeros({n}, opts);
   v_ = torch::zeros({n}, opts);
+  pad_ = torch::zeros({kAlign}, opts);
   const auto o64 = torch::TensorOptions().dtype(torch::kDouble).device(device);
   lr_ = torch::zeros({}, o64);
   count_ = torch::zeros({}, o64);
@@ -45,25 +70,41 @@ void FlatAdamW::zero_grads() {
   for (auto& p : params_) p.mutable_grad().reset();
 }
 
+void FlatAdamW::bump_versions() {
+  for (auto& p : params_) p.unsafeGetTensorImpl()->bump_version();
+}
+
 int64_t FlatAdamW::steps_taken() const { return static_cast<int64_t>(count_.item<double>()); }
 
 void FlatAdamW::step() {
   torch::NoGradGuard ng;
-  std::vector<torch::Tensor> grads;
-  grads.reserve(params_.size());
-  for (auto& p : params_) {
+  // the gradients in the parameters' slots: each in its parameter's memory order, then the zeros of its gap
+  std::vector<torch::Tensor> parts;
+  parts.reserve(2 * params_.size());
+  const int64_t n = flat_.numel();
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const auto& p = params_[i];
     const auto& g = p.grad();
-    grads.push_back(g.defined() ? g.reshape({-1}) : torch::zeros({p.numel()}, flat_.options()));
+    if (!g.defined()) {
+      parts.push_back(pad_.new_zeros({p.numel()}));
+    } else if (g.strides() == p.strides() && g.is_non_overlapping_and_dense()) {
+      parts.push_back(memory_order(g));
+    } else {
+      parts.push_back(memory_order(at::empty_strided(p.sizes(), p.strides(), g.options()).copy_(g)));
+    }
+    const int64_t end = offsets_[i] + p.numel();
+    const int64_t gap = (i + 1 < params_.size() ? offsets_[i + 1] : n) - end;
+    if (gap > 0) parts.push_back(pad_.narrow(0, 0, gap));
   }
-  auto g = at::cat(grads, 0);  // [numel]
-  grads.clear();
+  auto g = at::cat(parts, 0);  // [n]
+  parts.clear();
   zero_grads();  // the next backward writes fresh gradients
 
   norm_.copy_(g.norm());
   if (o_.max_grad_norm > 0) g.mul_((o_.max_grad_norm / (norm_ + 1e-6)).clamp_max(1.0));
 
   count_.add_(1.0);
-  const auto bc1 = 1.0 - at::pow(o_.beta1, count_);           // fp64 device scalars
+  const auto bc1 = 1.0 - at::pow(o_.beta1, count_);  // fp64 device scalars
   const auto bc2 = 1.0 - at::pow(o_.beta2, count_);
   flat_.mul_((1.0 - lr_ * o_.weight_decay).to(flat_.scalar_type()));
   m_.mul_(o_.beta1).add_(g, 1.0 - o_.beta1);
@@ -74,6 +115,7 @@ void FlatAdamW::step() {
   q.div_(bc2.sqrt().to(flat_.scalar_type())).add_(o_.eps);
   at::div_out(q, m_, q);
   flat_.addcmul_(q, (lr_ / bc1).to(flat_.scalar_type()), -1.0);
+  bump_versions();  // the parameters changed through the buffer: caches keyed on their versions must see it
 }
 
 }  // namespace ci2v::train

@@ -25,7 +25,9 @@ struct FlatAdamWOptions {
 
 class FlatAdamW {
 public:
-  // The parameters (floating point, one device and dtype) become views into one buffer, keeping their values.
+  // The parameters (floating point, one device and dtype, each once) become views into one buffer, keeping their
+  // values and their layout (strides); each starts at a multiple of 64 elements. While training, do not freeze
+  // the network between steps: a frozen forward may repoint a weight at a cache (GEMM temporal convolutions).
   FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o);
 
   // The learning rate of the next steps (a device tensor write: no host synchronisation; outside a CUDA graph).
@@ -35,6 +37,9 @@ public:
   void step();
   // Resets the parameters' gradients to undefined (what step() does after gathering them).
   void zero_grads();
+  // Marks every parameter as changed (its version counter): step() does it on the host; after a CUDA graph's
+  // replay of a step the caller does it.
+  void bump_versions();
 
   const torch::Tensor& flat_params() const { return flat_; }
   const torch::Tensor& grad_norm() const { return norm_; }  // the last step's norm before clipping (a device scalar)
@@ -42,8 +47,10 @@ public:
 
 private:
   std::vector<torch::Tensor> params_;
+  std::vector<int64_t> offsets_;        // each parameter's first element in the buffers (multiples of 64)
   FlatAdamWOptions o_;
-  torch::Tensor flat_, m_, v_;          // [numel]
+  torch::Tensor flat_, m_, v_;          // [numel, padded]
+  torch::Tensor pad_;                   // zeros for the gaps between parameters
   torch::Tensor lr_, count_, norm_;     // 0-dim device tensors (fp64 for the learning rate and the count)
 };
 

@@ -1,12 +1,17 @@
 #include "engine/train/graphed_step.h"
 
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
+
+#include "engine/error.h"
 
 #if defined(CONSISTI2V_TORCH_CUDA) && !defined(CONSISTI2V_NO_TRAIN_GRAPHS)
 #define CI2V_TRAIN_GRAPHS 1
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #endif
@@ -35,8 +40,24 @@ struct GraphedTrainStep::Impl {
   StepInputs statics;
   torch::Tensor static_loss;
   std::unique_ptr<at::cuda::CUDAGraph> graph;
+  // A graph whose capture failed is kept alive: LibTorch's allocator may still hold a pool filter that names it.
+  std::unique_ptr<at::cuda::CUDAGraph> failed_graph;
+  // One side stream for every warm-up step and the capture (the allocator caches blocks per stream, and cuBLAS
+  // keeps its workspaces per stream: a new stream each time would leave them behind and make them anew).
+  std::optional<c10::cuda::CUDAStream> side;
 
+  static void check_like(const torch::Tensor& got, const torch::Tensor& want, const char* name) {
+    if (got.sizes() != want.sizes() || got.scalar_type() != want.scalar_type() || got.device() != want.device())
+      throw Error(std::string("training step from a CUDA graph: input '") + name + "' changed shape, dtype or device "
+                  "since the capture");
+  }
   static void copy_in(StepInputs& dst, const StepInputs& src) {
+    check_like(src.sample, dst.sample, "sample");
+    check_like(src.timesteps, dst.timesteps, "timesteps");
+    check_like(src.text, dst.text, "text");
+    check_like(src.first, dst.first, "first");
+    check_like(src.strides, dst.strides, "strides");
+    check_like(src.target, dst.target, "target");
     dst.sample.copy_(src.sample);
     dst.timesteps.copy_(src.timesteps);
     dst.text.copy_(src.text);
@@ -45,15 +66,15 @@ struct GraphedTrainStep::Impl {
     dst.target.copy_(src.target);
   }
 
-  // Runs `fn` on a side stream that first waits for the current one; the current stream waits for it afterwards.
+  // Runs `fn` on the side stream, which first waits for the current one; the current stream waits for it after.
   template <class Fn>
-  static void on_side_stream(const torch::Device& dev, Fn&& fn) {
+  void on_side_stream(const torch::Device& dev, Fn&& fn) {
     c10::cuda::CUDAGuard device_guard(dev);
     auto current = c10::cuda::getCurrentCUDAStream(dev.index());
-    auto side = c10::cuda::getStreamFromPool(false, dev.index());
+    if (!side) side = c10::cuda::getStreamFromPool(false, dev.index());
     at::cuda::CUDAEvent ready;
     ready.record(current);
-    ready.block(side);
+    ready.block(*side);
     struct JoinBack {
       c10::cuda::CUDAStream side, current;
       ~JoinBack() {
@@ -64,8 +85,8 @@ struct GraphedTrainStep::Impl {
         } catch (...) {
         }
       }
-    } join{side, current};
-    c10::cuda::CUDAStreamGuard stream_guard(side);
+    } join{*side, current};
+    c10::cuda::CUDAStreamGuard stream_guard(*side);
     fn();
   }
 
@@ -78,11 +99,17 @@ struct GraphedTrainStep::Impl {
                              in.strides.clone(), in.target.clone()};
       }
       opt->set_lr(lr);
+      // as torch.cuda.graph does: the warm-up's work finished and the cached blocks returned before the capture
+      // (a capture cannot free cached memory to retry an allocation that fails)
+      c10::cuda::device_synchronize();
+      c10::cuda::CUDACachingAllocator::emptyCache();
       auto g = std::make_unique<at::cuda::CUDAGraph>();
       try {
         on_side_stream(dev, [&] {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-          // global: the autograd engine's device thread launches the backward into the captured stream
+          // global, the strictest mode: nothing else may touch CUDA during the training step (the clips are
+          // rendered and the batch built before it); the autograd engine's device thread launches the backward
+          // into the captured stream, which captures it in any mode
           g->capture_begin({0, 0}, cudaStreamCaptureModeGlobal);
 #else
           g->capture_begin();
@@ -102,12 +129,15 @@ struct GraphedTrainStep::Impl {
           g->capture_end();
         });
       } catch (const std::exception& ex) {
+        failed_graph = std::move(g);
         fallback = ex.what();
         const auto nl = fallback.find('\n');
         if (nl != std::string::npos) fallback.resize(nl);
         std::fprintf(stderr, "consisti2v train: CUDA graph capture of the training step failed, training goes on "
                              "eagerly: %s\n", fallback.c_str());
         opt->zero_grads();
+        static_loss = torch::Tensor();
+        statics = StepInputs{};
         return eager(in, lr);
       }
       graph = std::move(g);
@@ -117,6 +147,7 @@ struct GraphedTrainStep::Impl {
       opt->set_lr(lr);
     }
     graph->replay();  // the capture ran nothing: the first replay is this step
+    opt->bump_versions();
     ++replays;
     return static_loss.item<double>();
   }
@@ -159,7 +190,7 @@ double GraphedTrainStep::run(const StepInputs& in, double lr) {
   if (I.use_graph && I.fallback.empty() && in.sample.is_cuda()) {
     if (I.steps <= I.warmup) {
       double v = 0;
-      Impl::on_side_stream(in.sample.device(), [&] { v = I.eager(in, lr); });
+      I.on_side_stream(in.sample.device(), [&] { v = I.eager(in, lr); });
       return v;
     }
     return I.graphed(in, lr);

@@ -38,6 +38,8 @@ struct GraphedUNet::Impl {
     int64_t flops = 0;  // counted while capturing: added per replay when a benchmark counts
   };
   std::vector<std::unique_ptr<Entry>> entries;  // most recently used last
+  // A graph whose capture failed is kept alive: LibTorch's allocator may still hold a pool filter that names it.
+  std::unique_ptr<at::cuda::CUDAGraph> failed_graph;
 
   static std::vector<int64_t> key_of(const torch::Tensor& s, const torch::Tensor& text, const torch::Tensor& first) {
     std::vector<int64_t> k;
@@ -114,6 +116,7 @@ struct GraphedUNet::Impl {
     } catch (const std::exception& ex) {
       nn::add_counted_flops(before - nn::counted_flops());
       nn::count_flops(counting);
+      failed_graph = std::move(e->graph);
       throw CaptureFailed(ex.what());
     }
     e->flops = nn::counted_flops() - before;

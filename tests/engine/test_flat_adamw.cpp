@@ -58,7 +58,10 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
       torch::NoGradGuard ng;
       auto rp = ref.parameters(), fp = flat.parameters();
       for (size_t i = 0; i < rp.size(); ++i) fp[i].copy_(rp[i]);
+      // a channels-last convolution weight (as the UNet's on CUDA) keeps its layout in the flat buffer
+      for (auto* n : {&ref, &flat}) n->c->weight.set_data(n->c->weight.contiguous(at::MemoryFormat::ChannelsLast));
     }
+    ASSERT_TRUE(flat.c->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
     torch::optim::AdamW opt(ref.parameters(), torch::optim::AdamWOptions(1e-2).weight_decay(0.05));
     train::FlatAdamWOptions fo;
     fo.weight_decay = 0.05;
@@ -66,12 +69,20 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
     std::vector<torch::Tensor> initial;
     for (auto& p : ref.parameters()) initial.push_back(p.detach().clone());
     train::FlatAdamW fopt(flat.parameters(), fo);
-    // the parameters are views into the flat buffer and kept their values
+    // the parameters are views into the flat buffer, each at a multiple of 64 elements, with their values and
+    // layouts
     const auto* base = fopt.flat_params().data_ptr<float>();
-    for (auto& p : flat.parameters()) {
-      EXPECT_GE(p.data_ptr<float>(), base);
-      EXPECT_LT(p.data_ptr<float>(), base + fopt.flat_params().numel());
+    {
+      auto rp = ref.parameters(), fp = flat.parameters();
+      for (size_t i = 0; i < fp.size(); ++i) {
+        EXPECT_GE(fp[i].data_ptr<float>(), base);
+        EXPECT_LT(fp[i].data_ptr<float>(), base + fopt.flat_params().numel());
+        EXPECT_EQ((fp[i].data_ptr<float>() - base) % 64, 0) << "parameter " << i;
+        EXPECT_TRUE(torch::equal(fp[i], rp[i])) << "parameter " << i;
+        EXPECT_EQ(fp[i].strides(), rp[i].strides()) << "parameter " << i;
+      }
     }
+    const auto version0 = flat.a->weight._version();
     double last_norm = 0;
     for (int s = 0; s < 6; ++s) {
       const double lr = 1e-2 * (1 + s) / 6;
@@ -87,6 +98,8 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
       for (auto& p : flat.parameters()) EXPECT_FALSE(p.grad().defined());  // gathered and reset
     }
     EXPECT_EQ(fopt.steps_taken(), 6);
+    EXPECT_GE(flat.a->weight._version(), version0 + 6);  // every step marks the parameters as changed
+    EXPECT_TRUE(flat.c->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
     EXPECT_NEAR(fopt.grad_norm().item<double>(), last_norm, 1e-5 * last_norm);
     if (max_norm < 1) EXPECT_GT(last_norm, max_norm);  // the clipping did take place
     auto rp = ref.parameters(), fp = flat.parameters();
@@ -97,7 +110,7 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
   }
 }
 
-TEST(FlatAdamW, RefusesParametersOfMixedTypes) {
+TEST(FlatAdamW, RefusesMixedOrRepeatedParameters) {
   auto a = torch::zeros({3}, torch::kFloat), b = torch::zeros({2}, torch::kDouble);
   try {
     train::FlatAdamW opt({a, b}, {});
@@ -106,6 +119,12 @@ TEST(FlatAdamW, RefusesParametersOfMixedTypes) {
     EXPECT_NE(std::string(e.what()).find("parameter 1"), std::string::npos) << e.what();
   }
   EXPECT_THROW(train::FlatAdamW({}, {}), Error);
+  try {
+    train::FlatAdamW opt({a, a}, {});
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("parameter 1 is given twice"), std::string::npos) << e.what();
+  }
 }
 
 namespace {
