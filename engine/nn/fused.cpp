@@ -115,7 +115,8 @@ Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, co
   return silu ? at::silu(y) : y;
 }
 
-void set_fused_temporal_combine(bool on) { g_fused_temporal = on; }
+bool set_fused_temporal_combine(bool on) { return g_fused_temporal.exchange(on); }
+bool fused_temporal_combine_requested() { return g_fused_temporal.load(); }
 bool fused_temporal_combine_enabled() { return fused_kernels_enabled() && g_fused_temporal.load(); }
 
 Tensor temporal_combine(const Tensor& z, const Tensor& bias, int64_t bias_div) {

@@ -27,8 +27,9 @@ Tensor group_norm_silu(const Tensor& x, int64_t groups, const Tensor& weight, co
 // 2026-11-27: fp32 parity 13 of 13, 1-3 % faster); CONSISTI2V_FUSED_TEMPORAL=0 or set_fused_temporal_combine(false)
 // turns it off.
 Tensor temporal_combine(const Tensor& z, const Tensor& bias, int64_t bias_div);
-void set_fused_temporal_combine(bool on);
-bool fused_temporal_combine_enabled();
+bool set_fused_temporal_combine(bool on);  // returns the switch's previous value
+bool fused_temporal_combine_requested();   // the switch itself (on unless CONSISTI2V_FUSED_TEMPORAL=0)
+bool fused_temporal_combine_enabled();     // requested, and the fused kernels built and on
 
 // Whether the fused kernels are compiled in (CUDA builds) and switched on.
 bool fused_kernels_built();

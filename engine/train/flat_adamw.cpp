@@ -20,17 +20,24 @@ torch::Tensor memory_order(const torch::Tensor& t) { return t.as_strided({t.nume
 
 FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : params_(std::move(params)), o_(o) {
   if (params_.empty()) throw Error("FlatAdamW: no parameters");
-  const auto dtype = params_[0].scalar_type();
-  const auto device = params_[0].device();
-  std::set<const void*> seen;
+  std::set<const void*> storages;
   int64_t n = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
     const auto& p = params_[i];
-    if (!p.defined() || !p.is_floating_point() || p.scalar_type() != dtype || p.device() != device)
-      throw Error("FlatAdamW: parameter " + std::to_string(i) + " is not a " + std::string(c10::toString(dtype)) +
-                  " tensor on " + device.str() + " like the first");
-    if (!seen.insert(p.unsafeGetTensorImpl()).second)
-      throw Error("FlatAdamW: parameter " + std::to_string(i) + " is given twice");
+    const std::string name = "FlatAdamW: parameter " + std::to_string(i);
+    if (!p.defined()) throw Error(name + " is undefined");
+    if (!p.is_floating_point() || !p.requires_grad())
+      throw Error(name + " is a " + std::string(c10::toString(p.scalar_type())) +
+                  (p.requires_grad() ? "" : " tensor without requires_grad") + ": expected a floating-point tensor "
+                  "that requires grad");
+    if (p.scalar_type() != params_[0].scalar_type() || p.device() != params_[0].device())
+      throw Error(name + " is " + std::string(c10::toString(p.scalar_type())) + " on " + p.device().str() +
+                  ": expected " + std::string(c10::toString(params_[0].scalar_type())) + " on " +
+                  params_[0].device().str() + " like parameter 0");
+    // one storage per parameter: a tensor given twice, or weights tied through one storage, would be untied here
+    if (!storages.insert(p.storage().unsafeGetStorageImpl()).second)
+      throw Error(name + " is given twice or shares its storage with another parameter (tied weights are not "
+                  "supported)");
     offsets_.push_back(n);
     n = align_up(n + p.numel());
   }
@@ -55,7 +62,7 @@ FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : pa
   m_ = torch::zeros({n}, opts);
   v_ = torch::zeros({n}, opts);
   pad_ = torch::zeros({kAlign}, opts);
-  const auto o64 = torch::TensorOptions().dtype(torch::kDouble).device(device);
+  const auto o64 = torch::TensorOptions().dtype(torch::kDouble).device(params_[0].device());
   lr_ = torch::zeros({}, o64);
   count_ = torch::zeros({}, o64);
   norm_ = torch::zeros({}, opts);

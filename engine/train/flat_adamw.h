@@ -18,6 +18,9 @@
 
 namespace ci2v::train {
 
+// The parameters the trainer optimises (all but the rotary frequencies, a fixed formula), set to require grad.
+std::vector<torch::Tensor> trainable_parameters(torch::nn::Module& m);
+
 struct FlatAdamWOptions {
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 1e-2;
   double max_grad_norm = 0;  // > 0: clip the global gradient norm to this first

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 
 #include "engine/error.h"
@@ -26,6 +27,7 @@ struct GraphedTrainStep::Impl {
   int steps = 0;
   int64_t replays = 0;
   std::string fallback;
+  bool capture_failed = false;
 
   double eager(const StepInputs& in, double lr) {
     opt->set_lr(lr);
@@ -46,24 +48,24 @@ struct GraphedTrainStep::Impl {
   // keeps its workspaces per stream: a new stream each time would leave them behind and make them anew).
   std::optional<c10::cuda::CUDAStream> side;
 
-  static void check_like(const torch::Tensor& got, const torch::Tensor& want, const char* name) {
-    if (got.sizes() != want.sizes() || got.scalar_type() != want.scalar_type() || got.device() != want.device())
-      throw Error(std::string("training step from a CUDA graph: input '") + name + "' changed shape, dtype or device "
-                  "since the capture");
+  static constexpr std::pair<torch::Tensor StepInputs::*, const char*> kFields[] = {
+      {&StepInputs::sample, "sample"}, {&StepInputs::timesteps, "timesteps"}, {&StepInputs::text, "text"},
+      {&StepInputs::first, "first"},   {&StepInputs::strides, "strides"},     {&StepInputs::target, "target"}};
+
+  static std::string describe(const torch::Tensor& t) {
+    std::string s = "[";
+    for (int64_t d = 0; d < t.dim(); ++d) s += (d ? ", " : "") + std::to_string(t.size(d));
+    return s + "] " + c10::toString(t.scalar_type()) + " on " + t.device().str();
   }
+  // The replay's inputs into the static tensors, after checking that each has the captured shape, dtype, device.
   static void copy_in(StepInputs& dst, const StepInputs& src) {
-    check_like(src.sample, dst.sample, "sample");
-    check_like(src.timesteps, dst.timesteps, "timesteps");
-    check_like(src.text, dst.text, "text");
-    check_like(src.first, dst.first, "first");
-    check_like(src.strides, dst.strides, "strides");
-    check_like(src.target, dst.target, "target");
-    dst.sample.copy_(src.sample);
-    dst.timesteps.copy_(src.timesteps);
-    dst.text.copy_(src.text);
-    dst.first.copy_(src.first);
-    dst.strides.copy_(src.strides);
-    dst.target.copy_(src.target);
+    for (const auto& [field, name] : kFields) {
+      const auto &got = src.*field, &want = dst.*field;
+      if (got.sizes() != want.sizes() || got.scalar_type() != want.scalar_type() || got.device() != want.device())
+        throw Error(std::string("training step from a CUDA graph: input '") + name + "' is " + describe(got) +
+                    ", the graph was captured with " + describe(want));
+    }
+    for (const auto& [field, name] : kFields) (dst.*field).copy_(src.*field);
   }
 
   // Runs `fn` on the side stream, which first waits for the current one; the current stream waits for it after.
@@ -130,7 +132,9 @@ struct GraphedTrainStep::Impl {
         });
       } catch (const std::exception& ex) {
         failed_graph = std::move(g);
+        capture_failed = true;
         fallback = ex.what();
+        if (fallback.empty()) fallback = "(no message)";
         const auto nl = fallback.find('\n');
         if (nl != std::string::npos) fallback.resize(nl);
         std::fprintf(stderr, "consisti2v train: CUDA graph capture of the training step failed, training goes on "
@@ -187,7 +191,7 @@ double GraphedTrainStep::run(const StepInputs& in, double lr) {
   auto& I = *impl_;
   ++I.steps;
 #ifdef CI2V_TRAIN_GRAPHS
-  if (I.use_graph && I.fallback.empty() && in.sample.is_cuda()) {
+  if (I.use_graph && !I.capture_failed && in.sample.is_cuda()) {
     if (I.steps <= I.warmup) {
       double v = 0;
       I.on_side_stream(in.sample.device(), [&] { v = I.eager(in, lr); });

@@ -121,16 +121,6 @@ void init_for_training(torch::nn::Module& m, uint64_t seed) {
   }
 }
 
-std::vector<Tensor> trainable_parameters(torch::nn::Module& m) {
-  std::vector<Tensor> out;
-  for (auto& item : m.named_parameters(true)) {
-    // rotary frequencies are a fixed formula (learned_freq False in the reference)
-    if (item.key().find("rotary_emb.freqs") != std::string::npos) continue;
-    item.value().set_requires_grad(true);
-    out.push_back(item.value());
-  }
-  return out;
-}
 
 void freeze(torch::nn::Module& m) {
   for (auto& p : m.parameters(true)) p.set_requires_grad(false);
@@ -294,6 +284,17 @@ VaeOut vae_forward_train(vae::AutoencoderKLImpl& v, const Tensor& x, const Tenso
 
 }  // namespace
 
+std::vector<Tensor> trainable_parameters(torch::nn::Module& m) {
+  std::vector<Tensor> out;
+  for (auto& item : m.named_parameters(true)) {
+    // rotary frequencies are a fixed formula (learned_freq False in the reference)
+    if (item.key().find("rotary_emb.freqs") != std::string::npos) continue;
+    item.value().set_requires_grad(true);
+    out.push_back(item.value());
+  }
+  return out;
+}
+
 PresetConfigs preset_configs(const std::string& preset) {
   auto p = make_preset(preset);
   return {p.unet.dump(2), p.vae.dump(2), p.text.dump(2)};
@@ -328,6 +329,9 @@ TrainReport train(const TrainOptions& o) {
     throw Error("train: --vae-batch must be in 1..1024 (or negative for the default), got " + std::to_string(o.vae_batch));
   if (!(o.frameinit_share >= 0 && o.frameinit_share <= 1))
     throw Error("train: --frameinit-share must be in 0..1, got " + std::to_string(o.frameinit_share));
+  if (!(o.max_grad_norm >= 0))
+    throw Error("train: --grad-clip must be >= 0 (the global gradient norm's bound; 0: no clipping), got " +
+                std::to_string(o.max_grad_norm));
   if (o.data_threads < 0 || o.data_threads > 256)
     throw Error("train: --data-threads must be in 0..256, got " + std::to_string(o.data_threads));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
@@ -351,6 +355,8 @@ TrainReport train(const TrainOptions& o) {
   if (o.resume && !resuming) throw Error("train: --resume: " + (out / "unet").string() + " holds no checkpoint to resume");
   const bool vae_given = !o.vae_from.empty();
   if (vae_given && o.resume) throw Error("train: --vae-from and --resume exclude each other (--resume keeps the VAE it finds)");
+  if (vae_given && fs::exists(o.vae_from) && fs::exists(out) && fs::equivalent(fs::path(o.vae_from), out))
+    throw Error("train: --vae-from '" + o.vae_from + "' is the --out folder: the new model would overwrite its source");
   if (vae_given && (!fs::exists(fs::path(o.vae_from) / "vae" / "config.json") ||
                     !fs::exists(fs::path(o.vae_from) / "text_encoder" / "config.json")))
     throw Error("train: --vae-from '" + o.vae_from + "': expected a model folder with vae/ and text_encoder/ (the released layout)");
@@ -559,9 +565,13 @@ TrainReport train(const TrainOptions& o) {
   fo_opt.weight_decay = o.weight_decay;
   fo_opt.max_grad_norm = o.max_grad_norm;
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
-  const bool use_graph = o.cuda_graphs && device.is_cuda() && o.dtype == "fp32";
+  const bool use_graph = o.cuda_graphs && device.is_cuda() && o.dtype == "fp32" && train_graphs_built();
   if (o.cuda_graphs && !use_graph)
-    log("--cuda-graphs: only for fp32 on CUDA; the steps run eagerly");
+    log(!train_graphs_built()
+            ? std::string("--cuda-graphs: this build has no CUDA graphs of the training step (a CPU LibTorch, or "
+                          "CONSISTI2V_TRAIN_GRAPHS=OFF); the steps run eagerly")
+            : "--cuda-graphs: only for --dtype fp32 on CUDA (this run: --device " + device.str() + " --dtype " +
+                  o.dtype + "); the steps run eagerly");
   GraphedTrainStep stepper(
       [&](const StepInputs& in) {
         Tensor pred;

@@ -65,7 +65,7 @@ struct TrainOptions {
   double frameinit_share = 0.0;
   double null_text_ratio = 0.1;
   double null_image_ratio = 0.1;
-  double max_grad_norm = 0.5;
+  double max_grad_norm = 0.5;      // the global gradient norm's bound (--grad-clip; 0: no clipping)
   double weight_decay = 1e-2;
   // CUDA, fp32: capture the UNet's training step (forward, backward, FlatAdamW) in a CUDA graph after a few eager
   // steps and replay it (GraphedTrainStep); elsewhere the steps run eagerly.

@@ -71,7 +71,7 @@ Tensor packed_weight(const nn::TemporalConvImpl& conv, bool columns) {
 
 // The combine step of the GEMM route. z [B, T, A, kt, Co, R] holds every weight slice's product for every frame
 // (NCHW: A = 1, R = h*w; NHWC: A = h*w, R = 1); output frame t takes slice k of input frame t + k - kt/2 (zero
-// padding outside), plus the bias: [B, T, A, Co, R]. One CUDA pass where nn::temporal_combine applies (opt-in).
+// padding outside), plus the bias: [B, T, A, Co, R]. One CUDA pass where nn::temporal_combine applies (on CUDA by default).
 Tensor combine_slices(const Tensor& z, const Tensor& bias) {
   const int64_t T = z.size(1), kt = z.size(3), Co = z.size(4), R = z.size(5), center = kt / 2;
   auto sizes = z.sizes().vec();

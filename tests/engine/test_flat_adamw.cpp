@@ -25,22 +25,13 @@ struct Net : torch::nn::Module {
   Net() {
     a = register_module("a", torch::nn::Linear(6, 5));
     b = register_module("b", torch::nn::Linear(5, 3));
-    c = register_module("c", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 2, 3).padding(1)));
+    c = register_module("c", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 3, 3).padding(1)));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& img) {
     return b(torch::tanh(a(x))).pow(2).mean() + c(img).pow(2).mean();
   }
 };
 
-std::vector<torch::Tensor> trainable(torch::nn::Module& m) {
-  std::vector<torch::Tensor> out;
-  for (auto& it : m.named_parameters(true)) {
-    if (it.key().find("rotary_emb.freqs") != std::string::npos) continue;
-    it.value().set_requires_grad(true);
-    out.push_back(it.value());
-  }
-  return out;
-}
 
 double max_rel(const torch::Tensor& a, const torch::Tensor& b) {
   return ((a - b).abs() / b.abs().clamp_min(1e-3)).max().item<double>();
@@ -62,6 +53,7 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
       for (auto* n : {&ref, &flat}) n->c->weight.set_data(n->c->weight.contiguous(at::MemoryFormat::ChannelsLast));
     }
     ASSERT_TRUE(flat.c->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
+    ASSERT_FALSE(flat.c->weight.is_contiguous());  // [3, 2, 3, 3]: the two layouts differ
     torch::optim::AdamW opt(ref.parameters(), torch::optim::AdamWOptions(1e-2).weight_decay(0.05));
     train::FlatAdamWOptions fo;
     fo.weight_decay = 0.05;
@@ -86,7 +78,7 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
     double last_norm = 0;
     for (int s = 0; s < 6; ++s) {
       const double lr = 1e-2 * (1 + s) / 6;
-      auto x = torch::randn({4, 6}), img = torch::randn({2, 1, 5, 5});
+      auto x = torch::randn({4, 6}), img = torch::randn({2, 2, 5, 5});
       for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
       opt.zero_grad();
       ref.forward(x, img).backward();
@@ -111,12 +103,13 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
 }
 
 TEST(FlatAdamW, RefusesMixedOrRepeatedParameters) {
-  auto a = torch::zeros({3}, torch::kFloat), b = torch::zeros({2}, torch::kDouble);
+  auto a = torch::zeros({3}, torch::kFloat).requires_grad_(true), b = torch::zeros({2}, torch::kDouble).requires_grad_(true);
   try {
     train::FlatAdamW opt({a, b}, {});
     ADD_FAILURE() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("parameter 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("parameter 1 is Double on cpu: expected Float on cpu"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(train::FlatAdamW({}, {}), Error);
   try {
@@ -124,6 +117,17 @@ TEST(FlatAdamW, RefusesMixedOrRepeatedParameters) {
     ADD_FAILURE() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("parameter 1 is given twice"), std::string::npos) << e.what();
+  }
+  // weights tied through one storage, and a tensor that does not require grad
+  auto big = torch::zeros({6}).requires_grad_(true);
+  auto lo = big.detach().narrow(0, 0, 3).requires_grad_(true), hi = big.detach().narrow(0, 3, 3).requires_grad_(true);
+  EXPECT_THROW(train::FlatAdamW({lo, hi}, {}), Error);
+  try {
+    train::FlatAdamW opt({torch::zeros({2}).requires_grad_(true), torch::zeros({2})}, {});
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("parameter 1 is a Float tensor without requires_grad"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -168,7 +172,7 @@ TEST(GraphedTrainStep, OnTheCpuItIsTheEagerStep) {
   auto a = unet_case(torch::kCPU, 3), b = unet_case(torch::kCPU, 3);
   train::FlatAdamWOptions fo;
   fo.max_grad_norm = 0.5;
-  train::FlatAdamW oa(trainable(*a.net), fo), ob(trainable(*b.net), fo);
+  train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo);
   train::GraphedTrainStep step(unet_loss(a.net), oa, true, 1);
   auto loss_b = unet_loss(b.net);
   for (int i = 0; i < 3; ++i) {
@@ -193,7 +197,7 @@ TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
   auto a = unet_case(torch::kCUDA, n), b = unet_case(torch::kCUDA, n);
   train::FlatAdamWOptions fo;
   fo.max_grad_norm = 0.5;
-  train::FlatAdamW oa(trainable(*a.net), fo), ob(trainable(*b.net), fo);
+  train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo);
   train::GraphedTrainStep eager(unet_loss(a.net), oa, false), graphed(unet_loss(b.net), ob, true, 2);
   for (int i = 0; i < n; ++i) {
     const double lr = 1e-3 * (1 + i);
@@ -205,4 +209,33 @@ TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
   EXPECT_EQ(graphed.replays(), n - 2);
   EXPECT_EQ(ob.steps_taken(), n);
   EXPECT_LE(max_rel(ob.flat_params(), oa.flat_params()), 1e-3);
+}
+
+TEST(FlatAdamW, GathersGradientsInEachParametersLayout) {
+  // A non-dense parameter (a column slice) becomes a contiguous slot with its values; a gradient whose strides
+  // differ from its parameter's is laid out like the parameter: the step equals the one with a matching gradient.
+  auto base = torch::arange(24, torch::kFloat).view({4, 6});
+  auto sliced = base.narrow(1, 0, 3).detach().requires_grad_(true);  // [4, 3], strides (6, 1): not dense
+  ASSERT_FALSE(sliced.is_non_overlapping_and_dense());
+  auto other = torch::ones({3, 4}).requires_grad_(true);
+  auto other_ref = torch::ones({3, 4}).requires_grad_(true);
+  auto sliced_ref = base.narrow(1, 0, 3).clone().requires_grad_(true);
+  train::FlatAdamWOptions fo;
+  fo.weight_decay = 0;
+  train::FlatAdamW opt({sliced, other}, fo), ref({sliced_ref, other_ref}, fo);
+  EXPECT_TRUE(sliced.is_contiguous());
+  EXPECT_TRUE(torch::equal(sliced, base.narrow(1, 0, 3)));
+  auto g1 = torch::randn({4, 3}), g2 = torch::randn({3, 4});
+  sliced.mutable_grad() = g1;
+  other.mutable_grad() = g2.t().contiguous().t();  // transposed layout, the same values
+  ASSERT_NE(other.grad().strides(), other.strides());
+  sliced_ref.mutable_grad() = g1.clone();
+  other_ref.mutable_grad() = g2.clone();
+  opt.set_lr(0.1);
+  ref.set_lr(0.1);
+  opt.step();
+  ref.step();
+  EXPECT_TRUE(torch::allclose(sliced, sliced_ref));
+  EXPECT_TRUE(torch::allclose(other, other_ref));
+  EXPECT_FALSE(torch::allclose(other, torch::ones({3, 4})));  // it did move
 }

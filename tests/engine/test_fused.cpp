@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "engine/error.h"
@@ -200,10 +201,13 @@ torch::Tensor combine_reference(const torch::Tensor& z, const torch::Tensor& bia
 TEST(FusedKernels, TemporalCombineIsForTheGpuOnly) {
   // on the CPU the caller keeps its ATen form: no fused result
   auto z = torch::randn({1, 3, 2, 3, 8});
-  const bool was = ci2v::nn::fused_temporal_combine_enabled();
-  ci2v::nn::set_fused_temporal_combine(true);
+  // on by default (the environment can switch it off)
+  const char* env = std::getenv("CONSISTI2V_FUSED_TEMPORAL");
+  if (!(env && std::string(env) == "0")) EXPECT_TRUE(ci2v::nn::fused_temporal_combine_requested());
+  const bool was = ci2v::nn::set_fused_temporal_combine(true);
   EXPECT_FALSE(ci2v::nn::temporal_combine(z, torch::randn({8}), 1).defined());
-  ci2v::nn::set_fused_temporal_combine(was);
+  EXPECT_TRUE(ci2v::nn::set_fused_temporal_combine(was));
+  EXPECT_EQ(ci2v::nn::fused_temporal_combine_requested(), was);
   // the reference used by the GPU test is the temporal convolution's definition
   auto bias = torch::randn({2});
   auto y = combine_reference(z, bias, 4);  // D = 8 = 2 channels x 4 positions
@@ -222,7 +226,7 @@ TEST(FusedKernels, CudaTemporalCombineMatchesTheShiftedSums) {
   torch::NoGradGuard ng;
   torch::manual_seed(8);
   struct Restore {  // the switch is global: leave it as it was for the tests after this one, whatever happens here
-    bool was = ci2v::nn::fused_temporal_combine_enabled();
+    bool was = ci2v::nn::fused_temporal_combine_requested();
     ~Restore() { ci2v::nn::set_fused_temporal_combine(was); }
   } restore;
   ci2v::nn::set_fused_temporal_combine(true);

@@ -156,6 +156,10 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
   for (const auto& k : te_a.keys()) EXPECT_TRUE(torch::equal(te_a.get(k), te_b.get(k))) << k;
   const auto k0 = std::string("conv_in.weight");
   EXPECT_FALSE(torch::equal(unet_a.get(k0), unet_b.get(k0)));  // a new UNet, not the source's
+  // ... trained from scratch: its first loss is that of an untrained UNet, well above the source's last losses
+  double last5 = 0;
+  for (size_t i = r.losses.size() - 5; i < r.losses.size(); ++i) last5 += r.losses[i] / 5;
+  EXPECT_GT(r3.losses.front(), 1.5 * last5) << "first loss " << r3.losses.front() << ", source's last " << last5;
   EXPECT_NO_THROW(Pipeline::load(dir2.string(), "cpu", "fp32"));
   // a folder without vae/ or with --resume is refused, naming the option
   auto bad = o3;
@@ -165,6 +169,26 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
     ADD_FAILURE() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--vae-from '" + bad.vae_from + "'"), std::string::npos) << e.what();
+  }
+  // a VAE / text encoder that does not fit the preset's UNet (the tiny model's under the demo preset)
+  bad = o3;
+  bad.preset = "demo";
+  try {
+    train::train(bad);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("--vae-from '" + bad.vae_from + "'"), std::string::npos) << m;
+    EXPECT_NE(m.find("preset demo"), std::string::npos) << m;
+  }
+  // the source folder as --out would overwrite it
+  bad = o3;
+  bad.out_dir = dir.string();
+  try {
+    train::train(bad);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is the --out folder"), std::string::npos) << e.what();
   }
   bad = o3;
   bad.resume = true;
@@ -388,6 +412,9 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.data_threads = -1;
   expect_msg(b, "--data-threads must be in 0..256");
+  b = o;
+  b.max_grad_norm = -1;
+  expect_msg(b, "--grad-clip must be >= 0");
   b = o;
   b.frameinit_share = 1.5;
   expect_msg(b, "--frameinit-share must be in 0..1");
