@@ -380,34 +380,37 @@ TrainReport train(const TrainOptions& o) {
   vae::AutoencoderKL vae_net{nullptr};
   text::ClipTextModel text_net{nullptr};
   double scaling = vae_cfg.scaling_factor;
-  if (resuming) {
-    unet::load_video_unet_weights(*unet_net, io::StateDict::from_file((out / "unet" / "diffusion_pytorch_model.safetensors").string()),
-                                  "resume unet");
-    vae_net = vae::load_autoencoder_kl((out / "vae").string());
-    text_net = text::load_clip_text_model((out / "text_encoder").string());
-    scaling = vae_net->config().scaling_factor;
-    preset.vae["scaling_factor"] = scaling;
-    if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
-    log("resuming from " + out.string() + " at step " + std::to_string(step0));
-  } else if (vae_given) {
-    init_for_training(*unet_net, o.seed);
-    unet_net->reset_rotary_frequencies();
-    vae_net = vae::load_autoencoder_kl((fs::path(o.vae_from) / "vae").string());
-    text_net = text::load_clip_text_model((fs::path(o.vae_from) / "text_encoder").string());
+  // The frozen VAE and text encoder of an existing model folder (--resume: the checkpoint's own; --vae-from: the
+  // given model's), checked against the preset's UNet; their configs and latent scale are what the checkpoint gets.
+  auto load_frozen_parts = [&](const fs::path& dir, const std::string& what) {
+    vae_net = vae::load_autoencoder_kl((dir / "vae").string());
+    text_net = text::load_clip_text_model((dir / "text_encoder").string());
     const auto& vc = vae_net->config();
     if (vc.latent_channels != unet_cfg.in_channels || vc.downscale() != vae_cfg.downscale())
-      throw Error("train: --vae-from '" + o.vae_from + "': its VAE has " + std::to_string(vc.latent_channels) +
+      throw Error("train: " + what + " '" + dir.string() + "': its VAE has " + std::to_string(vc.latent_channels) +
                   " latent channels and downscales by " + std::to_string(vc.downscale()) + "; preset " + o.preset +
                   " expects " + std::to_string(unet_cfg.in_channels) + " and " + std::to_string(vae_cfg.downscale()));
     const int64_t hidden = text_net->config().hidden_size;
     for (const auto d : unet_cfg.cross_attention_dim)
       if (d != hidden)
-        throw Error("train: --vae-from '" + o.vae_from + "': its text encoder's hidden_size is " + std::to_string(hidden) +
-                    "; preset " + o.preset + "'s UNet expects cross_attention_dim " + std::to_string(d));
+        throw Error("train: " + what + " '" + dir.string() + "': its text encoder's hidden_size is " +
+                    std::to_string(hidden) + "; preset " + o.preset + "'s UNet expects cross_attention_dim " +
+                    std::to_string(d));
     scaling = vc.scaling_factor;
-    preset.vae = io::read_json_file((fs::path(o.vae_from) / "vae" / "config.json").string());
-    preset.text = io::read_json_file((fs::path(o.vae_from) / "text_encoder" / "config.json").string());
+    preset.vae = io::read_json_file((dir / "vae" / "config.json").string());
+    preset.text = io::read_json_file((dir / "text_encoder" / "config.json").string());
     preset.vae["scaling_factor"] = scaling;
+  };
+  if (resuming) {
+    load_frozen_parts(out, "--resume");
+    unet::load_video_unet_weights(*unet_net, io::StateDict::from_file((out / "unet" / "diffusion_pytorch_model.safetensors").string()),
+                                  "resume unet");
+    if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
+    log("resuming from " + out.string() + " at step " + std::to_string(step0));
+  } else if (vae_given) {
+    init_for_training(*unet_net, o.seed);
+    unet_net->reset_rotary_frequencies();
+    load_frozen_parts(o.vae_from, "--vae-from");
     log("VAE and text encoder from " + o.vae_from + " (frozen, no VAE training); the UNet from scratch");
   } else {
     init_for_training(*unet_net, o.seed);
