@@ -15,6 +15,8 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+
+#include "engine/unet/side_stream.h"
 #endif
 
 namespace ci2v::train {
@@ -72,23 +74,8 @@ struct GraphedTrainStep::Impl {
   template <class Fn>
   void on_side_stream(const torch::Device& dev, Fn&& fn) {
     c10::cuda::CUDAGuard device_guard(dev);
-    auto current = c10::cuda::getCurrentCUDAStream(dev.index());
     if (!side) side = c10::cuda::getStreamFromPool(false, dev.index());
-    at::cuda::CUDAEvent ready;
-    ready.record(current);
-    ready.block(*side);
-    struct JoinBack {
-      c10::cuda::CUDAStream side, current;
-      ~JoinBack() {
-        try {
-          at::cuda::CUDAEvent done;
-          done.record(side);
-          done.block(current);
-        } catch (...) {
-        }
-      }
-    } join{*side, current};
-    c10::cuda::CUDAStreamGuard stream_guard(*side);
+    unet::SideStreamScope on_side(*side);
     fn();
   }
 

@@ -12,6 +12,8 @@
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+
+#include "engine/unet/side_stream.h"
 #endif
 
 namespace ci2v::unet {
@@ -65,7 +67,6 @@ struct GraphedUNet::Impl {
     e->key = key_of(sample, text, first);
     const auto dev = sample.device();
     c10::cuda::CUDAGuard device_guard(dev);
-    auto current = c10::cuda::getCurrentCUDAStream(dev.index());
     const int64_t B = sample.size(0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64).device(dev);
     e->sample = sample.clone();
@@ -73,22 +74,7 @@ struct GraphedUNet::Impl {
     e->first = first.clone();
     e->timesteps = at::full({B}, t, io);
     e->strides = at::full({B}, stride, io);
-    auto side = c10::cuda::getStreamFromPool(false, dev.index());
-    at::cuda::CUDAEvent inputs_ready;
-    inputs_ready.record(current);
-    inputs_ready.block(side);
-    struct JoinBack {  // the current stream waits for everything queued on the side stream
-      c10::cuda::CUDAStream side, current;
-      ~JoinBack() {
-        try {
-          at::cuda::CUDAEvent done;
-          done.record(side);
-          done.block(current);
-        } catch (...) {
-        }
-      }
-    } join{side, current};
-    c10::cuda::CUDAStreamGuard stream_guard(side);
+    SideStreamScope on_side(c10::cuda::getStreamFromPool(false, dev.index()));
     // Warm-up: cuBLAS / cuDNN handles and workspaces, the window-index cache, the allocator's blocks. An error
     // here is the UNet's own (bad inputs, out of memory) and goes to the caller.
     for (int i = 0; i < 2; ++i) unet->forward(e->sample, e->timesteps, e->text, e->first, e->strides);
