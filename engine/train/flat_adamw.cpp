@@ -18,6 +18,17 @@ int64_t align_up(int64_t x) { return (x + kAlign - 1) / kAlign * kAlign; }
 torch::Tensor memory_order(const torch::Tensor& t) { return t.as_strided({t.numel()}, {1}); }
 }  // namespace
 
+std::vector<torch::Tensor> trainable_parameters(torch::nn::Module& m) {
+  std::vector<torch::Tensor> out;
+  for (auto& item : m.named_parameters(true)) {
+    // rotary frequencies are a fixed formula (learned_freq False in the reference)
+    if (item.key().find("rotary_emb.freqs") != std::string::npos) continue;
+    item.value().set_requires_grad(true);
+    out.push_back(item.value());
+  }
+  return out;
+}
+
 FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : params_(std::move(params)), o_(o) {
   if (params_.empty()) throw Error("FlatAdamW: no parameters");
   std::set<const void*> storages;

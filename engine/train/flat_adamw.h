@@ -4,8 +4,9 @@
 // for the demo UNet's 635 tensors, plus 3,600 for clip_grad_norm_. On a GPU, where the tiny UNet's step is bound
 // by such calls rather than by arithmetic, that is a fifth of the step. Here the parameters are views into one
 // buffer, the gradients are gathered into another with one concatenation, and clipping and the AdamW update are a
-// few dozen kernels whatever the number of tensors (1,407 ATen calls for the demo UNet, 1,270 of them reshapes). The learning rate and the step count live in device tensors and
-// the update never reads them on the host, so a whole training step can be captured in a CUDA graph.
+// few dozen kernels whatever the number of tensors (1,407 ATen calls for the demo UNet, 1,270 of them reshapes).
+// The learning rate and the step count live in device tensors and the update never reads them on the host, so a
+// whole training step can be captured in a CUDA graph. The trainer uses it for the VAE stage and the UNet stage.
 //
 // The update is torch::optim::AdamW's (decoupled weight decay, bias-corrected moments, eps added after the square
 // root of the corrected second moment, no amsgrad) after torch::nn::utils::clip_grad_norm_ (the global L2 norm

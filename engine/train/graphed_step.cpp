@@ -55,9 +55,7 @@ struct GraphedTrainStep::Impl {
       {&StepInputs::first, "first"},   {&StepInputs::strides, "strides"},     {&StepInputs::target, "target"}};
 
   static std::string describe(const torch::Tensor& t) {
-    std::string s = "[";
-    for (int64_t d = 0; d < t.dim(); ++d) s += (d ? ", " : "") + std::to_string(t.size(d));
-    return s + "] " + c10::toString(t.scalar_type()) + " on " + t.device().str();
+    return shape_str(t.sizes().vec()) + " " + c10::toString(t.scalar_type()) + " on " + t.device().str();
   }
   // The replay's inputs into the static tensors, after checking that each has the captured shape, dtype, device.
   static void copy_in(StepInputs& dst, const StepInputs& src) {

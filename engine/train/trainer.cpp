@@ -121,7 +121,6 @@ void init_for_training(torch::nn::Module& m, uint64_t seed) {
   }
 }
 
-
 void freeze(torch::nn::Module& m) {
   for (auto& p : m.parameters(true)) p.set_requires_grad(false);
 }
@@ -206,11 +205,6 @@ double scheduled_lr(double peak, int64_t s, int64_t n, int64_t warmup, double ti
   return peak * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(3.14159265358979323846 * std::min(1.0, p))));
 }
 
-template <class Opt>
-void set_lr(Opt& opt, double lr) {
-  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-}
-
 // bf16 mixed precision for the UNet's forward, as torch.autocast(dtype=bfloat16) does: the weights, gradients and
 // AdamW state stay fp32; convolutions and matrix products run in bf16 (8-bit exponent like fp32, so no loss
 // scaling), the numerically sensitive ops (norms, softmax, losses) in fp32 as autocast's op lists say. The
@@ -283,17 +277,6 @@ VaeOut vae_forward_train(vae::AutoencoderKLImpl& v, const Tensor& x, const Tenso
 }
 
 }  // namespace
-
-std::vector<Tensor> trainable_parameters(torch::nn::Module& m) {
-  std::vector<Tensor> out;
-  for (auto& item : m.named_parameters(true)) {
-    // rotary frequencies are a fixed formula (learned_freq False in the reference)
-    if (item.key().find("rotary_emb.freqs") != std::string::npos) continue;
-    item.value().set_requires_grad(true);
-    out.push_back(item.value());
-  }
-  return out;
-}
 
 PresetConfigs preset_configs(const std::string& preset) {
   auto p = make_preset(preset);
@@ -443,8 +426,10 @@ TrainReport train(const TrainOptions& o) {
   // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
   const int vae_steps = resuming || vae_given ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
   if (vae_steps > 0) {
-    auto params = trainable_parameters(*vae_net);
-    torch::optim::AdamW opt(params, torch::optim::AdamWOptions(o.vae_lr).weight_decay(0.0));
+    FlatAdamWOptions vo;
+    vo.weight_decay = 0.0;
+    vo.max_grad_norm = 1.0;
+    FlatAdamW opt(trainable_parameters(*vae_net), vo);
     const int n_img = o.vae_batch > 0 ? o.vae_batch : std::max(8, o.batch * 2);
     const auto t_vae = std::chrono::steady_clock::now();
     for (int s = 0; s < vae_steps; ++s) {
@@ -453,8 +438,8 @@ TrainReport train(const TrainOptions& o) {
         log("vae time budget of " + std::to_string(o.vae_max_seconds) + " s reached after " + std::to_string(s) + " steps");
         break;
       }
-      set_lr(opt, scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1),
-                               o.vae_max_seconds > 0 ? elapsed / o.vae_max_seconds : 0.0));
+      opt.set_lr(scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1),
+                              o.vae_max_seconds > 0 ? elapsed / o.vae_max_seconds : 0.0));
       std::vector<ClipJob> jobs;
       for (int b = 0; b < n_img; ++b)
         jobs.push_back({clip_seed(o.seed, s, b, 1), 2, 1 + static_cast<int>(rng() % kMaxFrameStride)});
@@ -467,11 +452,9 @@ TrainReport train(const TrainOptions& o) {
       auto r = vae_forward_train(*vae_net, x, eps);
       auto kl = 0.5 * (r.mean.pow(2) + r.logvar.exp() - 1.0 - r.logvar).mean();
       auto loss = (r.recon - x).abs().mean() + (r.recon - x).pow(2).mean() + 1e-4 * kl;
-      opt.zero_grad();
       loss.backward();
-      torch::nn::utils::clip_grad_norm_(params, 1.0);
-      opt.step();
       rep.vae_losses.push_back(loss.item<double>());
+      opt.step();
       if (s % 50 == 0 || s + 1 == vae_steps) log("vae step " + std::to_string(s + 1) + "/" + std::to_string(vae_steps) + " loss " + std::to_string(rep.vae_losses.back()));
     }
     // latent scale: 1 / std of posterior means over a fresh batch (SD's 0.18215 was chosen the same way)

@@ -60,6 +60,17 @@ train::TrainOptions tiny_options(const fs::path& dir, int steps, uint64_t seed, 
   return o;
 }
 
+// train(o) refuses o with an error that contains each needle.
+void expect_msg(const train::TrainOptions& o, const std::string& needle, const std::string& needle2 = "") {
+  try {
+    train::train(o);
+    ADD_FAILURE() << "accepted; expected an error with '" << needle << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(needle2), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 
 TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
@@ -164,40 +175,18 @@ TEST(Train, SmokeRunLossFallsAndCheckpointGenerates) {
   // a folder without vae/ or with --resume is refused, naming the option
   auto bad = o3;
   bad.vae_from = (dir / "unet").string();
-  try {
-    train::train(bad);
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--vae-from '" + bad.vae_from + "'"), std::string::npos) << e.what();
-  }
+  expect_msg(bad, "--vae-from '" + bad.vae_from + "'");
   // a VAE / text encoder that does not fit the preset's UNet (the tiny model's under the demo preset)
   bad = o3;
   bad.preset = "demo";
-  try {
-    train::train(bad);
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& e) {
-    const std::string m = e.what();
-    EXPECT_NE(m.find("--vae-from '" + bad.vae_from + "'"), std::string::npos) << m;
-    EXPECT_NE(m.find("preset demo"), std::string::npos) << m;
-  }
+  expect_msg(bad, "--vae-from '" + bad.vae_from + "'", "preset demo");
   // the source folder as --out would overwrite it
   bad = o3;
   bad.out_dir = dir.string();
-  try {
-    train::train(bad);
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("is the --out folder"), std::string::npos) << e.what();
-  }
+  expect_msg(bad, "is the --out folder");
   bad = o3;
   bad.resume = true;
-  try {
-    train::train(bad);
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--vae-from and --resume"), std::string::npos) << e.what();
-  }
+  expect_msg(bad, "--vae-from and --resume");
   ci2v::remove_tree(dir2);
   ci2v::remove_tree(dir);
 }
@@ -376,14 +365,6 @@ TEST(Train, DemoPresetFitsTwentyMegabytesInFp16) {
 }
 
 TEST(Train, BadOptionsThrowNamingTheOption) {
-  auto expect_msg = [](train::TrainOptions o, const std::string& needle) {
-    try {
-      train::train(o);
-      ADD_FAILURE() << "accepted; expected an error with '" << needle << "'";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
   train::TrainOptions o;
   o.tokenizer_dir = kTokenizer;
   expect_msg(o, "--out DIR is required");
