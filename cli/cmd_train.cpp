@@ -83,7 +83,7 @@ int cmd_train(int argc, char** argv) {
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
                           "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds", "vae-batch",
-                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs"});
+                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs", "ema"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -113,6 +113,7 @@ int cmd_train(int argc, char** argv) {
   o.save_every = static_cast<int>(a.get_int("save-every", 0));
   o.threads = static_cast<int>(a.get_int("threads", 0));
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
+  o.ema_decay = a.get_double("ema", o.ema_decay);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);
   o.camera_share = a.get_double("camera-share", o.camera_share);
   o.varied_backgrounds = varied_backgrounds;
@@ -123,7 +124,7 @@ int cmd_train(int argc, char** argv) {
   if (o.preset == "demo") write_demo_example(o.out_dir);
 #endif
   std::cout << "trained " << r.losses.size() << " steps in " << r.seconds << " s (UNet " << r.unet_seconds
-            << " s); first loss " << (r.losses.empty() ? 0.0 : r.losses.front()) << ", last loss "
+            << " s, of which " << r.data_seconds << " s preparing batches); first loss " << (r.losses.empty() ? 0.0 : r.losses.front()) << ", last loss "
             << (r.losses.empty() ? 0.0 : r.losses.back()) << "; checkpoint " << o.out_dir << " ("
             << r.checkpoint_bytes << " bytes of weights)\n";
   return 0;

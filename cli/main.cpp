@@ -38,6 +38,7 @@ void usage(std::ostream& o) {
        "          [--save-every N] [--threads N] [--data-threads N] [--camera-share 0.4] [--varied-backgrounds 1|0]\n"
        "          [--frameinit-share 0] [--vae-from MODEL_DIR (its VAE and text encoder, frozen; the UNet from scratch)]\n"
        "          [--cuda-graphs (CUDA, fp32: the UNet's training step replayed from a CUDA graph)] [--grad-clip 0.5 (0: off)]\n"
+       "          [--ema DECAY (e.g. 0.999: the model is the weights' moving average; raw weights in unet-raw/)]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model on procedural clips (from scratch, or its UNet\n"
        "                                      on a given VAE, or on from a checkpoint)\n"

@@ -31,6 +31,8 @@ std::vector<torch::Tensor> trainable_parameters(torch::nn::Module& m) {
 
 FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : params_(std::move(params)), o_(o) {
   if (params_.empty()) throw Error("FlatAdamW: no parameters");
+  if (!(o_.ema_decay >= 0 && o_.ema_decay < 1))
+    throw Error("FlatAdamW: ema_decay must be in [0, 1) (0: no moving average), got " + std::to_string(o_.ema_decay));
   std::set<const void*> storages;
   int64_t n = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
@@ -72,6 +74,7 @@ FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : pa
   }
   m_ = torch::zeros({n}, opts);
   v_ = torch::zeros({n}, opts);
+  if (o_.ema_decay > 0) ema_ = flat_.clone();
   pad_ = torch::zeros({kAlign}, opts);
   const auto o64 = torch::TensorOptions().dtype(torch::kDouble).device(params_[0].device());
   lr_ = torch::zeros({}, o64);
@@ -90,6 +93,15 @@ void FlatAdamW::zero_grads() {
 
 void FlatAdamW::bump_versions() {
   for (auto& p : params_) p.unsafeGetTensorImpl()->bump_version();
+}
+
+void FlatAdamW::swap_ema() {
+  if (!ema_.defined()) throw Error("FlatAdamW: swap_ema without a moving average (ema_decay is 0)");
+  torch::NoGradGuard ng;
+  auto t = flat_.clone();
+  flat_.copy_(ema_);
+  ema_.copy_(t);
+  bump_versions();
 }
 
 int64_t FlatAdamW::steps_taken() const { return static_cast<int64_t>(count_.item<double>()); }
@@ -133,6 +145,11 @@ void FlatAdamW::step() {
   q.div_(bc2.sqrt().to(flat_.scalar_type())).add_(o_.eps);
   at::div_out(q, m_, q);
   flat_.addcmul_(q, (lr_ / bc1).to(flat_.scalar_type()), -1.0);
+  if (ema_.defined()) {
+    // ema += (1 - d) (p - ema), d = min(decay, (1 + t) / (10 + t)) with t = count - 1: a device scalar again
+    const auto d = ((count_ + 0.0) / (count_ + 9.0)).clamp_max(o_.ema_decay);
+    ema_.lerp_(flat_, (1.0 - d).to(flat_.scalar_type()));
+  }
   bump_versions();  // the parameters changed through the buffer: caches keyed on their versions must see it
 }
 

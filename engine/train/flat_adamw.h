@@ -25,6 +25,10 @@ std::vector<torch::Tensor> trainable_parameters(torch::nn::Module& m);
 struct FlatAdamWOptions {
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 1e-2;
   double max_grad_norm = 0;  // > 0: clip the global gradient norm to this first
+  // > 0 (< 1): also keep an exponential moving average of the parameters, updated after every step with the
+  // decay min(ema_decay, (1 + t) / (10 + t)) at step t = 0, 1, ... (diffusers' EMAModel warm-up): one more
+  // buffer and one more pass per step, capturable like the rest.
+  double ema_decay = 0;
 };
 
 class FlatAdamW {
@@ -45,7 +49,13 @@ public:
   // replay of a step the caller does it.
   void bump_versions();
 
+  // Exchanges the parameters' values with their moving average (ema_decay > 0; throws otherwise): call it once to
+  // put the average into the network (to save or evaluate it), once more to go back. Bumps the versions.
+  void swap_ema();
+  bool has_ema() const { return ema_.defined(); }
+
   const torch::Tensor& flat_params() const { return flat_; }
+  const torch::Tensor& ema_params() const { return ema_; }  // undefined without ema_decay
   const torch::Tensor& grad_norm() const { return norm_; }  // the last step's norm before clipping (a device scalar)
   int64_t steps_taken() const;                              // reads the device counter (synchronises)
 
@@ -54,6 +64,7 @@ private:
   std::vector<int64_t> offsets_;        // each parameter's first element in the buffers (multiples of 64)
   FlatAdamWOptions o_;
   torch::Tensor flat_, m_, v_;          // [numel, padded]
+  torch::Tensor ema_;                   // the moving average of flat_ (ema_decay > 0), same layout
   torch::Tensor pad_;                   // zeros for the gaps between parameters
   torch::Tensor lr_, count_, norm_;     // 0-dim device tensors (fp64 for the learning rate and the count)
 };

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "engine/error.h"
+#include "engine/files.h"
 #include "engine/generator.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
@@ -36,6 +37,9 @@ using json = nlohmann::json;
 using torch::Tensor;
 
 namespace {
+
+// The raw UNet weights of a run with a moving average (TrainOptions::ema_decay), beside the model's unet/.
+constexpr const char* kRawUNetDir = "unet-raw";
 
 // ---- preset configurations ---------------------------------------------------------------------------------
 
@@ -315,6 +319,9 @@ TrainReport train(const TrainOptions& o) {
   if (!(o.max_grad_norm >= 0))
     throw Error("train: --grad-clip must be >= 0 (the global gradient norm's bound; 0: no clipping), got " +
                 std::to_string(o.max_grad_norm));
+  if (!(o.ema_decay >= 0 && o.ema_decay < 1))
+    throw Error("train: --ema must be in [0, 1) (the moving average's decay, e.g. 0.999; 0: off), got " +
+                std::to_string(o.ema_decay));
   if (o.data_threads < 0 || o.data_threads > 256)
     throw Error("train: --data-threads must be in 0..256, got " + std::to_string(o.data_threads));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
@@ -389,7 +396,10 @@ TrainReport train(const TrainOptions& o) {
     unet::load_video_unet_weights(*unet_net, io::StateDict::from_file((out / "unet" / "diffusion_pytorch_model.safetensors").string()),
                                   "resume unet");
     if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
-    log("resuming from " + out.string() + " at step " + std::to_string(step0));
+    log("resuming from " + out.string() + " at step " + std::to_string(step0) +
+        (o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors")
+             ? std::string(" (the raw weights of ") + kRawUNetDir + "/, the moving average of unet/)"
+             : std::string()));
   } else if (vae_given) {
     init_for_training(*unet_net, o.seed);
     unet_net->reset_rotary_frequencies();
@@ -493,6 +503,7 @@ TrainReport train(const TrainOptions& o) {
   };
 
   // ---- checkpoint writer -----------------------------------------------------------------------------------
+  FlatAdamW* unet_opt = nullptr;  // set once the UNet's optimiser exists (its moving average is the model)
   auto save = [&](int64_t steps_done) {
     uint64_t bytes = 0;
     write_json(json{{"_class_name", "ConditionalAnimationPipeline"}, {"_diffusers_version", "0.21.2"},
@@ -517,7 +528,23 @@ TrainReport train(const TrainOptions& o) {
                                                                                    {"cutoff_temporal", 1.0}}}}}}}},
                (out / "model_index.json").string());
     write_json(preset.unet, (out / "unet" / "config.json").string());
-    bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);
+    const bool ema = unet_opt && unet_opt->has_ema();
+    if (ema) {
+      // the raw weights for --resume (beside the model: the loader reads unet/ only), then the average as the model
+      fs::create_directories(out / kRawUNetDir);
+      write_json(preset.unet, (out / kRawUNetDir / "config.json").string());
+      write_weights(*unet_net, (out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string(), save_dt);
+      unet_opt->swap_ema();
+    } else if (fs::exists(out / kRawUNetDir)) {
+      ci2v::remove_tree(out / kRawUNetDir);  // a resumed EMA run without --ema: the old raw weights are stale
+    }
+    try {
+      bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);
+    } catch (...) {
+      if (ema) unet_opt->swap_ema();
+      throw;
+    }
+    if (ema) unet_opt->swap_ema();
     write_json(preset.vae, (out / "vae" / "config.json").string());
     bytes += write_weights(*vae_net, (out / "vae" / "diffusion_pytorch_model.safetensors").string(), save_dt);
     write_json(preset.text, (out / "text_encoder" / "config.json").string());
@@ -532,6 +559,7 @@ TrainReport train(const TrainOptions& o) {
           fs::copy_file(e.path(), out / "tokenizer" / e.path().filename(), fs::copy_options::overwrite_existing);
     write_json(json{{"steps", steps_done}, {"preset", o.preset}, {"seed", o.seed}, {"frames", o.frames},
                     {"size", o.size}, {"last_loss", rep.losses.empty() ? 0.0 : rep.losses.back()},
+                    {"ema_decay", ema ? o.ema_decay : 0.0},
                     {"note", "optimizer state is not saved: --resume restarts AdamW from these weights"}},
                (out / "train_state.json").string());
     rep.checkpoint_bytes = bytes;
@@ -550,7 +578,17 @@ TrainReport train(const TrainOptions& o) {
   FlatAdamWOptions fo_opt;
   fo_opt.weight_decay = o.weight_decay;
   fo_opt.max_grad_norm = o.max_grad_norm;
+  fo_opt.ema_decay = o.ema_decay;
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
+  unet_opt = &opt;
+  if (resuming && o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors")) {
+    // the average starts from the checkpoint's model (unet/, loaded above); the training goes on from the raw
+    // weights, loaded in place (the parameters are views into the optimiser's buffer)
+    unet::load_video_unet_weights(
+        *unet_net, io::StateDict::from_file((out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string()),
+        "resume " + std::string(kRawUNetDir));
+    opt.bump_versions();
+  }
   const bool use_graph = o.cuda_graphs && device.is_cuda() && o.dtype == "fp32" && train_graphs_built();
   if (o.cuda_graphs && !use_graph)
     log(!train_graphs_built()
@@ -579,6 +617,7 @@ TrainReport train(const TrainOptions& o) {
       log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
       break;
     }
+    const auto t_data = std::chrono::steady_clock::now();
     // a resumed run warms up too: its AdamW starts without moment estimates
     const double lr_now = scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
                                        o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
@@ -664,6 +703,8 @@ TrainReport train(const TrainOptions& o) {
       conds.push_back((draws[static_cast<size_t>(b)].null_image ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
     auto cond = at::cat(conds, 0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
+    // the host's preparation of the batch (its device work is queued, not awaited)
+    rep.data_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
     const double step_loss =
         stepper.run({noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io).to(device), text_emb, cond,
                      torch::tensor(strides, io).to(device), target.narrow(2, 1, o.frames - 1)},
@@ -673,7 +714,8 @@ TrainReport train(const TrainOptions& o) {
     if (csv) csv << (step + 1) << "," << step_loss << "," << secs << "\n" << std::flush;
     if (s % 10 == 0 || s + 1 == o.steps)
       log("step " + std::to_string(step + 1) + "/" + std::to_string(step0 + o.steps) + " loss " + std::to_string(step_loss) +
-          " (" + std::to_string(secs) + " s)");
+          " (" + std::to_string(secs) + " s, " + std::to_string(static_cast<int>(100 * rep.data_seconds / std::max(1e-9, secs))) +
+          " % preparing batches)");
     if (o.save_every > 0 && (s + 1) % o.save_every == 0 && s + 1 < o.steps) save(step + 1);
     done = s + 1;
   }

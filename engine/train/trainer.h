@@ -67,6 +67,10 @@ struct TrainOptions {
   double null_image_ratio = 0.1;
   double max_grad_norm = 0.5;      // the global gradient norm's bound (--grad-clip; 0: no clipping)
   double weight_decay = 1e-2;
+  // > 0 (< 1): keep an exponential moving average of the UNet's weights (FlatAdamW's ema_decay, with its warm-up)
+  // and write it as the model (unet/); the raw weights go to unet-raw/ beside it, which --resume continues from.
+  // Not in the paper's recipe (0: off, the default); the average of a short, noisy run samples better.
+  double ema_decay = 0;
   // CUDA, fp32: capture the UNet's training step (forward, backward, FlatAdamW) in a CUDA graph after a few eager
   // steps and replay it (GraphedTrainStep); elsewhere the steps run eagerly.
   bool cuda_graphs = false;
@@ -81,6 +85,8 @@ struct TrainReport {
   std::vector<double> losses;      // per UNet step (mean over the batch)
   double seconds = 0;              // whole run
   double unet_seconds = 0;         // UNet steps only
+  double data_seconds = 0;         // of unet_seconds: the batches' preparation (draws, clips, VAE encoding, noise)
+                                   // on the host, before each step is handed to the UNet
   double scaling_factor = 0;       // the VAE latent scale written to vae/config.json
   size_t unet_parameters = 0, vae_parameters = 0, text_parameters = 0;
   uint64_t checkpoint_bytes = 0;   // safetensors files of the checkpoint

@@ -102,6 +102,56 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
   }
 }
 
+TEST(FlatAdamW, KeepsAMovingAverageOfTheParameters) {
+  // With ema_decay the optimiser averages every step's parameters: ema_t = d_t ema_{t-1} + (1 - d_t) p_t with
+  // d_t = min(decay, (1 + t) / (10 + t)), t = 0, 1, ..., starting from the initial values; recomputed here on the
+  // host from the parameters after each step. swap_ema exchanges the two sets, twice restores them.
+  for (double decay : {0.5, 0.9}) {
+    torch::manual_seed(5);
+    Net net;
+    train::FlatAdamWOptions fo;
+    fo.ema_decay = decay;
+    train::FlatAdamW opt(net.parameters(), fo);
+    ASSERT_TRUE(opt.has_ema());
+    opt.set_lr(5e-2);
+    auto expect = opt.flat_params().clone();
+    for (int t = 0; t < 5; ++t) {
+      net.forward(torch::randn({4, 6}), torch::randn({2, 2, 5, 5})).backward();
+      opt.step();
+      const double d = std::min(decay, (1.0 + t) / (10.0 + t));
+      expect = d * expect + (1 - d) * opt.flat_params();
+    }
+    EXPECT_LE((opt.ema_params() - expect).abs().max().item<double>(), 1e-6) << "decay " << decay;
+    // the average lags the parameters: they differ after steps of 5e-2
+    EXPECT_GT((opt.ema_params() - opt.flat_params()).abs().max().item<double>(), 1e-3);
+    const auto trained = opt.flat_params().clone(), average = opt.ema_params().clone();
+    const auto v0 = net.a->weight._version();
+    const auto w = net.a->weight.detach().clone();
+    opt.swap_ema();
+    EXPECT_TRUE(torch::equal(opt.flat_params(), average));
+    EXPECT_TRUE(torch::equal(opt.ema_params(), trained));
+    EXPECT_FALSE(torch::equal(net.a->weight, w));  // the network's parameters are views: they see the average
+    EXPECT_GT(net.a->weight._version(), v0);
+    opt.swap_ema();
+    EXPECT_TRUE(torch::equal(opt.flat_params(), trained));
+    EXPECT_TRUE(torch::equal(net.a->weight, w));
+  }
+  Net plain;
+  train::FlatAdamW no_ema(plain.parameters(), {});
+  EXPECT_FALSE(no_ema.has_ema());
+  EXPECT_THROW(no_ema.swap_ema(), Error);
+  for (double bad : {-0.1, 1.0, 1.5}) {
+    train::FlatAdamWOptions fo;
+    fo.ema_decay = bad;
+    try {
+      train::FlatAdamW opt(plain.parameters(), fo);
+      ADD_FAILURE() << "expected an error for " << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("ema_decay must be in [0, 1)"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(FlatAdamW, RefusesMixedOrRepeatedParameters) {
   auto a = torch::zeros({3}, torch::kFloat).requires_grad_(true), b = torch::zeros({2}, torch::kDouble).requires_grad_(true);
   try {

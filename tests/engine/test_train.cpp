@@ -243,6 +243,53 @@ TEST(Train, TimeBudgetEndsTheRunAndRecordsTheStepsTaken) {
   EXPECT_THROW(train::train(bad), Error);
 }
 
+TEST(Train, EmaWritesTheAverageAsTheModelAndResumesFromTheRawWeights) {
+  // --ema: the same run's raw weights (unet-raw/) are those of a run without it (the average does not feed back),
+  // the model (unet/) is their moving average and differs from them, the normal loader runs it. --resume with
+  // --ema goes on from unet-raw/ (the same first loss as a resume of the raw weights alone); --resume without it
+  // goes on from the model and drops the stale unet-raw/.
+  Threads th;
+  const auto plain_dir = temp_dir("ema_plain"), ema_dir = temp_dir("ema");
+  auto plain = tiny_options(plain_dir, 6, 21, 2);
+  auto r_plain = train::train(plain);
+  auto eo = tiny_options(ema_dir, 6, 21, 2);
+  eo.ema_decay = 0.9;
+  auto r_ema = train::train(eo);
+  EXPECT_EQ(r_plain.losses, r_ema.losses);  // the average never feeds back into the training
+  const auto weights = [](const fs::path& d, const char* sub) {
+    return io::StateDict::from_file((d / sub / "diffusion_pytorch_model.safetensors").string());
+  };
+  const auto raw = weights(ema_dir, "unet-raw"), model = weights(ema_dir, "unet"), ref = weights(plain_dir, "unet");
+  EXPECT_FALSE(fs::exists(plain_dir / "unet-raw"));
+  const std::string key = "conv_in.weight";
+  EXPECT_TRUE(torch::equal(raw.get(key), ref.get(key)));
+  EXPECT_GT((model.get(key) - raw.get(key)).abs().max().item<double>(), 1e-5);
+  EXPECT_EQ(io::read_json_file((ema_dir / "train_state.json").string()).value("ema_decay", 0.0), 0.9);
+  EXPECT_NO_THROW(Pipeline::load(ema_dir.string(), "cpu", "fp32"));
+
+  // resume with --ema: from the raw weights, as a plain resume of the raw run is
+  auto resumed = eo;
+  resumed.resume = true;
+  resumed.steps = 2;
+  auto plain_resumed = plain;
+  plain_resumed.resume = true;
+  plain_resumed.steps = 2;
+  const auto r1 = train::train(resumed), r2 = train::train(plain_resumed);
+  ASSERT_EQ(r1.losses.size(), 2u);
+  EXPECT_EQ(r1.losses.front(), r2.losses.front());
+  EXPECT_TRUE(fs::exists(ema_dir / "unet-raw" / "diffusion_pytorch_model.safetensors"));
+  // resume without --ema: from the model; the raw weights are removed as stale
+  auto no_ema = eo;
+  no_ema.ema_decay = 0;
+  no_ema.resume = true;
+  no_ema.steps = 1;
+  train::train(no_ema);
+  EXPECT_FALSE(fs::exists(ema_dir / "unet-raw"));
+  EXPECT_EQ(io::read_json_file((ema_dir / "train_state.json").string()).value("ema_decay", -1.0), 0.0);
+  ci2v::remove_tree(plain_dir);
+  ci2v::remove_tree(ema_dir);
+}
+
 TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
   // A step's clips are rendered on several threads (--data-threads): every clip depends on its seed only and the
   // random draws keep their order, so the losses are bit for bit those of one thread, VAE and UNet stages both.
@@ -399,6 +446,9 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.frameinit_share = 1.5;
   expect_msg(b, "--frameinit-share must be in 0..1");
+  b = o;
+  b.ema_decay = 1.0;
+  expect_msg(b, "--ema must be in [0, 1)");
   b = o;
   b.tokenizer_dir = "/nonexistent";
   expect_msg(b, "--tokenizer '/nonexistent'");
