@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <random>
 #include <set>
@@ -610,6 +611,47 @@ TrainReport train(const TrainOptions& o) {
   const int64_t f = vae_cfg.downscale();
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
   int done = 0;  // UNet steps taken (fewer than o.steps when the time budget ends the run)
+  // One step's random draws, all taken before any of its clips is rendered (in the order they always had), and
+  // its clips. The clips of step s + 1 are drawn and rendered on a background thread while step s trains
+  // (TrainOptions::prefetch): the draws of the steps keep their order, so the clips and losses are the same.
+  struct ClipDraw {
+    int stride;
+    int64_t t;
+    bool null_text, null_image;
+    int64_t fi_tau = -1;  // FrameInit's τ for a clip trained on FrameInit's input (--frameinit-share), else -1
+    double fi_d0 = 0;
+  };
+  struct StepDraws {
+    std::vector<ClipDraw> draws;
+    std::vector<int64_t> ts, strides;
+    std::vector<double> abs;
+    std::future<std::vector<Clip>> clips;
+  };
+  auto draw_step = [&](int64_t step) {
+    StepDraws d;
+    std::vector<ClipJob> jobs;
+    for (int b = 0; b < o.batch; ++b) {
+      ClipDraw c;
+      c.stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
+      c.t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
+      c.null_text = uniform() < o.null_text_ratio;
+      c.null_image = uniform() < o.null_image_ratio;
+      if (o.frameinit_share > 0 && uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
+        c.t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
+        c.fi_tau = 250 + static_cast<int64_t>(rng() % 551);
+        c.fi_d0 = 0.25 + 0.75 * uniform();
+      }
+      d.draws.push_back(c);
+      jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, c.stride});
+      d.ts.push_back(c.t);
+      d.strides.push_back(c.stride);
+      d.abs.push_back(abar[c.t]);
+    }
+    d.clips = std::async(o.prefetch ? std::launch::async : std::launch::deferred,
+                         [jobs = std::move(jobs), &o] { return render_clips(jobs, o); });
+    return d;
+  };
+  StepDraws next = draw_step(step0);
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
@@ -623,36 +665,13 @@ TrainReport train(const TrainOptions& o) {
                                        o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     std::vector<Tensor> frame_batches, posterior_eps, texts;
-    // One clip's random draws, all taken before any clip is rendered (in the order they always had).
-    struct ClipDraw {
-      int stride;
-      int64_t t;
-      bool null_text, null_image;
-      int64_t fi_tau = -1;  // FrameInit's τ for a clip trained on FrameInit's input (--frameinit-share), else -1
-      double fi_d0 = 0;
-    };
-    std::vector<ClipDraw> draws;
-    std::vector<ClipJob> jobs;
-    std::vector<int64_t> ts, strides;
-    std::vector<double> abs;
-    for (int b = 0; b < o.batch; ++b) {
-      ClipDraw d;
-      d.stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
-      d.t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
-      d.null_text = uniform() < o.null_text_ratio;
-      d.null_image = uniform() < o.null_image_ratio;
-      if (o.frameinit_share > 0 && uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
-        d.t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
-        d.fi_tau = 250 + static_cast<int64_t>(rng() % 551);
-        d.fi_d0 = 0.25 + 0.75 * uniform();
-      }
-      draws.push_back(d);
-      jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, d.stride});
-      ts.push_back(d.t);
-      strides.push_back(d.stride);
-      abs.push_back(abar[d.t]);
-    }
-    const auto clips = render_clips(jobs, o);
+    StepDraws cur = std::move(next);
+    const auto clips = cur.clips.get();  // rethrows a rendering error here
+    if (s + 1 < o.steps) next = draw_step(step + 1);
+    const auto& draws = cur.draws;
+    const auto& ts = cur.ts;
+    const auto& strides = cur.strides;
+    const auto& abs = cur.abs;
     for (int b = 0; b < o.batch; ++b) {
       const auto& clip = clips[static_cast<size_t>(b)];
       const bool null_text = draws[static_cast<size_t>(b)].null_text;

@@ -75,6 +75,8 @@ struct TrainOptions {
   // steps and replay it (GraphedTrainStep); elsewhere the steps run eagerly.
   bool cuda_graphs = false;
   int threads = 0;                 // torch intra-op threads (0: leave as is)
+  bool prefetch = true;            // render the next step's clips on a background thread while a step trains (the
+                                   // clips and losses are the same either way)
   int data_threads = 0;            // threads rendering a step's clips (0: up to 8, from the hardware; the clips
                                    // are the same for any count)
   std::function<void(const std::string&)> log;  // progress lines (null: silent)

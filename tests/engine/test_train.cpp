@@ -291,8 +291,9 @@ TEST(Train, EmaWritesTheAverageAsTheModelAndResumesFromTheRawWeights) {
 }
 
 TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
-  // A step's clips are rendered on several threads (--data-threads): every clip depends on its seed only and the
-  // random draws keep their order, so the losses are bit for bit those of one thread, VAE and UNet stages both.
+  // A step's clips are rendered on several threads (--data-threads), and the next step's while a step trains
+  // (prefetch): every clip depends on its seed only and the random draws keep their order, so the losses are bit
+  // for bit those of one thread rendering each step's clips when it starts, VAE and UNet stages both.
   Threads th;
   std::vector<std::vector<double>> vae, unet;
   for (int threads : {1, 3}) {
@@ -300,6 +301,7 @@ TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
     auto o = tiny_options(dir, 3, 11, 2);
     o.batch = 3;
     o.data_threads = threads;
+    o.prefetch = threads > 1;
     auto r = train::train(o);
     vae.push_back(r.vae_losses);
     unet.push_back(r.losses);
