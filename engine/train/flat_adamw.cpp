@@ -31,6 +31,8 @@ std::vector<torch::Tensor> trainable_parameters(torch::nn::Module& m) {
 
 FlatAdamW::FlatAdamW(std::vector<torch::Tensor> params, FlatAdamWOptions o) : params_(std::move(params)), o_(o) {
   if (params_.empty()) throw Error("FlatAdamW: no parameters");
+  if (o_.ema_first_step < 0)
+    throw Error("FlatAdamW: ema_first_step must not be negative, got " + std::to_string(o_.ema_first_step));
   if (!(o_.ema_decay >= 0 && o_.ema_decay < 1))
     throw Error("FlatAdamW: ema_decay must be in [0, 1) (0: no moving average), got " + std::to_string(o_.ema_decay));
   std::set<const void*> storages;
@@ -146,8 +148,10 @@ void FlatAdamW::step() {
   at::div_out(q, m_, q);
   flat_.addcmul_(q, (lr_ / bc1).to(flat_.scalar_type()), -1.0);
   if (ema_.defined()) {
-    // ema += (1 - d) (p - ema), d = min(decay, (1 + t) / (10 + t)) with t = count - 1: a device scalar again
-    const auto d = ((count_ + 0.0) / (count_ + 9.0)).clamp_max(o_.ema_decay);
+    // ema += (1 - d) (p - ema), d = min(decay, (1 + t) / (10 + t)) with t = ema_first_step + count - 1: a device
+    // scalar again
+    const auto t1 = count_ + static_cast<double>(o_.ema_first_step);  // 1 + t
+    const auto d = (t1 / (t1 + 9.0)).clamp_max(o_.ema_decay);
     ema_.lerp_(flat_, (1.0 - d).to(flat_.scalar_type()));
   }
   bump_versions();  // the parameters changed through the buffer: caches keyed on their versions must see it

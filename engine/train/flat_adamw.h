@@ -29,6 +29,9 @@ struct FlatAdamWOptions {
   // decay min(ema_decay, (1 + t) / (10 + t)) at step t = 0, 1, ... (diffusers' EMAModel warm-up): one more
   // buffer and one more pass per step, capturable like the rest.
   double ema_decay = 0;
+  // The moving average's step count at the first step (t above starts here): a resumed run whose average goes
+  // on from a saved one passes the steps already taken, so the warm-up does not start again.
+  int64_t ema_first_step = 0;
 };
 
 class FlatAdamW {

@@ -534,10 +534,13 @@ TrainReport train(const TrainOptions& o) {
       // the raw weights for --resume (beside the model: the loader reads unet/ only), then the average as the model
       fs::create_directories(out / kRawUNetDir);
       write_json(preset.unet, (out / kRawUNetDir / "config.json").string());
-      write_weights(*unet_net, (out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string(), save_dt);
+      // fp32 whatever --save-dtype says: a resume goes on from exactly the weights the run had
+      write_weights(*unet_net, (out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string(), torch::kFloat32);
       unet_opt->swap_ema();
     } else if (fs::exists(out / kRawUNetDir)) {
-      ci2v::remove_tree(out / kRawUNetDir);  // a resumed EMA run without --ema: the old raw weights are stale
+      // a resumed EMA run without --ema (it went on from the average, unet/): the old raw weights are stale
+      log("removing " + (out / kRawUNetDir).string() + " (raw weights of an earlier run with --ema; this run has none)");
+      ci2v::remove_tree(out / kRawUNetDir);
     }
     try {
       bytes += write_weights(*unet_net, (out / "unet" / "diffusion_pytorch_model.safetensors").string(), save_dt);
@@ -580,9 +583,13 @@ TrainReport train(const TrainOptions& o) {
   fo_opt.weight_decay = o.weight_decay;
   fo_opt.max_grad_norm = o.max_grad_norm;
   fo_opt.ema_decay = o.ema_decay;
+  const bool ema_goes_on =
+      resuming && o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors");
+  // an average that goes on from the checkpoint's keeps its warm-up where it was
+  if (ema_goes_on) fo_opt.ema_first_step = step0;
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
   unet_opt = &opt;
-  if (resuming && o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors")) {
+  if (ema_goes_on) {
     // the average starts from the checkpoint's model (unet/, loaded above); the training goes on from the raw
     // weights, loaded in place (the parameters are views into the optimiser's buffer)
     unet::load_video_unet_weights(

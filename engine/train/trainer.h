@@ -68,7 +68,8 @@ struct TrainOptions {
   double max_grad_norm = 0.5;      // the global gradient norm's bound (--grad-clip; 0: no clipping)
   double weight_decay = 1e-2;
   // > 0 (< 1): keep an exponential moving average of the UNet's weights (FlatAdamW's ema_decay, with its warm-up)
-  // and write it as the model (unet/); the raw weights go to unet-raw/ beside it, which --resume continues from.
+  // and write it as the model (unet/); the raw weights go to unet-raw/ beside it (fp32), which --resume continues
+  // from, the average going on from unet/ with its warm-up where it was.
   // Not in the paper's recipe (0: off, the default); the average of a short, noisy run samples better.
   double ema_decay = 0;
   // CUDA, fp32: capture the UNet's training step (forward, backward, FlatAdamW) in a CUDA graph after a few eager

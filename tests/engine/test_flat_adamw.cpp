@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/error.h"
@@ -105,12 +107,15 @@ TEST(FlatAdamW, MatchesTorchAdamWAfterGradientClipping) {
 TEST(FlatAdamW, KeepsAMovingAverageOfTheParameters) {
   // With ema_decay the optimiser averages every step's parameters: ema_t = d_t ema_{t-1} + (1 - d_t) p_t with
   // d_t = min(decay, (1 + t) / (10 + t)), t = 0, 1, ..., starting from the initial values; recomputed here on the
-  // host from the parameters after each step. swap_ema exchanges the two sets, twice restores them.
-  for (double decay : {0.5, 0.9}) {
+  // host from the parameters after each step (decay 0.2 caps d_t from t = 2 on; 0.5 and 0.9 are above the
+  // warm-up's d_t for these five steps; 0.9 from step 40 on, the count of an average resumed there).
+  // swap_ema exchanges the two sets, twice restores them.
+  for (auto [decay, first] : {std::pair<double, int64_t>{0.2, 0}, {0.5, 0}, {0.9, 0}, {0.9, 40}}) {
     torch::manual_seed(5);
     Net net;
     train::FlatAdamWOptions fo;
     fo.ema_decay = decay;
+    fo.ema_first_step = first;
     train::FlatAdamW opt(net.parameters(), fo);
     ASSERT_TRUE(opt.has_ema());
     opt.set_lr(5e-2);
@@ -118,10 +123,10 @@ TEST(FlatAdamW, KeepsAMovingAverageOfTheParameters) {
     for (int t = 0; t < 5; ++t) {
       net.forward(torch::randn({4, 6}), torch::randn({2, 2, 5, 5})).backward();
       opt.step();
-      const double d = std::min(decay, (1.0 + t) / (10.0 + t));
+      const double d = std::min(decay, (1.0 + first + t) / (10.0 + first + t));
       expect = d * expect + (1 - d) * opt.flat_params();
     }
-    EXPECT_LE((opt.ema_params() - expect).abs().max().item<double>(), 1e-6) << "decay " << decay;
+    EXPECT_LE((opt.ema_params() - expect).abs().max().item<double>(), 1e-6) << "decay " << decay << " from " << first;
     // the average lags the parameters: they differ after steps of 5e-2
     EXPECT_GT((opt.ema_params() - opt.flat_params()).abs().max().item<double>(), 1e-3);
     const auto trained = opt.flat_params().clone(), average = opt.ema_params().clone();
@@ -222,6 +227,7 @@ TEST(GraphedTrainStep, OnTheCpuItIsTheEagerStep) {
   auto a = unet_case(torch::kCPU, 3), b = unet_case(torch::kCPU, 3);
   train::FlatAdamWOptions fo;
   fo.max_grad_norm = 0.5;
+  fo.ema_decay = 0.9;  // the moving average is part of the captured step too
   train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo);
   train::GraphedTrainStep step(unet_loss(a.net), oa, true, 1);
   auto loss_b = unet_loss(b.net);
@@ -247,6 +253,7 @@ TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
   auto a = unet_case(torch::kCUDA, n), b = unet_case(torch::kCUDA, n);
   train::FlatAdamWOptions fo;
   fo.max_grad_norm = 0.5;
+  fo.ema_decay = 0.9;  // the moving average is part of the captured step too
   train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo);
   train::GraphedTrainStep eager(unet_loss(a.net), oa, false), graphed(unet_loss(b.net), ob, true, 2);
   for (int i = 0; i < n; ++i) {
@@ -259,6 +266,7 @@ TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
   EXPECT_EQ(graphed.replays(), n - 2);
   EXPECT_EQ(ob.steps_taken(), n);
   EXPECT_LE(max_rel(ob.flat_params(), oa.flat_params()), 1e-3);
+  EXPECT_LE(max_rel(ob.ema_params(), oa.ema_params()), 1e-3);
 }
 
 TEST(FlatAdamW, GathersGradientsInEachParametersLayout) {
