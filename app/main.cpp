@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app/app_setup.h"
+#include "engine/env_check.h"
 #include "app/main_window.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
       std::printf("ConsistI2V Studio %s\n", CONSISTI2V_VERSION);
       return 0;
     }
+  for (const auto& w : ci2v::environment_warnings()) std::fprintf(stderr, "consisti2v-studio: warning: %s\n", w.c_str());
   studio::prepareEnvironment();  // before QApplication: media backend, high-DPI policy
   QApplication app(argc, argv);
   studio::setApplicationInfo();

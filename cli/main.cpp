@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/args.h"
+#include "engine/env_check.h"
 
 namespace {
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string cmd = argv[1];
+  for (const auto& w : ci2v::environment_warnings()) std::cerr << "consisti2v: warning: " << w << "\n";
   try {
     if (!std::getenv("OMP_NUM_THREADS")) ci2v::cli::torch_set_threads(0);
     if (cmd == "--version" || cmd == "version") {
