@@ -139,12 +139,9 @@ bool CaseContext::check(const std::string& key, const torch::Tensor& got_in, dou
     a = at::where(torch::isfinite(a), a, torch::zeros_like(a));
     c.ref_max = a.max().item<double>();
   }
-  // fp16 / bf16 runs (unless the caller overrides): the manifest's fp32 bound plus 40 unit roundoffs of the
-  // dtype times the tensor's scale. Each layer rounds its output once (relative error u), a network of a few
-  // dozen layers accumulates some tens of u, and the error is measured against the largest reference value.
+  // fp16 / bf16 runs (unless the caller overrides): the manifest's fp32 bound plus reduced_precision_bound
   if (dtype_ != torch::kFloat32 && reduced && opt_.atol_override < 0) {
-    const double u = dtype_ == torch::kBFloat16 ? std::ldexp(1.0, -8) : std::ldexp(1.0, -11);
-    atol += 40.0 * u * c.ref_max;
+    atol += reduced_precision_bound(dtype_, c.ref_max);
     c.atol = atol;
   }
   const bool finite = torch::isfinite(got).all().item<bool>() || !torch::isfinite(want).all().item<bool>();
@@ -152,6 +149,12 @@ bool CaseContext::check(const std::string& key, const torch::Tensor& got_in, dou
   if (!finite) c.note = "non-finite values";
   checks_.push_back(c);
   return c.pass;
+}
+
+double reduced_precision_bound(torch::ScalarType dtype, double scale) {
+  if (dtype == torch::kBFloat16) return 40.0 * std::ldexp(1.0, -8) * scale;
+  if (dtype == torch::kFloat16) return 40.0 * std::ldexp(1.0, -11) * scale;
+  return 0.0;
 }
 
 using Handler = void (*)(CaseContext&);

@@ -21,6 +21,12 @@ struct Options {
   bool verbose = false;           // print every compared tensor
 };
 
+// The absolute error a fp16 / bf16 run may add to a tensor whose largest reference value is `scale`: 40 unit
+// roundoffs of the dtype (2^-8 for bf16, 2^-11 for fp16) times the scale; 0 for fp32. Each layer rounds its
+// output once (relative error u), a network of a few dozen layers accumulates some tens of u, and the error is
+// measured against the largest reference value. The parity runner adds it to the manifest's fp32 bound.
+double reduced_precision_bound(torch::ScalarType dtype, double scale);
+
 struct Check {
   std::string key;      // e.g. "output.video"
   double max_abs = 0;   // max |got - want|

@@ -18,6 +18,7 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/model_check.h"
+#include "engine/parity/parity.h"
 #include "engine/vae/autoencoder_kl.h"
 
 namespace fs = std::filesystem;
@@ -268,12 +269,16 @@ TEST_F(Vae, Bfloat16RunsOnTheCpu) {
   auto m16 = bf16->encode_moments(c.get("input.x")).mean;
   EXPECT_EQ(m16.scalar_type(), torch::kBFloat16);
   ASSERT_TRUE(torch::isfinite(m16).all().item<bool>());
-  const double scale_mean = m32.abs().max().item<double>();
-  EXPECT_LT(max_diff(m16, m32), 0.1 * scale_mean);
+  // the parity runner's bound for bf16 (40 unit roundoffs of the scale, 15.6 %): how close CPU bf16 comes depends
+  // on the CPU's kernels (the decode 0.125 of its scale on an AMD EPYC with AVX2 only, LibTorch 1.13)
+  const auto bound = [](const torch::Tensor& ref) {
+    return parity::reduced_precision_bound(torch::kBFloat16, ref.abs().max().item<double>());
+  };
+  EXPECT_LT(max_diff(m16, m32), bound(m32));
   auto d32 = f32->decode_unscaled(c.get("input.z"));
   auto d16 = bf16->decode_unscaled(c.get("input.z"));
   EXPECT_EQ(d16.scalar_type(), torch::kBFloat16);
-  EXPECT_LT(max_diff(d16, d32), 0.1 * d32.abs().max().item<double>());
+  EXPECT_LT(max_diff(d16, d32), bound(d32));
 }
 
 TEST_F(Vae, Float16OnTheCpu) {
