@@ -1,9 +1,9 @@
 #include "engine/env_check.h"
 
+#include <unistd.h>  // environ
+
 #include <algorithm>
 #include <cctype>
-
-extern char** environ;
 
 namespace ci2v {
 
@@ -29,7 +29,8 @@ namespace {
 
 std::string normalised(std::string v, bool ignore_case) {
   if (!ignore_case) return v;
-  const auto b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t");
+  const char* kSpace = " \t\r\n\v\f";  // what the studio's QString::trimmed strips too
+  const auto b = v.find_first_not_of(kSpace), e = v.find_last_not_of(kSpace);
   v = b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return v;
@@ -62,16 +63,23 @@ std::vector<std::string> environment_warnings(const std::vector<std::string>& en
   static const std::string kPrefix = "CONSISTI2V_";
   std::vector<std::string> out;
   for (const auto& entry : env) {
-    if (entry.compare(0, kPrefix.size(), kPrefix) != 0) continue;
     const auto eq = entry.find('=');
     const std::string name = entry.substr(0, eq), value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    std::string upper = name;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper.compare(0, kPrefix.size(), kPrefix) != 0) continue;  // consisti2v_fused is a misspelling too
     const auto& specs = environment_variables();
     const auto it = std::find_if(specs.begin(), specs.end(), [&](const EnvVarSpec& s) { return s.name == name; });
     if (it == specs.end()) {
+      // a near miss: the part after the prefix, upper-cased, within a fifth of its length in edits (at least 1)
+      const std::string tail = upper.substr(kPrefix.size());
       const EnvVarSpec* best = nullptr;
-      size_t best_d = 4;  // a near miss: at most 3 edits
-      for (const auto& s : specs)
-        if (const size_t d = edit_distance(name, s.name); d < best_d) best_d = d, best = &s;
+      size_t best_d = 0;
+      for (const auto& s : specs) {
+        const std::string known_tail = s.name.substr(kPrefix.size());
+        const size_t d = edit_distance(tail, known_tail);
+        if (d <= std::max<size_t>(1, known_tail.size() / 5) && (!best || d < best_d)) best_d = d, best = &s;
+      }
       std::vector<std::string> names;
       for (const auto& s : specs) names.push_back(s.name);
       out.push_back("environment variable " + name + " is not one this program reads (ignored)" +

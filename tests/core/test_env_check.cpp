@@ -2,6 +2,7 @@
 // silently are named, with the near miss or the accepted values; correct ones and other variables pass.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -40,12 +41,26 @@ TEST(EnvCheck, NamesMisspeltVariablesAndValuesTheEngineWouldIgnore) {
   EXPECT_NE(w[2].find("CONSISTI2V_LANG='fr' has no effect: the accepted values are en, ko"), std::string::npos) << w[2];
   EXPECT_NE(w[3].find("CONSISTI2V_CHANNELS_LAST=''"), std::string::npos) << w[3];
 
-  // the process's own environment is read
+  // near misses only when close: a lower-case name, one edit in a long name; not a CMake option two edits from a
+  // short one
+  w = environment_warnings({"consisti2v_fused=0", "CONSISTI2V_CHANELS_LAST=0", "CONSISTI2V_BUILD_GUI=OFF"});
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_NE(w[0].find("consisti2v_fused is not one this program reads (ignored); did you mean CONSISTI2V_FUSED?"),
+            std::string::npos) << w[0];
+  EXPECT_NE(w[1].find("did you mean CONSISTI2V_CHANNELS_LAST?"), std::string::npos) << w[1];
+  EXPECT_EQ(w[2].find("did you mean"), std::string::npos) << w[2];
+  // the studio trims the language like this
+  EXPECT_TRUE(environment_warnings({"CONSISTI2V_LANG=ko\r\n"}).empty());
+
+  // the process's own environment is read (whatever else the caller's environment holds)
+  const char* before = std::getenv("CONSISTI2V_FFT");
+  const std::string saved = before ? before : "";
   ::setenv("CONSISTI2V_FFT", "fftw", 1);
   w = environment_warnings();
-  ::unsetenv("CONSISTI2V_FFT");
-  ASSERT_EQ(w.size(), 1u);
-  EXPECT_NE(w[0].find("CONSISTI2V_FFT='fftw'"), std::string::npos) << w[0];
+  if (before) ::setenv("CONSISTI2V_FFT", saved.c_str(), 1);
+  else ::unsetenv("CONSISTI2V_FFT");
+  EXPECT_EQ(std::count_if(w.begin(), w.end(), [](const std::string& m) { return m.find("CONSISTI2V_FFT='fftw'") != std::string::npos; }),
+            1);
 }
 
 TEST(EnvCheck, EveryVariableTheSourcesReadIsKnown) {
@@ -55,29 +70,31 @@ TEST(EnvCheck, EveryVariableTheSourcesReadIsKnown) {
   std::set<std::string> known;
   for (const auto& s : ci2v::environment_variables()) known.insert(s.name);
   const fs::path root = CONSISTI2V_SOURCE_DIR;
-  const std::regex read(R"((getenv|qEnvironmentVariable|qgetenv|setenv)\(\s*"(CONSISTI2V_[A-Z0-9_]+)\")"),
-      script(R"(\$\{(CONSISTI2V_[A-Z0-9_]+))");
+  const std::regex read(R"((getenv|qEnvironmentVariable\w*|qgetenv|qputenv|qunsetenv|setenv|unsetenv)\(\s*"(CONSISTI2V_[A-Z0-9_]+)\")"),
+      script(R"((\$\{?|\benv\s+|&&\s+|\bexport\s+)(CONSISTI2V_[A-Z0-9_]+))"),
+      cmake(R"((\bENV\s+|ENVIRONMENT\s+"?)(CONSISTI2V_[A-Z0-9_]+))");
   std::set<std::string> seen;
-  for (const char* dir : {"engine", "cli", "app", "widgets", "bench", "tests", "scripts"}) {
+  for (const char* dir : {"engine", "cli", "app", "widgets", "bench", "tests", "scripts", "fuzz", "packaging", ".ci"}) {
     if (!fs::exists(root / dir)) continue;
     for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
       if (!e.is_regular_file()) continue;
       const auto ext = e.path().extension().string();
-      const bool is_script = std::string(dir) == "scripts";
-      if (!is_script && ext != ".cpp" && ext != ".h" && ext != ".cu") continue;
+      const bool is_script = std::string(dir) == "scripts" || ext == ".sh" || ext == ".py";
+      const bool is_cmake = ext == ".cmake" || e.path().filename() == "CMakeLists.txt";
+      if (!is_script && !is_cmake && ext != ".cpp" && ext != ".h" && ext != ".cu") continue;
       if (e.path().string().find("/fixtures/") != std::string::npos) continue;
       std::ifstream in(e.path());
       std::stringstream ss;
       ss << in.rdbuf();
       const std::string text = ss.str();
-      for (std::sregex_iterator it(text.begin(), text.end(), is_script ? script : read), end; it != end; ++it) {
+      const auto& re = is_script ? script : is_cmake ? cmake : read;
+      for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
         const std::string name = (*it)[it->size() - 1].str();
         EXPECT_TRUE(known.count(name)) << name << " read in " << e.path() << " is not in environment_variables()";
         seen.insert(name);
       }
     }
   }
-  // the scan does find them (the engine's switches, the studio's language, the scripts' build folder)
-  for (const char* n : {"CONSISTI2V_FUSED", "CONSISTI2V_TEMPORAL_CONV", "CONSISTI2V_LANG", "CONSISTI2V_BUILD_DIR"})
-    EXPECT_TRUE(seen.count(n)) << n;
+  // and every listed variable is still read somewhere (the list holds no stale names)
+  for (const auto& n : known) EXPECT_TRUE(seen.count(n)) << n << " is listed but no source reads it";
 }
