@@ -42,7 +42,7 @@ void usage(std::ostream& o) {
        "          [--ema DECAY (e.g. 0.999: the model is the weights' moving average; raw weights in unet-raw/)]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model on procedural clips (from scratch, or its UNet\n"
-       "                                      on a given VAE, or on from a checkpoint)\n"
+       "                                      on a given VAE, or further from a checkpoint)\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"
        "        [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR] [--profile] [--audit]\n"
        "                                      time the whole pipeline stage by stage (released configuration with\n"

@@ -344,6 +344,9 @@ TrainReport train(const TrainOptions& o) {
   const fs::path out(o.out_dir);
   const bool resuming = o.resume && fs::exists(out / "unet" / "diffusion_pytorch_model.safetensors");
   if (o.resume && !resuming) throw Error("train: --resume: " + (out / "unet").string() + " holds no checkpoint to resume");
+  // a resumed --ema run: training goes on from the raw weights beside the model, the average from the model
+  const fs::path raw_weights = out / kRawUNetDir / "diffusion_pytorch_model.safetensors";
+  const bool ema_goes_on = resuming && o.ema_decay > 0 && fs::exists(raw_weights);
   const bool vae_given = !o.vae_from.empty();
   if (vae_given && o.resume) throw Error("train: --vae-from and --resume exclude each other (--resume keeps the VAE it finds)");
   if (vae_given && fs::exists(o.vae_from) && fs::exists(out) && fs::equivalent(fs::path(o.vae_from), out))
@@ -398,9 +401,8 @@ TrainReport train(const TrainOptions& o) {
                                   "resume unet");
     if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
     log("resuming from " + out.string() + " at step " + std::to_string(step0) +
-        (o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors")
-             ? std::string(" (the raw weights of ") + kRawUNetDir + "/, the moving average of unet/)"
-             : std::string()));
+        (ema_goes_on ? std::string(" (the raw weights of ") + kRawUNetDir + "/, the moving average of unet/)"
+                     : std::string()));
   } else if (vae_given) {
     init_for_training(*unet_net, o.seed);
     unet_net->reset_rotary_frequencies();
@@ -535,7 +537,7 @@ TrainReport train(const TrainOptions& o) {
       fs::create_directories(out / kRawUNetDir);
       write_json(preset.unet, (out / kRawUNetDir / "config.json").string());
       // fp32 whatever --save-dtype says: a resume goes on from exactly the weights the run had
-      write_weights(*unet_net, (out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string(), torch::kFloat32);
+      write_weights(*unet_net, raw_weights.string(), torch::kFloat32);
       unet_opt->swap_ema();
     } else if (fs::exists(out / kRawUNetDir)) {
       // a resumed EMA run without --ema (it went on from the average, unet/): the old raw weights are stale
@@ -583,8 +585,6 @@ TrainReport train(const TrainOptions& o) {
   fo_opt.weight_decay = o.weight_decay;
   fo_opt.max_grad_norm = o.max_grad_norm;
   fo_opt.ema_decay = o.ema_decay;
-  const bool ema_goes_on =
-      resuming && o.ema_decay > 0 && fs::exists(out / kRawUNetDir / "diffusion_pytorch_model.safetensors");
   // an average that goes on from the checkpoint's keeps its warm-up where it was
   if (ema_goes_on) fo_opt.ema_first_step = step0;
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
@@ -592,9 +592,8 @@ TrainReport train(const TrainOptions& o) {
   if (ema_goes_on) {
     // the average starts from the checkpoint's model (unet/, loaded above); the training goes on from the raw
     // weights, loaded in place (the parameters are views into the optimiser's buffer)
-    unet::load_video_unet_weights(
-        *unet_net, io::StateDict::from_file((out / kRawUNetDir / "diffusion_pytorch_model.safetensors").string()),
-        "resume " + std::string(kRawUNetDir));
+    unet::load_video_unet_weights(*unet_net, io::StateDict::from_file(raw_weights.string()),
+                                  "resume " + std::string(kRawUNetDir));
     opt.bump_versions();
   }
   const bool use_graph = o.cuda_graphs && device.is_cuda() && o.dtype == "fp32" && train_graphs_built();

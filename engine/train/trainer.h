@@ -70,7 +70,8 @@ struct TrainOptions {
   // > 0 (< 1): keep an exponential moving average of the UNet's weights (FlatAdamW's ema_decay, with its warm-up)
   // and write it as the model (unet/); the raw weights go to unet-raw/ beside it (fp32), which --resume continues
   // from, the average going on from unet/ with its warm-up where it was.
-  // Not in the paper's recipe (0: off, the default); the average of a short, noisy run samples better.
+  // Not in the paper's recipe (0: off, the default); a CPU A/B showed no gain over the raw weights
+  // (docs/demo-model.md, session 12).
   double ema_decay = 0;
   // CUDA, fp32: capture the UNet's training step (forward, backward, FlatAdamW) in a CUDA graph after a few eager
   // steps and replay it (GraphedTrainStep); elsewhere the steps run eagerly.
