@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -247,26 +249,76 @@ TEST(GraphedTrainStep, OnTheCpuItIsTheEagerStep) {
 
 TEST(GraphedTrainStep, CudaReplaysMatchTheEagerSteps) {
   if (!train::train_graphs_built() || !torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA build and a GPU";
-  // eight steps eagerly and eight with two eager warm-up steps, a capture and six replays: the same losses and
-  // weights to float rounding (the graph replays the eager kernels; atomics may reorder sums)
+  // Three identical networks, eight steps each on the same batches: (a) eagerly on the current stream; (b) two
+  // eager warm-up steps on the side stream, a capture and six replays; (c) the control, eagerly on the side stream
+  // for all eight steps (use_graph with more warm-up steps than steps), i.e. the eager step's own spread from (a):
+  // cuBLAS may pick other kernels on another stream, and atomics reorder sums.
+  // Runs that agree to float rounding still drift apart in the weights, since AdamW turns a gradient that is
+  // rounding noise into a step of +-lr. A wrong replay (stale inputs or learning rate, a lost update, gradients
+  // that accumulate) differs by as much as the update itself. So the weights' difference is measured against the
+  // update, ||b - a|| / ||a - a0||, and bounded by 2 % or 10 times the control's, whichever is larger; the losses
+  // by 1e-3 (relative) or 10 times the control's.
+  // In IEEE fp32: with TF32 (cuDNN's default in LibTorch 2.x) the graph and the eager step may run convolution
+  // kernels that round differently. The first run of this test (an H200, TF32 on, a 1e-4 bound on the losses and
+  // 1e-3 on each weight) failed that way: losses 2-4e-4 apart from the captured step on (steps 2, 3, 5, 7), about
+  // TF32's rounding (the fp32 CPU run of these steps differs from the GPU's by as much), some weights 2e-3 apart.
+  struct Fp32Only {
+    bool cudnn = at::globalContext().allowTF32CuDNN(), cublas = at::globalContext().allowTF32CuBLAS();
+    Fp32Only() {
+      at::globalContext().setAllowTF32CuDNN(false);
+      at::globalContext().setAllowTF32CuBLAS(false);
+    }
+    ~Fp32Only() {
+      at::globalContext().setAllowTF32CuDNN(cudnn);
+      at::globalContext().setAllowTF32CuBLAS(cublas);
+    }
+  } fp32_only;
   const int n = 8;
-  auto a = unet_case(torch::kCUDA, n), b = unet_case(torch::kCUDA, n);
+  const torch::Device dev = torch::kCUDA;
+  auto a = unet_case(dev, n), b = unet_case(dev, n), c = unet_case(dev, n);
   train::FlatAdamWOptions fo;
   fo.max_grad_norm = 0.5;
   fo.ema_decay = 0.9;  // the moving average is part of the captured step too
-  train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo);
-  train::GraphedTrainStep eager(unet_loss(a.net), oa, false), graphed(unet_loss(b.net), ob, true, 2);
+  train::FlatAdamW oa(train::trainable_parameters(*a.net), fo), ob(train::trainable_parameters(*b.net), fo),
+      oc(train::trainable_parameters(*c.net), fo);
+  const auto a0 = oa.flat_params().clone();
+  ASSERT_TRUE(torch::equal(a0, ob.flat_params()));
+  ASSERT_TRUE(torch::equal(a0, oc.flat_params()));
+  train::GraphedTrainStep eager(unet_loss(a.net), oa, false), graphed(unet_loss(b.net), ob, true, 2),
+      control(unet_loss(c.net), oc, true, n + 1);
+  double loss_b = 0, loss_c = 0;  // the largest relative loss differences from (a)
   for (int i = 0; i < n; ++i) {
     const double lr = 1e-3 * (1 + i);
-    const double la = eager.run(a.batches[static_cast<size_t>(i)], lr);
-    const double lb = graphed.run(b.batches[static_cast<size_t>(i)], lr);
-    EXPECT_NEAR(lb, la, 1e-4 * std::abs(la)) << "step " << i;
+    const auto& in_a = a.batches[static_cast<size_t>(i)];
+    const double la = eager.run(in_a, lr), lb = graphed.run(b.batches[static_cast<size_t>(i)], lr),
+                 lc = control.run(c.batches[static_cast<size_t>(i)], lr);
+    const double rb = std::abs(lb - la) / std::abs(la), rc = std::abs(lc - la) / std::abs(la);
+    std::printf("[graphed step] step %d: loss eager %.7f, graphed %.7f (%.2e), eager on the side stream %.7f (%.2e)\n",
+                i, la, lb, rb, lc, rc);
+    loss_b = std::max(loss_b, rb);
+    loss_c = std::max(loss_c, rc);
   }
   EXPECT_TRUE(graphed.graphed()) << graphed.fallback();
+  EXPECT_FALSE(control.graphed());
   EXPECT_EQ(graphed.replays(), n - 2);
   EXPECT_EQ(ob.steps_taken(), n);
-  EXPECT_LE(max_rel(ob.flat_params(), oa.flat_params()), 1e-3);
-  EXPECT_LE(max_rel(ob.ema_params(), oa.ema_params()), 1e-3);
+  EXPECT_LE(loss_b, std::max(1e-3, 10 * loss_c));
+  // the weights and their moving average, against the update
+  const double update = (oa.flat_params() - a0).norm().item<double>();
+  const double ema_update = (oa.ema_params() - a0).norm().item<double>();
+  ASSERT_GT(update, 0);
+  ASSERT_GT(ema_update, 0);
+  const double wb = (ob.flat_params() - oa.flat_params()).norm().item<double>() / update;
+  const double wc = (oc.flat_params() - oa.flat_params()).norm().item<double>() / update;
+  const double eb = (ob.ema_params() - oa.ema_params()).norm().item<double>() / ema_update;
+  const double ec = (oc.ema_params() - oa.ema_params()).norm().item<double>() / ema_update;
+  std::printf("[graphed step] weights apart by %.2e (graphed) and %.2e (control) of the update (norm %.4g); the "
+              "moving average by %.2e and %.2e of its own (norm %.4g); largest weight difference %.2e (graphed), "
+              "%.2e (control)\n", wb, wc, update, eb, ec, ema_update,
+              (ob.flat_params() - oa.flat_params()).abs().max().item<double>(),
+              (oc.flat_params() - oa.flat_params()).abs().max().item<double>());
+  EXPECT_LE(wb, std::max(0.02, 10 * wc));
+  EXPECT_LE(eb, std::max(0.02, 10 * ec));
 }
 
 TEST(FlatAdamW, GathersGradientsInEachParametersLayout) {
