@@ -169,6 +169,14 @@ bool GraphedTrainStep::graphed() const {
   return false;
 #endif
 }
+bool GraphedTrainStep::captures_next() const {
+#ifdef CI2V_TRAIN_GRAPHS
+  const auto& I = *impl_;
+  return I.use_graph && !I.capture_failed && !I.graph && I.steps + 1 > I.warmup;
+#else
+  return false;
+#endif
+}
 int64_t GraphedTrainStep::replays() const { return impl_->replays; }
 const std::string& GraphedTrainStep::fallback() const { return impl_->fallback; }
 

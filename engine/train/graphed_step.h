@@ -37,6 +37,9 @@ public:
   // One optimiser step on these inputs (same shapes every call when graphed) at learning rate lr; the loss.
   double run(const StepInputs& in, double lr);
 
+  // The next run() on CUDA inputs captures the graph: no other thread may use CUDA until it returns (the
+  // capture runs in the global mode).
+  bool captures_next() const;
   bool graphed() const;                 // a graph was captured and is replayed
   int64_t replays() const;
   const std::string& fallback() const;  // why the steps run eagerly after a failed capture (empty: none failed)

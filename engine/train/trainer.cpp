@@ -657,31 +657,16 @@ TrainReport train(const TrainOptions& o) {
                          [jobs = std::move(jobs), &o] { return render_clips(jobs, o); });
     return d;
   };
-  StepDraws next = draw_step(step0);
-  for (int s = 0; s < o.steps; ++s) {
-    const int64_t step = step0 + s;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
-    if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
-      log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
-      break;
-    }
-    const auto t_data = std::chrono::steady_clock::now();
-    // a resumed run warms up too: its AdamW starts without moment estimates
-    const double lr_now = scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
-                                       o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
-    // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
+  // The batch of a step on the device, from its draws: the clips' tensors, the frozen VAE's latents, the posterior
+  // and PYoCo noise (drawn from `noise` in step order), the text embeddings, the noisy latents and the targets.
+  auto build_batch = [&](StepDraws& d) -> StepInputs {
+    torch::NoGradGuard ng;
+    const auto clips = d.clips.get();  // rethrows a rendering error here
+    const auto& draws = d.draws;
     std::vector<Tensor> frame_batches, posterior_eps, texts;
-    StepDraws cur = std::move(next);
-    const auto clips = cur.clips.get();  // rethrows a rendering error here
-    if (s + 1 < o.steps) next = draw_step(step + 1);
-    const auto& draws = cur.draws;
-    const auto& ts = cur.ts;
-    const auto& strides = cur.strides;
-    const auto& abs = cur.abs;
     for (int b = 0; b < o.batch; ++b) {
       const auto& clip = clips[static_cast<size_t>(b)];
       const bool null_text = draws[static_cast<size_t>(b)].null_text;
-      torch::NoGradGuard ng;
       auto x = clips_tensor({clip});  // [1, 3, F, H, W]
       frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));
       posterior_eps.push_back(noise.randn({o.frames, C, h, w}, fo, "vae posterior"));
@@ -691,7 +676,6 @@ TrainReport train(const TrainOptions& o) {
     // launch sequence per clip; the posterior noise is drawn per clip, in the same order as before).
     Tensor z;
     {
-      torch::NoGradGuard ng;
       auto frames = at::cat(frame_batches, 0).to(device);  // [B*F, 3, H, W]
       auto eps_all = at::cat(posterior_eps, 0);               // [B*F, C, h, w]
       // at most 32 frames (of 64 px; fewer when larger) per call, so that big --size runs keep the memory low
@@ -708,16 +692,15 @@ TrainReport train(const TrainOptions& o) {
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]
     // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
     auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
-    auto ab = torch::tensor(abs, torch::TensorOptions().dtype(torch::kDouble)).to(fo).view({B, 1, 1, 1, 1});
+    auto ab = torch::tensor(d.abs, torch::TensorOptions().dtype(torch::kDouble)).to(fo).view({B, 1, 1, 1, 1});
     auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
     auto target = eps;
     if (o.frameinit_share > 0) {
-      torch::NoGradGuard ng;
       for (int64_t b = 0; b < B; ++b) {
-        const auto& d = draws[static_cast<size_t>(b)];
-        if (d.fi_tau < 0) continue;
+        const auto& c = draws[static_cast<size_t>(b)];
+        if (c.fi_tau < 0) continue;
         if (target.is_same(eps)) target = eps.clone();
-        auto fi = frameinit_training_input(z.narrow(0, b, 1), eps.narrow(0, b, 1), abar[d.t], abar[d.fi_tau], d.fi_d0);
+        auto fi = frameinit_training_input(z.narrow(0, b, 1), eps.narrow(0, b, 1), abar[c.t], abar[c.fi_tau], c.fi_d0);
         noisy.narrow(0, b, 1).copy_(fi.x);
         target.narrow(0, b, 1).copy_(fi.target);
       }
@@ -726,14 +709,41 @@ TrainReport train(const TrainOptions& o) {
     std::vector<Tensor> conds;
     for (int64_t b = 0; b < B; ++b)
       conds.push_back((draws[static_cast<size_t>(b)].null_image ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
-    auto cond = at::cat(conds, 0);
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
-    // the host's preparation of the batch (its device work is queued, not awaited)
+    return {noisy.narrow(2, 1, o.frames - 1), torch::tensor(d.ts, io).to(device), text_emb, at::cat(conds, 0),
+            torch::tensor(d.strides, io).to(device), target.narrow(2, 1, o.frames - 1)};
+  };
+  // Where the batch of step s + 1 is built while step s trains (prefetch_batch; by default on CUDA): the draws
+  // are taken here, in step order, and the rest on a background thread, whose launches (the VAE encoder's, the
+  // noise's) overlap the training step's on the host. The `noise` draws keep their order too (one batch at a
+  // time), so the batches and the losses are the same either way.
+  const bool batch_ahead = o.prefetch && (o.prefetch_batch > 0 || (o.prefetch_batch < 0 && device.is_cuda()));
+  auto start_batch = [&](int64_t step) {
+    auto d = std::make_shared<StepDraws>(draw_step(step));
+    return std::async(batch_ahead ? std::launch::async : std::launch::deferred,
+                      [d, &build_batch] { return build_batch(*d); });
+  };
+  std::future<StepInputs> next = start_batch(step0);
+  for (int s = 0; s < o.steps; ++s) {
+    const int64_t step = step0 + s;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+    if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
+      log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
+      break;
+    }
+    const auto t_data = std::chrono::steady_clock::now();
+    // a resumed run warms up too: its AdamW starts without moment estimates
+    const double lr_now = scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
+                                       o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
+    // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
+    const StepInputs in = next.get();  // rethrows a preparation error here
+    // the capture of the CUDA graph must be the only CUDA work in the process: the next batch waits for it
+    const bool capture = stepper.captures_next();
+    if (!capture && s + 1 < o.steps) next = start_batch(step + 1);
+    // the host's wait for the batch (its device work is queued, not awaited)
     rep.data_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
-    const double step_loss =
-        stepper.run({noisy.narrow(2, 1, o.frames - 1), torch::tensor(ts, io).to(device), text_emb, cond,
-                     torch::tensor(strides, io).to(device), target.narrow(2, 1, o.frames - 1)},
-                    lr_now);
+    const double step_loss = stepper.run(in, lr_now);
+    if (capture && s + 1 < o.steps) next = start_batch(step + 1);
     rep.losses.push_back(step_loss);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     if (csv) csv << (step + 1) << "," << step_loss << "," << secs << "\n" << std::flush;
@@ -744,6 +754,8 @@ TrainReport train(const TrainOptions& o) {
     if (o.save_every > 0 && (s + 1) % o.save_every == 0 && s + 1 < o.steps) save(step + 1);
     done = s + 1;
   }
+  // a batch built ahead for a step that does not run (the time budget): finished before the checkpoint is written
+  if (next.valid()) next.wait();
   rep.unet_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
   if (use_graph)
     log(stepper.graphed() ? "training step replayed from a CUDA graph " + std::to_string(stepper.replays()) + " times"

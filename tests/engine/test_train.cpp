@@ -309,25 +309,38 @@ TEST(Train, EmaWritesTheAverageAsTheModelAndResumesFromTheRawWeights) {
 
 TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
   // A step's clips are rendered on several threads (--data-threads), and the next step's while a step trains
-  // (prefetch): every clip depends on its seed only and the random draws keep their order, so the losses are bit
-  // for bit those of one thread rendering each step's clips when it starts, VAE and UNet stages both.
+  // (prefetch), or the next step's whole batch is built then (prefetch_batch: the VAE's latents, the noise, the
+  // text, on a background thread): every clip depends on its seed only and the random draws keep their order, so
+  // the losses are bit for bit those of one thread preparing each step when it starts, VAE and UNet stages both
+  // (with FrameInit inputs and dropped conditions in the mix, so that every draw of a batch is made).
   Threads th;
   std::vector<std::vector<double>> vae, unet;
-  for (int threads : {1, 3}) {
-    const auto dir = temp_dir("threads" + std::to_string(threads));
-    auto o = tiny_options(dir, 3, 11, 2);
+  struct Mode {
+    int threads;
+    bool prefetch;
+    int batch;
+  };
+  for (const Mode m : {Mode{1, false, -1}, Mode{3, true, -1}, Mode{3, true, 1}, Mode{1, false, 1}}) {
+    const auto dir = temp_dir("threads" + std::to_string(m.threads) + "_" + std::to_string(m.batch));
+    auto o = tiny_options(dir, 4, 11, 2);
     o.batch = 3;
-    o.data_threads = threads;
-    o.prefetch = threads > 1;
+    o.data_threads = m.threads;
+    o.prefetch = m.prefetch;
+    o.prefetch_batch = m.batch;
+    o.frameinit_share = 0.5;
+    o.null_text_ratio = 0.3;
+    o.null_image_ratio = 0.3;
     auto r = train::train(o);
     vae.push_back(r.vae_losses);
     unet.push_back(r.losses);
     ci2v::remove_tree(dir);
   }
-  ASSERT_EQ(unet[0].size(), 3u);
+  ASSERT_EQ(unet[0].size(), 4u);
   ASSERT_EQ(vae[0].size(), 2u);
-  EXPECT_EQ(vae[0], vae[1]);
-  EXPECT_EQ(unet[0], unet[1]);
+  for (size_t k = 1; k < unet.size(); ++k) {
+    EXPECT_EQ(vae[0], vae[k]) << "mode " << k;
+    EXPECT_EQ(unet[0], unet[k]) << "mode " << k;
+  }
 }
 
 TEST(Train, FrameInitInputKeepsTheClipsLowBandAndItsTargetMapsBackToTheClip) {
