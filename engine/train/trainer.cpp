@@ -495,12 +495,18 @@ TrainReport train(const TrainOptions& o) {
 
   // ---- text embeddings (fixed encoder: cached per caption) --------------------------------------------------
   std::map<std::string, Tensor> text_cache;
+  // A host tensor on the training device. On CUDA through pinned memory and without waiting: a copy from pageable
+  // memory would wait for all the work queued on the stream (the training step's, when the next batch is built
+  // while a step runs).
+  auto to_device = [&](const Tensor& t) {
+    return device.is_cuda() ? t.pin_memory().to(device, /*non_blocking=*/true) : t.to(device);
+  };
   auto embed = [&](const std::string& caption) -> Tensor {
     auto it = text_cache.find(caption);
     if (it != text_cache.end()) return it->second;
     auto ids = tokenizer.encode(caption);
     auto t = torch::tensor(ids, torch::kLong).unsqueeze(0);  // [1, 77]
-    auto e = text_net->forward(t).detach();                   // [1, 77, D]
+    auto e = text_net->forward(t).detach();                   // [1, 77, D] (host ids: checked there, then moved)
     text_cache[caption] = e;
     return e;
   };
@@ -676,7 +682,7 @@ TrainReport train(const TrainOptions& o) {
     // launch sequence per clip; the posterior noise is drawn per clip, in the same order as before).
     Tensor z;
     {
-      auto frames = at::cat(frame_batches, 0).to(device);  // [B*F, 3, H, W]
+      auto frames = to_device(at::cat(frame_batches, 0));  // [B*F, 3, H, W]
       auto eps_all = at::cat(posterior_eps, 0);               // [B*F, C, h, w]
       // at most 32 frames (of 64 px; fewer when larger) per call, so that big --size runs keep the memory low
       const int64_t n = frames.size(0), chunk = std::max<int64_t>(1, 32 * 64 * 64 / (o.size * o.size));
@@ -692,7 +698,8 @@ TrainReport train(const TrainOptions& o) {
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]
     // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
     auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
-    auto ab = torch::tensor(d.abs, torch::TensorOptions().dtype(torch::kDouble)).to(fo).view({B, 1, 1, 1, 1});
+    auto ab = to_device(torch::tensor(d.abs, torch::TensorOptions().dtype(torch::kDouble)).to(torch::kFloat32))
+                  .view({B, 1, 1, 1, 1});
     auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
     auto target = eps;
     if (o.frameinit_share > 0) {
@@ -710,8 +717,8 @@ TrainReport train(const TrainOptions& o) {
     for (int64_t b = 0; b < B; ++b)
       conds.push_back((draws[static_cast<size_t>(b)].null_image ? noisy : z).narrow(0, b, 1).narrow(2, 0, 1));  // [1, C, 1, h, w]
     const auto io = torch::TensorOptions().dtype(torch::kInt64);
-    return {noisy.narrow(2, 1, o.frames - 1), torch::tensor(d.ts, io).to(device), text_emb, at::cat(conds, 0),
-            torch::tensor(d.strides, io).to(device), target.narrow(2, 1, o.frames - 1)};
+    return {noisy.narrow(2, 1, o.frames - 1), to_device(torch::tensor(d.ts, io)), text_emb, at::cat(conds, 0),
+            to_device(torch::tensor(d.strides, io)), target.narrow(2, 1, o.frames - 1)};
   };
   // Where the batch of step s + 1 is built while step s trains (prefetch_batch; by default on CUDA): the draws
   // are taken here, in step order, and the rest on a background thread, whose launches (the VAE encoder's, the
