@@ -187,16 +187,18 @@ Tensor ClipTextModelImpl::forward(const Tensor& input_ids) {
   if (c10::isFloatingType(input_ids.scalar_type()))
     throw Error("CLIP text model: input_ids must be an integer tensor");
   // checked where the ids are (host ids: no wait for the device), then moved
-  if (input_ids.numel() > 0) {
-    const int64_t lo = input_ids.min().item<int64_t>(), hi = input_ids.max().item<int64_t>();
+  auto ids = input_ids.to(torch::kLong);
+  if (ids.numel() > 0) {
+    const int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();
     if (lo < 0 || hi >= config_.vocab_size)
       throw Error("CLIP text model: token id " + std::to_string(lo < 0 ? lo : hi) + " outside the vocabulary [0, " +
                   std::to_string(config_.vocab_size) + ")");
   }
   const auto dev = text_model->final_layer_norm->weight.device();
-  auto ids = input_ids.to(torch::kLong);
-  // host ids to a CUDA model through pinned memory, without waiting for the work queued on the stream
-  ids = dev.is_cuda() && ids.is_cpu() ? ids.pin_memory().to(dev, /*non_blocking=*/true) : ids.to(dev);
+  // host ids to a CUDA model through a pinned copy of their own, without waiting for the work queued on the
+  // stream (ids the caller pinned are copied with a wait: the caller may change them after the call)
+  ids = dev.is_cuda() && ids.is_cpu() && !ids.is_pinned() ? ids.pin_memory().to(dev, /*non_blocking=*/true)
+                                                          : ids.to(dev);
   return text_model->forward(ids);
 }
 

@@ -762,7 +762,8 @@ TrainReport train(const TrainOptions& o) {
     done = s + 1;
   }
   // a batch built ahead for a step that does not run (the time budget): finished before the checkpoint is written
-  if (next.valid()) next.wait();
+  // (a deferred one is never built)
+  if (batch_ahead && next.valid()) next.wait();
   rep.unet_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
   if (use_graph)
     log(stepper.graphed() ? "training step replayed from a CUDA graph " + std::to_string(stepper.replays()) + " times"
