@@ -189,6 +189,11 @@ TEST_F(TextEncoder, BadInputsAreRejected) {
   EXPECT_NE(error_of([&] { model->forward(torch::full({1, 77}, 49408, torch::kLong)); }).find("49408"),
             std::string::npos);
   EXPECT_NE(error_of([&] { model->forward(torch::zeros({77}, torch::kLong)); }).find("[77]"), std::string::npos);
+  EXPECT_NE(error_of([&] { model->forward(torch::full({1, 77}, -1, torch::kInt)); }).find("token id -1"),
+            std::string::npos);
+  // int32 ids are the same ids
+  const auto ids = io::StateDict::from_file(kCase).get("input.input_ids");
+  EXPECT_TRUE(torch::equal(model->forward(ids.to(torch::kInt)), model->forward(ids)));
 }
 
 TEST_F(TextEncoder, Bfloat16RunsOnTheCpu) {
