@@ -83,7 +83,8 @@ int cmd_train(int argc, char** argv) {
   if (auto u = a.unknown({"out", "tokenizer", "preset", "steps", "batch", "frames", "size", "lr", "seed", "device",
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
                           "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds", "vae-batch",
-                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs", "ema"});
+                          "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs", "ema",
+                          "prefetch-batch"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   train::TrainOptions o;
@@ -109,6 +110,10 @@ int cmd_train(int argc, char** argv) {
   o.vae_batch = static_cast<int>(a.get_int("vae-batch", o.vae_batch));
   o.vae_max_seconds = 60.0 * a.get_double("vae-max-minutes", 0.0);
   o.data_threads = static_cast<int>(a.get_int("data-threads", o.data_threads));
+  if (const std::string pb = a.get("prefetch-batch", "auto"); pb == "auto" || pb == "on" || pb == "off")
+    o.prefetch_batch = pb == "auto" ? -1 : pb == "on" ? 1 : 0;
+  else
+    throw Error("train: --prefetch-batch '" + pb + "': expected auto, on or off");
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
   o.save_every = static_cast<int>(a.get_int("save-every", 0));
   o.threads = static_cast<int>(a.get_int("threads", 0));

@@ -40,6 +40,7 @@ void usage(std::ostream& o) {
        "          [--frameinit-share 0] [--vae-from MODEL_DIR (its VAE and text encoder, frozen; the UNet from scratch)]\n"
        "          [--cuda-graphs (CUDA, fp32: the UNet's training step replayed from a CUDA graph)] [--grad-clip 0.5 (0: off)]\n"
        "          [--ema DECAY (e.g. 0.999: the model is the weights' moving average; raw weights in unet-raw/)]\n"
+       "          [--prefetch-batch auto|on|off (the next step's batch built while a step trains; auto: on CUDA)]\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model on procedural clips (from scratch, or its UNet\n"
        "                                      on a given VAE, or further from a checkpoint)\n"
