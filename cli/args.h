@@ -63,6 +63,17 @@ public:
       throw std::runtime_error("--" + k + ": expected an integer, got '" + get(k) + "'");
     }
   }
+  // The index in `choices` of the option's value (of `def` where the option is not given); any other value is
+  // refused, naming it and the choices.
+  size_t get_choice(const std::string& k, const std::string& def, const std::vector<std::string>& choices) const {
+    const std::string v = get(k, def);
+    std::string list;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (choices[i] == v) return i;
+      list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    }
+    throw std::runtime_error("--" + k + ": expected " + list + ", got '" + v + "'");
+  }
   const std::vector<std::string>& positional() const { return pos_; }
   // Options given that are not in `known` (to reject typos).
   std::vector<std::string> unknown(const std::set<std::string>& known) const {

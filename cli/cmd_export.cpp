@@ -25,14 +25,6 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_sigint(int) { g_interrupted = true; }
 
-media::Format parse_format(const std::string& s) {
-  if (s.empty() || s == "auto") return media::Format::Auto;
-  if (s == "mp4") return media::Format::Mp4;
-  if (s == "gif") return media::Format::Gif;
-  if (s == "webp") return media::Format::WebP;
-  if (s == "png") return media::Format::PngSequence;
-  throw std::runtime_error("--format: expected auto, mp4, gif, webp or png, got '" + s + "'");
-}
 
 }  // namespace
 
@@ -50,9 +42,12 @@ int cmd_export(int argc, char** argv) {
   if (out.empty()) throw std::runtime_error("--out FILE is required (.mp4, .gif, .webp, or a folder for PNGs)");
   media::set_ffmpeg_quiet(!a.has("verbose"));
 
-  media::Video video = media::decode_video(in);
   media::ExportOptions o;
-  o.format = parse_format(a.get("format"));
+  // checked before the input is decoded
+  constexpr media::Format kFormats[] = {media::Format::Auto, media::Format::Mp4, media::Format::Gif,
+                                        media::Format::WebP, media::Format::PngSequence};
+  o.format = kFormats[a.get_choice("format", "auto", {"auto", "mp4", "gif", "webp", "png"})];
+  media::Video video = media::decode_video(in);
   o.fps = a.get_double("fps", video.fps > 0 ? video.fps : 8.0);
   o.crf = static_cast<int>(a.get_int("crf", o.crf));
   o.loop = static_cast<int>(a.get_int("loop", o.loop));

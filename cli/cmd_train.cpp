@@ -48,12 +48,8 @@ void write_demo_example(const std::string& model_dir) {
 
 int cmd_train(int argc, char** argv) {
   Args a(argc, argv, 2, {"resume", "cuda-graphs"});
-  bool varied_backgrounds = true;  // --varied-backgrounds 1|0, for the training data and --dump-clips alike
-  if (a.has("varied-backgrounds")) {
-    const std::string v = a.get("varied-backgrounds");
-    if (v != "0" && v != "1") throw Error("train: --varied-backgrounds '" + v + "': expected 0 or 1");
-    varied_backgrounds = v == "1";
-  }
+  // --varied-backgrounds 1|0, for the training data and --dump-clips alike
+  const bool varied_backgrounds = a.get_choice("varied-backgrounds", "1", {"0", "1"}) == 1;
   if (a.has("dump-clips")) {  // inspect the training data: N procedural clips as GIFs + captions.txt
 #if defined(CONSISTI2V_HAVE_MEDIA)
     const std::string dir = a.get("out");
@@ -110,10 +106,7 @@ int cmd_train(int argc, char** argv) {
   o.vae_batch = static_cast<int>(a.get_int("vae-batch", o.vae_batch));
   o.vae_max_seconds = 60.0 * a.get_double("vae-max-minutes", 0.0);
   o.data_threads = static_cast<int>(a.get_int("data-threads", o.data_threads));
-  if (const std::string pb = a.get("prefetch-batch", "auto"); pb == "auto" || pb == "on" || pb == "off")
-    o.prefetch_batch = pb == "auto" ? -1 : pb == "on" ? 1 : 0;
-  else
-    throw Error("train: --prefetch-batch '" + pb + "': expected auto, on or off");
+  o.prefetch_batch = static_cast<train::BatchPrefetch>(a.get_choice("prefetch-batch", "auto", {"auto", "on", "off"}));
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
   o.save_every = static_cast<int>(a.get_int("save-every", 0));
   o.threads = static_cast<int>(a.get_int("threads", 0));

@@ -149,4 +149,9 @@ void init_random(torch::nn::Module& m, uint64_t seed, double std) {
   }
 }
 
+Tensor to_device_async(const Tensor& t, const torch::Device& device) {
+  if (device.is_cuda() && t.is_cpu() && !t.is_pinned()) return t.pin_memory().to(device, /*non_blocking=*/true);
+  return t.to(device);
+}
+
 }  // namespace ci2v::nn

@@ -103,4 +103,9 @@ void set_force_math_attention(bool on);
 // Norm weights (names ending in norm*.weight) get 1, biases 0, mixing alphas 0.5.
 void init_random(torch::nn::Module& m, uint64_t seed, double std = 0.02);
 
+// A host tensor on `device` without waiting for the device: to CUDA through a pinned copy of its own,
+// non-blocking (a copy from pageable memory waits for all the work queued on the stream). A tensor the caller
+// pinned is copied with the wait (the caller may change it once this returns); anything else is t.to(device).
+Tensor to_device_async(const Tensor& t, const torch::Device& device);
+
 }  // namespace ci2v::nn

@@ -194,12 +194,7 @@ Tensor ClipTextModelImpl::forward(const Tensor& input_ids) {
       throw Error("CLIP text model: token id " + std::to_string(lo < 0 ? lo : hi) + " outside the vocabulary [0, " +
                   std::to_string(config_.vocab_size) + ")");
   }
-  const auto dev = text_model->final_layer_norm->weight.device();
-  // host ids to a CUDA model through a pinned copy of their own, without waiting for the work queued on the
-  // stream (ids the caller pinned are copied with a wait: the caller may change them after the call)
-  ids = dev.is_cuda() && ids.is_cpu() && !ids.is_pinned() ? ids.pin_memory().to(dev, /*non_blocking=*/true)
-                                                          : ids.to(dev);
-  return text_model->forward(ids);
+  return text_model->forward(nn::to_device_async(ids, text_model->final_layer_norm->weight.device()));
 }
 
 // ---- loading ---------------------------------------------------------------------------------------------

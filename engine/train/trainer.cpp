@@ -495,12 +495,9 @@ TrainReport train(const TrainOptions& o) {
 
   // ---- text embeddings (fixed encoder: cached per caption) --------------------------------------------------
   std::map<std::string, Tensor> text_cache;
-  // A host tensor on the training device. On CUDA through pinned memory and without waiting: a copy from pageable
-  // memory would wait for all the work queued on the stream (the training step's, when the next batch is built
-  // while a step runs).
-  auto to_device = [&](const Tensor& t) {
-    return device.is_cuda() ? t.pin_memory().to(device, /*non_blocking=*/true) : t.to(device);
-  };
+  // host tensors go to the device without waiting for the training step queued there (the next batch is built
+  // while a step runs)
+  auto to_device = [&](const Tensor& t) { return nn::to_device_async(t, device); };
   auto embed = [&](const std::string& caption) -> Tensor {
     auto it = text_cache.find(caption);
     if (it != text_cache.end()) return it->second;
@@ -698,8 +695,7 @@ TrainReport train(const TrainOptions& o) {
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]
     // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
     auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
-    auto ab = to_device(torch::tensor(d.abs, torch::TensorOptions().dtype(torch::kDouble)).to(torch::kFloat32))
-                  .view({B, 1, 1, 1, 1});
+    auto ab = to_device(torch::tensor(d.abs, torch::kFloat32)).view({B, 1, 1, 1, 1});
     auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
     auto target = eps;
     if (o.frameinit_share > 0) {
@@ -724,11 +720,11 @@ TrainReport train(const TrainOptions& o) {
   // are taken here, in step order, and the rest on a background thread, whose launches (the VAE encoder's, the
   // noise's) overlap the training step's on the host. The `noise` draws keep their order too (one batch at a
   // time), so the batches and the losses are the same either way.
-  const bool batch_ahead = o.prefetch && (o.prefetch_batch > 0 || (o.prefetch_batch < 0 && device.is_cuda()));
+  const bool batch_ahead = o.prefetch && (o.prefetch_batch == BatchPrefetch::On ||
+                                          (o.prefetch_batch == BatchPrefetch::Auto && device.is_cuda()));
   auto start_batch = [&](int64_t step) {
-    auto d = std::make_shared<StepDraws>(draw_step(step));
     return std::async(batch_ahead ? std::launch::async : std::launch::deferred,
-                      [d, &build_batch] { return build_batch(*d); });
+                      [d = draw_step(step), &build_batch]() mutable { return build_batch(d); });
   };
   std::future<StepInputs> next = start_batch(step0);
   for (int s = 0; s < o.steps; ++s) {

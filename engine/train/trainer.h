@@ -27,6 +27,9 @@
 
 namespace ci2v::train {
 
+// TrainOptions::prefetch_batch, in the order of consisti2v train --prefetch-batch auto|on|off.
+enum class BatchPrefetch { Auto, On, Off };
+
 struct TrainOptions {
   std::string out_dir;             // checkpoint folder (created)
   std::string tokenizer_dir;       // a CLIP tokenizer folder (vocab.json, merges.txt, ...) copied into out_dir
@@ -80,10 +83,10 @@ struct TrainOptions {
   bool prefetch = true;            // render the next step's clips on a background thread while a step trains (the
                                    // clips and losses are the same either way)
   // With prefetch, the background thread also builds the next step's whole batch on the device (the VAE's
-  // latents, the noise, the text embeddings), so that its launches overlap the step's on the host: 1 on, 0 off,
-  // -1 on CUDA devices only (the default; on the CPU the encoder would compete with the step for the cores). The
-  // batches and losses are the same either way.
-  int prefetch_batch = -1;
+  // latents, the noise, the text embeddings), so that its launches overlap the step's on the host. Auto: on CUDA
+  // devices only (on the CPU the encoder would compete with the step for the cores). The batches and losses are
+  // the same either way.
+  BatchPrefetch prefetch_batch = BatchPrefetch::Auto;
   int data_threads = 0;            // threads rendering a step's clips (0: up to 8, from the hardware; the clips
                                    // are the same for any count)
   std::function<void(const std::string&)> log;  // progress lines (null: silent)

@@ -315,13 +315,15 @@ TEST(Train, ClipsRenderedOnSeveralThreadsTrainExactlyAsOnOne) {
   // (with FrameInit inputs and dropped conditions in the mix, so that every draw of a batch is made).
   Threads th;
   std::vector<std::vector<double>> vae, unet;
+  using train::BatchPrefetch;
   struct Mode {
     int threads;
     bool prefetch;
-    int batch;
+    BatchPrefetch batch;
   };
-  for (const Mode m : {Mode{1, false, -1}, Mode{3, true, -1}, Mode{3, true, 1}, Mode{1, true, 1}}) {
-    const auto dir = temp_dir("threads" + std::to_string(m.threads) + "_" + std::to_string(m.batch));
+  for (const Mode m : {Mode{1, false, BatchPrefetch::Auto}, Mode{3, true, BatchPrefetch::Auto},
+                       Mode{3, true, BatchPrefetch::On}, Mode{1, true, BatchPrefetch::On}}) {
+    const auto dir = temp_dir("threads" + std::to_string(m.threads) + "_" + std::to_string(static_cast<int>(m.batch)));
     auto o = tiny_options(dir, 4, 11, 2);
     o.batch = 3;
     o.data_threads = m.threads;
