@@ -1,6 +1,5 @@
 // consisti2v download: fetch the model from the Hugging Face hub into the shared hub cache (or a folder).
 #include <cstdint>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +10,7 @@
 #include <sstream>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 
 #ifndef CONSISTI2V_HAVE_HUB
 namespace ci2v::cli {
@@ -25,10 +25,6 @@ int cmd_download(int, char**) {
 namespace ci2v::cli {
 
 namespace {
-
-std::atomic<bool> g_cancel{false};
-
-void on_sigint(int) { g_cancel = true; }
 
 std::string eta_text(double s) {
   if (s < 0) return "--:--";
@@ -57,11 +53,8 @@ int cmd_download(int argc, char** argv) {
   o.offline = a.has("offline");
   const bool quiet = a.has("quiet");
   const bool tty = isatty(2);
-  o.cancel = &g_cancel;
-  struct sigaction sa {};
-  sa.sa_handler = &on_sigint;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  StopRequest stop;  // Ctrl-C or SIGTERM: the partial files stay (.incomplete) and the next run resumes them
+  o.cancel = stop.flag();
 
   if (!quiet) {
     std::cerr << "downloading " << o.repo << "@" << o.revision << " from " << hub::hub_endpoint(o) << " into "
@@ -104,7 +97,7 @@ int cmd_download(int argc, char** argv) {
   } catch (const hub::Cancelled&) {
     if (tty) std::cerr << "\n";
     std::cerr << "consisti2v download: cancelled; run the same command again to resume\n";
-    return 130;
+    return stop.exit_code();
   }
 }
 

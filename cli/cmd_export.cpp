@@ -1,8 +1,6 @@
 // consisti2v export IN --out FILE: re-encode a PNG folder or a video (MP4, GIF, WebP, ...) with the media
 // library (the same code `generate --out` uses).
-#include <atomic>
 #include <cctype>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 #include "engine/error.h"
 
 #if defined(CONSISTI2V_HAVE_MEDIA)
@@ -19,14 +18,6 @@
 namespace ci2v::cli {
 
 #if defined(CONSISTI2V_HAVE_MEDIA)
-
-namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
-
-
-}  // namespace
 
 int cmd_export(int argc, char** argv) {
   Args a(argc, argv, 2, {"pingpong", "no-dither", "lossless", "verbose"});
@@ -69,6 +60,7 @@ int cmd_export(int argc, char** argv) {
   }
   const bool tty = isatty(fileno(stderr));
   int last = -1;
+  StopRequest stop;  // Ctrl-C cancels the export: no partial file is left
   o.progress = [&](double p) {
     const int pct = static_cast<int>(p * 100);
     if (tty && pct != last) {
@@ -76,19 +68,19 @@ int cmd_export(int argc, char** argv) {
       std::fflush(stderr);
       last = pct;
     }
-    return !g_interrupted.load();
+    return !stop.requested();
   };
   o.notice = [](const std::string& s) { std::cerr << "consisti2v export: note: " << s << "\n"; };
-
-  auto old = std::signal(SIGINT, on_sigint);
   try {
     media::export_video(video, out, o);
+  } catch (const media::ExportCancelled&) {
+    if (tty) std::fprintf(stderr, "\n");
+    std::cerr << "consisti2v export: cancelled; nothing written to " << out << "\n";
+    return stop.exit_code();
   } catch (...) {
-    std::signal(SIGINT, old);
     if (tty) std::fprintf(stderr, "\n");
     throw;
   }
-  std::signal(SIGINT, old);
   if (tty) std::fprintf(stderr, "\n");
   const media::Format f = o.format == media::Format::Auto ? media::format_from_path(out) : o.format;
   std::cout << "wrote " << out << ": " << media::format_name(f) << ", " << video.frames.size() << " frames"

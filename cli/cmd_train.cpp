@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 #include "engine/files.h"
 #include "engine/error.h"
 #include "engine/train/procedural.h"
@@ -117,6 +118,10 @@ int cmd_train(int argc, char** argv) {
   o.varied_backgrounds = varied_backgrounds;
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
+  // Ctrl-C / SIGTERM: stop after the current step and write the checkpoint of the steps taken; a second one quits
+  StopRequest stop;
+  o.should_stop = [&stop] { return stop.requested(); };
+  std::cerr << "(Ctrl-C stops after the current step and writes the checkpoint; press it twice to quit without)\n";
   auto r = train::train(o);
 #if defined(CONSISTI2V_HAVE_MEDIA)
   if (o.preset == "demo") write_demo_example(o.out_dir);
@@ -125,6 +130,11 @@ int cmd_train(int argc, char** argv) {
             << " s, of which " << r.data_seconds << " s preparing batches); first loss " << (r.losses.empty() ? 0.0 : r.losses.front()) << ", last loss "
             << (r.losses.empty() ? 0.0 : r.losses.back()) << "; checkpoint " << o.out_dir << " ("
             << r.checkpoint_bytes << " bytes of weights)\n";
+  if (r.interrupted) {
+    std::cerr << "consisti2v train: stopped on request; the checkpoint in " << o.out_dir << " holds "
+              << r.checkpoint_steps << " steps (--resume --out " << o.out_dir << " goes on from it)\n";
+    return stop.exit_code();
+  }
   return 0;
 }
 

@@ -451,6 +451,12 @@ TrainReport train(const TrainOptions& o) {
         log("vae time budget of " + std::to_string(o.vae_max_seconds) + " s reached after " + std::to_string(s) + " steps");
         break;
       }
+      if (o.should_stop && o.should_stop()) {
+        rep.interrupted = true;
+        log("stopped on request in the VAE stage after " + std::to_string(s) + " of " + std::to_string(vae_steps) +
+            " steps: the checkpoint keeps this VAE and an untrained UNet (--resume trains the UNet on it)");
+        break;
+      }
       opt.set_lr(scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1),
                               o.vae_max_seconds > 0 ? elapsed / o.vae_max_seconds : 0.0));
       std::vector<ClipJob> jobs;
@@ -572,6 +578,7 @@ TrainReport train(const TrainOptions& o) {
                     {"note", "optimizer state is not saved: --resume restarts AdamW from these weights"}},
                (out / "train_state.json").string());
     rep.checkpoint_bytes = bytes;
+    rep.checkpoint_steps = steps_done;
   };
 
   // ---- 2. the UNet --------------------------------------------------------------------------------------------
@@ -619,7 +626,7 @@ TrainReport train(const TrainOptions& o) {
   const auto t_unet = std::chrono::steady_clock::now();
   const int64_t f = vae_cfg.downscale();
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
-  int done = 0;  // UNet steps taken (fewer than o.steps when the time budget ends the run)
+  int done = 0;  // UNet steps taken (fewer than o.steps when the time budget or a stop request ends the run)
   // One step's random draws, all taken before any of its clips is rendered (in the order they always had), and
   // its clips. The clips of step s + 1 are drawn and rendered on a background thread while step s trains
   // (TrainOptions::prefetch): the draws of the steps keep their order, so the clips and losses are the same.
@@ -726,12 +733,19 @@ TrainReport train(const TrainOptions& o) {
     return std::async(batch_ahead ? std::launch::async : std::launch::deferred,
                       [d = draw_step(step), &build_batch]() mutable { return build_batch(d); });
   };
-  std::future<StepInputs> next = start_batch(step0);
+  // (none when a stop request ended the VAE stage: the UNet takes no step)
+  std::future<StepInputs> next = rep.interrupted ? std::future<StepInputs>() : start_batch(step0);
   for (int s = 0; s < o.steps; ++s) {
     const int64_t step = step0 + s;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
       log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
+      break;
+    }
+    if (rep.interrupted) break;  // stopped in the VAE stage: no UNet step
+    if (o.should_stop && o.should_stop()) {
+      rep.interrupted = true;
+      log("stopped on request after " + std::to_string(s) + " steps; writing the checkpoint (--resume goes on from it)");
       break;
     }
     const auto t_data = std::chrono::steady_clock::now();

@@ -90,6 +90,10 @@ struct TrainOptions {
   int data_threads = 0;            // threads rendering a step's clips (0: up to 8, from the hardware; the clips
                                    // are the same for any count)
   std::function<void(const std::string&)> log;  // progress lines (null: silent)
+  // Asked before every VAE and UNet step (null: never): true ends the run there as a time budget would, and the
+  // checkpoint of the steps taken is written (TrainReport::interrupted). Stopped in the VAE stage, the UNet takes
+  // no step: the checkpoint holds the VAE trained so far, which --resume keeps.
+  std::function<bool()> should_stop;
 };
 
 struct TrainReport {
@@ -102,6 +106,8 @@ struct TrainReport {
   double scaling_factor = 0;       // the VAE latent scale written to vae/config.json
   size_t unet_parameters = 0, vae_parameters = 0, text_parameters = 0;
   uint64_t checkpoint_bytes = 0;   // safetensors files of the checkpoint
+  int64_t checkpoint_steps = 0;    // the UNet steps the written checkpoint records (a resumed run's earlier ones too)
+  bool interrupted = false;        // TrainOptions::should_stop ended the run early (the checkpoint is written)
 };
 
 // Validates the options (ci2v::Error naming the option), trains, writes the checkpoint to out_dir.

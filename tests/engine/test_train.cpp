@@ -412,6 +412,54 @@ TEST(Train, VaeTimeBudgetEndsTheVaeStage) {
   ci2v::remove_tree(dir);
 }
 
+TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
+  // TrainOptions::should_stop (Ctrl-C in consisti2v train) is asked before every step: it ends the UNet stage
+  // after the steps taken, or the VAE stage with no UNet step, and the checkpoint written says so and loads.
+  Threads th;
+  const auto dir = temp_dir("stop");
+  int asked = 0;
+  auto o = tiny_options(dir, 100, 5, 3);
+  o.batch = 1;
+  o.frames = 2;
+  o.should_stop = [&asked] { return ++asked > 3 + 4; };  // 3 VAE steps, then 4 UNet steps
+  auto r = train::train(o);
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.vae_losses.size(), 3u);
+  EXPECT_EQ(r.losses.size(), 4u);
+  EXPECT_EQ(r.checkpoint_steps, 4);
+  EXPECT_EQ(asked, 3 + 5);  // once per step, and once more for the step that did not run
+  EXPECT_EQ(io::read_json_file((dir / "train_state.json").string()).value("steps", int64_t(-1)), 4);
+  EXPECT_NO_THROW(Pipeline::load(dir.string(), "cpu", "fp32"));
+  // a run that is not asked to stop is not marked
+  auto go_on = tiny_options(dir, 2, 5, 0);
+  go_on.batch = 1;
+  go_on.frames = 2;
+  go_on.resume = true;
+  go_on.tokenizer_dir.clear();
+  go_on.should_stop = [] { return false; };
+  auto r2 = train::train(go_on);
+  EXPECT_FALSE(r2.interrupted);
+  EXPECT_EQ(r2.checkpoint_steps, 4 + 2);
+  ci2v::remove_tree(dir);
+
+  // stopped in the VAE stage: the VAE trained so far, an untrained UNet, 0 steps recorded
+  const auto dir2 = temp_dir("stop_vae");
+  auto v = tiny_options(dir2, 100, 5, 100);
+  v.batch = 1;
+  v.frames = 2;
+  asked = 0;
+  v.should_stop = [&asked] { return ++asked > 2; };
+  auto rv = train::train(v);
+  EXPECT_TRUE(rv.interrupted);
+  EXPECT_EQ(rv.vae_losses.size(), 2u);
+  EXPECT_TRUE(rv.losses.empty());
+  EXPECT_EQ(asked, 3);  // the UNet stage does not ask again
+  EXPECT_GT(rv.scaling_factor, 0.0);
+  EXPECT_EQ(io::read_json_file((dir2 / "train_state.json").string()).value("steps", int64_t(-1)), 0);
+  EXPECT_NO_THROW(Pipeline::load(dir2.string(), "cpu", "fp32"));
+  ci2v::remove_tree(dir2);
+}
+
 TEST(Train, UNetBuildsAGraphOnlyWhenItsParametersAreTrainable) {
   Threads th;
   auto cfg = unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet));

@@ -1,0 +1,52 @@
+#include "cli/interrupt.h"
+
+#include <signal.h>
+
+#include <stdexcept>
+
+namespace ci2v::cli {
+namespace {
+
+std::atomic<bool> g_requested{false};
+std::atomic<int> g_signal{0};
+std::atomic<bool> g_installed{false};
+struct sigaction g_old_int {}, g_old_term {};
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_requested.load()) {  // the second one: the default action, now (async-signal-safe calls only)
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+    return;
+  }
+  g_signal.store(sig);
+  g_requested.store(true);
+}
+
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+              "the signal handler needs lock-free atomics");
+
+}  // namespace
+
+StopRequest::StopRequest() {
+  if (g_installed.exchange(true)) throw std::logic_error("StopRequest: one at a time");
+  g_requested = false;
+  g_signal = 0;
+  struct sigaction sa {};
+  sa.sa_handler = &on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;  // blocking reads and writes go on; the command polls the flag
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+}
+
+StopRequest::~StopRequest() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+  g_installed = false;
+}
+
+const std::atomic<bool>* StopRequest::flag() const { return &g_requested; }
+int StopRequest::signal_number() const { return g_signal.load(); }
+int StopRequest::exit_code() const { return 128 + (signal_number() ? signal_number() : SIGINT); }
+
+}  // namespace ci2v::cli
