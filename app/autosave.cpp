@@ -105,10 +105,15 @@ nlohmann::json readMarker(const QString& file) {
 bool sessionEnded(const QString& markerFile) {
   const nlohmann::json m = readMarker(markerFile);
   if (m.is_null()) return true;  // unreadable: no running studio writes such a marker (it is written atomically)
-  const qint64 pid = m.value("pid", qint64(0));
-  const QString session = QString::fromStdString(m.value("session", std::string()));
-  if (pid == QCoreApplication::applicationPid()) return !sessionLive(session);
-  return !processRunning(pid, QString::fromStdString(m.value("process_start", std::string())));
+  // a field of the wrong type reads as absent (nlohmann's value() would throw, and the studio would not start)
+  auto text = [&](const char* key) {
+    const auto it = m.find(key);
+    return it != m.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+  };
+  const auto pid_it = m.find("pid");
+  const qint64 pid = pid_it != m.end() && pid_it->is_number_integer() ? pid_it->get<qint64>() : 0;
+  if (pid == QCoreApplication::applicationPid()) return !sessionLive(text("session"));
+  return !processRunning(pid, text("process_start"));
 }
 
 bool sameFile(const QString& a, const QString& b) {

@@ -163,15 +163,10 @@ bool Document::saveCameraPath(const QString& file, QString* error) const {
     if (error) *error = tr("There is no camera path to save: add keyframes or choose a preset first.");
     return false;
   }
-  QFile f(file);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-    if (error) *error = tr("Cannot write the camera path to %1: %2").arg(file, f.errorString());
-    return false;
-  }
-  const QByteArray bytes = QByteArray::fromStdString(path.to_json().dump(2) + "\n");
-  if (f.write(bytes) != bytes.size() || !f.flush()) {
-    if (error) *error = tr("Cannot write the camera path to %1: %2").arg(file, f.errorString());
-    f.remove();
+  // atomically: a failed write (full disk) leaves the previous file as it was
+  QString why;
+  if (!project::writeFileAtomically(file, QByteArray::fromStdString(path.to_json().dump(2) + "\n"), &why)) {
+    if (error) *error = tr("Cannot write the camera path to %1: %2").arg(file, why);
     return false;
   }
   return true;

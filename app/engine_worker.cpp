@@ -298,6 +298,7 @@ void EngineController::cancel() {
 }
 
 void EngineController::runEnded() {
+  ended_ = last_;  // before the next queued run becomes last_
   running_ = false;
   runningId_ = 0;
   if (queue_.isEmpty())

@@ -92,8 +92,11 @@ public:
   quint64 runningId() const { return runningId_; }
   bool isBusy() const { return busy_; }
   QString previewDir() const { return tmp_.path(); }
-  // The request last queued (what the worker was sent).
+  // The request last sent to the worker (with a queue, the one running now).
   const GenerationRequest& lastRequest() const { return last_; }
+  // The request of the run that ended last: what a finished / failed / cancelled handler is about (by then
+  // lastRequest() may already be the next queued run).
+  const GenerationRequest& endedRequest() const { return ended_; }
 
 Q_SIGNALS:
   void busyChanged(bool busy);
@@ -127,7 +130,7 @@ private:
   QList<GenerationRequest> queue_;
   bool running_ = false;
   quint64 runningId_ = 0;
-  GenerationRequest last_;
+  GenerationRequest last_, ended_;
   quint64 nextPreviewId_ = 1;
 };
 

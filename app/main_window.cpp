@@ -563,12 +563,24 @@ void MainWindow::bindDocument() {
   connect(doc_, &Document::currentResultChanged, this, &MainWindow::showResult);
 }
 
+namespace {
+// Whether the engine's model folder is the document's (the same path string as a rule; a link resolved alike too).
+bool sameModelFolder(const QString& engineDir, const QString& documentDir) {
+  if (engineDir == documentDir) return true;
+  const QString a = QFileInfo(engineDir).canonicalFilePath(), b = QFileInfo(documentDir).canonicalFilePath();
+  return !a.isEmpty() && a == b;
+}
+}  // namespace
+
 void MainWindow::bindEngine() {
   EngineController* w = engine_;  // the worker's signals, re-emitted on the UI thread
   connect(w, &EngineController::modelLoading, this, [this](const QString& dir) {
+    if (!sameModelFolder(dir, doc_->modelPath())) return;  // see modelLoaded
     doc_->setModelStatus(Document::ModelState::Loading, tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
   });
-  connect(w, &EngineController::modelLoaded, this, [this](const QString&, const QString& device, const QString& dtype, double s) {
+  connect(w, &EngineController::modelLoaded, this, [this](const QString& dir, const QString& device, const QString& dtype, double s) {
+    // a load of a model the user has since replaced (the worker loads one request at a time) says nothing of it
+    if (!sameModelFolder(dir, doc_->modelPath())) return;
     lastModelFailure_.clear();
     const QString loaded = tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1);
     doc_->setModelStatus(Document::ModelState::Ready,
@@ -577,6 +589,7 @@ void MainWindow::bindEngine() {
                                       : loaded);
   });
   connect(w, &EngineController::modelFailed, this, [this](const QString& dir, const QString& message) {
+    if (!sameModelFolder(dir, doc_->modelPath())) return;  // as above
     lastModelFailure_ = message;
     const UserMessage u = modelErrorMessage(dir, message);
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
@@ -604,7 +617,7 @@ void MainWindow::bindEngine() {
     if (!lastModelFailure_.isEmpty() && message == lastModelFailure_)
       showMessage(modelErrorMessage(doc_->modelPath(), message));
     else
-      showMessage(generationErrorMessage(message, engine_->lastRequest().params));
+      showMessage(generationErrorMessage(message, engine_->endedRequest().params));
   });
   connect(w, &EngineController::cancelled, this, [this](quint64) { endRun(tr("Cancelled")); });
   connect(engine_, &EngineController::busyChanged, this, &MainWindow::setBusy);
@@ -1124,7 +1137,7 @@ void MainWindow::loadParameters() {
   } else {
     try {
       auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(f.readAll().toStdString()));
-      p.validate();
+      p.validate_ranges();  // combinations are checked at Generate, as for settings made by hand
       history_->apply(p, tr("Load settings from %1").arg(QFileInfo(path).fileName()));
       return;
     } catch (const std::exception& e) {
@@ -1138,9 +1151,9 @@ void MainWindow::saveParameters() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Save settings"), QStringLiteral("consisti2v_settings.json"),
                                                     tr("Settings (*.json)"));
   if (path.isEmpty()) return;
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(doc_->paramsJson().toUtf8()) < 0)
-    showMessage({tr("Cannot save the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), f.errorString()), QString()});
+  QString error;  // atomically: a failed write leaves the previous file as it was
+  if (!project::writeFileAtomically(path, doc_->paramsJson().toUtf8(), &error))
+    showMessage({tr("Cannot save the settings"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error), QString()});
 }
 
 // --- projects, history, queue, recovery
@@ -1182,8 +1195,11 @@ void MainWindow::restoreSession() {
 void MainWindow::checkRecovery() {
   const QStringList files = Autosaver::recoverable(settings_->autosaveFolder());
   recoveryFile_.clear();
-  for (const QString& f : files)
-    if (f != autosaver_->recoveryFile()) recoveryFile_ = f;
+  for (const QString& f : files)  // newest first: offer the latest work of another session
+    if (f != autosaver_->recoveryFile()) {
+      recoveryFile_ = f;
+      break;
+    }
   if (recoveryFile_.isEmpty()) {
     recoveryBar_->hide();
     return;
@@ -1198,10 +1214,25 @@ void MainWindow::checkRecovery() {
 
 bool MainWindow::recoverAutosave() {
   if (recoveryFile_.isEmpty()) return false;
+  if (!maybeSaveChanges(tr("Recover"))) return false;
   QString error;
   if (!Autosaver::recover(recoveryFile_, *doc_, &error)) {
     showMessage({tr("Recovery failed"), error, QString()});
     return false;
+  }
+  // The recovered work goes into this session's recovery file at once; the old file is removed only then, so
+  // that it is never held in memory alone.
+  if (autosaver_ && autosaver_->isActive() && !autosaver_->saveNow(&error)) {
+    recoveryBar_->hide();
+    history_->stack()->clear();
+    rebuildHistory();
+    showMessage({tr("Recovered, but not yet safe"),
+                 tr("The recovered work could not be autosaved (%1); its recovery file %2 is kept. Save it as a "
+                    "project to keep it.")
+                     .arg(error, QDir::toNativeSeparators(recoveryFile_)),
+                 QString()});
+    recoveryFile_.clear();
+    return true;
   }
   Autosaver::discard(recoveryFile_);
   recoveryFile_.clear();
@@ -1218,13 +1249,22 @@ void MainWindow::discardAutosave() {
   recoveryBar_->hide();
 }
 
+bool MainWindow::maybeSaveChanges(const QString& action) {
+  const bool named = !doc_->projectPath().isEmpty();
+  // an untitled document with no picture and no result holds nothing that is not in the settings
+  if (!doc_->isModified() || (!named && !doc_->hasFirstFrame() && doc_->resultCount() == 0)) return true;
+  const QString what = named ? tr("Save the changes to %1 first?").arg(QFileInfo(doc_->projectPath()).fileName())
+                             : tr("Save this untitled work as a project first?");
+  const auto answer = QMessageBox::question(this, action, what + QLatin1Char(' ') + tr("Otherwise they are lost."),
+                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                            QMessageBox::Save);
+  if (answer == QMessageBox::Discard) return true;
+  if (answer == QMessageBox::Save) return saveProject();  // false when the save fails or its dialog is cancelled
+  return false;
+}
+
 void MainWindow::newProject() {
-  if (doc_->isModified() && (doc_->hasFirstFrame() || doc_->resultCount() > 0)) {
-    const auto answer = QMessageBox::question(this, tr("New project"),
-                                              tr("Start a new project? Unsaved changes of this one are lost."),
-                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer != QMessageBox::Yes) return;
-  }
+  if (!maybeSaveChanges(tr("New project"))) return;
   Project p;
   p.params.device = doc_->params().device;
   p.params.dtype = doc_->params().dtype;
@@ -1248,6 +1288,7 @@ void MainWindow::openProject() {
 }
 
 bool MainWindow::openProjectFile(const QString& file) {
+  if (!maybeSaveChanges(tr("Open project"))) return false;
   QString error;
   if (!doc_->openProjectFile(file, &error)) {
     showMessage({tr("Cannot open the project"), error, QString()});
@@ -1310,7 +1351,7 @@ bool MainWindow::restoreSettingsFrom(const QString& path) {
     auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(json));
     p.device = doc_->params().device;  // the machine's choices stay
     p.dtype = doc_->params().dtype;
-    p.validate();
+    p.validate_ranges();
     history_->apply(p, tr("Restore the settings of %1").arg(QFileInfo(path).fileName()));
     statusBar()->showMessage(tr("Settings restored from %1 (seed %2)").arg(QFileInfo(path).fileName()).arg(p.seed), 8000);
     return true;
@@ -1481,18 +1522,33 @@ void MainWindow::closeEvent(QCloseEvent* e) {
       return;
     }
   }
+  bool keepRecovery = false;  // the work could be kept nowhere else
   if (doc_->projectPath().isEmpty()) {
     QString error;
     const QString session = settings_->sessionFile();
     if (doc_->hasFirstFrame() || doc_->resultCount() > 0) {
-      if (!project::save(doc_->toProject(), session, &error))
-        qWarning("the session could not be kept: %s", qPrintable(error));
+      if (!project::save(doc_->toProject(), session, &error)) {
+        const auto answer = QMessageBox::warning(
+            this, tr("Unsaved work"),
+            tr("The untitled work could not be kept for the next start (%1). Save it as a project before closing?")
+                .arg(error),
+            QMessageBox::Save | QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveProject())) {
+          e->ignore();
+          return;
+        }
+        if (answer == QMessageBox::Close) {
+          // closed anyway: the work stays in this session's recovery file, offered at the next start
+          if (autosaver_) autosaver_->saveNow();
+          keepRecovery = true;
+        }
+      }
     } else {
       QFile::remove(session);
     }
   }
   settings_->setLastProject(doc_->projectPath());
-  if (autosaver_) autosaver_->finish();
+  if (autosaver_ && !keepRecovery) autosaver_->finish();
   engine_->cancelAll();
   if (engine_->isBusy()) engine_->cancel();
   if (exporter_->isRunning()) exporter_->cancel();

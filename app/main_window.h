@@ -109,6 +109,9 @@ public Q_SLOTS:
   // The queue: several generations one after another (N seeds, or a sweep over τ or D0).
   void showBatchDialog();
   int queueGenerations(const QVector<ci2v::GenerationParams>& runs);
+  // Before the document is replaced (new, open, drop, recover): unsaved work is saved (Save), dropped (Discard)
+  // or the action called off (Cancel: false). Nothing to ask when nothing unsaved would be lost.
+  bool maybeSaveChanges(const QString& action);
   // Crash recovery (the bar at the top offers it when an earlier session ended without closing).
   bool recoverAutosave();
   void discardAutosave();

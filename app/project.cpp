@@ -176,6 +176,12 @@ ci2v::GenerationParams readParams(const nlohmann::json& j, const QString& where)
       throw Bad(QCoreApplication::translate("studio::Project", "%1: invalid camera path: %2").arg(where, QString::fromUtf8(e.what())));
     }
   }
+  try {
+    // every value in its range (a frame count of 2e9 froze the timeline); combinations are checked at Generate
+    p.validate_ranges();
+  } catch (const std::exception& e) {
+    throw Bad(QCoreApplication::translate("studio::Project", "%1: invalid parameters: %2").arg(where, QString::fromUtf8(e.what())));
+  }
   if (!p.camera_preset.empty()) {
     try {
       ci2v::sampling::camera_preset_from_string(p.camera_preset);
@@ -467,6 +473,16 @@ bool save(const Project& project, const QString& file, QString* error, PngCache*
   } catch (const std::exception& e) {
     return fail(QString::fromUtf8(e.what()));
   }
+  QString why;
+  if (!writeFileAtomically(file, bytes, &why)) return fail(why);
+  return true;
+}
+
+bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error) {
+  auto fail = [&](const QString& cause) {
+    if (error) *error = cause;
+    return false;
+  };
   QSaveFile f(file);
   if (!f.open(QIODevice::WriteOnly)) return fail(f.errorString());
   constexpr qint64 kChunk = qint64(4) << 20;

@@ -91,6 +91,9 @@ inline constexpr qint64 kMaxImagePixels = qint64(64) << 20;   // per picture
 // Writes the project to `file` atomically. False with a message naming the file and the cause; the previous
 // file (if any) is unchanged then. `cache` (optional) reuses PNGs of unchanged frames.
 bool save(const Project& project, const QString& file, QString* error, PngCache* cache = nullptr);
+// Writes `bytes` to `file` through QSaveFile: on any failure (full disk, no permission) the previous file is left
+// as it was and `error` says why (the system's message for a short write).
+bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error);
 // The file's bytes (for tests and in-memory use).
 QByteArray serialize(const Project& project, PngCache* cache = nullptr);
 

@@ -46,7 +46,7 @@ void StudioSettings::load(Document& doc) const {
   if (!json.isEmpty()) {
     try {
       p = ci2v::GenerationParams::from_json(nlohmann::json::parse(json.toStdString()));
-      p.validate();
+      p.validate_ranges();  // an edit left half-done (e.g. image guidance with rescaling) is kept: Generate says it
     } catch (const std::exception&) {
       p = ci2v::GenerationParams{};  // stale or hand-edited settings: back to the reference
     }

@@ -118,6 +118,16 @@ int cmd_train(int argc, char** argv) {
   o.varied_backgrounds = varied_backgrounds;
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
+  // the VAE stage's options do nothing when there is no VAE stage: say so rather than ignore them silently
+  if (o.resume || !o.vae_from.empty()) {
+    std::string unused;
+    for (const char* k : {"vae-steps", "vae-batch", "vae-max-minutes", "vae-lr"})
+      if (a.has(k)) unused += std::string(unused.empty() ? "" : ", ") + "--" + k;
+    if (!unused.empty())
+      std::cerr << "consisti2v train: note: " << unused << " ha" << (unused.find(',') == std::string::npos ? "s" : "ve")
+                << " no effect with " << (o.resume ? "--resume (the checkpoint's VAE is kept)" : "--vae-from (its VAE is frozen)")
+                << ": no VAE stage\n";
+  }
   // Ctrl-C / SIGTERM: stop after the current step and write the checkpoint of the steps taken; a second one quits
   StopRequest stop;
   o.should_stop = [&stop] { return stop.requested(); };

@@ -1,6 +1,8 @@
 // GenerationParams: JSON (the format the app saves and `--params FILE.json` reads) and validation.
 #include <cmath>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "engine/camera_path.h"
 #include "engine/error.h"
@@ -48,10 +50,24 @@ E parse_enum(const EnumName<E> (&table)[N], const std::string& field, const std:
 template <class T>
 void read(const nlohmann::json& j, const char* key, T& out) {
   if (!j.contains(key) || j[key].is_null()) return;
+  const auto& v = j[key];
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // an integer that fits: nlohmann's get<int> would truncate 64.9 to 64 and wrap 4294967297 to 1
+    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+                      : v.is_number_integer()
+                          ? v.get<int64_t>() >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                                (v.get<int64_t>() < 0 || static_cast<uint64_t>(v.get<int64_t>()) <=
+                                                             static_cast<uint64_t>(std::numeric_limits<T>::max()))
+                          : false;
+    if (!fits)
+      throw Error(std::string("parameter '") + key + "': expected an integer from " +
+                  std::to_string(std::numeric_limits<T>::min()) + " to " + std::to_string(std::numeric_limits<T>::max()) +
+                  ", got " + v.dump());
+  }
   try {
-    out = j[key].get<T>();
+    out = v.get<T>();
   } catch (const std::exception&) {
-    throw Error(std::string("parameter '") + key + "': wrong type (" + j[key].dump() + ")");
+    throw Error(std::string("parameter '") + key + "': wrong type (" + v.dump() + ")");
   }
 }
 
@@ -172,6 +188,15 @@ bool GenerationParams::change_frameinit_defaults(const FrameInitDefaults& from, 
 }
 
 void GenerationParams::validate() const {
+  validate_ranges();
+  if (guidance_rescale > 0 && cfg_image > 1)
+    throw Error("parameter 'guidance_rescale' = " + num(guidance_rescale) +
+                " cannot be used with image guidance (cfg_image > 1): set one of them back to its default");
+  if (!camera_preset.empty() && !camera_path.is_null())
+    throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
+}
+
+void GenerationParams::validate_ranges() const {
   if (frames < 2) range_error("frames", std::to_string(frames), "at least 2 (the first frame + 1)");
   if (frames > 128) range_error("frames", std::to_string(frames), "at most 128");
   for (auto [name, v] : {std::pair<const char*, int>{"width", width}, {"height", height}}) {
@@ -184,9 +209,6 @@ void GenerationParams::validate() const {
   if (!(cfg_image >= 0 && cfg_image <= 50)) range_error("cfg_image", num(cfg_image), "0..50");
   if (!(guidance_rescale >= 0 && guidance_rescale <= 1))
     range_error("guidance_rescale", num(guidance_rescale), "0..1");
-  if (guidance_rescale > 0 && cfg_image > 1)
-    throw Error("parameter 'guidance_rescale' = " + num(guidance_rescale) +
-                " cannot be used with image guidance (cfg_image > 1): set one of them back to its default");
   if (frame_stride < 1 || frame_stride > 30) range_error("frame_stride", std::to_string(frame_stride), "1..30");
   if (!(noise_alpha >= 0 && noise_alpha <= 100)) range_error("noise_alpha", num(noise_alpha), "0..100");
   if (noise_level < 1 || noise_level > 999) range_error("noise_level (tau)", std::to_string(noise_level), "1..999");
@@ -203,8 +225,6 @@ void GenerationParams::validate() const {
   if (!ok)
     throw Error("parameter 'camera_preset': unknown preset '" + camera_preset +
                 "' (expected pan_left, pan_right, zoom_in, zoom_out, tilt_up or tilt_down)");
-  if (!camera_preset.empty() && !camera_path.is_null())
-    throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
   if (!camera_path.is_null()) {
     try {
       (void)sampling::CameraPath::from_json(camera_path);  // validates every keyframe

@@ -88,6 +88,10 @@ struct GenerationParams {
   static GenerationParams from_json(const nlohmann::json& j);
   // Throws ci2v::Error naming the parameter and its valid range.
   void validate() const;
+  // The checks of validate() that concern one value each (its range, a known name): what a loaded project or
+  // settings file must pass. validate() adds the combinations (image guidance with rescaling, preset and path),
+  // which an edit in progress may break for a while.
+  void validate_ranges() const;
 };
 
 enum class Stage { Loading, EncodingText, EncodingImage, FrameInit, Denoising, Decoding, Done };

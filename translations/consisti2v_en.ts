@@ -1573,10 +1573,6 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>New project</translation>
     </message>
     <message>
-        <source>Start a new project? Unsaved changes of this one are lost.</source>
-        <translation>Start a new project? Unsaved changes of this one are lost.</translation>
-    </message>
-    <message>
         <source>Open project</source>
         <translation>Open project</translation>
     </message>
@@ -1702,6 +1698,34 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</source>
         <translation>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</translation>
+    </message>
+    <message>
+        <source>Recovered, but not yet safe</source>
+        <translation>Recovered, but not yet safe</translation>
+    </message>
+    <message>
+        <source>The recovered work could not be autosaved (%1); its recovery file %2 is kept. Save it as a project to keep it.</source>
+        <translation>The recovered work could not be autosaved (%1); its recovery file %2 is kept. Save it as a project to keep it.</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1 first?</source>
+        <translation>Save the changes to %1 first?</translation>
+    </message>
+    <message>
+        <source>Save this untitled work as a project first?</source>
+        <translation>Save this untitled work as a project first?</translation>
+    </message>
+    <message>
+        <source>Otherwise they are lost.</source>
+        <translation>Otherwise they are lost.</translation>
+    </message>
+    <message>
+        <source>Unsaved work</source>
+        <translation>Unsaved work</translation>
+    </message>
+    <message>
+        <source>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</source>
+        <translation>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</translation>
     </message>
 </context>
 <context>

@@ -1569,10 +1569,6 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <translation>새 프로젝트</translation>
     </message>
     <message>
-        <source>Start a new project? Unsaved changes of this one are lost.</source>
-        <translation>새 프로젝트를 시작할까요? 이 프로젝트의 저장되지 않은 변경 사항은 사라집니다.</translation>
-    </message>
-    <message>
         <source>Open project</source>
         <translation>프로젝트 열기</translation>
     </message>
@@ -1697,6 +1693,34 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>This is the small demo model the project trained on toy clips (shapes moving on simple backgrounds): it shows how the studio works, not what ConsistI2V can do. Get the real model with File → Download model…</source>
         <translation>프로젝트가 장난감 클립(단순한 배경 위를 움직이는 도형)으로 직접 학습한 작은 데모 모델입니다. 스튜디오의 사용법을 보여 줄 뿐, ConsistI2V의 실력을 보여 주지는 않습니다. 실제 모델은 파일 → 모델 다운로드…에서 받으세요.</translation>
+    </message>
+    <message>
+        <source>Recovered, but not yet safe</source>
+        <translation>복구했지만 아직 안전하지 않습니다</translation>
+    </message>
+    <message>
+        <source>The recovered work could not be autosaved (%1); its recovery file %2 is kept. Save it as a project to keep it.</source>
+        <translation>복구한 작업을 자동 저장하지 못했습니다(%1). 복구 파일 %2은(는) 그대로 둡니다. 보관하려면 프로젝트로 저장하세요.</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1 first?</source>
+        <translation>먼저 %1의 변경 사항을 저장할까요?</translation>
+    </message>
+    <message>
+        <source>Save this untitled work as a project first?</source>
+        <translation>먼저 이 제목 없는 작업을 프로젝트로 저장할까요?</translation>
+    </message>
+    <message>
+        <source>Otherwise they are lost.</source>
+        <translation>저장하지 않으면 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Unsaved work</source>
+        <translation>저장하지 않은 작업</translation>
+    </message>
+    <message>
+        <source>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</source>
+        <translation>제목 없는 작업을 다음 실행을 위해 보관하지 못했습니다(%1). 닫기 전에 프로젝트로 저장할까요?</translation>
     </message>
 </context>
 <context>

@@ -31,7 +31,7 @@ QSize CameraTimeline::minimumSizeHint() const { return {160, 78}; }
 
 void CameraTimeline::setPath(const ci2v::sampling::CameraPath& path, int frames) {
   path_ = path;
-  frames_ = std::max(frames, 2);
+  frames_ = std::clamp(frames, 2, 1024);  // the parameters allow 128; a tick per frame is drawn
   if (selected_ >= static_cast<int>(path_.keyframes.size())) selected_ = -1;
   current_ = std::clamp(current_, 0, frames_ - 1);
   update();

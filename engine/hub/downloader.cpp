@@ -614,6 +614,12 @@ DownloadResult download_model(const DownloadOptions& o) {
           fs::remove(pl.temp_path, ec);
           throw Error(url + ": the hub sent no ETag for '" + f.path + "' and the listing has no blob id for it");
         }
+        // the ETag names the blob file: only a git blob id (which verify() has just checked) may, never a path
+        if (!is_hex(etag, 40)) {
+          fs::remove(pl.temp_path, ec);
+          throw Error(url + ": the hub's ETag for '" + f.path + "' is '" + etag +
+                      "', not a git blob id (40 hex digits), and the listing has none: the file cannot be verified");
+        }
         pl.final_path = cache.blob(etag);
       }
       fs::rename(pl.temp_path, pl.final_path, ec);

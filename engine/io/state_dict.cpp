@@ -32,6 +32,38 @@ static bool ends_with(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
 }
 
+// A tensor as the unpickler made it: its sizes, strides and storage offset come from the file unchecked, so a
+// crafted or damaged checkpoint can point them past its storage. Refuse that (naming the file and key) before any
+// element is read, and hand on a compact copy.
+static torch::Tensor checked_pickled_tensor(const torch::Tensor& t, const std::string& file, const std::string& key) {
+  const std::string where = file + ": tensor '" + key + "'";
+  if (t.layout() != torch::kStrided) throw Error(where + ": expected a dense (strided) tensor");
+  if (t.storage_offset() < 0) throw Error(where + ": negative storage offset");
+  const int64_t item = static_cast<int64_t>(t.element_size());
+  // the last element's index + 1, from the offset, sizes and strides (0 for an empty tensor)
+  int64_t last = 0;
+  bool empty = false;
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.size(d) < 0 || t.stride(d) < 0) throw Error(where + ": negative size or stride");
+    if (t.size(d) == 0) empty = true;
+    int64_t span = 0;
+    if (t.size(d) > 0 && __builtin_mul_overflow(t.size(d) - 1, t.stride(d), &span))
+      throw Error(where + ": sizes and strides overflow");
+    if (__builtin_add_overflow(last, span, &last)) throw Error(where + ": sizes and strides overflow");
+  }
+  if (!empty) {
+    int64_t need = 0;
+    if (__builtin_add_overflow(last, t.storage_offset() + 1, &need) || __builtin_mul_overflow(need, item, &need))
+      throw Error(where + ": sizes and strides overflow");
+    const int64_t have = static_cast<int64_t>(t.storage().nbytes());
+    if (need > have)
+      throw Error(where + ": shape " + c10::str(t.sizes()) + " at storage offset " + std::to_string(t.storage_offset()) +
+                  " needs " + std::to_string(need) + " bytes of its storage, which has " + std::to_string(have) +
+                  " (a damaged or crafted checkpoint)");
+  }
+  return t.contiguous().clone();
+}
+
 static void add_pickled(std::map<std::string, torch::Tensor>& out, const c10::IValue& v, const std::string& file) {
   if (!v.isGenericDict()) throw Error(file + ": expected a state dict (a dict of tensors) in the pickle");
   auto dict = v.toGenericDict();
@@ -45,7 +77,8 @@ static void add_pickled(std::map<std::string, torch::Tensor>& out, const c10::IV
   for (const auto& item : dict) {
     if (!item.key().isString()) throw Error(file + ": state dict has a non-string key");
     if (!item.value().isTensor()) continue;  // e.g. "global_step"
-    out[item.key().toStringRef()] = item.value().toTensor();
+    const std::string& key = item.key().toStringRef();
+    out[key] = checked_pickled_tensor(item.value().toTensor(), file, key);
   }
 }
 

@@ -103,6 +103,52 @@ TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
   }
 }
 
+TEST(GenerationParams, IntegersMustFitAndBeWhole) {
+  // nlohmann's get<int> wraps 4294967297 to 1 and truncates 64.9 to 64: the parameters name such values instead
+  for (const auto& [j, key] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {{{"steps", 4294967297LL}}, "'steps'"},
+           {{{"steps", -4294967294LL}}, "'steps'"},
+           {{{"width", 64.9}}, "'width'"},
+           {{{"frames", 18446744073709551615ULL}}, "'frames'"},
+           {{{"seed", 18446744073709551615ULL}}, "'seed'"}}) {
+    try {
+      (void)GenerationParams::from_json(j);
+      ADD_FAILURE() << j.dump() << " was accepted";
+    } catch (const ci2v::Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(key), std::string::npos) << m;
+      EXPECT_NE(m.find("expected an integer from"), std::string::npos) << m;
+      EXPECT_NE(m.find(j.begin().value().dump()), std::string::npos) << m;  // the value as given
+    }
+  }
+  EXPECT_EQ(GenerationParams::from_json({{"seed", 9007199254740993LL}}).seed, 9007199254740993LL);  // int64 stays exact
+  EXPECT_EQ(GenerationParams::from_json({{"steps", 2147483647}}).steps, 2147483647);             // then out of range:
+  EXPECT_THROW(GenerationParams::from_json({{"steps", 2147483647}}).validate_ranges(), ci2v::Error);
+}
+
+TEST(GenerationParams, RangesAloneLeaveTheCombinationsToValidate) {
+  // what a loaded project must pass (each value in range) and what only Generate asks (the combinations)
+  GenerationParams combo;
+  combo.guidance_rescale = 0.5;
+  combo.cfg_image = 2;
+  EXPECT_NO_THROW(combo.validate_ranges());
+  EXPECT_THROW(combo.validate(), ci2v::Error);
+  GenerationParams both;
+  both.camera_preset = "pan_left";
+  both.camera_path = {{"keyframes", {{{"time", 0.0}, {"cx", 100.0}, {"cy", 100.0}, {"w", 64.0}, {"h", 64.0}}}}};
+  EXPECT_NO_THROW(both.validate_ranges());
+  EXPECT_NE(validation_error(both).find("both set"), std::string::npos);
+  GenerationParams frames;
+  frames.frames = 2000000000;
+  EXPECT_NE(validation_error(frames).find("'frames' = 2000000000"), std::string::npos);
+  try {
+    frames.validate_ranges();
+    ADD_FAILURE() << "2e9 frames passed the ranges";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 128"), std::string::npos) << e.what();
+  }
+}
+
 TEST(GenerationParams, FrameInitDefaultsFollowTheCameraModeAndTheModel) {
   // the paper's: τ 850, D0 0.25 for a still camera; τ 750, D0 0.5 with a camera move
   GenerationParams p;

@@ -165,6 +165,27 @@ TEST(StateDict, CorruptOrTruncatedFilesNameTheFile) {
   ci2v::remove_tree(dir);
 }
 
+TEST(StateDict, PickledTensorsPointingPastTheirStorageAreRefused) {
+  // The unpickler takes a tensor's sizes, strides and storage offset from the file as they are; a damaged or
+  // crafted checkpoint (tests/data/pickles/make.py) must give an error naming the file and key, not a read past
+  // the buffer (it crashed, or silently read heap memory, before).
+  const std::string dir = std::string(CONSISTI2V_SOURCE_DIR) + "/tests/data/pickles/";
+  auto ok = io::StateDict::from_file(dir + "view_ok.bin");  // a view of elements 2 and 3 of a storage of 4
+  EXPECT_TRUE(torch::equal(ok.get("w"), torch::tensor({2.0f, 3.0f})));
+  EXPECT_FALSE(ok.contains("step"));
+  for (const char* name : {"past_end.bin", "far_offset.bin"}) {
+    try {
+      io::StateDict::from_file(dir + name);
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(name), std::string::npos) << m;
+      EXPECT_NE(m.find("tensor 'w'"), std::string::npos) << m;
+      EXPECT_NE(m.find("which has 4"), std::string::npos) << m;  // the storage's bytes
+    }
+  }
+}
+
 TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {
   const auto dir = tmpdir();
   auto w = tiny_weights();

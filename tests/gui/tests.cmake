@@ -64,6 +64,8 @@ ci2v_gui_offscreen(gui_history tst_gui_history LABELS gui)
 # Project files (.ci2v), autosave and crash recovery (issue #8).
 ci2v_gui_test(tst_gui_project tst_project.cpp)
 ci2v_gui_offscreen(gui_project tst_gui_project LABELS gui)
+ci2v_gui_test(tst_gui_main_window tst_main_window.cpp)
+ci2v_gui_offscreen(gui_main_window tst_gui_main_window LABELS gui)
 
 # End to end in a real X server: load, generate, play, export MP4 + GIF, decode them; screenshots of the main
 # states go to build/tests/gui/screenshots. The same window at a 2x device pixel ratio (high-DPI), offscreen.

@@ -16,6 +16,7 @@ Fault switches (each may repeat):
   --corrupt PATH    flip one byte in the middle of PATH's content (the listing keeps the true hash)
   --missing PATH    answer 404 (X-Error-Code: EntryNotFound) for PATH
   --slow PATH:BPS   send PATH at about BPS bytes per second
+  --etag PATH:VALUE list PATH without its blobId and send ETag VALUE for it (a broken or hostile server)
 Prints "PORT <n>" on stdout once listening; one line per request to --log: "METHOD PATH range=<Range header>".
 """
 import argparse
@@ -109,7 +110,10 @@ class Handler(BaseHTTPRequestHandler):
             sib = []
             for p in sorted(repo.meta):
                 m = repo.meta[p]
-                sib.append(dict(m) if blobs else {"rfilename": p})
+                e = dict(m) if blobs else {"rfilename": p}
+                if p in srv.etag:
+                    e.pop("blobId", None)
+                sib.append(e)
             body = json.dumps({"id": repo.repo_id, "modelId": repo.repo_id, "sha": repo.commit, "siblings": sib}).encode()
             return self._send(200, body, {"Content-Type": "application/json"})
         if path.startswith(resolve):
@@ -126,7 +130,7 @@ class Handler(BaseHTTPRequestHandler):
                 common.update({"X-Linked-Etag": '"%s"' % sha, "X-Linked-Size": str(m["size"]), "ETag": '"%s"' % m["blobId"],
                                "Location": "/cdn/%s?file=%s" % (sha, fpath.replace("/", "%2F"))})
                 return self._send(302, b"", common)
-            common["ETag"] = '"%s"' % m["blobId"]
+            common["ETag"] = '"%s"' % srv.etag.get(fpath, m["blobId"])
             return self._serve(fpath, common)
         if path.startswith("/cdn/"):
             sha = path[len("/cdn/"):]
@@ -210,6 +214,7 @@ def main():
     ap.add_argument("--corrupt", action="append", default=[])
     ap.add_argument("--missing", action="append", default=[])
     ap.add_argument("--slow", action="append", default=[])
+    ap.add_argument("--etag", action="append", default=[])
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
@@ -220,6 +225,7 @@ def main():
     srv.corrupt = set(a.corrupt)
     srv.missing = set(a.missing)
     srv.slow = {p.rsplit(":", 1)[0]: int(p.rsplit(":", 1)[1]) for p in a.slow}
+    srv.etag = dict(p.split(":", 1) for p in a.etag)
     print("PORT %d" % srv.server_address[1], flush=True)
     print("COMMIT %s" % srv.repo.commit, flush=True)
     try:

@@ -290,6 +290,27 @@ TEST_F(HubDownload, CorruptedByteFailsTheHashAndKeepsNothing) {
   EXPECT_EQ(hub::find_cached_snapshot(cache_), "");
 }
 
+TEST_F(HubDownload, AnETagThatIsNotABlobIdNeverNamesAFile) {
+  // A small file listed without a blob id is stored under its ETag's name: a server's ETag must not be able to
+  // point that outside the cache ("../../x") or name an unverifiable blob.
+  const std::string cfg = "vae/config.json";
+  for (const std::string etag : {"../../../escaped_by_etag", "not-a-hash"}) {
+    ci2v::testing::FakeHub server(work_ / "requests.log", {"--etag", cfg + ":" + etag});
+    try {
+      hub::download_model(options(server));
+      ADD_FAILURE() << "ETag '" << etag << "' was accepted";
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("ETag for '" + cfg + "' is '" + etag + "', not a git blob id"), std::string::npos) << m;
+    }
+    EXPECT_FALSE(fs::exists(work_ / "escaped_by_etag"));
+    EXPECT_FALSE(fs::exists(cache_ / "escaped_by_etag"));
+    EXPECT_FALSE(fs::exists(repo_dir() / "escaped_by_etag"));
+    EXPECT_FALSE(fs::exists(repo_dir() / "blobs" / etag));
+    for (const auto& f : files_in(repo_dir() / "blobs")) EXPECT_EQ(f.find(".incomplete"), std::string::npos) << f;
+  }
+}
+
 TEST_F(HubDownload, MissingFileIsAClear404Error) {
   ci2v::testing::FakeHub server(work_ / "requests.log", {"--missing", "vae/config.json"});
   try {

@@ -1,0 +1,250 @@
+// The main window keeps the user's work (offscreen): it asks before a project, a dropped project or a recovery
+// replaces unsaved changes; crash recovery offers the newest file and writes the recovered work to disk before
+// the old file goes; a close whose untitled session cannot be written keeps the work for the next start; a
+// damaged autosave marker or a project with absurd values does not stop or freeze the studio.
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "app/autosave.h"
+#include "app/document.h"
+#include "app/engine_worker.h"
+#include "app/main_window.h"
+#include "app/project.h"
+#include "app/settings.h"
+#include "gui_test_util.h"
+
+using namespace studio;
+
+namespace {
+
+// Answers the next modal message box with `button` once it is shown (polling from the event loop its exec()
+// runs); its text goes to *text.
+void answerNextBox(QMessageBox::StandardButton button, QString* text = nullptr) {
+  auto* poll = new QTimer;
+  auto tries = std::make_shared<int>(0);
+  QObject::connect(poll, &QTimer::timeout, [=] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box || !box->isVisible()) {
+      if (++*tries > 500) poll->deleteLater();  // 5 s: the test's own check fails
+      return;
+    }
+    if (text) *text = box->text();
+    if (QAbstractButton* b = box->button(button)) b->click();
+    poll->deleteLater();
+  });
+  poll->start(10);
+}
+
+QImage picture() {
+  QImage im(64, 48, QImage::Format_RGB888);
+  im.fill(QColor(200, 80, 40));
+  return im;
+}
+
+// A recovery file and its marker as a studio that died (a PID that cannot exist) leaves them.
+void forgeCrash(const QString& folder, const QString& session, const QString& prompt, const QDateTime& when) {
+  QDir().mkpath(folder);
+  Document d;
+  d.setFirstFrame(picture(), QString());
+  d.setPrompt(prompt);
+  QString error;
+  const QString data = folder + QStringLiteral("/autosave-%1.ci2v").arg(session);
+  QVERIFY2(project::save(d.toProject(), data, &error), qPrintable(error));
+  nlohmann::json m = {{"pid", 2147483000}, {"process_start", ""}, {"session", session.toStdString()}};
+  QFile marker(folder + QStringLiteral("/autosave-%1.marker").arg(session));
+  QVERIFY(marker.open(QIODevice::WriteOnly));
+  marker.write(QByteArray::fromStdString(m.dump()));
+  marker.close();
+  QFile f(data);
+  QVERIFY(f.open(QIODevice::ReadWrite));
+  QVERIFY(f.setFileTime(when, QFileDevice::FileModificationTime));
+}
+
+QStringList ci2vFiles(const QString& folder) {
+  return QDir(folder).entryList({QStringLiteral("*.ci2v")}, QDir::Files, QDir::Name);
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+private Q_SLOTS:
+  void replacingTheDocumentAsksFirst() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    Document* doc = w.document();
+    const QString a = tmp.filePath(QStringLiteral("a.ci2v")), b = tmp.filePath(QStringLiteral("b.ci2v"));
+    {
+      Document other;
+      other.setPrompt(QStringLiteral("project b"));
+      QString error;
+      QVERIFY2(other.saveProjectFile(b, &error), qPrintable(error));
+    }
+    doc->setPrompt(QStringLiteral("project a"));
+    QString error;
+    QVERIFY2(doc->saveProjectFile(a, &error), qPrintable(error));
+    doc->setPrompt(QStringLiteral("an edit not saved yet"));  // only a prompt: still asked (a named project)
+    QVERIFY(doc->isModified());
+
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    QVERIFY(!w.openProjectFile(b));
+    QVERIFY2(asked.contains(QLatin1String("a.ci2v")), qPrintable(asked));
+    QCOMPARE(doc->params().prompt, std::string("an edit not saved yet"));
+    QCOMPARE(doc->projectPath(), a);
+
+    asked.clear();
+    answerNextBox(QMessageBox::Cancel, &asked);
+    w.newProject();
+    QVERIFY(!asked.isEmpty());
+    QCOMPARE(doc->params().prompt, std::string("an edit not saved yet"));
+
+    answerNextBox(QMessageBox::Save);  // saves a.ci2v, then opens b
+    QVERIFY(w.openProjectFile(b));
+    QCOMPARE(doc->projectPath(), b);
+    QCOMPARE(doc->params().prompt, std::string("project b"));
+    Project saved;
+    QVERIFY2(project::load(a, &saved, &error), qPrintable(error));
+    QCOMPARE(saved.params.prompt, std::string("an edit not saved yet"));
+
+    doc->setPrompt(QStringLiteral("dropped"));
+    answerNextBox(QMessageBox::Discard);
+    w.openDroppedFile(a);
+    QCOMPARE(doc->projectPath(), a);
+    QCOMPARE(doc->params().prompt, std::string("an edit not saved yet"));
+    // nothing unsaved: no question (a box left unanswered would fail the next check)
+    QVERIFY(!doc->isModified());
+    QVERIFY(w.openProjectFile(b));
+    QCOMPARE(doc->projectPath(), b);
+    QVERIFY(!QApplication::activeModalWidget());
+  }
+
+  void recoveryOffersTheNewestAndWritesItBeforeRemovingIt() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("s.ini"));
+    const QString folder = StudioSettings(ini).autosaveFolder();
+    const QDateTime now = QDateTime::currentDateTime();
+    forgeCrash(folder, QStringLiteral("old"), QStringLiteral("three days ago"), now.addDays(-3));
+    forgeCrash(folder, QStringLiteral("new"), QStringLiteral("five minutes ago"), now.addSecs(-300));
+    // a marker whose fields have the wrong types: read as a dead session, not an exception at start-up
+    {
+      QFile bad(folder + QStringLiteral("/autosave-typo.marker"));
+      QVERIFY(bad.open(QIODevice::WriteOnly));
+      bad.write(R"({"pid": "1234", "session": 5, "process_start": []})");
+    }
+    MainWindow w(new StudioSettings(ini));
+    QWidget* bar = w.findChild<QWidget*>(QStringLiteral("recovery_bar"));
+    QVERIFY(bar && !bar->isHidden());
+    QVERIFY(w.recoverAutosave());
+    QCOMPARE(w.document()->params().prompt, std::string("five minutes ago"));
+    QVERIFY(w.document()->isModified());
+    // the recovered work is in this session's recovery file; the file it came from is gone, the older one stays
+    const QString mine = QFileInfo(w.autosaver()->recoveryFile()).fileName();
+    QTRY_VERIFY(QFileInfo::exists(w.autosaver()->recoveryFile()));
+    QStringList expected{QStringLiteral("autosave-old.ci2v"), mine};
+    expected.sort();
+    QCOMPARE(ci2vFiles(folder), expected);
+    Project p;
+    QString error;
+    QVERIFY2(project::load(w.autosaver()->recoveryFile(), &p, &error), qPrintable(error));
+    QCOMPARE(p.params.prompt, std::string("five minutes ago"));
+    QVERIFY(bar->isHidden());
+  }
+
+  void closeKeepsTheWorkWhenTheSessionCannotBeWritten() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("s.ini"));
+    QString recovery;
+    {
+      MainWindow w(new StudioSettings(ini));
+      StudioSettings probe(ini);
+      QVERIFY(QDir().mkpath(probe.sessionFile()));  // a folder where the session file goes: it cannot be written
+      w.show();
+      w.document()->setFirstFrame(picture(), QString());
+      w.document()->setPrompt(QStringLiteral("untitled work"));
+      recovery = w.autosaver()->recoveryFile();
+
+      QString asked;
+      answerNextBox(QMessageBox::Cancel, &asked);
+      QVERIFY(!w.close());  // called off: the window stays
+      QVERIFY2(asked.contains(QLatin1String("could not be kept")), qPrintable(asked));
+      QVERIFY(w.isVisible());
+
+      answerNextBox(QMessageBox::Close);
+      QVERIFY(w.close());
+      QVERIFY(QFileInfo::exists(recovery));  // closed anyway: the work is in the recovery file, not deleted
+    }
+    Project p;
+    QString error;
+    QVERIFY2(project::load(recovery, &p, &error), qPrintable(error));
+    QCOMPARE(p.params.prompt, std::string("untitled work"));
+    // the next start offers it
+    MainWindow again(new StudioSettings(ini));
+    QWidget* bar = again.findChild<QWidget*>(QStringLiteral("recovery_bar"));
+    QVERIFY(bar && !bar->isHidden());
+    QVERIFY(again.recoverAutosave());
+    QCOMPARE(again.document()->params().prompt, std::string("untitled work"));
+  }
+
+  void engineSignalsAreMatchedToTheirModelAndRun() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    Document* doc = w.document();
+    // a load of a model the user has since replaced says nothing of the current one
+    doc->setModelPath(tmp.filePath(QStringLiteral("model-b")));
+    doc->setModelStatus(Document::ModelState::Failed, QStringLiteral("B is broken"));
+    Q_EMIT w.engine()->modelLoading(tmp.filePath(QStringLiteral("model-a")));
+    Q_EMIT w.engine()->modelLoaded(tmp.filePath(QStringLiteral("model-a")), QStringLiteral("cpu"), QStringLiteral("fp32"), 1.0);
+    QCOMPARE(doc->modelState(), Document::ModelState::Failed);
+    Q_EMIT w.engine()->modelLoaded(tmp.filePath(QStringLiteral("model-b")), QStringLiteral("cpu"), QStringLiteral("fp32"), 1.0);
+    QCOMPARE(doc->modelState(), Document::ModelState::Ready);
+
+    // two queued runs that fail (no model there): each failure is reported with its own request, although the
+    // next one is already running when the first's failed() arrives
+    EngineController* engine = w.engine();
+    QList<QPair<quint64, quint64>> seen;  // (failed id, endedRequest().id)
+    connect(engine, &EngineController::failed, this,
+            [&](quint64 id, const QString&) { seen.append({id, engine->endedRequest().id}); });
+    GenerationRequest r;
+    r.modelDir = tmp.filePath(QStringLiteral("no-model-here"));
+    r.params = testing::tinyParams();
+    r.firstFrame = ci2v::RgbImage{};
+    r.id = 101;
+    r.params.width = 64;
+    const quint64 first = engine->generate(r);
+    r.id = 102;
+    r.params.width = 128;
+    const quint64 second = engine->generate(r);
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 2, 30000);
+    QCOMPARE(seen[0].first, first);
+    QCOMPARE(seen[0].second, first);
+    QCOMPARE(seen[1].first, second);
+    QCOMPARE(seen[1].second, second);
+    for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
+  }
+
+  void projectWithAbsurdValuesIsRefused() {
+    // 2e9 frames made the camera timeline draw a tick per frame on every repaint (the studio froze at start)
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("absurd.ci2v"));
+    Project p;
+    p.params.frames = 2000000000;
+    QString error;
+    QVERIFY2(project::save(p, file, &error), qPrintable(error));
+    Document d;
+    d.setPrompt(QStringLiteral("kept"));
+    QVERIFY(!d.openProjectFile(file, &error));
+    QVERIFY2(error.contains(QLatin1String("'frames' = 2000000000")) && error.contains(file), qPrintable(error));
+    QCOMPARE(d.params().prompt, std::string("kept"));
+  }
+};
+
+CI2V_GUI_TEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
