@@ -1,5 +1,6 @@
 // Tiny command-line parser for the consisti2v subcommands: --key value, --flag, positional arguments.
 #pragma once
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -62,6 +63,14 @@ public:
     } catch (...) {
       throw std::runtime_error("--" + k + ": expected an integer, got '" + get(k) + "'");
     }
+  }
+  // get_int for an int option: a value outside int's range is refused (a cast would wrap 4294967298 to 2).
+  int get_int32(const std::string& k, int def) const {
+    const long v = get_int(k, def);
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+      throw std::runtime_error("--" + k + ": expected an integer from " + std::to_string(std::numeric_limits<int>::min()) +
+                               " to " + std::to_string(std::numeric_limits<int>::max()) + ", got '" + get(k) + "'");
+    return static_cast<int>(v);
   }
   // The index in `choices` of the option's value (of `def` where the option is not given); any other value is
   // refused, naming it and the choices.

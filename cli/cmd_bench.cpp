@@ -239,16 +239,29 @@ int cmd_bench(int argc, char** argv) {
     throw std::runtime_error("unknown option " + u[0]);
   const torch::Device device = resolve_device(a.get("device", "auto"));
   const auto dtypes = split_list(a.get("dtype", "fp32"));
-  const auto sizes = split_list(a.get("size", "256"));
-  const int frames = static_cast<int>(a.get_int("frames", 16));
-  const int steps = static_cast<int>(a.get_int("steps", 50));
+  std::vector<std::string> sizes;  // checked before any work: a bad entry is named
+  for (const auto& sz : split_list(a.get("size", "256"))) {
+    size_t used = 0;
+    long v = 0;
+    try {
+      v = std::stol(sz, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != sz.size() || v < 64 || v > 2048 || v % 8 != 0)
+      throw std::runtime_error("--size: expected square sizes in pixels (multiples of 8 in 64..2048, e.g. 256,512), got '" +
+                               sz + "'");
+    sizes.push_back(sz);
+  }
+  const int frames = a.get_int32("frames", 16);
+  const int steps = a.get_int32("steps", 50);
   const double cfg = a.get_double("cfg", 7.5);
-  const int repeats = std::max(1, static_cast<int>(a.get_int("repeats", 1)));
+  const int repeats = std::max(1, a.get_int32("repeats", 1));
   const std::string model_dir = a.get("model", "");
-  if (a.has("threads")) torch::set_num_threads(static_cast<int>(a.get_int("threads", 1)));
+  if (a.has("threads")) torch::set_num_threads(a.get_int32("threads", 1));
   const bool tf32 = a.has("tf32");
   const bool profile = a.has("profile") || a.has("profile-trace");
-  const int profile_top = static_cast<int>(a.get_int("profile-top", 25));
+  const int profile_top = a.get_int32("profile-top", 25);
   const std::string profile_trace = a.get("profile-trace", "");
   const char* graphs_env = std::getenv("CONSISTI2V_CUDA_GRAPHS");
   if (a.has("audit") && device.is_cuda() && graphs_env && std::string(graphs_env) == "1")
@@ -289,7 +302,7 @@ int cmd_bench(int argc, char** argv) {
     ov.negative_ids = torch::zeros_like(ids);
     for (const auto& sz : sizes) {
       GenerationParams p;
-      p.width = p.height = std::stoi(sz);
+      p.width = p.height = std::stoi(sz);  // checked above
       p.frames = frames;
       p.steps = steps;
       p.cfg_text = cfg;

@@ -40,11 +40,11 @@ int cmd_export(int argc, char** argv) {
   o.format = kFormats[a.get_choice("format", "auto", {"auto", "mp4", "gif", "webp", "png"})];
   media::Video video = media::decode_video(in);
   o.fps = a.get_double("fps", video.fps > 0 ? video.fps : 8.0);
-  o.crf = static_cast<int>(a.get_int("crf", o.crf));
-  o.loop = static_cast<int>(a.get_int("loop", o.loop));
+  o.crf = a.get_int32("crf", o.crf);
+  o.loop = a.get_int32("loop", o.loop);
   o.pingpong = a.has("pingpong");
   o.dither = !a.has("no-dither");
-  o.webp_quality = static_cast<int>(a.get_int("quality", o.webp_quality));
+  o.webp_quality = a.get_int32("quality", o.webp_quality);
   o.webp_lossless = a.has("lossless");
   o.preset = a.get("preset", o.preset);
   if (a.has("params")) {

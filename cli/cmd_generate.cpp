@@ -76,7 +76,7 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
     if (j.contains("params") && j["params"].is_object()) j = j["params"];  // an app project/history entry
     p = GenerationParams::from_json(j);
   }
-  auto set_int = [&](const char* k, int& v) { if (a.has(k)) v = static_cast<int>(a.get_int(k, v)); };
+  auto set_int = [&](const char* k, int& v) { if (a.has(k)) v = a.get_int32(k, v); };
   auto set_dbl = [&](const char* k, double& v) { if (a.has(k)) v = a.get_double(k, v); };
   if (a.has("prompt")) p.prompt = a.get("prompt");
   if (a.has("negative")) p.negative_prompt = a.get("negative");
@@ -131,6 +131,27 @@ RgbImage load_first_frame(const std::string& path) {
 #endif
 }
 
+#ifdef CONSISTI2V_HAVE_MEDIA
+// How generate writes OUT: a folder of PNG frames for a path ending in '/' or an existing folder, else by extension.
+media::ExportOptions export_options(const std::string& out, double fps) {
+  media::ExportOptions o;
+  o.fps = fps;
+  o.notice = [](const std::string& s) { std::cerr << "note: " << s << "\n"; };
+  if (ends_with(out, "/") || fs::is_directory(out)) o.format = media::Format::PngSequence;
+  return o;
+}
+#endif
+
+// Before the generation: --out and --fps are what the writing will accept (no minutes of work for nothing).
+void check_output(const std::string& out, double fps) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+  media::check_export_target(out, export_options(out, fps));
+#else
+  (void)out;
+  (void)fps;
+#endif
+}
+
 void write_frames(const GenerationResult& r, const std::string& out, double fps) {
 #ifdef CONSISTI2V_HAVE_MEDIA
   media::Video v;
@@ -138,12 +159,8 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps)
   v.height = r.frames.empty() ? 0 : r.frames[0].height;
   v.fps = fps;
   v.frames = r.frames;
-  media::ExportOptions o;
-  o.fps = fps;
+  media::ExportOptions o = export_options(out, fps);
   o.params_json = r.params.to_json().dump();
-  o.notice = [](const std::string& s) { std::cerr << "note: " << s << "\n"; };
-  const bool dir = ends_with(out, "/") || (fs::is_directory(out));
-  if (dir) o.format = media::Format::PngSequence;
   media::export_video(v, out, o);
 #else
   // Without FFmpeg: binary PPM frames in a folder.
@@ -173,7 +190,7 @@ int cmd_generate(int argc, char** argv) {
   if (image.empty()) throw Error("--image FILE is required (the first frame)");
   const auto out = a.get("out");
   if (out.empty()) throw Error("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
-  if (a.has("threads")) torch_set_threads(static_cast<int>(a.get_int("threads", 0)));
+  if (a.has("threads")) torch_set_threads(a.get_int32("threads", 0));
   const auto defaults = model_frameinit_defaults(model);
   auto params = params_from_args(a, defaults);
   params.validate();  // before any work
@@ -181,13 +198,15 @@ int cmd_generate(int argc, char** argv) {
     std::cerr << "camera move: the model's FrameInit setting (tau " << defaults.camera.noise_level << ", D0 "
               << defaults.camera.cutoff_spatial << " / " << defaults.camera.cutoff_temporal
               << ") where --tau, --ds, --dt are not given\n";
+  const double fps = a.get_double("fps", 8);
+  check_output(out, fps);
   if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
   auto frame = load_first_frame(image);
   std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
   auto pipe = Pipeline::load(model, params.device, params.dtype);
   ProgressBar bar;
   auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, nullptr);
-  write_frames(result, out, a.get_double("fps", 8));
+  write_frames(result, out, fps);
   std::cout << out << "\n";
   return 0;
 }

@@ -24,7 +24,7 @@ int cmd_parity(int argc, char** argv) {
   o.verbose = a.has("verbose");
   o.atol_override = a.get_double("atol", -1);
   o.rtol_override = a.get_double("rtol", -1);
-  if (a.has("threads")) torch::set_num_threads(static_cast<int>(a.get_int("threads", 1)));
+  if (a.has("threads")) torch::set_num_threads(a.get_int32("threads", 1));
   auto results = parity::run(o, std::cout);
   if (results.empty()) {
     std::cerr << "parity: no case was run\n";

@@ -1,4 +1,5 @@
 // consisti2v preview: FrameInit's frequency split as PNG files, without running the UNet.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -40,8 +41,27 @@ int cmd_preview(int argc, char** argv) {
   auto params = params_from_args(a);
   if (params.seed < 0) params.seed = 0;
   params.validate();
-  const int scale = static_cast<int>(a.get_int("scale", 4));
+  const int scale = a.get_int32("scale", 4);
   if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
+  // Each set replaces an earlier preview's folder of the same name, but nothing else: a folder there that holds
+  // anything but PNG frames (frame_NNNNN.png), or a file of that name, is refused before any work.
+  static const char* kSets[] = {"low", "high", "mixed", "mask"};
+  for (const char* name : kSets) {
+    const fs::path dir = fs::path(out) / name;
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(dir, ec))) continue;
+    if (!fs::is_directory(fs::symlink_status(dir, ec)))
+      throw Error("--out: " + dir.string() + " exists and is not a folder of preview frames: choose another --out");
+    for (const auto& e : fs::directory_iterator(dir)) {
+      const std::string f = e.path().filename().string();
+      const bool frame = e.is_regular_file() && f.size() == 15 && f.rfind("frame_", 0) == 0 &&
+                         f.compare(11, 4, ".png") == 0 &&
+                         std::all_of(f.begin() + 6, f.begin() + 11, [](char c) { return c >= '0' && c <= '9'; });
+      if (!frame)
+        throw Error("--out: " + dir.string() + " holds " + e.path().filename().string() +
+                    ", not a preview frame: choose another --out (an earlier preview there is replaced, nothing else)");
+    }
+  }
   auto frame = load_first_frame(image);
   auto pipe = Pipeline::load(model, params.device, params.dtype);
   auto pv = pipe->preview_frameinit(params, frame);
@@ -60,9 +80,12 @@ int cmd_preview(int argc, char** argv) {
     media::ExportOptions o;
     o.format = media::Format::PngSequence;
     o.params_json = params.to_json().dump();
-    const auto dir = (fs::path(out) / name).string();
-    ci2v::remove_tree(dir);
-    media::export_video(v, dir, o);
+    // written beside the target, which an earlier preview's frames leave only once the new ones are complete
+    const auto dir = (fs::path(out) / name).string(), partial = (fs::path(out) / ("." + std::string(name) + ".partial")).string();
+    ci2v::remove_tree(partial);
+    media::export_video(v, partial, o);
+    ci2v::remove_tree(dir);  // only PNG frames (checked above)
+    fs::rename(partial, dir);
     if (!a.has("quiet")) std::cout << dir << "/  (" << images->size() << " frames: " << name << ")\n";
   }
   return 0;

@@ -42,7 +42,7 @@ void write_demo_example(const std::string& model_dir) {
   auto j = nlohmann::json::parse(std::ifstream(index));
   j["_consisti2v_demo"]["recommended"]["prompt"] = train::caption(spec);
   j["_consisti2v_demo"]["recommended"]["example"] = "example.png";
-  std::ofstream(index) << j.dump(2) << "\n";
+  ci2v::write_file_atomically(index, j.dump(2) + "\n");  // never a half-written model_index.json
 }
 }  // namespace
 #endif
@@ -53,15 +53,24 @@ int cmd_train(int argc, char** argv) {
   const bool varied_backgrounds = a.get_choice("varied-backgrounds", "1", {"0", "1"}) == 1;
   if (a.has("dump-clips")) {  // inspect the training data: N procedural clips as GIFs + captions.txt
 #if defined(CONSISTI2V_HAVE_MEDIA)
+    if (auto u = a.unknown({"dump-clips", "out", "frames", "size", "seed", "varied-backgrounds"}); !u.empty())
+      throw std::runtime_error("unknown option " + u[0] + " for train --dump-clips (it takes --out, --frames, --size, "
+                               "--seed and --varied-backgrounds)");
     const std::string dir = a.get("out");
     if (dir.empty()) throw Error("train --dump-clips N: --out DIR is required");
+    const long n = a.get_int("dump-clips", 8);
+    const int frames = a.get_int32("frames", 8), size = a.get_int32("size", 64);
+    const long seed = a.get_int("seed", 42);
+    if (n < 1 || n > 10000) throw Error("train --dump-clips: expected 1..10000 clips, got " + std::to_string(n));
+    if (frames < 1 || frames > 64) throw Error("train --dump-clips: --frames must be 1..64, got " + std::to_string(frames));
+    if (size < 16 || size > 1024 || size % 8 != 0)
+      throw Error("train --dump-clips: --size must be a multiple of 8 in 16..1024, got " + std::to_string(size));
+    if (seed < 0) throw Error("train --dump-clips: --seed must not be negative, got " + std::to_string(seed));
     std::filesystem::create_directories(dir);
     std::ofstream captions(dir + "/captions.txt");
-    const long n = a.get_int("dump-clips", 8);
-    const int frames = static_cast<int>(a.get_int("frames", 8)), size = static_cast<int>(a.get_int("size", 64));
     for (long i = 0; i < n; ++i) {
       const int stride = 1 + static_cast<int>(i % train::kMaxFrameStride);
-      auto clip = train::make_clip(static_cast<uint64_t>(a.get_int("seed", 42)) * 1000 + static_cast<uint64_t>(i), frames,
+      auto clip = train::make_clip(static_cast<uint64_t>(seed) * 1000 + static_cast<uint64_t>(i), frames,
                                    size, stride, train::kDefaultCameraShare, varied_backgrounds);
       media::Video v;
       v.width = v.height = size;
@@ -88,13 +97,16 @@ int cmd_train(int argc, char** argv) {
   o.out_dir = a.get("out");
   o.tokenizer_dir = a.get("tokenizer");
   o.preset = a.get("preset", "tiny");
-  o.steps = static_cast<int>(a.get_int("steps", o.steps));
+  o.steps = a.get_int32("steps", o.steps);
   o.max_seconds = 60.0 * a.get_double("max-minutes", 0.0);
-  o.batch = static_cast<int>(a.get_int("batch", o.batch));
-  o.frames = static_cast<int>(a.get_int("frames", o.frames));
-  o.size = static_cast<int>(a.get_int("size", o.size));
+  o.batch = a.get_int32("batch", o.batch);
+  o.frames = a.get_int32("frames", o.frames);
+  o.size = a.get_int32("size", o.size);
   o.lr = a.get_double("lr", o.lr);
-  o.seed = static_cast<uint64_t>(a.get_int("seed", static_cast<long>(o.seed)));
+  if (const long seed = a.get_int("seed", static_cast<long>(o.seed)); seed >= 0)
+    o.seed = static_cast<uint64_t>(seed);
+  else
+    throw Error("train: --seed must not be negative, got " + std::to_string(seed));
   o.device = a.get("device", "cpu");
   o.dtype = a.get("dtype", "fp32");
   o.save_dtype = a.get("save-dtype", o.preset == "demo" ? "fp16" : "fp32");
@@ -102,15 +114,15 @@ int cmd_train(int argc, char** argv) {
   o.resume = a.has("resume");
   o.vae_from = a.get("vae-from");
   o.cuda_graphs = a.has("cuda-graphs");
-  o.vae_steps = static_cast<int>(a.get_int("vae-steps", -1));
+  o.vae_steps = a.get_int32("vae-steps", -1);
   o.vae_lr = a.get_double("vae-lr", o.vae_lr);
-  o.vae_batch = static_cast<int>(a.get_int("vae-batch", o.vae_batch));
+  o.vae_batch = a.get_int32("vae-batch", o.vae_batch);
   o.vae_max_seconds = 60.0 * a.get_double("vae-max-minutes", 0.0);
-  o.data_threads = static_cast<int>(a.get_int("data-threads", o.data_threads));
+  o.data_threads = a.get_int32("data-threads", o.data_threads);
   o.prefetch_batch = static_cast<train::BatchPrefetch>(a.get_choice("prefetch-batch", "auto", {"auto", "on", "off"}));
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
-  o.save_every = static_cast<int>(a.get_int("save-every", 0));
-  o.threads = static_cast<int>(a.get_int("threads", 0));
+  o.save_every = a.get_int32("save-every", 0);
+  o.threads = a.get_int32("threads", 0);
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.ema_decay = a.get_double("ema", o.ema_decay);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);

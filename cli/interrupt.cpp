@@ -13,9 +13,14 @@ std::atomic<bool> g_installed{false};
 struct sigaction g_old_int {}, g_old_term {};
 
 extern "C" void on_stop_signal(int sig) {
-  if (g_requested.load()) {  // the second one: the default action, now (async-signal-safe calls only)
-    ::signal(sig, SIG_DFL);
-    ::raise(sig);
+  // A second Ctrl-C: the default action, now (async-signal-safe calls only). A repeated SIGTERM does not
+  // escalate: GNU timeout sends it twice (to the process, then to its group) and the first one's clean stop
+  // (a checkpoint being written) must not be cut short by the second.
+  if (g_requested.load()) {
+    if (sig == SIGINT) {
+      ::signal(sig, SIG_DFL);
+      ::raise(sig);
+    }
     return;
   }
   g_signal.store(sig);

@@ -1,7 +1,8 @@
 // Ctrl-C (SIGINT) and SIGTERM for the CLI's long commands (train, download, export). While a StopRequest lives,
 // the first such signal only raises a flag: the command stops at its next safe point and finishes cleanly (train
 // writes the checkpoint of the steps taken, download keeps its partial files for the next run, export removes its
-// unfinished output). A second signal ends the process at once (the signal's default action).
+// unfinished output). A second Ctrl-C ends the process at once (SIGINT's default action); a second SIGTERM does
+// not (GNU timeout sends two, and a checkpoint being written must not be cut short).
 #pragma once
 #include <atomic>
 

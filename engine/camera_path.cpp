@@ -285,6 +285,14 @@ void CameraPath::validate() const {
                   "].time = " + num(keyframes[i - 1].time) + " (times strictly increasing)");
     if (!(k.w > 0)) throw Error(kf(i) + ".w = " + num(k.w) + " must be > 0");
     if (!(k.h > 0)) throw Error(kf(i) + ".h = " + num(k.h) + " must be > 0");
+    // first-frame pixels: a crop is rendered at its own size before it is resized to the output, so its size is
+    // bounded (16384 pixels a side at most, 64 megapixels in area), and so are the centres (their arithmetic in
+    // 64-bit integers)
+    if (k.w > 16384 || k.h > 16384 || k.w * k.h > double(int64_t(1) << 26))
+      throw Error(kf(i) + " crop " + num(k.w) + " x " + num(k.h) +
+                  " is too large: at most 16384 pixels a side and 64 megapixels in all");
+    if (std::abs(k.cx) > 1e6 || std::abs(k.cy) > 1e6)
+      throw Error(kf(i) + " centre (" + num(k.cx) + ", " + num(k.cy) + ") is too far outside any picture (|cx|, |cy| <= 1e6)");
     if (k.easing == Easing::CubicBezier) {
       const std::pair<const char*, double> handles[] = {{"x1", k.x1}, {"y1", k.y1}, {"x2", k.x2}, {"y2", k.y2}};
       for (const auto& [name, v] : handles)

@@ -1,13 +1,16 @@
 #include "engine/files.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "engine/entropy.h"
 #include "engine/error.h"
 
 namespace ci2v {
@@ -56,6 +59,51 @@ std::uintmax_t remove_tree(const std::filesystem::path& path) {
     throw Error("cannot remove " + (t_failed.empty() ? path.string() : t_failed) + " (removing " + path.string() +
                 "): " + ec.message());
   return n;
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendBytes&)>& fill) {
+  namespace fs = std::filesystem;
+  const std::string where = path.string();
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    tmp = where + ".tmp-" + std::to_string(entropy64() % 1000000000ull);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno != EEXIST || attempt > 8))
+      throw Error(where + ": cannot create a temporary file beside it: " + std::strerror(errno));
+  }
+  auto abandon = [&] {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  };
+  try {
+    fill([&](const void* data, std::size_t size) {
+      const char* p = static_cast<const char*>(data);
+      while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(where + ": write failed: " + std::strerror(n < 0 ? errno : ENOSPC));
+        p += n;
+        size -= static_cast<std::size_t>(n);
+      }
+    });
+    if (::fsync(fd) != 0) throw Error(where + ": write failed (fsync): " + std::strerror(errno));
+    const int rc = ::close(fd);
+    fd = -1;
+    if (rc != 0) throw Error(where + ": write failed (close): " + std::strerror(errno));
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) throw Error(where + ": cannot move the written file into place: " + ec.message());
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  write_file_atomically(path, [&](const AppendBytes& append) { append(bytes.data(), bytes.size()); });
 }
 
 }  // namespace ci2v

@@ -7,8 +7,11 @@
 // std::filesystem functions the project uses ran correctly there. So the project never calls
 // std::filesystem::remove_all (a ctest, no_std_remove_all, checks the sources) and uses remove_tree instead.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <system_error>
 
 namespace ci2v {
@@ -18,5 +21,14 @@ namespace ci2v {
 // overload throws ci2v::Error naming the entry that could not be removed; the second sets `ec` instead.
 std::uintmax_t remove_tree(const std::filesystem::path& path);
 std::uintmax_t remove_tree(const std::filesystem::path& path, std::error_code& ec) noexcept;
+
+// Writes a file so that `path` holds either its old content or the whole new one, never a part: the bytes go to
+// a new temporary file beside it (created exclusively), which is flushed to the disk (fsync) and closed with every
+// error checked, then renamed over `path`. On any failure (a full disk, no permission) the temporary file is
+// removed, `path` is left as it was, and ci2v::Error names the path and the cause. `fill` is called once with a
+// writer that appends bytes (it may throw; the writing is then abandoned the same way).
+using AppendBytes = std::function<void(const void* data, std::size_t size)>;
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendBytes&)>& fill);
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 }  // namespace ci2v

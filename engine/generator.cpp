@@ -40,6 +40,12 @@ CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_fram
       throw Error("camera preset '" + p.camera_preset + "' needs a square output (width = height), got " +
                   std::to_string(p.width) + "x" + std::to_string(p.height));
     const auto [rh, rw] = sampling::preset_image_size(preset, img.size(1), img.size(2), p.height, p.width);
+    // the preset resizes the whole picture first: a very elongated one would need gigapixels
+    if (static_cast<double>(rh) * static_cast<double>(rw) > double(int64_t(1) << 26))
+      throw Error("first frame: a " + std::to_string(first_frame.width) + "x" + std::to_string(first_frame.height) +
+                  " picture is too elongated for camera preset '" + p.camera_preset + "' at " + std::to_string(p.width) +
+                  "x" + std::to_string(p.height) + " (it would be resized to " + std::to_string(rw) + "x" +
+                  std::to_string(rh) + " pixels, more than 64 megapixels): crop it first");
     const int64_t shorter = std::min(rh, rw);
     img = resize_shorter_side(img, shorter);
     out.image = (img - 0.5) / 0.5;
@@ -115,6 +121,29 @@ FrameInitPreview frameinit_preview_images(Models& m, sampling::FrameInit& framei
   return pv;
 }
 
+
+// What the parameters ask of the model's scheduler, checked before any work: `steps` distinct timesteps inside
+// [0, num_train_timesteps) (1000 DDIM steps with steps_offset 1 reach t = 1000; DPM-Solver's spacing then
+// collapses to one step), and FrameInit's τ below num_train_timesteps.
+void check_against_scheduler(const sampling::SchedulerConfig& c, const GenerationParams& p) {
+  const int64_t T = c.num_train_timesteps;
+  const std::string sched = "the model's scheduler (scheduler_config.json: num_train_timesteps " + std::to_string(T) +
+                            ", steps_offset " + std::to_string(c.steps_offset) + ", timestep_spacing " +
+                            c.timestep_spacing + ")";
+  const auto ts = p.sampler == SamplerType::Ddim ? sampling::ddim_timesteps(c, p.steps)
+                                                 : sampling::dpm_solver_timesteps(c, p.steps);
+  for (int64_t t : ts)
+    if (t < 0 || t >= T)
+      throw Error("parameter 'steps' = " + std::to_string(p.steps) + " is too many for " + sched + ": timestep " +
+                  std::to_string(t) + " would lie outside [0, " + std::to_string(T) + ")");
+  if (static_cast<int64_t>(ts.size()) != p.steps)
+    throw Error("parameter 'steps' = " + std::to_string(p.steps) + " is too many for " + sched + ": it spaces only " +
+                std::to_string(ts.size()) + " distinct timesteps");
+  if (p.frameinit && p.noise_level >= T)
+    throw Error("parameter 'noise_level (tau)' = " + std::to_string(p.noise_level) + " must be below " +
+                std::to_string(T) + " for " + sched);
+}
+
 }  // namespace
 
 torch::Device resolve_device(const std::string& device) {
@@ -141,17 +170,42 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
   m->dtype = resolve_dtype(dtype);
   const auto folder = io::open_model_folder(model_dir);
   m->root = folder.root;
+  // The components' configs first, checked against each other, before any weight is allocated: the scheduler's,
+  // then what the pipeline assumes of the others (an 8x VAE, its latents the UNet's channels, the text width the
+  // UNet's cross-attention width).
+  m->scheduler = sampling::SchedulerConfig::from_json(folder.get("scheduler").config,
+                                                      folder.get("scheduler").dir + "/scheduler_config.json");
+  {
+    const auto& vc = folder.get("vae");
+    const auto& uc = folder.get("unet");
+    const auto& tc = folder.get("text_encoder");
+    const auto vae_cfg = vae::VaeConfig::from_json(vc.config, vc.dir + "/config.json");
+    const auto unet_cfg = unet::UNetConfig::from_json(uc.config, uc.dir + "/config.json");
+    const auto text_cfg = text::ClipTextConfig::from_json(tc.config, tc.dir + "/config.json");
+    if (vae_cfg.downscale() != 8)
+      throw Error(vc.dir + "/config.json: 'block_out_channels' has " + std::to_string(vae_cfg.block_out_channels.size()) +
+                  " levels, a downscale of " + std::to_string(vae_cfg.downscale()) +
+                  "; the pipeline needs 4 levels (latents 8x smaller than the frames)");
+    if (unet_cfg.in_channels != vae_cfg.latent_channels || unet_cfg.out_channels != vae_cfg.latent_channels)
+      throw Error(uc.dir + "/config.json: 'in_channels' " + std::to_string(unet_cfg.in_channels) + " and 'out_channels' " +
+                  std::to_string(unet_cfg.out_channels) + " must equal the VAE's 'latent_channels' " +
+                  std::to_string(vae_cfg.latent_channels) + " (" + vc.dir + "/config.json)");
+    for (int64_t d : unet_cfg.cross_attention_dim)
+      if (d != text_cfg.hidden_size)
+        throw Error(uc.dir + "/config.json: 'cross_attention_dim' " + std::to_string(d) +
+                    " must equal the text encoder's 'hidden_size' " + std::to_string(text_cfg.hidden_size) + " (" +
+                    tc.dir + "/config.json)");
+  }
   m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
   m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype);
   m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype);
   m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype);
-  m->scheduler = sampling::SchedulerConfig::from_json(folder.get("scheduler").config,
-                                                      folder.get("scheduler").dir + "/scheduler_config.json");
   return m;
 }
 
 FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame) {
   params.validate();
+  check_against_scheduler(m.scheduler, params);
   if (first_frame.empty()) throw Error("no first frame: load an image first");
   torch::NoGradGuard no_grad;
   fit_previewer(m);
@@ -208,9 +262,11 @@ Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_fram
   return x.size(0) == p.frames ? x : x.expand({p.frames, 3, p.height, p.width}).contiguous();
 }
 
+
 RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& first_frame, Observer* obs,
                    const CancelToken* cancel, const RunOverrides& ov) {
   params.validate();
+  check_against_scheduler(m.scheduler, params);
   if (first_frame.empty()) throw Error("no first frame: load an image first");
   torch::NoGradGuard no_grad;
   const auto t_start = Clock::now();

@@ -212,13 +212,26 @@ void GenerationParams::validate_ranges() const {
   if (frame_stride < 1 || frame_stride > 30) range_error("frame_stride", std::to_string(frame_stride), "1..30");
   if (!(noise_alpha >= 0 && noise_alpha <= 100)) range_error("noise_alpha", num(noise_alpha), "0..100");
   if (noise_level < 1 || noise_level > 999) range_error("noise_level (tau)", std::to_string(noise_level), "1..999");
-  if (!(cutoff_spatial > 0 && cutoff_spatial <= 1))
-    range_error("cutoff_spatial (D0 spatial)", num(cutoff_spatial), "(0, 1]");
-  if (!(cutoff_temporal > 0 && cutoff_temporal <= 1))
-    range_error("cutoff_temporal (D0 temporal)", num(cutoff_temporal), "(0, 1]");
+  // (a D0 of 1e-200 squares to 0 in the filter: a NaN mask, a black video)
+  if (!(cutoff_spatial >= 0.001 && cutoff_spatial <= 1))
+    range_error("cutoff_spatial (D0 spatial)", num(cutoff_spatial), "0.001..1");
+  if (!(cutoff_temporal >= 0.001 && cutoff_temporal <= 1))
+    range_error("cutoff_temporal (D0 temporal)", num(cutoff_temporal), "0.001..1");
   if (butterworth_order < 1 || butterworth_order > 16)
     range_error("butterworth_order", std::to_string(butterworth_order), "1..16");
   if (chunks < 1 || chunks > 32) range_error("chunks", std::to_string(chunks), "1..32");
+  {
+    // the whole video is decoded and held at once (fp32 on the device, then 8-bit frames): 4065 frames of 2048²
+    // (each value within its range) would need hundreds of GB, after all the denoising
+    const int64_t total_frames = static_cast<int64_t>(chunks) * (frames - 1) + 1;
+    const double pixels = static_cast<double>(total_frames) * width * height;
+    constexpr double kMaxVideoPixels = double(int64_t(1) << 29);  // 512 megapixels (6 GB as fp32 RGB)
+    if (pixels > kMaxVideoPixels)
+      throw Error("parameters 'frames' = " + std::to_string(frames) + ", 'chunks' = " + std::to_string(chunks) + ", " +
+                  std::to_string(width) + "x" + std::to_string(height) + ": " + std::to_string(total_frames) +
+                  " frames of that size are more than the 512 megapixels a video may hold; use fewer chunks, fewer "
+                  "frames or a smaller size");
+  }
   static const char* kPresets[] = {"", "pan_left", "pan_right", "zoom_in", "zoom_out", "tilt_up", "tilt_down"};
   bool ok = false;
   for (auto* pr : kPresets) ok = ok || camera_preset == pr;

@@ -56,6 +56,16 @@ torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t
     return nh >= height && nw >= width;
   };
   while (!covers(target) && target < 16 * std::max(height, width)) ++target;
+  {
+    // a very elongated picture (2000000 x 1) would be resized to gigapixels before the crop: refuse it by name
+    const double longer = static_cast<double>(target) * std::max(ih, iw) / shorter;
+    constexpr double kMaxResizedPixels = double(int64_t(1) << 26);
+    if (static_cast<double>(target) * longer > kMaxResizedPixels)
+      throw Error("first frame: a " + std::to_string(im.width) + "x" + std::to_string(im.height) +
+                  " picture is too elongated for a " + std::to_string(width) + "x" + std::to_string(height) +
+                  " clip (covering it needs a resize to " + std::to_string(static_cast<int64_t>(longer)) + "x" +
+                  std::to_string(target) + " pixels, more than 64 megapixels): crop it first");
+  }
   x = resize_shorter_side(x, target);
   x = center_crop(x, height, width);
   return (x - 0.5) / 0.5;  // [3, height, width] in [-1, 1]

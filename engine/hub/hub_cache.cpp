@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/error.h"
+#include "engine/files.h"
 #include "engine/io/diffusers_folder.h"
 
 namespace fs = std::filesystem;
@@ -58,9 +59,7 @@ void CacheRepo::write_ref(const std::string& revision, const std::string& commit
   std::error_code ec;
   fs::create_directories(ref.parent_path(), ec);
   if (ec) throw Error(ref.parent_path().string() + ": cannot create the refs folder (" + ec.message() + ")");
-  std::ofstream out(ref, std::ios::binary | std::ios::trunc);
-  out << commit;  // huggingface_hub writes the bare commit, no newline
-  if (!out) throw Error(ref.string() + ": cannot write the revision's commit");
+  write_file_atomically(ref, commit);  // huggingface_hub writes the bare commit, no newline
 }
 
 void CacheRepo::link_snapshot_file(const std::string& commit, const std::string& path, const std::string& hash) const {

@@ -15,10 +15,15 @@ inline int64_t config_positive_int(const nlohmann::json& v, const std::string& k
   return v.get<int64_t>();
 }
 
-// j[key] as a positive integer, or `dflt` when absent or null.
-inline int64_t config_positive_int(const nlohmann::json& j, const char* key, int64_t dflt, const std::string& where) {
+// j[key] as a positive integer, or `dflt` when absent or null. `max`: the largest value supported (a hostile or
+// broken config must not make the model allocate gigabytes before the checkpoint's shapes are compared).
+inline int64_t config_positive_int(const nlohmann::json& j, const char* key, int64_t dflt, const std::string& where,
+                                   int64_t max = int64_t(1) << 20) {
   if (!j.contains(key) || j[key].is_null()) return dflt;
-  return config_positive_int(j[key], key, where);
+  const int64_t v = config_positive_int(j[key], key, where);
+  if (v > max)
+    throw Error(where + ": '" + key + "' is " + std::to_string(v) + ", more than the " + std::to_string(max) + " supported");
+  return v;
 }
 
 }  // namespace ci2v::io

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -92,6 +93,24 @@ std::vector<std::string> find_weight_files(const std::string& dir, const std::st
   };
   std::vector<std::string> variants = {variant};
   if (!variant.empty()) variants.push_back("");  // fall back to the plain files
+  else if (!fs::exists(d / (base + ".safetensors")) && !fs::exists(d / (base + ".bin")) &&
+           !fs::exists(d / (base + ".safetensors.index.json")) && !fs::exists(d / (base + ".bin.index.json"))) {
+    // No plain weights: a folder that holds one variant only (e.g. `consisti2v download --variant fp16`) uses it.
+    std::set<std::string> found;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      const std::string f = e.path().filename().string();
+      for (const char* ext : {".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json"}) {
+        const std::string x = ext;
+        if (f.size() > base.size() + 1 + x.size() && f.rfind(base + ".", 0) == 0 &&
+            f.compare(f.size() - x.size(), x.size(), x) == 0) {
+          const std::string v = f.substr(base.size() + 1, f.size() - base.size() - 1 - x.size());
+          if (!v.empty() && v.find('.') == std::string::npos && v.find('-') == std::string::npos) found.insert(v);
+        }
+      }
+    }
+    if (found.size() == 1) variants = {*found.begin()};
+  }
   for (const auto& v : variants) {
     auto name = [&](const std::string& ext) { return v.empty() ? base + ext : base + "." + v + ext; };
     for (const Try& t : {Try{".safetensors", "safetensors"}, Try{".bin", "pytorch"}}) {
@@ -180,8 +199,16 @@ DemoSettings demo_settings(const nlohmann::json& j) {
   if (rec == demo->end() || !rec->is_object()) return d;
   auto number = [&](const char* k) { return rec->contains(k) && (*rec)[k].is_number() ? (*rec)[k].get<double>() : 0.0; };
   auto text = [&](const char* k) { return rec->contains(k) && (*rec)[k].is_string() ? (*rec)[k].get<std::string>() : ""; };
-  d.width = static_cast<int>(number("width")), d.height = static_cast<int>(number("height"));
-  d.frames = static_cast<int>(number("frames")), d.steps = static_cast<int>(number("steps"));
+  // whole numbers in a sane range (a cast of 1e10 to int is undefined); 0 = not given
+  auto count = [&](const char* k, double hi) {
+    const double v = number(k);
+    if (!(v >= 0 && v <= hi && v == std::floor(v)))
+      throw Error(std::string("_consisti2v_demo.recommended.") + k + " is " + (*rec)[k].dump() +
+                  ": expected a whole number in 0.." + std::to_string(static_cast<int>(hi)));
+    return static_cast<int>(v);
+  };
+  d.width = count("width", 4096), d.height = count("height", 4096);
+  d.frames = count("frames", 1024), d.steps = count("steps", 1000);
   d.cfg_text = number("cfg_text");
   d.prompt = text("prompt"), d.example = text("example");
   const auto cam = rec->find("camera");

@@ -17,6 +17,7 @@
 
 #include "engine/entropy.h"
 #include "engine/error.h"
+#include "engine/files.h"
 
 namespace ci2v::io {
 namespace {
@@ -213,36 +214,20 @@ void write_safetensors(const std::string& path, const std::vector<RawTensor>& te
   }
   std::string hs = h.dump();
   while ((hs.size() + 8) % 8 != 0) hs.push_back(' ');  // align the data section to 8 bytes
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp = target.string() + ".tmp-" + std::to_string(entropy64() % 1000000000ull);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot create " + tmp.string() + ": " + std::strerror(errno));
+  // atomically: a failed write (a full disk) leaves an earlier file of that name as it was
+  write_file_atomically(path, [&](const AppendBytes& append) {
     uint8_t len[8];
     uint64_t n = hs.size();
     for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
-    out.write(reinterpret_cast<const char*>(len), 8);
-    out.write(hs.data(), static_cast<std::streamsize>(hs.size()));
+    append(len, 8);
+    append(hs.data(), hs.size());
     for (const auto* t : order) {
       int64_t numel = 1;
       for (auto d : t->shape) numel *= d;
       const size_t nbytes = static_cast<size_t>(numel) * dtype_size(t->dtype);
-      if (nbytes) out.write(static_cast<const char*>(t->data), static_cast<std::streamsize>(nbytes));
+      if (nbytes) append(t->data, nbytes);
     }
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(path + ": cannot rename the temporary file into place: " + ec.message());
-  }
+  });
 }
 
 }  // namespace ci2v::io

@@ -77,7 +77,7 @@ namespace {
 
 std::atomic<unsigned> g_temp_counter{0};
 
-void validate(const Video& v, const ExportOptions& o, double fps, Format fmt, const std::string& path) {
+void validate_video(const Video& v, const std::string& path) {
   const std::string where = "cannot export to '" + path + "': ";
   if (v.frames.empty()) throw Error(where + "the video has no frames");
   const int w = v.frames[0].width, h = v.frames[0].height;
@@ -95,6 +95,11 @@ void validate(const Video& v, const ExportOptions& o, double fps, Format fmt, co
                   " bytes, expected " + std::to_string(static_cast<size_t>(w) * h * 3) + " (RGB24)");
   }
   if (w > 16384 || h > 16384) throw Error(where + "frames larger than 16384 pixels are not supported");
+}
+
+// The options and the frame rate (nothing of the video).
+void check_options(const ExportOptions& o, double fps, Format fmt, const std::string& path) {
+  const std::string where = "cannot export to '" + path + "': ";
   if (!std::isfinite(fps) || fps <= 0 || fps > 1000)
     throw Error(where + "frame rate " + std::to_string(fps) + " is out of range (0, 1000]");
   if (fmt == Format::Gif && fps > 100)
@@ -110,12 +115,19 @@ void validate(const Video& v, const ExportOptions& o, double fps, Format fmt, co
 
 }  // namespace
 
-void export_video(const Video& video, const std::string& path, const ExportOptions& opt) {
-  const Format fmt = opt.format == Format::Auto ? format_from_path(path) : opt.format;
-  const double fps = opt.fps > 0 ? opt.fps : video.fps;
-  validate(video, opt, fps, fmt, path);
+namespace {
 
-  // Target and its folder.
+struct Target {
+  Format format;
+  fs::path target, parent, name;
+};
+
+// The target's format, its folder and its name, checked: the folder exists, a file is not a folder and a PNG
+// folder is absent or empty; the options are in range.
+Target check_target(const std::string& path, const ExportOptions& opt, double fps) {
+  Target t;
+  t.format = opt.format == Format::Auto ? format_from_path(path) : opt.format;
+  check_options(opt, fps, t.format, path);
   std::string clean = path;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
   const fs::path target = fs::path(clean).lexically_normal();
@@ -129,7 +141,7 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
     throw Error("cannot write '" + path + "': the folder '" + parent.string() + "' does not exist");
   if (!fs::is_directory(ps)) throw Error("cannot write '" + path + "': '" + parent.string() + "' is not a folder");
   const fs::file_status ts = fs::status(target, ec);
-  if (fmt == Format::PngSequence) {
+  if (t.format == Format::PngSequence) {
     if (fs::exists(ts) && !fs::is_directory(ts))
       throw Error("cannot write '" + path + "': a PNG sequence goes into a folder, and this is an existing file");
     if (fs::is_directory(ts) && !fs::is_empty(target, ec))
@@ -137,6 +149,27 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
   } else if (fs::is_directory(ts)) {
     throw Error("cannot write '" + path + "': it is an existing folder");
   }
+  t.target = target;
+  t.parent = parent;
+  t.name = name;
+  return t;
+}
+
+}  // namespace
+
+void check_export_target(const std::string& path, const ExportOptions& opt) {
+  (void)check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
+}
+
+void export_video(const Video& video, const std::string& path, const ExportOptions& opt) {
+  const double fps = opt.fps > 0 ? opt.fps : video.fps;
+  validate_video(video, path);
+  const Target checked = check_target(path, opt, fps);
+  const Format fmt = checked.format;
+  const fs::path& target = checked.target;
+  const fs::path& parent = checked.parent;
+  const fs::path& name = checked.name;
+  std::error_code ec;
 
   // Output frame order.
   detail::Job job{video, {}, fps, opt, path, {}, {}};

@@ -48,6 +48,11 @@ public:
 
 // Throws ci2v::Error (ExportCancelled on cancel) whose message names the path and the cause.
 void export_video(const Video& video, const std::string& path, const ExportOptions& options = {});
+// The checks export_video makes before it encodes anything, without a video: the format (from the path or
+// options.format), the options and frame rate in range, the folder there, the target not a folder (a PNG folder
+// absent or empty). For a caller with long work ahead (a generation) to refuse a bad target first. Throws
+// ci2v::Error naming the path and the cause.
+void check_export_target(const std::string& path, const ExportOptions& options);
 
 // The embedded generation parameters of a file written by export_video (or any file carrying our JSON in
 // the same places), or "" when there are none or they are not valid JSON. Throws if the file cannot be read.

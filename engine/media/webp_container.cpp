@@ -143,6 +143,11 @@ void decode_frames(const Info& info, const std::string& what,
     if (canvas.px.empty()) {
       canvas.width = info.canvas_width > 0 ? info.canvas_width : f.x + f.width;
       canvas.height = info.canvas_height > 0 ? info.canvas_height : f.y + f.height;
+      // without a VP8X chunk the first frame's offset sets the canvas: held to the decoder's pixel limit too
+      if (static_cast<int64_t>(canvas.width) * canvas.height > ff::kMaxPixels)
+        throw Error("cannot read '" + what + "': its " + std::to_string(canvas.width) + "x" +
+                    std::to_string(canvas.height) + " canvas is more than the " +
+                    std::to_string(ff::kMaxPixels / 1000000) + " megapixels supported");
       canvas.bits = 8;
       canvas.has_alpha = true;
       canvas.px.assign(static_cast<size_t>(canvas.width) * canvas.height * 4, 0);

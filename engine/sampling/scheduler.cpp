@@ -124,6 +124,17 @@ void SchedulerConfig::validate(const std::string& what) const {
   if (timestep_spacing != "leading" && timestep_spacing != "trailing" && timestep_spacing != "linspace")
     throw Error(what + ": timestep_spacing must be leading, trailing or linspace, got '" + timestep_spacing + "'");
   if (steps_offset < 0) throw Error(what + ": steps_offset must be >= 0, got " + std::to_string(steps_offset));
+  // far above any released schedule (1000): the betas and the tables are built for every step
+  if (num_train_timesteps > 100000)
+    throw Error(what + ": num_train_timesteps must be at most 100000, got " + std::to_string(num_train_timesteps));
+  if (thresholding && !(dynamic_thresholding_ratio > 0 && dynamic_thresholding_ratio <= 1))
+    throw Error(what + ": dynamic_thresholding_ratio must lie in (0, 1] (a quantile), got " +
+                std::to_string(dynamic_thresholding_ratio));
+  if (thresholding && !(sample_max_value >= 1))
+    throw Error(what + ": sample_max_value must be at least 1 (the threshold's lower end), got " +
+                std::to_string(sample_max_value));
+  if (clip_sample && !(clip_sample_range > 0))
+    throw Error(what + ": clip_sample_range must be positive, got " + std::to_string(clip_sample_range));
 }
 
 namespace {

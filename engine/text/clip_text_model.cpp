@@ -23,12 +23,13 @@ std::string dims(const Tensor& t) {
 ClipTextConfig ClipTextConfig::from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw Error(where + ": expected a JSON object with the CLIP text configuration");
   ClipTextConfig c;
-  c.vocab_size = config_positive_int(j, "vocab_size", c.vocab_size, where);
-  c.hidden_size = config_positive_int(j, "hidden_size", c.hidden_size, where);
-  c.intermediate_size = config_positive_int(j, "intermediate_size", c.intermediate_size, where);
-  c.num_hidden_layers = config_positive_int(j, "num_hidden_layers", c.num_hidden_layers, where);
-  c.num_attention_heads = config_positive_int(j, "num_attention_heads", c.num_attention_heads, where);
-  c.max_position_embeddings = config_positive_int(j, "max_position_embeddings", c.max_position_embeddings, where);
+  // upper bounds far above CLIP's (49408 tokens, 1024 wide, 23 layers, 77 positions)
+  c.vocab_size = config_positive_int(j, "vocab_size", c.vocab_size, where, 1 << 19);
+  c.hidden_size = config_positive_int(j, "hidden_size", c.hidden_size, where, 8192);
+  c.intermediate_size = config_positive_int(j, "intermediate_size", c.intermediate_size, where, 32768);
+  c.num_hidden_layers = config_positive_int(j, "num_hidden_layers", c.num_hidden_layers, where, 128);
+  c.num_attention_heads = config_positive_int(j, "num_attention_heads", c.num_attention_heads, where, 256);
+  c.max_position_embeddings = config_positive_int(j, "max_position_embeddings", c.max_position_embeddings, where, 4096);
   if (j.contains("layer_norm_eps") && !j["layer_norm_eps"].is_null()) {
     const auto& v = j["layer_norm_eps"];
     if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))

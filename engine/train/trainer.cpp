@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <map>
@@ -194,10 +195,7 @@ uint64_t write_weights(const torch::nn::Module& m, const std::string& path, torc
 }
 
 void write_json(const json& j, const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw Error(path + ": cannot write");
-  f << j.dump(2) << "\n";
-  if (!f) throw Error(path + ": write failed");
+  write_file_atomically(path, j.dump(2) + "\n");  // a full disk leaves the earlier file, not half of one
 }
 
 // Learning rate at step s of n: linear warm-up over the first `warmup` steps, then cosine decay to 5 % of
@@ -309,7 +307,7 @@ TrainReport train(const TrainOptions& o) {
   // ---- validate -------------------------------------------------------------------------------------------
   if (o.out_dir.empty()) throw Error("train: --out DIR is required (the checkpoint folder)");
   if (o.steps < 1) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
-  if (o.batch < 1) throw Error("train: --batch must be at least 1, got " + std::to_string(o.batch));
+  if (o.batch < 1 || o.batch > 1024) throw Error("train: --batch must be in 1..1024, got " + std::to_string(o.batch));
   if (!(o.max_seconds >= 0)) throw Error("train: --max-minutes must not be negative, got " + std::to_string(o.max_seconds / 60));
   if (!(o.vae_max_seconds >= 0))
     throw Error("train: --vae-max-minutes must not be negative, got " + std::to_string(o.vae_max_seconds / 60));
@@ -329,6 +327,14 @@ TrainReport train(const TrainOptions& o) {
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
   if (!(o.lr > 0 && o.lr < 1)) throw Error("train: --lr must be in (0, 1), got " + std::to_string(o.lr));
+  if (!(o.vae_lr > 0 && o.vae_lr < 1)) throw Error("train: --vae-lr must be in (0, 1), got " + std::to_string(o.vae_lr));
+  if (!(o.null_text_ratio >= 0 && o.null_text_ratio <= 1))
+    throw Error("train: --null-text must be in 0..1 (the share of captions dropped), got " + std::to_string(o.null_text_ratio));
+  if (!(o.null_image_ratio >= 0 && o.null_image_ratio <= 1))
+    throw Error("train: --null-image must be in 0..1 (the share of first frames dropped), got " +
+                std::to_string(o.null_image_ratio));
+  if (o.save_every < 0) throw Error("train: --save-every must not be negative (0: only at the end), got " + std::to_string(o.save_every));
+  if (o.threads < 0) throw Error("train: --threads must not be negative (0: leave as is), got " + std::to_string(o.threads));
   if (!(o.camera_share >= 0.25 && o.camera_share <= 1.0))
     throw Error("train: --camera-share must be in 0.25..1 (a quarter of the clips always move the camera), got " +
                 std::to_string(o.camera_share));
@@ -435,6 +441,33 @@ TrainReport train(const TrainOptions& o) {
   std::mt19937_64 rng(o.seed);
   auto uniform = [&]() { return static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0); };
   sampling::SeededNoise noise(o.seed + 7, device);
+
+  // ---- the loss log (opened before any training: a bad path must not cost the VAE stage) ------------------------
+  std::ofstream csv;
+  if (!o.log_csv.empty()) {
+    const bool append = resuming && fs::exists(o.log_csv);
+    if (append) {
+      // the rows of steps after the checkpoint (a run stopped between checkpoints) are dropped: the resumed run
+      // takes those steps again
+      std::ifstream in(o.log_csv);
+      std::string line, kept;
+      int64_t dropped = 0;
+      for (bool header = true; std::getline(in, line); header = false) {
+        if (!header && !line.empty() && std::atoll(line.c_str()) > step0) {
+          ++dropped;
+          continue;
+        }
+        kept += line + "\n";
+      }
+      if (dropped > 0) {
+        write_file_atomically(o.log_csv, kept);
+        log("--log: dropped " + std::to_string(dropped) + " rows after the checkpoint's step " + std::to_string(step0));
+      }
+    }
+    csv.open(o.log_csv, append ? std::ios::app : std::ios::trunc);
+    if (!csv) throw Error("train: --log '" + o.log_csv + "': cannot write");
+    if (!append) csv << "step,loss,seconds\n" << std::flush;
+  }
 
   // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
   const int vae_steps = resuming || vae_given ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
@@ -582,13 +615,6 @@ TrainReport train(const TrainOptions& o) {
   };
 
   // ---- 2. the UNet --------------------------------------------------------------------------------------------
-  std::ofstream csv;
-  if (!o.log_csv.empty()) {
-    const bool append = resuming && fs::exists(o.log_csv);
-    csv.open(o.log_csv, append ? std::ios::app : std::ios::trunc);
-    if (!csv) throw Error("train: --log '" + o.log_csv + "': cannot write");
-    if (!append) csv << "step,loss,seconds\n";
-  }
   auto params = trainable_parameters(*unet_net);
   unet_net->train();
   FlatAdamWOptions fo_opt;

@@ -157,6 +157,22 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& wha
       r.fail("transformer_layers_per_block", "expected positive layer counts");
   }
 
+  // Upper bounds far above any released UNet (SD 2.1: 1280 channels, 2 layers, 20 heads): a hostile or broken
+  // config must not allocate gigabytes before the checkpoint's shapes are compared.
+  auto cap = [&](const char* key, int64_t v, int64_t max) {
+    if (v > max) r.fail(key, std::to_string(v) + " is more than the " + std::to_string(max) + " supported");
+  };
+  cap("in_channels", c.in_channels, 64);
+  cap("out_channels", c.out_channels, 64);
+  cap("norm_num_groups", c.norm_num_groups, 1024);
+  for (size_t i = 0; i < L; ++i) {
+    cap("block_out_channels", c.block_out_channels[i], 8192);
+    cap("layers_per_block", c.layers_per_block[i], 16);
+    cap("attention_head_dim", c.heads[i], 256);
+    cap("cross_attention_dim", c.cross_attention_dim[i], 8192);
+    cap("transformer_layers_per_block", c.transformer_layers_per_block[i], 16);
+  }
+
   const std::string act = r.string("act_fn", "silu");
   if (act != "silu" && act != "swish") r.fail("act_fn", "only silu is supported");
   r.require_null("encoder_hid_dim");
@@ -190,6 +206,9 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& wha
   c.conv_out_kernel = r.integer("conv_out_kernel", 3);
   if (c.conv_in_kernel <= 0 || c.conv_in_kernel % 2 == 0) r.fail("conv_in_kernel", "expected an odd positive size");
   if (c.conv_out_kernel <= 0 || c.conv_out_kernel % 2 == 0) r.fail("conv_out_kernel", "expected an odd positive size");
+  cap("time_embedding_dim", c.time_embed_dim, 32768);
+  cap("conv_in_kernel", c.conv_in_kernel, 15);
+  cap("conv_out_kernel", c.conv_out_kernel, 15);
   c.downsample_padding = r.integer("downsample_padding", 1);
   if (c.downsample_padding < 0) r.fail("downsample_padding", "expected 0 or more");
   c.mid_block_scale_factor = r.number("mid_block_scale_factor", 1.0);
@@ -200,6 +219,7 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& wha
   c.n_frames = r.integer("n_frames", 8);
   c.n_temp_heads = r.integer("n_temp_heads", 8);
   if (c.n_temp_heads <= 0) r.fail("n_temp_heads", "expected a positive integer");
+  cap("n_temp_heads", c.n_temp_heads, 256);
   for (size_t i = 0; i < L; ++i) {
     const int64_t C = c.block_out_channels[i];
     if (C % c.n_temp_heads != 0 || C / c.n_temp_heads < 1)

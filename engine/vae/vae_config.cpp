@@ -30,15 +30,24 @@ VaeConfig VaeConfig::from_json(const nlohmann::json& j, const std::string& where
   VaeConfig c;
   c.in_channels = config_positive_int(j, "in_channels", c.in_channels, where);
   c.out_channels = config_positive_int(j, "out_channels", c.out_channels, where);
-  c.latent_channels = config_positive_int(j, "latent_channels", c.latent_channels, where);
-  c.layers_per_block = config_positive_int(j, "layers_per_block", c.layers_per_block, where);
-  c.norm_num_groups = config_positive_int(j, "norm_num_groups", c.norm_num_groups, where);
+  // the pipeline encodes and decodes RGB pictures (an out_channels of 1 made the output copy read past the video)
+  if (c.in_channels != 3 || c.out_channels != 3)
+    throw Error(where + ": 'in_channels' and 'out_channels' must be 3 (RGB), got " + std::to_string(c.in_channels) +
+                " and " + std::to_string(c.out_channels));
+  c.latent_channels = config_positive_int(j, "latent_channels", c.latent_channels, where, 64);
+  c.layers_per_block = config_positive_int(j, "layers_per_block", c.layers_per_block, where, 16);
+  c.norm_num_groups = config_positive_int(j, "norm_num_groups", c.norm_num_groups, where, 1024);
   if (j.contains("block_out_channels") && !j["block_out_channels"].is_null()) {
     const auto& v = j["block_out_channels"];
     if (!v.is_array() || v.empty())
       throw Error(where + ": 'block_out_channels' must be a non-empty list of positive integers, got " + v.dump());
     c.block_out_channels.clear();
-    for (const auto& e : v) c.block_out_channels.push_back(config_positive_int(e, "block_out_channels", where));
+    for (const auto& e : v) {
+      const int64_t ch = config_positive_int(e, "block_out_channels", where);
+      if (ch > 8192)
+        throw Error(where + ": 'block_out_channels' entry " + std::to_string(ch) + " is more than the 8192 supported");
+      c.block_out_channels.push_back(ch);
+    }
   }
   if (c.block_out_channels.size() > 8)
     throw Error(where + ": 'block_out_channels' has " + std::to_string(c.block_out_channels.size()) +

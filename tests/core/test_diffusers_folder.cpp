@@ -62,6 +62,19 @@ TEST(DiffusersFolder, ShardedIndexAndVariants) {
   files = find_weight_files(d.string(), "diffusion_pytorch_model", "bf16", &fmt);
   EXPECT_EQ(files.size(), 2u);
   ci2v::remove_tree(d);
+
+  // Without plain weights, a component holding one variant only (`consisti2v download --variant fp16`) uses it
+  // unasked; two variants are ambiguous (no weights found, the loader's error then names what it expected).
+  fs::create_directories(d);
+  std::ofstream(d / "model.fp16.safetensors") << "x";
+  files = find_weight_files(d.string(), "model", "", &fmt);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(files[0].find("model.fp16.safetensors"), std::string::npos);
+  EXPECT_EQ(fmt, "safetensors");
+  std::ofstream(d / "model.bf16.safetensors") << "x";
+  EXPECT_TRUE(find_weight_files(d.string(), "model", "", &fmt).empty());
+  EXPECT_EQ(find_weight_files(d.string(), "model", "bf16", &fmt).size(), 1u);
+  ci2v::remove_tree(d);
 }
 
 TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
@@ -135,6 +148,15 @@ TEST(DiffusersFolder, DemoSettingsComeFromModelIndexAndErrorsNameTheFile) {
   EXPECT_EQ(camera.frameinit.camera.cutoff_spatial, 1.0);
   EXPECT_EQ(camera.frameinit.camera.cutoff_temporal, 0.5);  // not given: the paper's
   EXPECT_EQ(camera.frameinit.still, ci2v::FrameInitDefaults{}.still);
+  // a size that does not fit an int (a cast of 1e10 was undefined behaviour) names the key
+  std::ofstream(d / "model_index.json") << R"({"_consisti2v_demo": {"recommended": {"width": 1e10}}})";
+  try {
+    read_demo_settings(d.string());
+    ADD_FAILURE() << "a width of 1e10 accepted";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("recommended.width is 10000000000.0: expected a whole number in 0..4096"),
+              std::string::npos) << e.what();
+  }
   // out of range or of the wrong type: the error names the file, the key, the value and what was expected
   for (const auto& [bad, needle] : std::vector<std::pair<std::string, std::string>>{
            {R"({"noise_level": 1000})", "camera.noise_level is 1000: expected a whole number, 1..999"},

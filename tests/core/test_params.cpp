@@ -87,7 +87,8 @@ TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
       {[](auto& p) { p.height = 100; }, "'height' = 100"},
       {[](auto& p) { p.noise_level = 0; }, "noise_level (tau)' = 0 is out of range: expected 1..999"},
       {[](auto& p) { p.noise_level = 1000; }, "1..999"},
-      {[](auto& p) { p.cutoff_spatial = 0; }, "cutoff_spatial (D0 spatial)' = 0 is out of range: expected (0, 1]"},
+      {[](auto& p) { p.cutoff_spatial = 0; }, "cutoff_spatial (D0 spatial)' = 0 is out of range: expected 0.001..1"},
+      {[](auto& p) { p.cutoff_spatial = 1e-200; }, "cutoff_spatial (D0 spatial)' = 1e-200"},
       {[](auto& p) { p.cutoff_temporal = 1.5; }, "cutoff_temporal (D0 temporal)' = 1.5"},
       {[](auto& p) { p.steps = 0; }, "'steps' = 0"},
       {[](auto& p) { p.camera_path = {{"keyframes", nlohmann::json::array()}}; }, "camera path: no keyframes"},
@@ -147,6 +148,22 @@ TEST(GenerationParams, RangesAloneLeaveTheCombinationsToValidate) {
   } catch (const ci2v::Error& e) {
     EXPECT_NE(std::string(e.what()).find("at most 128"), std::string::npos) << e.what();
   }
+}
+
+TEST(GenerationParams, TheWholeVideoIsBounded) {
+  // each value in its range, but 32 chunks of 128 frames at 2048² would need hundreds of GB after the denoising
+  GenerationParams p;
+  p.width = p.height = 2048;
+  p.frames = 128;
+  p.chunks = 32;
+  const auto err = validation_error(p);
+  EXPECT_NE(err.find("4065 frames of that size are more than the 512 megapixels"), std::string::npos) << err;
+  p.chunks = 1;  // 128 frames of 2048² are the most at that size
+  EXPECT_EQ(validation_error(p), "");
+  p.width = p.height = 512;
+  p.frames = 16;
+  p.chunks = 32;  // 481 frames of 512²
+  EXPECT_EQ(validation_error(p), "");
 }
 
 TEST(GenerationParams, FrameInitDefaultsFollowTheCameraModeAndTheModel) {

@@ -240,6 +240,17 @@ TEST(CameraPathJson, ValidationErrorsNameTheField) {
             std::string::npos);
   EXPECT_NE(err(R"({"keyframes": [{"time": 0, "cx": 1, "cy": 1, "w": 3, "h": 3, "bezier": [1, 2]}]})").find("bezier must be"),
             std::string::npos);
+  // a crop is rendered at its own size first: 15000 x 15000 took 2.8 GB; a centre of 9e18 overflowed int64
+  EXPECT_NE(err(R"({"keyframes": [{"time": 0, "cx": 1, "cy": 1, "w": 15000, "h": 15000}]})")
+                .find("keyframes[0] crop 15000 x 15000 is too large"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"keyframes": [{"time": 0, "cx": 1, "cy": 1, "w": 20000, "h": 10}]})").find("too large"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"keyframes": [{"time": 0, "cx": 9.2e18, "cy": 1, "w": 64, "h": 64}]})")
+                .find("keyframes[0] centre (9.2e+18, 1) is too far outside"),
+            std::string::npos);
+  EXPECT_NO_THROW(CameraPath::from_json(nlohmann::json::parse(R"({"keyframes": [{"time": 0, "cx": -500, "cy": 4000,
+                                                                                 "w": 8000, "h": 6000}]})")));
   EXPECT_NE(err(R"({"timing": "sometimes", "keyframes": []})").find("timing"), std::string::npos);
   EXPECT_NE(err(R"({"version": 2, "keyframes": []})").find("version"), std::string::npos);
   EXPECT_NE(err(R"([1, 2])").find("expected a JSON object"), std::string::npos);

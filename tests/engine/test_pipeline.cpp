@@ -4,6 +4,12 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include "engine/files.h"
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+#include <functional>
+#include <fstream>
+#include <filesystem>
 
 #include "engine/error.h"
 #include "engine/generator.h"
@@ -175,12 +181,85 @@ TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
   EXPECT_TRUE(rec.stages.empty());  // nothing started
   EXPECT_THROW(pipeline().generate(small_params(), RgbImage{}, &rec), Error);
   EXPECT_TRUE(rec.stages.empty());
+  // steps the model's scheduler cannot space (1000 DDIM steps with steps_offset 1 reach t = 1000; DPM-Solver's
+  // spacing collapses to one step): refused before the text or the picture is encoded
+  for (const auto sampler : {SamplerType::Ddim, SamplerType::DpmSolverPP}) {
+    auto many = small_params();
+    many.steps = 1000;
+    many.sampler = sampler;
+    try {
+      pipeline().generate(many, test_image(), &rec);
+      FAIL() << "1000 steps accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("parameter 'steps' = 1000 is too many for the model's scheduler"),
+                std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(rec.stages.empty());
+  }
+  // a 2000000 x 1 picture would be resized to a gigapixel cover before the crop (98 GB): refused by name
+  RgbImage line;
+  line.width = 2000000;
+  line.height = 1;
+  line.rgb.assign(static_cast<size_t>(line.width) * 3, 128);
+  try {
+    pipeline().generate(small_params(), line);
+    FAIL() << "a 2000000 x 1 first frame was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("2000000x1 picture is too elongated"), std::string::npos) << e.what();
+  }
   try {
     Pipeline::load(std::string(CONSISTI2V_FIXTURES) + "/cases", "cpu", "fp32");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("model_index.json"), std::string::npos) << e.what();
   }
+}
+
+TEST(Pipeline, ComponentsThatDoNotFitTogetherAreRefusedAtLoad) {
+  // checked from the configs, before any weight is allocated, naming both files
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ci2v_fit_" + std::to_string(::getpid()));
+  ci2v::remove_tree(dir);
+  fs::copy(std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline", dir, fs::copy_options::recursive);
+  auto edit = [&](const std::string& file, const std::function<void(nlohmann::json&)>& change) {
+    auto j = nlohmann::json::parse(std::ifstream(dir / file));
+    const auto old = j;
+    change(j);
+    std::ofstream(dir / file) << j.dump(2);
+    return old;
+  };
+  auto load_error = [&] {
+    try {
+      Pipeline::load(dir.string(), "cpu", "fp32");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  auto unet = edit("unet/config.json", [](nlohmann::json& j) { j["cross_attention_dim"] = 32; });
+  std::string m = load_error();
+  EXPECT_NE(m.find("'cross_attention_dim' 32 must equal the text encoder's 'hidden_size' 24"), std::string::npos) << m;
+  EXPECT_NE(m.find("text_encoder/config.json"), std::string::npos) << m;
+  std::ofstream(dir / "unet/config.json") << unet.dump(2);
+  auto vae = edit("vae/config.json", [](nlohmann::json& j) { j["latent_channels"] = 8; });
+  m = load_error();
+  EXPECT_NE(m.find("must equal the VAE's 'latent_channels' 8"), std::string::npos) << m;
+  std::ofstream(dir / "vae/config.json") << vae.dump(2);
+  edit("vae/config.json", [](nlohmann::json& j) {
+    auto b = j["block_out_channels"];
+    b.erase(b.size() - 1);
+    j["block_out_channels"] = b;
+    for (const char* k : {"down_block_types", "up_block_types"}) {
+      auto t = j[k];
+      t.erase(t.size() - 1);
+      j[k] = t;
+    }
+  });
+  m = load_error();
+  EXPECT_NE(m.find("has 3 levels, a downscale of 4; the pipeline needs 4 levels"), std::string::npos) << m;
+  std::ofstream(dir / "vae/config.json") << vae.dump(2);
+  EXPECT_EQ(load_error(), "");
+  ci2v::remove_tree(dir);
 }
 
 TEST(Pipeline, FrameInitOffAndBothGuidanceRun) {

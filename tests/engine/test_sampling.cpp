@@ -142,6 +142,15 @@ TEST(SchedulerConfigJson, ReadsDiffusersFileAndRejectsBadFields) {
   EXPECT_NE(error_of([] { SchedulerConfig::from_json(nlohmann::json::parse(R"({"timestep_spacing": "karras"})")); })
                 .find("timestep_spacing"),
             std::string::npos);
+  // a table per train step (400000000 took 5 GB); thresholding values that fail at the first step or divide by 0
+  for (const auto& [text, needle] : std::vector<std::pair<const char*, const char*>>{
+           {R"({"num_train_timesteps": 400000000})", "num_train_timesteps must be at most 100000"},
+           {R"({"thresholding": true, "dynamic_thresholding_ratio": 1.5})", "dynamic_thresholding_ratio must lie in (0, 1]"},
+           {R"({"thresholding": true, "sample_max_value": 0})", "sample_max_value must be at least 1"},
+           {R"({"clip_sample": true, "clip_sample_range": 0})", "clip_sample_range must be positive"}}) {
+    const std::string m = error_of([&] { SchedulerConfig::from_json(nlohmann::json::parse(text)); });
+    EXPECT_NE(m.find(needle), std::string::npos) << text << " -> " << m;
+  }
   // scaled_linear: betas = linspace(√start, √end)²
   SchedulerConfig sl = c;
   sl.beta_schedule = "scaled_linear";

@@ -146,7 +146,10 @@ TEST_F(TextEncoder, BadConfigValuesAreRejectedByKey) {
     nlohmann::json value;
   };
   for (const Bad& b : {Bad{"num_attention_heads", 5}, Bad{"hidden_act", "relu"}, Bad{"num_hidden_layers", 0},
-                       Bad{"hidden_size", -24}, Bad{"layer_norm_eps", 0.0}, Bad{"max_position_embeddings", "77"}}) {
+                       Bad{"hidden_size", -24}, Bad{"layer_norm_eps", 0.0}, Bad{"max_position_embeddings", "77"},
+                       // sizes that would allocate gigabytes before the checkpoint is compared
+                       Bad{"num_hidden_layers", 200000}, Bad{"max_position_embeddings", 200000000},
+                       Bad{"vocab_size", 100000000}}) {
     auto j = base;
     j[b.key] = b.value;
     const std::string msg = error_of([&] { text::ClipTextConfig::from_json(j, "x/config.json"); });

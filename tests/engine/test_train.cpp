@@ -422,6 +422,7 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
   o.batch = 1;
   o.frames = 2;
   o.should_stop = [&asked] { return ++asked > 3 + 4; };  // 3 VAE steps, then 4 UNet steps
+  o.log_csv = (dir.parent_path() / ("ci2v_stop_log_" + std::to_string(::getpid()) + ".csv")).string();
   auto r = train::train(o);
   EXPECT_TRUE(r.interrupted);
   EXPECT_EQ(r.vae_losses.size(), 3u);
@@ -430,16 +431,33 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
   EXPECT_EQ(asked, 3 + 5);  // once per step, and once more for the step that did not run
   EXPECT_EQ(io::read_json_file((dir / "train_state.json").string()).value("steps", int64_t(-1)), 4);
   EXPECT_NO_THROW(Pipeline::load(dir.string(), "cpu", "fp32"));
+  // rows past the checkpoint, as a run killed between checkpoints leaves them: a resume drops them, its own
+  // steps 5 and 6 follow step 4
+  std::ofstream(o.log_csv, std::ios::app) << "5,99,99\n6,99,99\n";
   // a run that is not asked to stop is not marked
   auto go_on = tiny_options(dir, 2, 5, 0);
   go_on.batch = 1;
   go_on.frames = 2;
   go_on.resume = true;
   go_on.tokenizer_dir.clear();
+  go_on.log_csv = o.log_csv;
   go_on.should_stop = [] { return false; };
   auto r2 = train::train(go_on);
   EXPECT_FALSE(r2.interrupted);
   EXPECT_EQ(r2.checkpoint_steps, 4 + 2);
+  {
+    std::ifstream csv(o.log_csv);
+    std::string line;
+    std::vector<std::string> steps;
+    std::getline(csv, line);
+    EXPECT_EQ(line, "step,loss,seconds");
+    while (std::getline(csv, line)) {
+      steps.push_back(line.substr(0, line.find(',')));
+      EXPECT_EQ(line.find(",99,"), std::string::npos) << line;
+    }
+    EXPECT_EQ(steps, (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
+  }
+  fs::remove(o.log_csv);
   ci2v::remove_tree(dir);
 
   // stopped in the VAE stage: the VAE trained so far, an untrained UNet, 0 steps recorded
@@ -531,6 +549,28 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   b = o;
   b.ema_decay = 1.0;
   expect_msg(b, "--ema must be in [0, 1)");
+  b = o;
+  b.vae_lr = std::nan("");  // a NaN rate trained a NaN model and exited 0
+  expect_msg(b, "--vae-lr must be in (0, 1)");
+  b = o;
+  b.null_text_ratio = 5;
+  expect_msg(b, "--null-text must be in 0..1");
+  b = o;
+  b.null_image_ratio = -3;
+  expect_msg(b, "--null-image must be in 0..1");
+  b = o;
+  b.save_every = -4;
+  expect_msg(b, "--save-every must not be negative");
+  b = o;
+  b.threads = -2;
+  expect_msg(b, "--threads must not be negative");
+  b = o;
+  b.batch = 1500000000;
+  expect_msg(b, "--batch must be in 1..1024");
+  b = o;
+  b.log_csv = o.out_dir + "/no/such/folder/log.csv";  // refused before the VAE stage, not after it
+  b.vae_steps = 100000;
+  expect_msg(b, "--log '" + b.log_csv + "': cannot write");
   b = o;
   b.tokenizer_dir = "/nonexistent";
   expect_msg(b, "--tokenizer '/nonexistent'");

@@ -113,6 +113,11 @@ TEST(UNetConfig, RejectsUnsupportedValuesNamingTheKey) {
   reject("act_fn", "gelu");
   reject("time_embedding_act_fn", "silu");
   reject("layers_per_block", "two");
+  // sizes that would allocate gigabytes before the checkpoint's shapes are compared
+  reject("layers_per_block", 20000);
+  reject("conv_in_kernel", 20001);
+  reject("block_out_channels", {32, 1048576});
+  reject("transformer_layers_per_block", 1000);
 }
 
 TEST(UNetConfig, ReleasedConfiguration) {

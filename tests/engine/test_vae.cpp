@@ -171,7 +171,10 @@ TEST_F(Vae, BadConfigValuesAreRejectedByKey) {
                        Bad{"act_fn", "relu"}, Bad{"block_out_channels", nlohmann::json::array()},
                        Bad{"block_out_channels", {16, 32, -32, 32}}, Bad{"latent_channels", 2.5},
                        Bad{"down_block_types", {"DownBlock2D", "DownBlock2D", "DownBlock2D", "DownBlock2D"}},
-                       Bad{"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"}}}) {
+                       Bad{"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"}},
+                       // the pipeline copies 3 channels per pixel out of the decoder (1 made it read past the video)
+                       Bad{"out_channels", 1}, Bad{"in_channels", 4},
+                       Bad{"layers_per_block", 100000}, Bad{"block_out_channels", {32, 32, 32, 100000}}}) {
     auto j = base;
     j[b.key] = b.value;
     const std::string msg = error_of([&] { vae::VaeConfig::from_json(j, "x/vae/config.json"); });

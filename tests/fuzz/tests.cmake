@@ -89,7 +89,7 @@ set(CI2V_FUZZ_OUTPUTS "")
 ci2v_add_fuzzer(fuzz_safetensors_header
   SOURCES ${CI2V_FUZZ_ROOT}/fuzz_safetensors_header.cpp
           ${PROJECT_SOURCE_DIR}/engine/io/safetensors.cpp ${PROJECT_SOURCE_DIR}/engine/error.cpp
-          ${PROJECT_SOURCE_DIR}/engine/entropy.cpp)
+          ${PROJECT_SOURCE_DIR}/engine/entropy.cpp ${PROJECT_SOURCE_DIR}/engine/files.cpp)
 ci2v_add_fuzzer(fuzz_clip_tokenizer
   SOURCES ${CI2V_FUZZ_ROOT}/fuzz_clip_tokenizer.cpp
           ${PROJECT_SOURCE_DIR}/engine/text/clip_tokenizer.cpp ${PROJECT_SOURCE_DIR}/engine/error.cpp

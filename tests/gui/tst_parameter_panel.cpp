@@ -80,15 +80,26 @@ private Q_SLOTS:
     QCOMPARE(child<QSpinBox>(panel, "frames")->maximum(), 128);
     QCOMPARE(child<QSpinBox>(panel, "width")->minimum(), 64);
     QCOMPARE(child<QDoubleSpinBox>(panel, "guidance_rescale")->maximum(), 1.0);
-    // Whatever the widgets allow validates (the extremes).
+    // Whatever each widget allows validates (each extreme on its own, and together those that fit one video)...
     ci2v::GenerationParams p;
     p.noise_level = tau->maximum();
     p.cutoff_spatial = ds->minimum();
     p.frames = child<QSpinBox>(panel, "frames")->maximum();
     p.steps = child<QSpinBox>(panel, "steps")->maximum();
     p.width = child<QSpinBox>(panel, "width")->maximum();
-    p.chunks = child<QSpinBox>(panel, "chunks")->maximum();
     p.validate();
+    auto chunks = ci2v::GenerationParams{};
+    chunks.chunks = child<QSpinBox>(panel, "chunks")->maximum();
+    chunks.validate();
+    // ... but not every combination: 32 chunks of 128 frames at 2048 x 256 are refused (at Generate) with a
+    // sentence that says what to lower, as a video of 4065 such frames would need hundreds of GB
+    p.chunks = chunks.chunks;
+    try {
+      p.validate();
+      QFAIL("4065 frames of 2048 x 256 accepted");
+    } catch (const std::exception& e) {  // ci2v::Error
+      QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("use fewer chunks, fewer frames or a smaller size")), e.what());
+    }
   }
 
   void tooltipsExplainTauAndD0InPlainWords() {

@@ -1,0 +1,92 @@
+// engine/files.h: write_file_atomically leaves either the old file or the whole new one.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "engine/entropy.h"
+#include "engine/error.h"
+#include "engine/files.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Only the file itself in its folder (no temporary file left beside it).
+size_t entries(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(WriteFileAtomically, ReplacesTheFileOrLeavesItAsItWas) {
+  const fs::path dir = fs::temp_directory_path() / ("ci2v_atomic_" + std::to_string(ci2v::entropy64()));
+  fs::create_directories(dir);
+  const fs::path f = dir / "model_index.json";
+  ci2v::write_file_atomically(f, std::string("{\"old\": 1}\n"));
+  EXPECT_EQ(read(f), "{\"old\": 1}\n");
+  ci2v::write_file_atomically(f, [](const ci2v::AppendBytes& append) {
+    append("{\"new\"", 6);
+    append(": 2}\n", 5);
+  });
+  EXPECT_EQ(read(f), "{\"new\": 2}\n");
+  EXPECT_EQ(entries(dir), 1u);
+
+  // the writer fails half-way (its own error): the old content stays, no temporary file is left
+  EXPECT_THROW(ci2v::write_file_atomically(f,
+                                           [](const ci2v::AppendBytes& append) {
+                                             append("{\"half", 6);
+                                             throw std::runtime_error("the serialiser failed");
+                                           }),
+               std::runtime_error);
+  EXPECT_EQ(read(f), "{\"new\": 2}\n");
+  EXPECT_EQ(entries(dir), 1u);
+
+  // a folder that does not exist: an error naming the path
+  try {
+    ci2v::write_file_atomically(dir / "no" / "such.json", std::string("x"));
+    ADD_FAILURE() << "written into a missing folder";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "no" / "such.json").string()), std::string::npos) << e.what();
+  }
+
+  // a full disk, as the file-size limit simulates it (in a child process): the write fails, naming the file,
+  // and the old file is kept whole
+  const std::string big(1 << 16, 'z');
+  const pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG instead of the signal ending the process
+    struct rlimit lim {4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &lim);
+    try {
+      ci2v::write_file_atomically(f, big);
+      _exit(2);  // accepted
+    } catch (const ci2v::Error& e) {
+      _exit(std::string(e.what()).find(f.string() + ": write failed") != std::string::npos ? 0 : 3);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: a write past the limit was accepted; 3: the error did not name the file";
+  EXPECT_EQ(read(f), "{\"new\": 2}\n");
+  EXPECT_EQ(entries(dir), 1u);
+  ci2v::remove_tree(dir);
+}
