@@ -201,9 +201,11 @@ void write_json(const json& j, const std::string& path) {
 // Learning rate at step s of n: linear warm-up over the first `warmup` steps, then cosine decay to 5 % of
 // `peak` (a constant rate left the VAE's and the UNet's losses noisy to the end of a short run).
 // `time_fraction` (of a wall-time budget, 0 without one) advances the decay when it is ahead of the steps.
+// The warm-up ends at its step count, or early once a time budget is a tenth spent (a short budget then still
+// decays to the low rate); the last step of a step-bounded run (s = n - 1) runs at the low rate.
 double scheduled_lr(double peak, int64_t s, int64_t n, int64_t warmup, double time_fraction = 0) {
-  if (s < warmup) return peak * static_cast<double>(s + 1) / static_cast<double>(warmup);
-  const double p = std::max(n > warmup ? static_cast<double>(s - warmup) / static_cast<double>(n - warmup) : 1.0,
+  if (s < warmup && time_fraction < 0.1) return peak * static_cast<double>(s + 1) / static_cast<double>(warmup);
+  const double p = std::max(n - 1 > warmup ? static_cast<double>(s - warmup) / static_cast<double>(n - 1 - warmup) : 1.0,
                             time_fraction);
   return peak * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(3.14159265358979323846 * std::min(1.0, p))));
 }
@@ -786,6 +788,7 @@ TrainReport train(const TrainOptions& o) {
     // the host's wait for the batch (its device work is queued, not awaited)
     rep.data_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
     const double step_loss = stepper.run(in, lr_now);
+    rep.lrs.push_back(lr_now);
     if (capture && s + 1 < o.steps) next = start_batch(step + 1);
     rep.losses.push_back(step_loss);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();

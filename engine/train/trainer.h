@@ -99,6 +99,7 @@ struct TrainOptions {
 struct TrainReport {
   std::vector<double> vae_losses;  // per VAE step
   std::vector<double> losses;      // per UNet step (mean over the batch)
+  std::vector<double> lrs;         // per UNet step: its learning rate
   double seconds = 0;              // whole run
   double unet_seconds = 0;         // UNet steps only
   double data_seconds = 0;         // of unet_seconds: the batches' preparation (draws, clips, VAE encoding, noise)
