@@ -413,14 +413,22 @@ void MainWindow::buildActions() {
   play->addAction(stepForwardAction_);
   auto* help = menuBar()->addMenu(tr("&Help"));
   addLanguageMenu(help, settings_->raw(), this);  // System / English / 한국어, applies after a restart
-  help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-    showMessage({tr("Keyboard shortcuts"),
-                 tr("Ctrl+O  open a picture\nCtrl+V  paste a picture\nCtrl+M  choose the model folder\n"
-                    "Ctrl+Return  generate\nEsc  cancel\nSpace  play / pause\n,  and  .  previous / next frame\n"
-                    "Ctrl+E  export\nCtrl+S  save the settings"),
-                 QString()},
-                false);
+  // the list is made from the actions themselves, so it cannot drift from the real shortcuts (it said Ctrl+S saved
+  // the settings; Ctrl+S saves the project)
+  QAction* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+    QStringList lines;
+    for (QAction* a : findChildren<QAction*>()) {
+      if (a->shortcuts().isEmpty()) continue;
+      QStringList keys;
+      for (const QKeySequence& k : a->shortcuts()) keys << k.toString(QKeySequence::NativeText);
+      QString what = a->text();
+      what.remove(QLatin1Char('&'));
+      if (what.endsWith(QChar(0x2026))) what.chop(1);  // "Export…" -> "Export"
+      lines << QStringLiteral("%1   %2").arg(keys.join(QStringLiteral(" / ")), what);
+    }
+    showMessage({tr("Keyboard shortcuts"), lines.join(QLatin1Char('\n')), QString()}, false);
   });
+  shortcuts->setObjectName(QStringLiteral("action_shortcuts"));
   help->addAction(tr("&About"), this, [this] {
     showMessage({tr("About ConsistI2V Studio"),
                  tr("ConsistI2V Studio %1\nAnimates a still picture with the ConsistI2V image-to-video model "

@@ -58,7 +58,9 @@ QString bundledDemoModel() {
   if (!env.isEmpty()) candidates << env;
   const QString bin = QCoreApplication::applicationDirPath();
   candidates << bin + QStringLiteral("/../share/consisti2v-studio/models/demo")
-             << bin + QStringLiteral("/../../resources/models/demo");
+             << bin + QStringLiteral("/../../resources/models/demo")
+             // a build folder elsewhere (CONSISTI2V_BUILD_DIR): the source tree it was configured from
+             << QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/models/demo");
   for (const QString& c : candidates)
     if (QFileInfo::exists(c + QStringLiteral("/model_index.json"))) return QDir(c).absolutePath();
   return {};

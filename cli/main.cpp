@@ -19,10 +19,11 @@ void usage(std::ostream& o) {
        "          [--steps N] [--sampler ddim|dpmpp_2m] [--seed N] [--tau 1..999] [--ds D0] [--dt D0]\n"
        "          [--filter gaussian|ideal|box|butterworth] [--no-frameinit] [--cfg-text S] [--cfg-image S]\n"
        "          [--rescale G] [--frames N] [--stride N] [--width W] [--height H] [--chunks N]\n"
-       "          [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--params FILE.json] [--fps F]\n"
+       "          [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--params FILE.json] [--fps F] [--eta E]\n"
+       "          [--threads N] [--quiet]\n"
        "                                      animate a first frame\n"
        "  preview --model DIR --image FILE --out DIR/ [--camera PRESET|PATH.json] [--tau N] [--ds D0] [--dt D0]\n"
-       "          [--filter NAME] [--seed N] [--frames N] [--width W] [--height H] [--scale 4]\n"
+       "          [--filter NAME] [--seed N] [--frames N] [--width W] [--height H] [--scale 4] [--threads N] [--quiet]\n"
        "                                      FrameInit's low band, high band, mixed noise and mask as PNGs\n"
        "  parity  --fixtures DIR [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--case NAME]...\n"
        "                                      run golden parity cases against the engine\n"
@@ -30,6 +31,7 @@ void usage(std::ostream& o) {
        "          [--format auto|mp4|gif|webp|png] [--quality Q] [--lossless] [--params FILE.json]\n"
        "                                      re-encode a PNG folder or a video (MP4/GIF/WebP/PNGs)\n"
        "  download [--repo TIGER-Lab/ConsistI2V] [--revision main] [--cache DIR | --to DIR] [--offline]\n"
+       "          [--endpoint URL] [--variant fp16] [--quiet]\n"
        "                                      fetch the model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN,\n"
        "                                      HF_HUB_CACHE / HF_HOME honoured); prints the model folder\n"
        "  train   --out DIR --tokenizer DIR (not with --resume / --vae-from) [--preset tiny|demo] [--steps N] [--batch N]\n"
@@ -41,14 +43,17 @@ void usage(std::ostream& o) {
        "          [--cuda-graphs (CUDA, fp32: the UNet's training step replayed from a CUDA graph)] [--grad-clip 0.5 (0: off)]\n"
        "          [--ema DECAY (e.g. 0.999: the model is the weights' moving average; raw weights in unet-raw/)]\n"
        "          [--prefetch-batch auto|on|off (the next step's batch built while a step trains; auto: on CUDA)]\n"
+       "          [--null-text 0.1] [--null-image 0.1] (Ctrl+C: stop after the current step, checkpoint written)\n"
        "          | --dump-clips N --out DIR\n"
        "                                      train a small model on procedural clips (from scratch, or its UNet\n"
        "                                      on a given VAE, or further from a checkpoint)\n"
        "  bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16] [--steps 50]\n"
        "        [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR] [--profile] [--audit]\n"
+       "        [--profile-top N] [--profile-trace FILE.json] [--threads N]\n"
        "                                      time the whole pipeline stage by stage (released configuration with\n"
        "                                      random weights unless --model), UNet FLOPs per step, peak memory\n"
-       "  --version                           print the version\n";
+       "  --version                           print the version\n"
+       "  <command> --help                    this text\n";
 }
 
 }  // namespace
@@ -70,6 +75,12 @@ int main(int argc, char** argv) {
       usage(std::cout);
       return 0;
     }
+    // `consisti2v generate --help` (any command): the usage, not "option --help needs a value"
+    for (int i = 2; i < argc; ++i)
+      if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+        usage(std::cout);
+        return 0;
+      }
     if (cmd == "info") return ci2v::cli::cmd_info(argc, argv);
     if (cmd == "generate") return ci2v::cli::cmd_generate(argc, argv);
     if (cmd == "preview") return ci2v::cli::cmd_preview(argc, argv);

@@ -16,10 +16,12 @@ const std::vector<EnvVarSpec>& environment_variables() {
       {"CONSISTI2V_CHANNELS_LAST", {"0", "1"}, "0: the UNet in NCHW on CUDA"},
       {"CONSISTI2V_TEMPORAL_CONV", {"gemm", "conv3d", "auto"}, "how the temporal convolutions run"},
       {"CONSISTI2V_FFT", {"torch", "cufft"}, "torch: FrameInit's FFT by torch.fft instead of raw cuFFT on CUDA"},
-      {"CONSISTI2V_DEMO_MODEL", {}, "a model folder for the demo-model tests and benchmarks"},
+      {"CONSISTI2V_DEMO_MODEL", {}, "the demo model folder (the studio's default model; the demo tests and benchmarks); "
+                                    "none: the studio starts without one"},
       {"CONSISTI2V_DEMO_DUMP", {}, "a folder where the demo tests write the clips they generate"},
       {"CONSISTI2V_PARITY_DIR", {}, "a parity fixture folder for the parity test"},
       {"CONSISTI2V_BUILD_DIR", {}, "the build folder of scripts/setup, scripts/test, scripts/run"},
+      {"CONSISTI2V_BUILD_TARGETS", {}, "what scripts/setup builds (default: everything; scripts/run: the apps)"},
       {"CONSISTI2V_SKIP_APT", {"0", "1"}, "1: scripts/setup installs no Debian packages"},
   };
   return specs;

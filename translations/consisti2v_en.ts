@@ -1160,26 +1160,6 @@ or paste one (Ctrl+V)</translation>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <source>Ctrl+O  open a picture
-Ctrl+V  paste a picture
-Ctrl+M  choose the model folder
-Ctrl+Return  generate
-Esc  cancel
-Space  play / pause
-,  and  .  previous / next frame
-Ctrl+E  export
-Ctrl+S  save the settings</source>
-        <translation>Ctrl+O  open a picture
-Ctrl+V  paste a picture
-Ctrl+M  choose the model folder
-Ctrl+Return  generate
-Esc  cancel
-Space  play / pause
-,  and  .  previous / next frame
-Ctrl+E  export
-Ctrl+S  save the settings</translation>
-    </message>
-    <message>
         <source>&amp;About</source>
         <translation>&amp;About</translation>
     </message>

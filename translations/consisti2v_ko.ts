@@ -1157,26 +1157,6 @@ or paste one (Ctrl+V)</source>
         <translation>단축키</translation>
     </message>
     <message>
-        <source>Ctrl+O  open a picture
-Ctrl+V  paste a picture
-Ctrl+M  choose the model folder
-Ctrl+Return  generate
-Esc  cancel
-Space  play / pause
-,  and  .  previous / next frame
-Ctrl+E  export
-Ctrl+S  save the settings</source>
-        <translation>Ctrl+O  이미지 열기
-Ctrl+V  이미지 붙여넣기
-Ctrl+M  모델 폴더 선택
-Ctrl+Return  생성
-Esc  취소
-Space  재생 / 일시 정지
-,  와  .  이전 / 다음 프레임
-Ctrl+E  내보내기
-Ctrl+S  설정 저장</translation>
-    </message>
-    <message>
         <source>&amp;About</source>
         <translation>정보(&amp;A)</translation>
     </message>

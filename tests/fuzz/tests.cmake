@@ -15,8 +15,10 @@ if(NOT EXISTS ${CI2V_FUZZ_ROOT}/fuzz_safetensors_header.cpp)
   return()
 endif()
 
-# --- a clang++ that links -fsanitize=fuzzer
-if(NOT DEFINED CI2V_FUZZ_CXX)
+# --- a clang++ that links -fsanitize=fuzzer (probed again while none was found: clang installed after the first
+# configure is picked up; the CLANGXX search result is forgotten too)
+if(NOT CI2V_FUZZ_CXX)
+  unset(CI2V_CLANGXX_PROGRAM CACHE)
   set(_cand "")
   if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     set(_cand ${CMAKE_CXX_COMPILER})
@@ -40,7 +42,7 @@ if(NOT DEFINED CI2V_FUZZ_CXX)
       set(_ok ${_cand})
     endif()
   endif()
-  set(CI2V_FUZZ_CXX "${_ok}" CACHE STRING "clang++ used for the libFuzzer targets (empty: none found)")
+  set(CI2V_FUZZ_CXX "${_ok}" CACHE STRING "clang++ used for the libFuzzer targets (empty: none found)" FORCE)
 endif()
 
 if(NOT CI2V_FUZZ_CXX)

@@ -230,6 +230,21 @@ private Q_SLOTS:
     for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
   }
 
+  void shortcutListIsMadeFromTheActions() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    QAction* a = w.findChild<QAction*>(QStringLiteral("action_shortcuts"));
+    QVERIFY(a);
+    a->trigger();
+    const QString text = w.lastMessage().text;
+    for (const QString& line : {QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText) + QStringLiteral("   Save project"),
+                                QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText),
+                                QStringLiteral("Ctrl+B   Queue a batch"), QStringLiteral("Ctrl+E   Export")})
+      QVERIFY2(text.contains(line), qPrintable(line + QStringLiteral(" not in:\n") + text));
+    QVERIFY2(!text.contains(QLatin1String("save the settings")), qPrintable(text));
+    for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
+  }
+
   void projectWithAbsurdValuesIsRefused() {
     // 2e9 frames made the camera timeline draw a tick per frame on every repaint (the studio froze at start)
     QTemporaryDir tmp;
