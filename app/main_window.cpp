@@ -691,6 +691,12 @@ void MainWindow::bindCamera() {
     Document::CameraChange change;
     if (!doc_->cameraPathChange(path, &change, &error)) {
       statusBar()->showMessage(error, 6000);
+      if (!interim) {
+        // a refused drag's end: its open undo step is closed (the next camera edit must not merge into it) and the
+        // editor goes back to the document's path
+        history_->apply(doc_->params(), QString(), QStringLiteral("camera"), false);
+        updateCameraOverlay();
+      }
       return;
     }
     applyCameraChange(change, cameraEditor_->lastEditText(), interim);
@@ -1034,6 +1040,7 @@ void MainWindow::applyModelSettings(const ModelProbe& probe) {
 
 void MainWindow::generate() {
   if (engine_->isBusy()) return;
+  panel_->commitPendingEdits();  // a value typed but not entered yet (Ctrl+Return does not leave the field)
   GenerationRequest req;
   QString error;
   if (!doc_->makeRequest(&req, &error)) {
@@ -1118,14 +1125,22 @@ void MainWindow::showExportDialog() {
     exportDialog_ = new ExportDialog(this);
     exportDialog_->setSettings(settings_->exportSettings());
     connect(exportDialog_, &ExportDialog::exportRequested, this, [this](const ExportSettings& s) {
-      const ResultClip* cur = doc_->currentResult();
-      if (!cur) return;
-      if (exporter_->start(cur->frames, s, QString::fromStdString(cur->params.to_json().dump())))
+      // the clip the dialog was opened for (its name holds that clip's seed), not whichever is current now: a
+      // queued run that finishes meanwhile becomes the current result
+      const ResultClip* clip = nullptr;
+      for (int i = 0; i < doc_->resultCount(); ++i)
+        if (doc_->result(i).id == exportResultId_) clip = &doc_->result(i);
+      if (!clip) {
+        exportDialog_->setFailed(tr("The clip this export was opened for has been deleted."));
+        return;
+      }
+      if (exporter_->start(clip->frames, s, QString::fromStdString(clip->params.to_json().dump())))
         exportDialog_->setRunning(true);
     });
     connect(exportDialog_, &ExportDialog::cancelRequested, exporter_, &ExportRunner::cancel);
   }
   if (!exporter_->isRunning()) {
+    exportResultId_ = r->id;
     exportDialog_->setRunning(false);
     const QString stamp = r->created.toString(QStringLiteral("yyyyMMdd-HHmmss"));
     exportDialog_->setBaseName(QDir(settings_->outputFolder()).filePath(QStringLiteral("consisti2v_%1_seed%2").arg(stamp).arg(r->seed)));
@@ -1414,6 +1429,7 @@ void MainWindow::deleteResult(int index) {
 }
 
 int MainWindow::queueGenerations(const QVector<ci2v::GenerationParams>& runs) {
+  panel_->commitPendingEdits();
   GenerationRequest base;
   QString error;
   if (!doc_->makeRequest(&base, &error)) {

@@ -205,6 +205,7 @@ private:
   QAction* redoAction_ = nullptr;
 
   UserMessage lastMessage_;
+  quint64 exportResultId_ = 0;  // the result the export dialog was opened for
   QString lastModelFailure_;
   double lastRunMaxGap_ = 0;
   int lastRunTicks_ = 0;

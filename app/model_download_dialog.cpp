@@ -1,6 +1,7 @@
 #include "app/model_download_dialog.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -93,6 +94,14 @@ ModelDownloadDialog::ModelDownloadDialog(QWidget* parent) : QDialog(parent), job
   start_->setObjectName(QStringLiteral("download_start"));
   cancel_ = buttons->addButton(QDialogButtonBox::Cancel);
   cancel_->setObjectName(QStringLiteral("download_cancel"));
+  // when the hub cannot be reached but a complete copy is already there: the user decides to use it
+  use_ = buttons->addButton(tr("&Use it"), QDialogButtonBox::ActionRole);
+  use_->setObjectName(QStringLiteral("download_use"));
+  use_->hide();
+  connect(use_, &QPushButton::clicked, this, [this] {
+    Q_EMIT modelReady(offlineDir_);
+    accept();
+  });
   lay->addWidget(buttons);
   connect(start_, &QPushButton::clicked, this, &ModelDownloadDialog::startDownload);
   connect(cancel_, &QPushButton::clicked, this, [this] { isDownloading() ? cancelDownload() : reject(); });
@@ -104,9 +113,18 @@ ModelDownloadDialog::ModelDownloadDialog(QWidget* parent) : QDialog(parent), job
   });
   connect(job_, &ModelDownload::finished, this, [this](const QString& dir, bool offline) {
     setRunning(false);
+    if (offline) {
+      // nothing was downloaded (perhaps an update was wanted): say so, and let the user choose the copy there
+      offlineDir_ = dir;
+      status_->setText(tr("The hub could not be reached, so nothing was downloaded. A complete copy of the model is "
+                          "already here: %1")
+                           .arg(QDir::toNativeSeparators(dir)));
+      use_->show();
+      use_->setDefault(true);
+      return;
+    }
     bar_->setValue(bar_->maximum());
-    status_->setText(offline ? tr("The hub could not be reached; the complete model in the cache is used: %1").arg(dir)
-                             : tr("Done: %1").arg(dir));
+    status_->setText(tr("Done: %1").arg(dir));
     Q_EMIT modelReady(dir);
     accept();
   });

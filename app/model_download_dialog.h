@@ -48,6 +48,8 @@ private:
   QPlainTextEdit* log_ = nullptr;
   QPushButton* start_ = nullptr;
   QPushButton* cancel_ = nullptr;
+  QPushButton* use_ = nullptr;  // shown when the hub was unreachable and a complete copy is there
+  QString offlineDir_;
 };
 
 // "12.3 MB", "4:05" (h:mm:ss past an hour) for the dialog.

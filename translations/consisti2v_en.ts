@@ -694,6 +694,14 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>Replace the file?</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 already exists. Replace it?</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportRunner</name>
@@ -1707,6 +1715,10 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <source>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</source>
         <translation>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</translation>
     </message>
+    <message>
+        <source>The clip this export was opened for has been deleted.</source>
+        <translation>The clip this export was opened for has been deleted.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -1741,10 +1753,6 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>&amp;Download</source>
         <translation>&amp;Download</translation>
-    </message>
-    <message>
-        <source>The hub could not be reached; the complete model in the cache is used: %1</source>
-        <translation>The hub could not be reached; the complete model in the cache is used: %1</translation>
     </message>
     <message>
         <source>Done: %1</source>
@@ -1789,6 +1797,14 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>%1 of %2 · %3/s · %4 left</source>
         <translation>%1 of %2 · %3/s · %4 left</translation>
+    </message>
+    <message>
+        <source>&amp;Use it</source>
+        <translation>&amp;Use it</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</source>
+        <translation>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</translation>
     </message>
 </context>
 <context>

@@ -692,6 +692,14 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>Exporting…</source>
         <translation>내보내는 중…</translation>
     </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>파일을 바꿀까요?</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1이(가) 이미 있습니다. 바꿀까요?</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportRunner</name>
@@ -1702,6 +1710,10 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <source>The untitled work could not be kept for the next start (%1). Save it as a project before closing?</source>
         <translation>제목 없는 작업을 다음 실행을 위해 보관하지 못했습니다(%1). 닫기 전에 프로젝트로 저장할까요?</translation>
     </message>
+    <message>
+        <source>The clip this export was opened for has been deleted.</source>
+        <translation>이 내보내기 대상이던 클립이 삭제되었습니다.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -1736,10 +1748,6 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>&amp;Download</source>
         <translation>다운로드(&amp;D)</translation>
-    </message>
-    <message>
-        <source>The hub could not be reached; the complete model in the cache is used: %1</source>
-        <translation>허브에 연결할 수 없어 캐시에 있는 완전한 모델을 사용합니다: %1</translation>
     </message>
     <message>
         <source>Done: %1</source>
@@ -1784,6 +1792,14 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>%1 of %2 · %3/s · %4 left</source>
         <translation>%1 / %2 · %3/s · %4 남음</translation>
+    </message>
+    <message>
+        <source>&amp;Use it</source>
+        <translation>사용(&amp;U)</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</source>
+        <translation>허브에 연결할 수 없어 아무것도 받지 않았습니다. 모델의 완전한 사본이 이미 여기 있습니다: %1</translation>
     </message>
 </context>
 <context>

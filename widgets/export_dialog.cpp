@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -11,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
@@ -133,6 +135,14 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
       setFailed(tr("Choose where to save the clip."));
       return;
     }
+    // an existing file is replaced only when the user says so (a PNG folder must be new or empty: the export
+    // refuses any other)
+    const QString target = settings().path;
+    if (settings().format != ExportSettings::Format::PngSequence && QFileInfo(target).isFile() &&
+        QMessageBox::question(this, tr("Replace the file?"),
+                              tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(target)),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+      return;
     Q_EMIT exportRequested(settings());
   });
   connect(closeButton_, &QPushButton::clicked, this, &ExportDialog::reject);
@@ -193,8 +203,10 @@ void ExportDialog::browse() {
     if (!chosen.isEmpty()) chosen += QStringLiteral("/consisti2v_frames");
   } else {
     const QString ext = ExportSettings::extension(f);
+    // no overwrite question here: the extension may still be added, and Export asks about the final name
     chosen = QFileDialog::getSaveFileName(this, tr("Export clip"), path_->text(),
-                                          ExportSettings::name(f) + QStringLiteral(" (*") + ext + QStringLiteral(")"));
+                                          ExportSettings::name(f) + QStringLiteral(" (*") + ext + QStringLiteral(")"),
+                                          nullptr, QFileDialog::DontConfirmOverwrite);
     if (!chosen.isEmpty() && !chosen.endsWith(ext, Qt::CaseInsensitive)) chosen += ext;
   }
   if (!chosen.isEmpty()) path_->setText(chosen);

@@ -452,4 +452,13 @@ void ParameterPanel::rollDice() {
   emitEdited();
 }
 
+void ParameterPanel::commitPendingEdits() {
+  // interpretText() emits valueChanged (-> paramsEdited) when the typed text differs from the value
+  for (QAbstractSpinBox* s : findChildren<QAbstractSpinBox*>()) s->interpretText();
+  if (seed_->isModified()) {
+    seed_->setModified(false);
+    emitEdited();
+  }
+}
+
 }  // namespace studio

@@ -31,6 +31,9 @@ public:
 
   // Draws the eye to τ and D0 for a few seconds (they just changed on their own, e.g. with the camera mode).
   void flashFrameInit(int milliseconds = 2500);
+  // Commits what is typed in a field but not yet entered (the spin boxes commit on Return or leaving the field;
+  // Ctrl+Return or a toolbar click does neither): call before the parameters are used.
+  void commitPendingEdits();
   bool isFlashing() const { return flashing_; }
 
   // Tooltips in an artist's words (also used by the tests: τ and D0 must be explained).

@@ -1,6 +1,7 @@
 #include "widgets/prompt_edit.h"
 
 #include <QComboBox>
+#include <QKeyEvent>
 #include <QLineEdit>
 #include <QVBoxLayout>
 
@@ -18,9 +19,28 @@ PromptEdit::PromptEdit(const QString& placeholder, QWidget* parent) : QWidget(pa
   combo_->lineEdit()->setPlaceholderText(placeholder);
   combo_->lineEdit()->setClearButtonEnabled(true);
   root->addWidget(combo_);
+  // Esc while typing leaves the field; it must not reach the window's Esc shortcut (Cancel the running generation)
+  combo_->lineEdit()->installEventFilter(this);
   connect(combo_->lineEdit(), &QLineEdit::textChanged, this, [this](const QString& t) {
     if (!updating_) Q_EMIT textEdited(t);
   });
+}
+
+bool PromptEdit::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == combo_->lineEdit()) {
+    auto* key = event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress
+                    ? static_cast<QKeyEvent*>(event)
+                    : nullptr;
+    if (key && key->key() == Qt::Key_Escape && key->modifiers() == Qt::NoModifier) {
+      if (event->type() == QEvent::ShortcutOverride) {
+        event->accept();  // the line edit takes it: no shortcut fires
+      } else {
+        combo_->lineEdit()->clearFocus();
+        return true;
+      }
+    }
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 QString PromptEdit::text() const { return combo_->currentText(); }

@@ -21,6 +21,9 @@ public:
 Q_SIGNALS:
   void textEdited(const QString& text);
 
+protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
   QComboBox* combo_ = nullptr;
   bool updating_ = false;

@@ -201,6 +201,9 @@ void VideoPlayer::setClip(const QVector<QImage>& frames, double fps, const QStri
     player_->setPlaybackRate(speed_);
     player_->setSource(QUrl::fromLocalFile(videoFile));
   } else {
+    // the previous clip's video must not go on playing hidden (and keep its file open)
+    player_->stop();
+    if (!player_->source().isEmpty()) player_->setSource(QUrl());
     mediaMode_ = false;
     useFrameMode(tr("no video file"));
   }
@@ -274,7 +277,7 @@ void VideoPlayer::play() {
 }
 
 void VideoPlayer::pause() {
-  if (mediaMode_ && player_->playbackState() == QMediaPlayer::PlayingState) player_->pause();
+  if (player_->playbackState() == QMediaPlayer::PlayingState) player_->pause();
   timer_->stop();
   endTimer_->stop();
   setPlayingInternal(false);

@@ -8,12 +8,28 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QUndoStack>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
 #include "app/autosave.h"
 #include "app/document.h"
+#include "app/export_runner.h"
+#include "app/edit_history.h"
+#include "widgets/camera_editor.h"
+#include "widgets/export_dialog.h"
+#include "widgets/parameter_panel.h"
+#include "widgets/prompt_edit.h"
+#include "widgets/video_player.h"
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QMediaPlayer>
+#include <QSpinBox>
+#ifdef CONSISTI2V_HAVE_MEDIA
+#include "engine/media/video.h"
+#endif
 #include "app/engine_worker.h"
 #include "app/main_window.h"
 #include "app/project.h"
@@ -243,6 +259,143 @@ private Q_SLOTS:
       QVERIFY2(text.contains(line), qPrintable(line + QStringLiteral(" not in:\n") + text));
     QVERIFY2(!text.contains(QLatin1String("save the settings")), qPrintable(text));
     for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
+  }
+
+  void typedValuesAreCommittedBeforeAGeneration() {
+    // a spin box commits on Return or when it loses focus; Ctrl+Return does neither
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    auto* steps = w.parameterPanel()->findChild<QSpinBox*>(QStringLiteral("steps"));
+    QVERIFY(steps);
+    QLineEdit* text = steps->findChild<QLineEdit*>();
+    QVERIFY(text);
+    text->selectAll();
+    QTest::keyClicks(text, QStringLiteral("37"));
+    QCOMPARE(w.document()->params().steps, 50);  // typed, not entered
+    w.generate();  // refused (no first frame), but the value is taken first
+    QCOMPARE(w.document()->params().steps, 37);
+    for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
+  }
+
+  void escapeInThePromptDoesNotCancelTheRun() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QAction* cancel = w.findChild<QAction*>(QStringLiteral("action_cancel"));
+    QVERIFY(cancel);
+    cancel->setEnabled(true);  // as during a run
+    QSignalSpy fired(cancel, &QAction::triggered);
+    QLineEdit* prompt = w.findChild<PromptEdit*>()->comboBox()->lineEdit();
+    prompt->setFocus();
+    QTRY_VERIFY(prompt->hasFocus());
+    QTest::keyClicks(prompt, QStringLiteral("a cat "));
+    QTest::keyClick(prompt, Qt::Key_Escape);
+    QCOMPARE(fired.count(), 0);
+    QVERIFY(!prompt->hasFocus());  // Esc left the field
+    QCOMPARE(prompt->text(), QStringLiteral("a cat "));
+    QTest::keyClick(&w, Qt::Key_Escape);  // elsewhere Esc still cancels
+    QCOMPARE(fired.count(), 1);
+  }
+
+  void aClipWithoutVideoStopsThePreviousOne() {
+    VideoPlayer player;
+    QVector<QImage> frames(3, QImage(16, 16, QImage::Format_RGB888));
+    for (QImage& f : frames) f.fill(Qt::red);
+    player.setClip(frames, 8, QStringLiteral(CONSISTI2V_SOURCE_DIR "/no-such-clip.mp4"));
+    QVERIFY(!player.mediaPlayer()->source().isEmpty());
+    player.setClip(frames, 8, QString());  // e.g. a result from a project: no preview video
+    QVERIFY(player.mediaPlayer()->source().isEmpty());
+    QCOMPARE(player.mediaPlayer()->playbackState(), QMediaPlayer::StoppedState);
+  }
+
+#ifdef CONSISTI2V_HAVE_MEDIA
+  void exportWritesItsOwnClipAndAsksBeforeReplacing() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    auto clip = [](quint64 id, int n, QColor c) {
+      ResultClip r;
+      r.id = id;
+      r.seed = static_cast<qint64>(id);
+      for (int i = 0; i < n; ++i) {
+        QImage f(64, 64, QImage::Format_RGB888);
+        f.fill(c);
+        r.frames << f;
+      }
+      r.created = QDateTime::currentDateTime();
+      return r;
+    };
+    w.document()->addResult(clip(111, 3, Qt::red));
+    w.showExportDialog();  // for #111
+    ExportDialog* dlg = w.exportDialog();
+    QVERIFY(dlg);
+    w.document()->addResult(clip(222, 5, Qt::blue));  // a queued run ends meanwhile and becomes current
+    dlg->findChild<QComboBox*>(QStringLiteral("format"))
+        ->setCurrentIndex(dlg->findChild<QComboBox*>(QStringLiteral("format"))->findData(int(ExportSettings::Format::Gif)));
+    const QString gif = tmp.filePath(QStringLiteral("clip.gif"));
+    dlg->findChild<QLineEdit*>(QStringLiteral("path"))->setText(gif);
+    auto* exportButton = dlg->findChild<QPushButton*>(QStringLiteral("export_button"));
+    QSignalSpy finished(w.exportRunner(), &ExportRunner::finished);
+    exportButton->click();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(int(ci2v::media::decode_video(gif.toStdString()).frames.size()), 3);  // #111's frames, not #222's
+    const QByteArray before = [&] {
+      QFile f(gif);
+      return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    // the file exists now: Export asks; Cancel leaves it as it is
+    dlg->findChild<QCheckBox*>(QStringLiteral("pingpong"))->setChecked(true);
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    exportButton->click();
+    QVERIFY2(asked.contains(QLatin1String("already exists")), qPrintable(asked));
+    QVERIFY(!w.exportRunner()->isRunning());
+    QFile again(gif);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QCOMPARE(again.readAll(), before);
+    again.close();
+    answerNextBox(QMessageBox::Yes);
+    exportButton->click();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(int(ci2v::media::decode_video(gif.toStdString()).frames.size()), 3 + 1);  // ping-pong: 0 1 2 1
+  }
+#endif
+
+  void aRefusedCameraDragClosesItsUndoStep() {
+    // a drag whose crop the engine refuses (25000 px wide) must not leave its undo step open: the next camera
+    // edit would merge into it and one Undo would take back both
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    QImage picture(400, 300, QImage::Format_RGB888);
+    picture.fill(Qt::darkGreen);
+    w.document()->setFirstFrame(picture, QString());
+    QUndoStack* stack = w.editHistory()->stack();
+    Q_EMIT w.cameraEditor()->presetChosen(QStringLiteral("pan_left"));
+    const int afterPreset = stack->count();
+    const auto presetParams = w.document()->params().to_json();
+    auto path = w.document()->cameraPath();
+    QVERIFY(!path.keyframes.empty());
+    auto bigger = path;  // the drag's first steps are fine ...
+    bigger.keyframes[0].w *= 1.1;
+    bigger.keyframes[0].h *= 1.1;
+    Q_EMIT w.cameraEditor()->pathEdited(bigger, true);
+    const auto dragged = w.document()->params().to_json();
+    QVERIFY(dragged != presetParams);
+    auto huge = path;  // ... then it goes too far, to its end: refused
+    huge.keyframes[0].w = 25000;
+    huge.keyframes[0].h = 18750;
+    Q_EMIT w.cameraEditor()->pathEdited(huge, true);
+    Q_EMIT w.cameraEditor()->pathEdited(huge, false);
+    QCOMPARE(w.document()->params().to_json(), dragged);
+    Q_EMIT w.cameraEditor()->presetChosen(QStringLiteral("tilt_up"));
+    QCOMPARE(w.document()->params().camera_preset, std::string("tilt_up"));
+    QVERIFY(stack->count() > afterPreset);
+    stack->undo();  // takes back the tilt only, not the drag with it
+    QCOMPARE(w.document()->params().to_json(), dragged);
+    stack->undo();
+    QCOMPARE(w.document()->params().to_json(), presetParams);
   }
 
   void projectWithAbsurdValuesIsRefused() {

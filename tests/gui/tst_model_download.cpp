@@ -62,6 +62,28 @@ private Q_SLOTS:
     QCOMPARE(ModelDownload::cachedModel(cache), dir);
   }
 
+  void unreachableHubDoesNotPassForADownload() {
+    // a complete copy in the cache and no hub: the dialog stays open, says nothing was downloaded, and offers it
+    const QString cache = tmp_.filePath(QStringLiteral("ok/hub"));  // filled by the test above
+    QVERIFY(!ModelDownload::cachedModel(cache).isEmpty());
+    qputenv("HF_ENDPOINT", QByteArrayLiteral("http://127.0.0.1:9"));
+    qputenv("HF_HUB_CACHE", cache.toUtf8());
+    ModelDownloadDialog dlg;
+    dlg.show();
+    QSignalSpy ready(&dlg, &ModelDownloadDialog::modelReady);
+    QTest::mouseClick(dlg.findChild<QPushButton*>(QStringLiteral("download_start")), Qt::LeftButton);
+    auto* use = dlg.findChild<QPushButton*>(QStringLiteral("download_use"));
+    QVERIFY(use);
+    QTRY_VERIFY_WITH_TIMEOUT(!use->isHidden(), 60000);
+    QVERIFY2(dlg.statusText().contains(QLatin1String("nothing was downloaded")), qPrintable(dlg.statusText()));
+    QCOMPARE(ready.count(), 0);
+    QVERIFY(dlg.isVisible());
+    QTest::mouseClick(use, Qt::LeftButton);
+    QCOMPARE(ready.count(), 1);
+    QCOMPARE(ready.at(0).at(0).toString(), ModelDownload::cachedModel(cache));
+    QCOMPARE(dlg.result(), int(QDialog::Accepted));
+  }
+
   void corruptFileShowsTheHashError() {
     const QString cache = tmp_.filePath(QStringLiteral("bad/hub"));
     ci2v::testing::FakeHub hub(tmp_.filePath(QStringLiteral("bad.log")).toStdString(),
