@@ -105,6 +105,17 @@ void check_options(const ExportOptions& o, double fps, Format fmt, const std::st
   if (fmt == Format::Gif && fps > 100)
     throw Error(where + "GIF frame delays are whole centiseconds, so the frame rate must be <= 100, got " +
                 std::to_string(fps));
+  if (fmt == Format::Gif && fps < 100.0 / 65535.0)
+    throw Error(where + "a GIF frame lasts at most 655.35 s, so the frame rate must be >= 0.0016, got " +
+                std::to_string(fps));
+  if (fmt == Format::Mp4) {
+    static const char* kPresets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                     "medium",    "slow",      "slower",   "veryslow", "placebo"};
+    if (std::none_of(std::begin(kPresets), std::end(kPresets), [&](const char* p) { return o.preset == p; }))
+      throw Error(where + "unknown x264 preset '" + o.preset +
+                  "' (expected ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or "
+                  "placebo)");
+  }
   if (o.crf < 0 || o.crf > 51) throw Error(where + "crf " + std::to_string(o.crf) + " is out of range 0..51");
   if (o.loop < 0 || o.loop > 65535) throw Error(where + "loop " + std::to_string(o.loop) + " is out of range 0..65535");
   if (o.webp_quality < 0 || o.webp_quality > 100)

@@ -529,6 +529,20 @@ TEST(Export, BadPathsGiveClearErrorsAndLeaveNothing) {
   crf.crf = 60;
   e = error_of([&] { export_video(src, dir / "x.mp4", crf); });
   EXPECT_NE(e.find("crf 60"), std::string::npos) << e;
+  ExportOptions slow;  // a GIF frame of 1000 s does not fit the format's 16-bit centiseconds
+  slow.fps = 0.001;
+  e = error_of([&] { export_video(src, dir / "x.gif", slow); });
+  EXPECT_NE(e.find("a GIF frame lasts at most 655.35 s"), std::string::npos) << e;
+  ExportOptions preset;  // named, not "opening the libx264 encoder failed (Invalid argument)"
+  preset.preset = "bogus";
+  e = error_of([&] { export_video(src, dir / "x.mp4", preset); });
+  EXPECT_NE(e.find("unknown x264 preset 'bogus'"), std::string::npos) << e;
+  // the same checks without a video, for a caller with long work ahead (consisti2v generate)
+  e = error_of([&] { check_export_target(dir / "x.mp4", preset); });
+  EXPECT_NE(e.find("unknown x264 preset 'bogus'"), std::string::npos) << e;
+  e = error_of([&] { check_export_target(dir / "clip.avi", ExportOptions{}); });
+  EXPECT_NE(e.find("unknown extension '.avi'"), std::string::npos) << e;
+  EXPECT_NO_THROW(check_export_target(dir / "fine.mp4", ExportOptions{}));
   fs::remove(dir / "file.txt");
   fs::remove(dir / "d.mp4");
   EXPECT_TRUE(dir.entries().empty()) << dir.entries()[0];
