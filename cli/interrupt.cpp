@@ -40,7 +40,10 @@ StopRequest::StopRequest() {
   sa.sa_handler = &on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // blocking reads and writes go on; the command polls the flag
-  sigaction(SIGINT, &sa, &g_old_int);
+  // a command started in the background by a script without job control inherits "ignore SIGINT" (a terminal's
+  // Ctrl+C is not for it): that stays so, as it was before this handler existed
+  sigaction(SIGINT, nullptr, &g_old_int);
+  if (g_old_int.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, &g_old_term);
 }
 

@@ -68,7 +68,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
   int fd = -1;
   for (int attempt = 0; fd < 0; ++attempt) {
     tmp = where + ".tmp-" + std::to_string(entropy64() % 1000000000ull);
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // the umask applies
     if (fd < 0 && (errno != EEXIST || attempt > 8))
       throw Error(where + ": cannot create a temporary file beside it: " + std::strerror(errno));
   }
@@ -79,6 +79,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     fs::remove(tmp, ec);
   };
   try {
+    // a file that is replaced keeps its permissions (a group-writable log stays so)
+    struct stat old {};
+    if (::stat(where.c_str(), &old) == 0 && S_ISREG(old.st_mode)) (void)::fchmod(fd, old.st_mode & 07777);
     fill([&](const void* data, std::size_t size) {
       const char* p = static_cast<const char*>(data);
       while (size > 0) {
@@ -96,6 +99,13 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) throw Error(where + ": cannot move the written file into place: " + ec.message());
+    // the rename itself to the disk too (the folder's entry): a crash right after must not lose it
+    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      (void)::fsync(dir);
+      ::close(dir);
+    }
   } catch (...) {
     abandon();
     throw;

@@ -194,6 +194,18 @@ void GenerationParams::validate() const {
                 " cannot be used with image guidance (cfg_image > 1): set one of them back to its default");
   if (!camera_preset.empty() && !camera_path.is_null())
     throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
+  {
+    // the whole video is decoded and held at once (fp32 on the device, then 8-bit frames): 4065 frames of 2048²
+    // (each value within its range) would need hundreds of GB, after all the denoising
+    const int64_t total_frames = static_cast<int64_t>(chunks) * (frames - 1) + 1;
+    const double pixels = static_cast<double>(total_frames) * width * height;
+    constexpr double kMaxVideoPixels = double(int64_t(1) << 29);  // 512 megapixels (6 GB as fp32 RGB)
+    if (pixels > kMaxVideoPixels)
+      throw Error("parameters 'frames' = " + std::to_string(frames) + ", 'chunks' = " + std::to_string(chunks) + ", " +
+                  std::to_string(width) + "x" + std::to_string(height) + ": " + std::to_string(total_frames) +
+                  " frames of that size are more than the 512 megapixels a video may hold; use fewer chunks, fewer "
+                  "frames or a smaller size");
+  }
 }
 
 void GenerationParams::validate_ranges() const {
@@ -220,18 +232,6 @@ void GenerationParams::validate_ranges() const {
   if (butterworth_order < 1 || butterworth_order > 16)
     range_error("butterworth_order", std::to_string(butterworth_order), "1..16");
   if (chunks < 1 || chunks > 32) range_error("chunks", std::to_string(chunks), "1..32");
-  {
-    // the whole video is decoded and held at once (fp32 on the device, then 8-bit frames): 4065 frames of 2048²
-    // (each value within its range) would need hundreds of GB, after all the denoising
-    const int64_t total_frames = static_cast<int64_t>(chunks) * (frames - 1) + 1;
-    const double pixels = static_cast<double>(total_frames) * width * height;
-    constexpr double kMaxVideoPixels = double(int64_t(1) << 29);  // 512 megapixels (6 GB as fp32 RGB)
-    if (pixels > kMaxVideoPixels)
-      throw Error("parameters 'frames' = " + std::to_string(frames) + ", 'chunks' = " + std::to_string(chunks) + ", " +
-                  std::to_string(width) + "x" + std::to_string(height) + ": " + std::to_string(total_frames) +
-                  " frames of that size are more than the 512 megapixels a video may hold; use fewer chunks, fewer "
-                  "frames or a smaller size");
-  }
   static const char* kPresets[] = {"", "pan_left", "pan_right", "zoom_in", "zoom_out", "tilt_up", "tilt_down"};
   bool ok = false;
   for (auto* pr : kPresets) ok = ok || camera_preset == pr;

@@ -89,8 +89,8 @@ struct GenerationParams {
   // Throws ci2v::Error naming the parameter and its valid range.
   void validate() const;
   // The checks of validate() that concern one value each (its range, a known name): what a loaded project or
-  // settings file must pass. validate() adds the combinations (image guidance with rescaling, preset and path),
-  // which an edit in progress may break for a while.
+  // settings file must pass. validate() adds the combinations (image guidance with rescaling, preset and path,
+  // the whole video's size), which an edit in progress may break for a while.
   void validate_ranges() const;
 };
 

@@ -61,6 +61,10 @@ static torch::Tensor checked_pickled_tensor(const torch::Tensor& t, const std::s
                   " needs " + std::to_string(need) + " bytes of its storage, which has " + std::to_string(have) +
                   " (a damaged or crafted checkpoint)");
   }
+  // a compact tensor over its whole storage is handed on as it is (no second copy of a multi-GB checkpoint); a
+  // view of part of a storage is copied, so that the rest is not kept alive
+  if (t.is_contiguous() && t.storage_offset() == 0 && static_cast<int64_t>(t.nbytes()) == static_cast<int64_t>(t.storage().nbytes()))
+    return t;
   return t.contiguous().clone();
 }
 

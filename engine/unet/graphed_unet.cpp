@@ -38,6 +38,10 @@ struct GraphedUNet::Impl {
     torch::Tensor sample, timesteps, text, first, strides, out;  // the graph's static tensors
     std::unique_ptr<at::cuda::CUDAGraph> graph;
     int64_t flops = 0;  // counted while capturing: added per replay when a benchmark counts
+    // The temporal convolutions' packed weights the graph reads. A later shape may take the other GEMM route for
+    // a convolution (a 1x1 map is stored alike in both layouts, so its route follows the strides) and repack it,
+    // dropping this packing: the graph holds raw pointers, so the tensors are kept alive here.
+    std::vector<torch::Tensor> weights_read;
   };
   std::vector<std::unique_ptr<Entry>> entries;  // most recently used last
   // A graph whose capture failed is kept alive: LibTorch's allocator may still hold a pool filter that names it.
@@ -105,6 +109,10 @@ struct GraphedUNet::Impl {
       failed_graph = std::move(e->graph);
       throw CaptureFailed(ex.what());
     }
+    for (const auto& m : unet->modules(/*include_self=*/false))
+      if (const auto* conv = dynamic_cast<const nn::TemporalConvImpl*>(m.get()))
+        for (const auto* packed : {&conv->packed_rows, &conv->packed_cols})
+          if (packed->w.defined()) e->weights_read.push_back(packed->w);
     e->flops = nn::counted_flops() - before;
     nn::add_counted_flops(-e->flops);  // the capture itself ran nothing: the replays count
     nn::count_flops(counting);

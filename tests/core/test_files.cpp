@@ -48,6 +48,11 @@ TEST(WriteFileAtomically, ReplacesTheFileOrLeavesItAsItWas) {
   });
   EXPECT_EQ(read(f), "{\"new\": 2}\n");
   EXPECT_EQ(entries(dir), 1u);
+  // a replaced file keeps its permissions
+  fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::group_write);
+  ci2v::write_file_atomically(f, std::string("{\"new\": 2}\n"));
+  EXPECT_EQ(fs::status(f).permissions(),
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::group_write);
 
   // the writer fails half-way (its own error): the old content stays, no temporary file is left
   EXPECT_THROW(ci2v::write_file_atomically(f,

@@ -158,6 +158,7 @@ TEST(GenerationParams, TheWholeVideoIsBounded) {
   p.chunks = 32;
   const auto err = validation_error(p);
   EXPECT_NE(err.find("4065 frames of that size are more than the 512 megapixels"), std::string::npos) << err;
+  EXPECT_NO_THROW(p.validate_ranges());  // a combination: a loaded project or settings file keeps it
   p.chunks = 1;  // 128 frames of 2048² are the most at that size
   EXPECT_EQ(validation_error(p), "");
   p.width = p.height = 512;

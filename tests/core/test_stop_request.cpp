@@ -76,3 +76,22 @@ TEST(StopRequest, PutsThePreviousHandlersBackAndStartsClearAgain) {
   ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   EXPECT_EQ(WEXITSTATUS(status), 0) << "the child's failed check";
 }
+
+TEST(StopRequest, AnInheritedIgnoreOfSigintIsKept) {
+  // a background job of a script without job control ignores SIGINT (a terminal's Ctrl+C is not for it)
+  const int status = in_child([] {
+    signal(SIGINT, SIG_IGN);
+    {
+      StopRequest stop;
+      raise(SIGINT);
+      if (stop.requested()) _exit(2);  // still ignored
+      raise(SIGTERM);
+      if (!stop.requested() || stop.signal_number() != SIGTERM) _exit(3);
+    }
+    struct sigaction now {};
+    sigaction(SIGINT, nullptr, &now);
+    if (now.sa_handler != SIG_IGN) _exit(4);
+  });
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the child's failed check";
+}
