@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ci2v::cli {
@@ -67,7 +68,7 @@ public:
   // get_int for an int option: a value outside int's range is refused (a cast would wrap 4294967298 to 2).
   int get_int32(const std::string& k, int def) const {
     const long v = get_int(k, def);
-    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+    if (!std::in_range<int>(v))
       throw std::runtime_error("--" + k + ": expected an integer from " + std::to_string(std::numeric_limits<int>::min()) +
                                " to " + std::to_string(std::numeric_limits<int>::max()) + ", got '" + get(k) + "'");
     return static_cast<int>(v);

@@ -45,7 +45,7 @@ int cmd_preview(int argc, char** argv) {
   if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
   // Each set replaces an earlier preview's folder of the same name, but nothing else: a folder there that holds
   // anything but PNG frames (frame_NNNNN.png), or a file of that name, is refused before any work.
-  static const char* kSets[] = {"low", "high", "mixed", "mask"};
+  static const char* const kSets[] = {"low", "high", "mixed", "mask"};  // the folders, in PreviewImages' order
   for (const char* name : kSets) {
     const fs::path dir = fs::path(out) / name;
     std::error_code ec;
@@ -54,9 +54,10 @@ int cmd_preview(int argc, char** argv) {
       throw Error("--out: " + dir.string() + " exists and is not a folder of preview frames: choose another --out");
     for (const auto& e : fs::directory_iterator(dir)) {
       const std::string f = e.path().filename().string();
-      const bool frame = e.is_regular_file() && f.size() == 15 && f.rfind("frame_", 0) == 0 &&
-                         f.compare(11, 4, ".png") == 0 &&
-                         std::all_of(f.begin() + 6, f.begin() + 11, [](char c) { return c >= '0' && c <= '9'; });
+      // frame_<digits>.png, as the PNG sequence writer names them
+      const bool frame = e.is_regular_file() && f.size() > 10 && f.rfind("frame_", 0) == 0 &&
+                         f.compare(f.size() - 4, 4, ".png") == 0 &&
+                         std::all_of(f.begin() + 6, f.end() - 4, [](char c) { return c >= '0' && c <= '9'; });
       if (!frame)
         throw Error("--out: " + dir.string() + " holds " + e.path().filename().string() +
                     ", not a preview frame: choose another --out (an earlier preview there is replaced, nothing else)");
@@ -67,9 +68,10 @@ int cmd_preview(int argc, char** argv) {
   auto pv = pipe->preview_frameinit(params, frame);
 #ifdef CONSISTI2V_HAVE_MEDIA
   fs::create_directories(out);
-  const std::pair<const char*, const std::vector<RgbImage>*> sets[] = {
-      {"low", &pv.low}, {"high", &pv.high}, {"mixed", &pv.mixed}, {"mask", &pv.mask}};
-  for (const auto& [name, images] : sets) {
+  const std::vector<RgbImage>* const images_of[] = {&pv.low, &pv.high, &pv.mixed, &pv.mask};  // as kSets
+  for (size_t i = 0; i < std::size(kSets); ++i) {
+    const char* name = kSets[i];
+    const std::vector<RgbImage>* images = images_of[i];
     media::Video v;
     for (const auto& im : *images) {
       v.frames.push_back(upscale(im, scale));

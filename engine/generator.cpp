@@ -40,12 +40,10 @@ CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_fram
       throw Error("camera preset '" + p.camera_preset + "' needs a square output (width = height), got " +
                   std::to_string(p.width) + "x" + std::to_string(p.height));
     const auto [rh, rw] = sampling::preset_image_size(preset, img.size(1), img.size(2), p.height, p.width);
-    // the preset resizes the whole picture first: a very elongated one would need gigapixels
-    if (static_cast<double>(rh) * static_cast<double>(rw) > double(int64_t(1) << 26))
-      throw Error("first frame: a " + std::to_string(first_frame.width) + "x" + std::to_string(first_frame.height) +
-                  " picture is too elongated for camera preset '" + p.camera_preset + "' at " + std::to_string(p.width) +
-                  "x" + std::to_string(p.height) + " (it would be resized to " + std::to_string(rw) + "x" +
-                  std::to_string(rh) + " pixels, more than 64 megapixels): crop it first");
+    // the preset resizes the whole picture first
+    check_first_frame_resize(first_frame, rw, rh,
+                             "camera preset '" + p.camera_preset + "' at " + std::to_string(p.width) + "x" +
+                                 std::to_string(p.height));
     const int64_t shorter = std::min(rh, rw);
     img = resize_shorter_side(img, shorter);
     out.image = (img - 0.5) / 0.5;

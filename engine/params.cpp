@@ -3,6 +3,7 @@
 #include <limits>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 #include "engine/camera_path.h"
 #include "engine/error.h"
@@ -53,12 +54,9 @@ void read(const nlohmann::json& j, const char* key, T& out) {
   const auto& v = j[key];
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     // an integer that fits: nlohmann's get<int> would truncate 64.9 to 64 and wrap 4294967297 to 1
-    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
-                      : v.is_number_integer()
-                          ? v.get<int64_t>() >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-                                (v.get<int64_t>() < 0 || static_cast<uint64_t>(v.get<int64_t>()) <=
-                                                             static_cast<uint64_t>(std::numeric_limits<T>::max()))
-                          : false;
+    const bool fits = v.is_number_unsigned() ? std::in_range<T>(v.get<uint64_t>())
+                      : v.is_number_integer() ? std::in_range<T>(v.get<int64_t>())
+                                              : false;
     if (!fits)
       throw Error(std::string("parameter '") + key + "': expected an integer from " +
                   std::to_string(std::numeric_limits<T>::min()) + " to " + std::to_string(std::numeric_limits<T>::max()) +

@@ -43,6 +43,14 @@ torch::Tensor center_crop(const torch::Tensor& chw, int64_t ch, int64_t cw) {
   return img.slice(-2, top, top + ch).slice(-1, left, left + cw).contiguous();
 }
 
+void check_first_frame_resize(const RgbImage& im, int64_t rw, int64_t rh, const std::string& purpose) {
+  constexpr double kMaxResizedPixels = double(int64_t(1) << 26);
+  if (static_cast<double>(rw) * static_cast<double>(rh) > kMaxResizedPixels)
+    throw Error("first frame: a " + std::to_string(im.width) + "x" + std::to_string(im.height) +
+                " picture is too elongated for " + purpose + " (it would be resized to " + std::to_string(rw) + "x" +
+                std::to_string(rh) + " pixels, more than 64 megapixels): crop it first");
+}
+
 torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width) {
   auto x = image_to_tensor(im);  // [3, H, W] in [0, 1]
   // Shorter side -> height (the reference's Resize(height)); for an output wider than the image allows,
@@ -57,14 +65,9 @@ torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t
   };
   while (!covers(target) && target < 16 * std::max(height, width)) ++target;
   {
-    // a very elongated picture (2000000 x 1) would be resized to gigapixels before the crop: refuse it by name
-    const double longer = static_cast<double>(target) * std::max(ih, iw) / shorter;
-    constexpr double kMaxResizedPixels = double(int64_t(1) << 26);
-    if (static_cast<double>(target) * longer > kMaxResizedPixels)
-      throw Error("first frame: a " + std::to_string(im.width) + "x" + std::to_string(im.height) +
-                  " picture is too elongated for a " + std::to_string(width) + "x" + std::to_string(height) +
-                  " clip (covering it needs a resize to " + std::to_string(static_cast<int64_t>(longer)) + "x" +
-                  std::to_string(target) + " pixels, more than 64 megapixels): crop it first");
+    const auto longer = static_cast<int64_t>(static_cast<double>(target) * std::max(ih, iw) / shorter);
+    check_first_frame_resize(im, longer, target,
+                             "a " + std::to_string(width) + "x" + std::to_string(height) + " clip");
   }
   x = resize_shorter_side(x, target);
   x = center_crop(x, height, width);

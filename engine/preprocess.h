@@ -12,6 +12,10 @@ torch::Tensor image_to_tensor(const RgbImage& im);
 // [3, H, W] -> [3, H', W'] with the shorter side = `size`, the longer int(size * long / short) (truncated);
 // bilinear, align_corners=False, no antialias. Unchanged when the shorter side already equals `size`.
 torch::Tensor resize_shorter_side(const torch::Tensor& chw, int64_t size);
+// Before a first frame is resized to rw x rh (a cover before the crop, or a camera preset's canvas): a very
+// elongated picture (2000000 x 1) would need gigapixels. Throws ci2v::Error naming the picture's size, `purpose`
+// ("a 256x256 clip") and the resize when it is more than 64 megapixels.
+void check_first_frame_resize(const RgbImage& im, int64_t rw, int64_t rh, const std::string& purpose);
 // Centre crop to (h, w): offsets round((H - h) / 2) with round-half-to-even; zero padding where the crop
 // is larger than the image (torchvision semantics).
 torch::Tensor center_crop(const torch::Tensor& chw, int64_t h, int64_t w);

@@ -763,14 +763,13 @@ TrainReport train(const TrainOptions& o) {
   };
   // (none when a stop request ended the VAE stage: the UNet takes no step)
   std::future<StepInputs> next = rep.interrupted ? std::future<StepInputs>() : start_batch(step0);
-  for (int s = 0; s < o.steps; ++s) {
+  for (int s = 0; s < o.steps && !rep.interrupted; ++s) {
     const int64_t step = step0 + s;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
       log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
       break;
     }
-    if (rep.interrupted) break;  // stopped in the VAE stage: no UNet step
     if (o.should_stop && o.should_stop()) {
       rep.interrupted = true;
       log("stopped on request after " + std::to_string(s) + " steps; writing the checkpoint (--resume goes on from it)");

@@ -207,6 +207,15 @@ TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("2000000x1 picture is too elongated"), std::string::npos) << e.what();
   }
+  auto panned = small_params();  // a camera preset resizes the whole picture first: the same guard
+  panned.camera_preset = "pan_right";
+  try {
+    pipeline().generate(panned, line);
+    FAIL() << "a 2000000 x 1 first frame was accepted with a camera preset";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("2000000x1 picture is too elongated for camera preset 'pan_right'"),
+              std::string::npos) << e.what();
+  }
   try {
     Pipeline::load(std::string(CONSISTI2V_FIXTURES) + "/cases", "cpu", "fp32");
     FAIL();
