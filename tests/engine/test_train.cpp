@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <unistd.h>
 
@@ -535,66 +536,38 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
   o.tokenizer_dir = kTokenizer;
   expect_msg(o, "--out DIR is required");
   o.out_dir = temp_dir("bad").string();
-  auto b = o;
-  b.size = 60;
-  expect_msg(b, "--size must be a multiple of 8");
-  b = o;
-  b.frames = 1;
-  expect_msg(b, "--frames must be 2..64");
-  b = o;
-  b.preset = "huge";
-  expect_msg(b, "--preset 'huge'");
-  b = o;
-  b.dtype = "fp16";
-  expect_msg(b, "--dtype 'fp16': expected fp32 or bf16");
-  b = o;
-  b.camera_share = 0.1;
-  expect_msg(b, "--camera-share must be in 0.25..1");
-  b = o;
-  b.vae_batch = 0;
-  expect_msg(b, "--vae-batch must be in 1..1024");
-  b = o;
-  b.vae_max_seconds = -6;
-  expect_msg(b, "--vae-max-minutes must not be negative");
-  b = o;
-  b.data_threads = -1;
-  expect_msg(b, "--data-threads must be in 0..256");
-  b = o;
-  b.max_grad_norm = -1;
-  expect_msg(b, "--grad-clip must be >= 0");
-  b = o;
-  b.frameinit_share = 1.5;
-  expect_msg(b, "--frameinit-share must be in 0..1");
-  b = o;
-  b.ema_decay = 1.0;
-  expect_msg(b, "--ema must be in [0, 1)");
-  b = o;
-  b.vae_lr = std::nan("");  // a NaN rate trained a NaN model and exited 0
-  expect_msg(b, "--vae-lr must be in (0, 1)");
-  b = o;
-  b.null_text_ratio = 5;
-  expect_msg(b, "--null-text must be in 0..1");
-  b = o;
-  b.null_image_ratio = -3;
-  expect_msg(b, "--null-image must be in 0..1");
-  b = o;
-  b.save_every = -4;
-  expect_msg(b, "--save-every must not be negative");
-  b = o;
-  b.threads = -2;
-  expect_msg(b, "--threads must not be negative");
-  b = o;
-  b.batch = 1500000000;
-  expect_msg(b, "--batch must be in 1..1024");
-  b = o;
-  b.log_csv = o.out_dir + "/no/such/folder/log.csv";  // refused before the VAE stage, not after it
-  b.vae_steps = 100000;
-  expect_msg(b, "--log '" + b.log_csv + "': cannot write");
-  b = o;
-  b.tokenizer_dir = "/nonexistent";
-  expect_msg(b, "--tokenizer '/nonexistent'");
-  b = o;
-  b.resume = true;
-  expect_msg(b, "--resume");
+  const std::string bad_log = o.out_dir + "/no/such/folder/log.csv";
+  struct Case {
+    std::function<void(train::TrainOptions&)> set;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& b) { b.size = 60; }, "--size must be a multiple of 8"},
+      {[](auto& b) { b.frames = 1; }, "--frames must be 2..64"},
+      {[](auto& b) { b.preset = "huge"; }, "--preset 'huge'"},
+      {[](auto& b) { b.dtype = "fp16"; }, "--dtype 'fp16': expected fp32 or bf16"},
+      {[](auto& b) { b.camera_share = 0.1; }, "--camera-share must be in 0.25..1"},
+      {[](auto& b) { b.vae_batch = 0; }, "--vae-batch must be in 1..1024"},
+      {[](auto& b) { b.vae_max_seconds = -6; }, "--vae-max-minutes must not be negative"},
+      {[](auto& b) { b.data_threads = -1; }, "--data-threads must be in 0..256"},
+      {[](auto& b) { b.max_grad_norm = -1; }, "--grad-clip must be >= 0"},
+      {[](auto& b) { b.frameinit_share = 1.5; }, "--frameinit-share must be in 0..1"},
+      {[](auto& b) { b.ema_decay = 1.0; }, "--ema must be in [0, 1)"},
+      {[](auto& b) { b.vae_lr = std::nan(""); }, "--vae-lr must be in (0, 1)"},  // a NaN rate trained a NaN model
+      {[](auto& b) { b.null_text_ratio = 5; }, "--null-text must be in 0..1"},
+      {[](auto& b) { b.null_image_ratio = -3; }, "--null-image must be in 0..1"},
+      {[](auto& b) { b.save_every = -4; }, "--save-every must not be negative"},
+      {[](auto& b) { b.threads = -2; }, "--threads must not be negative"},
+      {[](auto& b) { b.batch = 1500000000; }, "--batch must be in 1..1024"},
+      // refused before the VAE stage, not after it
+      {[&](auto& b) { b.log_csv = bad_log, b.vae_steps = 100000; }, "--log '" + bad_log + "': cannot write"},
+      {[](auto& b) { b.tokenizer_dir = "/nonexistent"; }, "--tokenizer '/nonexistent'"},
+      {[](auto& b) { b.resume = true; }, "--resume"},
+  };
+  for (const auto& c : cases) {
+    auto b = o;
+    c.set(b);
+    expect_msg(b, c.expect);
+  }
   ci2v::remove_tree(o.out_dir);
 }
