@@ -1,6 +1,7 @@
 // consisti2v train: train a small ConsistI2V model from scratch on procedural clips (engine/train/trainer.h).
 #include <cstdint>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -93,12 +94,22 @@ int cmd_train(int argc, char** argv) {
                           "prefetch-batch"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
-  train::TrainOptions o;
-  o.out_dir = a.get("out");
+  // --resume starts from the settings the stopped run recorded (train_state.json): `--resume --out DIR` goes on
+  // with that run's plan; --steps N trains N more steps as a new plan, with any option changed
+  const bool resume = a.has("resume");
+  const std::string out = a.get("out");
+  std::optional<train::TrainOptions> recorded;
+  if (resume && !out.empty()) recorded = train::recorded_options(out);
+  if (resume && !recorded && !a.has("steps"))
+    throw Error("train --resume: " + out + "/train_state.json records no settings of its run (it is missing, or an "
+                "older consisti2v wrote it): give the run's options (--preset, --size, ...) and --steps N to train N "
+                "more steps from its weights");
+  train::TrainOptions o = recorded.value_or(train::TrainOptions{});
+  o.out_dir = out;
   o.tokenizer_dir = a.get("tokenizer");
-  o.preset = a.get("preset", "tiny");
-  o.steps = a.get_int32("steps", o.steps);
-  o.max_seconds = 60.0 * a.get_double("max-minutes", 0.0);
+  o.preset = a.get("preset", recorded ? o.preset : "tiny");
+  o.steps = a.get_int32("steps", recorded ? train::kRemainingSteps : o.steps);
+  o.max_seconds = 60.0 * a.get_double("max-minutes", o.max_seconds / 60.0);
   o.batch = a.get_int32("batch", o.batch);
   o.frames = a.get_int32("frames", o.frames);
   o.size = a.get_int32("size", o.size);
@@ -108,10 +119,10 @@ int cmd_train(int argc, char** argv) {
   else
     throw Error("train: --seed must not be negative, got " + std::to_string(seed));
   o.device = a.get("device", "cpu");
-  o.dtype = a.get("dtype", "fp32");
-  o.save_dtype = a.get("save-dtype", o.preset == "demo" ? "fp16" : "fp32");
-  o.log_csv = a.get("log");
-  o.resume = a.has("resume");
+  o.dtype = a.get("dtype", o.dtype);
+  o.save_dtype = a.get("save-dtype", recorded ? o.save_dtype : o.preset == "demo" ? "fp16" : "fp32");
+  o.log_csv = a.get("log", o.log_csv);
+  o.resume = resume;
   o.vae_from = a.get("vae-from");
   o.cuda_graphs = a.has("cuda-graphs");
   o.vae_steps = a.get_int32("vae-steps", -1);
@@ -121,13 +132,13 @@ int cmd_train(int argc, char** argv) {
   o.data_threads = a.get_int32("data-threads", o.data_threads);
   o.prefetch_batch = static_cast<train::BatchPrefetch>(a.get_choice("prefetch-batch", "auto", {"auto", "on", "off"}));
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
-  o.save_every = a.get_int32("save-every", 0);
+  o.save_every = a.get_int32("save-every", o.save_every);
   o.threads = a.get_int32("threads", 0);
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.ema_decay = a.get_double("ema", o.ema_decay);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);
   o.camera_share = a.get_double("camera-share", o.camera_share);
-  o.varied_backgrounds = varied_backgrounds;
+  if (a.has("varied-backgrounds") || !recorded) o.varied_backgrounds = varied_backgrounds;
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
   // the VAE stage's options do nothing when there is no VAE stage: say so rather than ignore them silently
@@ -154,7 +165,7 @@ int cmd_train(int argc, char** argv) {
             << r.checkpoint_bytes << " bytes of weights)\n";
   if (r.interrupted) {
     std::cerr << "consisti2v train: stopped on request; the checkpoint in " << o.out_dir << " holds "
-              << r.checkpoint_steps << " steps (--resume --out " << o.out_dir << " goes on from it)\n";
+              << r.checkpoint_steps << " steps (--resume --out " << o.out_dir << " goes on with the run)\n";
     return stop.exit_code();
   }
   return 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "engine/error.h"
 
@@ -103,6 +104,40 @@ void FlatAdamW::swap_ema() {
   auto t = flat_.clone();
   flat_.copy_(ema_);
   ema_.copy_(t);
+  bump_versions();
+}
+
+FlatAdamW::State FlatAdamW::state() const {
+  torch::NoGradGuard ng;
+  auto host = [](const torch::Tensor& t) { return t.defined() ? t.to(torch::kCPU, /*non_blocking=*/false, /*copy=*/true) : t; };
+  return {host(flat_), host(m_), host(v_), host(ema_), steps_taken()};
+}
+
+void FlatAdamW::load_state(const State& s, const std::string& what) {
+  const std::pair<const char*, const torch::Tensor*> parts[] = {
+      {"params", &s.params}, {"exp_avg", &s.exp_avg}, {"exp_avg_sq", &s.exp_avg_sq}, {"ema", &s.ema}};
+  for (const auto& [name, t] : parts) {
+    const bool wanted = std::string(name) != "ema" || ema_.defined();
+    if (!wanted) {
+      if (t->defined())
+        throw Error(what + ": holds a moving average of the weights ('ema'), but this run keeps none (--ema 0)");
+      continue;
+    }
+    if (!t->defined())
+      throw Error(what + ": '" + name + "' is missing" +
+                  (std::string(name) == "ema" ? " (this run keeps a moving average, --ema; the saved run kept none)" : ""));
+    if (t->dim() != 1 || t->size(0) != flat_.numel() || !t->is_floating_point())
+      throw Error(what + ": '" + name + "' has " + std::to_string(t->numel()) + " elements of " +
+                  std::string(c10::toString(t->scalar_type())) + ", expected a 1-D floating-point tensor of " +
+                  std::to_string(flat_.numel()) + " (the parameters of this network, padded)");
+  }
+  if (s.steps < 0) throw Error(what + ": a negative step count " + std::to_string(s.steps));
+  torch::NoGradGuard ng;
+  flat_.copy_(s.params);
+  m_.copy_(s.exp_avg);
+  v_.copy_(s.exp_avg_sq);
+  if (ema_.defined()) ema_.copy_(s.ema);
+  count_.fill_(static_cast<double>(s.steps));
   bump_versions();
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 namespace ci2v::train {
@@ -56,6 +57,18 @@ public:
   // put the average into the network (to save or evaluate it), once more to go back. Bumps the versions.
   void swap_ema();
   bool has_ema() const { return ema_.defined(); }
+
+  // The optimiser's whole state, to write with a checkpoint and restore bit for bit (a run stopped and resumed
+  // trains exactly as one that never stopped): the flat parameters, both moments, the moving average (undefined
+  // without ema_decay), in the buffers' own layout (so the parameters must be the same tensors in the same order),
+  // and the steps taken. `load_state` checks sizes and presence against this optimiser and throws ci2v::Error
+  // naming `what` and the tensor at fault; it bumps the parameters' versions.
+  struct State {
+    torch::Tensor params, exp_avg, exp_avg_sq, ema;
+    int64_t steps = 0;
+  };
+  State state() const;  // copies on the CPU
+  void load_state(const State& s, const std::string& what);
 
   const torch::Tensor& flat_params() const { return flat_; }
   const torch::Tensor& ema_params() const { return ema_; }  // undefined without ema_decay

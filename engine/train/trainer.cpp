@@ -16,6 +16,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include "engine/error.h"
 #include "engine/files.h"
@@ -42,6 +43,37 @@ namespace {
 
 // The raw UNet weights of a run with a moving average (TrainOptions::ema_decay), beside the model's unet/.
 constexpr const char* kRawUNetDir = "unet-raw";
+// The UNet's AdamW state (FlatAdamW::State: fp32 weights, moments, moving average) beside the model, so that
+// --resume can go on exactly where a run stopped. Not part of the released layout: the loader never reads it.
+constexpr const char* kOptimizerFile = "optimizer/unet_adamw.safetensors";
+
+// The options a run records in train_state.json ("settings"), for --resume: what defines its data and its recipe,
+// then its time budget, checkpoint dtype and interval and its log.
+json settings_json(const TrainOptions& o) {
+  return json{{"preset", o.preset}, {"seed", o.seed}, {"batch", o.batch}, {"frames", o.frames}, {"size", o.size},
+              {"lr", o.lr}, {"dtype", o.dtype}, {"camera_share", o.camera_share},
+              {"varied_backgrounds", o.varied_backgrounds}, {"frameinit_share", o.frameinit_share},
+              {"null_text", o.null_text_ratio}, {"null_image", o.null_image_ratio}, {"grad_clip", o.max_grad_norm},
+              {"weight_decay", o.weight_decay}, {"ema", o.ema_decay}, {"max_seconds", o.max_seconds},
+              {"save_dtype", o.save_dtype}, {"save_every", o.save_every},
+              {"log", o.log_csv.empty() ? std::string() : fs::absolute(o.log_csv).lexically_normal().string()}};
+}
+
+// The recorded settings a run that goes on (kRemainingSteps) must keep, with the option that sets each: its
+// draws, its schedule and its updates depend on them.
+struct RecipeSetting {
+  const char* key;
+  const char* option;
+};
+constexpr RecipeSetting kRecipe[] = {
+    {"preset", "--preset"},         {"seed", "--seed"},
+    {"batch", "--batch"},           {"frames", "--frames"},
+    {"size", "--size"},             {"lr", "--lr"},
+    {"dtype", "--dtype"},           {"camera_share", "--camera-share"},
+    {"varied_backgrounds", "--varied-backgrounds"}, {"frameinit_share", "--frameinit-share"},
+    {"null_text", "--null-text"},   {"null_image", "--null-image"},
+    {"grad_clip", "--grad-clip"},   {"weight_decay", "the weight decay"},
+    {"ema", "--ema"},               {"max_seconds", "--max-minutes"}};
 
 // ---- preset configurations ---------------------------------------------------------------------------------
 
@@ -301,6 +333,50 @@ FrameInitInput frameinit_training_input(const Tensor& z, const Tensor& eps, doub
   return r;
 }
 
+std::optional<TrainOptions> recorded_options(const std::string& out_dir) {
+  const fs::path state_path = fs::path(out_dir) / "train_state.json";
+  if (!fs::exists(state_path)) return std::nullopt;
+  const json state = io::read_json_file(state_path.string());
+  if (!state.is_object() || !state.contains("settings")) return std::nullopt;
+  const json& st = state["settings"];
+  const std::string where = state_path.string() + ": settings";
+  if (!st.is_object()) throw Error(where + ": expected an object");
+  auto get = [&](const char* key, auto& into) {
+    using T = std::decay_t<decltype(into)>;
+    if (!st.contains(key)) throw Error(where + ": '" + key + "' is missing");
+    try {
+      into = st.at(key).get<T>();
+    } catch (const std::exception&) {
+      throw Error(where + ": '" + key + "' is " + st.at(key).dump() + ", not a " +
+                  (std::is_same_v<T, std::string> ? "string" : std::is_same_v<T, bool> ? "boolean" : "number"));
+    }
+  };
+  TrainOptions o;
+  o.out_dir = out_dir;
+  o.resume = true;
+  o.steps = kRemainingSteps;
+  get("preset", o.preset);
+  get("seed", o.seed);
+  get("batch", o.batch);
+  get("frames", o.frames);
+  get("size", o.size);
+  get("lr", o.lr);
+  get("dtype", o.dtype);
+  get("camera_share", o.camera_share);
+  get("varied_backgrounds", o.varied_backgrounds);
+  get("frameinit_share", o.frameinit_share);
+  get("null_text", o.null_text_ratio);
+  get("null_image", o.null_image_ratio);
+  get("grad_clip", o.max_grad_norm);
+  get("weight_decay", o.weight_decay);
+  get("ema", o.ema_decay);
+  get("max_seconds", o.max_seconds);
+  get("save_dtype", o.save_dtype);
+  get("save_every", o.save_every);
+  get("log", o.log_csv);
+  return o;
+}
+
 TrainReport train(const TrainOptions& o) {
   const auto t_start = std::chrono::steady_clock::now();
   auto log = [&](const std::string& s) {
@@ -308,7 +384,8 @@ TrainReport train(const TrainOptions& o) {
   };
   // ---- validate -------------------------------------------------------------------------------------------
   if (o.out_dir.empty()) throw Error("train: --out DIR is required (the checkpoint folder)");
-  if (o.steps < 1) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
+  const bool go_on = o.resume && o.steps == kRemainingSteps;  // the interrupted run's own plan
+  if (o.steps < 1 && !go_on) throw Error("train: --steps must be at least 1, got " + std::to_string(o.steps));
   if (o.batch < 1 || o.batch > 1024) throw Error("train: --batch must be in 1..1024, got " + std::to_string(o.batch));
   if (!(o.max_seconds >= 0)) throw Error("train: --max-minutes must not be negative, got " + std::to_string(o.max_seconds / 60));
   if (!(o.vae_max_seconds >= 0))
@@ -354,7 +431,7 @@ TrainReport train(const TrainOptions& o) {
   if (o.resume && !resuming) throw Error("train: --resume: " + (out / "unet").string() + " holds no checkpoint to resume");
   // a resumed --ema run: training goes on from the raw weights beside the model, the average from the model
   const fs::path raw_weights = out / kRawUNetDir / "diffusion_pytorch_model.safetensors";
-  const bool ema_goes_on = resuming && o.ema_decay > 0 && fs::exists(raw_weights);
+  const bool ema_goes_on = resuming && !go_on && o.ema_decay > 0 && fs::exists(raw_weights);
   const bool vae_given = !o.vae_from.empty();
   if (vae_given && o.resume) throw Error("train: --vae-from and --resume exclude each other (--resume keeps the VAE it finds)");
   if (vae_given && fs::exists(o.vae_from) && fs::exists(out) && fs::equivalent(fs::path(o.vae_from), out))
@@ -373,6 +450,12 @@ TrainReport train(const TrainOptions& o) {
   TrainReport rep;
   const auto fo = torch::TensorOptions().dtype(torch::kFloat32).device(device);
   int64_t step0 = 0;
+  // The UNet stage's plan: its first step, its steps and its time budget's seconds already spent (a run that goes
+  // on from a stopped one keeps that run's plan; any other run starts a plan of o.steps at its first step).
+  int64_t plan_first = 0, plan_steps = o.steps;
+  double plan_seconds_before = 0;
+  std::string optimizer_file;  // the stopped run's AdamW state (go_on)
+  int64_t optimizer_steps = 0, ema_first_step = 0;
 
   // ---- networks ---------------------------------------------------------------------------------------------
   auto unet_cfg = unet::UNetConfig::from_json(preset.unet, "preset " + o.preset + " unet");
@@ -407,10 +490,66 @@ TrainReport train(const TrainOptions& o) {
     load_frozen_parts(out, "--resume");
     unet::load_video_unet_weights(*unet_net, io::StateDict::from_file((out / "unet" / "diffusion_pytorch_model.safetensors").string()),
                                   "resume unet");
-    if (fs::exists(out / "train_state.json")) step0 = io::read_json_file((out / "train_state.json").string()).value("steps", int64_t(0));
-    log("resuming from " + out.string() + " at step " + std::to_string(step0) +
-        (ema_goes_on ? std::string(" (the raw weights of ") + kRawUNetDir + "/, the moving average of unet/)"
-                     : std::string()));
+    if (fs::exists(out / "train_state.json")) {
+      const auto state_path = (out / "train_state.json").string();
+      const json state = io::read_json_file(state_path);
+      auto number = [&](const json& j, const char* key, const std::string& where) -> double {
+        if (!j.is_object() || !j.contains(key) || !j.at(key).is_number())
+          throw Error("train: --resume: " + state_path + ": " + where + "'" + key + "' is missing or not a number");
+        return j.at(key).get<double>();
+      };
+      step0 = static_cast<int64_t>(number(state, "steps", ""));
+      if (go_on) {
+        if (!state.contains("settings") || !state.contains("plan"))
+          throw Error("train: --resume: " + state_path + " records no plan of its run (an older consisti2v wrote "
+                      "it): give --steps N to train N more steps from its weights");
+        // the recipe must be the run's own: its draws, schedule and updates depend on it
+        const json mine = settings_json(o), theirs = state["settings"];
+        for (const auto& r : kRecipe)
+          if (!theirs.contains(r.key) || mine[r.key] != theirs[r.key])
+            throw Error(std::string("train: --resume goes on with the stopped run's own settings, and ") + r.option +
+                        " is " + mine[r.key].dump() + " where " + state_path + " records " +
+                        (theirs.contains(r.key) ? theirs[r.key].dump() : std::string("none")) +
+                        ": leave it out, or give --steps N to train N more steps with new settings");
+        const json& plan = state["plan"];
+        plan_first = static_cast<int64_t>(number(plan, "first_step", "plan: "));
+        plan_steps = static_cast<int64_t>(number(plan, "steps", "plan: "));
+        plan_seconds_before = number(plan, "seconds", "plan: ");
+        const bool finished = plan.value("finished", false);
+        if (plan_first < 0 || plan_steps < 1 || step0 < plan_first || !(plan_seconds_before >= 0))
+          throw Error("train: --resume: " + state_path + ": the plan (first_step " + std::to_string(plan_first) +
+                      ", steps " + std::to_string(plan_steps) + ", seconds " + std::to_string(plan_seconds_before) +
+                      ") does not fit the checkpoint's " + std::to_string(step0) + " steps");
+        if (finished || step0 >= plan_first + plan_steps)
+          throw Error("train: --resume: the run in " + out.string() + " finished its plan (" + std::to_string(step0) +
+                      " steps" + (o.max_seconds > 0 ? ", or its time budget" : "") +
+                      "): give --steps N to train N more steps (a new learning-rate schedule)");
+        if (state.contains("optimizer")) {
+          const json& opt = state["optimizer"];
+          if (!opt.is_object() || !opt.contains("file") || !opt["file"].is_string())
+            throw Error("train: --resume: " + state_path + ": 'optimizer' names no file");
+          optimizer_file = (out / opt["file"].get<std::string>()).string();
+          optimizer_steps = static_cast<int64_t>(number(opt, "steps", "optimizer: "));
+          ema_first_step = static_cast<int64_t>(number(opt, "ema_first_step", "optimizer: "));
+        }
+        if (step0 > plan_first && optimizer_file.empty())
+          throw Error("train: --resume: " + state_path + " records no optimizer state for its " +
+                      std::to_string(step0 - plan_first) + " steps: the run cannot go on exactly; give --steps N to "
+                      "train N more steps from its weights (a new schedule)");
+      }
+    } else if (go_on) {
+      throw Error("train: --resume: " + (out / "train_state.json").string() +
+                  " is missing: give --steps N (and the run's options) to train N more steps from the weights");
+    }
+    if (!go_on) plan_first = step0;
+    log(go_on ? "going on with the run in " + out.string() + ": steps " + std::to_string(step0 + 1) + ".." +
+                    std::to_string(plan_first + plan_steps) + " of its plan, its learning-rate schedule and " +
+                    (optimizer_file.empty() ? std::string("a fresh AdamW (none of its steps were taken)")
+                                            : "AdamW state (" + optimizer_file + ")")
+              : "resuming from " + out.string() + " at step " + std::to_string(step0) + " (a new plan of " +
+                    std::to_string(o.steps) + " steps)" +
+                    (ema_goes_on ? std::string(" (the raw weights of ") + kRawUNetDir + "/, the moving average of unet/)"
+                                 : std::string()));
   } else if (vae_given) {
     init_for_training(*unet_net, o.seed);
     unet_net->reset_rotary_frequencies();
@@ -551,8 +690,24 @@ TrainReport train(const TrainOptions& o) {
 
   // ---- checkpoint writer -----------------------------------------------------------------------------------
   FlatAdamW* unet_opt = nullptr;  // set once the UNet's optimiser exists (its moving average is the model)
-  auto save = [&](int64_t steps_done) {
+  int64_t opt_ema_first_step = 0;  // its moving average's first step count (recorded for a run that goes on)
+  double plan_seconds = plan_seconds_before;  // the plan's UNet seconds up to the last step taken
+  // `finished`: the plan's steps or its time budget ran out (a stop request or a mid-run checkpoint leaves it open,
+  // and --resume goes on with it)
+  auto save = [&](int64_t steps_done, bool finished) {
     uint64_t bytes = 0;
+    // the AdamW state first (train_state.json, written last, names it only once it is complete)
+    json opt_record;
+    if (unet_opt) {
+      const auto st = unet_opt->state();
+      std::map<std::string, Tensor> tensors{{"params", st.params}, {"exp_avg", st.exp_avg}, {"exp_avg_sq", st.exp_avg_sq}};
+      if (st.ema.defined()) tensors["ema"] = st.ema;
+      fs::create_directories((out / kOptimizerFile).parent_path());
+      io::save_tensors_safetensors(tensors, (out / kOptimizerFile).string());
+      opt_record = json{{"file", kOptimizerFile}, {"steps", st.steps}, {"ema_first_step", opt_ema_first_step}};
+    } else if (fs::exists(out / kOptimizerFile)) {
+      fs::remove(out / kOptimizerFile);  // an earlier run's: not this checkpoint's
+    }
     write_json(json{{"_class_name", "ConditionalAnimationPipeline"}, {"_diffusers_version", "0.21.2"},
                     {"scheduler", json::array({"diffusers", "DDIMScheduler"})}, {"text_encoder", json::array({"transformers", "CLIPTextModel"})},
                     {"tokenizer", json::array({"transformers", "CLIPTokenizer"})},
@@ -607,11 +762,15 @@ TrainReport train(const TrainOptions& o) {
       for (const auto& e : fs::directory_iterator(tok_dir))
         if (e.is_regular_file())
           fs::copy_file(e.path(), out / "tokenizer" / e.path().filename(), fs::copy_options::overwrite_existing);
-    write_json(json{{"steps", steps_done}, {"preset", o.preset}, {"seed", o.seed}, {"frames", o.frames},
-                    {"size", o.size}, {"last_loss", rep.losses.empty() ? 0.0 : rep.losses.back()},
-                    {"ema_decay", ema ? o.ema_decay : 0.0},
-                    {"note", "optimizer state is not saved: --resume restarts AdamW from these weights"}},
-               (out / "train_state.json").string());
+    json state{{"steps", steps_done}, {"preset", o.preset}, {"seed", o.seed}, {"frames", o.frames},
+               {"size", o.size}, {"last_loss", rep.losses.empty() ? 0.0 : rep.losses.back()},
+               {"ema_decay", ema ? o.ema_decay : 0.0}, {"settings", settings_json(o)},
+               {"plan", json{{"first_step", plan_first}, {"steps", plan_steps}, {"seconds", plan_seconds},
+                             {"finished", finished}}},
+               {"note", finished ? "--resume --steps N trains N more steps (a new schedule)"
+                                 : "--resume goes on with this plan (optimizer/ holds the AdamW state)"}};
+    if (!opt_record.is_null()) state["optimizer"] = opt_record;
+    write_json(state, (out / "train_state.json").string());
     rep.checkpoint_bytes = bytes;
     rep.checkpoint_steps = steps_done;
   };
@@ -625,8 +784,20 @@ TrainReport train(const TrainOptions& o) {
   fo_opt.ema_decay = o.ema_decay;
   // an average that goes on from the checkpoint's keeps its warm-up where it was
   if (ema_goes_on) fo_opt.ema_first_step = step0;
+  if (go_on) fo_opt.ema_first_step = ema_first_step;  // the stopped run's, with its steps restored below
+  opt_ema_first_step = fo_opt.ema_first_step;
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
   unet_opt = &opt;
+  if (!optimizer_file.empty()) {
+    // the stopped run's fp32 weights, moments and moving average, exactly (unet/ may be fp16)
+    const auto sd = io::StateDict::from_file(optimizer_file);
+    auto get = [&](const char* key) { return sd.contains(key) ? sd.get(key) : Tensor(); };
+    FlatAdamW::State st{get("params"), get("exp_avg"), get("exp_avg_sq"), get("ema"), optimizer_steps};
+    if (optimizer_steps != step0 - plan_first)
+      throw Error("train: --resume: " + optimizer_file + " holds " + std::to_string(optimizer_steps) +
+                  " AdamW steps, where train_state.json's plan has taken " + std::to_string(step0 - plan_first));
+    opt.load_state(st, "train: --resume: " + optimizer_file);
+  }
   if (ema_goes_on) {
     // the average starts from the checkpoint's model (unet/, loaded above); the training goes on from the raw
     // weights, loaded in place (the parameters are views into the optimiser's buffer)
@@ -654,7 +825,7 @@ TrainReport train(const TrainOptions& o) {
   const auto t_unet = std::chrono::steady_clock::now();
   const int64_t f = vae_cfg.downscale();
   const int64_t h = o.size / f, w = o.size / f, C = vae_cfg.latent_channels;
-  int done = 0;  // UNet steps taken (fewer than o.steps when the time budget or a stop request ends the run)
+  int64_t done = 0;  // UNet steps taken (fewer than o.steps when the time budget or a stop request ends the run)
   // One step's random draws, all taken before any of its clips is rendered (in the order they always had), and
   // its clips. The clips of step s + 1 are drawn and rendered on a background thread while step s trains
   // (TrainOptions::prefetch): the draws of the steps keep their order, so the clips and losses are the same.
@@ -666,24 +837,30 @@ TrainReport train(const TrainOptions& o) {
     double fi_d0 = 0;
   };
   struct StepDraws {
+    std::optional<sampling::SeededNoise> noise;  // the step's own noise stream (its latents' posterior, PYoCo)
     std::vector<ClipDraw> draws;
     std::vector<int64_t> ts, strides;
     std::vector<double> abs;
     std::future<std::vector<Clip>> clips;
   };
+  // Each step's draws come from streams seeded by the step, so that a run that stops and goes on (--resume)
+  // draws what it would have drawn without stopping.
   auto draw_step = [&](int64_t step) {
     StepDraws d;
+    std::mt19937_64 step_rng(clip_seed(o.seed, step, 0, 5));
+    auto step_uniform = [&]() { return static_cast<double>(step_rng() >> 11) * (1.0 / 9007199254740992.0); };
+    d.noise.emplace(clip_seed(o.seed, step, 0, 6), device);
     std::vector<ClipJob> jobs;
     for (int b = 0; b < o.batch; ++b) {
       ClipDraw c;
-      c.stride = 1 + static_cast<int>(rng() % kMaxFrameStride);  // sample_stride [1, 5]
-      c.t = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_train_t));
-      c.null_text = uniform() < o.null_text_ratio;
-      c.null_image = uniform() < o.null_image_ratio;
-      if (o.frameinit_share > 0 && uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
-        c.t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(rng() % 100));
-        c.fi_tau = 250 + static_cast<int64_t>(rng() % 551);
-        c.fi_d0 = 0.25 + 0.75 * uniform();
+      c.stride = 1 + static_cast<int>(step_rng() % kMaxFrameStride);  // sample_stride [1, 5]
+      c.t = static_cast<int64_t>(step_rng() % static_cast<uint64_t>(n_train_t));
+      c.null_text = step_uniform() < o.null_text_ratio;
+      c.null_image = step_uniform() < o.null_image_ratio;
+      if (o.frameinit_share > 0 && step_uniform() < o.frameinit_share) {  // drawn only then: share 0 keeps the old stream
+        c.t = std::min<int64_t>(n_train_t - 1, 900 + static_cast<int64_t>(step_rng() % 100));
+        c.fi_tau = 250 + static_cast<int64_t>(step_rng() % 551);
+        c.fi_d0 = 0.25 + 0.75 * step_uniform();
       }
       d.draws.push_back(c);
       jobs.push_back({clip_seed(o.seed, step, b, 3), o.frames, c.stride});
@@ -696,7 +873,7 @@ TrainReport train(const TrainOptions& o) {
     return d;
   };
   // The batch of a step on the device, from its draws: the clips' tensors, the frozen VAE's latents, the posterior
-  // and PYoCo noise (drawn from `noise` in step order), the text embeddings, the noisy latents and the targets.
+  // and PYoCo noise (drawn from the step's own stream), the text embeddings, the noisy latents and the targets.
   auto build_batch = [&](StepDraws& d) -> StepInputs {
     torch::NoGradGuard ng;
     const auto clips = d.clips.get();  // rethrows a rendering error here
@@ -707,7 +884,7 @@ TrainReport train(const TrainOptions& o) {
       const bool null_text = draws[static_cast<size_t>(b)].null_text;
       auto x = clips_tensor({clip});  // [1, 3, F, H, W]
       frame_batches.push_back(x.permute({0, 2, 1, 3, 4}).reshape({o.frames, 3, o.size, o.size}));
-      posterior_eps.push_back(noise.randn({o.frames, C, h, w}, fo, "vae posterior"));
+      posterior_eps.push_back(d.noise->randn({o.frames, C, h, w}, fo, "vae posterior"));
       texts.push_back(embed(null_text ? std::string() : clip.caption));  // [1, 77, D]
     }
     // The whole batch's frames through the frozen VAE encoder in a few calls (one copy to the device, not one
@@ -729,7 +906,7 @@ TrainReport train(const TrainOptions& o) {
     const int64_t B = o.batch;
     auto text_emb = at::cat(texts, 0);   // [B, 77, D]
     // PYoCo mixed noise over all frames (per video), the reference's q(x_t | x_0)
-    auto eps = sampling::initial_noise(noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
+    auto eps = sampling::initial_noise(*d.noise, NoiseMethod::PyocoMixed, 1.0, {B, C, o.frames, h, w}, fo);
     auto ab = to_device(torch::tensor(d.abs, torch::kFloat32)).view({B, 1, 1, 1, 1});
     auto noisy = ab.sqrt() * z + (1.0 - ab).sqrt() * eps;  // [B, C, F, h, w]
     auto target = eps;
@@ -753,8 +930,8 @@ TrainReport train(const TrainOptions& o) {
   };
   // Where the batch of step s + 1 is built while step s trains (prefetch_batch; by default on CUDA): the draws
   // are taken here, in step order, and the rest on a background thread, whose launches (the VAE encoder's, the
-  // noise's) overlap the training step's on the host. The `noise` draws keep their order too (one batch at a
-  // time), so the batches and the losses are the same either way.
+  // noise's) overlap the training step's on the host. Each step draws its noise from its own stream, so the
+  // batches and the losses are the same either way.
   const bool batch_ahead = o.prefetch && (o.prefetch_batch == BatchPrefetch::On ||
                                           (o.prefetch_batch == BatchPrefetch::Auto && device.is_cuda()));
   auto start_batch = [&](int64_t step) {
@@ -762,12 +939,18 @@ TrainReport train(const TrainOptions& o) {
                       [d = draw_step(step), &build_batch]() mutable { return build_batch(d); });
   };
   // (none when a stop request ended the VAE stage: the UNet takes no step)
+  // The steps this run takes: the rest of its plan (a run that goes on from a stopped one: the stopped run's plan).
+  const int64_t n_run = plan_first + plan_steps - step0;
+  const int64_t warmup = std::min<int64_t>(200, plan_steps / 10 + 1);
   std::future<StepInputs> next = rep.interrupted ? std::future<StepInputs>() : start_batch(step0);
-  for (int s = 0; s < o.steps && !rep.interrupted; ++s) {
+  for (int64_t s = 0; s < n_run && !rep.interrupted; ++s) {
     const int64_t step = step0 + s;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
+    // the plan's time: its earlier runs' (a run that goes on) and this one's
+    const double elapsed =
+        plan_seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     if (o.max_seconds > 0 && elapsed >= o.max_seconds) {
-      log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(s) + " steps");
+      log("time budget of " + std::to_string(o.max_seconds) + " s reached after " + std::to_string(step - plan_first) +
+          " steps of the plan");
       break;
     }
     if (o.should_stop && o.should_stop()) {
@@ -776,27 +959,28 @@ TrainReport train(const TrainOptions& o) {
       break;
     }
     const auto t_data = std::chrono::steady_clock::now();
-    // a resumed run warms up too: its AdamW starts without moment estimates
-    const double lr_now = scheduled_lr(o.lr, s, o.steps, std::min(200, o.steps / 10 + 1),
+    // the plan's schedule at the plan's step (a new plan warms up: its AdamW starts without moment estimates)
+    const double lr_now = scheduled_lr(o.lr, step - plan_first, plan_steps, warmup,
                                        o.max_seconds > 0 ? elapsed / o.max_seconds : 0.0);
     // One batched forward/backward: each video has its own noise level t, frame stride and dropouts.
     const StepInputs in = next.get();  // rethrows a preparation error here
     // the capture of the CUDA graph must be the only CUDA work in the process: the next batch waits for it
     const bool capture = stepper.captures_next();
-    if (!capture && s + 1 < o.steps) next = start_batch(step + 1);
+    if (!capture && s + 1 < n_run) next = start_batch(step + 1);
     // the host's wait for the batch (its device work is queued, not awaited)
     rep.data_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
     const double step_loss = stepper.run(in, lr_now);
     rep.lrs.push_back(lr_now);
-    if (capture && s + 1 < o.steps) next = start_batch(step + 1);
+    if (capture && s + 1 < n_run) next = start_batch(step + 1);
     rep.losses.push_back(step_loss);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
-    if (csv) csv << (step + 1) << "," << step_loss << "," << secs << "\n" << std::flush;
-    if (s % 10 == 0 || s + 1 == o.steps)
-      log("step " + std::to_string(step + 1) + "/" + std::to_string(step0 + o.steps) + " loss " + std::to_string(step_loss) +
-          " (" + std::to_string(secs) + " s, " + std::to_string(static_cast<int>(100 * rep.data_seconds / std::max(1e-9, secs))) +
-          " % preparing batches)");
-    if (o.save_every > 0 && (s + 1) % o.save_every == 0 && s + 1 < o.steps) save(step + 1);
+    plan_seconds = plan_seconds_before + secs;
+    if (csv) csv << (step + 1) << "," << step_loss << "," << plan_seconds << "\n" << std::flush;
+    if (s % 10 == 0 || s + 1 == n_run)
+      log("step " + std::to_string(step + 1) + "/" + std::to_string(plan_first + plan_steps) + " loss " +
+          std::to_string(step_loss) + " (" + std::to_string(secs) + " s, " +
+          std::to_string(static_cast<int>(100 * rep.data_seconds / std::max(1e-9, secs))) + " % preparing batches)");
+    if (o.save_every > 0 && (step + 1 - plan_first) % o.save_every == 0 && s + 1 < n_run) save(step + 1, false);
     done = s + 1;
   }
   // a batch built ahead for a step that does not run (the time budget): finished before the checkpoint is written
@@ -808,7 +992,7 @@ TrainReport train(const TrainOptions& o) {
                           : "no CUDA graph of the training step (" + stepper.fallback() + ")");
   freeze(*unet_net);
   unet_net->eval();
-  save(step0 + done);
+  save(step0 + done, !rep.interrupted);
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   log("wrote " + out.string() + " (" + std::to_string(rep.checkpoint_bytes) + " bytes of weights)");
   return rep;

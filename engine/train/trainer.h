@@ -22,6 +22,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,13 @@ struct TrainOptions {
   std::string dtype = "fp32";      // fp32 | bf16 (autocast of the UNet's forward; weights and AdamW stay fp32)
   std::string save_dtype = "fp32"; // fp32 | fp16 weights in the written checkpoint
   std::string log_csv;             // step,loss,seconds per UNet step (empty: none)
-  bool resume = false;             // start from the weights already in out_dir (VAE kept, no VAE training)
+  // Start from the checkpoint in out_dir (VAE kept, no VAE training). With steps = kRemainingSteps the run goes on
+  // with the plan of the run that wrote it, as if it had never stopped: its remaining steps, its learning-rate
+  // schedule (and time budget), its AdamW moments and fp32 weights (optimizer/ in the folder), its draws (each
+  // step's are seeded by the step); the recipe options must then be the recorded ones (recorded_options). With
+  // steps >= 1 it trains that many more steps as a new plan: a fresh AdamW and schedule, warm-up included (a
+  // fine-tune, where the options may differ).
+  bool resume = false;
   // Take the VAE and the text encoder (and, unless tokenizer_dir is set, the tokenizer) from this model folder,
   // frozen, with no VAE stage; the UNet starts from scratch (e.g. a GPU run that trains only the UNet, with the
   // VAE an earlier run of this tool trained). Empty: train the VAE. Not with resume.
@@ -95,6 +102,17 @@ struct TrainOptions {
   // no step: the checkpoint holds the VAE trained so far, which --resume keeps.
   std::function<bool()> should_stop;
 };
+
+// TrainOptions::steps with resume: the steps the interrupted run had left (see resume).
+inline constexpr int kRemainingSteps = -1;
+
+// The options the run that wrote out_dir's checkpoint recorded in its train_state.json (preset, seed, batch,
+// frames, size, learning rate, dtype, data and recipe options, time budget, checkpoint dtype and interval, log
+// file), with out_dir, resume = true and steps = kRemainingSteps: what `consisti2v train --resume` starts from
+// before applying the options given on its command line. std::nullopt when the folder has no train_state.json
+// or one that records no settings (written before they were recorded); ci2v::Error naming the file and key when
+// a recorded value is malformed.
+std::optional<TrainOptions> recorded_options(const std::string& out_dir);
 
 struct TrainReport {
   std::vector<double> vae_losses;  // per VAE step

@@ -498,6 +498,140 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
   ci2v::remove_tree(dir2);
 }
 
+TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
+  // --resume without --steps (TrainOptions::steps = kRemainingSteps, the options recorded_options reads back) goes
+  // on with the stopped run's plan: the same remaining steps, learning rates, draws, AdamW moments and fp32
+  // weights, so its losses and final weights are those of a run that never stopped. With a moving average too.
+  Threads th;
+  for (const double ema : {0.0, 0.9}) {
+    SCOPED_TRACE("ema " + std::to_string(ema));
+    const auto whole_dir = temp_dir("whole"), parts_dir = temp_dir("parts");
+    auto whole = tiny_options(whole_dir, 8, 11, 2);
+    whole.batch = 1;
+    whole.frames = 2;
+    whole.save_every = 3;  // mid-run checkpoints leave the plan open
+    whole.ema_decay = ema;
+    const auto rw = train::train(whole);
+    ASSERT_EQ(rw.losses.size(), 8u);
+
+    auto first = whole;
+    first.out_dir = parts_dir.string();
+    int asked = 0;
+    first.should_stop = [&asked] { return ++asked > 2 + 5; };  // 2 VAE steps, then 5 UNet steps
+    const auto r1 = train::train(first);
+    ASSERT_TRUE(r1.interrupted);
+    ASSERT_EQ(r1.losses.size(), 5u);
+    const auto state = io::read_json_file((parts_dir / "train_state.json").string());
+    EXPECT_EQ(state.at("plan").at("first_step"), 0);
+    EXPECT_EQ(state.at("plan").at("steps"), 8);
+    EXPECT_EQ(state.at("plan").at("finished"), false);
+    EXPECT_EQ(state.at("optimizer").at("steps"), 5);
+    EXPECT_TRUE(fs::exists(parts_dir / state.at("optimizer").at("file").get<std::string>()));
+
+    const auto rec = train::recorded_options(parts_dir.string());
+    ASSERT_TRUE(rec.has_value());
+    EXPECT_TRUE(rec->resume);
+    EXPECT_EQ(rec->steps, train::kRemainingSteps);
+    EXPECT_EQ(rec->preset, "tiny");
+    EXPECT_EQ(rec->seed, 11u);
+    EXPECT_EQ(rec->batch, 1);
+    EXPECT_EQ(rec->frames, 2);
+    EXPECT_EQ(rec->lr, 1e-3);
+    EXPECT_EQ(rec->ema_decay, ema);
+    EXPECT_EQ(rec->save_every, 3);
+    const auto r2 = train::train(*rec);
+    EXPECT_FALSE(r2.interrupted);
+    ASSERT_EQ(r2.losses.size(), 3u);
+    EXPECT_EQ(r2.checkpoint_steps, 8);
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_NEAR(r2.losses[i], rw.losses[5 + i], 1e-6 * std::abs(rw.losses[5 + i])) << "step " << 6 + i;
+      EXPECT_DOUBLE_EQ(r2.lrs[i], rw.lrs[5 + i]) << "step " << 6 + i;
+    }
+    // the model written (the moving average with --ema) and the optimiser state match the whole run's
+    const auto unet = fs::path("unet") / "diffusion_pytorch_model.safetensors";
+    const auto a = io::StateDict::from_file((whole_dir / unet).string()), b = io::StateDict::from_file((parts_dir / unet).string());
+    ASSERT_EQ(a.keys(), b.keys());
+    double worst = 0;
+    for (const auto& k : a.keys()) worst = std::max(worst, (a.get(k) - b.get(k)).abs().max().item<double>());
+    EXPECT_LT(worst, 1e-6);
+    const auto oa = io::StateDict::from_file((whole_dir / "optimizer" / "unet_adamw.safetensors").string());
+    const auto ob = io::StateDict::from_file((parts_dir / "optimizer" / "unet_adamw.safetensors").string());
+    EXPECT_EQ(ob.contains("ema"), ema > 0);
+    for (const auto& k : oa.keys()) EXPECT_LT((oa.get(k) - ob.get(k)).abs().max().item<double>(), 1e-6) << k;
+    EXPECT_EQ(io::read_json_file((parts_dir / "train_state.json").string()).at("plan").at("finished"), true);
+
+    // a finished plan does not go on; a changed recipe option is named
+    expect_msg(*rec, "finished its plan", "--steps N");
+    auto changed = *rec;
+    changed.batch = 2;
+    expect_msg(changed, "--batch is 2 where", "records 1");
+    // --steps N instead: a new plan of N steps from those weights
+    auto more = *rec;
+    more.steps = 2;
+    more.batch = 2;
+    const auto r3 = train::train(more);
+    EXPECT_EQ(r3.checkpoint_steps, 10);
+    EXPECT_LT(r3.lrs.front(), r3.lrs.back() + 1.0);  // it ran
+    const auto plan = io::read_json_file((parts_dir / "train_state.json").string()).at("plan");
+    EXPECT_EQ(plan.at("first_step"), 8);
+    EXPECT_EQ(plan.at("steps"), 2);
+    ci2v::remove_tree(whole_dir);
+    ci2v::remove_tree(parts_dir);
+  }
+}
+
+TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
+  // --resume without --steps on a folder without train_state.json, or whose state lacks the optimiser state of
+  // the steps it records, or has a malformed setting: an error naming the file (never a silent new schedule)
+  Threads th;
+  const auto dir = temp_dir("go_on_bad");
+  auto o = tiny_options(dir, 6, 3, 1);
+  o.batch = 1;
+  o.frames = 2;
+  int asked = 0;
+  o.should_stop = [&asked] { return ++asked > 1 + 2; };
+  ASSERT_TRUE(train::train(o).interrupted);
+  const auto state_path = dir / "train_state.json";
+  const auto good = io::read_json_file(state_path.string());
+  auto rec = train::recorded_options(dir.string());
+  ASSERT_TRUE(rec.has_value());
+
+  auto without_opt = good;
+  without_opt.erase("optimizer");
+  std::ofstream(state_path) << without_opt.dump();
+  expect_msg(*rec, "records no optimizer state", "train_state.json");
+
+  auto bad_setting = good;
+  bad_setting["settings"]["batch"] = "two";
+  std::ofstream(state_path) << bad_setting.dump();
+  try {
+    (void)train::recorded_options(dir.string());
+    ADD_FAILURE() << "a malformed setting was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'batch' is \"two\", not a number"), std::string::npos) << e.what();
+  }
+
+  auto old = good;  // as an older consisti2v wrote it
+  old.erase("settings");
+  old.erase("plan");
+  std::ofstream(state_path) << old.dump();
+  EXPECT_FALSE(train::recorded_options(dir.string()).has_value());
+  expect_msg(*rec, "records no plan of its run", "--steps N");
+
+  // an optimiser file of another network: its size is named
+  std::ofstream(state_path) << good.dump();
+  {
+    std::map<std::string, torch::Tensor> t{{"params", torch::zeros({7})}, {"exp_avg", torch::zeros({7})},
+                                           {"exp_avg_sq", torch::zeros({7})}};
+    io::save_tensors_safetensors(t, (dir / "optimizer" / "unet_adamw.safetensors").string());
+  }
+  expect_msg(*rec, "'params' has 7 elements", "unet_adamw.safetensors");
+  fs::remove(state_path);
+  EXPECT_FALSE(train::recorded_options(dir.string()).has_value());
+  expect_msg(*rec, "train_state.json is missing");
+  ci2v::remove_tree(dir);
+}
+
 TEST(Train, UNetBuildsAGraphOnlyWhenItsParametersAreTrainable) {
   Threads th;
   auto cfg = unet::UNetConfig::from_json(nlohmann::json::parse(train::preset_configs("tiny").unet));
