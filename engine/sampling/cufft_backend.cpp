@@ -1,9 +1,10 @@
 // The cuFFT SpectralBackend (CUDA builds): LibTorch tensors in, the raw kernels of cufft_mix.cu on the current
-// CUDA stream, buffers from LibTorch's caching allocator. CPU tensors (or a build without the CUDA kernels) go
+// CUDA stream of x's device, buffers from LibTorch's caching allocator. CPU tensors (or a build without the CUDA kernels) go
 // through torch::fft.
 #include "engine/sampling/frameinit.h"
 
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include "engine/error.h"
@@ -21,6 +22,7 @@ public:
 
   torch::Tensor mix(const torch::Tensor& x, const torch::Tensor& noise, const torch::Tensor& lpf) override {
     if (!x.is_cuda()) return torch_fft_backend()->mix(x, noise, lpf);
+    const c10::cuda::CUDAGuard on_x(x.device());  // x's device current: its stream, its plans
     Prepared p = prepare(x, noise, lpf);
     torch::Tensor work = torch::empty({2 * p.shape.batch * p.shape.volume() * 2}, p.x.options());  // complex pairs
     torch::Tensor out = torch::empty_like(p.x);
@@ -31,6 +33,7 @@ public:
 
   FrequencyBands split(const torch::Tensor& x, const torch::Tensor& noise, const torch::Tensor& lpf) override {
     if (!x.is_cuda()) return torch_fft_backend()->split(x, noise, lpf);
+    const c10::cuda::CUDAGuard on_x(x.device());  // x's device current: its stream, its plans
     Prepared p = prepare(x, noise, lpf);
     torch::Tensor work = torch::empty({3 * p.shape.batch * p.shape.volume() * 2}, p.x.options());
     FrequencyBands b;

@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 #include <cufft.h>
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -11,7 +12,10 @@
 namespace ci2v::cuda {
 namespace {
 
-using PlanKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;  // batch, T, H, W
+// A plan belongs to the device that was current when it was made, and its work area (cuFFT's own) is used by
+// whatever it runs: one plan per device and stream, so that transforms queued on two streams never share a work
+// area while the first still runs (the mutex only orders the queuing), and a second GPU gets its own plans.
+using PlanKey = std::tuple<int, uintptr_t, int64_t, int64_t, int64_t, int64_t>;  // device, stream, batch, T, H, W
 
 std::mutex g_mutex;
 std::map<PlanKey, cufftHandle> g_plans;
@@ -24,9 +28,10 @@ std::string cufft_error(const char* what, cufftResult r) {
   return std::string("FrameInit cuFFT: ") + what + " failed with cufftResult " + std::to_string(static_cast<int>(r));
 }
 
-// A batched 3-D complex-to-complex plan (the same plan serves both directions). Caller holds g_mutex.
-cufftResult plan_for(int64_t batch, const Fft3dShape& s, cufftHandle* plan) {
-  const PlanKey key{batch, s.t, s.h, s.w};
+// A batched 3-D complex-to-complex plan on the current device for `stream` (the same plan serves both
+// directions; it is bound to the stream once, when made). Caller holds g_mutex.
+cufftResult plan_for(int device, cudaStream_t stream, int64_t batch, const Fft3dShape& s, cufftHandle* plan) {
+  const PlanKey key{device, reinterpret_cast<uintptr_t>(stream), batch, s.t, s.h, s.w};
   auto it = g_plans.find(key);
   if (it != g_plans.end()) {
     *plan = it->second;
@@ -38,6 +43,7 @@ cufftResult plan_for(int64_t batch, const Fft3dShape& s, cufftHandle* plan) {
   if (r != CUFFT_SUCCESS) return r;
   size_t work = 0;
   r = cufftMakePlanMany64(p, 3, n, nullptr, 1, s.volume(), nullptr, 1, s.volume(), CUFFT_C2C, batch, &work);
+  if (r == CUFFT_SUCCESS) r = cufftSetStream(p, stream);
   if (r != CUFFT_SUCCESS) {
     cufftDestroy(p);
     return r;
@@ -116,21 +122,22 @@ std::string run(const float* x, const float* noise, const float* lpf, int64_t lp
   auto stream = static_cast<cudaStream_t>(stream_ptr);
   auto* work = reinterpret_cast<float2*>(work_f);
   const int64_t n = s.batch * s.volume();
-  std::lock_guard<std::mutex> lock(g_mutex);  // plans are shared: one stream binding at a time
+  int device = 0;
+  cudaError_t e = cudaGetDevice(&device);  // the caller's device guard makes the tensors' device current
+  if (e != cudaSuccess) return cuda_error("cudaGetDevice", e);
+  std::lock_guard<std::mutex> lock(g_mutex);  // the plan cache
   cufftHandle fwd, inv;
-  cufftResult r = plan_for(2 * s.batch, s, &fwd);  // x and noise in one batched transform
+  cufftResult r = plan_for(device, stream, 2 * s.batch, s, &fwd);  // x and noise in one batched transform
   if (r != CUFFT_SUCCESS) return cufft_error("plan (forward)", r);
-  r = plan_for(split ? 3 * s.batch : s.batch, s, &inv);
+  r = plan_for(device, stream, split ? 3 * s.batch : s.batch, s, &inv);
   if (r != CUFFT_SUCCESS) return cufft_error("plan (inverse)", r);
 
   pack_kernel<<<grid_for(n), 256, 0, stream>>>(x, noise, work, n);
-  cudaError_t e = cudaGetLastError();
+  e = cudaGetLastError();
   if (e != cudaSuccess) return cuda_error("pack kernel", e);
-  if ((r = cufftSetStream(fwd, stream)) != CUFFT_SUCCESS) return cufft_error("cufftSetStream", r);
   if ((r = cufftExecC2C(fwd, work, work, CUFFT_FORWARD)) != CUFFT_SUCCESS) return cufft_error("forward FFT", r);
   mask_mix_kernel<<<grid_for(n), 256, 0, stream>>>(work, lpf, lpf_batch, s.batch, s.t, s.h, s.w, split);
   if ((e = cudaGetLastError()) != cudaSuccess) return cuda_error("mask/mix kernel", e);
-  if ((r = cufftSetStream(inv, stream)) != CUFFT_SUCCESS) return cufft_error("cufftSetStream", r);
   if ((r = cufftExecC2C(inv, work, work, CUFFT_INVERSE)) != CUFFT_SUCCESS) return cufft_error("inverse FFT", r);
   real_kernel<<<grid_for(n), 256, 0, stream>>>(work, a, b, c, n);
   if ((e = cudaGetLastError()) != cudaSuccess) return cuda_error("real-part kernel", e);

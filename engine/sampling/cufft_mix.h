@@ -1,6 +1,6 @@
 // FrameInit's frequency mix with raw cuFFT (engine/sampling/cufft_mix.cu; Torch-free so nvcc compiles it
 // without LibTorch). The caller (cufft_backend.cpp) owns the device buffers (LibTorch's caching allocator) and
-// the stream; this file owns the cuFFT plans, cached per (batch, T, H, W).
+// the stream (on the current device); this file owns the cuFFT plans, cached per (device, stream, batch, T, H, W).
 //
 // The reference (freq_mix_3d): X = fftshift(fftn(x)), N = fftshift(fftn(noise)) over (T, H, W);
 // mixed = Re(ifftn(ifftshift(X·LPF + N·(1 − LPF)))). The shifts are folded into the mask index instead of

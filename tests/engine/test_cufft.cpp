@@ -13,6 +13,9 @@ using namespace ci2v::sampling;
 using ci2v::FilterType;
 
 #ifdef CONSISTI2V_HAVE_CUDA_KERNELS
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 
 namespace {
 torch::Tensor filter_for(at::IntArrayRef shape, FilterType type, double ds, double dt) {
@@ -58,7 +61,7 @@ TEST(CufftFrameInit, MixAndSplitMatchTorchFft) {
               shapes.size(), worst_mix, worst_split);
 }
 
-TEST(CufftFrameInit, PlansAreCachedPerShape) {
+TEST(CufftFrameInit, PlansAreCachedPerShapeAndStream) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "a CUDA build on a machine without a GPU";
   auto cufft = cufft_backend();
   auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat);
@@ -69,6 +72,18 @@ TEST(CufftFrameInit, PlansAreCachedPerShape) {
   const int64_t after_first = cufft_plans_built();
   for (int i = 0; i < 5; ++i) cufft->mix(x, n, lpf);
   EXPECT_EQ(cufft_plans_built(), after_first);
+  // another stream gets its own plans (never two streams on one plan's work area), cached in turn, same result
+  const auto on_default = cufft->mix(x, n, lpf);
+  c10::cuda::device_synchronize();  // x, n and on_default ready before another stream reads them
+  {
+    const c10::cuda::CUDAStreamGuard side(c10::cuda::getStreamFromPool());
+    const auto on_side = cufft->mix(x, n, lpf);
+    EXPECT_EQ(cufft_plans_built(), after_first + 2);  // forward (x and noise) and inverse
+    cufft->mix(x, n, lpf);
+    EXPECT_EQ(cufft_plans_built(), after_first + 2);
+    c10::cuda::device_synchronize();
+    EXPECT_EQ((on_side - on_default).abs().max().item<float>(), 0.0f);
+  }
   // CPU tensors fall back to torch::fft.
   auto c = cufft->mix(x.cpu(), n.cpu(), lpf.cpu());
   EXPECT_FALSE(c.is_cuda());
