@@ -325,7 +325,8 @@ FrameInitInput frameinit_training_input(const Tensor& z, const Tensor& eps, doub
     throw Error("frameinit_training_input: z and eps must both be [1, C, F, h, w]");
   if (!(abar_t > 0 && abar_t < 1) || !(abar_tau > 0 && abar_tau < 1) || !(d0 >= 0))
     throw Error("frameinit_training_input: expected 0 < abar_t, abar_tau < 1 and d0 >= 0");
-  const auto lpf = sampling::gaussian_low_pass_filter(z.sizes(), d0, d0);
+  // built on the host; to the device through pinned memory, without waiting for the queued training step
+  const auto lpf = nn::to_device_async(sampling::gaussian_low_pass_filter(z.sizes(), d0, d0), z.device());
   const auto z_tau = std::sqrt(abar_tau) * z + std::sqrt(1.0 - abar_tau) * eps;
   FrameInitInput r;
   r.x = sampling::freq_mix_3d(z_tau, eps, lpf).to(z.scalar_type());
