@@ -288,7 +288,7 @@ void CameraPath::validate() const {
     // first-frame pixels: a crop is rendered at its own size before it is resized to the output, so its size is
     // bounded (16384 pixels a side at most, 64 megapixels in area), and so are the centres (their arithmetic in
     // 64-bit integers)
-    if (k.w > 16384 || k.h > 16384 || k.w * k.h > double(int64_t(1) << 26))
+    if (k.w > kMaxCropSide || k.h > kMaxCropSide || k.w * k.h > kMaxCropArea)
       throw Error(kf(i) + " crop " + num(k.w) + " x " + num(k.h) +
                   " is too large: at most 16384 pixels a side and 64 megapixels in all");
     if (std::abs(k.cx) > 1e6 || std::abs(k.cy) > 1e6)

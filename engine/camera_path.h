@@ -45,6 +45,11 @@ struct Keyframe {
   double x1 = 0.25, y1 = 0.1, x2 = 0.25, y2 = 1.0;  // bezier handles (CubicBezier only; CSS "ease" by default)
 };
 
+// The largest crop a keyframe may hold, in first-frame pixels (CameraPath::validate): a crop is rendered at its own
+// size before it is resized to the output. Front ends hold drags to these too.
+inline constexpr double kMaxCropSide = 16384;
+inline constexpr double kMaxCropArea = double(int64_t(1) << 26);  // 64 megapixels
+
 struct CropRect {
   int64_t left = 0, top = 0, width = 0, height = 0;  // may extend outside the image (zero padded)
   bool operator==(const CropRect& o) const {

@@ -12,6 +12,8 @@
 #include <QPainterPath>
 #include <QUrl>
 
+#include "engine/camera_path.h"
+
 namespace studio {
 namespace {
 // Darkens the widget outside `keep` (what the model does not see).
@@ -251,9 +253,10 @@ QRectF FirstFrameCanvas::dragRect(const QPointF& widgetPos) const {
     const double dx = to.x() - anchor.x(), dy = to.y() - anchor.y();
     double w = std::max(std::abs(dx), std::abs(dy) * aspect);
     w = std::max(w, minSide * std::max(1.0, aspect));
-    // no larger than a camera path may hold (engine/camera_path.cpp: 16384 pixels a side, 64 megapixels), so a
-    // drag far off the picture is held at the limit instead of being refused
-    w = std::min({w, 16384.0, 16384.0 * aspect, 0.999 * std::sqrt(double(int64_t(1) << 26) * aspect)});
+    // no larger than a camera path may hold (16384 pixels a side, 64 megapixels), so a drag far off the picture is
+    // held at the limit instead of being refused
+    using ci2v::sampling::kMaxCropArea, ci2v::sampling::kMaxCropSide;
+    w = std::min({w, kMaxCropSide, kMaxCropSide * aspect, 0.999 * std::sqrt(kMaxCropArea * aspect)});
     const double h = w / aspect;
     const double x = dx < 0 ? anchor.x() - w : anchor.x();
     const double y = dy < 0 ? anchor.y() - h : anchor.y();
