@@ -98,8 +98,13 @@ int cmd_train(int argc, char** argv) {
   // with that run's plan; --steps N trains N more steps as a new plan, with any option changed
   const bool resume = a.has("resume");
   const std::string out = a.get("out");
+  if (resume && out.empty()) throw Error("train --resume: --out DIR is required (the checkpoint folder to go on from)");
+  if (a.has("steps") && a.get_int32("steps", 1) < 1)
+    throw Error("train: --steps must be at least 1, got " + std::to_string(a.get_int32("steps", 1)));
   std::optional<train::TrainOptions> recorded;
-  if (resume && !out.empty()) recorded = train::recorded_options(out);
+  if (resume) recorded = train::recorded_options(out);
+  // a new plan (--steps N) has no time budget unless it is given one: the recorded budget was the old plan's
+  if (recorded && a.has("steps")) recorded->max_seconds = 0;
   if (resume && !recorded && !a.has("steps"))
     throw Error("train --resume: " + out + "/train_state.json records no settings of its run (it is missing, or an "
                 "older consisti2v wrote it): give the run's options (--preset, --size, ...) and --steps N to train N "
@@ -118,13 +123,13 @@ int cmd_train(int argc, char** argv) {
     o.seed = static_cast<uint64_t>(seed);
   else
     throw Error("train: --seed must not be negative, got " + std::to_string(seed));
-  o.device = a.get("device", "cpu");
+  o.device = a.get("device", recorded ? o.device : "cpu");
   o.dtype = a.get("dtype", o.dtype);
   o.save_dtype = a.get("save-dtype", recorded ? o.save_dtype : o.preset == "demo" ? "fp16" : "fp32");
   o.log_csv = a.get("log", o.log_csv);
   o.resume = resume;
   o.vae_from = a.get("vae-from");
-  o.cuda_graphs = a.has("cuda-graphs");
+  o.cuda_graphs = a.has("cuda-graphs") || (recorded && o.cuda_graphs);
   o.vae_steps = a.get_int32("vae-steps", -1);
   o.vae_lr = a.get_double("vae-lr", o.vae_lr);
   o.vae_batch = a.get_int32("vae-batch", o.vae_batch);
@@ -141,6 +146,13 @@ int cmd_train(int argc, char** argv) {
   if (a.has("varied-backgrounds") || !recorded) o.varied_backgrounds = varied_backgrounds;
   o.null_image_ratio = a.get_double("null-image", o.null_image_ratio);
   o.log = [](const std::string& s) { std::cerr << s << "\n"; };
+  if (recorded) {
+    std::cerr << "consisti2v train: --resume with the settings in " << out << "/train_state.json"
+              << (o.device != "cpu" ? " (--device " + o.device + ")" : std::string());
+    if (!a.has("log") && !o.log_csv.empty())
+      std::cerr << "; its log " << o.log_csv << " goes on (--log FILE for another, --log= for none)";
+    std::cerr << "\n";
+  }
   // the VAE stage's options do nothing when there is no VAE stage: say so rather than ignore them silently
   if (o.resume || !o.vae_from.empty()) {
     std::string unused;

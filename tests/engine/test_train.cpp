@@ -554,8 +554,13 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
     double worst = 0;
     for (const auto& k : a.keys()) worst = std::max(worst, (a.get(k) - b.get(k)).abs().max().item<double>());
     EXPECT_LT(worst, 1e-6);
-    const auto oa = io::StateDict::from_file((whole_dir / "optimizer" / "unet_adamw.safetensors").string());
-    const auto ob = io::StateDict::from_file((parts_dir / "optimizer" / "unet_adamw.safetensors").string());
+    auto optimizer_file = [](const fs::path& d) {
+      return (d / io::read_json_file((d / "train_state.json").string()).at("optimizer").at("file").get<std::string>()).string();
+    };
+    EXPECT_EQ(fs::path(optimizer_file(parts_dir)).filename(), "unet_adamw-8.safetensors");
+    // one AdamW state is kept: the checkpoint's (the stopped run's step-5 file is gone)
+    EXPECT_EQ(std::distance(fs::directory_iterator(parts_dir / "optimizer"), fs::directory_iterator()), 1);
+    const auto oa = io::StateDict::from_file(optimizer_file(whole_dir)), ob = io::StateDict::from_file(optimizer_file(parts_dir));
     EXPECT_EQ(ob.contains("ema"), ema > 0);
     for (const auto& k : oa.keys()) EXPECT_LT((oa.get(k) - ob.get(k)).abs().max().item<double>(), 1e-6) << k;
     EXPECT_EQ(io::read_json_file((parts_dir / "train_state.json").string()).at("plan").at("finished"), true);
@@ -581,8 +586,9 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
 }
 
 TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
-  // --resume without --steps on a folder without train_state.json, or whose state lacks the optimiser state of
-  // the steps it records, or has a malformed setting: an error naming the file (never a silent new schedule)
+  // --resume without --steps on a folder whose train_state.json is missing, older, hand-edited into nonsense, or
+  // names an AdamW state that is missing, of another network or of another checkpoint (a run killed between
+  // writing the two): an error naming the file and the key (never a silent new schedule or a truncated value)
   Threads th;
   const auto dir = temp_dir("go_on_bad");
   auto o = tiny_options(dir, 6, 3, 1);
@@ -593,39 +599,76 @@ TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
   ASSERT_TRUE(train::train(o).interrupted);
   const auto state_path = dir / "train_state.json";
   const auto good = io::read_json_file(state_path.string());
-  auto rec = train::recorded_options(dir.string());
+  const auto rec = train::recorded_options(dir.string());
   ASSERT_TRUE(rec.has_value());
+  const fs::path opt_file = dir / good.at("optimizer").at("file").get<std::string>();
+  ASSERT_EQ(opt_file.filename(), "unet_adamw-2.safetensors");
+  auto with = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto j = good;
+    edit(j);
+    std::ofstream(state_path) << j.dump();
+  };
 
-  auto without_opt = good;
-  without_opt.erase("optimizer");
-  std::ofstream(state_path) << without_opt.dump();
-  expect_msg(*rec, "records no optimizer state", "train_state.json");
-
-  auto bad_setting = good;
-  bad_setting["settings"]["batch"] = "two";
-  std::ofstream(state_path) << bad_setting.dump();
-  try {
-    (void)train::recorded_options(dir.string());
-    ADD_FAILURE() << "a malformed setting was accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'batch' is \"two\", not a number"), std::string::npos) << e.what();
+  struct Case {
+    std::function<void(nlohmann::json&)> edit;
+    std::string needle, needle2;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& j) { j.erase("optimizer"); }, "records no optimizer state", "train_state.json"},
+      {[](auto& j) { j["steps"] = 2.5; }, "'steps' is 2.5, expected a whole number", "train_state.json"},
+      {[](auto& j) { j["steps"] = 1e30; }, "'steps' is 1e+30, expected a whole number", ""},
+      {[](auto& j) { j["plan"]["steps"] = -3; }, "plan: 'steps' is -3", ""},
+      {[](auto& j) { j["plan"]["first_step"] = 5; }, "plan: 'first_step' is 5, expected a whole number in 0..2", ""},
+      {[](auto& j) { j["plan"]["seconds"] = -1; }, "plan: 'seconds' is -1", ">= 0"},
+      {[](auto& j) { j["plan"]["finished"] = "yes"; }, "plan: 'finished' is missing or not true/false", ""},
+      {[](auto& j) { j["optimizer"]["file"] = ""; }, "'file' is '', expected optimizer/<name>.safetensors", ""},
+      {[](auto& j) { j["optimizer"]["file"] = "optimizer/../../x.safetensors"; }, "expected optimizer/<name>.safetensors", ""},
+      {[](auto& j) { j["optimizer"]["steps"] = 1; }, "optimizer: 'steps' is 1, expected a whole number in 2..2", ""},
+      {[](auto& j) { j["optimizer"]["file"] = "optimizer/unet_adamw-9.safetensors"; }, "which is missing", "--steps N"},
+      {[](auto& j) { j.erase("settings"); }, "records no plan of its run", "--steps N"},
+  };
+  for (const auto& c : cases) {
+    with(c.edit);
+    expect_msg(*rec, c.needle, c.needle2);
   }
-
-  auto old = good;  // as an older consisti2v wrote it
-  old.erase("settings");
-  old.erase("plan");
-  std::ofstream(state_path) << old.dump();
+  // the settings are read with their types and ranges, naming the key
+  const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> bad_settings = {
+      {[](auto& j) { j["settings"]["batch"] = "two"; }, "'batch' is \"two\", expected a whole number"},
+      {[](auto& j) { j["settings"]["batch"] = 4294967297ull; }, "'batch' is 4294967297, expected a whole number in 1..2147483647"},
+      {[](auto& j) { j["settings"]["batch"] = 1.9; }, "'batch' is 1.9"},
+      {[](auto& j) { j["settings"]["seed"] = -1; }, "'seed' is -1"},
+      {[](auto& j) { j["settings"]["max_seconds"] = -60; }, "'max_seconds' is -60, expected a number >= 0"},
+      {[](auto& j) { j["settings"]["varied_backgrounds"] = 1; }, "'varied_backgrounds' is 1, expected true or false"},
+      {[](auto& j) { j["settings"].erase("device"); }, "'device' is missing"},
+  };
+  for (const auto& [edit, needle] : bad_settings) {
+    with(edit);
+    try {
+      (void)train::recorded_options(dir.string());
+      ADD_FAILURE() << "accepted; expected " << needle;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("train_state.json: settings"), std::string::npos) << e.what();
+    }
+  }
+  with([](auto& j) {  // as an older consisti2v wrote it
+    j.erase("settings");
+    j.erase("plan");
+  });
   EXPECT_FALSE(train::recorded_options(dir.string()).has_value());
-  expect_msg(*rec, "records no plan of its run", "--steps N");
 
-  // an optimiser file of another network: its size is named
+  // an AdamW state of another checkpoint (its own step count differs), then one of another network
   std::ofstream(state_path) << good.dump();
-  {
-    std::map<std::string, torch::Tensor> t{{"params", torch::zeros({7})}, {"exp_avg", torch::zeros({7})},
-                                           {"exp_avg_sq", torch::zeros({7})}};
-    io::save_tensors_safetensors(t, (dir / "optimizer" / "unet_adamw.safetensors").string());
-  }
-  expect_msg(*rec, "'params' has 7 elements", "unet_adamw.safetensors");
+  const auto real = io::StateDict::from_file(opt_file.string());
+  std::map<std::string, torch::Tensor> t;
+  for (const auto& k : real.keys()) t[k] = real.get(k);
+  t["steps"] = torch::tensor({4}, torch::kInt64);
+  io::save_tensors_safetensors(t, opt_file.string());
+  expect_msg(*rec, "holds 4 AdamW steps where", "do not belong together");
+  t = {{"params", torch::zeros({7})}, {"exp_avg", torch::zeros({7})}, {"exp_avg_sq", torch::zeros({7})},
+       {"steps", torch::tensor({2}, torch::kInt64)}};
+  io::save_tensors_safetensors(t, opt_file.string());
+  expect_msg(*rec, "'params' has 7 elements", "unet_adamw-2.safetensors");
   fs::remove(state_path);
   EXPECT_FALSE(train::recorded_options(dir.string()).has_value());
   expect_msg(*rec, "train_state.json is missing");
