@@ -11,19 +11,24 @@ rm -rf "$work"
 mkdir -p "$work"
 out="$work/model" csv="$work/log.csv"
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+# wait_for_lines N ERRFILE: until the log has N lines (the background run $pid trains); fails after 120 s or when
+# the run ends first, showing ERRFILE
+wait_for_lines() {
+  i=0
+  while [ "$(lines "$csv")" -lt "$1" ]; do
+    i=$((i + 1))
+    if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
+      echo "FAIL: the log has $(lines "$csv") of $1 lines after $((i / 5)) s"; cat "$2"; kill $pid 2>/dev/null; exit 1
+    fi
+    sleep 0.2
+  done
+}
 
 "$cli" train --out "$out" --tokenizer "$fixtures/tiny_pipeline/tokenizer" --steps 100000 --vae-steps 2 --batch 1 \
   --frames 2 --threads 1 --log "$csv" >"$work/stdout" 2>"$work/stderr" &
 pid=$!
 # wait for a few UNet steps (the CSV gets one line per step, after a header)
-i=0
-while [ "$(lines "$csv")" -lt 4 ]; do
-  i=$((i + 1))
-  if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
-    echo "FAIL: no training steps after $((i / 5)) s"; cat "$work/stderr"; kill $pid 2>/dev/null; exit 1
-  fi
-  sleep 0.2
-done
+wait_for_lines 4 "$work/stderr"
 kill -TERM $pid
 # it stops after the current step (well under a second here): give it 60 s
 i=0
@@ -48,14 +53,7 @@ grep -q "the checkpoint in $out holds $steps steps (--resume --out $out goes on 
 # --resume --out alone goes on with the stopped run: its settings (batch 1, 2 frames, its log), its plan
 "$cli" train --out "$out" --resume --threads 1 >"$work/stdout2" 2>"$work/go_on.err" &
 pid=$!
-i=0
-while [ "$(lines "$csv")" -lt $((steps + 4)) ]; do
-  i=$((i + 1))
-  if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
-    echo "FAIL: the run did not go on"; cat "$work/go_on.err"; kill $pid 2>/dev/null; exit 1
-  fi
-  sleep 0.2
-done
+wait_for_lines $((steps + 4)) "$work/go_on.err"
 kill -TERM $pid
 rc=0
 wait $pid || rc=$?
