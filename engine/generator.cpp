@@ -429,21 +429,31 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   // while the whole decode took 0.05 s: 4 frames halve that part of the peak.
   stage(Stage::Decoding);
   const int64_t decode_batch = full.is_cuda() ? 4 : 1;
-  Tensor video = m.vae->decode_video(full, decode_batch);  // [1, 3, F, H, W] in [0, 1]
-  capture("video", video);
-
   RunOutput out;
   out.final_latents = full;
-  out.video = video;
-  // Output quantisation as the reference saves it: x * 255 truncated.
-  auto frames = (video[0].permute({1, 2, 3, 0}) * 255.0).to(torch::kUInt8).to(torch::kCPU).contiguous();  // [F, H, W, 3]
-  const uint8_t* p = frames.data_ptr<uint8_t>();
-  for (int64_t i = 0; i < frames.size(0); ++i) {
-    RgbImage im;
-    im.width = static_cast<int>(W);
-    im.height = static_cast<int>(H);
-    im.rgb.assign(p + i * H * W * 3, p + (i + 1) * H * W * 3);
-    out.result.frames.push_back(std::move(im));
+  // Output quantisation as the reference saves it: x * 255 truncated. [n, H, W, 3] 8-bit frames on the host.
+  auto append_frames = [&](const Tensor& video_part) {  // [1, 3, n, H, W] in [0, 1]
+    auto frames = (video_part[0].permute({1, 2, 3, 0}) * 255.0).to(torch::kUInt8).to(torch::kCPU).contiguous();
+    const uint8_t* p = frames.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < frames.size(0); ++i) {
+      RgbImage im;
+      im.width = static_cast<int>(W);
+      im.height = static_cast<int>(H);
+      im.rgb.assign(p + i * H * W * 3, p + (i + 1) * H * W * 3);
+      out.result.frames.push_back(std::move(im));
+    }
+  };
+  if (ov.keep_video || ov.capture) {
+    out.video = m.vae->decode_video(full, decode_batch);  // [1, 3, F, H, W] in [0, 1]
+    capture("video", out.video);
+    append_frames(out.video);
+  } else {
+    // a group is whole decode calls, so each frame is decoded exactly as in one call over the video
+    const int64_t F_all = full.size(2), group = 4 * decode_batch;
+    for (int64_t f0 = 0; f0 < F_all; f0 += group) {
+      check_cancel(cancel);
+      append_frames(m.vae->decode_video(full.narrow(2, f0, std::min(group, F_all - f0)), decode_batch));
+    }
   }
   out.result.seed = seed;
   out.result.params = params;

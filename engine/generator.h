@@ -72,6 +72,11 @@ struct RunOverrides {
   torch::Tensor prompt_ids, negative_ids;  // [1, 77] int64 (undefined: tokenise the text)
   sampling::NoiseSource* noise = nullptr;  // not owned; null: a seeded generator from params.seed
   Capture* capture = nullptr;
+  // false: the VAE decodes a few frames at a time straight into the 8-bit result frames and RunOutput::video
+  // stays undefined, so the memory peak is one group's float frames instead of the whole video's several float
+  // copies (a long chained video), and a cancel is seen between groups. The frames are the same either way.
+  // Pipeline::generate decodes so; parity and the benchmarks keep the float video. With a capture it is kept.
+  bool keep_video = true;
 };
 
 struct RunOutput {

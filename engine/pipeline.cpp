@@ -16,7 +16,9 @@ std::unique_ptr<Pipeline> Pipeline::load(const std::string& model_dir, const std
 GenerationResult Pipeline::generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer,
                                     const CancelToken* cancel) {
   try {
-    return ci2v::generate(*models_, params, first_frame, observer, cancel).result;
+    RunOverrides decode_to_frames;  // only the 8-bit frames are returned: no float video is kept
+    decode_to_frames.keep_video = false;
+    return ci2v::generate(*models_, params, first_frame, observer, cancel, decode_to_frames).result;
   } catch (const std::exception& e) {
     if (observer) observer->on_error(e.what());
     throw;

@@ -139,6 +139,35 @@ TEST(Pipeline, CancelStopsWithinAStepAndTheEngineStaysUsable) {
   EXPECT_EQ(r.frames.size(), 6u);
 }
 
+TEST(Pipeline, DecodingStraightToFramesGivesTheSameFramesAndSeesACancel) {
+  // RunOverrides::keep_video = false (what Pipeline::generate does): the VAE decodes a few frames at a time into
+  // the 8-bit frames and no float video is kept; the frames equal those of the whole float video, over several
+  // groups (two chunks: 11 frames, groups of 4 on the CPU), and a cancel during the decode is seen between groups.
+  auto models = load_models(kModel, "cpu", "fp32");
+  auto p = small_params();
+  p.chunks = 2;
+  p.steps = 2;
+  const auto whole = generate(*models, p, test_image(), nullptr, nullptr);
+  RunOverrides to_frames;
+  to_frames.keep_video = false;
+  const auto grouped = generate(*models, p, test_image(), nullptr, nullptr, to_frames);
+  ASSERT_TRUE(whole.video.defined());
+  EXPECT_FALSE(grouped.video.defined());
+  ASSERT_EQ(whole.result.frames.size(), 11u);
+  ASSERT_EQ(grouped.result.frames.size(), 11u);
+  for (size_t i = 0; i < 11; ++i) EXPECT_EQ(grouped.result.frames[i].rgb, whole.result.frames[i].rgb) << "frame " << i;
+
+  struct CancelAtDecode : Observer {
+    CancelToken* token = nullptr;
+    void on_stage(Stage s, const std::string&) override {
+      if (s == Stage::Decoding) token->cancel();
+    }
+  } obs;
+  CancelToken cancel;
+  obs.token = &cancel;
+  EXPECT_THROW(generate(*models, p, test_image(), &obs, &cancel, to_frames), Cancelled);
+}
+
 TEST(Pipeline, AutoregressiveChunksChainFrames) {
   auto p = small_params();
   p.chunks = 3;
