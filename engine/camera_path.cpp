@@ -286,11 +286,10 @@ void CameraPath::validate() const {
     if (!(k.w > 0)) throw Error(kf(i) + ".w = " + num(k.w) + " must be > 0");
     if (!(k.h > 0)) throw Error(kf(i) + ".h = " + num(k.h) + " must be > 0");
     // first-frame pixels: a crop is rendered at its own size before it is resized to the output, so its size is
-    // bounded (16384 pixels a side at most, 64 megapixels in area), and so are the centres (their arithmetic in
-    // 64-bit integers)
+    // bounded (kMaxCropSide, kMaxCropArea), and so are the centres (their arithmetic in 64-bit integers)
     if (k.w > kMaxCropSide || k.h > kMaxCropSide || k.w * k.h > kMaxCropArea)
-      throw Error(kf(i) + " crop " + num(k.w) + " x " + num(k.h) +
-                  " is too large: at most 16384 pixels a side and 64 megapixels in all");
+      throw Error(kf(i) + " crop " + num(k.w) + " x " + num(k.h) + " is too large: at most " + num(kMaxCropSide) +
+                  " pixels a side and " + num(kMaxCropArea / double(1 << 20)) + " megapixels in all");
     if (std::abs(k.cx) > 1e6 || std::abs(k.cy) > 1e6)
       throw Error(kf(i) + " centre (" + num(k.cx) + ", " + num(k.cy) + ") is too far outside any picture (|cx|, |cy| <= 1e6)");
     if (k.easing == Easing::CubicBezier) {

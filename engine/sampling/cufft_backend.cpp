@@ -7,6 +7,8 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <vector>
+
 #include "engine/error.h"
 #include "engine/sampling/cufft_mix.h"
 #endif
@@ -26,8 +28,10 @@ public:
     Prepared p = prepare(x, noise, lpf);
     torch::Tensor work = torch::empty({2 * p.shape.batch * p.shape.volume() * 2}, p.x.options());  // complex pairs
     torch::Tensor out = torch::empty_like(p.x);
+    WorkAreas areas(x.device());
     check(cuda::frameinit_mix(p.x.data_ptr<float>(), p.noise.data_ptr<float>(), p.lpf.data_ptr<float>(), p.lpf_batch,
-                              work.data_ptr<float>(), out.data_ptr<float>(), p.shape, stream()));
+                              work.data_ptr<float>(), out.data_ptr<float>(), p.shape, stream(), areas.alloc()),
+          areas);
     return out.view(x.sizes());
   }
 
@@ -40,9 +44,11 @@ public:
     b.low = torch::empty_like(p.x);
     b.high = torch::empty_like(p.x);
     b.mixed = torch::empty_like(p.x);
+    WorkAreas areas(x.device());
     check(cuda::frameinit_split(p.x.data_ptr<float>(), p.noise.data_ptr<float>(), p.lpf.data_ptr<float>(), p.lpf_batch,
                                 work.data_ptr<float>(), b.low.data_ptr<float>(), b.high.data_ptr<float>(),
-                                b.mixed.data_ptr<float>(), p.shape, stream()));
+                                b.mixed.data_ptr<float>(), p.shape, stream(), areas.alloc()),
+          areas);
     b.low = b.low.view(x.sizes());
     b.high = b.high.view(x.sizes());
     b.mixed = b.mixed.view(x.sizes());
@@ -50,6 +56,30 @@ public:
   }
 
 private:
+  // cuFFT's work areas for one call, from LibTorch's caching allocator on the current stream: freed when the call
+  // returns, reused by later work on that stream only after the queued transforms (stream order).
+  class WorkAreas {
+  public:
+    explicit WorkAreas(const torch::Device& d) : device_(d) {}
+    cuda::WorkAreaAlloc alloc() {
+      return [this](size_t bytes) -> void* {
+        try {
+          held_.push_back(torch::empty({static_cast<int64_t>(bytes)}, torch::TensorOptions().dtype(torch::kUInt8).device(device_)));
+          return held_.back().data_ptr();
+        } catch (const std::exception& e) {
+          failure_ = e.what();  // the call fails naming the missing work area, and check() adds why
+          return nullptr;
+        }
+      };
+    }
+    const std::string& failure() const { return failure_; }
+
+  private:
+    torch::Device device_;
+    std::vector<torch::Tensor> held_;
+    std::string failure_;
+  };
+
   struct Prepared {
     torch::Tensor x, noise, lpf;  // fp32, contiguous, on x's device
     int64_t lpf_batch = 1;
@@ -84,8 +114,8 @@ private:
 
   static void* stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
 
-  static void check(const std::string& error) {
-    if (!error.empty()) throw Error(error);
+  static void check(const std::string& error, const WorkAreas& areas) {
+    if (!error.empty()) throw Error(error + (areas.failure().empty() ? "" : " (" + areas.failure() + ")"));
   }
 };
 

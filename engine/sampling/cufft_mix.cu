@@ -6,20 +6,31 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <mutex>
 #include <tuple>
 
 namespace ci2v::cuda {
 namespace {
 
-// A plan belongs to the device that was current when it was made, and its work area (cuFFT's own) is used by
-// whatever it runs: one plan per device and stream, so that transforms queued on two streams never share a work
-// area while the first still runs (the mutex only orders the queuing), and a second GPU gets its own plans.
-using PlanKey = std::tuple<int, uintptr_t, int64_t, int64_t, int64_t, int64_t>;  // device, stream, batch, T, H, W
+// Plans are cached per (device, batch, T, H, W), at most kMaxPlans of them (the least recently used is destroyed
+// first: a studio session that tries many sizes does not keep a plan per size for ever). A plan belongs to the
+// device that was current when it was made. Its work area is not cuFFT's own: the caller hands one per call from
+// LibTorch's caching allocator on the call's stream, so transforms queued on two streams never share a work area
+// and the memory goes back to LibTorch's pool; the work area and the stream are bound just before each execution,
+// under the mutex.
+using PlanKey = std::tuple<int, int64_t, int64_t, int64_t, int64_t>;  // device, batch, T, H, W
+struct Plan {
+  cufftHandle handle = 0;
+  size_t work_bytes = 0;
+  uint64_t last_use = 0;
+};
+constexpr size_t kMaxPlans = 16;
 
 std::mutex g_mutex;
-std::map<PlanKey, cufftHandle> g_plans;
+std::map<PlanKey, Plan> g_plans;
 int64_t g_built = 0;
+uint64_t g_clock = 0;
 
 std::string cuda_error(const char* what, cudaError_t e) {
   return std::string("FrameInit cuFFT: ") + what + " failed: " + cudaGetErrorString(e);
@@ -28,30 +39,49 @@ std::string cufft_error(const char* what, cufftResult r) {
   return std::string("FrameInit cuFFT: ") + what + " failed with cufftResult " + std::to_string(static_cast<int>(r));
 }
 
-// A batched 3-D complex-to-complex plan on the current device for `stream` (the same plan serves both
-// directions; it is bound to the stream once, when made). Caller holds g_mutex.
-cufftResult plan_for(int device, cudaStream_t stream, int64_t batch, const Fft3dShape& s, cufftHandle* plan) {
-  const PlanKey key{device, reinterpret_cast<uintptr_t>(stream), batch, s.t, s.h, s.w};
+// A batched 3-D complex-to-complex plan on the current device (the same plan serves both directions), without a
+// work area of its own. Caller holds g_mutex.
+cufftResult plan_for(int device, int64_t batch, const Fft3dShape& s, Plan** plan) {
+  const PlanKey key{device, batch, s.t, s.h, s.w};
   auto it = g_plans.find(key);
-  if (it != g_plans.end()) {
-    *plan = it->second;
-    return CUFFT_SUCCESS;
+  if (it == g_plans.end()) {
+    if (g_plans.size() >= kMaxPlans) {  // the least recently used one goes
+      auto oldest = g_plans.begin();
+      for (auto p = g_plans.begin(); p != g_plans.end(); ++p)
+        if (p->second.last_use < oldest->second.last_use) oldest = p;
+      cufftDestroy(oldest->second.handle);
+      g_plans.erase(oldest);
+    }
+    long long n[3] = {s.t, s.h, s.w};
+    Plan fresh;
+    cufftResult r = cufftCreate(&fresh.handle);
+    if (r != CUFFT_SUCCESS) return r;
+    r = cufftSetAutoAllocation(fresh.handle, 0);
+    if (r == CUFFT_SUCCESS)
+      r = cufftMakePlanMany64(fresh.handle, 3, n, nullptr, 1, s.volume(), nullptr, 1, s.volume(), CUFFT_C2C, batch,
+                              &fresh.work_bytes);
+    if (r != CUFFT_SUCCESS) {
+      cufftDestroy(fresh.handle);
+      return r;
+    }
+    it = g_plans.emplace(key, fresh).first;
+    ++g_built;
   }
-  long long n[3] = {s.t, s.h, s.w};
-  cufftHandle p;
-  cufftResult r = cufftCreate(&p);
-  if (r != CUFFT_SUCCESS) return r;
-  size_t work = 0;
-  r = cufftMakePlanMany64(p, 3, n, nullptr, 1, s.volume(), nullptr, 1, s.volume(), CUFFT_C2C, batch, &work);
-  if (r == CUFFT_SUCCESS) r = cufftSetStream(p, stream);
-  if (r != CUFFT_SUCCESS) {
-    cufftDestroy(p);
-    return r;
-  }
-  g_plans.emplace(key, p);
-  ++g_built;
-  *plan = p;
+  it->second.last_use = ++g_clock;
+  *plan = &it->second;
   return CUFFT_SUCCESS;
+}
+
+// Binds `plan` to the stream and a work area of its size from `alloc`, then runs it in place. Caller holds g_mutex.
+std::string exec(const Plan& plan, cudaStream_t stream, const WorkAreaAlloc& alloc, float2* data, int direction,
+                 const char* what) {
+  cufftResult r = cufftSetStream(plan.handle, stream);
+  if (r != CUFFT_SUCCESS) return cufft_error("cufftSetStream", r);
+  void* area = plan.work_bytes > 0 ? alloc(plan.work_bytes) : nullptr;
+  if (plan.work_bytes > 0 && !area) return std::string("FrameInit cuFFT: no work area for the ") + what;
+  if ((r = cufftSetWorkArea(plan.handle, area)) != CUFFT_SUCCESS) return cufft_error("cufftSetWorkArea", r);
+  if ((r = cufftExecC2C(plan.handle, data, data, direction)) != CUFFT_SUCCESS) return cufft_error(what, r);
+  return {};
 }
 
 // work[0 .. n) = x + 0i, work[n .. 2n) = noise + 0i
@@ -114,7 +144,7 @@ int grid_for(int64_t n) {
 }
 
 std::string run(const float* x, const float* noise, const float* lpf, int64_t lpf_batch, float* work_f, float* a,
-                float* b, float* c, const Fft3dShape& s, void* stream_ptr, bool split) {
+                float* b, float* c, const Fft3dShape& s, void* stream_ptr, const WorkAreaAlloc& alloc, bool split) {
   if (s.batch < 1 || s.t < 1 || s.h < 1 || s.w < 1) return "FrameInit cuFFT: empty shape";
   if (lpf_batch != 1 && lpf_batch != s.batch)
     return "FrameInit cuFFT: the filter batch must be 1 or " + std::to_string(s.batch) + ", got " +
@@ -125,20 +155,19 @@ std::string run(const float* x, const float* noise, const float* lpf, int64_t lp
   int device = 0;
   cudaError_t e = cudaGetDevice(&device);  // the caller's device guard makes the tensors' device current
   if (e != cudaSuccess) return cuda_error("cudaGetDevice", e);
-  std::lock_guard<std::mutex> lock(g_mutex);  // the plan cache
-  cufftHandle fwd, inv;
-  cufftResult r = plan_for(device, stream, 2 * s.batch, s, &fwd);  // x and noise in one batched transform
+  std::lock_guard<std::mutex> lock(g_mutex);  // the plan cache, and each plan's stream and work-area binding
+  Plan *fwd = nullptr, *inv = nullptr;
+  cufftResult r = plan_for(device, 2 * s.batch, s, &fwd);  // x and noise in one batched transform
   if (r != CUFFT_SUCCESS) return cufft_error("plan (forward)", r);
-  r = plan_for(device, stream, split ? 3 * s.batch : s.batch, s, &inv);
+  r = plan_for(device, split ? 3 * s.batch : s.batch, s, &inv);
   if (r != CUFFT_SUCCESS) return cufft_error("plan (inverse)", r);
 
   pack_kernel<<<grid_for(n), 256, 0, stream>>>(x, noise, work, n);
-  e = cudaGetLastError();
-  if (e != cudaSuccess) return cuda_error("pack kernel", e);
-  if ((r = cufftExecC2C(fwd, work, work, CUFFT_FORWARD)) != CUFFT_SUCCESS) return cufft_error("forward FFT", r);
+  if ((e = cudaGetLastError()) != cudaSuccess) return cuda_error("pack kernel", e);
+  if (auto err = exec(*fwd, stream, alloc, work, CUFFT_FORWARD, "forward FFT"); !err.empty()) return err;
   mask_mix_kernel<<<grid_for(n), 256, 0, stream>>>(work, lpf, lpf_batch, s.batch, s.t, s.h, s.w, split);
   if ((e = cudaGetLastError()) != cudaSuccess) return cuda_error("mask/mix kernel", e);
-  if ((r = cufftExecC2C(inv, work, work, CUFFT_INVERSE)) != CUFFT_SUCCESS) return cufft_error("inverse FFT", r);
+  if (auto err = exec(*inv, stream, alloc, work, CUFFT_INVERSE, "inverse FFT"); !err.empty()) return err;
   real_kernel<<<grid_for(n), 256, 0, stream>>>(work, a, b, c, n);
   if ((e = cudaGetLastError()) != cudaSuccess) return cuda_error("real-part kernel", e);
   return {};
@@ -147,13 +176,14 @@ std::string run(const float* x, const float* noise, const float* lpf, int64_t lp
 }  // namespace
 
 std::string frameinit_mix(const float* x, const float* noise, const float* lpf, int64_t lpf_batch, float* work,
-                          float* out, const Fft3dShape& shape, void* stream) {
-  return run(x, noise, lpf, lpf_batch, work, out, nullptr, nullptr, shape, stream, false);
+                          float* out, const Fft3dShape& shape, void* stream, const WorkAreaAlloc& alloc) {
+  return run(x, noise, lpf, lpf_batch, work, out, nullptr, nullptr, shape, stream, alloc, false);
 }
 
 std::string frameinit_split(const float* x, const float* noise, const float* lpf, int64_t lpf_batch, float* work,
-                            float* low, float* high, float* mixed, const Fft3dShape& shape, void* stream) {
-  return run(x, noise, lpf, lpf_batch, work, low, high, mixed, shape, stream, true);
+                            float* low, float* high, float* mixed, const Fft3dShape& shape, void* stream,
+                            const WorkAreaAlloc& alloc) {
+  return run(x, noise, lpf, lpf_batch, work, low, high, mixed, shape, stream, alloc, true);
 }
 
 int64_t frameinit_plans_built() {
@@ -163,7 +193,7 @@ int64_t frameinit_plans_built() {
 
 void frameinit_release_plans() {
   std::lock_guard<std::mutex> lock(g_mutex);
-  for (auto& [key, plan] : g_plans) cufftDestroy(plan);
+  for (auto& [key, plan] : g_plans) cufftDestroy(plan.handle);
   g_plans.clear();
 }
 

@@ -61,29 +61,36 @@ TEST(CufftFrameInit, MixAndSplitMatchTorchFft) {
               shapes.size(), worst_mix, worst_split);
 }
 
-TEST(CufftFrameInit, PlansAreCachedPerShapeAndStream) {
+TEST(CufftFrameInit, PlansAreCachedPerShapeAndServeEveryStream) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "a CUDA build on a machine without a GPU";
   auto cufft = cufft_backend();
   auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat);
   const std::vector<int64_t> s = {1, 4, 8, 16, 24};
   auto x = torch::randn(s, opts), n = torch::randn(s, opts);
   auto lpf = filter_for(s, FilterType::Gaussian, 0.25, 0.25);
-  cufft->mix(x, n, lpf);
+  const auto on_default = cufft->mix(x, n, lpf);
   const int64_t after_first = cufft_plans_built();
   for (int i = 0; i < 5; ++i) cufft->mix(x, n, lpf);
   EXPECT_EQ(cufft_plans_built(), after_first);
-  // another stream gets its own plans (never two streams on one plan's work area), cached in turn, same result
-  const auto on_default = cufft->mix(x, n, lpf);
   c10::cuda::device_synchronize();  // x, n and on_default ready before another stream reads them
   {
+    // another stream uses the same plans with a work area of its own (from the caching allocator on that stream)
     const c10::cuda::CUDAStreamGuard side(c10::cuda::getStreamFromPool());
     const auto on_side = cufft->mix(x, n, lpf);
-    EXPECT_EQ(cufft_plans_built(), after_first + 2);  // forward (x and noise) and inverse
-    cufft->mix(x, n, lpf);
-    EXPECT_EQ(cufft_plans_built(), after_first + 2);
+    EXPECT_EQ(cufft_plans_built(), after_first);
     c10::cuda::device_synchronize();
     EXPECT_EQ((on_side - on_default).abs().max().item<float>(), 0.0f);
   }
+  // at most 16 plans are kept: ten more shapes (two plans each) evict the first shape's, which is planned again
+  for (int64_t i = 1; i <= 10; ++i) {
+    const std::vector<int64_t> t = {1, 2, 4, 8, 8 + i};
+    cufft->mix(torch::randn(t, opts), torch::randn(t, opts), filter_for(t, FilterType::Gaussian, 0.25, 0.25));
+  }
+  const int64_t after_more = cufft_plans_built();
+  EXPECT_EQ(after_more, after_first + 20);
+  const auto again = cufft->mix(x, n, lpf);
+  EXPECT_EQ(cufft_plans_built(), after_more + 2);
+  EXPECT_EQ((again - on_default).abs().max().item<float>(), 0.0f);
   // CPU tensors fall back to torch::fft.
   auto c = cufft->mix(x.cpu(), n.cpu(), lpf.cpu());
   EXPECT_FALSE(c.is_cuda());

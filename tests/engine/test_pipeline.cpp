@@ -168,6 +168,24 @@ TEST(Pipeline, DecodingStraightToFramesGivesTheSameFramesAndSeesACancel) {
   EXPECT_THROW(generate(*models, p, test_image(), &obs, &cancel, to_frames), Cancelled);
 }
 
+TEST(Pipeline, CudaDecodingStraightToFramesGivesTheSameFrames) {
+  // On CUDA the VAE decodes 4 frames per call and the groups are 16 frames: 21 frames (4 chunks) come out of the
+  // grouped decode exactly as out of the whole video's (the groups start at multiples of 4).
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA build and a GPU";
+  auto models = load_models(kModel, "cuda", "fp32");
+  auto p = small_params();
+  p.device = "cuda";
+  p.chunks = 4;
+  p.steps = 2;
+  const auto whole = generate(*models, p, test_image(), nullptr, nullptr);
+  RunOverrides to_frames;
+  to_frames.keep_video = false;
+  const auto grouped = generate(*models, p, test_image(), nullptr, nullptr, to_frames);
+  ASSERT_EQ(whole.result.frames.size(), 21u);
+  ASSERT_EQ(grouped.result.frames.size(), 21u);
+  for (size_t i = 0; i < 21; ++i) EXPECT_EQ(grouped.result.frames[i].rgb, whole.result.frames[i].rgb) << "frame " << i;
+}
+
 TEST(Pipeline, AutoregressiveChunksChainFrames) {
   auto p = small_params();
   p.chunks = 3;
