@@ -580,6 +580,12 @@ TrainReport train(const TrainOptions& o) {
           // read and checked now, before the log is touched: its own step count must be the state's (a run
           // killed while it wrote a checkpoint leaves the older state naming the older file)
           optimizer_state = io::StateDict::from_file(optimizer_file);
+          // the frozen parts as the stopped run held them (the checkpoint's may be rounded to fp16)
+          const auto keys = optimizer_state.keys();
+          if (std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.rfind("vae.", 0) == 0; })) {
+            vae::load_vae_weights(*vae_net, optimizer_state.sub("vae."), optimizer_file + " (vae.)");
+            text::load_clip_text_weights(*text_net, optimizer_state.sub("text_encoder."), optimizer_file + " (text_encoder.)");
+          }
           const auto held = optimizer_state.contains("steps") ? optimizer_state.get("steps") : Tensor();
           if (!held.defined() || held.numel() != 1 || held.scalar_type() != torch::kInt64 ||
               held.item<int64_t>() != optimizer_steps)
@@ -764,6 +770,21 @@ TrainReport train(const TrainOptions& o) {
       std::map<std::string, Tensor> tensors{{"params", st.params}, {"exp_avg", st.exp_avg}, {"exp_avg_sq", st.exp_avg_sq},
                                             {"steps", torch::tensor({st.steps}, torch::kInt64)}};
       if (st.ema.defined()) tensors["ema"] = st.ema;
+      // the frozen VAE and text encoder as this run holds them (fp32): the checkpoint's copies may be fp16, and a
+      // run that goes on must encode its clips and captions exactly as this one did
+      for (const auto& [prefix, module] : {std::pair<std::string, const torch::nn::Module*>{"vae.", vae_net.get()},
+                                           {"text_encoder.", text_net.get()}}) {
+        for (const auto& item : module->named_parameters(true))
+          tensors[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+        for (const auto& item : module->named_buffers(true))
+          tensors[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+      }
+      // and the UNet's tensors outside the optimiser's buffer (the rotary frequencies, buffers), fp32 too
+      for (const auto& item : unet_net->named_parameters(true))
+        if (item.key().find("rotary_emb.freqs") != std::string::npos)
+          tensors["unet_fixed." + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+      for (const auto& item : unet_net->named_buffers(true))
+        tensors["unet_fixed." + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
       opt_name = std::string(kOptimizerFilePrefix) + std::to_string(steps_done) + ".safetensors";
       fs::create_directories(out / kOptimizerDir);
       io::save_tensors_safetensors(tensors, (out / kOptimizerDir / opt_name).string());
@@ -860,6 +881,23 @@ TrainReport train(const TrainOptions& o) {
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
   unet_opt = &opt;
   if (!optimizer_file.empty()) {
+    // the UNet's tensors outside the buffer as the stopped run held them (unet/ may be fp16)
+    {
+      torch::NoGradGuard ng;
+      auto params = unet_net->named_parameters(true), buffers = unet_net->named_buffers(true);
+      for (const auto& key : optimizer_state.keys()) {
+        if (key.rfind("unet_fixed.", 0) != 0) continue;
+        const std::string name = key.substr(11);
+        torch::Tensor* dst = params.find(name);
+        if (!dst) dst = buffers.find(name);
+        const auto src = optimizer_state.get(key);
+        if (!dst || dst->sizes() != src.sizes())
+          throw Error("train: --resume: " + optimizer_file + ": '" + key + "' " +
+                      (dst ? "has the shape " + shape_str(src.sizes().vec()) + ", expected " + shape_str(dst->sizes().vec())
+                           : std::string("names no tensor of this UNet")));
+        dst->copy_(src);
+      }
+    }
     // the stopped run's fp32 weights, moments and moving average, exactly (unet/ may be fp16)
     auto get = [&](const char* key) { return optimizer_state.contains(key) ? optimizer_state.get(key) : Tensor(); };
     FlatAdamW::State st{get("params"), get("exp_avg"), get("exp_avg_sq"), get("ema"), optimizer_steps};

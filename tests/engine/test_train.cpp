@@ -503,14 +503,17 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
   // on with the stopped run's plan: the same remaining steps, learning rates, draws, AdamW moments and fp32
   // weights, so its losses and final weights are those of a run that never stopped. With a moving average too.
   Threads th;
-  for (const double ema : {0.0, 0.9}) {
-    SCOPED_TRACE("ema " + std::to_string(ema));
+  // (fp16 checkpoints too: the run goes on with the fp32 VAE and text encoder it trained with, kept beside the
+  // AdamW state, not with the checkpoint's rounded copies)
+  for (const auto& [ema, save_dtype] : {std::pair<double, const char*>{0.0, "fp32"}, {0.9, "fp32"}, {0.0, "fp16"}}) {
+    SCOPED_TRACE("ema " + std::to_string(ema) + ", " + save_dtype);
     const auto whole_dir = temp_dir("whole"), parts_dir = temp_dir("parts");
     auto whole = tiny_options(whole_dir, 8, 11, 2);
     whole.batch = 1;
     whole.frames = 2;
     whole.save_every = 3;  // mid-run checkpoints leave the plan open
     whole.ema_decay = ema;
+    whole.save_dtype = save_dtype;
     const auto rw = train::train(whole);
     ASSERT_EQ(rw.losses.size(), 8u);
 
