@@ -130,10 +130,10 @@ int cmd_train(int argc, char** argv) {
   o.resume = resume;
   o.vae_from = a.get("vae-from");
   o.cuda_graphs = a.has("cuda-graphs") || (recorded && o.cuda_graphs);
-  o.vae_steps = a.get_int32("vae-steps", -1);
+  o.vae_steps = a.get_int32("vae-steps", o.vae_steps);
   o.vae_lr = a.get_double("vae-lr", o.vae_lr);
   o.vae_batch = a.get_int32("vae-batch", o.vae_batch);
-  o.vae_max_seconds = 60.0 * a.get_double("vae-max-minutes", 0.0);
+  o.vae_max_seconds = 60.0 * a.get_double("vae-max-minutes", o.vae_max_seconds / 60.0);
   o.data_threads = a.get_int32("data-threads", o.data_threads);
   o.prefetch_batch = static_cast<train::BatchPrefetch>(a.get_choice("prefetch-batch", "auto", {"auto", "on", "off"}));
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
@@ -153,8 +153,9 @@ int cmd_train(int argc, char** argv) {
       std::cerr << "; its log " << o.log_csv << " goes on (--log FILE for another, --log= for none)";
     std::cerr << "\n";
   }
-  // the VAE stage's options do nothing when there is no VAE stage: say so rather than ignore them silently
-  if (o.resume || !o.vae_from.empty()) {
+  // the VAE stage's options do nothing when there is no VAE stage: say so rather than ignore them silently (a run
+  // that goes on, without --steps, may go on with its VAE stage: there they are its recorded settings)
+  if ((o.resume && a.has("steps")) || !o.vae_from.empty()) {
     std::string unused;
     for (const char* k : {"vae-steps", "vae-batch", "vae-max-minutes", "vae-lr"})
       if (a.has(k)) unused += std::string(unused.empty() ? "" : ", ") + "--" + k;

@@ -50,6 +50,7 @@ constexpr const char* kRawUNetDir = "unet-raw";
 // optimizer/unet_adamw-<step>.safetensors, named by train_state.json.
 constexpr const char* kOptimizerDir = "optimizer";
 constexpr const char* kOptimizerFilePrefix = "unet_adamw-";
+constexpr const char* kVaeOptimizerFilePrefix = "vae_adamw-";  // a run stopped in its VAE stage
 // The most UNet steps a checkpoint may record (train_state.json is read with this bound).
 constexpr int64_t kMaxTrainSteps = int64_t(1) << 40;
 
@@ -99,6 +100,8 @@ json settings_json(const TrainOptions& o) {
               {"varied_backgrounds", o.varied_backgrounds}, {"frameinit_share", o.frameinit_share},
               {"null_text", o.null_text_ratio}, {"null_image", o.null_image_ratio}, {"grad_clip", o.max_grad_norm},
               {"weight_decay", o.weight_decay}, {"ema", o.ema_decay}, {"max_seconds", o.max_seconds},
+              {"vae_steps", o.vae_steps}, {"vae_lr", o.vae_lr}, {"vae_batch", o.vae_batch},
+              {"vae_max_seconds", o.vae_max_seconds},
               {"save_dtype", o.save_dtype}, {"save_every", o.save_every}, {"device", o.device},
               {"cuda_graphs", o.cuda_graphs},
               {"log", o.log_csv.empty() ? std::string() : fs::absolute(o.log_csv).lexically_normal().string()}};
@@ -119,7 +122,9 @@ constexpr RecipeSetting kRecipe[] = {
     {"varied_backgrounds", "--varied-backgrounds"}, {"frameinit_share", "--frameinit-share"},
     {"null_text", "--null-text"},   {"null_image", "--null-image"},
     {"grad_clip", "--grad-clip"},   {"weight_decay", "the weight decay"},
-    {"ema", "--ema"},               {"max_seconds", "--max-minutes", 60}};
+    {"ema", "--ema"},               {"max_seconds", "--max-minutes", 60},
+    {"vae_steps", "--vae-steps"},   {"vae_lr", "--vae-lr"},
+    {"vae_batch", "--vae-batch"},   {"vae_max_seconds", "--vae-max-minutes", 60}};
 
 // ---- preset configurations ---------------------------------------------------------------------------------
 
@@ -410,6 +415,10 @@ std::optional<TrainOptions> recorded_options(const std::string& out_dir) {
   o.weight_decay = json_number(st, "weight_decay", where);
   o.ema_decay = json_number(st, "ema", where);
   o.max_seconds = json_number(st, "max_seconds", where, 0);
+  o.vae_steps = whole("vae_steps", -1);
+  o.vae_lr = json_number(st, "vae_lr", where);
+  o.vae_batch = whole("vae_batch", -1);
+  o.vae_max_seconds = json_number(st, "vae_max_seconds", where, 0);
   o.save_dtype = json_string(st, "save_dtype", where);
   o.save_every = whole("save_every", 0);
   o.log_csv = json_string(st, "log", where);
@@ -497,6 +506,14 @@ TrainReport train(const TrainOptions& o) {
   double plan_seconds_before = 0;
   std::string optimizer_file;  // the stopped run's AdamW state (go_on), read before anything is written
   io::StateDict optimizer_state;
+  // The VAE stage's plan: its steps, those taken, its seconds; open while it is unfinished (a run stopped in it
+  // goes on with it: vae_optimizer_file holds its AdamW state).
+  int64_t vae_plan_steps = 0, vae_done = 0;
+  double vae_seconds = 0;
+  bool vae_stage_open = false;
+  std::string vae_optimizer_file;
+  io::StateDict vae_optimizer_state;
+  std::optional<FlatAdamW> vae_opt;
   int64_t optimizer_steps = 0, ema_first_step = 0;
 
   // ---- networks ---------------------------------------------------------------------------------------------
@@ -564,37 +581,58 @@ TrainReport train(const TrainOptions& o) {
           throw Error("train: --resume: the run in " + out.string() + " finished its plan (" + std::to_string(step0) +
                       " steps" + (o.max_seconds > 0 ? ", or its time budget" : "") +
                       "): give --steps N to train N more steps (a new learning-rate schedule)");
+        // An AdamW state file a record names (optimizer/<name>.safetensors), read and checked now, before the log is
+        // touched: its own step count must be the record's (a run killed while it wrote a checkpoint leaves the
+        // older state naming the older file); the frozen parts come back as the stopped run held them (fp32).
+        auto open_state = [&](const json& rec, const std::string& rec_where, int64_t steps, std::string& file,
+                              io::StateDict& sd) {
+          const fs::path rel = json_string(rec, "file", rec_where);
+          if (rel.empty() || rel.is_absolute() || *rel.begin() != kOptimizerDir || rel.filename().extension() != ".safetensors" ||
+              std::any_of(rel.begin(), rel.end(), [](const fs::path& c) { return c == ".."; }))
+            throw Error(rec_where + ": 'file' is '" + rel.string() + "', expected optimizer/<name>.safetensors");
+          (void)json_int(rec, "steps", rec_where, steps, steps);
+          file = (out / rel).string();
+          if (!fs::is_regular_file(file))
+            throw Error(where + " names the AdamW state " + file + ", which is missing: the run cannot go on exactly; "
+                        "give --steps N to train N more steps from its weights (a new schedule)");
+          sd = io::StateDict::from_file(file);
+          const auto held = sd.contains("steps") ? sd.get("steps") : Tensor();
+          if (!held.defined() || held.numel() != 1 || held.scalar_type() != torch::kInt64 || held.item<int64_t>() != steps)
+            throw Error("train: --resume: " + file + " holds " +
+                        (held.defined() && held.numel() == 1 ? std::to_string(held.item<int64_t>()) + " AdamW steps"
+                                                             : std::string("no step count ('steps')")) +
+                        " where " + state_path + " records " + std::to_string(steps) +
+                        ": the state and the file do not belong together; give --steps N to train N more steps "
+                        "from the weights");
+          const auto keys = sd.keys();
+          if (std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.rfind("vae.", 0) == 0; })) {
+            vae::load_vae_weights(*vae_net, sd.sub("vae."), file + " (vae.)");
+            text::load_clip_text_weights(*text_net, sd.sub("text_encoder."), file + " (text_encoder.)");
+          }
+        };
+        if (state.contains("vae_stage")) {  // stopped in the VAE stage: it goes on first
+          const json& vs = state["vae_stage"];
+          const std::string vae_where = where + ": vae_stage";
+          if (!json_bool(vs, "finished", vae_where)) {
+            vae_plan_steps = json_int(vs, "steps", vae_where, 1, kMaxTrainSteps);
+            vae_done = json_int(vs, "done", vae_where, 0, vae_plan_steps - 1);
+            vae_seconds = json_number(vs, "seconds", vae_where, 0);
+            if (step0 != 0)
+              throw Error(vae_where + ": unfinished, but the checkpoint records " + std::to_string(step0) + " UNet steps");
+            if (vae_done > 0) {
+              if (!vs.contains("optimizer"))
+                throw Error(vae_where + " records no optimizer state for its " + std::to_string(vae_done) +
+                            " steps: the run cannot go on exactly; give --steps N to train the UNet on its VAE");
+              open_state(vs["optimizer"], vae_where + ": optimizer", vae_done, vae_optimizer_file, vae_optimizer_state);
+            }
+          }
+        }
         if (state.contains("optimizer")) {
           const json& opt = state["optimizer"];
           const std::string opt_where = where + ": optimizer";
-          const fs::path rel = json_string(opt, "file", opt_where);
-          if (rel.empty() || rel.is_absolute() || *rel.begin() != "optimizer" || rel.filename().extension() != ".safetensors" ||
-              std::any_of(rel.begin(), rel.end(), [](const fs::path& c) { return c == ".."; }))
-            throw Error(opt_where + ": 'file' is '" + rel.string() + "', expected optimizer/<name>.safetensors");
-          optimizer_file = (out / rel).string();
-          optimizer_steps = json_int(opt, "steps", opt_where, step0 - plan_first, step0 - plan_first);
+          optimizer_steps = step0 - plan_first;
+          open_state(opt, opt_where, optimizer_steps, optimizer_file, optimizer_state);
           ema_first_step = json_int(opt, "ema_first_step", opt_where, 0, kMaxTrainSteps);
-          if (!fs::is_regular_file(optimizer_file))
-            throw Error(where + " names the AdamW state " + optimizer_file + ", which is missing: the run cannot go "
-                        "on exactly; give --steps N to train N more steps from its weights (a new schedule)");
-          // read and checked now, before the log is touched: its own step count must be the state's (a run
-          // killed while it wrote a checkpoint leaves the older state naming the older file)
-          optimizer_state = io::StateDict::from_file(optimizer_file);
-          // the frozen parts as the stopped run held them (the checkpoint's may be rounded to fp16)
-          const auto keys = optimizer_state.keys();
-          if (std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.rfind("vae.", 0) == 0; })) {
-            vae::load_vae_weights(*vae_net, optimizer_state.sub("vae."), optimizer_file + " (vae.)");
-            text::load_clip_text_weights(*text_net, optimizer_state.sub("text_encoder."), optimizer_file + " (text_encoder.)");
-          }
-          const auto held = optimizer_state.contains("steps") ? optimizer_state.get("steps") : Tensor();
-          if (!held.defined() || held.numel() != 1 || held.scalar_type() != torch::kInt64 ||
-              held.item<int64_t>() != optimizer_steps)
-            throw Error("train: --resume: " + optimizer_file + " holds " +
-                        (held.defined() && held.numel() == 1 ? std::to_string(held.item<int64_t>()) + " AdamW steps"
-                                                             : std::string("no step count ('steps')")) +
-                        " where " + state_path + " records " + std::to_string(optimizer_steps) +
-                        ": the state and the file do not belong together; give --steps N to train N more steps "
-                        "from the weights");
         }
         if (step0 > plan_first && optimizer_file.empty())
           throw Error(where + " records no optimizer state for its " + std::to_string(step0 - plan_first) +
@@ -606,6 +644,12 @@ TrainReport train(const TrainOptions& o) {
                   " is missing: give --steps N (and the run's options) to train N more steps from the weights");
     }
     if (!go_on) plan_first = step0;
+    // the VAE stage goes on: the UNet starts as the stopped run's did, from the seed (the checkpoint holds it
+    // untrained, but perhaps rounded to fp16)
+    if (vae_plan_steps > vae_done) {
+      init_for_training(*unet_net, o.seed);
+      unet_net->reset_rotary_frequencies();
+    }
     log(go_on ? "going on with the run in " + out.string() + ": steps " + std::to_string(step0 + 1) + ".." +
                     std::to_string(plan_first + plan_steps) + " of its plan, its learning-rate schedule and " +
                     (optimizer_file.empty() ? std::string("a fresh AdamW (none of its steps were taken)")
@@ -643,9 +687,6 @@ TrainReport train(const TrainOptions& o) {
   log("preset " + o.preset + ": unet " + std::to_string(rep.unet_parameters) + " params, vae " +
       std::to_string(rep.vae_parameters) + ", text encoder " + std::to_string(rep.text_parameters) + " (fixed)");
 
-  std::mt19937_64 rng(o.seed);
-  auto uniform = [&]() { return static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0); };
-  sampling::SeededNoise noise(o.seed + 7, device);
 
   // ---- the loss log (opened before any training: a bad path must not cost the VAE stage) ------------------------
   std::ofstream csv;
@@ -675,45 +716,61 @@ TrainReport train(const TrainOptions& o) {
   }
 
   // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
-  const int vae_steps = resuming || vae_given ? 0 : (o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps);
-  if (vae_steps > 0) {
+  // Its plan: vae_plan_steps steps, of which vae_done are taken (a run that goes on from one stopped in this stage
+  // takes the rest, with that run's AdamW state and schedule). Each step draws from its own seed.
+  if (!resuming && !vae_given) vae_plan_steps = o.vae_steps >= 0 ? o.vae_steps : preset.vae_steps;
+  if (vae_plan_steps > vae_done) {
     FlatAdamWOptions vo;
     vo.weight_decay = 0.0;
     vo.max_grad_norm = 1.0;
-    FlatAdamW opt(trainable_parameters(*vae_net), vo);
+    vae_opt.emplace(trainable_parameters(*vae_net), vo);
+    FlatAdamW& opt = *vae_opt;
+    if (!vae_optimizer_file.empty()) {
+      auto get = [&](const char* key) { return vae_optimizer_state.contains(key) ? vae_optimizer_state.get(key) : Tensor(); };
+      opt.load_state({get("params"), get("exp_avg"), get("exp_avg_sq"), Tensor(), vae_done},
+                     "train: --resume: " + vae_optimizer_file);
+    }
+    vae_stage_open = true;
     const int n_img = o.vae_batch > 0 ? o.vae_batch : std::max(8, o.batch * 2);
     const auto t_vae = std::chrono::steady_clock::now();
-    for (int s = 0; s < vae_steps; ++s) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_vae).count();
+    const double vae_seconds_before = vae_seconds;
+    for (int64_t s = vae_done; s < vae_plan_steps; ++s) {
+      const double elapsed =
+          vae_seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t_vae).count();
       if (o.vae_max_seconds > 0 && elapsed >= o.vae_max_seconds) {
         log("vae time budget of " + std::to_string(o.vae_max_seconds) + " s reached after " + std::to_string(s) + " steps");
         break;
       }
       if (o.should_stop && o.should_stop()) {
         rep.interrupted = true;
-        log("stopped on request in the VAE stage after " + std::to_string(s) + " of " + std::to_string(vae_steps) +
-            " steps: the checkpoint keeps this VAE and an untrained UNet (--resume trains the UNet on it)");
+        log("stopped on request in the VAE stage after " + std::to_string(s) + " of " + std::to_string(vae_plan_steps) +
+            " steps: the checkpoint keeps this VAE and an untrained UNet (--resume goes on with the VAE stage)");
         break;
       }
-      opt.set_lr(scheduled_lr(o.vae_lr, s, vae_steps, std::min(50, vae_steps / 10 + 1),
+      opt.set_lr(scheduled_lr(o.vae_lr, s, vae_plan_steps, std::min<int64_t>(50, vae_plan_steps / 10 + 1),
                               o.vae_max_seconds > 0 ? elapsed / o.vae_max_seconds : 0.0));
       std::vector<ClipJob> jobs;
       for (int b = 0; b < n_img; ++b)
-        jobs.push_back({clip_seed(o.seed, s, b, 1), 2, 1 + static_cast<int>(rng() % kMaxFrameStride)});
+        jobs.push_back({clip_seed(o.seed, s, b, 1), 2, 1 + static_cast<int>(clip_seed(o.seed, s, b, 4) % kMaxFrameStride)});
       const auto clips = render_clips(jobs, o);
       std::vector<Tensor> imgs;
       for (int b = 0; b < n_img; ++b) imgs.push_back(image_tensor(clips[static_cast<size_t>(b)].frames[static_cast<size_t>(b % 2)]));
       auto x = torch::stack(imgs, 0).to(device);  // [N, 3, H, W]
       const int64_t f = vae_cfg.downscale();
-      auto eps = noise.randn({x.size(0), vae_cfg.latent_channels, x.size(2) / f, x.size(3) / f}, fo, "vae posterior");
+      sampling::SeededNoise step_noise(clip_seed(o.seed, s, 0, 7), device);
+      auto eps = step_noise.randn({x.size(0), vae_cfg.latent_channels, x.size(2) / f, x.size(3) / f}, fo, "vae posterior");
       auto r = vae_forward_train(*vae_net, x, eps);
       auto kl = 0.5 * (r.mean.pow(2) + r.logvar.exp() - 1.0 - r.logvar).mean();
       auto loss = (r.recon - x).abs().mean() + (r.recon - x).pow(2).mean() + 1e-4 * kl;
       loss.backward();
       rep.vae_losses.push_back(loss.item<double>());
       opt.step();
-      if (s % 50 == 0 || s + 1 == vae_steps) log("vae step " + std::to_string(s + 1) + "/" + std::to_string(vae_steps) + " loss " + std::to_string(rep.vae_losses.back()));
+      vae_done = s + 1;
+      vae_seconds = vae_seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t_vae).count();
+      if (s % 50 == 0 || s + 1 == vae_plan_steps)
+        log("vae step " + std::to_string(s + 1) + "/" + std::to_string(vae_plan_steps) + " loss " + std::to_string(rep.vae_losses.back()));
     }
+    vae_stage_open = rep.interrupted;  // ended by its steps or its time budget: finished
     // latent scale: 1 / std of posterior means over a fresh batch (SD's 0.18215 was chosen the same way)
     torch::NoGradGuard ng;
     std::vector<Tensor> imgs;
@@ -763,15 +820,15 @@ TrainReport train(const TrainOptions& o) {
     // the AdamW state first (train_state.json, written last, names it only once it is complete)
     // (a file per checkpoint step, holding its step count: a run killed between the two writes leaves the older
     // state naming the older file, which is removed only after the state that replaces it is written)
-    json opt_record;
-    std::string opt_name;
-    if (unet_opt) {
-      const auto st = unet_opt->state();
+    // One AdamW state file: its flat state and step count, the frozen VAE and text encoder as this run holds them
+    // (fp32: the checkpoint's copies may be fp16, and a run that goes on must encode its clips and captions exactly
+    // as this one did; in the VAE stage the VAE is the one being trained, the same values as the flat state) and
+    // the UNet's tensors outside the optimiser's buffer (rotary frequencies, buffers).
+    auto write_opt = [&](const FlatAdamW& opt, const std::string& name) {
+      const auto st = opt.state();
       std::map<std::string, Tensor> tensors{{"params", st.params}, {"exp_avg", st.exp_avg}, {"exp_avg_sq", st.exp_avg_sq},
                                             {"steps", torch::tensor({st.steps}, torch::kInt64)}};
       if (st.ema.defined()) tensors["ema"] = st.ema;
-      // the frozen VAE and text encoder as this run holds them (fp32): the checkpoint's copies may be fp16, and a
-      // run that goes on must encode its clips and captions exactly as this one did
       for (const auto& [prefix, module] : {std::pair<std::string, const torch::nn::Module*>{"vae.", vae_net.get()},
                                            {"text_encoder.", text_net.get()}}) {
         for (const auto& item : module->named_parameters(true))
@@ -779,16 +836,26 @@ TrainReport train(const TrainOptions& o) {
         for (const auto& item : module->named_buffers(true))
           tensors[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
       }
-      // and the UNet's tensors outside the optimiser's buffer (the rotary frequencies, buffers), fp32 too
       for (const auto& item : unet_net->named_parameters(true))
         if (item.key().find("rotary_emb.freqs") != std::string::npos)
           tensors["unet_fixed." + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
       for (const auto& item : unet_net->named_buffers(true))
         tensors["unet_fixed." + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
-      opt_name = std::string(kOptimizerFilePrefix) + std::to_string(steps_done) + ".safetensors";
       fs::create_directories(out / kOptimizerDir);
-      io::save_tensors_safetensors(tensors, (out / kOptimizerDir / opt_name).string());
-      opt_record = json{{"file", (fs::path(kOptimizerDir) / opt_name).string()}, {"steps", st.steps},
+      io::save_tensors_safetensors(tensors, (out / kOptimizerDir / name).string());
+      return st.steps;
+    };
+    json opt_record, vae_record;
+    std::string opt_name;
+    if (vae_opt && vae_stage_open) {
+      // stopped in the VAE stage (the UNet took no step): its state, to go on with it
+      opt_name = std::string(kVaeOptimizerFilePrefix) + std::to_string(vae_done) + ".safetensors";
+      const int64_t n = write_opt(*vae_opt, opt_name);
+      vae_record = json{{"file", (fs::path(kOptimizerDir) / opt_name).string()}, {"steps", n}};
+    } else if (unet_opt) {
+      opt_name = std::string(kOptimizerFilePrefix) + std::to_string(steps_done) + ".safetensors";
+      const int64_t n = write_opt(*unet_opt, opt_name);
+      opt_record = json{{"file", (fs::path(kOptimizerDir) / opt_name).string()}, {"steps", n},
                         {"ema_first_step", opt_ema_first_step}};
     }
     write_json(json{{"_class_name", "ConditionalAnimationPipeline"}, {"_diffusers_version", "0.21.2"},
@@ -853,12 +920,17 @@ TrainReport train(const TrainOptions& o) {
                {"note", finished ? "--resume --steps N trains N more steps (a new schedule)"
                                  : "--resume goes on with this plan (optimizer/ holds the AdamW state)"}};
     if (!opt_record.is_null()) state["optimizer"] = opt_record;
+    if (vae_plan_steps > 0)
+      state["vae_stage"] = json{{"steps", vae_plan_steps}, {"done", vae_done}, {"seconds", vae_seconds},
+                                {"finished", !vae_stage_open}};
+    if (!vae_record.is_null()) state["vae_stage"]["optimizer"] = vae_record;
     write_json(state, (out / "train_state.json").string());
     // the AdamW states of earlier checkpoints (and of an earlier run in this folder)
     if (fs::is_directory(out / kOptimizerDir))
       for (const auto& e : fs::directory_iterator(out / kOptimizerDir)) {
         const std::string name = e.path().filename().string();
-        if (name != opt_name && name.rfind(kOptimizerFilePrefix, 0) == 0 && e.path().extension() == ".safetensors") {
+        if (name != opt_name && (name.rfind(kOptimizerFilePrefix, 0) == 0 || name.rfind(kVaeOptimizerFilePrefix, 0) == 0) &&
+            e.path().extension() == ".safetensors") {
           std::error_code ec;
           fs::remove(e.path(), ec);  // a leftover file costs disk, not correctness: the state names its own
         }

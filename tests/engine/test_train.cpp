@@ -588,6 +588,56 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
   }
 }
 
+TEST(Train, AStoppedVaeStageGoesOnExactly) {
+  // Stopped in its VAE stage, a run goes on with that stage (its AdamW state, schedule and per-step draws), then
+  // trains the UNet from the same seeded start: VAE and UNet losses and all weights as if it had never stopped,
+  // with an fp16 checkpoint in between.
+  Threads th;
+  const auto whole_dir = temp_dir("vae_whole"), parts_dir = temp_dir("vae_parts");
+  auto whole = tiny_options(whole_dir, 3, 13, 5);
+  whole.batch = 1;
+  whole.frames = 2;
+  whole.save_dtype = "fp16";
+  const auto rw = train::train(whole);
+  ASSERT_EQ(rw.vae_losses.size(), 5u);
+  ASSERT_EQ(rw.losses.size(), 3u);
+
+  auto first = whole;
+  first.out_dir = parts_dir.string();
+  int asked = 0;
+  first.should_stop = [&asked] { return ++asked > 2; };  // after 2 of the 5 VAE steps
+  const auto r1 = train::train(first);
+  ASSERT_TRUE(r1.interrupted);
+  ASSERT_EQ(r1.vae_losses.size(), 2u);
+  const auto state = io::read_json_file((parts_dir / "train_state.json").string());
+  EXPECT_EQ(state.at("vae_stage").at("done"), 2);
+  EXPECT_EQ(state.at("vae_stage").at("finished"), false);
+  EXPECT_EQ(state.at("vae_stage").at("optimizer").at("steps"), 2);
+
+  const auto rec = train::recorded_options(parts_dir.string());
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->vae_steps, 5);
+  const auto r2 = train::train(*rec);
+  ASSERT_EQ(r2.vae_losses.size(), 3u);
+  ASSERT_EQ(r2.losses.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(r2.vae_losses[i], rw.vae_losses[2 + i], 1e-6 * rw.vae_losses[2 + i]) << "vae step " << 3 + i;
+    EXPECT_NEAR(r2.losses[i], rw.losses[i], 1e-6 * rw.losses[i]) << "unet step " << 1 + i;
+  }
+  EXPECT_DOUBLE_EQ(r2.scaling_factor, rw.scaling_factor);
+  for (const char* part : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors"}) {
+    const auto a = io::StateDict::from_file((whole_dir / part).string()), b = io::StateDict::from_file((parts_dir / part).string());
+    ASSERT_EQ(a.keys(), b.keys()) << part;
+    for (const auto& k : a.keys()) EXPECT_TRUE(a.get(k).equal(b.get(k))) << part << " " << k;
+  }
+  const auto done = io::read_json_file((parts_dir / "train_state.json").string());
+  EXPECT_EQ(done.at("vae_stage").at("finished"), true);
+  EXPECT_EQ(done.at("plan").at("finished"), true);
+  EXPECT_FALSE(done.at("vae_stage").contains("optimizer"));
+  ci2v::remove_tree(whole_dir);
+  ci2v::remove_tree(parts_dir);
+}
+
 TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
   // --resume without --steps on a folder whose train_state.json is missing, older, hand-edited into nonsense, or
   // names an AdamW state that is missing, of another network or of another checkpoint (a run killed between
