@@ -679,6 +679,11 @@ TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
       {[](auto& j) { j["optimizer"]["steps"] = 1; }, "optimizer: 'steps' is 1, expected a whole number in 2..2", ""},
       {[](auto& j) { j["optimizer"]["file"] = "optimizer/unet_adamw-9.safetensors"; }, "which is missing", "--steps N"},
       {[](auto& j) { j.erase("settings"); }, "records no plan of its run", "--steps N"},
+      {[](auto& j) { j["vae_stage"]["finished"] = false; }, "vae_stage: 'done' is 1, expected a whole number in 0..0", ""},
+      {[](auto& j) {
+         j["vae_stage"] = nlohmann::json{{"steps", 3}, {"done", 1}, {"seconds", 0.5}, {"finished", false}};
+       },
+       "vae_stage: unfinished, but the checkpoint records 2 UNet steps", ""},
   };
   for (const auto& c : cases) {
     with(c.edit);
