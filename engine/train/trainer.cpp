@@ -100,7 +100,7 @@ json settings_json(const TrainOptions& o) {
               {"varied_backgrounds", o.varied_backgrounds}, {"frameinit_share", o.frameinit_share},
               {"null_text", o.null_text_ratio}, {"null_image", o.null_image_ratio}, {"grad_clip", o.max_grad_norm},
               {"weight_decay", o.weight_decay}, {"ema", o.ema_decay}, {"max_seconds", o.max_seconds},
-              {"vae_steps", o.vae_steps}, {"vae_lr", o.vae_lr}, {"vae_batch", o.vae_batch},
+              {"vae_steps", std::max(-1, o.vae_steps)}, {"vae_lr", o.vae_lr}, {"vae_batch", std::max(-1, o.vae_batch)},
               {"vae_max_seconds", o.vae_max_seconds},
               {"save_dtype", o.save_dtype}, {"save_every", o.save_every}, {"device", o.device},
               {"cuda_graphs", o.cuda_graphs},
@@ -415,15 +415,18 @@ std::optional<TrainOptions> recorded_options(const std::string& out_dir) {
   o.weight_decay = json_number(st, "weight_decay", where);
   o.ema_decay = json_number(st, "ema", where);
   o.max_seconds = json_number(st, "max_seconds", where, 0);
-  o.vae_steps = whole("vae_steps", -1);
-  o.vae_lr = json_number(st, "vae_lr", where);
-  o.vae_batch = whole("vae_batch", -1);
-  o.vae_max_seconds = json_number(st, "vae_max_seconds", where, 0);
+  // (keys a state may lack, written before they were recorded: their defaults)
+  const TrainOptions defaults;
+  auto has = [&](const char* key) { return st.contains(key); };
+  o.vae_steps = has("vae_steps") ? std::max(-1, whole("vae_steps", std::numeric_limits<int>::min())) : defaults.vae_steps;
+  o.vae_lr = has("vae_lr") ? json_number(st, "vae_lr", where) : defaults.vae_lr;
+  o.vae_batch = has("vae_batch") ? std::max(-1, whole("vae_batch", std::numeric_limits<int>::min())) : defaults.vae_batch;
+  o.vae_max_seconds = has("vae_max_seconds") ? json_number(st, "vae_max_seconds", where, 0) : defaults.vae_max_seconds;
   o.save_dtype = json_string(st, "save_dtype", where);
   o.save_every = whole("save_every", 0);
   o.log_csv = json_string(st, "log", where);
-  o.device = json_string(st, "device", where);
-  o.cuda_graphs = json_bool(st, "cuda_graphs", where);
+  o.device = has("device") ? json_string(st, "device", where) : defaults.device;
+  o.cuda_graphs = has("cuda_graphs") ? json_bool(st, "cuda_graphs", where) : defaults.cuda_graphs;
   return o;
 }
 
@@ -514,6 +517,7 @@ TrainReport train(const TrainOptions& o) {
   std::string vae_optimizer_file;
   io::StateDict vae_optimizer_state;
   std::optional<FlatAdamW> vae_opt;
+  json recorded_vae_stage;  // a finished VAE stage the checkpoint records (this run has none of its own)
   int64_t optimizer_steps = 0, ema_first_step = 0;
 
   // ---- networks ---------------------------------------------------------------------------------------------
@@ -554,14 +558,28 @@ TrainReport train(const TrainOptions& o) {
       const json state = io::read_json_file(state_path);
       const std::string where = "train: --resume: " + state_path;
       step0 = json_int(state, "steps", where, 0, kMaxTrainSteps);
+      if (state.contains("vae_stage") && state["vae_stage"].is_object()) {
+        const json& vs = state["vae_stage"];
+        const bool open = vs.contains("finished") && vs["finished"].is_boolean() && !vs["finished"].get<bool>();
+        if (!open) recorded_vae_stage = vs;  // kept in the states this run writes
+        if (open && !go_on)
+          log("note: the VAE stage of the run in " + out.string() + " stopped after " + vs.value("done", json()).dump() +
+              " of " + vs.value("steps", json()).dump() + " steps; this new plan trains the UNet on that VAE as it is "
+              "(--resume without --steps goes on with the VAE stage)");
+      }
       if (go_on) {
         if (!state.contains("settings") || !state.contains("plan"))
           throw Error(where + " records no plan of its run (an older consisti2v wrote it): give --steps N to train "
                       "N more steps from its weights");
         // the recipe must be the run's own: its draws, schedule and updates depend on it
-        const json mine = settings_json(o), theirs = state["settings"];
+        // (a key the state lacks, written before it was recorded, stands for its default)
+        const json mine = settings_json(o), defaults = settings_json(TrainOptions{});
+        json theirs = state["settings"];
+        if (theirs.is_object())
+          for (const auto& r : kRecipe)
+            if (!theirs.contains(r.key)) theirs[r.key] = defaults[r.key];
         for (const auto& r : kRecipe)
-          if (!theirs.is_object() || !theirs.contains(r.key) || mine[r.key] != theirs[r.key]) {
+          if (!theirs.is_object() || mine[r.key] != theirs[r.key]) {
             auto shown = [&](const json& v) {  // the option's own unit (--max-minutes: minutes)
               return r.per_unit != 1 && v.is_number() ? json(v.get<double>() / r.per_unit).dump() : v.dump();
             };
@@ -619,12 +637,12 @@ TrainReport train(const TrainOptions& o) {
             vae_seconds = json_number(vs, "seconds", vae_where, 0);
             if (step0 != 0)
               throw Error(vae_where + ": unfinished, but the checkpoint records " + std::to_string(step0) + " UNet steps");
-            if (vae_done > 0) {
-              if (!vs.contains("optimizer"))
-                throw Error(vae_where + " records no optimizer state for its " + std::to_string(vae_done) +
-                            " steps: the run cannot go on exactly; give --steps N to train the UNet on its VAE");
+            // (also after 0 steps: the file holds the fp32 VAE and text encoder the checkpoint may round)
+            if (vs.contains("optimizer"))
               open_state(vs["optimizer"], vae_where + ": optimizer", vae_done, vae_optimizer_file, vae_optimizer_state);
-            }
+            else if (vae_done > 0)
+              throw Error(vae_where + " records no optimizer state for its " + std::to_string(vae_done) +
+                          " steps: the run cannot go on exactly; give --steps N to train the UNet on its VAE");
           }
         }
         if (state.contains("optimizer")) {
@@ -650,7 +668,14 @@ TrainReport train(const TrainOptions& o) {
       init_for_training(*unet_net, o.seed);
       unet_net->reset_rotary_frequencies();
     }
-    log(go_on ? "going on with the run in " + out.string() + ": steps " + std::to_string(step0 + 1) + ".." +
+    log(go_on ? "going on with the run in " + out.string() +
+                    (vae_plan_steps > vae_done ? ": VAE steps " + std::to_string(vae_done + 1) + ".." +
+                                                     std::to_string(vae_plan_steps) + " of its VAE stage" +
+                                                     (vae_optimizer_file.empty() ? std::string()
+                                                                                 : " (AdamW state " + vae_optimizer_file + ")") +
+                                                     ", then"
+                                               : std::string(":")) +
+                    " steps " + std::to_string(step0 + 1) + ".." +
                     std::to_string(plan_first + plan_steps) + " of its plan, its learning-rate schedule and " +
                     (optimizer_file.empty() ? std::string("a fresh AdamW (none of its steps were taken)")
                                             : "AdamW state (" + optimizer_file + ")")
@@ -730,6 +755,7 @@ TrainReport train(const TrainOptions& o) {
       opt.load_state({get("params"), get("exp_avg"), get("exp_avg_sq"), Tensor(), vae_done},
                      "train: --resume: " + vae_optimizer_file);
     }
+    vae_optimizer_state = io::StateDict();  // unmapped: the next checkpoint deletes the file
     vae_stage_open = true;
     const int n_img = o.vae_batch > 0 ? o.vae_batch : std::max(8, o.batch * 2);
     const auto t_vae = std::chrono::steady_clock::now();
@@ -923,6 +949,8 @@ TrainReport train(const TrainOptions& o) {
     if (vae_plan_steps > 0)
       state["vae_stage"] = json{{"steps", vae_plan_steps}, {"done", vae_done}, {"seconds", vae_seconds},
                                 {"finished", !vae_stage_open}};
+    else if (!recorded_vae_stage.is_null())
+      state["vae_stage"] = recorded_vae_stage;  // finished in an earlier run of this folder
     if (!vae_record.is_null()) state["vae_stage"]["optimizer"] = vae_record;
     write_json(state, (out / "train_state.json").string());
     // the AdamW states of earlier checkpoints (and of an earlier run in this folder)
@@ -974,6 +1002,7 @@ TrainReport train(const TrainOptions& o) {
     auto get = [&](const char* key) { return optimizer_state.contains(key) ? optimizer_state.get(key) : Tensor(); };
     FlatAdamW::State st{get("params"), get("exp_avg"), get("exp_avg_sq"), get("ema"), optimizer_steps};
     opt.load_state(st, "train: --resume: " + optimizer_file);
+    optimizer_state = io::StateDict();  // unmapped: the next checkpoint deletes the file
   }
   if (ema_goes_on) {
     // the average starts from the checkpoint's model (unet/, loaded above); the training goes on from the raw

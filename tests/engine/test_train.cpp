@@ -589,11 +589,11 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
 }
 
 TEST(Train, AStoppedVaeStageGoesOnExactly) {
-  // Stopped in its VAE stage, a run goes on with that stage (its AdamW state, schedule and per-step draws), then
-  // trains the UNet from the same seeded start: VAE and UNet losses and all weights as if it had never stopped,
-  // with an fp16 checkpoint in between.
+  // Stopped in its VAE stage (before its first step, or after two), a run goes on with that stage (its AdamW
+  // state, schedule and per-step draws; the fp32 VAE and text encoder beside the fp16 checkpoint), then trains the
+  // UNet from the same seeded start: VAE and UNet losses and all weights as if it had never stopped.
   Threads th;
-  const auto whole_dir = temp_dir("vae_whole"), parts_dir = temp_dir("vae_parts");
+  const auto whole_dir = temp_dir("vae_whole");
   auto whole = tiny_options(whole_dir, 3, 13, 5);
   whole.batch = 1;
   whole.frames = 2;
@@ -601,41 +601,44 @@ TEST(Train, AStoppedVaeStageGoesOnExactly) {
   const auto rw = train::train(whole);
   ASSERT_EQ(rw.vae_losses.size(), 5u);
   ASSERT_EQ(rw.losses.size(), 3u);
+  for (const int stop_after : {0, 2}) {
+    SCOPED_TRACE("stopped after " + std::to_string(stop_after) + " VAE steps");
+    const auto parts_dir = temp_dir("vae_parts");
+    auto first = whole;
+    first.out_dir = parts_dir.string();
+    int asked = 0;
+    first.should_stop = [&asked, stop_after] { return ++asked > stop_after; };
+    const auto r1 = train::train(first);
+    ASSERT_TRUE(r1.interrupted);
+    ASSERT_EQ(r1.vae_losses.size(), static_cast<size_t>(stop_after));
+    const auto state = io::read_json_file((parts_dir / "train_state.json").string());
+    EXPECT_EQ(state.at("vae_stage").at("done"), stop_after);
+    EXPECT_EQ(state.at("vae_stage").at("finished"), false);
+    EXPECT_EQ(state.at("vae_stage").at("optimizer").at("steps"), stop_after);
 
-  auto first = whole;
-  first.out_dir = parts_dir.string();
-  int asked = 0;
-  first.should_stop = [&asked] { return ++asked > 2; };  // after 2 of the 5 VAE steps
-  const auto r1 = train::train(first);
-  ASSERT_TRUE(r1.interrupted);
-  ASSERT_EQ(r1.vae_losses.size(), 2u);
-  const auto state = io::read_json_file((parts_dir / "train_state.json").string());
-  EXPECT_EQ(state.at("vae_stage").at("done"), 2);
-  EXPECT_EQ(state.at("vae_stage").at("finished"), false);
-  EXPECT_EQ(state.at("vae_stage").at("optimizer").at("steps"), 2);
-
-  const auto rec = train::recorded_options(parts_dir.string());
-  ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->vae_steps, 5);
-  const auto r2 = train::train(*rec);
-  ASSERT_EQ(r2.vae_losses.size(), 3u);
-  ASSERT_EQ(r2.losses.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_NEAR(r2.vae_losses[i], rw.vae_losses[2 + i], 1e-6 * rw.vae_losses[2 + i]) << "vae step " << 3 + i;
-    EXPECT_NEAR(r2.losses[i], rw.losses[i], 1e-6 * rw.losses[i]) << "unet step " << 1 + i;
+    const auto rec = train::recorded_options(parts_dir.string());
+    ASSERT_TRUE(rec.has_value());
+    EXPECT_EQ(rec->vae_steps, 5);
+    const auto r2 = train::train(*rec);
+    ASSERT_EQ(r2.vae_losses.size(), static_cast<size_t>(5 - stop_after));
+    ASSERT_EQ(r2.losses.size(), 3u);
+    for (int i = 0; i < 5 - stop_after; ++i)
+      EXPECT_NEAR(r2.vae_losses[i], rw.vae_losses[stop_after + i], 1e-6 * rw.vae_losses[stop_after + i])
+          << "vae step " << stop_after + i + 1;
+    for (size_t i = 0; i < 3; ++i) EXPECT_NEAR(r2.losses[i], rw.losses[i], 1e-6 * rw.losses[i]) << "unet step " << 1 + i;
+    EXPECT_DOUBLE_EQ(r2.scaling_factor, rw.scaling_factor);
+    for (const char* part : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors"}) {
+      const auto a = io::StateDict::from_file((whole_dir / part).string()), b = io::StateDict::from_file((parts_dir / part).string());
+      ASSERT_EQ(a.keys(), b.keys()) << part;
+      for (const auto& k : a.keys()) EXPECT_TRUE(a.get(k).equal(b.get(k))) << part << " " << k;
+    }
+    const auto done = io::read_json_file((parts_dir / "train_state.json").string());
+    EXPECT_EQ(done.at("vae_stage").at("finished"), true);
+    EXPECT_EQ(done.at("plan").at("finished"), true);
+    EXPECT_FALSE(done.at("vae_stage").contains("optimizer"));
+    ci2v::remove_tree(parts_dir);
   }
-  EXPECT_DOUBLE_EQ(r2.scaling_factor, rw.scaling_factor);
-  for (const char* part : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors"}) {
-    const auto a = io::StateDict::from_file((whole_dir / part).string()), b = io::StateDict::from_file((parts_dir / part).string());
-    ASSERT_EQ(a.keys(), b.keys()) << part;
-    for (const auto& k : a.keys()) EXPECT_TRUE(a.get(k).equal(b.get(k))) << part << " " << k;
-  }
-  const auto done = io::read_json_file((parts_dir / "train_state.json").string());
-  EXPECT_EQ(done.at("vae_stage").at("finished"), true);
-  EXPECT_EQ(done.at("plan").at("finished"), true);
-  EXPECT_FALSE(done.at("vae_stage").contains("optimizer"));
   ci2v::remove_tree(whole_dir);
-  ci2v::remove_tree(parts_dir);
 }
 
 TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
@@ -697,7 +700,8 @@ TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
       {[](auto& j) { j["settings"]["seed"] = -1; }, "'seed' is -1"},
       {[](auto& j) { j["settings"]["max_seconds"] = -60; }, "'max_seconds' is -60, expected a number >= 0"},
       {[](auto& j) { j["settings"]["varied_backgrounds"] = 1; }, "'varied_backgrounds' is 1, expected true or false"},
-      {[](auto& j) { j["settings"].erase("device"); }, "'device' is missing"},
+      {[](auto& j) { j["settings"]["device"] = 3; }, "'device' is 3, expected a string"},
+      {[](auto& j) { j["settings"].erase("lr"); }, "'lr' is missing"},
   };
   for (const auto& [edit, needle] : bad_settings) {
     with(edit);
@@ -708,6 +712,20 @@ TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
       EXPECT_NE(std::string(e.what()).find("train_state.json: settings"), std::string::npos) << e.what();
     }
+  }
+  // keys recorded later (the VAE options, the device) stand for their defaults when a state lacks them, and any
+  // negative VAE step count or batch (the preset's default) reads as -1
+  with([](auto& j) {
+    for (const char* k : {"vae_steps", "vae_lr", "vae_max_seconds", "device", "cuda_graphs"}) j["settings"].erase(k);
+    j["settings"]["vae_batch"] = -5;
+  });
+  {
+    const auto older = train::recorded_options(dir.string());
+    ASSERT_TRUE(older.has_value());
+    EXPECT_EQ(older->vae_steps, -1);
+    EXPECT_EQ(older->vae_batch, -1);
+    EXPECT_EQ(older->device, "cpu");
+    EXPECT_EQ(older->vae_lr, train::TrainOptions{}.vae_lr);
   }
   with([](auto& j) {  // as an older consisti2v wrote it
     j.erase("settings");
