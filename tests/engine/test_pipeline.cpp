@@ -139,23 +139,30 @@ TEST(Pipeline, CancelStopsWithinAStepAndTheEngineStaysUsable) {
   EXPECT_EQ(r.frames.size(), 6u);
 }
 
+namespace {
+// generate() with the whole float video and with RunOverrides::keep_video = false (what Pipeline::generate does:
+// the VAE decodes a few frames at a time into the 8-bit frames, no float video kept) give the same `frames`.
+void expect_grouped_decode_matches(Models& models, const GenerationParams& p, size_t frames) {
+  const auto whole = generate(models, p, test_image(), nullptr, nullptr);
+  RunOverrides to_frames;
+  to_frames.keep_video = false;
+  const auto grouped = generate(models, p, test_image(), nullptr, nullptr, to_frames);
+  ASSERT_TRUE(whole.video.defined());
+  EXPECT_FALSE(grouped.video.defined());
+  ASSERT_EQ(whole.result.frames.size(), frames);
+  ASSERT_EQ(grouped.result.frames.size(), frames);
+  for (size_t i = 0; i < frames; ++i) EXPECT_EQ(grouped.result.frames[i].rgb, whole.result.frames[i].rgb) << "frame " << i;
+}
+}  // namespace
+
 TEST(Pipeline, DecodingStraightToFramesGivesTheSameFramesAndSeesACancel) {
-  // RunOverrides::keep_video = false (what Pipeline::generate does): the VAE decodes a few frames at a time into
-  // the 8-bit frames and no float video is kept; the frames equal those of the whole float video, over several
-  // groups (two chunks: 11 frames, groups of 4 on the CPU), and a cancel during the decode is seen between groups.
+  // Over several groups (two chunks: 11 frames, groups of 4 on the CPU); a cancel during the decode is seen
+  // between groups.
   auto models = load_models(kModel, "cpu", "fp32");
   auto p = small_params();
   p.chunks = 2;
   p.steps = 2;
-  const auto whole = generate(*models, p, test_image(), nullptr, nullptr);
-  RunOverrides to_frames;
-  to_frames.keep_video = false;
-  const auto grouped = generate(*models, p, test_image(), nullptr, nullptr, to_frames);
-  ASSERT_TRUE(whole.video.defined());
-  EXPECT_FALSE(grouped.video.defined());
-  ASSERT_EQ(whole.result.frames.size(), 11u);
-  ASSERT_EQ(grouped.result.frames.size(), 11u);
-  for (size_t i = 0; i < 11; ++i) EXPECT_EQ(grouped.result.frames[i].rgb, whole.result.frames[i].rgb) << "frame " << i;
+  expect_grouped_decode_matches(*models, p, 11);
 
   struct CancelAtDecode : Observer {
     CancelToken* token = nullptr;
@@ -165,25 +172,21 @@ TEST(Pipeline, DecodingStraightToFramesGivesTheSameFramesAndSeesACancel) {
   } obs;
   CancelToken cancel;
   obs.token = &cancel;
+  RunOverrides to_frames;
+  to_frames.keep_video = false;
   EXPECT_THROW(generate(*models, p, test_image(), &obs, &cancel, to_frames), Cancelled);
 }
 
 TEST(Pipeline, CudaDecodingStraightToFramesGivesTheSameFrames) {
-  // On CUDA the VAE decodes 4 frames per call and the groups are 16 frames: 21 frames (4 chunks) come out of the
-  // grouped decode exactly as out of the whole video's (the groups start at multiples of 4).
+  // On CUDA the VAE decodes 4 frames per call and the groups are 16 frames: 21 frames (4 chunks), the groups
+  // starting at multiples of 4.
   if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA build and a GPU";
   auto models = load_models(kModel, "cuda", "fp32");
   auto p = small_params();
   p.device = "cuda";
   p.chunks = 4;
   p.steps = 2;
-  const auto whole = generate(*models, p, test_image(), nullptr, nullptr);
-  RunOverrides to_frames;
-  to_frames.keep_video = false;
-  const auto grouped = generate(*models, p, test_image(), nullptr, nullptr, to_frames);
-  ASSERT_EQ(whole.result.frames.size(), 21u);
-  ASSERT_EQ(grouped.result.frames.size(), 21u);
-  for (size_t i = 0; i < 21; ++i) EXPECT_EQ(grouped.result.frames[i].rgb, whole.result.frames[i].rgb) << "frame " << i;
+  expect_grouped_decode_matches(*models, p, 21);
 }
 
 TEST(Pipeline, AutoregressiveChunksChainFrames) {

@@ -61,6 +61,14 @@ train::TrainOptions tiny_options(const fs::path& dir, int steps, uint64_t seed, 
   return o;
 }
 
+// The smallest run: the tiny preset with 1 clip of 2 frames per step.
+train::TrainOptions small_options(const fs::path& dir, int steps, uint64_t seed, int vae_steps) {
+  auto o = tiny_options(dir, steps, seed, vae_steps);
+  o.batch = 1;
+  o.frames = 2;
+  return o;
+}
+
 // train(o) refuses o with an error that contains each needle.
 void expect_msg(const train::TrainOptions& o, const std::string& needle, const std::string& needle2 = "") {
   try {
@@ -438,9 +446,7 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
   Threads th;
   const auto dir = temp_dir("stop");
   int asked = 0;
-  auto o = tiny_options(dir, 100, 5, 3);
-  o.batch = 1;
-  o.frames = 2;
+  auto o = small_options(dir, 100, 5, 3);
   o.should_stop = [&asked] { return ++asked > 3 + 4; };  // 3 VAE steps, then 4 UNet steps
   o.log_csv = (dir.parent_path() / ("ci2v_stop_log_" + std::to_string(::getpid()) + ".csv")).string();
   auto r = train::train(o);
@@ -455,9 +461,7 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
   // steps 5 and 6 follow step 4
   std::ofstream(o.log_csv, std::ios::app) << "5,99,99\n6,99,99\n";
   // a run that is not asked to stop is not marked
-  auto go_on = tiny_options(dir, 2, 5, 0);
-  go_on.batch = 1;
-  go_on.frames = 2;
+  auto go_on = small_options(dir, 2, 5, 0);
   go_on.resume = true;
   go_on.tokenizer_dir.clear();
   go_on.log_csv = o.log_csv;
@@ -482,9 +486,7 @@ TEST(Train, StopRequestEndsEitherStageAndWritesTheCheckpointOfTheStepsTaken) {
 
   // stopped in the VAE stage: the VAE trained so far, an untrained UNet, 0 steps recorded
   const auto dir2 = temp_dir("stop_vae");
-  auto v = tiny_options(dir2, 100, 5, 100);
-  v.batch = 1;
-  v.frames = 2;
+  auto v = small_options(dir2, 100, 5, 100);
   asked = 0;
   v.should_stop = [&asked] { return ++asked > 2; };
   auto rv = train::train(v);
@@ -508,9 +510,7 @@ TEST(Train, AStoppedRunGoesOnExactlyAsIfItHadNotStopped) {
   for (const auto& [ema, save_dtype] : {std::pair<double, const char*>{0.0, "fp32"}, {0.9, "fp32"}, {0.0, "fp16"}}) {
     SCOPED_TRACE("ema " + std::to_string(ema) + ", " + save_dtype);
     const auto whole_dir = temp_dir("whole"), parts_dir = temp_dir("parts");
-    auto whole = tiny_options(whole_dir, 8, 11, 2);
-    whole.batch = 1;
-    whole.frames = 2;
+    auto whole = small_options(whole_dir, 8, 11, 2);
     whole.save_every = 3;  // mid-run checkpoints leave the plan open
     whole.ema_decay = ema;
     whole.save_dtype = save_dtype;
@@ -594,9 +594,7 @@ TEST(Train, AStoppedVaeStageGoesOnExactly) {
   // UNet from the same seeded start: VAE and UNet losses and all weights as if it had never stopped.
   Threads th;
   const auto whole_dir = temp_dir("vae_whole");
-  auto whole = tiny_options(whole_dir, 3, 13, 5);
-  whole.batch = 1;
-  whole.frames = 2;
+  auto whole = small_options(whole_dir, 3, 13, 5);
   whole.save_dtype = "fp16";
   const auto rw = train::train(whole);
   ASSERT_EQ(rw.vae_losses.size(), 5u);
@@ -647,9 +645,7 @@ TEST(Train, GoingOnRefusesWhatCannotGoOnNamingTheFile) {
   // writing the two): an error naming the file and the key (never a silent new schedule or a truncated value)
   Threads th;
   const auto dir = temp_dir("go_on_bad");
-  auto o = tiny_options(dir, 6, 3, 1);
-  o.batch = 1;
-  o.frames = 2;
+  auto o = small_options(dir, 6, 3, 1);
   int asked = 0;
   o.should_stop = [&asked] { return ++asked > 1 + 2; };
   ASSERT_TRUE(train::train(o).interrupted);
