@@ -99,8 +99,8 @@ int cmd_train(int argc, char** argv) {
   const bool resume = a.has("resume");
   const std::string out = a.get("out");
   if (resume && out.empty()) throw Error("train --resume: --out DIR is required (the checkpoint folder to go on from)");
-  if (a.has("steps") && a.get_int32("steps", 1) < 1)
-    throw Error("train: --steps must be at least 1, got " + std::to_string(a.get_int32("steps", 1)));
+  if (const int steps = a.get_int32("steps", 1); steps < 1)
+    throw Error("train: --steps must be at least 1, got " + std::to_string(steps));
   std::optional<train::TrainOptions> recorded;
   if (resume) recorded = train::recorded_options(out);
   // a new plan (--steps N) has no time budget unless it is given one: the recorded budget was the old plan's

@@ -18,7 +18,6 @@
 #include <random>
 #include <set>
 #include <thread>
-#include <type_traits>
 
 #include "engine/error.h"
 #include "engine/files.h"
@@ -266,13 +265,19 @@ uint64_t clip_seed(uint64_t seed, int64_t step, int64_t b, uint64_t stream) {
   return z ^ (z >> 29);
 }
 
-uint64_t write_weights(const torch::nn::Module& m, const std::string& path, torch::ScalarType dt) {
-  std::map<std::string, Tensor> tensors;
+// The module's parameters (floating-point ones in `dt`) and buffers on the host, under `prefix` + their names.
+void collect_tensors(const torch::nn::Module& m, const std::string& prefix, torch::ScalarType dt,
+                     std::map<std::string, Tensor>& into) {
   for (const auto& item : m.named_parameters(true)) {
     auto t = item.value().detach().to(torch::kCPU);
-    tensors[item.key()] = (t.is_floating_point() ? t.to(dt) : t).contiguous();
+    into[prefix + item.key()] = (t.is_floating_point() ? t.to(dt) : t).contiguous();
   }
-  for (const auto& item : m.named_buffers(true)) tensors[item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& item : m.named_buffers(true)) into[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
+}
+
+uint64_t write_weights(const torch::nn::Module& m, const std::string& path, torch::ScalarType dt) {
+  std::map<std::string, Tensor> tensors;
+  collect_tensors(m, "", dt, tensors);
   io::save_tensors_safetensors(tensors, path);
   return static_cast<uint64_t>(fs::file_size(path));
 }
@@ -627,6 +632,21 @@ TrainReport train(const TrainOptions& o) {
             vae::load_vae_weights(*vae_net, sd.sub("vae."), file + " (vae.)");
             text::load_clip_text_weights(*text_net, sd.sub("text_encoder."), file + " (text_encoder.)");
           }
+          // the UNet's tensors outside the optimiser's buffer (the rotary frequencies, buffers)
+          torch::NoGradGuard ng;
+          auto params = unet_net->named_parameters(true), buffers = unet_net->named_buffers(true);
+          for (const auto& key : keys) {
+            if (key.rfind("unet_fixed.", 0) != 0) continue;
+            const std::string name = key.substr(std::string("unet_fixed.").size());
+            torch::Tensor* dst = params.find(name);
+            if (!dst) dst = buffers.find(name);
+            const auto src = sd.get(key);
+            if (!dst || dst->sizes() != src.sizes())
+              throw Error("train: --resume: " + file + ": '" + key + "' " +
+                          (dst ? "has the shape " + shape_str(src.sizes().vec()) + ", expected " + shape_str(dst->sizes().vec())
+                               : std::string("names no tensor of this UNet")));
+            dst->copy_(src);
+          }
         };
         if (state.contains("vae_stage")) {  // stopped in the VAE stage: it goes on first
           const json& vs = state["vae_stage"];
@@ -843,25 +863,18 @@ TrainReport train(const TrainOptions& o) {
   // and --resume goes on with it)
   auto save = [&](int64_t steps_done, bool finished) {
     uint64_t bytes = 0;
-    // the AdamW state first (train_state.json, written last, names it only once it is complete)
-    // (a file per checkpoint step, holding its step count: a run killed between the two writes leaves the older
-    // state naming the older file, which is removed only after the state that replaces it is written)
-    // One AdamW state file: its flat state and step count, the frozen VAE and text encoder as this run holds them
-    // (fp32: the checkpoint's copies may be fp16, and a run that goes on must encode its clips and captions exactly
-    // as this one did; in the VAE stage the VAE is the one being trained, the same values as the flat state) and
+    // The AdamW state first, one file per checkpoint step (train_state.json, written last, names it; the older
+    // file is removed only after that, so a run killed between the writes leaves a consistent pair): the flat
+    // state and its step count, the frozen VAE and text encoder as this run holds them (fp32: the checkpoint's
+    // copies may be fp16, and a run that goes on must encode its clips and captions exactly as this one did) and
     // the UNet's tensors outside the optimiser's buffer (rotary frequencies, buffers).
     auto write_opt = [&](const FlatAdamW& opt, const std::string& name) {
       const auto st = opt.state();
       std::map<std::string, Tensor> tensors{{"params", st.params}, {"exp_avg", st.exp_avg}, {"exp_avg_sq", st.exp_avg_sq},
                                             {"steps", torch::tensor({st.steps}, torch::kInt64)}};
       if (st.ema.defined()) tensors["ema"] = st.ema;
-      for (const auto& [prefix, module] : {std::pair<std::string, const torch::nn::Module*>{"vae.", vae_net.get()},
-                                           {"text_encoder.", text_net.get()}}) {
-        for (const auto& item : module->named_parameters(true))
-          tensors[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
-        for (const auto& item : module->named_buffers(true))
-          tensors[prefix + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
-      }
+      collect_tensors(*vae_net, "vae.", torch::kFloat32, tensors);
+      collect_tensors(*text_net, "text_encoder.", torch::kFloat32, tensors);
       for (const auto& item : unet_net->named_parameters(true))
         if (item.key().find("rotary_emb.freqs") != std::string::npos)
           tensors["unet_fixed." + item.key()] = item.value().detach().to(torch::kCPU).contiguous();
@@ -981,23 +994,6 @@ TrainReport train(const TrainOptions& o) {
   FlatAdamW opt(params, fo_opt);  // the parameters become views into one buffer
   unet_opt = &opt;
   if (!optimizer_file.empty()) {
-    // the UNet's tensors outside the buffer as the stopped run held them (unet/ may be fp16)
-    {
-      torch::NoGradGuard ng;
-      auto params = unet_net->named_parameters(true), buffers = unet_net->named_buffers(true);
-      for (const auto& key : optimizer_state.keys()) {
-        if (key.rfind("unet_fixed.", 0) != 0) continue;
-        const std::string name = key.substr(11);
-        torch::Tensor* dst = params.find(name);
-        if (!dst) dst = buffers.find(name);
-        const auto src = optimizer_state.get(key);
-        if (!dst || dst->sizes() != src.sizes())
-          throw Error("train: --resume: " + optimizer_file + ": '" + key + "' " +
-                      (dst ? "has the shape " + shape_str(src.sizes().vec()) + ", expected " + shape_str(dst->sizes().vec())
-                           : std::string("names no tensor of this UNet")));
-        dst->copy_(src);
-      }
-    }
     // the stopped run's fp32 weights, moments and moving average, exactly (unet/ may be fp16)
     auto get = [&](const char* key) { return optimizer_state.contains(key) ? optimizer_state.get(key) : Tensor(); };
     FlatAdamW::State st{get("params"), get("exp_avg"), get("exp_avg_sq"), get("ema"), optimizer_steps};
