@@ -10,6 +10,8 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
+#include <QThreadPool>
+#include <QWaitCondition>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -126,6 +128,14 @@ bool sameFile(const QString& a, const QString& b) {
 
 }  // namespace
 
+struct Autosaver::Job {
+  QMutex mutex;
+  QWaitCondition finished;
+  bool done = false;
+  bool ok = false;
+  QString error;
+};
+
 QString Autosaver::defaultFolder() {
   return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
 }
@@ -147,6 +157,10 @@ Autosaver::Autosaver(Document* document, const QString& folder, int intervalMs, 
 }
 
 Autosaver::~Autosaver() {
+  if (job_) {  // never leave a thread writing for an autosaver that is gone
+    QMutexLocker lock(&job_->mutex);
+    while (!job_->done) job_->finished.wait(&job_->mutex);
+  }
   QMutexLocker lock(&liveMutex);
   liveSessions().remove(session_);
 }
@@ -209,8 +223,72 @@ bool Autosaver::writeMarker(QString* error) {
 }
 
 void Autosaver::tick() {
-  if (!active_ || !doc_ || !dirty_ || !doc_->isModified()) return;
-  saveNow(nullptr);
+  if (!active_ || !doc_ || !dirty_ || !doc_->isModified() || job_) return;
+  startBackgroundSave();
+}
+
+bool Autosaver::checkTarget(QString* why) const {
+  if (sameFile(recoveryFile_, doc_->projectPath())) {
+    *why = tr("Autosave refuses to write %1: it is the project file itself.").arg(recoveryFile_);
+    return false;
+  }
+  return true;
+}
+
+void Autosaver::startBackgroundSave() {
+  QString why;
+  if (!checkTarget(&why)) {
+    lastError_ = why;
+    Q_EMIT failed(why);
+    return;
+  }
+  auto job = std::make_shared<Job>();
+  job_ = job;
+  dirty_ = false;  // a change from now on calls for another save
+  // The snapshot shares the document's pictures; one thread encodes what the cache lacks (the rest of the machine
+  // may be generating).
+  QThreadPool::globalInstance()->start(
+      [job, project = doc_->toProject(), cache = doc_->pngCache(), file = recoveryFile_, hook = hook_, self = this] {
+        if (hook) hook();
+        QString error;
+        const bool ok = project::save(project, file, &error, cache.get(), 1);
+        QMutexLocker lock(&job->mutex);
+        job->ok = ok;
+        job->error = error;
+        // Report on the autosaver's thread. Posted before `done`: the destructor waits for `done`, so the
+        // autosaver is still there now, and Qt drops the call if it is gone when its turn comes.
+        QMetaObject::invokeMethod(self, [self, job] { self->complete(job); }, Qt::QueuedConnection);
+        job->done = true;
+        job->finished.wakeAll();
+      });
+}
+
+void Autosaver::waitForSave() {
+  const std::shared_ptr<Job> job = job_;
+  if (!job) return;
+  {
+    QMutexLocker lock(&job->mutex);
+    while (!job->done) job->finished.wait(&job->mutex);
+  }
+  complete(job);
+}
+
+void Autosaver::complete(const std::shared_ptr<Job>& job) {
+  if (job != job_) return;  // reported already (by waitForSave)
+  job_.reset();
+  if (!job->ok) {
+    dirty_ = true;  // try again at the next tick
+    lastError_ = job->error;
+    Q_EMIT failed(job->error);
+    return;
+  }
+  if (!doc_ || !doc_->isModified()) {
+    removeRecoveryFile();  // saved by the user meanwhile: the recovery file holds nothing newer
+    return;
+  }
+  if (!QFileInfo::exists(markerFile_)) writeMarker(nullptr);  // removed by someone: recovery needs it
+  lastError_.clear();
+  Q_EMIT saved(recoveryFile_);
 }
 
 bool Autosaver::saveNow(QString* error) {
@@ -221,10 +299,10 @@ bool Autosaver::saveNow(QString* error) {
     return false;
   };
   if (!active_ || !doc_) return fail(lastError_.isEmpty() ? tr("Autosave is not running.") : lastError_);
-  if (sameFile(recoveryFile_, doc_->projectPath()))
-    return fail(tr("Autosave refuses to write %1: it is the project file itself.").arg(recoveryFile_));
+  waitForSave();  // one writer of the recovery file at a time
   QString why;
-  if (!project::save(doc_->toProject(), recoveryFile_, &why, &cache_)) return fail(why);
+  if (!checkTarget(&why)) return fail(why);
+  if (!project::save(doc_->toProject(), recoveryFile_, &why, doc_->pngCache().get())) return fail(why);
   if (!QFileInfo::exists(markerFile_)) writeMarker(nullptr);  // removed by someone: recovery needs it
   dirty_ = false;
   lastError_.clear();
@@ -238,6 +316,7 @@ void Autosaver::removeRecoveryFile() {
 
 void Autosaver::finish() {
   timer_.stop();
+  waitForSave();
   if (active_) {
     removeRecoveryFile();  // first the data, then the marker: a crash in between leaves a stale marker
     QFile::remove(markerFile_);
@@ -277,7 +356,7 @@ QStringList Autosaver::recoverable(const QString& folder) {
 
 bool Autosaver::recover(const QString& file, Document& document, QString* error) {
   Project p;
-  if (!project::load(file, &p, error)) return false;
+  if (!project::load(file, &p, error, document.pngCache().get())) return false;
   if (!document.loadProject(p, error)) {
     if (error) *error = tr("%1 cannot be recovered: %2").arg(file, *error);
     return false;

@@ -1,7 +1,9 @@
 // Autosave and crash recovery. An Autosaver writes the document as a project (app/project.h) into a folder
 // of its own (never the user's project file) every few seconds while the document has unsaved changes, one
 // recovery file per session, beside a marker file naming the process. A clean shutdown (finish()) removes
-// both; after a crash they stay, and recoverable() lists them at the next start.
+// both; after a crash they stay, and recoverable() lists them at the next start. The timer's saves run on a
+// background thread (a snapshot of the document is taken on the GUI thread; its pictures are shared, not
+// copied, and encoded once through the document's PNG cache), so a large project never freezes the window.
 //
 // Files in the folder, per session <s> ("yyyyMMdd-HHmmss-<pid>-<random>"):
 //   autosave-<s>.ci2v    the recovery file (a normal project file; written once there are unsaved changes,
@@ -17,6 +19,8 @@
 #include <QString>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
+#include <memory>
 
 #include "app/project.h"
 
@@ -45,10 +49,18 @@ public:
   bool isActive() const { return active_; }
   QString lastError() const { return lastError_; }
 
-  // Writes the recovery file now (modified or not). False with a message naming the file.
+  // Writes the recovery file now (modified or not), on this thread, after a background save still running.
+  // False with a message naming the file.
   bool saveNow(QString* error = nullptr);
-  // Clean shutdown: stops the timer and removes this session's recovery file and marker.
+  // Whether a background save is running.
+  bool isSaving() const { return job_ != nullptr; }
+  // Waits for a background save still running and reports it (saved / failed) before returning.
+  void waitForSave();
+  // Clean shutdown: stops the timer, waits for a background save and removes this session's recovery file and
+  // marker.
   void finish();
+  // For tests: called on the background thread before each background save is written (to hold one there).
+  void setBackgroundHook(std::function<void()> hook) { hook_ = std::move(hook); }
 
   // Recovery files in `folder` whose session did not end cleanly, newest first. Markers of ended sessions
   // that never wrote a recovery file are removed on the way.
@@ -70,12 +82,17 @@ private:
   QPointer<Document> doc_;  // the document may go first
   QString folder_, session_, recoveryFile_, markerFile_, lastError_;
   QTimer timer_;
-  PngCache cache_;
   bool active_ = false;
-  bool dirty_ = false;  // changes since the last autosave
+  bool dirty_ = false;  // changes since the last autosave began
+  struct Job;
+  std::shared_ptr<Job> job_;  // the background save running (null: none)
+  std::function<void()> hook_;
 
   void start(int intervalMs);
   void tick();
+  void startBackgroundSave();
+  void complete(const std::shared_ptr<Job>& job);  // on this thread, once per job
+  bool checkTarget(QString* why) const;
   bool writeMarker(QString* error);
   void removeRecoveryFile();  // never the user's project file
 };

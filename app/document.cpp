@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QThreadPool>
 #include <cmath>
 
 #include "engine/error.h"
@@ -351,6 +352,8 @@ void Document::setModelStatus(ModelState state, const QString& message) {
 }
 
 int Document::addResult(const ResultClip& clip) {
+  // Encode its frames for the next save now, on one background thread (a long clip takes seconds to encode).
+  QThreadPool::globalInstance()->start([cache = pngCache_, frames = clip.frames] { cache->warm(frames); });
   results_.push_back(clip);
   const int i = results_.size() - 1;
   Q_EMIT resultAdded(i);
@@ -486,7 +489,7 @@ bool Document::loadProject(const Project& project, QString* error) {
 
 bool Document::openProjectFile(const QString& file, QString* error) {
   Project p;
-  if (!project::load(file, &p, error)) return false;
+  if (!project::load(file, &p, error, pngCache_.get())) return false;
   if (!loadProject(p, error)) {
     if (error) *error = tr("%1 cannot be opened: %2").arg(file, *error);
     return false;
@@ -496,7 +499,7 @@ bool Document::openProjectFile(const QString& file, QString* error) {
 }
 
 bool Document::saveProjectFile(const QString& file, QString* error) {
-  if (!project::save(toProject(), file, error)) return false;
+  if (!project::save(toProject(), file, error, pngCache_.get())) return false;
   setProjectPath(file);
   setModified(false);
   return true;

@@ -6,6 +6,7 @@
 #include <QRectF>
 #include <QStringList>
 #include <QVector>
+#include <memory>
 
 #include "app/project.h"  // project files (issue #8)
 #include "app/studio_types.h"
@@ -158,6 +159,9 @@ public:
   // moves to the next one, or the previous one when the last is removed). Out of range: nothing happens.
   void setFavourite(int index, bool on);
   void removeResult(int index);
+  // The PNGs of the document's pictures, shared by every save of it (Save, autosave, the session kept at exit):
+  // a new result's frames are encoded in the background as it arrives, an opened project's are kept as read.
+  std::shared_ptr<PngCache> pngCache() const { return pngCache_; }
 
 Q_SIGNALS:
   void modifiedChanged(bool modified);
@@ -168,6 +172,7 @@ Q_SIGNALS:
 private:
   bool modified_ = false;
   QString projectPath_;
+  std::shared_ptr<PngCache> pngCache_ = std::make_shared<PngCache>();
   bool installModifiedTracking();
   // Initialised last: connects the change signals to the modified flag without touching the constructor.
   const bool modifiedTracking_ = installModifiedTracking();

@@ -1203,7 +1203,7 @@ void MainWindow::restoreSession() {
   const QString session = settings_->sessionFile();
   if (QFileInfo::exists(session)) {
     Project p;
-    if (project::load(session, &p, &error) && doc_->loadProject(p, &error)) {
+    if (project::load(session, &p, &error, doc_->pngCache().get()) && doc_->loadProject(p, &error)) {
       doc_->setProjectPath(QString());
       doc_->setModified(false);
       history_->stack()->clear();
@@ -1551,7 +1551,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     QString error;
     const QString session = settings_->sessionFile();
     if (doc_->hasFirstFrame() || doc_->resultCount() > 0) {
-      if (!project::save(doc_->toProject(), session, &error)) {
+      if (!project::save(doc_->toProject(), session, &error, doc_->pngCache().get())) {
         const auto answer = QMessageBox::warning(
             this, tr("Unsaved work"),
             tr("The untitled work could not be kept for the next start (%1). Save it as a project before closing?")

@@ -9,8 +9,15 @@
 #include <QImageWriter>
 #include <QSaveFile>
 #include <QSet>
+#include <QThread>
+#include <QThreadPool>
+#include <QWaitCondition>
 #include <QtEndian>
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -36,31 +43,107 @@ QByteArray encodePng(const QImage& image) {
   return bytes;
 }
 
+// Runs f(0) .. f(n - 1) on up to `threads` threads (0: QThread::idealThreadCount()): the caller's and helpers from
+// Qt's global pool. The caller works through the items too, so this finishes even when the pool is busy (or when
+// it is called from a pool thread); a helper that starts late finds nothing left to do.
+void parallelFor(int n, int threads, const std::function<void(int)>& f) {
+  if (n <= 0) return;
+  if (threads <= 0) threads = QThread::idealThreadCount();
+  const int helpers = std::clamp(threads, 1, n) - 1;
+  if (helpers == 0) {
+    for (int i = 0; i < n; ++i) f(i);
+    return;
+  }
+  struct Shared {
+    std::atomic<int> next{0};
+    QMutex mutex;
+    QWaitCondition allDone;
+    int done = 0;
+  };
+  auto shared = std::make_shared<Shared>();
+  // f is only called for claimed items, and the caller waits until every item is done: f's references stay valid.
+  auto work = [shared, n, &f] {
+    for (int i; (i = shared->next.fetch_add(1)) < n;) {
+      f(i);
+      QMutexLocker lock(&shared->mutex);
+      if (++shared->done == n) shared->allDone.wakeAll();
+    }
+  };
+  for (int h = 0; h < helpers; ++h) QThreadPool::globalInstance()->start(work);
+  work();
+  QMutexLocker lock(&shared->mutex);
+  while (shared->done < n) shared->allDone.wait(&shared->mutex);
+}
+
 }  // namespace
+
+bool PngCache::lookup(qint64 key, QByteArray* png) {
+  QMutexLocker lock(&mutex_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return false;
+  it->lastUse = clock_;
+  *png = it->png;
+  return true;
+}
+
+void PngCache::insert(const QImage& image, const QByteArray& png) {
+  if (image.isNull() || png.isEmpty()) return;
+  QMutexLocker lock(&mutex_);
+  Entry& e = cache_[image.cacheKey()];
+  e.png = png;
+  e.lastUse = clock_;
+}
 
 QByteArray PngCache::encode(const QImage& image) {
   const qint64 key = image.cacheKey();
-  auto it = cache_.find(key);
-  if (it != cache_.end()) {
-    it->used = true;
-    return it->png;
+  QByteArray png;
+  if (lookup(key, &png)) return png;
+  png = encodePng(image);  // outside the lock: other threads go on meanwhile
+  QMutexLocker lock(&mutex_);
+  ++encoded_;
+  if (!png.isEmpty()) {
+    Entry& e = cache_[key];
+    e.png = png;
+    e.lastUse = clock_;
   }
-  Entry e;
-  e.png = encodePng(image);
-  e.used = true;
-  if (!e.png.isEmpty()) cache_.insert(key, e);
-  return e.png;
+  return png;
 }
 
-void PngCache::prune() {
+QVector<QByteArray> PngCache::encodeAll(const QVector<QImage>& images, int threads) {
+  QVector<QByteArray> out(images.size());
+  QVector<int> missing;
+  for (int i = 0; i < images.size(); ++i)
+    if (!lookup(images[i].cacheKey(), &out[i])) missing.push_back(i);
+  parallelFor(static_cast<int>(missing.size()), threads, [&](int k) { out[missing[k]] = encode(images[missing[k]]); });
+  return out;
+}
+
+void PngCache::warm(const QVector<QImage>& images) {
+  for (const QImage& img : images)
+    if (!img.isNull()) encode(img);
+}
+
+quint64 PngCache::beginSave() {
+  QMutexLocker lock(&mutex_);
+  return ++clock_;
+}
+
+void PngCache::prune(quint64 save) {
+  QMutexLocker lock(&mutex_);
   for (auto it = cache_.begin(); it != cache_.end();) {
-    if (!it->used) {
-      it = cache_.erase(it);
-    } else {
-      it->used = false;
-      ++it;
-    }
+    if (it->lastUse < save) it = cache_.erase(it);
+    else ++it;
   }
+}
+
+int PngCache::size() const {
+  QMutexLocker lock(&mutex_);
+  return static_cast<int>(cache_.size());
+}
+
+qint64 PngCache::encodedCount() const {
+  QMutexLocker lock(&mutex_);
+  return encoded_;
 }
 
 namespace project {
@@ -214,11 +297,11 @@ QImage decodePng(const QByteArray& bytes, const QString& entry) {
   return img.hasAlphaChannel() ? img : img.convertToFormat(QImage::Format_RGB888);
 }
 
-nlohmann::json makeManifest(const Project& p, QVector<Entry>* pictures, PngCache* cache) {
+// The manifest; `names` and `images` get the pictures it refers to (encoded by encodeEntries).
+nlohmann::json makeManifest(const Project& p, QStringList* names, QVector<QImage>* images) {
   auto encode = [&](const QImage& img, const QString& name) {
-    const QByteArray png = cache ? cache->encode(img) : encodePng(img);
-    if (png.isEmpty()) throw Bad(QCoreApplication::translate("studio::Project", "the picture \"%1\" cannot be encoded as PNG").arg(name));
-    pictures->push_back({name, png});
+    names->push_back(name);
+    images->push_back(img);
   };
   nlohmann::json m;
   m["format"] = Project::kFormatVersion;
@@ -259,7 +342,9 @@ nlohmann::json makeManifest(const Project& p, QVector<Entry>* pictures, PngCache
 }
 
 // Builds the project from a version 1 manifest and the container's entries.
-Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteArray*>& entries) {
+// `keep` (optional) gets every picture read with its PNG bytes.
+Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteArray*>& entries,
+                     const std::function<void(const QImage&, const QByteArray&)>& keep) {
   auto entry = [&](const QString& name) -> const QByteArray& {
     auto it = entries.find(name);
     if (it == entries.end()) throw Bad(QCoreApplication::translate("studio::Project", "the manifest refers to \"%1\", which the file does not contain").arg(name));
@@ -274,6 +359,7 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     const QString w = where + QStringLiteral(" first_frame");
     const QString name = getString(ff, "entry", w);
     p.firstFrame = decodePng(entry(name), name);
+    if (keep) keep(p.firstFrame, entry(name));
     p.firstFrameSource = getString(ff, "source", w);
   }
   p.params = readParams(member(m, "params", where), where + QStringLiteral(" params"));
@@ -308,6 +394,7 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
                       .arg(c.frames.front().width())
                       .arg(c.frames.front().height()));
       c.frames.push_back(std::move(img));
+      if (keep) keep(c.frames.back(), entry(name));
     }
     p.results.push_back(std::move(c));
   }
@@ -330,7 +417,10 @@ quint32 crc32(const char* data, qint64 size, quint32 crc) {
   return ~crc;
 }
 
-QByteArray packContainer(quint32 version, const QVector<Entry>& entries) {
+namespace {
+
+// The container's header and table of contents for `entries` (their bytes follow it in order).
+QByteArray containerHead(quint32 version, const QVector<Entry>& entries) {
   QByteArray toc;
   qint64 tocSize = 0;
   for (const auto& e : entries) tocSize += 2 + e.first.toUtf8().size() + 8 + 8 + 4;
@@ -345,7 +435,7 @@ QByteArray packContainer(quint32 version, const QVector<Entry>& entries) {
     offset += e.second.size();
   }
   QByteArray out;
-  out.reserve(offset);
+  out.reserve(kHeaderSize + toc.size());
   out.append(reinterpret_cast<const char*>(kMagic.data()), 8);
   putU32(out, version);
   putU32(out, static_cast<quint32>(entries.size()));
@@ -355,6 +445,16 @@ QByteArray packContainer(quint32 version, const QVector<Entry>& entries) {
   crc = crc32(toc.constData(), toc.size(), crc);
   putU32(out, crc);
   out.append(toc);
+  return out;
+}
+
+}  // namespace
+
+QByteArray packContainer(quint32 version, const QVector<Entry>& entries) {
+  QByteArray out = containerHead(version, entries);
+  qint64 total = out.size();
+  for (const auto& e : entries) total += e.second.size();
+  out.reserve(total);
   for (const auto& e : entries) out.append(e.second);
   return out;
 }
@@ -451,34 +551,34 @@ nlohmann::json migrateManifestV0toV1(const nlohmann::json& v0) {
   return m;
 }
 
-QByteArray serialize(const Project& project, PngCache* cache) {
-  QVector<Entry> pictures;
-  const nlohmann::json manifest = makeManifest(project, &pictures, cache);
-  QVector<Entry> entries;
-  entries.reserve(pictures.size() + 1);
-  entries.push_back({QLatin1String(kManifest), QByteArray::fromStdString(manifest.dump(1))});
-  for (auto& e : pictures) entries.push_back(std::move(e));
-  if (cache) cache->prune();
-  return packContainer(Project::kFormatVersion, entries);
-}
+namespace {
 
-bool save(const Project& project, const QString& file, QString* error, PngCache* cache) {
-  auto fail = [&](const QString& cause) {
-    if (error) *error = QCoreApplication::translate("studio::Project", "Cannot save the project %1: %2").arg(file, cause);
-    return false;
-  };
-  QByteArray bytes;
-  try {
-    bytes = serialize(project, cache);
-  } catch (const std::exception& e) {
-    return fail(QString::fromUtf8(e.what()));
+// The container's entries: the manifest, then the pictures as PNG (through `cache` when given, on up to `threads`
+// threads). Throws Bad naming a picture that cannot be encoded.
+QVector<Entry> encodeEntries(const Project& project, PngCache* cache, int threads) {
+  QStringList names;
+  QVector<QImage> images;
+  const nlohmann::json manifest = makeManifest(project, &names, &images);
+  QVector<QByteArray> pngs;
+  if (cache) {
+    pngs = cache->encodeAll(images, threads);
+  } else {
+    pngs.resize(images.size());
+    parallelFor(static_cast<int>(images.size()), threads, [&](int i) { pngs[i] = encodePng(images[i]); });
   }
-  QString why;
-  if (!writeFileAtomically(file, bytes, &why)) return fail(why);
-  return true;
+  QVector<Entry> entries;
+  entries.reserve(images.size() + 1);
+  entries.push_back({QLatin1String(kManifest), QByteArray::fromStdString(manifest.dump(1))});
+  for (int i = 0; i < images.size(); ++i) {
+    if (pngs[i].isEmpty())
+      throw Bad(QCoreApplication::translate("studio::Project", "the picture \"%1\" cannot be encoded as PNG").arg(names[i]));
+    entries.push_back({names[i], std::move(pngs[i])});
+  }
+  return entries;
 }
 
-bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error) {
+// Writes `pieces` one after the other through QSaveFile (see writeFileAtomically).
+bool writePiecesAtomically(const QString& file, const QVector<const QByteArray*>& pieces, QString* error) {
   auto fail = [&](const QString& cause) {
     if (error) *error = cause;
     return false;
@@ -486,24 +586,62 @@ bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* 
   QSaveFile f(file);
   if (!f.open(QIODevice::WriteOnly)) return fail(f.errorString());
   constexpr qint64 kChunk = qint64(4) << 20;
-  for (qint64 pos = 0; pos < bytes.size(); pos += kChunk) {
-    const qint64 n = std::min(kChunk, bytes.size() - pos);
-    errno = 0;
-    if (f.write(bytes.constData() + pos, n) != n) {
-      // A short write (full disk, file size limit) leaves Qt without a message: take the system's.
-      const int sysErr = errno;
-      QString why = f.error() != QFileDevice::NoError ? f.errorString() : QString();
-      if ((why.isEmpty() || why == QLatin1String("Unknown error")) && sysErr != 0) why = qt_error_string(sysErr);
-      if (why.isEmpty()) why = QCoreApplication::translate("studio::Project", "the file could not be written completely (is the disk full?)");
-      f.cancelWriting();
-      return fail(why);
+  for (const QByteArray* bytes : pieces) {
+    for (qint64 pos = 0; pos < bytes->size(); pos += kChunk) {
+      const qint64 n = std::min(kChunk, bytes->size() - pos);
+      errno = 0;
+      if (f.write(bytes->constData() + pos, n) != n) {
+        // A short write (full disk, file size limit) leaves Qt without a message: take the system's.
+        const int sysErr = errno;
+        QString why = f.error() != QFileDevice::NoError ? f.errorString() : QString();
+        if ((why.isEmpty() || why == QLatin1String("Unknown error")) && sysErr != 0) why = qt_error_string(sysErr);
+        if (why.isEmpty()) why = QCoreApplication::translate("studio::Project", "the file could not be written completely (is the disk full?)");
+        f.cancelWriting();
+        return fail(why);
+      }
     }
   }
   if (!f.commit()) return fail(f.errorString());
   return true;
 }
 
-bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* error) {
+}  // namespace
+
+QByteArray serialize(const Project& project, PngCache* cache) {
+  const quint64 use = cache ? cache->beginSave() : 0;
+  const QVector<Entry> entries = encodeEntries(project, cache, 0);
+  if (cache) cache->prune(use);
+  QByteArray out = containerHead(Project::kFormatVersion, entries);
+  for (const auto& e : entries) out.append(e.second);
+  return out;
+}
+
+bool save(const Project& project, const QString& file, QString* error, PngCache* cache, int threads) {
+  auto fail = [&](const QString& cause) {
+    if (error) *error = QCoreApplication::translate("studio::Project", "Cannot save the project %1: %2").arg(file, cause);
+    return false;
+  };
+  const quint64 use = cache ? cache->beginSave() : 0;
+  QVector<Entry> entries;
+  try {
+    entries = encodeEntries(project, cache, threads);
+  } catch (const std::exception& e) {
+    return fail(QString::fromUtf8(e.what()));
+  }
+  if (cache) cache->prune(use);
+  const QByteArray head = containerHead(Project::kFormatVersion, entries);
+  QVector<const QByteArray*> pieces{&head};
+  for (const auto& e : entries) pieces.push_back(&e.second);
+  QString why;
+  if (!writePiecesAtomically(file, pieces, &why)) return fail(why);
+  return true;
+}
+
+bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error) {
+  return writePiecesAtomically(file, {&bytes}, error);
+}
+
+bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* error, PngCache* cache) {
   quint32 version = 0;
   QVector<Entry> entries;
   if (!unpackContainer(bytes, name, &version, &entries, error)) return false;
@@ -528,7 +666,11 @@ bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* 
     if (declared != static_cast<qint64>(version))
       throw Bad(QCoreApplication::translate("studio::Project", "the manifest says format %1, the container format %2").arg(declared).arg(version));
     if (version == 0) manifest = migrateManifestV0toV1(manifest);
-    Project p = readManifest(manifest, byName);
+    QVector<QPair<QImage, QByteArray>> read;  // kept only when the whole project is good
+    std::function<void(const QImage&, const QByteArray&)> keep;
+    if (cache) keep = [&read](const QImage& img, const QByteArray& png) { read.push_back({img, png}); };
+    Project p = readManifest(manifest, byName, keep);
+    for (const auto& [img, png] : read) cache->insert(img, png);
     p.formatVersion = version;
     *out = std::move(p);
     return true;
@@ -537,7 +679,7 @@ bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* 
   }
 }
 
-bool load(const QString& file, Project* out, QString* error) {
+bool load(const QString& file, Project* out, QString* error, PngCache* cache) {
   QFile f(file);
   if (!f.open(QIODevice::ReadOnly)) {
     if (error) *error = QCoreApplication::translate("studio::Project", "Cannot open the project %1: %2").arg(file, f.errorString());
@@ -561,7 +703,7 @@ bool load(const QString& file, Project* out, QString* error) {
     }
   }
   // The entries are copied out of the mapping by unpackContainer, so `bytes` may go with the file.
-  return parse(bytes, file, out, error);
+  return parse(bytes, file, out, error, cache);
 }
 
 }  // namespace project

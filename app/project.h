@@ -35,6 +35,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QImage>
+#include <QMutex>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -60,20 +61,40 @@ struct Project {
   int currentResult = -1;
 };
 
-// Encoded PNGs by QImage::cacheKey(), so that repeated saves (autosave) of unchanged frames do not encode
-// them again. Entries not used by the last save are dropped.
+// Encoded PNGs by QImage::cacheKey(), so that saving unchanged frames again (autosave, Save, the session kept at
+// exit) does not encode them again. Thread-safe: the document shares one cache between saves on the GUI thread,
+// autosaves and the encoding of a new result's frames in the background (Document::addResult), and a loaded
+// project's PNGs are kept as they were read. Entries not used by a save are dropped when it ends.
 class PngCache {
 public:
+  // The PNG of `image` (encoded now when not cached); empty when it cannot be encoded.
   QByteArray encode(const QImage& image);
-  void prune();  // drops what was not used since the last prune()
-  int size() const { return cache_.size(); }
+  // The PNGs of `images`, in order; what is not cached is encoded on up to `threads` threads (the caller's
+  // among them; 0: QThread::idealThreadCount()).
+  QVector<QByteArray> encodeAll(const QVector<QImage>& images, int threads = 0);
+  // Encodes what of `images` is not cached yet, on the calling thread (a background job).
+  void warm(const QVector<QImage>& images);
+  // Keeps `png` as the encoding of `image` (the bytes a project file held for it).
+  void insert(const QImage& image, const QByteArray& png);
+
+  // A save begins: what it uses from now on is marked with the returned number; prune(that number) at its end
+  // drops what was used neither by it nor since (a removed result's frames). Saves may overlap.
+  quint64 beginSave();
+  void prune(quint64 save);
+
+  int size() const;
+  qint64 encodedCount() const;  // pictures encoded by this cache so far (for tests and figures)
 
 private:
   struct Entry {
     QByteArray png;
-    bool used = false;
+    quint64 lastUse = 0;
   };
+  mutable QMutex mutex_;
   QHash<qint64, Entry> cache_;
+  quint64 clock_ = 0;
+  qint64 encoded_ = 0;
+  bool lookup(qint64 key, QByteArray* png);
 };
 
 namespace project {
@@ -88,9 +109,10 @@ inline constexpr int kMaxNameLength = 1024;
 inline constexpr int kMaxImageSide = 16384;
 inline constexpr qint64 kMaxImagePixels = qint64(64) << 20;   // per picture
 
-// Writes the project to `file` atomically. False with a message naming the file and the cause; the previous
-// file (if any) is unchanged then. `cache` (optional) reuses PNGs of unchanged frames.
-bool save(const Project& project, const QString& file, QString* error, PngCache* cache = nullptr);
+// Writes the project to `file` atomically, entry by entry (the file is never built whole in memory). False with a
+// message naming the file and the cause; the previous file (if any) is unchanged then. `cache` (optional) reuses
+// PNGs of unchanged frames; what must be encoded is encoded on up to `threads` threads (0: all the machine has).
+bool save(const Project& project, const QString& file, QString* error, PngCache* cache = nullptr, int threads = 0);
 // Writes `bytes` to `file` through QSaveFile: on any failure (full disk, no permission) the previous file is left
 // as it was and `error` says why (the system's message for a short write).
 bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error);
@@ -98,9 +120,10 @@ bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* 
 QByteArray serialize(const Project& project, PngCache* cache = nullptr);
 
 // Reads and validates `file`. False with a message naming the file and what is wrong; `out` is unchanged then.
-bool load(const QString& file, Project* out, QString* error);
+// `cache` (optional) keeps the PNGs read for the pictures of `out`, so that saving them again encodes nothing.
+bool load(const QString& file, Project* out, QString* error, PngCache* cache = nullptr);
 // The same from bytes; `name` is used in the messages.
-bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* error);
+bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* error, PngCache* cache = nullptr);
 
 // --- the container, for tools and tests (e.g. writing a version 0 file)
 using Entry = std::pair<QString, QByteArray>;  // name, bytes

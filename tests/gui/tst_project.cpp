@@ -4,9 +4,13 @@
 #include <QtEndian>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QSemaphore>
 #include <QSignalSpy>
+#include <QThread>
+#include <QThreadPool>
 #include <QTemporaryDir>
 #include <csignal>
+#include <thread>
 
 #include "app/autosave.h"
 #include "app/document.h"
@@ -702,6 +706,151 @@ private Q_SLOTS:
     }
     QVERIFY(Autosaver::recoverable(folder).isEmpty());
     QVERIFY(QDir(folder).entryList(QDir::Files).isEmpty());
+  }
+
+  // Every picture is encoded once: a new result's frames in the background as it arrives, an opened project's not
+  // at all (its PNGs are kept as read); a removed result's PNGs leave the cache at the next save.
+  void picturesAreEncodedOnceAcrossSaves() {
+    QTemporaryDir tmp;
+    Document d;
+    fill(d);  // a first frame and 4 + 3 + 2 frames
+    QThreadPool::globalInstance()->waitForDone();  // the results' frames, encoded as they arrived
+    const auto cache = d.pngCache();
+    QCOMPARE(cache->encodedCount(), qint64(9));
+    QString error;
+    const QString first = tmp.filePath(QStringLiteral("first.ci2v"));
+    QVERIFY2(d.saveProjectFile(first, &error), qPrintable(error));
+    QCOMPARE(cache->encodedCount(), qint64(10));  // only the first frame was left
+    QCOMPARE(cache->size(), 10);
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("again.ci2v")), &error));
+    QCOMPARE(cache->encodedCount(), qint64(10));
+    QCOMPARE(readAll(tmp.filePath(QStringLiteral("again.ci2v"))).size(), readAll(first).size());
+
+    d.removeResult(0);  // its 4 frames go with the next save
+    QVERIFY(d.saveProjectFile(first, &error));
+    QCOMPARE(cache->size(), 6);
+    QCOMPARE(cache->encodedCount(), qint64(10));
+
+    Document opened;
+    QVERIFY2(opened.openProjectFile(first, &error), qPrintable(error));
+    QCOMPARE(opened.pngCache()->size(), 6);
+    const QString copy = tmp.filePath(QStringLiteral("copy.ci2v"));
+    QVERIFY2(opened.saveProjectFile(copy, &error), qPrintable(error));
+    QCOMPARE(opened.pngCache()->encodedCount(), qint64(0));
+    Project a, b;
+    QVERIFY2(project::load(first, &a, &error), qPrintable(error));
+    QVERIFY2(project::load(copy, &b, &error), qPrintable(error));
+    QCOMPARE(b.results.size(), 2);
+    QVERIFY(samePixels(a.firstFrame, b.firstFrame));
+    for (int r = 0; r < 2; ++r) {
+      QCOMPARE(b.results[r].frames.size(), a.results[r].frames.size());
+      for (int k = 0; k < a.results[r].frames.size(); ++k) QVERIFY(samePixels(a.results[r].frames[k], b.results[r].frames[k]));
+    }
+  }
+
+  // Encoding on several threads (as Save does) gives the pictures a single thread gives, in their places.
+  void savingOnSeveralThreadsKeepsEveryPictureInItsPlace() {
+    QTemporaryDir tmp;
+    Document d;
+    fill(d);
+    d.addResult(makeClip(11, 24, 500));
+    const Project p = d.toProject();
+    QString error;
+    const QString one = tmp.filePath(QStringLiteral("one.ci2v")), many = tmp.filePath(QStringLiteral("many.ci2v"));
+    QVERIFY2(project::save(p, one, &error, nullptr, 1), qPrintable(error));
+    QVERIFY2(project::save(p, many, &error, nullptr, 4), qPrintable(error));
+    PngCache cache;
+    const QByteArray inMemory = project::serialize(p, &cache);
+    Project a, b, c;
+    QVERIFY2(project::load(one, &a, &error), qPrintable(error));
+    QVERIFY2(project::load(many, &b, &error), qPrintable(error));
+    QVERIFY2(project::parse(inMemory, QStringLiteral("memory"), &c, &error), qPrintable(error));
+    QCOMPARE(readAll(many).size(), readAll(one).size());
+    QCOMPARE(inMemory.size(), readAll(one).size());
+    QCOMPARE(b.results.size(), 4);
+    for (int r = 0; r < 4; ++r)
+      for (int k = 0; k < p.results[r].frames.size(); ++k) {
+        QVERIFY(samePixels(a.results[r].frames[k], p.results[r].frames[k]));
+        QVERIFY(samePixels(b.results[r].frames[k], p.results[r].frames[k]));
+        QVERIFY(samePixels(c.results[r].frames[k], p.results[r].frames[k]));
+      }
+  }
+
+  // The timer's save runs on a background thread: the window goes on meanwhile, a save by the user in between
+  // leaves no recovery file behind, finish() waits for it, and a failed one is reported and tried again.
+  void autosaveRunsInTheBackground() {
+    QTemporaryDir tmp;
+    const QString folder = tmp.filePath(QStringLiteral("autosave"));
+    Document d;
+    fill(d);
+    QString error;
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    Autosaver a(&d, folder, 50);
+    QSemaphore entered, release;
+    a.setBackgroundHook([&] {
+      entered.release();
+      release.acquire();
+    });
+    QSignalSpy saved(&a, &Autosaver::saved), failed(&a, &Autosaver::failed);
+    const auto waitUntilHeld = [&] {  // a background save has reached the hook
+      QTRY_VERIFY_WITH_TIMEOUT(entered.available() > 0, 3000);
+      entered.acquire();
+    };
+
+    // 1. Held on its thread while this one turns its event loop; the user saves meanwhile.
+    d.setPrompt(QStringLiteral("first change"));
+    waitUntilHeld();
+    QVERIFY(a.isSaving());
+    d.setPrompt(QStringLiteral("a change while it saves"));
+    QTest::qWait(200);  // ticks while it runs start nothing
+    QCOMPARE(entered.available(), 0);
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    release.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!a.isSaving(), 3000);
+    QCOMPARE(saved.count(), 0);  // it held nothing newer than the user's file
+    QVERIFY(!QFileInfo::exists(a.recoveryFile()));
+
+    // 2. A change saved in the background, then another one while the first is held: saved after it.
+    d.setPrompt(QStringLiteral("second change"));
+    waitUntilHeld();
+    d.setPrompt(QStringLiteral("third change"));
+    release.release();
+    waitUntilHeld();  // the third change's save
+    release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 3000);
+    Project p;
+    QVERIFY2(project::load(a.recoveryFile(), &p, &error), qPrintable(error));
+    QCOMPARE(p.params.prompt, std::string("third change"));
+
+    // 3. A failed save (a folder where the file should be) is reported, naming the file, and tried again.
+    QFile::remove(a.recoveryFile());
+    QVERIFY(QDir().mkpath(a.recoveryFile() + QStringLiteral("/in-the-way")));
+    a.setBackgroundHook({});
+    d.setPrompt(QStringLiteral("fourth change"));
+    QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 2, 3000);
+    QVERIFY2(failed.first().first().toString().contains(a.recoveryFile()), qPrintable(failed.first().first().toString()));
+    QVERIFY(QDir(a.recoveryFile()).removeRecursively());
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 3, 3000);
+    QVERIFY2(project::load(a.recoveryFile(), &p, &error), qPrintable(error));
+    QCOMPARE(p.params.prompt, std::string("fourth change"));
+
+    // 4. finish() while a save is held waits for it, then removes both files.
+    a.setBackgroundHook([&] {
+      entered.release();
+      release.acquire();
+    });
+    d.setPrompt(QStringLiteral("fifth change"));
+    waitUntilHeld();
+    std::thread later([&] {
+      QThread::msleep(100);
+      release.release();
+    });
+    a.finish();
+    later.join();
+    QVERIFY(!a.isSaving());
+    QVERIFY(!QFileInfo::exists(a.recoveryFile()));
+    QVERIFY(!QFileInfo::exists(a.markerFile()));
+    QVERIFY(Autosaver::recoverable(folder).isEmpty());
   }
 
   void autosaveNeverWritesTheProjectFile() {
