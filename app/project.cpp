@@ -370,6 +370,13 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
   const auto& results = member(m, "results", where);
   if (!results.is_array()) throw Bad(QCoreApplication::translate("studio::Project", "%1: \"results\" must be a list").arg(where));
   QSet<quint64> ids;
+  struct Picture {  // a result's frame, decoded after the manifest was read
+    qsizetype result;
+    QString name;
+    const QByteArray* bytes;
+    QString where;
+  };
+  QVector<Picture> pictures;
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const QString w = QCoreApplication::translate("studio::Project", "%1 result %2").arg(where).arg(i);
@@ -384,19 +391,34 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     c.params = readParams(member(r, "params", w), w + QStringLiteral(" params"));
     const QStringList frames = getStringList(r, "frames", w);
     if (frames.isEmpty()) throw Bad(QCoreApplication::translate("studio::Project", "%1 has no frames").arg(w));
-    for (const QString& name : frames) {
-      QImage img = decodePng(entry(name), name);
-      if (!c.frames.isEmpty() && img.size() != c.frames.front().size())
-        throw Bad(QCoreApplication::translate("studio::Project", "%1: frame \"%2\" is %3 × %4, the first frame of the clip %5 × %6")
-                      .arg(w, name)
-                      .arg(img.width())
-                      .arg(img.height())
-                      .arg(c.frames.front().width())
-                      .arg(c.frames.front().height()));
-      c.frames.push_back(std::move(img));
-      if (keep) keep(c.frames.back(), entry(name));
-    }
+    for (const QString& name : frames) pictures.push_back({p.results.size(), name, &entry(name), w});
     p.results.push_back(std::move(c));
+  }
+  // The frames are decoded on every thread the machine has (a long clip has hundreds); the first problem in
+  // the file's order is reported.
+  QVector<QImage> decoded(pictures.size());
+  QVector<QString> problems(pictures.size());
+  parallelFor(static_cast<int>(pictures.size()), 0, [&](int k) {
+    try {
+      decoded[k] = decodePng(*pictures[k].bytes, pictures[k].name);
+    } catch (const std::exception& e) {
+      problems[k] = QString::fromUtf8(e.what());
+    }
+  });
+  for (int k = 0; k < pictures.size(); ++k) {
+    if (!problems[k].isEmpty()) throw Bad(problems[k]);
+    const Picture& pic = pictures[k];
+    ResultClip& c = p.results[pic.result];
+    const QImage& img = decoded[k];
+    if (!c.frames.isEmpty() && img.size() != c.frames.front().size())
+      throw Bad(QCoreApplication::translate("studio::Project", "%1: frame \"%2\" is %3 × %4, the first frame of the clip %5 × %6")
+                    .arg(pic.where, pic.name)
+                    .arg(img.width())
+                    .arg(img.height())
+                    .arg(c.frames.front().width())
+                    .arg(c.frames.front().height()));
+    c.frames.push_back(std::move(decoded[k]));
+    if (keep) keep(c.frames.back(), *pic.bytes);
   }
   const qint64 cur = getInt(m, "current_result", where);
   if (cur < -1 || cur >= p.results.size())

@@ -6,6 +6,7 @@
 //   encode, all threads, no cache a Save whose frames are not encoded yet (parallel PNG encoding)
 //   result arrives -> encoded     the background encoding of a new result's frames (one pool thread)
 //   Save (document)               Document::saveProjectFile after that: the GUI thread writes, encodes nothing
+//   Open (document)               Document::openProjectFile of that file (checks and decodes every picture)
 //   autosave, GUI thread          Autosaver's part on the GUI thread (a snapshot); the write runs on a pool thread
 //   autosave, whole               until the background save reports back
 #include <QCoreApplication>
@@ -120,6 +121,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   row("Save (document)", t.nsecsElapsed() / 1e6, QFileInfo(file).size());
+  {
+    Document opened;
+    t.start();
+    if (!opened.openProjectFile(file, &error)) {
+      std::fprintf(stderr, "%s\n", qPrintable(error));
+      return 1;
+    }
+    row("Open (document)", t.nsecsElapsed() / 1e6);
+  }
 
   Autosaver a(&d, tmp.filePath(QStringLiteral("autosave")), 1);
   bool saved = false;
