@@ -205,6 +205,7 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
       mismatched.push_back(name + ": checkpoint has " + shape_str(shape) + ", the model expects " + shape_str(want));
       return;
     }
+    if (opt.shapes_only) return;
     try {
       auto t = sd.get(name);
       p.copy_(t.to(p.dtype()));

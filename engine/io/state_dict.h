@@ -52,6 +52,9 @@ struct LoadOptions {
   // Keys the checkpoint may carry that the module does not use (accepted silently).
   std::function<bool(const std::string&)> ignore;
   std::string what;  // names the source in messages, e.g. "unet (…/diffusion_pytorch_model.safetensors)"
+  // Names and shapes only: nothing is read or copied. The loaders check a module built on the meta device this
+  // way before the real one is allocated, so a checkpoint that does not fit is refused at once.
+  bool shapes_only = false;
 };
 
 // Fill every parameter and buffer of `module` from `sd` (keys = the module's dotted names).

@@ -200,7 +200,7 @@ Tensor ClipTextModelImpl::forward(const Tensor& input_ids) {
 
 // ---- loading ---------------------------------------------------------------------------------------------
 
-void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what) {
+void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.rfind("text_model.", 0) == 0) {
@@ -209,6 +209,7 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
     }
   io::LoadOptions opt;
   opt.what = what;
+  opt.shapes_only = shapes_only;
   // transformers >= 4.31 no longer saves the position_ids buffer: keep the default 0..max-1 then.
   const std::string pos_key = std::string(prefixed ? "text_model." : "") + "embeddings.position_ids";
   io::StateDict with_pos;
@@ -237,10 +238,14 @@ ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device,
     throw Error("CLIP text model: fp16 on the CPU needs LibTorch >= 2 (LibTorch " TORCH_VERSION
                 " has no fp16 CPU kernels for conv/norm/matmul); use bf16 or fp32 on the CPU, or a CUDA device");
 #endif
-  ClipTextModel model(cfg, torch::TensorOptions().dtype(dtype).device(device));
   auto sd = io::StateDict::from_files(c.weight_files);
   std::string what = c.name.empty() ? std::string("text_encoder") : c.name;
   what += " (" + c.weight_files.front() + (c.weight_files.size() > 1 ? ", ..." : "") + ")";
+  {  // names and shapes first, on the meta device: nothing is allocated for a checkpoint that does not fit
+    ClipTextModel meta(cfg, torch::TensorOptions().dtype(dtype).device(torch::kMeta));
+    load_clip_text_weights(*meta, sd, what, /*shapes_only=*/true);
+  }
+  ClipTextModel model(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_clip_text_weights(*model, sd, what);
   model->eval();
   return model;

@@ -118,7 +118,8 @@ TORCH_MODULE(ClipTextModel);
 // Fill `model` from a state dict whose keys carry the `text_model.` prefix or none (if any key starts with
 // `text_model.`, the prefixed form is assumed). Throws one ci2v::Error (io::load_module) listing every
 // missing / unexpected / mis-shaped key, with `what` naming the source.
-void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what);
+void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what,
+                            bool shapes_only = false);
 
 // Build from the component's config.json, load its weight files (CPU, fp32), then move to device/dtype
 // (fp32, fp16 or bf16) and switch to eval mode.

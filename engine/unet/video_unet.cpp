@@ -156,13 +156,14 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
   return x.reshape({B, T, c.out_channels, h, w}).permute({0, 2, 1, 3, 4}).narrow(2, 1, T - 1).contiguous();
 }
 
-void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what) {
+void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.find("module.") != std::string::npos) prefixed = true;
   if (prefixed) sd.remove_substring_from_keys("module.");
   io::LoadOptions opt;
   opt.what = what;
+  opt.shapes_only = shapes_only;
   io::load_module(unet, sd, opt);
 }
 
@@ -185,8 +186,10 @@ namespace {
 // Builds the UNet of `cfg` on device/dtype, fills it from `files` (errors name `what`), ready for inference.
 VideoUNet build_and_load(const UNetConfig& cfg, const std::vector<std::string>& files, torch::Device device,
                          torch::ScalarType dtype, const std::string& what) {
+  const auto sd = io::StateDict::from_files(files);
+  check_video_unet_keys(cfg, sd, what);  // on the meta device: nothing is allocated for a checkpoint that does not fit
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
-  load_video_unet_weights(*unet, io::StateDict::from_files(files), what);
+  load_video_unet_weights(*unet, sd, what);
   unet->eval();
   if (channels_last_default(device)) unet->use_channels_last(true);
   return unet;
@@ -206,49 +209,16 @@ VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::S
                         "unet (" + c.dir + ")");
 }
 
-std::string check_video_unet_keys(const UNetConfig& cfg, io::StateDict sd, const std::string& what) {
-  bool prefixed = false;
-  for (const auto& k : sd.keys())
-    if (k.find("module.") != std::string::npos) prefixed = true;
-  if (prefixed) sd.remove_substring_from_keys("module.");
+std::string check_video_unet_keys(const UNetConfig& cfg, const io::StateDict& sd, const std::string& what) {
   VideoUNet unet(cfg, torch::TensorOptions().dtype(torch::kFloat32).device(torch::kMeta));
-  std::vector<std::string> missing, mismatched, unexpected;
-  std::set<std::string> used;
+  load_video_unet_weights(*unet, sd, what, /*shapes_only=*/true);
   size_t tensors = 0, params = 0;
-  auto visit = [&](const std::string& name, const Tensor& p) {
-    ++tensors;
-    params += static_cast<size_t>(p.numel());
-    std::vector<int64_t> want(p.sizes().begin(), p.sizes().end());
-    if (!sd.contains(name)) {
-      missing.push_back(name + " " + shape_str(want));
-      return;
-    }
-    used.insert(name);
-    if (sd.shape(name) != want)
-      mismatched.push_back(name + ": checkpoint has " + shape_str(sd.shape(name)) + ", the model expects " + shape_str(want));
-  };
-  for (const auto& item : unet->named_parameters(true)) visit(item.key(), item.value());
-  for (const auto& item : unet->named_buffers(true)) visit(item.key(), item.value());
-  for (const auto& k : sd.keys())
-    if (!used.count(k)) unexpected.push_back(k);
-  if (missing.empty() && mismatched.empty() && unexpected.empty()) {
-    std::ostringstream s;
-    s << "all " << tensors << " tensors (" << params << " parameters) match the VideoLDMUNet3DConditionModel architecture ("
-      << cfg.levels() << " levels)";
-    return s.str();
-  }
-  std::ostringstream msg;
-  msg << what << " does not match the VideoLDMUNet3DConditionModel its config describes:";
-  auto list = [&](const char* title, const std::vector<std::string>& v) {
-    if (v.empty()) return;
-    msg << "\n  " << v.size() << " " << title << ":";
-    for (size_t i = 0; i < v.size() && i < 20; ++i) msg << "\n    " << v[i];
-    if (v.size() > 20) msg << "\n    ... and " << (v.size() - 20) << " more";
-  };
-  list("missing key(s)", missing);
-  list("unexpected key(s)", unexpected);
-  list("shape mismatch(es)", mismatched);
-  throw Error(msg.str());
+  for (const auto& item : unet->named_parameters(true)) ++tensors, params += static_cast<size_t>(item.value().numel());
+  for (const auto& item : unet->named_buffers(true)) ++tensors, params += static_cast<size_t>(item.value().numel());
+  std::ostringstream s;
+  s << "all " << tensors << " tensors (" << params << " parameters) match the VideoLDMUNet3DConditionModel architecture ("
+    << cfg.levels() << " levels)";
+  return s.str();
 }
 
 }  // namespace ci2v::unet

@@ -69,7 +69,8 @@ bool channels_last_default(const torch::Device& device);
 
 // Fill `unet` from a state dict: every occurrence of "module." is removed from the keys first (raw training
 // checkpoints, model-reference.md §1.8). Throws one ci2v::Error naming every missing, unexpected or mis-shaped key.
-void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what);
+// shapes_only: names and shapes are checked, nothing is read (io::LoadOptions::shapes_only).
+void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only = false);
 
 // Build from a component's config and load its weight files.
 VideoUNet load_video_unet(const io::Component& c, torch::Device device = torch::kCPU,
@@ -82,6 +83,6 @@ io::Component unet_component_from_dir(const std::string& dir);
 
 // Compare the checkpoint's keys and shapes with the architecture its config describes, without reading any
 // weights (the network is built on the meta device). Returns a one-line summary or throws naming every problem.
-std::string check_video_unet_keys(const UNetConfig& cfg, io::StateDict sd, const std::string& what);
+std::string check_video_unet_keys(const UNetConfig& cfg, const io::StateDict& sd, const std::string& what);
 
 }  // namespace ci2v::unet

@@ -89,7 +89,7 @@ Tensor AutoencoderKLImpl::decode_video(const Tensor& latents, int64_t batch) {
 
 // ---- loading ---------------------------------------------------------------------------------------------
 
-void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what) {
+void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only) {
   // Deprecated attention names (diffusers < 0.14 files): rename to the current ones; old 1x1 conv weights
   // [C, C, 1, 1] become Linear weights [C, C].
   static const std::regex old_name(R"(^(.*\.attentions\.0\.)(query|key|value|proj_attn)\.(weight|bias)$)");
@@ -113,6 +113,7 @@ void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const s
   io::LoadOptions opt;
   opt.what = what;
   opt.ignore = [&replaced](const std::string& k) { return replaced.count(k) != 0; };
+  opt.shapes_only = shapes_only;
   io::load_module(model, renamed, opt);
 }
 
@@ -126,10 +127,14 @@ AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device, 
     throw Error("VAE: fp16 on the CPU needs LibTorch >= 2 (LibTorch " TORCH_VERSION
                 " has no fp16 CPU kernels for conv/norm/matmul); use bf16 or fp32 on the CPU, or a CUDA device");
 #endif
-  AutoencoderKL model(cfg, torch::TensorOptions().dtype(dtype).device(device));
   auto sd = io::StateDict::from_files(c.weight_files);
   std::string what = c.name.empty() ? std::string("vae") : c.name;
   what += " (" + c.weight_files.front() + (c.weight_files.size() > 1 ? ", ..." : "") + ")";
+  {  // names and shapes first, on the meta device: nothing is allocated for a checkpoint that does not fit
+    AutoencoderKL meta(cfg, torch::TensorOptions().dtype(dtype).device(torch::kMeta));
+    load_vae_weights(*meta, sd, what, /*shapes_only=*/true);
+  }
+  AutoencoderKL model(cfg, torch::TensorOptions().dtype(dtype).device(device));
   load_vae_weights(*model, sd, what);
   model->eval();
   return model;

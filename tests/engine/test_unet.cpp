@@ -8,7 +8,15 @@
 #include <fstream>
 #include <sstream>
 
+#include <c10/core/CPUAllocator.h>
+
+#include <atomic>
+#include <cstring>
+
 #include "engine/files.h"
+#include "engine/io/diffusers_folder.h"
+#include "engine/text/clip_text_model.h"
+#include "engine/vae/autoencoder_kl.h"
 #include "engine/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
@@ -596,4 +604,98 @@ TEST(UNetBlocks, TemporalConvolutionByGemmAndByConv2dEqualConv3d) {
   auto g2 = torch::autograd::grad({ci2v::unet::temporal_conv_frames(*conv, x, 3).pow(2).sum()}, {x, conv->weight});
   EXPECT_LT((g1[0] - g2[0]).abs().max().item<double>(), 1e-4);
   EXPECT_LT((g1[1] - g2[1]).abs().max().item<double>(), 1e-3);
+}
+
+// ---------------------------------------------------------------- loading checks before allocating
+
+namespace {
+
+// Counts the bytes LibTorch's CPU allocator hands out while installed (forwards to the allocator it replaced).
+class CountingCpuAllocator : public c10::Allocator {
+public:
+  // c10 replaces an allocator only with one of the same or a higher priority: each change goes one higher.
+  CountingCpuAllocator() : base_(c10::GetCPUAllocator()) { c10::SetCPUAllocator(this, ++priority_); }
+  ~CountingCpuAllocator() override { c10::SetCPUAllocator(base_, ++priority_); }
+  // LibTorch 1.x declares allocate() const, 2.x non-const: one of these two overrides it.
+  c10::DataPtr allocate(size_t n) const { return counted(n); }
+  c10::DataPtr allocate(size_t n) { return counted(n); }
+  c10::DeleterFnPtr raw_deleter() const override { return base_->raw_deleter(); }
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }  // 2.3+
+  size_t bytes() const { return bytes_.load(); }
+
+private:
+  static inline uint8_t priority_ = 100;
+  c10::Allocator* base_;
+  mutable std::atomic<size_t> bytes_{0};
+  c10::DataPtr counted(size_t n) const {
+    bytes_ += n;
+    return base_->allocate(n);
+  }
+};
+
+// A fixture component whose config asks for `scale` times the channels its weights have.
+io::Component scaled_component(const std::string& name, const std::function<void(nlohmann::json&)>& scale) {
+  io::Component c = io::open_model_folder(kFixtures + "/tiny_pipeline").get(name);
+  scale(c.config);
+  return c;
+}
+
+}  // namespace
+
+// A checkpoint that does not fit the network its config describes (here: a config asking for many more channels,
+// the mistake of a config from one model beside the weights of another) is refused by a check on the meta device
+// before the network is allocated: the bytes allocated while it fails are a small part of what the network needs.
+TEST(Loading, ACheckpointThatDoesNotFitItsConfigIsRefusedBeforeTheNetworkIsAllocated) {
+  struct Case {
+    std::string name;
+    std::function<void(nlohmann::json&)> scale;
+    std::function<void(const io::Component&)> load;
+    std::function<size_t(const io::Component&)> network_bytes;  // what the network of the scaled config holds
+    std::string mismatched_key;
+  };
+  auto meta_bytes = [](const torch::nn::Module& m) {
+    size_t n = 0;
+    for (const auto& p : m.parameters(true)) n += static_cast<size_t>(p.numel()) * 4;
+    return n;
+  };
+  const auto meta = torch::TensorOptions().device(torch::kMeta);
+  std::vector<Case> cases = {
+      {"unet", [](nlohmann::json& j) { j["block_out_channels"] = {128, 256}; },
+       [](const io::Component& c) { load_video_unet(c); },
+       [&](const io::Component& c) { return meta_bytes(*VideoUNet(UNetConfig::from_json(c.config), meta)); },
+       "conv_in.weight"},
+      {"vae", [](nlohmann::json& j) { j["block_out_channels"] = {128, 256, 256, 256}; },
+       [](const io::Component& c) { vae::load_autoencoder_kl(c); },
+       [&](const io::Component& c) { return meta_bytes(*vae::AutoencoderKL(vae::VaeConfig::from_json(c.config), meta)); },
+       "encoder.conv_in.weight"},
+      {"text_encoder", [](nlohmann::json& j) { j["hidden_size"] = 384; j["intermediate_size"] = 1024; },
+       [](const io::Component& c) { text::load_clip_text_model(c); },
+       [&](const io::Component& c) { return meta_bytes(*text::ClipTextModel(text::ClipTextConfig::from_json(c.config), meta)); },
+       "token_embedding.weight"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    const io::Component c = scaled_component(k.name, k.scale);
+    const size_t needed = k.network_bytes(c);
+    ASSERT_GT(needed, size_t(20) << 20);  // large enough to tell an allocation from the reading of headers
+    std::string msg;
+    size_t allocated = 0;
+    {
+      CountingCpuAllocator counting;
+      msg = error_of([&] { k.load(c); });
+      allocated = counting.bytes();
+    }
+    EXPECT_NE(msg.find("shape mismatch"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(k.mismatched_key), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.dir), std::string::npos) << msg;
+    EXPECT_LT(allocated, needed / 10) << "allocated " << allocated << " bytes of the network's " << needed;
+    std::printf("[   INFO   ] %s: refused after allocating %.2f MB (the network needs %.1f MB)\n", k.name.c_str(),
+                allocated / 1048576.0, needed / 1048576.0);
+  }
+  // The counter sees a load that does allocate: the fixture UNet with its own config.
+  CountingCpuAllocator counting;
+  const VideoUNet unet = fixture_unet();
+  size_t weights = 0;
+  for (const auto& p : unet->parameters(true)) weights += static_cast<size_t>(p.numel()) * 4;
+  EXPECT_GE(counting.bytes(), weights);
 }
