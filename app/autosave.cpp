@@ -248,10 +248,11 @@ void Autosaver::startBackgroundSave() {
   // The snapshot shares the document's pictures; one thread encodes what the cache lacks (the rest of the machine
   // may be generating).
   QThreadPool::globalInstance()->start(
-      [job, project = doc_->toProject(), cache = doc_->pngCache(), file = recoveryFile_, hook = hook_, self = this] {
+      [job, cache = doc_->pngCache(), use = doc_->pngCache()->beginSave(), project = doc_->toProject(),
+       file = recoveryFile_, hook = hook_, self = this] {
         if (hook) hook();
         QString error;
-        const bool ok = project::save(project, file, &error, cache.get(), 1);
+        const bool ok = project::save(project, file, &error, cache.get(), 1, use);
         QMutexLocker lock(&job->mutex);
         job->ok = ok;
         job->error = error;

@@ -355,6 +355,13 @@ int Document::addResult(const ResultClip& clip) {
   // Encode its frames for the next save now, on one background thread (a long clip takes seconds to encode).
   QThreadPool::globalInstance()->start([cache = pngCache_, frames = clip.frames] { cache->warm(frames); });
   results_.push_back(clip);
+  const bool taken = std::any_of(results_.begin(), results_.end() - 1, [&](const ResultClip& r) { return r.id == clip.id; });
+  if (taken) {
+    for (const ResultClip& r : results_) nextId_ = std::max(nextId_, r.id + 1);
+    results_.back().id = nextId_++;
+  } else if (clip.id >= nextId_) {
+    nextId_ = clip.id + 1;  // new requests get fresh ids
+  }
   const int i = results_.size() - 1;
   Q_EMIT resultAdded(i);
   setCurrentResult(i);

@@ -98,7 +98,9 @@ public:
   // --- results
   int resultCount() const { return results_.size(); }
   const ResultClip& result(int i) const { return results_[i]; }
-  int addResult(const ResultClip& clip);  // returns its index and makes it current
+  // Returns its index and makes it current. A clip whose id a result of the document has already (a run that
+  // was started before another project was opened) gets a fresh one: ids stay unique, as project files need.
+  int addResult(const ResultClip& clip);
   int currentResultIndex() const { return current_; }
   const ResultClip* currentResult() const { return current_ >= 0 ? &results_[current_] : nullptr; }
   void setCurrentResult(int i);

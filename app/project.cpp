@@ -78,7 +78,6 @@ void parallelFor(int n, int threads, const std::function<void(int)>& f) {
 }  // namespace
 
 bool PngCache::lookup(qint64 key, QByteArray* png) {
-  QMutexLocker lock(&mutex_);
   auto it = cache_.find(key);
   if (it == cache_.end()) return false;
   it->lastUse = clock_;
@@ -97,23 +96,36 @@ void PngCache::insert(const QImage& image, const QByteArray& png) {
 QByteArray PngCache::encode(const QImage& image) {
   const qint64 key = image.cacheKey();
   QByteArray png;
-  if (lookup(key, &png)) return png;
+  {
+    QMutexLocker lock(&mutex_);
+    for (;;) {
+      if (lookup(key, &png)) return png;
+      if (!pending_.contains(key)) break;
+      encoded_cv_.wait(&mutex_);  // another thread encodes it right now
+    }
+    pending_.insert(key);
+  }
   png = encodePng(image);  // outside the lock: other threads go on meanwhile
   QMutexLocker lock(&mutex_);
+  pending_.remove(key);
   ++encoded_;
   if (!png.isEmpty()) {
     Entry& e = cache_[key];
     e.png = png;
     e.lastUse = clock_;
   }
+  encoded_cv_.wakeAll();
   return png;
 }
 
 QVector<QByteArray> PngCache::encodeAll(const QVector<QImage>& images, int threads) {
   QVector<QByteArray> out(images.size());
   QVector<int> missing;
-  for (int i = 0; i < images.size(); ++i)
-    if (!lookup(images[i].cacheKey(), &out[i])) missing.push_back(i);
+  {
+    QMutexLocker lock(&mutex_);
+    for (int i = 0; i < images.size(); ++i)
+      if (!lookup(images[i].cacheKey(), &out[i])) missing.push_back(i);
+  }
   parallelFor(static_cast<int>(missing.size()), threads, [&](int k) { out[missing[k]] = encode(images[missing[k]]); });
   return out;
 }
@@ -638,12 +650,13 @@ QByteArray serialize(const Project& project, PngCache* cache) {
   return out;
 }
 
-bool save(const Project& project, const QString& file, QString* error, PngCache* cache, int threads) {
+bool save(const Project& project, const QString& file, QString* error, PngCache* cache, int threads,
+          quint64 cacheSave) {
   auto fail = [&](const QString& cause) {
     if (error) *error = QCoreApplication::translate("studio::Project", "Cannot save the project %1: %2").arg(file, cause);
     return false;
   };
-  const quint64 use = cache ? cache->beginSave() : 0;
+  const quint64 use = !cache ? 0 : cacheSave ? cacheSave : cache->beginSave();
   QVector<Entry> entries;
   try {
     entries = encodeEntries(project, cache, threads);

@@ -36,6 +36,8 @@
 #include <QHash>
 #include <QImage>
 #include <QMutex>
+#include <QSet>
+#include <QWaitCondition>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -77,8 +79,9 @@ public:
   // Keeps `png` as the encoding of `image` (the bytes a project file held for it).
   void insert(const QImage& image, const QByteArray& png);
 
-  // A save begins: what it uses from now on is marked with the returned number; prune(that number) at its end
-  // drops what was used neither by it nor since (a removed result's frames). Saves may overlap.
+  // A save begins (call it when its snapshot of the document is taken): what is used or added from now on is
+  // marked with the returned number; prune(that number) at its end drops what was used neither by it nor since
+  // (a removed result's frames). Saves may overlap.
   quint64 beginSave();
   void prune(quint64 save);
 
@@ -91,10 +94,12 @@ private:
     quint64 lastUse = 0;
   };
   mutable QMutex mutex_;
+  QWaitCondition encoded_cv_;  // a pending picture was encoded
   QHash<qint64, Entry> cache_;
+  QSet<qint64> pending_;  // being encoded by some thread: others wait for it instead of encoding it again
   quint64 clock_ = 0;
   qint64 encoded_ = 0;
-  bool lookup(qint64 key, QByteArray* png);
+  bool lookup(qint64 key, QByteArray* png);  // with the lock held
 };
 
 namespace project {
@@ -112,7 +117,10 @@ inline constexpr qint64 kMaxImagePixels = qint64(64) << 20;   // per picture
 // Writes the project to `file` atomically, entry by entry (the file is never built whole in memory). False with a
 // message naming the file and the cause; the previous file (if any) is unchanged then. `cache` (optional) reuses
 // PNGs of unchanged frames; what must be encoded is encoded on up to `threads` threads (0: all the machine has).
-bool save(const Project& project, const QString& file, QString* error, PngCache* cache = nullptr, int threads = 0);
+// `cacheSave`: the cache's beginSave() taken when `project` was snapshotted, for a save that runs later on
+// another thread (0: begin it now).
+bool save(const Project& project, const QString& file, QString* error, PngCache* cache = nullptr, int threads = 0,
+          quint64 cacheSave = 0);
 // Writes `bytes` to `file` through QSaveFile: on any failure (full disk, no permission) the previous file is left
 // as it was and `error` says why (the system's message for a short write).
 bool writeFileAtomically(const QString& file, const QByteArray& bytes, QString* error);

@@ -490,6 +490,37 @@ private Q_SLOTS:
     QCOMPARE(p.results.size(), 4);
   }
 
+  // A run started before another project was opened finishes into it: its clip gets an id of its own (a
+  // project file with an id used twice could not be opened again), and later requests get fresh ones.
+  void aClipWhoseIdIsTakenGetsAFreshOne() {
+    QTemporaryDir tmp;
+    Document d;
+    fill(d);  // ids 3, 5, 9
+    const QString file = tmp.filePath(QStringLiteral("p.ci2v"));
+    QString error;
+    QVERIFY(d.saveProjectFile(file, &error));
+    Document e;
+    GenerationRequest running;
+    e.setFirstFrame(noiseImage(16, 16, 1), QString());
+    e.setModelPath(QStringLiteral("/models/x"));
+    QVERIFY2(e.makeRequest(&running, &error), qPrintable(error));
+    QCOMPARE(running.id, quint64(1));
+    QVERIFY2(e.openProjectFile(file, &error), qPrintable(error));
+    ResultClip late = makeClip(5, 2, 700);  // as if request 5 of the old session had been running
+    const int i = e.addResult(late);
+    QCOMPARE(e.result(i).id, quint64(10));
+    QCOMPARE(e.result(i).seed, late.seed);  // the clip itself is unchanged
+    e.addResult(makeClip(12, 1, 800));       // a free id stays
+    QCOMPARE(e.result(e.resultCount() - 1).id, quint64(12));
+    GenerationRequest next;
+    QVERIFY2(e.makeRequest(&next, &error), qPrintable(error));
+    QCOMPARE(next.id, quint64(13));
+    QVERIFY(e.saveProjectFile(file, &error));
+    Project p;
+    QVERIFY2(project::load(file, &p, &error), qPrintable(error));
+    QCOMPARE(p.results.size(), 5);
+  }
+
   void modifiedFlagAndHistoryEditing() {
     Document d;
     QSignalSpy modified(&d, &Document::modifiedChanged);
@@ -851,6 +882,47 @@ private Q_SLOTS:
     QVERIFY(!QFileInfo::exists(a.recoveryFile()));
     QVERIFY(!QFileInfo::exists(a.markerFile()));
     QVERIFY(Autosaver::recoverable(folder).isEmpty());
+  }
+
+  // What arrives while a background autosave runs stays encoded (its PNGs are not pruned by that save), and a
+  // Save while a new result is still being encoded waits for the pictures in progress instead of encoding them
+  // again: every picture is encoded exactly once.
+  void picturesArrivingDuringASaveAreEncodedOnce() {
+    QThreadPool::globalInstance()->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));  // held save + encoder
+    QTemporaryDir tmp;
+    Document d;
+    fill(d);
+    QString error;
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    QThreadPool::globalInstance()->waitForDone();
+    const auto cache = d.pngCache();
+    const qint64 before = cache->encodedCount();
+    Autosaver a(&d, tmp.filePath(QStringLiteral("autosave")), 50);
+    QSemaphore entered, release;
+    a.setBackgroundHook([&] {
+      entered.release();
+      release.acquire();
+    });
+    QSignalSpy saved(&a, &Autosaver::saved);
+    d.setPrompt(QStringLiteral("changed"));
+    QTRY_VERIFY_WITH_TIMEOUT(entered.available() > 0, 3000);
+    entered.acquire();
+    d.addResult(makeClip(20, 20, 900));  // encoded in the background while the autosave is held
+    QTRY_COMPARE_WITH_TIMEOUT(cache->encodedCount(), before + 20, 5000);
+    a.setBackgroundHook({});
+    release.release();
+    QTRY_VERIFY_WITH_TIMEOUT(saved.count() >= 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!a.isSaving(), 5000);
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    QCOMPARE(cache->encodedCount(), before + 20);
+
+    // A Save right after a long result arrives: the pictures its background encoding is working on are waited
+    // for, the others encoded by the Save; none twice.
+    d.addResult(makeClip(21, 64, 1000));
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    QThreadPool::globalInstance()->waitForDone();
+    QCOMPARE(cache->encodedCount(), before + 20 + 64);
+    a.finish();
   }
 
   void autosaveNeverWritesTheProjectFile() {
