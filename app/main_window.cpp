@@ -35,6 +35,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QToolButton>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QUrl>
@@ -129,7 +130,9 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   checkRecovery();
   connect(engine_, &EngineController::queueChanged, this, [this](int waiting) {
     queueLabel_->setVisible(waiting > 0);
+    queueCancelButton_->setVisible(waiting > 0);
     queueLabel_->setText(tr("%n more generation(s) queued", nullptr, waiting));
+    updateActions();
   });
   updateCanvas();
   updateActions();
@@ -253,6 +256,11 @@ void MainWindow::buildUi() {
   queueLabel_->setObjectName(QStringLiteral("queue_label"));
   progressLayout->addWidget(queueLabel_);
   queueLabel_->hide();
+  queueCancelButton_ = new QToolButton;
+  queueCancelButton_->setObjectName(QStringLiteral("queue_cancel_button"));
+  queueCancelButton_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  progressLayout->addWidget(queueCancelButton_);
+  queueCancelButton_->hide();
 
   auto* split = new QSplitter(Qt::Horizontal);
   split->setObjectName(QStringLiteral("main_splitter"));
@@ -329,6 +337,8 @@ void MainWindow::buildActions() {
                          tr("Animate the first frame"));
   cancelAction_ = make("action_cancel", tr("&Cancel"), "cancel", QKeySequence(Qt::Key_Escape),
                        tr("Stop the running generation"));
+  cancelAllAction_ = make("action_cancel_all", tr("Cancel &all"), "cancel", QKeySequence(tr("Shift+Esc")),
+                          tr("Stop the running generation and drop the queued ones"));
   playAction_ = make("action_play", tr("&Play / pause"), "play", QKeySequence(Qt::Key_Space), tr("Play or pause the result"));
   stepForwardAction_ = make("action_step_forward", tr("&Next frame"), "step-forward", QKeySequence(Qt::Key_Period),
                             tr("Show the next frame"));
@@ -405,6 +415,7 @@ void MainWindow::buildActions() {
   gen->addAction(generateAction_);
   gen->addAction(batch);
   gen->addAction(cancelAction_);
+  gen->addAction(cancelAllAction_);
   gen->addSeparator();
   gen->addAction(resetParams);
   auto* play = menuBar()->addMenu(tr("&Playback"));
@@ -458,6 +469,8 @@ void MainWindow::buildActions() {
   connect(modelAction_, &QAction::triggered, picker_, &ModelPicker::browse);
   connect(generateAction_, &QAction::triggered, this, &MainWindow::generate);
   connect(cancelAction_, &QAction::triggered, this, &MainWindow::cancel);
+  connect(cancelAllAction_, &QAction::triggered, this, &MainWindow::cancelAllRuns);
+  queueCancelButton_->setDefaultAction(cancelAllAction_);
   connect(playAction_, &QAction::triggered, this, &MainWindow::togglePlay);
   connect(stepForwardAction_, &QAction::triggered, player_, &VideoPlayer::stepForward);
   connect(stepBackAction_, &QAction::triggered, player_, &VideoPlayer::stepBackward);
@@ -622,10 +635,18 @@ void MainWindow::bindEngine() {
   });
   connect(w, &EngineController::failed, this, [this](quint64, const QString& message) {
     endRun(tr("Failed"));
+    if (failureBox_) {  // a queued batch failing run after run: one box, which counts them
+      ++moreFailures_;
+      failureBox_->setInformativeText(
+          tr("%n more generation(s) failed after this one. The last: %1", nullptr, moreFailures_).arg(message));
+      statusBar()->showMessage(tr("Generation failed: %1").arg(message), 8000);
+      return;
+    }
+    moreFailures_ = 0;
     if (!lastModelFailure_.isEmpty() && message == lastModelFailure_)
-      showMessage(modelErrorMessage(doc_->modelPath(), message));
+      failureBox_ = showMessage(modelErrorMessage(doc_->modelPath(), message));
     else
-      showMessage(generationErrorMessage(message, engine_->endedRequest().params));
+      failureBox_ = showMessage(generationErrorMessage(message, engine_->endedRequest().params));
   });
   connect(w, &EngineController::cancelled, this, [this](quint64) { endRun(tr("Cancelled")); });
   connect(engine_, &EngineController::busyChanged, this, &MainWindow::setBusy);
@@ -653,7 +674,7 @@ void MainWindow::bindEngine() {
   });
 }
 
-void MainWindow::showMessage(const UserMessage& m, bool warning) {
+QMessageBox* MainWindow::showMessage(const UserMessage& m, bool warning) {
   lastMessage_ = m;
   auto* box = new QMessageBox(warning ? QMessageBox::Warning : QMessageBox::Information, m.title, m.text,
                               QMessageBox::Ok, this);
@@ -662,6 +683,7 @@ void MainWindow::showMessage(const UserMessage& m, bool warning) {
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();  // window-modal, never blocks the event loop
   Q_EMIT messageShown(m.title);
+  return box;
 }
 
 void MainWindow::updateCanvas() {
@@ -907,6 +929,7 @@ void MainWindow::updateActions() {
   const bool busy = engine_->isBusy();
   generateAction_->setEnabled(!busy);
   cancelAction_->setEnabled(busy);
+  cancelAllAction_->setEnabled(busy && !engine_->queuedIds().isEmpty());
   const bool hasResult = doc_->currentResult() != nullptr;
   playAction_->setEnabled(hasResult);
   stepForwardAction_->setEnabled(hasResult);
@@ -1060,6 +1083,14 @@ void MainWindow::cancel() {
   engine_->cancel();
   strip_->setStage(tr("Cancelling…"));
   statusBar()->showMessage(tr("Cancelling after the current step…"));
+}
+
+void MainWindow::cancelAllRuns() {
+  if (!engine_->isBusy()) return;
+  const int queued = engine_->queuedIds().size();
+  engine_->cancelAll();
+  strip_->setStage(tr("Cancelling…"));
+  statusBar()->showMessage(tr("Cancelling after the current step; %n queued generation(s) dropped", nullptr, queued));
 }
 
 void MainWindow::stopLatency() {
@@ -1536,6 +1567,22 @@ void MainWindow::showBatchDialog() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+  // A generation running or queued: it is lost by closing, so ask.
+  if (engine_->isBusy()) {
+    const int queued = engine_->queuedIds().size();
+    const QString what = queued > 0 ? tr("A generation is running and %n more are queued.", nullptr, queued)
+                                    : tr("A generation is running.");
+    QMessageBox box(QMessageBox::Question, tr("Generation running"),
+                    what + QLatin1Char(' ') + tr("Stop and close the studio? What it has not finished is lost."),
+                    QMessageBox::Cancel, this);
+    auto* stop = box.addButton(tr("Stop and close"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != stop) {
+      e->ignore();
+      return;
+    }
+  }
   // A named project with unsaved changes: ask. The untitled session is kept for the next start silently.
   if (!doc_->projectPath().isEmpty() && doc_->isModified()) {
     const auto answer = QMessageBox::question(
@@ -1563,7 +1610,17 @@ void MainWindow::closeEvent(QCloseEvent* e) {
         }
         if (answer == QMessageBox::Close) {
           // closed anyway: the work stays in this session's recovery file, offered at the next start
-          if (autosaver_) autosaver_->saveNow();
+          QString why = tr("autosave is not running");
+          if (!autosaver_ || !autosaver_->saveNow(&why)) {
+            const auto last = QMessageBox::critical(
+                this, tr("Unsaved work"),
+                tr("The work could not be kept in the recovery file either (%1). Close anyway and lose it?").arg(why),
+                QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+            if (last != QMessageBox::Close) {
+              e->ignore();
+              return;
+            }
+          }
           keepRecovery = true;
         }
       }

@@ -3,6 +3,8 @@
 // the EngineController's thread; exports on the ExportRunner's thread.
 #pragma once
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 #include <memory>
 
 #include "app/document.h"
@@ -15,6 +17,7 @@ class QListWidget;
 class QPushButton;
 class QTabWidget;
 class QTimer;
+class QToolButton;
 
 namespace studio {
 
@@ -86,6 +89,7 @@ public Q_SLOTS:
   void applyModelSettings(const ModelProbe& probe);
   void generate();
   void cancel();
+  void cancelAllRuns();
   void togglePlay();
   void showExportDialog();
   void loadParameters();
@@ -135,7 +139,7 @@ private:
   void buildActions();
   void bindDocument();
   void bindEngine();
-  void showMessage(const UserMessage& m, bool warning = true);
+  QMessageBox* showMessage(const UserMessage& m, bool warning = true);  // window-modal, returns at once
   void setBusy(bool busy);
   void updateCanvas();
   void updateActions();
@@ -173,6 +177,7 @@ private:
   QLabel* recoveryText_ = nullptr;
   QString recoveryFile_;
   QLabel* queueLabel_ = nullptr;
+  QToolButton* queueCancelButton_ = nullptr;  // Cancel all, beside the queue
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;
   QPushButton* restoreButton_ = nullptr;
@@ -197,6 +202,9 @@ private:
   QAction* modelAction_ = nullptr;
   QAction* generateAction_ = nullptr;
   QAction* cancelAction_ = nullptr;
+  QAction* cancelAllAction_ = nullptr;  // the running generation and the queued ones
+  QPointer<QMessageBox> failureBox_;    // a failed generation's message, while it is open
+  int moreFailures_ = 0;                // failures after it, told in it instead of in boxes of their own
   QAction* playAction_ = nullptr;
   QAction* stepForwardAction_ = nullptr;
   QAction* stepBackAction_ = nullptr;

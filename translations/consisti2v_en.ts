@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
     <name>QObject</name>
@@ -175,8 +174,8 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>Presets</translation>
     </message>
     <message>
-        <source>The paper&apos;s camera moves, built from your picture; edit them afterwards on the picture and the timeline</source>
-        <translation>The paper&apos;s camera moves, built from your picture; edit them afterwards on the picture and the timeline</translation>
+        <source>The paper's camera moves, built from your picture; edit them afterwards on the picture and the timeline</source>
+        <translation>The paper's camera moves, built from your picture; edit them afterwards on the picture and the timeline</translation>
     </message>
     <message>
         <source>Pan left</source>
@@ -227,16 +226,16 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>Load…</translation>
     </message>
     <message>
-        <source>Load a camera path (JSON, the CLI&apos;s --camera format)</source>
-        <translation>Load a camera path (JSON, the CLI&apos;s --camera format)</translation>
+        <source>Load a camera path (JSON, the CLI's --camera format)</source>
+        <translation>Load a camera path (JSON, the CLI's --camera format)</translation>
     </message>
     <message>
         <source>Save…</source>
         <translation>Save…</translation>
     </message>
     <message>
-        <source>Save the camera path as JSON (for the CLI&apos;s --camera)</source>
-        <translation>Save the camera path as JSON (for the CLI&apos;s --camera)</translation>
+        <source>Save the camera path as JSON (for the CLI's --camera)</source>
+        <translation>Save the camera path as JSON (for the CLI's --camera)</translation>
     </message>
     <message>
         <source>▶ Dry run</source>
@@ -328,12 +327,12 @@ Use a PNG, JPEG or WebP file.</translation>
 <context>
     <name>studio::Document</name>
     <message>
-        <source>Camera move: FrameInit switched to the paper&apos;s camera settings (τ %1, D0 %2)</source>
-        <translation>Camera move: FrameInit switched to the paper&apos;s camera settings (τ %1, D0 %2)</translation>
+        <source>Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)</source>
+        <translation>Camera move: FrameInit switched to the paper's camera settings (τ %1, D0 %2)</translation>
     </message>
     <message>
-        <source>Camera move: FrameInit switched to this model&apos;s camera settings (τ %1, D0 %2)</source>
-        <translation>Camera move: FrameInit switched to this model&apos;s camera settings (τ %1, D0 %2)</translation>
+        <source>Camera move: FrameInit switched to this model's camera settings (τ %1, D0 %2)</source>
+        <translation>Camera move: FrameInit switched to this model's camera settings (τ %1, D0 %2)</translation>
     </message>
     <message>
         <source>Still camera: FrameInit back to τ %1, D0 %2</source>
@@ -376,8 +375,8 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>Choose the model folder first (Model… in the toolbar).</translation>
     </message>
     <message>
-        <source>The project&apos;s current result %1 does not exist (it has %2 results).</source>
-        <translation>The project&apos;s current result %1 does not exist (it has %2 results).</translation>
+        <source>The project's current result %1 does not exist (it has %2 results).</source>
+        <translation>The project's current result %1 does not exist (it has %2 results).</translation>
     </message>
     <message>
         <source>Result %1 of the project has no frames.</source>
@@ -388,8 +387,8 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>Result %1 of the project has an empty frame.</translation>
     </message>
     <message>
-        <source>The project&apos;s camera path is invalid: %1</source>
-        <translation>The project&apos;s camera path is invalid: %1</translation>
+        <source>The project's camera path is invalid: %1</source>
+        <translation>The project's camera path is invalid: %1</translation>
     </message>
     <message>
         <source>%1 cannot be opened: %2</source>
@@ -607,8 +606,8 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation> fps</translation>
     </message>
     <message>
-        <source>Frames per second. The model&apos;s frames are about 8 fps apart at the reference frame stride.</source>
-        <translation>Frames per second. The model&apos;s frames are about 8 fps apart at the reference frame stride.</translation>
+        <source>Frames per second. The model's frames are about 8 fps apart at the reference frame stride.</source>
+        <translation>Frames per second. The model's frames are about 8 fps apart at the reference frame stride.</translation>
     </message>
     <message>
         <source>Frame rate</source>
@@ -800,8 +799,8 @@ or paste one (Ctrl+V)</translation>
         <translation>Play the preview over the frames (Space in the camera editor plays the dry run)</translation>
     </message>
     <message>
-        <source>Load a model to see FrameInit&apos;s frequency split.</source>
-        <translation>Load a model to see FrameInit&apos;s frequency split.</translation>
+        <source>Load a model to see FrameInit's frequency split.</source>
+        <translation>Load a model to see FrameInit's frequency split.</translation>
     </message>
     <message>
         <source>Updated in %1 ms (VAE once per picture or path, then only FFTs).</source>
@@ -1290,12 +1289,12 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>Camera video: %1</translation>
     </message>
     <message>
-        <source>Open a first frame to see FrameInit&apos;s frequency split.</source>
-        <translation>Open a first frame to see FrameInit&apos;s frequency split.</translation>
+        <source>Open a first frame to see FrameInit's frequency split.</source>
+        <translation>Open a first frame to see FrameInit's frequency split.</translation>
     </message>
     <message>
-        <source>Load a model to see FrameInit&apos;s frequency split (the camera video needs none).</source>
-        <translation>Load a model to see FrameInit&apos;s frequency split (the camera video needs none).</translation>
+        <source>Load a model to see FrameInit's frequency split (the camera video needs none).</source>
+        <translation>Load a model to see FrameInit's frequency split (the camera video needs none).</translation>
     </message>
     <message>
         <source>FrameInit is off: the denoising starts from plain noise.</source>
@@ -1449,8 +1448,8 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>Re-run</translation>
     </message>
     <message>
-        <source>Generate the selected clip&apos;s settings again with a new seed</source>
-        <translation>Generate the selected clip&apos;s settings again with a new seed</translation>
+        <source>Generate the selected clip's settings again with a new seed</source>
+        <translation>Generate the selected clip's settings again with a new seed</translation>
     </message>
     <message>
         <source>★</source>
@@ -1719,6 +1718,67 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <source>The clip this export was opened for has been deleted.</source>
         <translation>The clip this export was opened for has been deleted.</translation>
     </message>
+    <message>
+        <source>Cancel &amp;all</source>
+        <translation>Cancel &amp;all</translation>
+    </message>
+    <message>
+        <source>Shift+Esc</source>
+        <translation>Shift+Esc</translation>
+    </message>
+    <message>
+        <source>Stop the running generation and drop the queued ones</source>
+        <translation>Stop the running generation and drop the queued ones</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more generation(s) failed after this one. The last: %1</source>
+        <translation>
+            <numerusform>%n more generation failed after this one. The last: %1</numerusform>
+            <numerusform>%n more generations failed after this one. The last: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Generation failed: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelling after the current step; %n queued generation(s) dropped</source>
+        <translation>
+            <numerusform>Cancelling after the current step; %n queued generation dropped</numerusform>
+            <numerusform>Cancelling after the current step; %n queued generations dropped</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A generation is running and %n more are queued.</source>
+        <translation>
+            <numerusform>A generation is running and %n more is queued.</numerusform>
+            <numerusform>A generation is running and %n more are queued.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A generation is running.</source>
+        <translation>A generation is running.</translation>
+    </message>
+    <message>
+        <source>Generation running</source>
+        <translation>Generation running</translation>
+    </message>
+    <message>
+        <source>Stop and close the studio? What it has not finished is lost.</source>
+        <translation>Stop and close the studio? What it has not finished is lost.</translation>
+    </message>
+    <message>
+        <source>Stop and close</source>
+        <translation>Stop and close</translation>
+    </message>
+    <message>
+        <source>autosave is not running</source>
+        <translation>autosave is not running</translation>
+    </message>
+    <message>
+        <source>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</source>
+        <translation>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -1845,8 +1905,8 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
 <context>
     <name>studio::ParameterPanel</name>
     <message>
-        <source>&lt;b&gt;τ — how much of your picture&apos;s layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture&apos;s layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</source>
-        <translation>&lt;b&gt;τ — how much of your picture&apos;s layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture&apos;s layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</translation>
+        <source>&lt;b&gt;τ — how much of your picture's layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture's layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</source>
+        <translation>&lt;b&gt;τ — how much of your picture's layout seeds the motion&lt;/b&gt;&lt;br&gt;Before animating, FrameInit takes a blurred copy of your first frame and buries it under noise up to this level (1–999). &lt;b&gt;Lower&lt;/b&gt; τ (e.g. 600–750) keeps more of the picture's layout and colours: steadier, more faithful clips with gentler motion. &lt;b&gt;Higher&lt;/b&gt; τ (up to 999) gives the model more freedom: livelier motion, but the scene may drift from your picture.&lt;br&gt;Reference: 850 (750 with a camera move).</translation>
     </message>
     <message>
         <source>&lt;b&gt;D0 spatial — how much picture detail guides every frame&lt;/b&gt;&lt;br&gt;The size of the blur filter FrameInit applies in space, from 0 to 1. &lt;b&gt;Small&lt;/b&gt; values pass only broad shapes and colours of your picture to every frame (the model invents the details, so things can move more). &lt;b&gt;Large&lt;/b&gt; values pass finer structure too: frames stick closer to the first frame but can look frozen.&lt;br&gt;Reference: 0.25 (0.5 with a camera move).</source>
@@ -1861,8 +1921,8 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>Motion &amp;&amp; consistency (FrameInit)</translation>
     </message>
     <message>
-        <source>Seed the motion with the first frame&apos;s layout</source>
-        <translation>Seed the motion with the first frame&apos;s layout</translation>
+        <source>Seed the motion with the first frame's layout</source>
+        <translation>Seed the motion with the first frame's layout</translation>
     </message>
     <message>
         <source>FrameInit: start from a blurred, noised copy of your picture instead of pure noise. Keeps the clip consistent with the first frame. Leave it on unless you want wild motion.</source>
@@ -2117,8 +2177,8 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>Custom path (camera editor)</translation>
     </message>
     <message>
-        <source>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper&apos;s camera values when they are still at their defaults.</source>
-        <translation>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper&apos;s camera values when they are still at their defaults.</translation>
+        <source>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper's camera values when they are still at their defaults.</source>
+        <translation>A camera move built from your picture (FrameInit follows it). Choosing one switches τ and D0 to the paper's camera values when they are still at their defaults.</translation>
     </message>
     <message>
         <source>Camera</source>
@@ -2227,32 +2287,32 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>%1 is not a JSON object</translation>
     </message>
     <message>
-        <source>%1 has no &quot;%2&quot;</source>
-        <translation>%1 has no &quot;%2&quot;</translation>
+        <source>%1 has no "%2"</source>
+        <translation>%1 has no "%2"</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be a string</source>
-        <translation>%1: &quot;%2&quot; must be a string</translation>
+        <source>%1: "%2" must be a string</source>
+        <translation>%1: "%2" must be a string</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be a list of strings</source>
-        <translation>%1: &quot;%2&quot; must be a list of strings</translation>
+        <source>%1: "%2" must be a list of strings</source>
+        <translation>%1: "%2" must be a list of strings</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be an integer</source>
-        <translation>%1: &quot;%2&quot; must be an integer</translation>
+        <source>%1: "%2" must be an integer</source>
+        <translation>%1: "%2" must be an integer</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be a non-negative integer</source>
-        <translation>%1: &quot;%2&quot; must be a non-negative integer</translation>
+        <source>%1: "%2" must be a non-negative integer</source>
+        <translation>%1: "%2" must be a non-negative integer</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be a number</source>
-        <translation>%1: &quot;%2&quot; must be a number</translation>
+        <source>%1: "%2" must be a number</source>
+        <translation>%1: "%2" must be a number</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be true or false</source>
-        <translation>%1: &quot;%2&quot; must be true or false</translation>
+        <source>%1: "%2" must be true or false</source>
+        <translation>%1: "%2" must be true or false</translation>
     </message>
     <message>
         <source>%1: invalid parameters: %2</source>
@@ -2267,28 +2327,28 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>%1: invalid camera preset: %2</translation>
     </message>
     <message>
-        <source>entry &quot;%1&quot; is not a readable PNG picture: %2</source>
-        <translation>entry &quot;%1&quot; is not a readable PNG picture: %2</translation>
+        <source>entry "%1" is not a readable PNG picture: %2</source>
+        <translation>entry "%1" is not a readable PNG picture: %2</translation>
     </message>
     <message>
-        <source>entry &quot;%1&quot; is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</source>
-        <translation>entry &quot;%1&quot; is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</translation>
+        <source>entry "%1" is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</source>
+        <translation>entry "%1" is a %2 × %3 picture, larger than the limit of %4 pixels a side / %5 pixels</translation>
     </message>
     <message>
-        <source>entry &quot;%1&quot; cannot be decoded as PNG: %2</source>
-        <translation>entry &quot;%1&quot; cannot be decoded as PNG: %2</translation>
+        <source>entry "%1" cannot be decoded as PNG: %2</source>
+        <translation>entry "%1" cannot be decoded as PNG: %2</translation>
     </message>
     <message>
-        <source>the picture &quot;%1&quot; cannot be encoded as PNG</source>
-        <translation>the picture &quot;%1&quot; cannot be encoded as PNG</translation>
+        <source>the picture "%1" cannot be encoded as PNG</source>
+        <translation>the picture "%1" cannot be encoded as PNG</translation>
     </message>
     <message>
-        <source>the manifest refers to &quot;%1&quot;, which the file does not contain</source>
-        <translation>the manifest refers to &quot;%1&quot;, which the file does not contain</translation>
+        <source>the manifest refers to "%1", which the file does not contain</source>
+        <translation>the manifest refers to "%1", which the file does not contain</translation>
     </message>
     <message>
-        <source>%1: &quot;results&quot; must be a list</source>
-        <translation>%1: &quot;results&quot; must be a list</translation>
+        <source>%1: "results" must be a list</source>
+        <translation>%1: "results" must be a list</translation>
     </message>
     <message>
         <source>%1 result %2</source>
@@ -2303,12 +2363,12 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>%1 has no frames</translation>
     </message>
     <message>
-        <source>%1: frame &quot;%2&quot; is %3 × %4, the first frame of the clip %5 × %6</source>
-        <translation>%1: frame &quot;%2&quot; is %3 × %4, the first frame of the clip %5 × %6</translation>
+        <source>%1: frame "%2" is %3 × %4, the first frame of the clip %5 × %6</source>
+        <translation>%1: frame "%2" is %3 × %4, the first frame of the clip %5 × %6</translation>
     </message>
     <message>
-        <source>%1: &quot;current_result&quot; = %2 is not -1 or the index of one of the %3 results</source>
-        <translation>%1: &quot;current_result&quot; = %2 is not -1 or the index of one of the %3 results</translation>
+        <source>%1: "current_result" = %2 is not -1 or the index of one of the %3 results</source>
+        <translation>%1: "current_result" = %2 is not -1 or the index of one of the %3 results</translation>
     </message>
     <message>
         <source>%1 cannot be opened: %2</source>
@@ -2355,20 +2415,20 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>entry %1 has a name of %2 bytes</translation>
     </message>
     <message>
-        <source>the entry &quot;%1&quot; appears twice</source>
-        <translation>the entry &quot;%1&quot; appears twice</translation>
+        <source>the entry "%1" appears twice</source>
+        <translation>the entry "%1" appears twice</translation>
     </message>
     <message>
-        <source>the entry &quot;%1&quot; announces %2 bytes (the limit is %3)</source>
-        <translation>the entry &quot;%1&quot; announces %2 bytes (the limit is %3)</translation>
+        <source>the entry "%1" announces %2 bytes (the limit is %3)</source>
+        <translation>the entry "%1" announces %2 bytes (the limit is %3)</translation>
     </message>
     <message>
-        <source>the entry &quot;%1&quot; lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</source>
-        <translation>the entry &quot;%1&quot; lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</translation>
+        <source>the entry "%1" lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</source>
+        <translation>the entry "%1" lies outside the file or overlaps another one (offset %2, %3 bytes, file %4 bytes)</translation>
     </message>
     <message>
-        <source>the entry &quot;%1&quot; is damaged (CRC-32 %2, expected %3)</source>
-        <translation>the entry &quot;%1&quot; is damaged (CRC-32 %2, expected %3)</translation>
+        <source>the entry "%1" is damaged (CRC-32 %2, expected %3)</source>
+        <translation>the entry "%1" is damaged (CRC-32 %2, expected %3)</translation>
     </message>
     <message>
         <source>the table of contents has %1 bytes left over</source>

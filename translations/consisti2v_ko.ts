@@ -1714,6 +1714,64 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <source>The clip this export was opened for has been deleted.</source>
         <translation>이 내보내기 대상이던 클립이 삭제되었습니다.</translation>
     </message>
+    <message>
+        <source>Cancel &amp;all</source>
+        <translation>모두 취소(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Shift+Esc</source>
+        <translation>Shift+Esc</translation>
+    </message>
+    <message>
+        <source>Stop the running generation and drop the queued ones</source>
+        <translation>실행 중인 생성을 멈추고 대기 중인 생성을 모두 취소합니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more generation(s) failed after this one. The last: %1</source>
+        <translation>
+            <numerusform>이후 생성 %n개도 실패했습니다. 마지막 오류: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>생성 실패: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelling after the current step; %n queued generation(s) dropped</source>
+        <translation>
+            <numerusform>현재 단계 후 취소합니다. 대기 중인 생성 %n개를 취소했습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A generation is running and %n more are queued.</source>
+        <translation>
+            <numerusform>생성이 실행 중이며 %n개가 더 대기 중입니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A generation is running.</source>
+        <translation>생성이 실행 중입니다.</translation>
+    </message>
+    <message>
+        <source>Generation running</source>
+        <translation>생성 실행 중</translation>
+    </message>
+    <message>
+        <source>Stop and close the studio? What it has not finished is lost.</source>
+        <translation>멈추고 스튜디오를 닫을까요? 끝나지 않은 작업은 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Stop and close</source>
+        <translation>멈추고 닫기</translation>
+    </message>
+    <message>
+        <source>autosave is not running</source>
+        <translation>자동 저장이 실행 중이 아닙니다</translation>
+    </message>
+    <message>
+        <source>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</source>
+        <translation>작업을 복구 파일에도 보관하지 못했습니다(%1). 그래도 닫고 작업을 잃을까요?</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -3,6 +3,13 @@
 // sweep) lands in order, a dropped exported MP4 restores its settings, the history survives a restart (the
 // session) and a saved project, and an autosave is offered for recovery after a crash.
 #include <QComboBox>
+#include <memory>
+#include <functional>
+#include <QToolButton>
+#include <QTimer>
+#include <QMessageBox>
+#include <QApplication>
+#include <QAction>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -49,6 +56,23 @@ void prepare(MainWindow* w) {
   QVERIFY2(w->document()->loadFirstFrame(examplePicture(), &error), qPrintable(error));
   w->chooseModel(testing::tinyModel());
   QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+}
+
+// Clicks the button `pick` chooses in the next modal message box (polls for up to 5 s).
+void clickInNextBox(std::function<QAbstractButton*(QMessageBox*)> pick, QString* text = nullptr) {
+  auto* poll = new QTimer;
+  auto tries = std::make_shared<int>(0);
+  QObject::connect(poll, &QTimer::timeout, [=] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box || !box->isVisible()) {
+      if (++*tries > 500) poll->deleteLater();  // the test's own check fails
+      return;
+    }
+    if (text) *text = box->text();
+    if (QAbstractButton* b = pick(box)) b->click();
+    poll->deleteLater();
+  });
+  poll->start(10);
 }
 
 }  // namespace
@@ -128,6 +152,62 @@ private Q_SLOTS:
     QVERIFY(again->document()->hasFirstFrame());
     QVERIFY(!again->document()->isModified());
     QVERIFY(again->recoveryBar()->isHidden());  // a clean exit leaves nothing to recover
+  }
+
+  // A queued batch can be called off as a whole (Cancel all, beside the queue and Shift+Esc); closing the window
+  // while a generation runs asks first; a batch failing run after run shows one message that counts them.
+  void aBatchIsCancelledWholeAndClosingAsksWhileBusy() {
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("c.ini")));
+    prepare(w.get());
+    Document* doc = w->document();
+    auto* cancelAll = w->findChild<QAction*>(QStringLiteral("action_cancel_all"));
+    auto* beside = w->findChild<QToolButton*>(QStringLiteral("queue_cancel_button"));
+    QVERIFY(cancelAll && beside);
+    QVERIFY(!cancelAll->isEnabled());
+    QCOMPARE(cancelAll->shortcut(), QKeySequence(QStringLiteral("Shift+Esc")));
+    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 4, 1, 0)), 4);
+    QVERIFY(cancelAll->isEnabled());
+    QVERIFY(beside->isVisible());
+    QSignalSpy cancelled(w->engine(), &EngineController::cancelled);
+    beside->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!w->engine()->isBusy(), 60000);
+    QVERIFY(doc->resultCount() <= 1);  // the running one may have finished before it saw the cancel
+    QCOMPARE(doc->resultCount() + cancelled.count(), 4);
+    QVERIFY(w->engine()->queuedIds().isEmpty());
+    QVERIFY(!beside->isVisible());
+    QVERIFY(!cancelAll->isEnabled());
+
+    // Closing while a generation runs: asked; called off, it goes on; confirmed, the window closes.
+    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 2, 5, 0)), 2);
+    QString asked;
+    clickInNextBox([](QMessageBox* b) { return b->button(QMessageBox::Cancel); }, &asked);
+    QVERIFY(!w->close());
+    QVERIFY2(asked.contains(QLatin1String("running")) && asked.contains(QLatin1String("1 more")), qPrintable(asked));
+    QVERIFY(w->isVisible());
+    if (w->engine()->isBusy()) {
+      clickInNextBox([](QMessageBox* b) {
+        for (QAbstractButton* x : b->buttons())
+          if (b->buttonRole(x) == QMessageBox::DestructiveRole) return x;
+        return static_cast<QAbstractButton*>(nullptr);
+      });
+    }
+    QVERIFY(w->close());
+
+    // Failures of a batch: one box, counting the ones after it.
+    auto v = makeWindow(tmp.filePath(QStringLiteral("f.ini")));
+    QSignalSpy shown(v.get(), &MainWindow::messageShown);
+    for (int i = 0; i < 3; ++i) Q_EMIT v->engine()->failed(quint64(i + 1), QStringLiteral("failure %1").arg(i + 1));
+    QCOMPARE(shown.count(), 1);
+    const auto boxes = v->findChildren<QMessageBox*>(QStringLiteral("message_box"));
+    QCOMPARE(boxes.size(), 1);
+    QVERIFY2(boxes[0]->informativeText().contains(QLatin1String("2 more")) &&
+                 boxes[0]->informativeText().contains(QLatin1String("failure 3")),
+             qPrintable(boxes[0]->informativeText()));
+    boxes[0]->close();
+    QTRY_VERIFY(v->findChildren<QMessageBox*>(QStringLiteral("message_box")).isEmpty());
+    Q_EMIT v->engine()->failed(9, QStringLiteral("a later failure"));  // a new box once the first is closed
+    QCOMPARE(shown.count(), 2);
   }
 
   void projectsSaveAndOpenWithTheirHistory() {
