@@ -1,5 +1,6 @@
 // Tiny command-line parser for the consisti2v subcommands: --key value, --flag, positional arguments.
 #pragma once
+#include <cctype>
 #include <limits>
 #include <map>
 #include <set>
@@ -26,6 +27,11 @@ public:
           val = "1";
         } else {
           if (i + 1 >= argc) throw std::runtime_error("option --" + key + " needs a value");
+          const std::string next = argv[i + 1];
+          // "--prompt --steps 2": the value was forgotten (a value that starts with "--" is given as --key=--value)
+          if (next.size() > 2 && next.rfind("--", 0) == 0 && std::isalpha(static_cast<unsigned char>(next[2])))
+            throw std::runtime_error("option --" + key + " needs a value, got the option " + next +
+                                     " (write --" + key + "=" + next + " for a value that starts with --)");
           val = argv[++i];
         }
         opts_[key].push_back(val);
@@ -73,6 +79,15 @@ public:
                                " to " + std::to_string(std::numeric_limits<int>::max()) + ", got '" + get(k) + "'");
     return static_cast<int>(v);
   }
+  // A thread count: 0 (or the option absent) = every hardware thread; negative or more than kMaxThreads refused.
+  static constexpr int kMaxThreads = 256;
+  int get_threads(const std::string& k) const {
+    const long v = get_int(k, 0);
+    if (v < 0 || v > kMaxThreads)
+      throw std::runtime_error("--" + k + ": expected 0 (every hardware thread) to " + std::to_string(kMaxThreads) +
+                               ", got '" + get(k) + "'");
+    return static_cast<int>(v);
+  }
   // The index in `choices` of the option's value (of `def` where the option is not given); any other value is
   // refused, naming it and the choices.
   size_t get_choice(const std::string& k, const std::string& def, const std::vector<std::string>& choices) const {
@@ -85,6 +100,13 @@ public:
     throw std::runtime_error("--" + k + ": expected " + list + ", got '" + v + "'");
   }
   const std::vector<std::string>& positional() const { return pos_; }
+  // Refuses words beyond the first `allowed` positional arguments: "--prompt a red cat" would otherwise run with
+  // the prompt "a" and drop the rest without a word.
+  void refuse_extra_positionals(size_t allowed) const {
+    if (pos_.size() <= allowed) return;
+    throw std::runtime_error("unexpected argument '" + pos_[allowed] +
+                             "' (a value with spaces needs quotes, e.g. --prompt \"a red cat\"; see consisti2v --help)");
+  }
   // Options given that are not in `known` (to reject typos).
   std::vector<std::string> unknown(const std::set<std::string>& known) const {
     std::vector<std::string> u;

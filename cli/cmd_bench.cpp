@@ -237,6 +237,7 @@ int cmd_bench(int argc, char** argv) {
                           "threads", "profile", "profile-top", "profile-trace", "audit"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
+  a.refuse_extra_positionals(0);
   const torch::Device device = resolve_device(a.get("device", "auto"));
   const auto dtypes = split_list(a.get("dtype", "fp32"));
   std::vector<std::string> sizes;  // checked before any work: a bad entry is named
@@ -258,7 +259,7 @@ int cmd_bench(int argc, char** argv) {
   const double cfg = a.get_double("cfg", 7.5);
   const int repeats = std::max(1, a.get_int32("repeats", 1));
   const std::string model_dir = a.get("model", "");
-  if (a.has("threads")) torch::set_num_threads(a.get_int32("threads", 1));
+  if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   const bool tf32 = a.has("tf32");
   const bool profile = a.has("profile") || a.has("profile-trace");
   const int profile_top = a.get_int32("profile-top", 25);

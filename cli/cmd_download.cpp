@@ -42,6 +42,7 @@ int cmd_download(int argc, char** argv) {
   if (auto u = a.unknown({"repo", "revision", "cache", "to", "endpoint", "variant", "offline", "quiet"}); !u.empty())
     throw std::runtime_error("unknown option " + u[0] +
                              " (usage: consisti2v download [--repo ORG/NAME] [--revision REV] [--cache DIR] [--to DIR])");
+  a.refuse_extra_positionals(0);
   if (a.has("cache") && a.has("to")) throw std::runtime_error("--cache and --to exclude each other");
   hub::DownloadOptions o;
   o.repo = a.get("repo", hub::kDefaultRepo);

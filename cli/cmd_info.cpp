@@ -9,6 +9,9 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/model_check.h"
+#include "engine/sampling/scheduler.h"
+#include "engine/text/clip_text_model.h"
+#include "engine/text/clip_tokenizer.h"
 
 namespace ci2v::cli {
 
@@ -24,6 +27,7 @@ static std::string human_count(uint64_t n) {
 int cmd_info(int argc, char** argv) {
   Args a(argc, argv, 2);
   if (auto u = a.unknown({"model", "variant"}); !u.empty()) throw std::runtime_error("unknown option " + u[0]);
+  a.refuse_extra_positionals(a.has("model") ? 0 : 1);
   std::string dir = a.get("model");
   if (dir.empty() && !a.positional().empty()) dir = a.positional()[0];
   if (dir.empty()) throw std::runtime_error("--model DIR is required");
@@ -38,10 +42,28 @@ int cmd_info(int argc, char** argv) {
       for (const char* k : {"beta_schedule", "beta_start", "beta_end", "num_train_timesteps", "steps_offset",
                             "timestep_spacing", "prediction_type", "set_alpha_to_one"})
         if (c.config.contains(k)) std::cout << "  " << std::left << std::setw(20) << k << c.config[k].dump() << "\n";
+      try {  // what generate reads of it
+        sampling::SchedulerConfig::from_json(c.config, c.dir + "/scheduler_config.json");
+        std::cout << "  check: the scheduler config is usable\n";
+      } catch (const std::exception& e) {
+        ++problems;
+        std::cout << "  PROBLEM: " << e.what() << "\n";
+      }
       continue;
     }
     if (c.name == "tokenizer") {
-      std::cout << "  files: vocab.json, merges.txt\n";
+      try {  // loaded as generate loads it, and its ids checked against the text encoder's vocabulary
+        const auto tok = text::ClipTokenizer::from_folder(c.dir);
+        std::cout << "  vocab.json: " << tok.vocab_size() << " tokens (largest id " << tok.max_token_id()
+                  << "), merges.txt: " << tok.num_merges() << " merges\n";
+        if (const io::Component* te = mf.find("text_encoder"))
+          text::check_tokenizer_fits(tok, c.dir, text::ClipTextConfig::from_json(te->config, te->dir + "/config.json"),
+                                     te->dir);
+        std::cout << "  check: the tokenizer loads\n";
+      } catch (const std::exception& e) {
+        ++problems;
+        std::cout << "  PROBLEM: " << e.what() << "\n";
+      }
       continue;
     }
     // A few config values that matter.

@@ -12,6 +12,7 @@ int cmd_parity(int argc, char** argv) {
   Args a(argc, argv, 2, {"verbose"});
   if (auto u = a.unknown({"fixtures", "device", "dtype", "case", "verbose", "atol", "rtol", "threads"}); !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
+  a.refuse_extra_positionals(a.has("fixtures") ? 0 : 1);
   parity::Options o;
   o.fixtures = a.get("fixtures");
   if (o.fixtures.empty() && !a.positional().empty()) o.fixtures = a.positional()[0];
@@ -24,7 +25,7 @@ int cmd_parity(int argc, char** argv) {
   o.verbose = a.has("verbose");
   o.atol_override = a.get_double("atol", -1);
   o.rtol_override = a.get_double("rtol", -1);
-  if (a.has("threads")) torch::set_num_threads(a.get_int32("threads", 1));
+  if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   auto results = parity::run(o, std::cout);
   if (results.empty()) {
     std::cerr << "parity: no case was run\n";

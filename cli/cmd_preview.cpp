@@ -36,6 +36,7 @@ int cmd_preview(int argc, char** argv) {
   const std::set<std::string> known = {"model", "image", "camera", "tau", "ds", "dt", "filter", "seed", "frames",
                                        "width", "height", "device", "dtype", "out", "params", "scale", "threads", "quiet"};
   if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");
+  a.refuse_extra_positionals(0);
   const auto model = a.get("model"), image = a.get("image"), out = a.get("out");
   if (model.empty() || image.empty() || out.empty()) throw Error("--model DIR, --image FILE and --out DIR/ are required");
   auto params = params_from_args(a);
@@ -43,6 +44,15 @@ int cmd_preview(int argc, char** argv) {
   params.validate();
   const int scale = a.get_int32("scale", 4);
   if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
+  if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
+  {  // --out is a folder that can be made, before any work
+    std::error_code ec;
+    const auto st = fs::status(out, ec);
+    if (fs::exists(st) && !fs::is_directory(st))
+      throw Error("--out: " + out + " exists and is not a folder: choose a folder for the preview frames");
+    if (!fs::exists(st) && !fs::create_directories(out, ec) && ec)
+      throw Error("--out: cannot create the folder " + out + ": " + ec.message());
+  }
   // Each set replaces an earlier preview's folder of the same name, but nothing else: a folder there that holds
   // anything but PNG frames (frame_NNNNN.png), or a file of that name, is refused before any work.
   static const char* const kSets[] = {"low", "high", "mixed", "mask"};  // the folders, in PreviewImages' order

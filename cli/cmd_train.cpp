@@ -57,6 +57,7 @@ int cmd_train(int argc, char** argv) {
     if (auto u = a.unknown({"dump-clips", "out", "frames", "size", "seed", "varied-backgrounds"}); !u.empty())
       throw std::runtime_error("unknown option " + u[0] + " for train --dump-clips (it takes --out, --frames, --size, "
                                "--seed and --varied-backgrounds)");
+    a.refuse_extra_positionals(0);
     const std::string dir = a.get("out");
     if (dir.empty()) throw Error("train --dump-clips N: --out DIR is required");
     const long n = a.get_int("dump-clips", 8);
@@ -81,6 +82,8 @@ int cmd_train(int argc, char** argv) {
       media::export_video(v, dir + "/" + name, {});
       captions << name << "\tstride " << stride << "\t" << clip.caption << "\n";
     }
+    captions.flush();
+    if (!captions) throw Error("train --dump-clips: cannot write " + dir + "/captions.txt (is the disk full, or is it a folder?)");
     std::cout << "wrote " << n << " clips to " << dir << "\n";
     return 0;
 #else
@@ -94,6 +97,7 @@ int cmd_train(int argc, char** argv) {
                           "prefetch-batch"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
+  a.refuse_extra_positionals(0);
   // --resume starts from the settings the stopped run recorded (train_state.json): `--resume --out DIR` goes on
   // with that run's plan; --steps N trains N more steps as a new plan, with any option changed
   const bool resume = a.has("resume");
@@ -138,7 +142,7 @@ int cmd_train(int argc, char** argv) {
   o.prefetch_batch = static_cast<train::BatchPrefetch>(a.get_choice("prefetch-batch", "auto", {"auto", "on", "off"}));
   o.frameinit_share = a.get_double("frameinit-share", o.frameinit_share);
   o.save_every = a.get_int32("save-every", o.save_every);
-  o.threads = a.get_int32("threads", 0);
+  o.threads = a.get_threads("threads");
   o.max_grad_norm = a.get_double("grad-clip", o.max_grad_norm);
   o.ema_decay = a.get_double("ema", o.ema_decay);
   o.null_text_ratio = a.get_double("null-text", o.null_text_ratio);

@@ -195,6 +195,10 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
                     tc.dir + "/config.json)");
   }
   m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
+  text::check_tokenizer_fits(m->tokenizer, folder.get("tokenizer").dir,
+                             text::ClipTextConfig::from_json(folder.get("text_encoder").config,
+                                                             folder.get("text_encoder").dir + "/config.json"),
+                             folder.get("text_encoder").dir);
   m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype);
   m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype);
   m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype);
@@ -422,6 +426,16 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   }
   capture("final_latents", full);
   check_cancel(cancel);
+  // Damaged weights (or an fp16 overflow) give NaN / inf, which would come out as a black video: say so instead.
+  // One host sync per video.
+  auto check_finite = [&](const Tensor& t, const char* what, const char* net) {
+    if (torch::isfinite(t).all().item<bool>()) return;
+    throw Error(std::string("the ") + what + " hold NaN or infinite values: the " + net + " weights of " + m.root +
+                " may be damaged" +
+                (m.dtype == torch::kFloat16 ? ", or fp16 overflowed (try bf16 or fp32)" : std::string()) +
+                " (consisti2v info --model DIR checks the files)");
+  };
+  check_finite(full, "denoised latents", "UNet, text encoder or VAE");
 
   // 8. Decode: frame by frame on the CPU (as the reference; the peak memory of one frame), 4 frames per call on
   // CUDA (issue #9: fewer, larger kernels; the VAE has no cross-frame op, so the frames come out the same). On an
@@ -433,6 +447,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   out.final_latents = full;
   // Output quantisation as the reference saves it: x * 255 truncated. [n, H, W, 3] 8-bit frames on the host.
   auto append_frames = [&](const Tensor& video_part) {  // [1, 3, n, H, W] in [0, 1]
+    check_finite(video_part, "decoded frames", "VAE");
     auto frames = (video_part[0].permute({1, 2, 3, 0}) * 255.0).to(torch::kUInt8).to(torch::kCPU).contiguous();
     const uint8_t* p = frames.data_ptr<uint8_t>();
     for (int64_t i = 0; i < frames.size(0); ++i) {

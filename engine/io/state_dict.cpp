@@ -166,6 +166,18 @@ std::string StateDict::dtype_name(const std::string& key) const {
   return std::string(c10::toString(it->second.tensor.scalar_type()));
 }
 
+bool StateDict::is_floating_point(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
+  if (!it->second.info) return it->second.tensor.is_floating_point();
+  switch (it->second.info->dtype) {
+    case DType::F64: case DType::F32: case DType::F16: case DType::BF16: case DType::F8_E4M3: case DType::F8_E5M2:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string StateDict::source(const std::string& key) const {
   auto it = entries_.find(key);
   return it == entries_.end() ? std::string() : it->second.source;
@@ -191,7 +203,7 @@ void StateDict::insert(const std::string& key, const torch::Tensor& t, const std
 
 void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptions& opt) {
   torch::NoGradGuard no_grad;
-  std::vector<std::string> missing, mismatched, failed;
+  std::vector<std::string> missing, mismatched, wrong_type, failed;
   std::set<std::string> used;
   auto visit = [&](const std::string& name, torch::Tensor& p) {
     if (!sd.contains(name)) {
@@ -203,6 +215,12 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
     std::vector<int64_t> want(p.sizes().begin(), p.sizes().end());
     if (shape != want) {
       mismatched.push_back(name + ": checkpoint has " + shape_str(shape) + ", the model expects " + shape_str(want));
+      return;
+    }
+    // integers where weights go (a mislabelled or converted file) would be cast to numbers without a word
+    if (p.is_floating_point() && !sd.is_floating_point(name)) {
+      wrong_type.push_back(name + ": checkpoint stores " + sd.dtype_name(name) +
+                           ", the model expects a floating-point tensor");
       return;
     }
     if (opt.shapes_only) return;
@@ -218,7 +236,7 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
   std::vector<std::string> unexpected;
   for (const auto& k : sd.keys())
     if (!used.count(k) && !(opt.ignore && opt.ignore(k))) unexpected.push_back(k);
-  if (missing.empty() && mismatched.empty() && unexpected.empty() && failed.empty()) return;
+  if (missing.empty() && mismatched.empty() && wrong_type.empty() && unexpected.empty() && failed.empty()) return;
   std::ostringstream msg;
   msg << (opt.what.empty() ? std::string("checkpoint") : opt.what) << " does not match the model:";
   auto list = [&](const char* title, const std::vector<std::string>& v) {
@@ -236,6 +254,7 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
   list("missing key(s)", missing);
   list("unexpected key(s)", unexpected);
   list("shape mismatch(es)", mismatched);
+  list("type mismatch(es)", wrong_type);
   list("unreadable tensor(s)", failed);
   throw Error(msg.str());
 }

@@ -31,6 +31,7 @@ public:
   size_t size() const { return entries_.size(); }
   std::vector<int64_t> shape(const std::string& key) const;
   std::string dtype_name(const std::string& key) const;
+  bool is_floating_point(const std::string& key) const;  // from the header, nothing read
   std::string source(const std::string& key) const;  // the file a key comes from
   // The tensor on the CPU in its stored dtype (a copy owning its memory). Throws naming the key.
   torch::Tensor get(const std::string& key) const;

@@ -169,10 +169,27 @@ Target check_target(const std::string& path, const ExportOptions& opt, double fp
 }  // namespace
 
 void check_export_target(const std::string& path, const ExportOptions& opt) {
-  (void)check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
+  if (std::isnan(opt.fps) || opt.fps < 0)  // 0 is "the video's own rate", which is not known yet
+    throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
+                " is out of range (0, 1000] (0: the video's own)");
+  const Target t = check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
+  // The folder takes a new file (a read-only mount, /proc and the like do not): probed with the kind of
+  // temporary name export_video uses, removed at once.
+  const fs::path probe = t.parent / ("." + t.name.string() + ".probe-" + std::to_string(getpid()) + "-" +
+                                     std::to_string(g_temp_counter.fetch_add(1)));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0)
+    throw Error("cannot write '" + path + "': cannot create a file in '" + t.parent.string() + "': " +
+                std::strerror(errno));
+  ::close(fd);
+  std::error_code ec;
+  fs::remove(probe, ec);
 }
 
 void export_video(const Video& video, const std::string& path, const ExportOptions& opt) {
+  if (std::isnan(opt.fps) || opt.fps < 0)
+    throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
+                " is out of range (0, 1000] (0: the video's own)");
   const double fps = opt.fps > 0 ? opt.fps : video.fps;
   validate_video(video, path);
   const Target checked = check_target(path, opt, fps);

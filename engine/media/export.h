@@ -23,7 +23,7 @@ Format format_from_path(const std::string& path);
 
 struct ExportOptions {
   Format format = Format::Auto;
-  double fps = 8;           // frames per second; <= 0 uses Video::fps
+  double fps = 8;           // frames per second; 0 uses Video::fps (negative or NaN is refused)
   int crf = 18;             // MP4 quality (libx264 CRF 0..51; mapped to a quantiser for fallback encoders)
   int loop = 0;             // GIF/WebP: 0 = loop forever, N = play N times. MP4/PNG: N > 1 writes the clip N times
   bool pingpong = false;    // play forward then backward (frames 0..n-1, n-2..1)
@@ -50,8 +50,9 @@ public:
 void export_video(const Video& video, const std::string& path, const ExportOptions& options = {});
 // The checks export_video makes before it encodes anything, without a video: the format (from the path or
 // options.format), the options and frame rate in range, the folder there, the target not a folder (a PNG folder
-// absent or empty). For a caller with long work ahead (a generation) to refuse a bad target first. Throws
-// ci2v::Error naming the path and the cause.
+// absent or empty), a new file can be created in the folder (probed: a read-only mount fails here). For a caller
+// with long work ahead (a generation) to refuse a bad target first. Throws ci2v::Error naming the path and the
+// cause.
 void check_export_target(const std::string& path, const ExportOptions& options);
 
 // The embedded generation parameters of a file written by export_video (or any file carrying our JSON in

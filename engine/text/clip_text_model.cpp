@@ -227,6 +227,14 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
   }
 }
 
+void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tokenizer_dir, const ClipTextConfig& cfg,
+                          const std::string& text_encoder_dir) {
+  if (tokenizer.max_token_id() >= cfg.vocab_size)
+    throw Error(tokenizer_dir + "/vocab.json: token id " + std::to_string(tokenizer.max_token_id()) +
+                " is outside the text encoder's vocabulary of " + std::to_string(cfg.vocab_size) + " ('vocab_size' in " +
+                text_encoder_dir + "/config.json): the tokenizer and the text encoder do not belong together");
+}
+
 ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device, torch::ScalarType dtype) {
   const std::string cfg_where = c.dir + "/config.json";
   auto cfg = ClipTextConfig::from_json(c.config, cfg_where);

@@ -21,6 +21,7 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/nn/layers.h"
+#include "engine/text/clip_tokenizer.h"
 
 namespace ci2v::text {
 
@@ -123,6 +124,11 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
 
 // Build from the component's config.json, load its weight files (CPU, fp32), then move to device/dtype
 // (fp32, fp16 or bf16) and switch to eval mode.
+// Every id of the tokenizer's vocab.json is a row of the text encoder's embedding (config 'vocab_size'): a
+// tokenizer from another model fails here, naming both folders, not at the first prompt with that token.
+void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tokenizer_dir, const ClipTextConfig& cfg,
+                          const std::string& text_encoder_dir);
+
 ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device = torch::kCPU,
                                    torch::ScalarType dtype = torch::kFloat32);
 // The same for a bare component folder (config.json + model.safetensors / pytorch_model.bin).

@@ -337,7 +337,11 @@ public:
   bool boolean(bool) override { return bad("a boolean"); }
   bool number_integer(number_integer_t v) override { return value(v); }
   bool number_unsigned(number_unsigned_t v) override {
-    return value(v > static_cast<number_unsigned_t>(kMaxId) ? kMaxId : static_cast<int64_t>(v));
+    if (depth_ == 1 && v >= static_cast<number_unsigned_t>(kMaxId)) {  // named as written, not clamped
+      error = path_ + ": token '" + key_ + "' has id " + std::to_string(v) + ", expected 0.." + std::to_string(kMaxId - 1);
+      return false;
+    }
+    return value(static_cast<int64_t>(std::min<number_unsigned_t>(v, kMaxId)));
   }
   bool number_float(number_float_t, const string_t& s) override { return bad("the number " + s); }
   bool string(string_t& s) override { return bad("the string \"" + s.substr(0, 100) + "\""); }
@@ -652,5 +656,6 @@ const std::string& ClipTokenizer::id_to_token(int64_t id) const {
 
 size_t ClipTokenizer::vocab_size() const { return data_ ? data_->vocab.size() : 0; }
 size_t ClipTokenizer::num_merges() const { return data_ ? data_->merges.size() : 0; }
+int64_t ClipTokenizer::max_token_id() const { return data_ ? static_cast<int64_t>(data_->id_to_token.size()) - 1 : -1; }
 
 }  // namespace ci2v::text

@@ -44,6 +44,7 @@ public:
   const std::string& id_to_token(int64_t id) const;
   size_t vocab_size() const;
   size_t num_merges() const;
+  int64_t max_token_id() const;  // the largest id in vocab.json (-1 when empty)
 
   int64_t bos_id() const { return bos_id_; }
   int64_t eos_id() const { return eos_id_; }

@@ -471,7 +471,8 @@ TrainReport train(const TrainOptions& o) {
     throw Error("train: --null-image must be in 0..1 (the share of first frames dropped), got " +
                 std::to_string(o.null_image_ratio));
   if (o.save_every < 0) throw Error("train: --save-every must not be negative (0: only at the end), got " + std::to_string(o.save_every));
-  if (o.threads < 0) throw Error("train: --threads must not be negative (0: leave as is), got " + std::to_string(o.threads));
+  if (o.threads < 0 || o.threads > 256)
+    throw Error("train: --threads must be in 0..256 (0: leave as is), got " + std::to_string(o.threads));
   if (!(o.camera_share >= 0.25 && o.camera_share <= 1.0))
     throw Error("train: --camera-share must be in 0.25..1 (a quarter of the clips always move the camera), got " +
                 std::to_string(o.camera_share));
@@ -758,7 +759,9 @@ TrainReport train(const TrainOptions& o) {
     csv.open(o.log_csv, append ? std::ios::app : std::ios::trunc);
     if (!csv) throw Error("train: --log '" + o.log_csv + "': cannot write");
     if (!append) csv << "step,loss,seconds\n" << std::flush;
+    if (!csv) throw Error("train: --log '" + o.log_csv + "': writing failed (is the disk full?)");
   }
+  bool log_failed = false;  // said once; the training goes on (its checkpoints are what counts)
 
   // ---- 1. VAE as an autoencoder on procedural frames --------------------------------------------------------
   // Its plan: vae_plan_steps steps, of which vae_done are taken (a run that goes on from one stopped in this stage
@@ -1177,7 +1180,14 @@ TrainReport train(const TrainOptions& o) {
     rep.losses.push_back(step_loss);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_unet).count();
     plan_seconds = plan_seconds_before + secs;
-    if (csv) csv << (step + 1) << "," << step_loss << "," << plan_seconds << "\n" << std::flush;
+    if (csv.is_open() && !log_failed) {
+      csv << (step + 1) << "," << step_loss << "," << plan_seconds << "\n" << std::flush;
+      if (!csv) {
+        log_failed = true;
+        log("warning: --log '" + o.log_csv + "': writing failed at step " + std::to_string(step + 1) +
+            " (is the disk full?); the loss is no longer logged there, the training goes on");
+      }
+    }
     if (s % 10 == 0 || s + 1 == n_run)
       log("step " + std::to_string(step + 1) + "/" + std::to_string(plan_first + plan_steps) + " loss " +
           std::to_string(step_loss) + " (" + std::to_string(secs) + " s, " +

@@ -13,6 +13,7 @@
 
 #include "engine/error.h"
 #include "engine/generator.h"
+#include "engine/io/state_dict.h"
 #include "engine/pipeline.h"
 
 using namespace ci2v;
@@ -317,7 +318,47 @@ TEST(Pipeline, ComponentsThatDoNotFitTogetherAreRefusedAtLoad) {
   m = load_error();
   EXPECT_NE(m.find("has 3 levels, a downscale of 4; the pipeline needs 4 levels"), std::string::npos) << m;
   std::ofstream(dir / "vae/config.json") << vae.dump(2);
+  // a tokenizer with ids beyond the text encoder's vocabulary: refused at load, not at the first such token
+  auto text = edit("text_encoder/config.json", [](nlohmann::json& j) { j["vocab_size"] = 1000; });
+  m = load_error();
+  EXPECT_NE(m.find("tokenizer/vocab.json: token id 49407 is outside the text encoder's vocabulary of 1000"),
+            std::string::npos) << m;
+  std::ofstream(dir / "text_encoder/config.json") << text.dump(2);
   EXPECT_EQ(load_error(), "");
+  ci2v::remove_tree(dir);
+}
+
+// Weights holding NaN (a damaged download, a bad conversion) would come out as a black video with success: the
+// run fails instead, naming the network and the model folder.
+TEST(Pipeline, NonFiniteWeightsAreReportedNotTurnedIntoABlackVideo) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ci2v_nan_" + std::to_string(::getpid()));
+  struct Case {
+    std::string file, key, net;
+  };
+  for (const Case& c : {Case{"unet/diffusion_pytorch_model.safetensors", "conv_out.bias", "UNet, text encoder or VAE"},
+                        Case{"vae/diffusion_pytorch_model.safetensors", "decoder.conv_out.bias", "VAE"}}) {
+    SCOPED_TRACE(c.key);
+    ci2v::remove_tree(dir);
+    fs::copy(std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline", dir, fs::copy_options::recursive);
+    const auto sd = io::StateDict::from_file((dir / c.file).string());
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto& k : sd.keys()) tensors[k] = sd.get(k);
+    ASSERT_TRUE(tensors.count(c.key));
+    tensors[c.key] = torch::full_like(tensors[c.key], std::numeric_limits<float>::quiet_NaN());
+    io::save_tensors_safetensors(tensors, (dir / c.file).string());
+    auto p = Pipeline::load(dir.string(), "cpu", "fp32");
+    auto params = small_params();
+    params.steps = 2;
+    std::string m;
+    try {
+      p->generate(params, test_image());
+    } catch (const Error& e) {
+      m = e.what();
+    }
+    EXPECT_NE(m.find("NaN or infinite values"), std::string::npos) << m;
+    EXPECT_NE(m.find(c.net + " weights of " + dir.string()), std::string::npos) << m;
+  }
   ci2v::remove_tree(dir);
 }
 

@@ -115,6 +115,23 @@ TEST(StateDict, MissingRenamedAndMisshapedKeysAreReportedTogether) {
   EXPECT_NE(m.find("block.proj.bias: checkpoint has [5], the model expects [4]"), std::string::npos) << m;
 }
 
+// A weight stored as integers (a mislabelled header, a bad conversion) is refused naming its dtype, from a file
+// as from memory; it would otherwise be cast to numbers without a word.
+TEST(StateDict, IntegerWeightsAreRefusedNamingTheirType) {
+  auto w = tiny_weights();
+  io::StateDict sd;
+  for (auto& [k, v] : w) sd.insert(k, k == "block.proj.weight" ? v.to(torch::kInt32) : v);
+  std::string m = load_error(sd);
+  EXPECT_NE(m.find("type mismatch"), std::string::npos) << m;
+  EXPECT_NE(m.find("block.proj.weight: checkpoint stores Int, the model expects a floating-point tensor"), std::string::npos) << m;
+  const std::string file = tmpdir() + "/int_weight.safetensors";
+  std::map<std::string, torch::Tensor> tensors(w.begin(), w.end());
+  tensors["out.weight"] = tensors["out.weight"].to(torch::kInt32);
+  io::save_tensors_safetensors(tensors, file);
+  m = load_error(io::StateDict::from_file(file));
+  EXPECT_NE(m.find("out.weight: checkpoint stores I32, the model expects a floating-point tensor"), std::string::npos) << m;
+}
+
 TEST(StateDict, IgnoredKeysAreAccepted) {
   io::StateDict sd;
   for (auto& [k, v] : tiny_weights()) sd.insert(k, v);

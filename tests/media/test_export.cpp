@@ -1,5 +1,6 @@
 // export_video: every format decoded back (frame count, size, frame rate, pixel error), metadata round trip,
 // loop / ping-pong, progress and cancel, and the error cases (bad folder, read-only place, full disk).
+#include <cmath>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -543,6 +544,21 @@ TEST(Export, BadPathsGiveClearErrorsAndLeaveNothing) {
   e = error_of([&] { check_export_target(dir / "clip.avi", ExportOptions{}); });
   EXPECT_NE(e.find("unknown extension '.avi'"), std::string::npos) << e;
   EXPECT_NO_THROW(check_export_target(dir / "fine.mp4", ExportOptions{}));
+  for (double fps : {-1.0, std::nan("")}) {  // refused before a long generation, not after it
+    ExportOptions o;
+    o.fps = fps;
+    e = error_of([&] { check_export_target(dir / "x.gif", o); });
+    EXPECT_NE(e.find("frame rate"), std::string::npos) << e;
+    e = error_of([&] { export_video(src, dir / "x.gif", o); });
+    EXPECT_NE(e.find("frame rate"), std::string::npos) << e;
+  }
+  // A folder that takes no new file (procfs here; a read-only mount alike), found before the work too.
+  if (fs::is_directory("/proc/self")) {
+    e = error_of([&] { check_export_target(fs::path("/proc/self/clip.gif"), ExportOptions{}); });
+    EXPECT_NE(e.find("cannot create a file in '/proc/self'"), std::string::npos) << e;
+  }
+  for (const auto& name : dir.entries())  // the probes leave nothing behind
+    EXPECT_EQ(name.find(".probe-"), std::string::npos) << name;
   fs::remove(dir / "file.txt");
   fs::remove(dir / "d.mp4");
   EXPECT_TRUE(dir.entries().empty()) << dir.entries()[0];
