@@ -2,6 +2,7 @@
 // library (the same code `generate --out` uses).
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -48,6 +49,8 @@ int cmd_export(int argc, char** argv) {
   o.webp_lossless = a.has("lossless");
   o.preset = a.get("preset", o.preset);
   if (a.has("params")) {
+    if (std::filesystem::is_directory(a.get("params")))
+      throw std::runtime_error("--params: '" + a.get("params") + "' is a folder, not a JSON file");
     std::ifstream f(a.get("params"), std::ios::binary);
     if (!f) throw std::runtime_error("--params: cannot read '" + a.get("params") + "'");
     std::ostringstream s;

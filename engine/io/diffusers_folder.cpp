@@ -15,6 +15,8 @@ namespace fs = std::filesystem;
 namespace ci2v::io {
 
 nlohmann::json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not a JSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   std::stringstream ss;
@@ -213,18 +215,19 @@ DemoSettings demo_settings(const nlohmann::json& j) {
   d.prompt = text("prompt"), d.example = text("example");
   const auto cam = rec->find("camera");
   if (cam != rec->end() && cam->is_object()) {
-    // a given value must be in range: τ a whole number in 1..999, D0 in (0, 1]; 0 = not given (the paper's)
+    // a given value must be in range: τ a whole number in 1..999, D0 in 0.001..1 (GenerationParams' ranges); 0 =
+    // not given (the paper's)
     auto value = [&](const char* k, bool whole, const char* expected) {
       const auto v = cam->find(k);
       if (v == cam->end()) return 0.0;
       const double x = v->is_number() ? v->get<double>() : -1.0;
-      const bool ok = whole ? x >= 1 && x <= 999 && x == static_cast<int>(x) : x > 0 && x <= 1;
+      const bool ok = whole ? x >= 1 && x <= 999 && x == static_cast<int>(x) : x >= 0.001 && x <= 1;
       if (!ok) throw Error(std::string("_consisti2v_demo.recommended.camera.") + k + " is " + v->dump() + ": expected " + expected);
       return x;
     };
     d.frameinit = FrameInitDefaults::with_camera(static_cast<int>(value("noise_level", true, "a whole number, 1..999 (FrameInit's τ)")),
-                                                 value("cutoff_spatial", false, "a number in (0, 1] (FrameInit's spatial D0)"),
-                                                 value("cutoff_temporal", false, "a number in (0, 1] (FrameInit's temporal D0)"));
+                                                 value("cutoff_spatial", false, "a number in 0.001..1 (FrameInit's spatial D0)"),
+                                                 value("cutoff_temporal", false, "a number in 0.001..1 (FrameInit's temporal D0)"));
   }
   return d;
 }

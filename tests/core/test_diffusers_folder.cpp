@@ -99,6 +99,14 @@ TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
   }
   std::ofstream(d / "m" / "unet" / "config.json") << "{broken";
   EXPECT_THROW(open_model_folder((d / "m").string()), ci2v::Error);
+  // a folder where a JSON file goes is named as such, not as "invalid JSON ... unexpected end of input"
+  fs::create_directories(d / "folder.json");
+  try {
+    read_json_file((d / "folder.json").string());
+    FAIL();
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("folder.json: is a folder, not a JSON file"), std::string::npos) << e.what();
+  }
   ci2v::remove_tree(d);
 }
 
@@ -162,9 +170,11 @@ TEST(DiffusersFolder, DemoSettingsComeFromModelIndexAndErrorsNameTheFile) {
            {R"({"noise_level": 1000})", "camera.noise_level is 1000: expected a whole number, 1..999"},
            {R"({"noise_level": 0})", "camera.noise_level is 0: expected a whole number, 1..999"},
            {R"({"noise_level": 300.5})", "camera.noise_level is 300.5: expected a whole number, 1..999"},
-           {R"({"cutoff_spatial": 0})", "camera.cutoff_spatial is 0: expected a number in (0, 1]"},
-           {R"({"cutoff_temporal": 1.5})", "camera.cutoff_temporal is 1.5: expected a number in (0, 1]"},
-           {R"({"cutoff_temporal": "high"})", "camera.cutoff_temporal is \"high\": expected a number in (0, 1]"}}) {
+           {R"({"cutoff_spatial": 0})", "camera.cutoff_spatial is 0: expected a number in 0.001..1"},
+           {R"({"cutoff_temporal": 1.5})", "camera.cutoff_temporal is 1.5: expected a number in 0.001..1"},
+           {R"({"cutoff_temporal": "high"})", "camera.cutoff_temporal is \"high\": expected a number in 0.001..1"},
+           // below what a generation accepts: refused here, not blamed on the user's --ds at Generate
+           {R"({"cutoff_spatial": 0.00001})", "camera.cutoff_spatial is 1e-05: expected a number in 0.001..1"}}) {
     std::ofstream(d / "model_index.json") << R"({"_consisti2v_demo": {"recommended": {"camera": )" << bad << "}}}";
     try {
       read_demo_settings(d.string());
