@@ -252,7 +252,12 @@ void Autosaver::startBackgroundSave() {
        file = recoveryFile_, hook = hook_, self = this] {
         if (hook) hook();
         QString error;
-        const bool ok = project::save(project, file, &error, cache.get(), 1, use);
+        bool ok = false;
+        try {
+          ok = project::save(project, file, &error, cache.get(), 1, use);
+        } catch (const std::exception& e) {  // out of memory: reported like any failed save, never lost
+          error = QStringLiteral("%1: %2").arg(file, QString::fromUtf8(e.what()));
+        }
         QMutexLocker lock(&job->mutex);
         job->ok = ok;
         job->error = error;

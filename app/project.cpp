@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <cerrno>
@@ -59,13 +60,21 @@ void parallelFor(int n, int threads, const std::function<void(int)>& f) {
     QMutex mutex;
     QWaitCondition allDone;
     int done = 0;
+    std::exception_ptr error;  // the first item's exception, rethrown by the caller once every item is done
   };
   auto shared = std::make_shared<Shared>();
-  // f is only called for claimed items, and the caller waits until every item is done: f's references stay valid.
+  // f is only called for claimed items, and the caller waits until every item is done (thrown or not): f's
+  // references stay valid.
   auto work = [shared, n, &f] {
     for (int i; (i = shared->next.fetch_add(1)) < n;) {
-      f(i);
+      std::exception_ptr e;
+      try {
+        f(i);
+      } catch (...) {
+        e = std::current_exception();
+      }
       QMutexLocker lock(&shared->mutex);
+      if (e && !shared->error) shared->error = e;
       if (++shared->done == n) shared->allDone.wakeAll();
     }
   };
@@ -73,6 +82,7 @@ void parallelFor(int n, int threads, const std::function<void(int)>& f) {
   work();
   QMutexLocker lock(&shared->mutex);
   while (shared->done < n) shared->allDone.wait(&shared->mutex);
+  if (shared->error) std::rethrow_exception(shared->error);
 }
 
 }  // namespace
@@ -105,7 +115,14 @@ QByteArray PngCache::encode(const QImage& image) {
     }
     pending_.insert(key);
   }
-  png = encodePng(image);  // outside the lock: other threads go on meanwhile
+  try {
+    png = encodePng(image);  // outside the lock: other threads go on meanwhile
+  } catch (...) {            // out of memory: whoever waits for this picture tries it again
+    QMutexLocker lock(&mutex_);
+    pending_.remove(key);
+    encoded_cv_.wakeAll();
+    throw;
+  }
   QMutexLocker lock(&mutex_);
   pending_.remove(key);
   ++encoded_;
@@ -382,13 +399,6 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
   const auto& results = member(m, "results", where);
   if (!results.is_array()) throw Bad(QCoreApplication::translate("studio::Project", "%1: \"results\" must be a list").arg(where));
   QSet<quint64> ids;
-  struct Picture {  // a result's frame, decoded after the manifest was read
-    qsizetype result;
-    QString name;
-    const QByteArray* bytes;
-    QString where;
-  };
-  QVector<Picture> pictures;
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const QString w = QCoreApplication::translate("studio::Project", "%1 result %2").arg(where).arg(i);
@@ -403,34 +413,35 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     c.params = readParams(member(r, "params", w), w + QStringLiteral(" params"));
     const QStringList frames = getStringList(r, "frames", w);
     if (frames.isEmpty()) throw Bad(QCoreApplication::translate("studio::Project", "%1 has no frames").arg(w));
-    for (const QString& name : frames) pictures.push_back({p.results.size(), name, &entry(name), w});
-    p.results.push_back(std::move(c));
-  }
-  // The frames are decoded on every thread the machine has (a long clip has hundreds); the first problem in
-  // the file's order is reported.
-  QVector<QImage> decoded(pictures.size());
-  QVector<QString> problems(pictures.size());
-  parallelFor(static_cast<int>(pictures.size()), 0, [&](int k) {
-    try {
-      decoded[k] = decodePng(*pictures[k].bytes, pictures[k].name);
-    } catch (const std::exception& e) {
-      problems[k] = QString::fromUtf8(e.what());
+    // The clip's frames are decoded on every thread the machine has (a long clip has hundreds); the first
+    // problem in the file's order is reported.
+    QVector<const QByteArray*> bytes;
+    for (const QString& name : frames) bytes.push_back(entries.value(name, nullptr));  // a missing one: below
+    QVector<QImage> decoded(frames.size());
+    QVector<QString> problems(frames.size());
+    parallelFor(static_cast<int>(frames.size()), 0, [&](int k) {
+      if (!bytes[k]) return;
+      try {
+        decoded[k] = decodePng(*bytes[k], frames[k]);
+      } catch (const std::exception& e) {
+        problems[k] = QString::fromUtf8(e.what());
+      }
+    });
+    for (int k = 0; k < frames.size(); ++k) {
+      if (!bytes[k]) entry(frames[k]);  // throws, naming the entry the file does not contain
+      if (!problems[k].isEmpty()) throw Bad(problems[k]);
+      const QImage& img = decoded[k];
+      if (!c.frames.isEmpty() && img.size() != c.frames.front().size())
+        throw Bad(QCoreApplication::translate("studio::Project", "%1: frame \"%2\" is %3 × %4, the first frame of the clip %5 × %6")
+                      .arg(w, frames[k])
+                      .arg(img.width())
+                      .arg(img.height())
+                      .arg(c.frames.front().width())
+                      .arg(c.frames.front().height()));
+      c.frames.push_back(std::move(decoded[k]));
+      if (keep) keep(c.frames.back(), *bytes[k]);
     }
-  });
-  for (int k = 0; k < pictures.size(); ++k) {
-    if (!problems[k].isEmpty()) throw Bad(problems[k]);
-    const Picture& pic = pictures[k];
-    ResultClip& c = p.results[pic.result];
-    const QImage& img = decoded[k];
-    if (!c.frames.isEmpty() && img.size() != c.frames.front().size())
-      throw Bad(QCoreApplication::translate("studio::Project", "%1: frame \"%2\" is %3 × %4, the first frame of the clip %5 × %6")
-                    .arg(pic.where, pic.name)
-                    .arg(img.width())
-                    .arg(img.height())
-                    .arg(c.frames.front().width())
-                    .arg(c.frames.front().height()));
-    c.frames.push_back(std::move(decoded[k]));
-    if (keep) keep(c.frames.back(), *pic.bytes);
+    p.results.push_back(std::move(c));
   }
   const qint64 cur = getInt(m, "current_result", where);
   if (cur < -1 || cur >= p.results.size())

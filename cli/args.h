@@ -1,5 +1,6 @@
 // Tiny command-line parser for the consisti2v subcommands: --key value, --flag, positional arguments.
 #pragma once
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
@@ -28,8 +29,10 @@ public:
         } else {
           if (i + 1 >= argc) throw std::runtime_error("option --" + key + " needs a value");
           const std::string next = argv[i + 1];
-          // "--prompt --steps 2": the value was forgotten (a value that starts with "--" is given as --key=--value)
-          if (next.size() > 2 && next.rfind("--", 0) == 0 && std::isalpha(static_cast<unsigned char>(next[2])))
+          // "--prompt --steps 2": the value was forgotten (a value that starts with "--" is given as --key=--value;
+          // one with a space, "--no text, blurry", cannot be an option and is taken as it is)
+          if (next.size() > 2 && next.rfind("--", 0) == 0 && std::isalpha(static_cast<unsigned char>(next[2])) &&
+              std::none_of(next.begin(), next.end(), [](unsigned char c) { return std::isspace(c); }))
             throw std::runtime_error("option --" + key + " needs a value, got the option " + next +
                                      " (write --" + key + "=" + next + " for a value that starts with --)");
           val = argv[++i];

@@ -173,9 +173,9 @@ void check_export_target(const std::string& path, const ExportOptions& opt) {
     throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
                 " is out of range (0, 1000] (0: the video's own)");
   const Target t = check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
-  // The folder takes a new file (a read-only mount, /proc and the like do not): probed with the kind of
-  // temporary name export_video uses, removed at once.
-  const fs::path probe = t.parent / ("." + t.name.string() + ".probe-" + std::to_string(getpid()) + "-" +
+  // The folder takes a new file (a read-only mount, /proc and the like do not): probed with a temporary name of
+  // the form export_video uses (so a name it can write is never refused here), removed at once.
+  const fs::path probe = t.parent / ("." + t.name.string() + ".part-" + std::to_string(getpid()) + "-" +
                                      std::to_string(g_temp_counter.fetch_add(1)));
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0)

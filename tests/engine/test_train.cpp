@@ -806,7 +806,8 @@ TEST(Train, BadOptionsThrowNamingTheOption) {
       {[](auto& b) { b.null_text_ratio = 5; }, "--null-text must be in 0..1"},
       {[](auto& b) { b.null_image_ratio = -3; }, "--null-image must be in 0..1"},
       {[](auto& b) { b.save_every = -4; }, "--save-every must not be negative"},
-      {[](auto& b) { b.threads = -2; }, "--threads must not be negative"},
+      {[](auto& b) { b.threads = -2; }, "--threads must be in 0..256"},
+      {[](auto& b) { b.threads = 100000; }, "--threads must be in 0..256 (0: leave as is), got 100000"},
       {[](auto& b) { b.batch = 1500000000; }, "--batch must be in 1..1024"},
       // refused before the VAE stage, not after it
       {[&](auto& b) { b.log_csv = bad_log, b.vae_steps = 100000; }, "--log '" + bad_log + "': cannot write"},

@@ -558,7 +558,7 @@ TEST(Export, BadPathsGiveClearErrorsAndLeaveNothing) {
     EXPECT_NE(e.find("cannot create a file in '/proc/self'"), std::string::npos) << e;
   }
   for (const auto& name : dir.entries())  // the probes leave nothing behind
-    EXPECT_EQ(name.find(".probe-"), std::string::npos) << name;
+    EXPECT_EQ(name.find(".part-"), std::string::npos) << name;
   fs::remove(dir / "file.txt");
   fs::remove(dir / "d.mp4");
   EXPECT_TRUE(dir.entries().empty()) << dir.entries()[0];
