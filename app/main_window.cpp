@@ -639,6 +639,7 @@ void MainWindow::bindEngine() {
       ++moreFailures_;
       failureBox_->setInformativeText(
           tr("%n more generation(s) failed after this one. The last: %1", nullptr, moreFailures_).arg(message));
+      lastMessage_.text = failureBox_->text() + QLatin1Char('\n') + failureBox_->informativeText();
       statusBar()->showMessage(tr("Generation failed: %1").arg(message), 8000);
       return;
     }

@@ -47,9 +47,15 @@ CameraLayout camera_layout(const GenerationParams& p, const RgbImage& first_fram
     const int64_t shorter = std::min(rh, rw);
     img = resize_shorter_side(img, shorter);
     out.image = (img - 0.5) / 0.5;
-    auto path = sampling::preset_path(preset, out.image.size(1), out.image.size(2), p.height, p.width);
-    path.timing = sampling::CameraPath::Timing::Reference;
-    out.crops = path.crops(p.frames);
+    try {
+      auto path = sampling::preset_path(preset, out.image.size(1), out.image.size(2), p.height, p.width);
+      path.timing = sampling::CameraPath::Timing::Reference;
+      out.crops = path.crops(p.frames);
+    } catch (const Error& e) {  // the user gave a preset, not a path: say which and on what picture
+      throw Error("camera preset '" + p.camera_preset + "' does not fit this " + std::to_string(first_frame.width) +
+                  " x " + std::to_string(first_frame.height) + " picture at " + std::to_string(p.width) + "x" +
+                  std::to_string(p.height) + " (" + e.what() + ")");
+    }
   } else {
     // A user path: centres and sizes in first-frame pixels.
     auto path = sampling::CameraPath::from_json(p.camera_path);

@@ -232,6 +232,17 @@ TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
   EXPECT_TRUE(rec.stages.empty());  // nothing started
   EXPECT_THROW(pipeline().generate(small_params(), RgbImage{}, &rec), Error);
   EXPECT_TRUE(rec.stages.empty());
+  {  // a preset that cannot fit a very long picture is named as the preset, not as a "camera path" never given
+    auto tilt = small_params();
+    tilt.camera_preset = "tilt_up";
+    std::string m;
+    try {
+      pipeline().generate(tilt, test_image(4000, 10));
+    } catch (const Error& e) {
+      m = e.what();
+    }
+    EXPECT_NE(m.find("camera preset 'tilt_up' does not fit this 4000 x 10 picture at 64x64"), std::string::npos) << m;
+  }
   // steps the model's scheduler cannot space (1000 DDIM steps with steps_offset 1 reach t = 1000; DPM-Solver's
   // spacing collapses to one step): refused before the text or the picture is encoded
   for (const auto sampler : {SamplerType::Ddim, SamplerType::DpmSolverPP}) {
