@@ -88,6 +88,14 @@ void EngineWorker::unload() {
 void EngineWorker::setPendingPreview(const GenerationRequest& request) {
   QMutexLocker lock(&previewMutex_);
   pendingPreview_ = request;
+  if (previewRunning_) previewCancel_.cancel();  // stale now: the newer one runs next
+}
+
+void EngineWorker::stopRunningPreview(bool again) {
+  QMutexLocker lock(&previewMutex_);
+  if (!previewRunning_) return;
+  previewAgain_ = again;
+  previewCancel_.cancel();
 }
 
 void EngineWorker::runPendingPreview() {
@@ -97,7 +105,17 @@ void EngineWorker::runPendingPreview() {
     if (!pendingPreview_) return;  // a newer request already ran
     request = std::move(*pendingPreview_);
     pendingPreview_.reset();
+    previewCancel_.reset();
+    previewRunning_ = true;
+    previewAgain_ = false;
   }
+  struct Running {  // previewRunning_ is cleared however this returns
+    EngineWorker* w;
+    ~Running() {
+      QMutexLocker lock(&w->previewMutex_);
+      w->previewRunning_ = false;
+    }
+  } running{this};
   QString error;
   if (!ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
                     QString::fromStdString(request.params.dtype), &error)) {
@@ -107,10 +125,20 @@ void EngineWorker::runPendingPreview() {
   QElapsedTimer t;
   t.start();
   try {
-    const auto pv = pipeline_->preview_frameinit(request.params, request.firstFrame);
+    const auto pv = pipeline_->preview_frameinit(request.params, request.firstFrame, &previewCancel_);
     Q_EMIT frameInitPreviewReady(request.id, toFrameInitImages(pv), t.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
-    Q_EMIT frameInitPreviewFailed(request.id, QString::fromUtf8(e.what()));
+    if (!previewCancel_.cancelled()) {
+      Q_EMIT frameInitPreviewFailed(request.id, QString::fromUtf8(e.what()));
+      return;
+    }
+    // Stopped: by a newer request (pending now, its run queued), or for a generation, after which it runs again
+    // unless a newer one came meanwhile.
+    QMutexLocker lock(&previewMutex_);
+    if (previewAgain_ && !pendingPreview_) {
+      pendingPreview_ = std::move(request);
+      QMetaObject::invokeMethod(this, [this] { runPendingPreview(); }, Qt::QueuedConnection);
+    }
   }
 }
 
@@ -226,6 +254,7 @@ EngineController::EngineController(QObject* parent)
 
 EngineController::~EngineController() {
   cancel_->cancel();
+  worker_->stopRunningPreview(/*again=*/false);
   thread_.quit();
   thread_.wait();
   delete worker_;  // its thread has ended: safe to delete here
@@ -254,6 +283,9 @@ void EngineController::startNext() {
   cancel_->reset();  // here, not on the engine thread: a cancel right after this call must not be lost
   Q_EMIT queueChanged(queue_.size());
   QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
+  // A FrameInit preview running now would hold the generation up (seconds a frame with the released VAE on a
+  // CPU): it stops, and runs again after the generation (its call is queued after the one above).
+  worker_->stopRunningPreview(/*again=*/true);
 }
 
 QList<quint64> EngineController::queuedIds() const {

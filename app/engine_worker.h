@@ -36,7 +36,12 @@ public Q_SLOTS:
   void unload();
 
 public:
+  // Thread-safe. A newer request also stops the preview that is running (it is stale).
   void setPendingPreview(const studio::GenerationRequest& request);
+  // Thread-safe: stops the running preview within one VAE encoder block (with the released VAE on a CPU a
+  // preview takes seconds a frame). `again`: it runs again after what is queued on the engine thread (a
+  // generation goes first); otherwise it is dropped (shutdown).
+  void stopRunningPreview(bool again);
 
 Q_SIGNALS:
   void modelLoading(const QString& dir);
@@ -61,6 +66,9 @@ private:
   QString loadedDir_, loadedDevice_, loadedDtype_;
   QMutex previewMutex_;
   std::optional<GenerationRequest> pendingPreview_;
+  ci2v::CancelToken previewCancel_;  // the running preview's
+  bool previewRunning_ = false;      // these two under previewMutex_
+  bool previewAgain_ = false;
 };
 
 class EngineController : public QObject {

@@ -211,7 +211,8 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
   return m;
 }
 
-FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame) {
+FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame,
+                                   const CancelToken* cancel) {
   params.validate();
   check_against_scheduler(m.scheduler, params);
   if (first_frame.empty()) throw Error("no first frame: load an image first");
@@ -228,7 +229,8 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
   auto& cache = m.layout_cache;
   if (cache.key != key) {
     Tensor pixels = encoder_pixels(params, first_frame);
-    auto post = m.vae->encode_moments(pixels.to(m.device, m.dtype));
+    // a cancel between the encoder's blocks: with the released VAE on a CPU this encode takes seconds per frame
+    auto post = m.vae->encode_moments(pixels.to(m.device, m.dtype), [cancel] { check_cancel(cancel); });
     cache.key = key;
     cache.mean = post.mean;
     cache.stddev = post.stddev;
@@ -245,6 +247,7 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
   Tensor static_video = params.camera_enabled()
                             ? z.permute({1, 0, 2, 3}).unsqueeze(0).contiguous()
                             : z.slice(0, 0, 1).unsqueeze(2).expand({1, z.size(1), T, h, w}).contiguous();
+  check_cancel(cancel);
   sampling::FrameInit frameinit(filter_spec(params), params.noise_level);
   use_fast_fft(frameinit, m.device);
   sampling::DdimScheduler scheduler(m.scheduler);

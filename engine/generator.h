@@ -93,7 +93,9 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 // FrameInit's frequency split for `params` without running the UNet: the same random draws and the same
 // operations as generate() (so the images equal what its observer reports), with the VAE encoding of the
 // layout video cached across calls until the image, camera, size or frame count change.
-FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame);
+// `cancel` (optional): checked between the VAE encoder's blocks and before the split; a cancel throws Cancelled.
+FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame,
+                                   const CancelToken* cancel = nullptr);
 
 // The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames).
 // Static first frame (repeated) or the camera crops. Also used by the dry-run preview.

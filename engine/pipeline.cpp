@@ -25,8 +25,9 @@ GenerationResult Pipeline::generate(const GenerationParams& params, const RgbIma
   }
 }
 
-FrameInitPreview Pipeline::preview_frameinit(const GenerationParams& params, const RgbImage& first_frame) {
-  return ci2v::preview_frameinit(*models_, params, first_frame);
+FrameInitPreview Pipeline::preview_frameinit(const GenerationParams& params, const RgbImage& first_frame,
+                                             const CancelToken* cancel) {
+  return ci2v::preview_frameinit(*models_, params, first_frame, cancel);
 }
 
 std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const RgbImage& first_frame) {

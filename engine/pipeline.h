@@ -157,7 +157,9 @@ public:
 
   // FrameInit's frequency split for these settings without running the UNet (fast after the first call for
   // a given image/camera/size: only FFTs). Equals what generate() reports to Observer::on_frameinit.
-  FrameInitPreview preview_frameinit(const GenerationParams& params, const RgbImage& first_frame);
+  // `cancel` (optional): a cancel stops it within one VAE encoder block and throws (ci2v::Error).
+  FrameInitPreview preview_frameinit(const GenerationParams& params, const RgbImage& first_frame,
+                                     const CancelToken* cancel = nullptr);
 
   std::string model_dir() const;
   std::string device() const;  // "cpu" or "cuda"

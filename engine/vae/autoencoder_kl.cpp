@@ -29,11 +29,11 @@ AutoencoderKLImpl::AutoencoderKLImpl(const VaeConfig& c, const torch::TensorOpti
   post_quant_conv = register_module("post_quant_conv", nn::Conv2d(c.latent_channels, c.latent_channels, 1, 1, 0, true, o));
 }
 
-Posterior AutoencoderKLImpl::encode_moments(const Tensor& x) {
+Posterior AutoencoderKLImpl::encode_moments(const Tensor& x, const std::function<void()>& between) {
   torch::NoGradGuard no_grad;
   if (x.dim() != 4 || x.size(1) != config_.in_channels)
     throw Error("VAE encode: expected images [N, " + std::to_string(config_.in_channels) + ", H, W], got " + dims(x));
-  auto moments = quant_conv->forward(encoder->forward(x.to(device(), dtype())));  // [N, 2*latent, h, w]
+  auto moments = quant_conv->forward(encoder->forward(x.to(device(), dtype()), between));  // [N, 2*latent, h, w]
   auto parts = moments.chunk(2, 1);
   Posterior p;
   p.mean = parts[0];                          // [N, latent, h, w]

@@ -40,7 +40,7 @@ public:
   // Parameters are created uninitialised with options `o` (torch::kMeta counts parameters without memory).
   explicit AutoencoderKLImpl(const VaeConfig& c, const torch::TensorOptions& o = {});
 
-  Posterior encode_moments(const Tensor& x);                    // x: [N, in, H, W] in [-1, 1]
+  Posterior encode_moments(const Tensor& x, const std::function<void()>& between = {});  // x: [N, in, H, W] in [-1, 1]
   Tensor encode(const Tensor& x, const Tensor& eps);            // -> [N, latent, h, w] scaled by scaling_factor
   Tensor decode_unscaled(const Tensor& z, int64_t batch = 1);   // [N, latent, h, w] -> [N, out, H, W]
   Tensor decode(const Tensor& z_scaled, int64_t batch = 1);     // [N, latent, h, w] -> [N, out, H, W]

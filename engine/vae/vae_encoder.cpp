@@ -19,10 +19,14 @@ VaeEncoderImpl::VaeEncoderImpl(const VaeConfig& c, const torch::TensorOptions& o
   conv_out = register_module("conv_out", nn::Conv2d(ch.back(), 2 * c.latent_channels, 3, 1, 1, true, o));
 }
 
-Tensor VaeEncoderImpl::forward(const Tensor& x) const {
+Tensor VaeEncoderImpl::forward(const Tensor& x, const std::function<void()>& between) const {
   auto h = conv_in->forward(x);  // [N, C0, H, W]
-  for (const auto& b : *down_blocks) h = b->as<DownEncoderBlockImpl>()->forward(h);  // [N, C_last, H/f, W/f]
+  for (const auto& b : *down_blocks) {
+    h = b->as<DownEncoderBlockImpl>()->forward(h);  // [N, C_last, H/f, W/f] after the last
+    if (between) between();
+  }
   h = mid_block->forward(h);
+  if (between) between();
   h = conv_norm_out->forward_silu(h);
   return conv_out->forward(h);  // [N, 2*latent, H/f, W/f]
 }

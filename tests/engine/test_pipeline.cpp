@@ -413,6 +413,33 @@ TEST(Pipeline, FrameInitPreviewEqualsTheRunAndUpdatesWithoutReEncoding) {
   EXPECT_EQ(models.layout_cache.encodes, encodes + 1);
 }
 
+// The live preview can be stopped (the studio stops a stale one, or one that would hold a generation up): a cancel
+// is seen between the VAE encoder's blocks, leaves the layout cache as it was, and a token that is never
+// cancelled changes nothing in the result.
+TEST(Pipeline, FrameInitPreviewStopsOnACancelAndLeavesTheCacheAsItWas) {
+  auto p = small_params();
+  p.camera_preset = "pan_right";  // a layout video of every frame to encode
+  p.seed = 5;
+  auto& models = pipeline().models();
+  CancelToken stop;
+  stop.cancel();
+  const auto key = models.layout_cache.key;
+  const auto encodes = models.layout_cache.encodes;
+  EXPECT_THROW(pipeline().preview_frameinit(p, test_image(96, 64), &stop), Error);
+  EXPECT_EQ(models.layout_cache.key, key);
+  EXPECT_EQ(models.layout_cache.encodes, encodes);
+  CancelToken go;
+  const auto with_token = pipeline().preview_frameinit(p, test_image(96, 64), &go);
+  EXPECT_EQ(models.layout_cache.encodes, encodes + 1);
+  models.layout_cache.key.clear();  // encode again, without a token
+  const auto without = pipeline().preview_frameinit(p, test_image(96, 64));
+  ASSERT_EQ(with_token.low.size(), without.low.size());
+  for (size_t i = 0; i < without.low.size(); ++i) {
+    EXPECT_EQ(with_token.low[i].rgb, without.low[i].rgb) << i;
+    EXPECT_EQ(with_token.mixed[i].rgb, without.mixed[i].rgb) << i;
+  }
+}
+
 TEST(Pipeline, ObserverDoesNotChangeTheResult) {
   auto p = small_params();
   Recorder rec;

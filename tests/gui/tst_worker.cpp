@@ -89,6 +89,38 @@ private Q_SLOTS:
     }
   }
 
+  // A running preview gives way: to a newer request (it is stale; stopped without a failure) and to a generation
+  // (stopped, and run again after it, so its result still arrives). On the tiny model a preview may finish before
+  // it is stopped: either way nothing is lost and nothing fails.
+  void aRunningPreviewGivesWayAndIsNotLost() {
+    EngineController c;
+    QSignalSpy ready(&c, &EngineController::frameInitPreviewReady);
+    QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);
+    QSignalSpy finished(&c, &EngineController::finished);
+    auto req = tinyRequest();
+    req.params.camera_preset = "pan_right";  // every frame of the layout video to encode
+    req.params.width = req.params.height = 512;  // the encode takes long enough to be stopped midway
+    req.params.frames = 16;
+    c.previewFrameInit(req);
+    QTest::qWait(300);  // running by now (on this machine the encode takes about a second)
+    auto newer = req;
+    newer.params.noise_level = 500;
+    const quint64 last = c.previewFrameInit(newer);
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && ready.last().at(0).toULongLong() == last, 60000);
+    QCOMPARE(failed.count(), 0);
+
+    ready.clear();
+    auto other = req;
+    other.params.seed = 3;
+    const quint64 id = c.previewFrameInit(other);
+    auto run = tinyRequest(7);
+    run.params.steps = 2;
+    c.generate(run);
+    QVERIFY(finished.wait(120000));
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && ready.last().at(0).toULongLong() == id, 60000);
+    QCOMPARE(failed.count(), 0);
+  }
+
   // The queue: generations run one after another in order; cancel stops only the running one; a queued one
   // can be dropped; cancelAll empties the queue.
   void queueRunsInOrderAndCancelsOneOrAll() {
