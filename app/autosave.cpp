@@ -292,6 +292,10 @@ void Autosaver::complete(const std::shared_ptr<Job>& job) {
     removeRecoveryFile();  // saved by the user meanwhile: the recovery file holds nothing newer
     return;
   }
+  reportSaved();
+}
+
+void Autosaver::reportSaved() {
   if (!QFileInfo::exists(markerFile_)) writeMarker(nullptr);  // removed by someone: recovery needs it
   lastError_.clear();
   Q_EMIT saved(recoveryFile_);
@@ -309,10 +313,8 @@ bool Autosaver::saveNow(QString* error) {
   QString why;
   if (!checkTarget(&why)) return fail(why);
   if (!project::save(doc_->toProject(), recoveryFile_, &why, doc_->pngCache().get())) return fail(why);
-  if (!QFileInfo::exists(markerFile_)) writeMarker(nullptr);  // removed by someone: recovery needs it
   dirty_ = false;
-  lastError_.clear();
-  Q_EMIT saved(recoveryFile_);
+  reportSaved();
   return true;
 }
 

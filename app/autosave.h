@@ -92,6 +92,7 @@ private:
   void tick();
   void startBackgroundSave();
   void complete(const std::shared_ptr<Job>& job);  // on this thread, once per job
+  void reportSaved();  // the recovery file was written: the marker is there, saved() emitted
   bool checkTarget(QString* why) const;
   bool writeMarker(QString* error);
   void removeRecoveryFile();  // never the user's project file

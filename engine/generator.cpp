@@ -199,12 +199,10 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
         throw Error(uc.dir + "/config.json: 'cross_attention_dim' " + std::to_string(d) +
                     " must equal the text encoder's 'hidden_size' " + std::to_string(text_cfg.hidden_size) + " (" +
                     tc.dir + "/config.json)");
+    // the tokenizer's ids must be rows of the text encoder's embedding
+    m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
+    text::check_tokenizer_fits(m->tokenizer, folder.get("tokenizer").dir, text_cfg, tc.dir);
   }
-  m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
-  text::check_tokenizer_fits(m->tokenizer, folder.get("tokenizer").dir,
-                             text::ClipTextConfig::from_json(folder.get("text_encoder").config,
-                                                             folder.get("text_encoder").dir + "/config.json"),
-                             folder.get("text_encoder").dir);
   m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype);
   m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype);
   m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype);

@@ -168,10 +168,17 @@ Target check_target(const std::string& path, const ExportOptions& opt, double fp
 
 }  // namespace
 
-void check_export_target(const std::string& path, const ExportOptions& opt) {
-  if (std::isnan(opt.fps) || opt.fps < 0)  // 0 is "the video's own rate", which is not known yet
+namespace {
+// ExportOptions::fps before the video's own rate is known: 0 (that rate) or a rate; negative or NaN refused.
+void check_fps_option(const ExportOptions& opt, const std::string& path) {
+  if (std::isnan(opt.fps) || opt.fps < 0)
     throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
                 " is out of range (0, 1000] (0: the video's own)");
+}
+}  // namespace
+
+void check_export_target(const std::string& path, const ExportOptions& opt) {
+  check_fps_option(opt, path);
   const Target t = check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
   // The folder takes a new file (a read-only mount, /proc and the like do not): probed with a temporary name of
   // the form export_video uses (so a name it can write is never refused here), removed at once.
@@ -187,9 +194,7 @@ void check_export_target(const std::string& path, const ExportOptions& opt) {
 }
 
 void export_video(const Video& video, const std::string& path, const ExportOptions& opt) {
-  if (std::isnan(opt.fps) || opt.fps < 0)
-    throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
-                " is out of range (0, 1000] (0: the video's own)");
+  check_fps_option(opt, path);
   const double fps = opt.fps > 0 ? opt.fps : video.fps;
   validate_video(video, path);
   const Target checked = check_target(path, opt, fps);
