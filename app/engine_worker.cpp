@@ -53,26 +53,76 @@ EngineWorker::EngineWorker(std::shared_ptr<ci2v::CancelToken> cancel) : cancel_(
 
 EngineWorker::~EngineWorker() = default;
 
-bool EngineWorker::ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error) {
-  if (pipeline_ && dir == loadedDir_ && device == loadedDevice_ && dtype == loadedDtype_) return true;
+namespace {
+QString modelKey(const QString& dir, const QString& device, const QString& dtype) {
+  return dir + QLatin1Char('\n') + device + QLatin1Char('\n') + dtype;
+}
+}  // namespace
+
+void EngineWorker::wantModel(const QString& dir, const QString& device, const QString& dtype) {
+  QMutexLocker lock(&loadMutex_);
+  wantedKey_ = modelKey(dir, device, dtype);
+  if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_) loadToken_->cancel();
+}
+
+void EngineWorker::stopLoading() {
+  QMutexLocker lock(&loadMutex_);
+  if (loadToken_ && !loadForRun_) loadToken_->cancel();
+}
+
+EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString& device, const QString& dtype,
+                                              QString* error, const ci2v::CancelToken* run) {
+  if (pipeline_ && dir == loadedDir_ && device == loadedDevice_ && dtype == loadedDtype_) return Load::Ready;
+  ci2v::CancelToken stop(run);  // a generation's cancel stops its load too
+  {
+    QMutexLocker lock(&loadMutex_);
+    loadKey_ = modelKey(dir, device, dtype);
+    // another model is wanted now: a load nobody waits for would be thrown away (the model it replaces too)
+    if (!run && !wantedKey_.isEmpty() && wantedKey_ != loadKey_) {
+      *error = tr("another model was asked for");
+      return Load::Stopped;
+    }
+    loadToken_ = &stop;
+    loadForRun_ = run != nullptr;
+  }
+  struct Unregister {  // loadToken_ never outlives `stop`, however this returns
+    EngineWorker* w;
+    ~Unregister() {
+      QMutexLocker lock(&w->loadMutex_);
+      w->loadToken_ = nullptr;
+    }
+  } unregister{this};
   pipeline_.reset();  // free the old model first (GPU memory)
   loadedDir_.clear();
   Q_EMIT modelLoading(dir);
   QElapsedTimer t;
   t.start();
+  int lastPercent = -1;
+  const auto progress = [&](int64_t done, int64_t total) {
+    if (loadHook_) loadHook_();
+    const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 0;
+    if (percent == lastPercent) return;  // at most 101 signals, however many tensors
+    lastPercent = percent;
+    Q_EMIT modelLoadProgress(dir, percent);
+  };
   try {
-    pipeline_ = ci2v::Pipeline::load(dir.toStdString(), device.toStdString(), dtype.toStdString());
+    pipeline_ = ci2v::Pipeline::load(dir.toStdString(), device.toStdString(), dtype.toStdString(), &stop, progress);
   } catch (const std::exception& e) {
+    if (stop.cancelled()) {
+      *error = run && run->cancelled() ? tr("cancelled") : tr("another model was asked for");
+      Q_EMIT modelLoadStopped(dir);
+      return Load::Stopped;
+    }
     *error = QString::fromUtf8(e.what());
     Q_EMIT modelFailed(dir, *error);
-    return false;
+    return Load::Failed;
   }
   loadedDir_ = dir;
   loadedDevice_ = device;
   loadedDtype_ = dtype;
   Q_EMIT modelLoaded(dir, QString::fromStdString(pipeline_->device()), QString::fromStdString(pipeline_->dtype()),
                      t.elapsed() / 1000.0);
-  return true;
+  return Load::Ready;
 }
 
 void EngineWorker::loadModel(const QString& dir, const QString& device, const QString& dtype) {
@@ -117,8 +167,9 @@ void EngineWorker::runPendingPreview() {
     }
   } running{this};
   QString error;
-  if (!ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
-                    QString::fromStdString(request.params.dtype), &error)) {
+  // A failed or stopped load is this preview's answer (stopped: another model is wanted, a newer request follows)
+  if (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
+                   QString::fromStdString(request.params.dtype), &error) != Load::Ready) {
     Q_EMIT frameInitPreviewFailed(request.id, error);
     return;
   }
@@ -150,10 +201,11 @@ void EngineWorker::generate(const GenerationRequest& request) {
   }
   QString error;
   Q_EMIT stageChanged(stageText(ci2v::Stage::Loading), request.modelDir);
-  if (!ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
-                    QString::fromStdString(request.params.dtype), &error)) {
-    Q_EMIT failed(request.id, error);
-    return;
+  switch (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
+                       QString::fromStdString(request.params.dtype), &error, cancel_.get())) {
+    case Load::Ready: break;
+    case Load::Stopped: Q_EMIT cancelled(request.id); return;  // its load stops only with its cancel
+    case Load::Failed: Q_EMIT failed(request.id, error); return;
   }
   SignalObserver observer(this);
   ci2v::GenerationResult result;
@@ -228,6 +280,8 @@ EngineController::EngineController(QObject* parent)
   // Worker (engine thread) -> controller (UI thread): queued connections, so every signal below is emitted on
   // the UI thread with its own copy of the data.
   connect(worker_, &EngineWorker::modelLoading, this, &EngineController::modelLoading);
+  connect(worker_, &EngineWorker::modelLoadStopped, this, &EngineController::modelLoadStopped);
+  connect(worker_, &EngineWorker::modelLoadProgress, this, &EngineController::modelLoadProgress);
   connect(worker_, &EngineWorker::modelLoaded, this, &EngineController::modelLoaded);
   connect(worker_, &EngineWorker::modelFailed, this, &EngineController::modelFailed);
   connect(worker_, &EngineWorker::started, this, &EngineController::started);
@@ -253,7 +307,8 @@ EngineController::EngineController(QObject* parent)
 }
 
 EngineController::~EngineController() {
-  cancel_->cancel();
+  cancel_->cancel();  // a generation, and the model load it waits for
+  worker_->stopLoading();
   worker_->stopRunningPreview(/*again=*/false);
   thread_.quit();
   thread_.wait();
@@ -261,11 +316,14 @@ EngineController::~EngineController() {
 }
 
 void EngineController::loadModel(const QString& dir, const QString& device, const QString& dtype) {
+  worker_->wantModel(dir, device, dtype);
   QMetaObject::invokeMethod(worker_, [w = worker_, dir, device, dtype] { w->loadModel(dir, device, dtype); },
                             Qt::QueuedConnection);
 }
 
 quint64 EngineController::generate(GenerationRequest request) {
+  worker_->wantModel(request.modelDir, QString::fromStdString(request.params.device),
+                     QString::fromStdString(request.params.dtype));
   if (request.previewDir.isEmpty() && tmp_.isValid()) request.previewDir = tmp_.path();
   queue_.push_back(request);
   setBusy(true);
@@ -320,6 +378,8 @@ void EngineController::cancelAll() {
 quint64 EngineController::previewFrameInit(GenerationRequest request) {
   request.id = nextPreviewId_++;
   request.previewDir.clear();
+  worker_->wantModel(request.modelDir, QString::fromStdString(request.params.device),
+                     QString::fromStdString(request.params.dtype));
   worker_->setPendingPreview(request);  // replaces an older pending one (thread-safe)
   QMetaObject::invokeMethod(worker_, [w = worker_] { w->runPendingPreview(); }, Qt::QueuedConnection);
   return request.id;

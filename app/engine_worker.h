@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QVector>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -26,7 +27,8 @@ public:
   QString loadedModelDir() const { return loadedDir_; }
 
 public Q_SLOTS:
-  // Loads (or keeps) the model for that folder, device and dtype.
+  // Loads (or keeps) the model for that folder, device and dtype; nothing when another one has been asked for
+  // since (wantModel).
   void loadModel(const QString& dir, const QString& device, const QString& dtype);
   void generate(const studio::GenerationRequest& request);
   // FrameInit's split for the request's settings without the UNet (the VAE encodes the layout video once per
@@ -42,9 +44,22 @@ public:
   // preview takes seconds a frame). `again`: it runs again after what is queued on the engine thread (a
   // generation goes first); otherwise it is dropped (shutdown).
   void stopRunningPreview(bool again);
+  // Thread-safe; the controller calls it for every request, in the user's order. The model (folder, device,
+  // dtype) asked for last: a running load of another one stops at its next tensor unless a generation waits for
+  // it (it is stale), and a load that no generation waits for does not start for another one.
+  void wantModel(const QString& dir, const QString& device, const QString& dtype);
+  // Thread-safe: stops the running load unless a generation waits for it (that one stops with the generation's
+  // cancel). For shutdown.
+  void stopLoading();
+  // Tests: called on the engine thread before each network a load allocates and each tensor it reads. Set it while
+  // no load runs.
+  void setLoadHook(std::function<void()> hook) { loadHook_ = std::move(hook); }
 
 Q_SIGNALS:
   void modelLoading(const QString& dir);
+  // A load stopped before its end (a cancelled generation's, or a stale one): no model is loaded.
+  void modelLoadStopped(const QString& dir);
+  void modelLoadProgress(const QString& dir, int percent);  // of the weight files' bytes
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
   void modelFailed(const QString& dir, const QString& message);
   void started(quint64 id);
@@ -59,7 +74,11 @@ Q_SIGNALS:
   void cancelled(quint64 id);
 
 private:
-  bool ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error);
+  enum class Load { Ready, Failed, Stopped };
+  // `run`: the generation that needs the model (its cancel stops the load, and it loads even when another model
+  // is wanted); null for a load nobody waits for (loadModel, a preview).
+  Load ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error,
+                    const ci2v::CancelToken* run = nullptr);
 
   std::shared_ptr<ci2v::CancelToken> cancel_;
   std::unique_ptr<ci2v::Pipeline> pipeline_;
@@ -69,6 +88,12 @@ private:
   ci2v::CancelToken previewCancel_;  // the running preview's
   bool previewRunning_ = false;      // these two under previewMutex_
   bool previewAgain_ = false;
+  QMutex loadMutex_;
+  QString wantedKey_;                        // these four under loadMutex_
+  ci2v::CancelToken* loadToken_ = nullptr;  // the running load's
+  QString loadKey_;
+  bool loadForRun_ = false;
+  std::function<void()> loadHook_;
 };
 
 class EngineController : public QObject {
@@ -81,6 +106,8 @@ public:
   // re-emitted on the UI thread (safe for QSignalSpy and widgets).
   EngineWorker* worker() const { return worker_; }
 
+  // Loads the model on the engine thread. A load of another model that no generation waits for stops at once
+  // (modelLoadStopped), as do queued ones: the newest request wins (also for previews and generations).
   void loadModel(const QString& dir, const QString& device, const QString& dtype);
   // Asks for FrameInit's preview of these settings (the model must be loaded, or is loaded first). Requests
   // coalesce: when several arrive while the engine is busy, only the newest runs. Returns its id; the answer
@@ -112,6 +139,8 @@ Q_SIGNALS:
   // The worker's signals, on the UI thread. When finished / failed / cancelled arrive, isBusy() is already
   // false (unless another run is queued).
   void modelLoading(const QString& dir);
+  void modelLoadStopped(const QString& dir);
+  void modelLoadProgress(const QString& dir, int percent);
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
   void modelFailed(const QString& dir, const QString& message);
   void started(quint64 id);

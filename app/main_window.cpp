@@ -599,6 +599,16 @@ void MainWindow::bindEngine() {
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // see modelLoaded
     doc_->setModelStatus(Document::ModelState::Loading, tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
   });
+  connect(w, &EngineController::modelLoadProgress, this, [this](const QString& dir, int percent) {
+    if (!sameModelFolder(dir, doc_->modelPath())) return;
+    doc_->setModelStatus(Document::ModelState::Loading,
+                         tr("Loading %1 … %2 %").arg(QDir::toNativeSeparators(dir)).arg(percent));
+  });
+  connect(w, &EngineController::modelLoadStopped, this, [this](const QString& dir) {
+    if (!sameModelFolder(dir, doc_->modelPath())) return;  // replaced by another model: its own load reports
+    doc_->setModelStatus(Document::ModelState::None,
+                         tr("Not loaded: the loading was stopped. It loads at the next generation."));
+  });
   connect(w, &EngineController::modelLoaded, this, [this](const QString& dir, const QString& device, const QString& dtype, double s) {
     // a load of a model the user has since replaced (the worker loads one request at a time) says nothing of it
     if (!sameModelFolder(dir, doc_->modelPath())) return;

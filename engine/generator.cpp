@@ -1,7 +1,9 @@
 #include "engine/generator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include "engine/entropy.h"
@@ -168,7 +170,8 @@ torch::ScalarType resolve_dtype(const std::string& dtype) {
 }
 
 std::shared_ptr<Models> load_models(const std::string& model_dir, const std::string& device,
-                                    const std::string& dtype) {
+                                    const std::string& dtype, const CancelToken* cancel,
+                                    const LoadProgress& progress) {
   auto m = std::make_shared<Models>();
   m->device = resolve_device(device);
   m->dtype = resolve_dtype(dtype);
@@ -203,9 +206,25 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
     m->tokenizer = text::ClipTokenizer::from_folder(folder.get("tokenizer").dir);
     text::check_tokenizer_fits(m->tokenizer, folder.get("tokenizer").dir, text_cfg, tc.dir);
   }
-  m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype);
-  m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype);
-  m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype);
+  // Progress in bytes of the weight files (their tensors as stored; headers and container overhead make the total
+  // a little larger than what is read, so the last call says done == total).
+  int64_t total = 0, done = 0;
+  for (const char* c : {"text_encoder", "vae", "unet"})
+    for (const auto& f : folder.get(c).weight_files) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(f, ec);
+      if (!ec) total += static_cast<int64_t>(size);
+    }
+  const auto between = [&](int64_t bytes) {
+    check_cancel(cancel);
+    if (!progress) return;
+    progress(std::min(done, total), total);
+    done += bytes;
+  };
+  m->text_encoder = text::load_clip_text_model(folder.get("text_encoder"), m->device, m->dtype, between);
+  m->vae = vae::load_autoencoder_kl(folder.get("vae"), m->device, m->dtype, between);
+  m->unet = unet::load_video_unet(folder.get("unet"), m->device, m->dtype, between);
+  if (progress) progress(total, total);
   return m;
 }
 

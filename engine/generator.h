@@ -57,8 +57,12 @@ struct Models {
 
 torch::Device resolve_device(const std::string& device);       // auto | cpu | cuda
 torch::ScalarType resolve_dtype(const std::string& dtype);      // fp32 | fp16 | bf16
+// `cancel` (optional): checked before each network is allocated and before each tensor is read; a cancel throws
+// Cancelled and frees what was loaded (the released UNet is 5 GB: a load can take a minute from a slow disk).
+// `progress` (optional): called at the same points (see Pipeline::load).
 std::shared_ptr<Models> load_models(const std::string& model_dir, const std::string& device = "auto",
-                                    const std::string& dtype = "fp32");
+                                    const std::string& dtype = "fp32", const CancelToken* cancel = nullptr,
+                                    const LoadProgress& progress = {});
 
 // Named tensors recorded during a run (parity checks): "text_embeddings", "frameinit_z_T",
 // "step0.unet_out", "chunk1.step0.latents_in", ... (names of the parity fixtures).

@@ -9,8 +9,9 @@ Pipeline::Pipeline(std::shared_ptr<Models> m) : models_(std::move(m)) {}
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::load(const std::string& model_dir, const std::string& device,
-                                         const std::string& dtype) {
-  return std::unique_ptr<Pipeline>(new Pipeline(load_models(model_dir, device, dtype)));
+                                         const std::string& dtype, const CancelToken* cancel,
+                                         const LoadProgress& progress) {
+  return std::unique_ptr<Pipeline>(new Pipeline(load_models(model_dir, device, dtype, cancel, progress)));
 }
 
 GenerationResult Pipeline::generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer,

@@ -128,15 +128,25 @@ public:
 
 class CancelToken {
 public:
+  CancelToken() = default;
+  // Also cancelled while `parent` is (a part of a larger run that can be stopped on its own or with the whole).
+  // The parent must outlive this token.
+  explicit CancelToken(const CancelToken* parent) : parent_(parent) {}
+  CancelToken(const CancelToken&) = delete;
+  CancelToken& operator=(const CancelToken&) = delete;
   void cancel() { flag_.store(true); }
-  void reset() { flag_.store(false); }
-  bool cancelled() const { return flag_.load(); }
+  void reset() { flag_.store(false); }  // this token's own flag, not the parent's
+  bool cancelled() const { return flag_.load() || (parent_ && parent_->cancelled()); }
 
 private:
   std::atomic<bool> flag_{false};
+  const CancelToken* parent_ = nullptr;
 };
 
 struct Models;
+
+// Loading progress: bytes of the model's weight files read so far, and their total.
+using LoadProgress = std::function<void(int64_t done, int64_t total)>;
 
 // The synthetic camera video (the crops the model is guided by, before the VAE) as RGB frames at the output
 // size: the dry run of a camera path. Without a camera, the preprocessed first frame repeated. Needs no model.
@@ -148,8 +158,12 @@ std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const
 class Pipeline {
 public:
   // Loads the model folder (or HF cache folder). device: auto | cpu | cuda; dtype: fp32 | fp16 | bf16.
+  // `cancel` (optional): a cancel stops the load before the next tensor is read and throws (ci2v::Error).
+  // `progress` (optional): called on the loading thread before each network is allocated and each tensor is
+  // read, with the bytes of the weight files read so far and their total; last with done == total.
   static std::unique_ptr<Pipeline> load(const std::string& model_dir, const std::string& device = "auto",
-                                        const std::string& dtype = "fp32");
+                                        const std::string& dtype = "fp32", const CancelToken* cancel = nullptr,
+                                        const LoadProgress& progress = {});
   ~Pipeline();
 
   GenerationResult generate(const GenerationParams& params, const RgbImage& first_frame, Observer* observer = nullptr,

@@ -586,6 +586,14 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>this build has no FFmpeg: the player shows the frames directly</source>
         <translation>this build has no FFmpeg: the player shows the frames directly</translation>
     </message>
+    <message>
+        <source>another model was asked for</source>
+        <translation>another model was asked for</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportDialog</name>
@@ -1778,6 +1786,14 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</source>
         <translation>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</translation>
+    </message>
+    <message>
+        <source>Loading %1 … %2 %</source>
+        <translation>Loading %1 … %2 %</translation>
+    </message>
+    <message>
+        <source>Not loaded: the loading was stopped. It loads at the next generation.</source>
+        <translation>Not loaded: the loading was stopped. It loads at the next generation.</translation>
     </message>
 </context>
 <context>

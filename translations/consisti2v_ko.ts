@@ -585,6 +585,14 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>this build has no FFmpeg: the player shows the frames directly</source>
         <translation>이 빌드에는 FFmpeg가 없어 플레이어가 프레임을 직접 보여 줍니다</translation>
     </message>
+    <message>
+        <source>another model was asked for</source>
+        <translation>다른 모델이 요청되었습니다</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportDialog</name>
@@ -1771,6 +1779,14 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>The work could not be kept in the recovery file either (%1). Close anyway and lose it?</source>
         <translation>작업을 복구 파일에도 보관하지 못했습니다(%1). 그래도 닫고 작업을 잃을까요?</translation>
+    </message>
+    <message>
+        <source>Loading %1 … %2 %</source>
+        <translation>%1 불러오는 중… %2 %</translation>
+    </message>
+    <message>
+        <source>Not loaded: the loading was stopped. It loads at the next generation.</source>
+        <translation>불러오지 않음: 불러오기가 중단되었습니다. 다음 생성 때 불러옵니다.</translation>
     </message>
 </context>
 <context>

@@ -166,6 +166,13 @@ std::string StateDict::dtype_name(const std::string& key) const {
   return std::string(c10::toString(it->second.tensor.scalar_type()));
 }
 
+int64_t StateDict::nbytes(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
+  if (it->second.info) return static_cast<int64_t>(it->second.info->end - it->second.info->begin);
+  return static_cast<int64_t>(it->second.tensor.nbytes());
+}
+
 bool StateDict::is_floating_point(const std::string& key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
@@ -224,6 +231,7 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
       return;
     }
     if (opt.shapes_only) return;
+    if (opt.between) opt.between(sd.nbytes(name));  // outside the try: a cancel is not an unreadable tensor
     try {
       auto t = sd.get(name);
       p.copy_(t.to(p.dtype()));

@@ -32,6 +32,7 @@ public:
   std::vector<int64_t> shape(const std::string& key) const;
   std::string dtype_name(const std::string& key) const;
   bool is_floating_point(const std::string& key) const;  // from the header, nothing read
+  int64_t nbytes(const std::string& key) const;           // its size as stored, from the header
   std::string source(const std::string& key) const;  // the file a key comes from
   // The tensor on the CPU in its stored dtype (a copy owning its memory). Throws naming the key.
   torch::Tensor get(const std::string& key) const;
@@ -56,6 +57,9 @@ struct LoadOptions {
   // Names and shapes only: nothing is read or copied. The loaders check a module built on the meta device this
   // way before the real one is allocated, so a checkpoint that does not fit is refused at once.
   bool shapes_only = false;
+  // Called before each tensor is read, with its size as stored (not in a shapes_only pass): progress, cancel. An
+  // exception thrown from it stops the load at once and propagates as it is; the module is then partly filled.
+  std::function<void(int64_t bytes)> between;
 };
 
 // Fill every parameter and buffer of `module` from `sd` (keys = the module's dotted names).

@@ -200,7 +200,8 @@ Tensor ClipTextModelImpl::forward(const Tensor& input_ids) {
 
 // ---- loading ---------------------------------------------------------------------------------------------
 
-void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only) {
+void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only,
+                            const std::function<void(int64_t)>& between) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.rfind("text_model.", 0) == 0) {
@@ -210,6 +211,7 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
   io::LoadOptions opt;
   opt.what = what;
   opt.shapes_only = shapes_only;
+  opt.between = between;
   // transformers >= 4.31 no longer saves the position_ids buffer: keep the default 0..max-1 then.
   const std::string pos_key = std::string(prefixed ? "text_model." : "") + "embeddings.position_ids";
   io::StateDict with_pos;
@@ -235,7 +237,8 @@ void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tok
                 text_encoder_dir + "/config.json): the tokenizer and the text encoder do not belong together");
 }
 
-ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device, torch::ScalarType dtype) {
+ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device, torch::ScalarType dtype,
+                                   const std::function<void(int64_t)>& between) {
   const std::string cfg_where = c.dir + "/config.json";
   auto cfg = ClipTextConfig::from_json(c.config, cfg_where);
   if (c.weight_files.empty()) throw Error(c.dir + ": no text encoder weights (model.safetensors) found");
@@ -253,8 +256,9 @@ ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device,
     ClipTextModel meta(cfg, torch::TensorOptions().dtype(dtype).device(torch::kMeta));
     load_clip_text_weights(*meta, sd, what, /*shapes_only=*/true);
   }
+  if (between) between(0);
   ClipTextModel model(cfg, torch::TensorOptions().dtype(dtype).device(device));
-  load_clip_text_weights(*model, sd, what);
+  load_clip_text_weights(*model, sd, what, /*shapes_only=*/false, between);
   model->eval();
   return model;
 }

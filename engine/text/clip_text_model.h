@@ -119,8 +119,9 @@ TORCH_MODULE(ClipTextModel);
 // Fill `model` from a state dict whose keys carry the `text_model.` prefix or none (if any key starts with
 // `text_model.`, the prefixed form is assumed). Throws one ci2v::Error (io::load_module) listing every
 // missing / unexpected / mis-shaped key, with `what` naming the source.
+// `between` (optional): called before each tensor is read; what it throws (a cancel) stops the load.
 void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what,
-                            bool shapes_only = false);
+                            bool shapes_only = false, const std::function<void(int64_t)>& between = {});
 
 // Build from the component's config.json, load its weight files (CPU, fp32), then move to device/dtype
 // (fp32, fp16 or bf16) and switch to eval mode.
@@ -129,8 +130,10 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
 void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tokenizer_dir, const ClipTextConfig& cfg,
                           const std::string& text_encoder_dir);
 
+// `between` (optional): also called before the network is allocated; what it throws (a cancel) stops the load.
 ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device = torch::kCPU,
-                                   torch::ScalarType dtype = torch::kFloat32);
+                                   torch::ScalarType dtype = torch::kFloat32,
+                                   const std::function<void(int64_t)>& between = {});
 // The same for a bare component folder (config.json + model.safetensors / pytorch_model.bin).
 ClipTextModel load_clip_text_model(const std::string& dir, torch::Device device = torch::kCPU,
                                    torch::ScalarType dtype = torch::kFloat32);

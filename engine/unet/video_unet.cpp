@@ -156,7 +156,8 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
   return x.reshape({B, T, c.out_channels, h, w}).permute({0, 2, 1, 3, 4}).narrow(2, 1, T - 1).contiguous();
 }
 
-void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only) {
+void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only,
+                             const std::function<void(int64_t)>& between) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.find("module.") != std::string::npos) prefixed = true;
@@ -164,6 +165,7 @@ void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::s
   io::LoadOptions opt;
   opt.what = what;
   opt.shapes_only = shapes_only;
+  opt.between = between;
   io::load_module(unet, sd, opt);
 }
 
@@ -185,11 +187,13 @@ io::Component unet_component_from_dir(const std::string& dir) {
 namespace {
 // Builds the UNet of `cfg` on device/dtype, fills it from `files` (errors name `what`), ready for inference.
 VideoUNet build_and_load(const UNetConfig& cfg, const std::vector<std::string>& files, torch::Device device,
-                         torch::ScalarType dtype, const std::string& what) {
+                         torch::ScalarType dtype, const std::string& what,
+                         const std::function<void(int64_t)>& between = {}) {
   const auto sd = io::StateDict::from_files(files);
   check_video_unet_keys(cfg, sd, what);  // on the meta device: nothing is allocated for a checkpoint that does not fit
+  if (between) between(0);
   VideoUNet unet(cfg, torch::TensorOptions().dtype(dtype).device(device));
-  load_video_unet_weights(*unet, sd, what);
+  load_video_unet_weights(*unet, sd, what, /*shapes_only=*/false, between);
   unet->eval();
   if (channels_last_default(device)) unet->use_channels_last(true);
   return unet;
@@ -203,10 +207,11 @@ VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::s
   return build_and_load(UNetConfig::from_json(config, what + " config"), files, device, dtype, what);
 }
 
-VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::ScalarType dtype) {
+VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::ScalarType dtype,
+                          const std::function<void(int64_t)>& between) {
   if (c.weight_files.empty()) throw Error(c.dir + ": the UNet component has no weight files");
   return build_and_load(UNetConfig::from_json(c.config, c.dir + "/config.json"), c.weight_files, device, dtype,
-                        "unet (" + c.dir + ")");
+                        "unet (" + c.dir + ")", between);
 }
 
 std::string check_video_unet_keys(const UNetConfig& cfg, const io::StateDict& sd, const std::string& what) {

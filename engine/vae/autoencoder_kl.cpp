@@ -89,7 +89,8 @@ Tensor AutoencoderKLImpl::decode_video(const Tensor& latents, int64_t batch) {
 
 // ---- loading ---------------------------------------------------------------------------------------------
 
-void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only) {
+void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only,
+                      const std::function<void(int64_t)>& between) {
   // Deprecated attention names (diffusers < 0.14 files): rename to the current ones; old 1x1 conv weights
   // [C, C, 1, 1] become Linear weights [C, C].
   static const std::regex old_name(R"(^(.*\.attentions\.0\.)(query|key|value|proj_attn)\.(weight|bias)$)");
@@ -114,10 +115,12 @@ void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const s
   opt.what = what;
   opt.ignore = [&replaced](const std::string& k) { return replaced.count(k) != 0; };
   opt.shapes_only = shapes_only;
+  opt.between = between;
   io::load_module(model, renamed, opt);
 }
 
-AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device, torch::ScalarType dtype) {
+AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device, torch::ScalarType dtype,
+                                  const std::function<void(int64_t)>& between) {
   auto cfg = VaeConfig::from_json(c.config, c.dir + "/config.json");
   if (c.weight_files.empty()) throw Error(c.dir + ": no VAE weights (diffusion_pytorch_model.safetensors) found");
   if (dtype != torch::kFloat32 && dtype != torch::kFloat16 && dtype != torch::kBFloat16)
@@ -134,8 +137,9 @@ AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device, 
     AutoencoderKL meta(cfg, torch::TensorOptions().dtype(dtype).device(torch::kMeta));
     load_vae_weights(*meta, sd, what, /*shapes_only=*/true);
   }
+  if (between) between(0);
   AutoencoderKL model(cfg, torch::TensorOptions().dtype(dtype).device(device));
-  load_vae_weights(*model, sd, what);
+  load_vae_weights(*model, sd, what, /*shapes_only=*/false, between);
   model->eval();
   return model;
 }

@@ -13,6 +13,7 @@
 
 #include "engine/error.h"
 #include "engine/generator.h"
+#include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/pipeline.h"
 
@@ -446,4 +447,65 @@ TEST(Pipeline, ObserverDoesNotChangeTheResult) {
   auto a = pipeline().generate(p, test_image(), &rec);
   auto b = pipeline().generate(p, test_image(), nullptr);
   for (size_t i = 0; i < a.frames.size(); ++i) EXPECT_EQ(a.frames[i].rgb, b.frames[i].rgb) << "frame " << i;
+}
+
+// A model load reports its progress in bytes of the weight files and stops at a cancel before the next tensor is
+// read (the released UNet is 5 GB: the studio stops a load the user no longer wants); the engine loads again after.
+TEST(Loading, ALoadReportsItsProgressAndStopsAtACancel) {
+  int64_t files = 0;
+  {
+    const auto folder = io::open_model_folder(kModel);
+    for (const char* c : {"text_encoder", "vae", "unet"})
+      for (const auto& f : folder.get(c).weight_files) files += static_cast<int64_t>(std::filesystem::file_size(f));
+  }
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  auto whole = Pipeline::load(kModel, "cpu", "fp32", nullptr,
+                              [&](int64_t done, int64_t total) { calls.emplace_back(done, total); });
+  ASSERT_GT(calls.size(), 50u);  // one per tensor (and network)
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].second, files) << "call " << i;
+    if (i) EXPECT_GE(calls[i].first, calls[i - 1].first) << "call " << i;
+  }
+  EXPECT_EQ(calls.back().first, files);
+  // before the end, what was read is the tensors' bytes: nearly the whole files (their headers excepted)
+  EXPECT_GT(calls[calls.size() - 2].first, files * 8 / 10);
+  std::printf("[   INFO   ] %zu progress calls over %lld bytes\n", calls.size(), static_cast<long long>(files));
+
+  // Cancelled halfway (through a parent token, as the studio stops a generation's load): no tensor is read after
+  // the cancel, and nothing more is reported.
+  CancelToken run;
+  CancelToken load(&run);
+  size_t after_cancel = 0;
+  int64_t stopped_at = 0;
+  auto stop_halfway = [&](int64_t done, int64_t) {
+    if (run.cancelled()) {
+      ++after_cancel;
+      return;
+    }
+    if (done >= files / 2) {
+      stopped_at = done;
+      run.cancel();
+    }
+  };
+  EXPECT_THROW(Pipeline::load(kModel, "cpu", "fp32", &load, stop_halfway), Cancelled);
+  EXPECT_EQ(after_cancel, 0u);
+  EXPECT_GE(stopped_at, files / 2);
+  EXPECT_LT(stopped_at, files);
+  load.reset();  // its own flag only: the parent still cancels it
+  EXPECT_TRUE(load.cancelled());
+  run.reset();
+  EXPECT_FALSE(load.cancelled());
+
+  // a cancel before the load: nothing is allocated past the configs
+  CancelToken early;
+  early.cancel();
+  size_t reported = 0;
+  EXPECT_THROW(Pipeline::load(kModel, "cpu", "fp32", &early, [&](int64_t, int64_t) { ++reported; }), Cancelled);
+  EXPECT_EQ(reported, 0u);
+
+  // the engine loads again, the same weights
+  auto again = Pipeline::load(kModel, "cpu", "fp32", &load);
+  auto p = small_params();
+  p.steps = 2;
+  EXPECT_EQ(again->generate(p, test_image()).frames[3].rgb, whole->generate(p, test_image()).frames[3].rgb);
 }

@@ -221,6 +221,18 @@ private Q_SLOTS:
     QCOMPARE(doc->modelState(), Document::ModelState::Failed);
     Q_EMIT w.engine()->modelLoaded(tmp.filePath(QStringLiteral("model-b")), QStringLiteral("cpu"), QStringLiteral("fp32"), 1.0);
     QCOMPARE(doc->modelState(), Document::ModelState::Ready);
+    // a load's progress and its stop: only the current model's show
+    const QString a = tmp.filePath(QStringLiteral("model-a")), b = tmp.filePath(QStringLiteral("model-b"));
+    Q_EMIT w.engine()->modelLoadProgress(a, 42);
+    Q_EMIT w.engine()->modelLoadStopped(a);
+    QCOMPARE(doc->modelState(), Document::ModelState::Ready);
+    Q_EMIT w.engine()->modelLoading(b);
+    Q_EMIT w.engine()->modelLoadProgress(b, 42);
+    QCOMPARE(doc->modelState(), Document::ModelState::Loading);
+    QVERIFY2(doc->modelMessage().contains(QLatin1String("42 %")), qPrintable(doc->modelMessage()));
+    Q_EMIT w.engine()->modelLoadStopped(b);
+    QCOMPARE(doc->modelState(), Document::ModelState::None);
+    QVERIFY2(doc->modelMessage().contains(QLatin1String("stopped")), qPrintable(doc->modelMessage()));
 
     // two queued runs that fail (no model there): each failure is reported with its own request, although the
     // next one is already running when the first's failed() arrives

@@ -1,8 +1,12 @@
 // The engine worker on its thread with the tiny fixture model: model loading (and its failure), progress,
 // FrameInit and per-step previews, the result (with its temporary MP4), errors, cancel — and that the UI
 // thread's event loop keeps ticking during a run.
+#include <QElapsedTimer>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QThread>
+
+#include <atomic>
 
 #include "app/engine_worker.h"
 #include "app/latency_monitor.h"
@@ -205,6 +209,115 @@ private Q_SLOTS:
     QCOMPARE(loaded.at(0).at(1).toString(), QStringLiteral("cpu"));
     QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
     QVERIFY(loaded.at(0).at(3).toDouble() >= 0);
+  }
+
+  // A load that no generation waits for stops when another model is asked for, and a queued load of a model
+  // no longer wanted does not start: the newest request wins (the released UNet is 5 GB to read).
+  void aStaleModelLoadStopsForTheNewestRequest() {
+    QSemaphore inLoad, proceed;
+    std::atomic<int> calls{0};
+    EngineController c;
+    c.worker()->setLoadHook([&] {
+      if (calls++ == 0) {
+        inLoad.release();
+        proceed.tryAcquire(1, 30000);
+      }
+    });
+    QSignalSpy loading(&c, &EngineController::modelLoading);
+    QSignalSpy stopped(&c, &EngineController::modelLoadStopped);
+    QSignalSpy progress(&c, &EngineController::modelLoadProgress);
+    QSignalSpy loaded(&c, &EngineController::modelLoaded);
+    QSignalSpy failed(&c, &EngineController::modelFailed);
+    const QString tiny = testing::tinyModel();
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
+    QVERIFY(inLoad.tryAcquire(1, 30000));  // running, held at its first check
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));  // stops it
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));  // wanted in the end: bf16 never starts
+    proceed.release();
+    QVERIFY(loaded.wait(60000));
+    QTest::qWait(200);  // nothing else follows
+    QCOMPARE(stopped.count(), 1);
+    QCOMPARE(loading.count(), 2);
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
+    QCOMPARE(failed.count(), 0);
+    // the finished load's progress, in order, up to 100 %
+    QVERIFY(progress.count() >= 2);
+    QCOMPARE(progress.last().at(1).toInt(), 100);
+    int from = progress.count() - 1;
+    while (from > 0 && progress.at(from - 1).at(1).toInt() < progress.at(from).at(1).toInt()) --from;
+    QCOMPARE(progress.at(from).at(1).toInt(), 0);  // the second load counts from 0 to 100, rising
+  }
+
+  // The model load of a generation goes on when another model is asked for (the run needs it); Esc stops it
+  // before its next tensor, the run is cancelled, not failed, and the next run loads the model.
+  void cancelStopsTheModelLoadOfARun() {
+    QSemaphore inLoad, proceed;
+    std::atomic<int> calls{0};
+    std::atomic<bool> hold{true};  // the next load is held at its first check
+    EngineController c;
+    c.worker()->setLoadHook([&] {
+      ++calls;
+      if (hold.exchange(false)) {
+        inLoad.release();
+        proceed.tryAcquire(1, 30000);
+      }
+    });
+    QSignalSpy cancelled(&c, &EngineController::cancelled);
+    QSignalSpy failed(&c, &EngineController::failed);
+    QSignalSpy finished(&c, &EngineController::finished);
+    QSignalSpy stopped(&c, &EngineController::modelLoadStopped);
+    QSignalSpy loaded(&c, &EngineController::modelLoaded);
+    auto run = tinyRequest(31);
+    run.params.steps = 2;
+    c.generate(run);
+    QVERIFY(inLoad.tryAcquire(1, 30000));
+    c.loadModel(testing::tinyModel(), QStringLiteral("cpu"), QStringLiteral("bf16"));
+    proceed.release();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.at(0).at(0).value<ResultClip>().id, quint64(31));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 60000);  // then the bf16 model
+    QCOMPARE(stopped.count(), 0);
+
+    hold = true;
+    run.id = 32;
+    c.generate(run);  // fp32 again: a load
+    QVERIFY(inLoad.tryAcquire(1, 30000));
+    const int atCancel = calls.load();
+    c.cancel();
+    proceed.release();
+    QVERIFY(cancelled.wait(30000));
+    QCOMPARE(cancelled.at(0).at(0).value<quint64>(), quint64(32));
+    QCOMPARE(calls.load(), atCancel);  // nothing read after the cancel
+    QCOMPARE(stopped.count(), 1);
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(loaded.count(), 2);
+    QTRY_VERIFY(!c.isBusy());
+
+    run.id = 33;
+    c.generate(run);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.last().at(0).value<ResultClip>().id, quint64(33));
+  }
+
+  // Closing the studio during a model load does not wait for the load (here a slow disk: 100 ms a tensor).
+  void closingDuringAModelLoadDoesNotWaitForIt() {
+    QSemaphore inLoad;
+    std::atomic<int> calls{0};
+    QElapsedTimer closing;
+    {
+      EngineController c;
+      c.worker()->setLoadHook([&] {
+        if (calls++ == 0) inLoad.release();
+        QThread::msleep(100);
+      });
+      c.loadModel(testing::tinyModel(), QStringLiteral("cpu"), QStringLiteral("fp32"));
+      QVERIFY(inLoad.tryAcquire(1, 30000));
+      closing.start();
+    }
+    // the tiny model has over 50 tensors: 5 s and more had the load gone on
+    QVERIFY2(calls.load() <= 3, qPrintable(QString::number(calls.load())));
+    QVERIFY2(closing.elapsed() < 3000, qPrintable(QString::number(closing.elapsed())));
   }
 
   void brokenModelFolderIsReported() {
