@@ -53,20 +53,28 @@ EngineWorker::EngineWorker(std::shared_ptr<ci2v::CancelToken> cancel) : cancel_(
 
 EngineWorker::~EngineWorker() = default;
 
-namespace {
-QString modelKey(const QString& dir, const QString& device, const QString& dtype) {
+QString EngineWorker::modelKey(const QString& dir, const QString& device, const QString& dtype) {
   return dir + QLatin1Char('\n') + device + QLatin1Char('\n') + dtype;
 }
-}  // namespace
 
-void EngineWorker::wantModel(const QString& dir, const QString& device, const QString& dtype) {
-  QMutexLocker lock(&loadMutex_);
-  wantedKey_ = modelKey(dir, device, dtype);
-  if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_) loadToken_->cancel();
+QString EngineWorker::modelKey(const GenerationRequest& r) {
+  return modelKey(r.modelDir, QString::fromStdString(r.params.device), QString::fromStdString(r.params.dtype));
 }
 
-void EngineWorker::stopLoading() {
+void EngineWorker::wantModel(const QString& key, const QStringList& neededByRuns) {
   QMutexLocker lock(&loadMutex_);
+  wantedKey_ = key;
+  if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_ && !neededByRuns.contains(loadKey_)) loadToken_->cancel();
+}
+
+void EngineWorker::stopLoadOf(const QString& key) {
+  QMutexLocker lock(&loadMutex_);
+  if (loadToken_ && !loadForRun_ && loadKey_ == key) loadToken_->cancel();
+}
+
+void EngineWorker::close() {
+  QMutexLocker lock(&loadMutex_);
+  closing_ = true;
   if (loadToken_ && !loadForRun_) loadToken_->cancel();
 }
 
@@ -77,10 +85,14 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
   {
     QMutexLocker lock(&loadMutex_);
     loadKey_ = modelKey(dir, device, dtype);
+    if (closing_) {
+      *error = tr("the studio is closing");
+      return Load::Skipped;
+    }
     // another model is wanted now: a load nobody waits for would be thrown away (the model it replaces too)
     if (!run && !wantedKey_.isEmpty() && wantedKey_ != loadKey_) {
       *error = tr("another model was asked for");
-      return Load::Stopped;
+      return Load::Skipped;
     }
     loadToken_ = &stop;
     loadForRun_ = run != nullptr;
@@ -109,7 +121,7 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
     pipeline_ = ci2v::Pipeline::load(dir.toStdString(), device.toStdString(), dtype.toStdString(), &stop, progress);
   } catch (const std::exception& e) {
     if (stop.cancelled()) {
-      *error = run && run->cancelled() ? tr("cancelled") : tr("another model was asked for");
+      *error = tr("the model's loading was stopped");
       Q_EMIT modelLoadStopped(dir);
       return Load::Stopped;
     }
@@ -127,7 +139,8 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
 
 void EngineWorker::loadModel(const QString& dir, const QString& device, const QString& dtype) {
   QString error;
-  ensureLoaded(dir, device, dtype, &error);
+  // a load that did not start (another model is wanted) is reported as stopped: the model line said "loading"
+  if (ensureLoaded(dir, device, dtype, &error) == Load::Skipped) Q_EMIT modelLoadStopped(dir);
 }
 
 void EngineWorker::unload() {
@@ -167,7 +180,8 @@ void EngineWorker::runPendingPreview() {
     }
   } running{this};
   QString error;
-  // A failed or stopped load is this preview's answer (stopped: another model is wanted, a newer request follows)
+  // A failed or stopped load is this preview's answer: no preview (the panel says why; the next change of model or
+  // settings, or the model becoming ready, asks again)
   if (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
                    QString::fromStdString(request.params.dtype), &error) != Load::Ready) {
     Q_EMIT frameInitPreviewFailed(request.id, error);
@@ -204,7 +218,10 @@ void EngineWorker::generate(const GenerationRequest& request) {
   switch (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
                        QString::fromStdString(request.params.dtype), &error, cancel_.get())) {
     case Load::Ready: break;
-    case Load::Stopped: Q_EMIT cancelled(request.id); return;  // its load stops only with its cancel
+    case Load::Stopped:  // its load stops only with its cancel
+    case Load::Skipped:  // closing
+      Q_EMIT cancelled(request.id);
+      return;
     case Load::Failed: Q_EMIT failed(request.id, error); return;
   }
   SignalObserver observer(this);
@@ -308,7 +325,7 @@ EngineController::EngineController(QObject* parent)
 
 EngineController::~EngineController() {
   cancel_->cancel();  // a generation, and the model load it waits for
-  worker_->stopLoading();
+  worker_->close();  // the running load stops, and none starts from what is still queued on its thread
   worker_->stopRunningPreview(/*again=*/false);
   thread_.quit();
   thread_.wait();
@@ -316,16 +333,15 @@ EngineController::~EngineController() {
 }
 
 void EngineController::loadModel(const QString& dir, const QString& device, const QString& dtype) {
-  worker_->wantModel(dir, device, dtype);
+  want(EngineWorker::modelKey(dir, device, dtype));
   QMetaObject::invokeMethod(worker_, [w = worker_, dir, device, dtype] { w->loadModel(dir, device, dtype); },
                             Qt::QueuedConnection);
 }
 
 quint64 EngineController::generate(GenerationRequest request) {
-  worker_->wantModel(request.modelDir, QString::fromStdString(request.params.device),
-                     QString::fromStdString(request.params.dtype));
   if (request.previewDir.isEmpty() && tmp_.isValid()) request.previewDir = tmp_.path();
   queue_.push_back(request);
+  want(EngineWorker::modelKey(request));
   setBusy(true);
   Q_EMIT queueChanged(queue_.size());
   if (!running_) startNext();
@@ -370,23 +386,32 @@ void EngineController::cancelAll() {
   Q_EMIT queueChanged(0);
   for (quint64 id : ids) Q_EMIT cancelled(id);
   if (running_)
-    cancel_->cancel();
+    cancel();
   else
     setBusy(false);
+}
+
+void EngineController::want(const QString& key) {
+  QStringList needed;
+  if (running_) needed << EngineWorker::modelKey(last_);
+  for (const auto& r : queue_) needed << EngineWorker::modelKey(r);
+  worker_->wantModel(key, needed);
 }
 
 quint64 EngineController::previewFrameInit(GenerationRequest request) {
   request.id = nextPreviewId_++;
   request.previewDir.clear();
-  worker_->wantModel(request.modelDir, QString::fromStdString(request.params.device),
-                     QString::fromStdString(request.params.dtype));
+  want(EngineWorker::modelKey(request));
   worker_->setPendingPreview(request);  // replaces an older pending one (thread-safe)
   QMetaObject::invokeMethod(worker_, [w = worker_] { w->runPendingPreview(); }, Qt::QueuedConnection);
   return request.id;
 }
 
 void EngineController::cancel() {
-  if (running_) cancel_->cancel();  // the running generation only; the queue goes on
+  if (!running_) return;
+  cancel_->cancel();  // the running generation only; the queue goes on
+  // a load of its model that a preview or a model choice started, which the generation waits behind
+  worker_->stopLoadOf(EngineWorker::modelKey(last_));
 }
 
 void EngineController::runEnded() {

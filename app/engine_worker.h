@@ -44,13 +44,17 @@ public:
   // preview takes seconds a frame). `again`: it runs again after what is queued on the engine thread (a
   // generation goes first); otherwise it is dropped (shutdown).
   void stopRunningPreview(bool again);
-  // Thread-safe; the controller calls it for every request, in the user's order. The model (folder, device,
-  // dtype) asked for last: a running load of another one stops at its next tensor unless a generation waits for
-  // it (it is stale), and a load that no generation waits for does not start for another one.
-  void wantModel(const QString& dir, const QString& device, const QString& dtype);
-  // Thread-safe: stops the running load unless a generation waits for it (that one stops with the generation's
-  // cancel). For shutdown.
-  void stopLoading();
+  // Thread-safe; the controller calls it for every request, in the user's order. `key` (modelKey) is the model
+  // asked for last: a running load of another one stops at its next tensor unless a generation runs it or one
+  // that is queued needs it (`neededByRuns`), and a load that no generation runs does not start for another one.
+  void wantModel(const QString& key, const QStringList& neededByRuns);
+  // Thread-safe: stops the running load of `key` that no generation runs (Esc: the generation to cancel waits
+  // behind it; a generation's own load stops with the generation's cancel).
+  void stopLoadOf(const QString& key);
+  // Thread-safe: stops the running load that no generation runs, and no load starts any more (shutdown).
+  void close();
+  static QString modelKey(const QString& dir, const QString& device, const QString& dtype);
+  static QString modelKey(const GenerationRequest& request);
   // Tests: called on the engine thread before each network a load allocates and each tensor it reads. Set it while
   // no load runs.
   void setLoadHook(std::function<void()> hook) { loadHook_ = std::move(hook); }
@@ -74,7 +78,7 @@ Q_SIGNALS:
   void cancelled(quint64 id);
 
 private:
-  enum class Load { Ready, Failed, Stopped };
+  enum class Load { Ready, Failed, Stopped, Skipped };  // Skipped: not started (closing, or another model wanted)
   // `run`: the generation that needs the model (its cancel stops the load, and it loads even when another model
   // is wanted); null for a load nobody waits for (loadModel, a preview).
   Load ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error,
@@ -89,7 +93,8 @@ private:
   bool previewRunning_ = false;      // these two under previewMutex_
   bool previewAgain_ = false;
   QMutex loadMutex_;
-  QString wantedKey_;                        // these four under loadMutex_
+  QString wantedKey_;                        // these five under loadMutex_
+  bool closing_ = false;
   ci2v::CancelToken* loadToken_ = nullptr;  // the running load's
   QString loadKey_;
   bool loadForRun_ = false;
@@ -156,6 +161,7 @@ Q_SIGNALS:
 
 private:
   void setBusy(bool busy);
+  void want(const QString& key);  // tells the worker, with the models the queued and running generations need
   void runEnded();
   void startNext();
 

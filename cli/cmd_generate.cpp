@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "engine/error.h"
@@ -123,6 +124,22 @@ GenerationParams params_from_args(const Args& a) {
   return params_from_args(a, a.has("model") ? model_frameinit_defaults(a.get("model")) : FrameInitDefaults{});
 }
 
+// "loading model: 43%" on stderr while a model loads, when stderr is a terminal (the released weights are 6.7 GB).
+std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet) {
+  if (!quiet) std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
+  if (quiet || !isatty(fileno(stderr))) return Pipeline::load(model, params.device, params.dtype);
+  int last = -1;
+  auto pipe = Pipeline::load(model, params.device, params.dtype, nullptr, [&](int64_t done, int64_t total) {
+    const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 0;
+    if (pct == last) return;
+    last = pct;
+    std::fprintf(stderr, "\r  %3d%% of the weights read", pct);
+    std::fflush(stderr);
+  });
+  std::fprintf(stderr, "\n");
+  return pipe;
+}
+
 RgbImage load_first_frame(const std::string& path) {
 #ifdef CONSISTI2V_HAVE_MEDIA
   return media::load_image(path);
@@ -204,8 +221,7 @@ int cmd_generate(int argc, char** argv) {
   check_output(out, fps);
   if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
   auto frame = load_first_frame(image);
-  std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
-  auto pipe = Pipeline::load(model, params.device, params.dtype);
+  auto pipe = load_pipeline(model, params, a.has("quiet"));
   ProgressBar bar;
   auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, nullptr);
   write_frames(result, out, fps);

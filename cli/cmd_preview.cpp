@@ -17,6 +17,7 @@ namespace ci2v::cli {
 
 GenerationParams params_from_args(const Args& a);
 RgbImage load_first_frame(const std::string& path);
+std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet);
 
 static RgbImage upscale(const RgbImage& im, int s) {
   RgbImage o;
@@ -74,7 +75,7 @@ int cmd_preview(int argc, char** argv) {
     }
   }
   auto frame = load_first_frame(image);
-  auto pipe = Pipeline::load(model, params.device, params.dtype);
+  auto pipe = load_pipeline(model, params, a.has("quiet"));
   auto pv = pipe->preview_frameinit(params, frame);
 #ifdef CONSISTI2V_HAVE_MEDIA
   fs::create_directories(out);

@@ -591,8 +591,12 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>another model was asked for</translation>
     </message>
     <message>
-        <source>cancelled</source>
-        <translation>cancelled</translation>
+        <source>the studio is closing</source>
+        <translation>the studio is closing</translation>
+    </message>
+    <message>
+        <source>the model's loading was stopped</source>
+        <translation>the model's loading was stopped</translation>
     </message>
 </context>
 <context>

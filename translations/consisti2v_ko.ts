@@ -590,8 +590,12 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <translation>다른 모델이 요청되었습니다</translation>
     </message>
     <message>
-        <source>cancelled</source>
-        <translation>취소됨</translation>
+        <source>the studio is closing</source>
+        <translation>스튜디오를 닫는 중입니다</translation>
+    </message>
+    <message>
+        <source>the model&apos;s loading was stopped</source>
+        <translation>모델 불러오기가 중단되었습니다</translation>
     </message>
 </context>
 <context>

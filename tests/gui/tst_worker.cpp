@@ -236,7 +236,7 @@ private Q_SLOTS:
     proceed.release();
     QVERIFY(loaded.wait(60000));
     QTest::qWait(200);  // nothing else follows
-    QCOMPARE(stopped.count(), 1);
+    QCOMPARE(stopped.count(), 2);  // the running fp32 load, and the bf16 one that did not start (the UI said "loading")
     QCOMPARE(loading.count(), 2);
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
@@ -298,6 +298,55 @@ private Q_SLOTS:
     c.generate(run);
     QVERIFY(finished.wait(120000));
     QCOMPARE(finished.last().at(0).value<ResultClip>().id, quint64(33));
+  }
+
+  // A load that a queued generation needs goes on when another model is asked for; Esc on that generation stops
+  // the load it waits behind (started by a model choice or a preview).
+  void aLoadThatAQueuedRunNeedsGoesOnAndEscStopsIt() {
+    QSemaphore inLoad, proceed;
+    std::atomic<int> calls{0};
+    std::atomic<bool> hold{true};
+    EngineController c;
+    c.worker()->setLoadHook([&] {
+      ++calls;
+      if (hold.exchange(false)) {
+        inLoad.release();
+        proceed.tryAcquire(1, 30000);
+      }
+    });
+    QSignalSpy cancelled(&c, &EngineController::cancelled);
+    QSignalSpy finished(&c, &EngineController::finished);
+    QSignalSpy stopped(&c, &EngineController::modelLoadStopped);
+    QSignalSpy loaded(&c, &EngineController::modelLoaded);
+    const QString tiny = testing::tinyModel();
+    auto run = tinyRequest(41);
+    run.params.steps = 2;
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
+    QVERIFY(inLoad.tryAcquire(1, 30000));
+    c.generate(run);                                             // needs the fp32 model being loaded
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));  // does not stop that load
+    proceed.release();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.at(0).at(0).value<ResultClip>().id, quint64(41));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 60000);  // fp32 once (the run used it), then bf16
+    QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
+    QCOMPARE(loaded.at(1).at(2).toString(), QStringLiteral("bf16"));
+    QCOMPARE(stopped.count(), 0);
+
+    hold = true;
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
+    QVERIFY(inLoad.tryAcquire(1, 30000));
+    run.id = 42;
+    c.generate(run);
+    const int atCancel = calls.load();
+    c.cancel();  // the generation waits behind the fp32 load: that load stops too
+    proceed.release();
+    QVERIFY(cancelled.wait(30000));
+    QCOMPARE(cancelled.at(0).at(0).value<quint64>(), quint64(42));
+    QCOMPARE(calls.load(), atCancel);
+    QCOMPARE(stopped.count(), 1);
+    QCOMPARE(loaded.count(), 2);
+    QCOMPARE(finished.count(), 1);
   }
 
   // Closing the studio during a model load does not wait for the load (here a slow disk: 100 ms a tensor).
