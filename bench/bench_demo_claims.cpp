@@ -113,7 +113,17 @@ int main(int argc, char** argv) {
                 camera.cutoff_spatial, camera.cutoff_temporal);
     std::printf("%-6s %-55s %14s %14s %14s %14s %12s %12s\n", "seed", "prompt", "pan_right dx", "no camera dx",
                 "zoom_in spread", "no camera", "zoom_in obj", "no camera");
-    double sum[6] = {0, 0, 0, 0, 0, 0};
+    struct Row {  // one seed's figures, in the table's column order; summed for the mean
+      double pan = 0, still_dx = 0, zoom = 0, still_spread = 0, scale = 0, still_scale = 0;
+      void print(const char* seed, const char* prompt, double n = 1) const {
+        std::printf("%-6s %-55s %+14.1f %+14.1f %+14.1f %+14.1f %12.3f %12.3f\n", seed, prompt, pan / n, still_dx / n,
+                    zoom / n, still_spread / n, scale / n, still_scale / n);
+      }
+      void add(const Row& r) {
+        pan += r.pan, still_dx += r.still_dx, zoom += r.zoom, still_spread += r.still_spread, scale += r.scale,
+            still_scale += r.still_scale;
+      }
+    } sum;
     int pan_ok = 0, zoom_ok = 0, grow_ok = 0, still_grow = 0;
     constexpr double kGrow = 1.15;  // object scale counted as a zoom in (the preset's own: 1.41)
     for (int s = 0; s < seeds; ++s) {
@@ -140,16 +150,15 @@ int main(int argc, char** argv) {
       p.camera_preset = "zoom_in";
       const auto zoom_clip = run(square, "zoom_in");
       const double zoom = train::zoom_spread(zoom_clip), scale = train::object_scale(zoom_clip, colour);
-      std::printf("%-6lld %-55s %+14.1f %+14.1f %+14.1f %+14.1f %12.3f %12.3f\n", static_cast<long long>(p.seed),
-                  p.prompt.c_str(), pan, still_dx, zoom, still_spread, scale, still_scale);
-      sum[0] += pan, sum[1] += still_dx, sum[2] += zoom, sum[3] += still_spread, sum[4] += scale, sum[5] += still_scale;
+      const Row row{pan, still_dx, zoom, still_spread, scale, still_scale};
+      row.print(std::to_string(p.seed).c_str(), p.prompt.c_str());
+      sum.add(row);
       pan_ok += pan <= -bound;
       zoom_ok += zoom >= bound;
       grow_ok += scale >= kGrow;
       still_grow += still_scale >= kGrow;
     }
-    std::printf("%-6s %-55s %+14.1f %+14.1f %+14.1f %+14.1f %12.3f %12.3f\n", "mean", "", sum[0] / seeds, sum[1] / seeds,
-                sum[2] / seeds, sum[3] / seeds, sum[4] / seeds, sum[5] / seeds);
+    sum.print("mean", "", seeds);
     std::printf("pan_right moves the content left by >= %.0f px in %d of %d seeds (the crop moves %d px); zoom_in "
                 "spreads the halves by >= %.0f px in %d of %d\n",
                 bound, pan_ok, seeds, 28 * kSize / 64, bound, zoom_ok, seeds);

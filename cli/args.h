@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/limits.h"
+
 namespace ci2v::cli {
 
 class Args {
@@ -83,7 +85,7 @@ public:
     return static_cast<int>(v);
   }
   // A thread count: 0 (or the option absent) = every hardware thread; negative or more than kMaxThreads refused.
-  static constexpr int kMaxThreads = 256;
+  static constexpr int kMaxThreads = ci2v::kMaxThreads;
   int get_threads(const std::string& k) const {
     const long v = get_int(k, 0);
     if (v < 0 || v > kMaxThreads)

@@ -2,6 +2,7 @@
 
 #include "engine/train/flat_adamw.h"
 #include "engine/train/graphed_step.h"
+#include "engine/limits.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
@@ -458,8 +459,9 @@ TrainReport train(const TrainOptions& o) {
   if (!(o.ema_decay >= 0 && o.ema_decay < 1))
     throw Error("train: --ema must be in [0, 1) (the moving average's decay, e.g. 0.999; 0: off), got " +
                 std::to_string(o.ema_decay));
-  if (o.data_threads < 0 || o.data_threads > 256)
-    throw Error("train: --data-threads must be in 0..256, got " + std::to_string(o.data_threads));
+  if (o.data_threads < 0 || o.data_threads > kMaxThreads)
+    throw Error("train: --data-threads must be in 0.." + std::to_string(kMaxThreads) + ", got " +
+                std::to_string(o.data_threads));
   if (o.frames < 2 || o.frames > 64) throw Error("train: --frames must be 2..64 (the first frame + 1), got " + std::to_string(o.frames));
   if (o.size < 64 || o.size % 8 != 0 || o.size > 1024)
     throw Error("train: --size must be a multiple of 8 in 64..1024 (the pipeline's minimum is 64), got " + std::to_string(o.size));
@@ -471,8 +473,9 @@ TrainReport train(const TrainOptions& o) {
     throw Error("train: --null-image must be in 0..1 (the share of first frames dropped), got " +
                 std::to_string(o.null_image_ratio));
   if (o.save_every < 0) throw Error("train: --save-every must not be negative (0: only at the end), got " + std::to_string(o.save_every));
-  if (o.threads < 0 || o.threads > 256)
-    throw Error("train: --threads must be in 0..256 (0: leave as is), got " + std::to_string(o.threads));
+  if (o.threads < 0 || o.threads > kMaxThreads)
+    throw Error("train: --threads must be in 0.." + std::to_string(kMaxThreads) + " (0: leave as is), got " +
+                std::to_string(o.threads));
   if (!(o.camera_share >= 0.25 && o.camera_share <= 1.0))
     throw Error("train: --camera-share must be in 0.25..1 (a quarter of the clips always move the camera), got " +
                 std::to_string(o.camera_share));
