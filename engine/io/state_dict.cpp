@@ -190,15 +190,19 @@ std::string StateDict::source(const std::string& key) const {
   return it == entries_.end() ? std::string() : it->second.source;
 }
 
-torch::Tensor StateDict::get(const std::string& key) const {
+torch::Tensor StateDict::view(const std::string& key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
   const Entry& e = it->second;
   if (!e.info) return e.tensor;
   const auto dt = to_torch_dtype(e.info->dtype);
-  auto view = torch::from_blob(const_cast<uint8_t*>(e.file->data(*e.info)), e.info->shape,
-                               torch::TensorOptions().dtype(dt));
-  return view.clone();
+  return torch::from_blob(const_cast<uint8_t*>(e.file->data(*e.info)), e.info->shape, torch::TensorOptions().dtype(dt));
+}
+
+torch::Tensor StateDict::get(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
+  return it->second.info ? view(key).clone() : it->second.tensor;
 }
 
 void StateDict::insert(const std::string& key, const torch::Tensor& t, const std::string& source) {
@@ -233,8 +237,9 @@ void load_module(torch::nn::Module& module, const StateDict& sd, const LoadOptio
     if (opt.shapes_only) return;
     if (opt.between) opt.between(sd.nbytes(name));  // outside the try: a cancel is not an unreadable tensor
     try {
-      auto t = sd.get(name);
-      p.copy_(t.to(p.dtype()));
+      // straight from the mapped file into the parameter, converting the dtype on the way: one pass over the
+      // bytes (a copy first, then a converted copy, then the copy into the parameter were three)
+      p.copy_(sd.view(name));
     } catch (const std::exception& ex) {
       failed.push_back(name + ": " + ex.what());
     }

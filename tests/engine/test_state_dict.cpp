@@ -76,7 +76,15 @@ TEST(StateDict, SafetensorsRoundTripAndLoad) {
   EXPECT_TRUE(torch::equal(m->block->proj->weight, w["block.proj.weight"]));
   EXPECT_TRUE(torch::equal(m->out->weight, w["out.weight"]));
   EXPECT_EQ(io::count_parameters(*m), 12u + 4 + 4 + 4 + 8);
+  // a view reads the mapped file without a copy; the loaded parameters own their memory (the file's mapping and
+  // the file itself may go)
+  const auto v = sd.view("out.weight");
+  EXPECT_TRUE(torch::equal(v, w["out.weight"]));
+  EXPECT_NE(v.data_ptr(), m->out->weight.data_ptr());
+  sd = io::StateDict();
   ci2v::remove_tree(dir);
+  EXPECT_TRUE(torch::equal(m->block->proj->weight, w["block.proj.weight"]));
+  EXPECT_TRUE(torch::equal(m->out->weight, w["out.weight"]));
 }
 
 TEST(StateDict, ConvertsHalfAndBFloat16ToTheModuleDtype) {
