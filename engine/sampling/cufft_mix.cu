@@ -14,8 +14,8 @@ namespace ci2v::cuda {
 namespace {
 
 // Plans are cached per (device, batch, T, H, W), at most kMaxPlans of them (the least recently used is destroyed
-// first: a studio session that tries many sizes does not keep a plan per size for ever). A plan belongs to the
-// device that was current when it was made. Its work area is not cuFFT's own: the caller hands one per call from
+// first, once its device is idle: a studio session that tries many sizes does not keep a plan per size for ever).
+// A plan belongs to the device that was current when it was made. Its work area is not cuFFT's own: the caller hands one per call from
 // LibTorch's caching allocator on the call's stream, so transforms queued on two streams never share a work area
 // and the memory goes back to LibTorch's pool; the work area and the stream are bound just before each execution,
 // under the mutex.
@@ -39,6 +39,18 @@ std::string cufft_error(const char* what, cufftResult r) {
   return std::string("FrameInit cuFFT: ") + what + " failed with cufftResult " + std::to_string(static_cast<int>(r));
 }
 
+// Destroys a plan once no transform queued with it can still run: it waits for the plan's device first (the work
+// area is the caller's, but the plan's own device tables are freed). Rare: only beyond kMaxPlans shapes, and at
+// release. Never called during a stream capture (FrameInit runs before the denoising loop that graphs capture).
+void destroy_when_idle(int device, cufftHandle handle) {
+  int current = -1;
+  const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device;
+  if (switched) cudaSetDevice(device);
+  cudaDeviceSynchronize();  // an error here (from earlier work) is reported by the next call that checks
+  cufftDestroy(handle);
+  if (switched) cudaSetDevice(current);
+}
+
 // A batched 3-D complex-to-complex plan on the current device (the same plan serves both directions), without a
 // work area of its own. Caller holds g_mutex.
 cufftResult plan_for(int device, int64_t batch, const Fft3dShape& s, Plan** plan) {
@@ -49,7 +61,7 @@ cufftResult plan_for(int device, int64_t batch, const Fft3dShape& s, Plan** plan
       auto oldest = g_plans.begin();
       for (auto p = g_plans.begin(); p != g_plans.end(); ++p)
         if (p->second.last_use < oldest->second.last_use) oldest = p;
-      cufftDestroy(oldest->second.handle);
+      destroy_when_idle(std::get<0>(oldest->first), oldest->second.handle);
       g_plans.erase(oldest);
     }
     long long n[3] = {s.t, s.h, s.w};
@@ -193,7 +205,7 @@ int64_t frameinit_plans_built() {
 
 void frameinit_release_plans() {
   std::lock_guard<std::mutex> lock(g_mutex);
-  for (auto& [key, plan] : g_plans) cufftDestroy(plan.handle);
+  for (auto& [key, plan] : g_plans) destroy_when_idle(std::get<0>(key), plan.handle);
   g_plans.clear();
 }
 
