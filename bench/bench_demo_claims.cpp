@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
     const double bound = 4.0 * kSize / 64;  // px: 4 at 64
     GenerationParams base;
     base.width = base.height = kSize;
-    base.frames = 8;
-    base.steps = 25;
+    base.frames = rec.frames > 0 ? rec.frames : 8;
+    base.steps = rec.steps > 0 ? rec.steps : 25;
     base.cfg_text = rec.cfg_text > 0 ? rec.cfg_text : 3.0;  // the demo's recommended settings
     base.device = "cpu";
     std::printf("model %s, %dx%d, %d frames, %d DDIM steps, text guidance %.1f, CPU %d threads\n", model.c_str(), kSize,

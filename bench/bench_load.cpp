@@ -1,17 +1,22 @@
 // Benchmark of loading the released UNet configuration (1.25 B parameters) from a safetensors file on the CPU:
 // seconds and GB/s of weights, for a checkpoint stored in fp32 and in fp16 (loaded as fp32), with the file in the
-// page cache (the first load of a run reads the disk; the figures are the best of --repeat loads after it).
-// The checkpoints are written once into --dir (about 5 GB + 2.5 GB; random-looking content). Not a test.
+// page cache: the figures are the best of --repeat loads after a first one ("first": from the disk only when the
+// file was there before the run; a file just written is mostly in the page cache already). The checkpoints are
+// written into --dir (about 5 GB + 2.5 GB; a cheap pattern) unless they are there, and removed at the end unless
+// --keep is given or they were there before. Not a test.
 //   bench_load [--dir DIR] [--repeat N] [--threads N] [--keep]
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 
 #include "engine/io/state_dict.h"
+#include "engine/limits.h"
 #include "engine/unet/video_unet.h"
 
 using namespace ci2v;
@@ -50,6 +55,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (threads < 0 || threads > kMaxThreads) {
+    std::fprintf(stderr, "bench_load: --threads must be in 0..%d (0: LibTorch's default)\n", kMaxThreads);
+    return 2;
+  }
   if (threads > 0) torch::set_num_threads(threads);
   fs::create_directories(dir);
   const nlohmann::json config = unet::UNetConfig::released().to_json();
@@ -58,7 +67,8 @@ int main(int argc, char** argv) {
   for (const auto dtype : {torch::kFloat32, torch::kFloat16}) {
     const std::string name = dtype == torch::kFloat32 ? "fp32" : "fp16";
     const std::string path = dir + "/unet_" + name + ".safetensors";
-    if (!fs::exists(path)) {
+    const bool existed = fs::exists(path);
+    if (!existed) {
       const auto t0 = std::chrono::steady_clock::now();
       write_checkpoint(path, dtype);
       std::printf("(wrote %s in %.1f s)\n", path.c_str(), seconds_since(t0));
@@ -73,7 +83,7 @@ int main(int argc, char** argv) {
       else best = std::min(best, s);
     }
     std::printf("%-10s %10.2f %12.2f %12.2f %10.2f\n", name.c_str(), gb, first, best, gb / best);
-    if (!keep) fs::remove(path);
+    if (!keep && !existed) fs::remove(path);
   }
   return 0;
 }

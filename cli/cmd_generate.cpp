@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/common.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/pipeline.h"
@@ -124,20 +125,24 @@ GenerationParams params_from_args(const Args& a) {
   return params_from_args(a, a.has("model") ? model_frameinit_defaults(a.get("model")) : FrameInitDefaults{});
 }
 
-// "loading model: 43%" on stderr while a model loads, when stderr is a terminal (the released weights are 6.7 GB).
+// The released weights are 6.7 GB: the share read is shown while they load (see common.h).
 std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet) {
   if (!quiet) std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
   if (quiet || !isatty(fileno(stderr))) return Pipeline::load(model, params.device, params.dtype);
   int last = -1;
-  auto pipe = Pipeline::load(model, params.device, params.dtype, nullptr, [&](int64_t done, int64_t total) {
+  struct EndLine {  // also when the load fails: its message starts on a line of its own
+    const int* last;
+    ~EndLine() {
+      if (*last >= 0) std::fprintf(stderr, "\n");
+    }
+  } end_line{&last};
+  return Pipeline::load(model, params.device, params.dtype, nullptr, [&](int64_t done, int64_t total) {
     const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 0;
     if (pct == last) return;
     last = pct;
     std::fprintf(stderr, "\r  %3d%% of the weights read", pct);
     std::fflush(stderr);
   });
-  std::fprintf(stderr, "\n");
-  return pipe;
 }
 
 RgbImage load_first_frame(const std::string& path) {

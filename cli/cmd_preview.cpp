@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/common.h"
 #include "engine/files.h"
 #include "engine/error.h"
 #include "engine/pipeline.h"
@@ -16,8 +17,6 @@ namespace fs = std::filesystem;
 namespace ci2v::cli {
 
 GenerationParams params_from_args(const Args& a);
-RgbImage load_first_frame(const std::string& path);
-std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet);
 
 static RgbImage upscale(const RgbImage& im, int s) {
   RgbImage o;

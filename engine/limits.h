@@ -1,4 +1,4 @@
-// Limits shared by the CLI, the trainer and the studio (torch-free).
+// Limits shared by the CLI and the trainer (torch-free).
 #pragma once
 
 namespace ci2v {

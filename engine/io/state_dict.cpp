@@ -196,7 +196,9 @@ torch::Tensor StateDict::view(const std::string& key) const {
   const Entry& e = it->second;
   if (!e.info) return e.tensor;
   const auto dt = to_torch_dtype(e.info->dtype);
-  return torch::from_blob(const_cast<uint8_t*>(e.file->data(*e.info)), e.info->shape, torch::TensorOptions().dtype(dt));
+  // the view keeps the mapping alive (a shared owner of the file), so it may outlive this StateDict
+  return torch::from_blob(const_cast<uint8_t*>(e.file->data(*e.info)), e.info->shape, [keep = e.file](void*) {},
+                          torch::TensorOptions().dtype(dt));
 }
 
 torch::Tensor StateDict::get(const std::string& key) const {

@@ -34,10 +34,11 @@ public:
   bool is_floating_point(const std::string& key) const;  // from the header, nothing read
   int64_t nbytes(const std::string& key) const;           // its size as stored, from the header
   std::string source(const std::string& key) const;  // the file a key comes from
-  // The tensor on the CPU in its stored dtype (a copy owning its memory). Throws naming the key.
+  // The tensor on the CPU in its stored dtype: a copy owning its memory for a safetensors entry, the stored tensor
+  // itself for a pickled or inserted one. Throws naming the key.
   torch::Tensor get(const std::string& key) const;
-  // The tensor without a copy: a read-only view of the mapped file (valid while this StateDict lives; never write
-  // to it), or the materialised tensor itself. Throws naming the key.
+  // The tensor without a copy: a read-only view of the mapped file (it keeps the file mapped; never write to it),
+  // or the materialised tensor itself. Throws naming the key.
   torch::Tensor view(const std::string& key) const;
   void insert(const std::string& key, const torch::Tensor& t, const std::string& source = "<memory>");
 

@@ -24,6 +24,7 @@ struct Plan {
   cufftHandle handle = 0;
   size_t work_bytes = 0;
   uint64_t last_use = 0;
+  cudaEvent_t done = nullptr;  // recorded after each execution, on its stream: the plan's last use on the GPU
 };
 constexpr size_t kMaxPlans = 16;
 
@@ -39,16 +40,28 @@ std::string cufft_error(const char* what, cufftResult r) {
   return std::string("FrameInit cuFFT: ") + what + " failed with cufftResult " + std::to_string(static_cast<int>(r));
 }
 
-// Destroys a plan once no transform queued with it can still run: it waits for the plan's device first (the work
-// area is the caller's, but the plan's own device tables are freed). Rare: only beyond kMaxPlans shapes, and at
-// release. Never called during a stream capture (FrameInit runs before the denoising loop that graphs capture).
-void destroy_when_idle(int device, cufftHandle handle) {
+// Destroys a plan once no transform queued with it can still run (the work area is the caller's, but the plan's
+// own device tables are freed): it waits for the plan's last execution only (its event), not for the device, so
+// other streams' work and captures are not disturbed. If that wait or the switch to the plan's device fails, the
+// plan is left undestroyed (a small leak, never a use after free). Returns false when the caller's device could
+// not be made current again. Rare: only beyond kMaxPlans shapes, and at release. The runtime's last-error state is
+// cleared, so a later check does not blame these calls.
+bool destroy_when_idle(int device, Plan& plan) {
+  const bool idle = !plan.done || cudaEventSynchronize(plan.done) == cudaSuccess;
+  if (plan.done) cudaEventDestroy(plan.done);
+  plan.done = nullptr;
   int current = -1;
-  const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device;
-  if (switched) cudaSetDevice(device);
-  cudaDeviceSynchronize();  // an error here (from earlier work) is reported by the next call that checks
-  cufftDestroy(handle);
-  if (switched) cudaSetDevice(current);
+  if (cudaGetDevice(&current) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  bool restored = true;
+  if (idle && (current == device || cudaSetDevice(device) == cudaSuccess)) {
+    cufftDestroy(plan.handle);
+    if (current != device) restored = cudaSetDevice(current) == cudaSuccess;
+  }
+  cudaGetLastError();
+  return restored;
 }
 
 // A batched 3-D complex-to-complex plan on the current device (the same plan serves both directions), without a
@@ -61,8 +74,9 @@ cufftResult plan_for(int device, int64_t batch, const Fft3dShape& s, Plan** plan
       auto oldest = g_plans.begin();
       for (auto p = g_plans.begin(); p != g_plans.end(); ++p)
         if (p->second.last_use < oldest->second.last_use) oldest = p;
-      destroy_when_idle(std::get<0>(oldest->first), oldest->second.handle);
+      const bool restored = destroy_when_idle(std::get<0>(oldest->first), oldest->second);
       g_plans.erase(oldest);
+      if (!restored) return CUFFT_INTERNAL_ERROR;  // the caller's device is not current: build nothing on another
     }
     long long n[3] = {s.t, s.h, s.w};
     Plan fresh;
@@ -72,8 +86,12 @@ cufftResult plan_for(int device, int64_t batch, const Fft3dShape& s, Plan** plan
     if (r == CUFFT_SUCCESS)
       r = cufftMakePlanMany64(fresh.handle, 3, n, nullptr, 1, s.volume(), nullptr, 1, s.volume(), CUFFT_C2C, batch,
                               &fresh.work_bytes);
+    if (r == CUFFT_SUCCESS && cudaEventCreateWithFlags(&fresh.done, cudaEventDisableTiming) != cudaSuccess) {
+      cudaGetLastError();
+      r = CUFFT_ALLOC_FAILED;
+    }
     if (r != CUFFT_SUCCESS) {
-      cufftDestroy(fresh.handle);
+      cufftDestroy(fresh.handle);  // never executed: nothing can be using it
       return r;
     }
     it = g_plans.emplace(key, fresh).first;
@@ -93,6 +111,7 @@ std::string exec(const Plan& plan, cudaStream_t stream, const WorkAreaAlloc& all
   if (plan.work_bytes > 0 && !area) return std::string("FrameInit cuFFT: no work area for the ") + what;
   if ((r = cufftSetWorkArea(plan.handle, area)) != CUFFT_SUCCESS) return cufft_error("cufftSetWorkArea", r);
   if ((r = cufftExecC2C(plan.handle, data, data, direction)) != CUFFT_SUCCESS) return cufft_error(what, r);
+  if (const cudaError_t e = cudaEventRecord(plan.done, stream); e != cudaSuccess) return cuda_error("cudaEventRecord", e);
   return {};
 }
 
@@ -205,7 +224,7 @@ int64_t frameinit_plans_built() {
 
 void frameinit_release_plans() {
   std::lock_guard<std::mutex> lock(g_mutex);
-  for (auto& [key, plan] : g_plans) destroy_when_idle(std::get<0>(key), plan.handle);
+  for (auto& [key, plan] : g_plans) destroy_when_idle(std::get<0>(key), plan);
   g_plans.clear();
 }
 

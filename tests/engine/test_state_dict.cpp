@@ -85,6 +85,7 @@ TEST(StateDict, SafetensorsRoundTripAndLoad) {
   ci2v::remove_tree(dir);
   EXPECT_TRUE(torch::equal(m->block->proj->weight, w["block.proj.weight"]));
   EXPECT_TRUE(torch::equal(m->out->weight, w["out.weight"]));
+  EXPECT_TRUE(torch::equal(v, w["out.weight"]));  // the view keeps the mapping alive
 }
 
 TEST(StateDict, ConvertsHalfAndBFloat16ToTheModuleDtype) {
