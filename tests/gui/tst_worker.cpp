@@ -27,6 +27,23 @@ GenerationRequest tinyRequest(quint64 id = 1) {
   r.firstFrame = toRgbImage(QImage(testing::firstFramePng()));
   return r;
 }
+// Holds a model load at its first check until released (the worker's test hook, on the engine thread), and counts
+// the load's checks. Declare it before the controller: it must outlive the engine thread.
+struct LoadGate {
+  QSemaphore inLoad, proceed;
+  std::atomic<int> calls{0};
+  std::atomic<bool> hold{true};  // the next load is held
+  void install(EngineController& c) {
+    c.worker()->setLoadHook([this] {
+      ++calls;
+      if (hold.exchange(false)) {
+        inLoad.release();
+        proceed.tryAcquire(1, 30000);
+      }
+    });
+  }
+  bool waitHeld() { return inLoad.tryAcquire(1, 30000); }
+};
 }  // namespace
 
 class TestWorker : public QObject {
@@ -214,15 +231,9 @@ private Q_SLOTS:
   // A load that no generation waits for stops when another model is asked for, and a queued load of a model
   // no longer wanted does not start: the newest request wins (the released UNet is 5 GB to read).
   void aStaleModelLoadStopsForTheNewestRequest() {
-    QSemaphore inLoad, proceed;
-    std::atomic<int> calls{0};
+    LoadGate gate;
     EngineController c;
-    c.worker()->setLoadHook([&] {
-      if (calls++ == 0) {
-        inLoad.release();
-        proceed.tryAcquire(1, 30000);
-      }
-    });
+    gate.install(c);
     QSignalSpy loading(&c, &EngineController::modelLoading);
     QSignalSpy stopped(&c, &EngineController::modelLoadStopped);
     QSignalSpy progress(&c, &EngineController::modelLoadProgress);
@@ -230,10 +241,10 @@ private Q_SLOTS:
     QSignalSpy failed(&c, &EngineController::modelFailed);
     const QString tiny = testing::tinyModel();
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
-    QVERIFY(inLoad.tryAcquire(1, 30000));  // running, held at its first check
+    QVERIFY(gate.waitHeld());  // running, held at its first check
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));  // stops it
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));  // wanted in the end: bf16 never starts
-    proceed.release();
+    gate.proceed.release();
     QVERIFY(loaded.wait(60000));
     QTest::qWait(200);  // nothing else follows
     QCOMPARE(stopped.count(), 2);  // the running fp32 load, and the bf16 one that did not start (the UI said "loading")
@@ -252,17 +263,9 @@ private Q_SLOTS:
   // The model load of a generation goes on when another model is asked for (the run needs it); Esc stops it
   // before its next tensor, the run is cancelled, not failed, and the next run loads the model.
   void cancelStopsTheModelLoadOfARun() {
-    QSemaphore inLoad, proceed;
-    std::atomic<int> calls{0};
-    std::atomic<bool> hold{true};  // the next load is held at its first check
+    LoadGate gate;
     EngineController c;
-    c.worker()->setLoadHook([&] {
-      ++calls;
-      if (hold.exchange(false)) {
-        inLoad.release();
-        proceed.tryAcquire(1, 30000);
-      }
-    });
+    gate.install(c);
     QSignalSpy cancelled(&c, &EngineController::cancelled);
     QSignalSpy failed(&c, &EngineController::failed);
     QSignalSpy finished(&c, &EngineController::finished);
@@ -271,24 +274,24 @@ private Q_SLOTS:
     auto run = tinyRequest(31);
     run.params.steps = 2;
     c.generate(run);
-    QVERIFY(inLoad.tryAcquire(1, 30000));
+    QVERIFY(gate.waitHeld());
     c.loadModel(testing::tinyModel(), QStringLiteral("cpu"), QStringLiteral("bf16"));
-    proceed.release();
+    gate.proceed.release();
     QVERIFY(finished.wait(120000));
     QCOMPARE(finished.at(0).at(0).value<ResultClip>().id, quint64(31));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 60000);  // then the bf16 model
     QCOMPARE(stopped.count(), 0);
 
-    hold = true;
+    gate.hold = true;
     run.id = 32;
     c.generate(run);  // fp32 again: a load
-    QVERIFY(inLoad.tryAcquire(1, 30000));
-    const int atCancel = calls.load();
+    QVERIFY(gate.waitHeld());
+    const int atCancel = gate.calls.load();
     c.cancel();
-    proceed.release();
+    gate.proceed.release();
     QVERIFY(cancelled.wait(30000));
     QCOMPARE(cancelled.at(0).at(0).value<quint64>(), quint64(32));
-    QCOMPARE(calls.load(), atCancel);  // nothing read after the cancel
+    QCOMPARE(gate.calls.load(), atCancel);  // nothing read after the cancel
     QCOMPARE(stopped.count(), 1);
     QCOMPARE(failed.count(), 0);
     QCOMPARE(loaded.count(), 2);
@@ -303,17 +306,9 @@ private Q_SLOTS:
   // A load that a queued generation needs goes on when another model is asked for; Esc on that generation stops
   // the load it waits behind (started by a model choice or a preview).
   void aLoadThatAQueuedRunNeedsGoesOnAndEscStopsIt() {
-    QSemaphore inLoad, proceed;
-    std::atomic<int> calls{0};
-    std::atomic<bool> hold{true};
+    LoadGate gate;
     EngineController c;
-    c.worker()->setLoadHook([&] {
-      ++calls;
-      if (hold.exchange(false)) {
-        inLoad.release();
-        proceed.tryAcquire(1, 30000);
-      }
-    });
+    gate.install(c);
     QSignalSpy cancelled(&c, &EngineController::cancelled);
     QSignalSpy finished(&c, &EngineController::finished);
     QSignalSpy stopped(&c, &EngineController::modelLoadStopped);
@@ -322,10 +317,10 @@ private Q_SLOTS:
     auto run = tinyRequest(41);
     run.params.steps = 2;
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
-    QVERIFY(inLoad.tryAcquire(1, 30000));
+    QVERIFY(gate.waitHeld());
     c.generate(run);                                             // needs the fp32 model being loaded
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));  // does not stop that load
-    proceed.release();
+    gate.proceed.release();
     QVERIFY(finished.wait(120000));
     QCOMPARE(finished.at(0).at(0).value<ResultClip>().id, quint64(41));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 60000);  // fp32 once (the run used it), then bf16
@@ -333,17 +328,17 @@ private Q_SLOTS:
     QCOMPARE(loaded.at(1).at(2).toString(), QStringLiteral("bf16"));
     QCOMPARE(stopped.count(), 0);
 
-    hold = true;
+    gate.hold = true;
     c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("fp32"));
-    QVERIFY(inLoad.tryAcquire(1, 30000));
+    QVERIFY(gate.waitHeld());
     run.id = 42;
     c.generate(run);
-    const int atCancel = calls.load();
+    const int atCancel = gate.calls.load();
     c.cancel();  // the generation waits behind the fp32 load: that load stops too
-    proceed.release();
+    gate.proceed.release();
     QVERIFY(cancelled.wait(30000));
     QCOMPARE(cancelled.at(0).at(0).value<quint64>(), quint64(42));
-    QCOMPARE(calls.load(), atCancel);
+    QCOMPARE(gate.calls.load(), atCancel);
     QCOMPARE(stopped.count(), 1);
     QCOMPARE(loaded.count(), 2);
     QCOMPARE(finished.count(), 1);
