@@ -5,10 +5,13 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <atomic>
+#include <thread>
 #include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/common.h"
+#include "cli/interrupt.h"
 #include "engine/error.h"
 #include "engine/io/diffusers_folder.h"
 #include "engine/pipeline.h"
@@ -126,9 +129,10 @@ GenerationParams params_from_args(const Args& a) {
 }
 
 // The released weights are 6.7 GB: the share read is shown while they load (see common.h).
-std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet) {
+std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet,
+                                        const CancelToken* cancel) {
   if (!quiet) std::cerr << "loading model " << model << " (" << params.device << ", " << params.dtype << ")\n";
-  if (quiet || !isatty(fileno(stderr))) return Pipeline::load(model, params.device, params.dtype);
+  if (quiet || !isatty(fileno(stderr))) return Pipeline::load(model, params.device, params.dtype, cancel);
   int last = -1;
   struct EndLine {  // also when the load fails: its message starts on a line of its own
     const int* last;
@@ -136,7 +140,7 @@ std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const Generati
       if (*last >= 0) std::fprintf(stderr, "\n");
     }
   } end_line{&last};
-  return Pipeline::load(model, params.device, params.dtype, nullptr, [&](int64_t done, int64_t total) {
+  return Pipeline::load(model, params.device, params.dtype, cancel, [&](int64_t done, int64_t total) {
     const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 0;
     if (pct == last) return;
     last = pct;
@@ -171,10 +175,12 @@ void check_output(const std::string& out, double fps) {
 #else
   (void)out;
   (void)fps;
+  (void)stop;
 #endif
 }
 
-void write_frames(const GenerationResult& r, const std::string& out, double fps) {
+// `stop` (optional): a stop request cancels the export (ExportCancelled; no partial file is left).
+void write_frames(const GenerationResult& r, const std::string& out, double fps, const StopRequest* stop = nullptr) {
 #ifdef CONSISTI2V_HAVE_MEDIA
   media::Video v;
   v.width = r.frames.empty() ? 0 : r.frames[0].width;
@@ -183,6 +189,7 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps)
   v.frames = r.frames;
   media::ExportOptions o = export_options(out, fps);
   o.params_json = r.params.to_json().dump();
+  if (stop) o.progress = [stop](double) { return !stop->requested(); };
   media::export_video(v, out, o);
 #else
   // Without FFmpeg: binary PPM frames in a folder.
@@ -196,6 +203,7 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps)
     if (!f) throw Error(out + name + ": write failed");
   }
   (void)fps;
+  (void)stop;
 #endif
 }
 
@@ -226,10 +234,35 @@ int cmd_generate(int argc, char** argv) {
   check_output(out, fps);
   if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
   auto frame = load_first_frame(image);
-  auto pipe = load_pipeline(model, params, a.has("quiet"));
-  ProgressBar bar;
-  auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, nullptr);
-  write_frames(result, out, fps);
+  // Ctrl-C or SIGTERM: the load, the generation or the export stops at its next check and nothing is written (a
+  // second Ctrl-C ends the process at once). A watcher turns the signal's flag into the engine's cancel.
+  StopRequest stop;
+  CancelToken cancel;
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    while (!finished.load()) {
+      if (stop.requested()) cancel.cancel();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  struct Join {
+    std::atomic<bool>& finished;
+    std::thread& watcher;
+    ~Join() {
+      finished = true;
+      watcher.join();
+    }
+  } join{finished, watcher};
+  try {
+    auto pipe = load_pipeline(model, params, a.has("quiet"), &cancel);
+    ProgressBar bar;
+    auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, &cancel);
+    write_frames(result, out, fps, &stop);
+  } catch (const std::exception&) {
+    if (!stop.requested()) throw;
+    std::cerr << "\nconsisti2v generate: stopped on request; nothing written to " << out << "\n";
+    return stop.exit_code();
+  }
   std::cout << out << "\n";
   return 0;
 }

@@ -11,6 +11,8 @@ namespace ci2v::cli {
 RgbImage load_first_frame(const std::string& path);
 // Loads the model for `params`' device and dtype, saying so on stderr (unless quiet) with the share of the weights
 // read when stderr is a terminal.
-std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet);
+// `cancel` (optional): stops the load before its next tensor (it throws).
+std::unique_ptr<Pipeline> load_pipeline(const std::string& model, const GenerationParams& params, bool quiet,
+                                        const CancelToken* cancel = nullptr);
 
 }  // namespace ci2v::cli
