@@ -57,7 +57,7 @@ QString EngineWorker::modelKey(const QString& dir, const QString& device, const 
   return dir + QLatin1Char('\n') + device + QLatin1Char('\n') + dtype;
 }
 
-QString EngineWorker::modelKey(const GenerationRequest& r) {
+QString EngineWorker::modelKey(const GenerationRequest& r) {  // the key ensureLoaded(r, ...) loads
   return modelKey(r.modelDir, QString::fromStdString(r.params.device), QString::fromStdString(r.params.dtype));
 }
 
@@ -182,8 +182,7 @@ void EngineWorker::runPendingPreview() {
   QString error;
   // A failed or stopped load is this preview's answer: no preview (the panel says why; the next change of model or
   // settings, or the model becoming ready, asks again)
-  if (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
-                   QString::fromStdString(request.params.dtype), &error) != Load::Ready) {
+  if (ensureLoaded(request, &error) != Load::Ready) {
     Q_EMIT frameInitPreviewFailed(request.id, error);
     return;
   }
@@ -215,8 +214,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
   }
   QString error;
   Q_EMIT stageChanged(stageText(ci2v::Stage::Loading), request.modelDir);
-  switch (ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
-                       QString::fromStdString(request.params.dtype), &error, cancel_.get())) {
+  switch (ensureLoaded(request, &error, cancel_.get())) {
     case Load::Ready: break;
     case Load::Stopped:  // its load stops only with its cancel
     case Load::Skipped:  // closing

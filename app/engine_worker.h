@@ -83,6 +83,10 @@ private:
   // is wanted); null for a load nobody waits for (loadModel, a preview).
   Load ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error,
                     const ci2v::CancelToken* run = nullptr);
+  Load ensureLoaded(const GenerationRequest& request, QString* error, const ci2v::CancelToken* run = nullptr) {
+    return ensureLoaded(request.modelDir, QString::fromStdString(request.params.device),
+                        QString::fromStdString(request.params.dtype), error, run);
+  }
 
   std::shared_ptr<ci2v::CancelToken> cancel_;
   std::unique_ptr<ci2v::Pipeline> pipeline_;

@@ -215,7 +215,7 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
       const auto size = std::filesystem::file_size(f, ec);
       if (!ec) total += static_cast<int64_t>(size);
     }
-  const auto between = [&](int64_t bytes) {
+  const io::LoadStep between = [&](int64_t bytes) {
     check_cancel(cancel);
     if (!progress) return;
     progress(std::min(done, total), total);

@@ -151,33 +151,35 @@ std::vector<std::string> StateDict::keys() const {
   return k;
 }
 
-std::vector<int64_t> StateDict::shape(const std::string& key) const {
+const StateDict::Entry& StateDict::entry(const std::string& key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  if (it->second.info) return it->second.info->shape;
-  auto s = it->second.tensor.sizes();
+  return it->second;
+}
+
+std::vector<int64_t> StateDict::shape(const std::string& key) const {
+  const Entry& e = entry(key);
+  if (e.info) return e.info->shape;
+  auto s = e.tensor.sizes();
   return {s.begin(), s.end()};
 }
 
 std::string StateDict::dtype_name(const std::string& key) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  if (it->second.info) return io::dtype_name(it->second.info->dtype);
-  return std::string(c10::toString(it->second.tensor.scalar_type()));
+  const Entry& e = entry(key);
+  if (e.info) return io::dtype_name(e.info->dtype);
+  return std::string(c10::toString(e.tensor.scalar_type()));
 }
 
 int64_t StateDict::nbytes(const std::string& key) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  if (it->second.info) return static_cast<int64_t>(it->second.info->end - it->second.info->begin);
-  return static_cast<int64_t>(it->second.tensor.nbytes());
+  const Entry& e = entry(key);
+  if (e.info) return static_cast<int64_t>(e.info->end - e.info->begin);
+  return static_cast<int64_t>(e.tensor.nbytes());
 }
 
 bool StateDict::is_floating_point(const std::string& key) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  if (!it->second.info) return it->second.tensor.is_floating_point();
-  switch (it->second.info->dtype) {
+  const Entry& e = entry(key);
+  if (!e.info) return e.tensor.is_floating_point();
+  switch (e.info->dtype) {
     case DType::F64: case DType::F32: case DType::F16: case DType::BF16: case DType::F8_E4M3: case DType::F8_E5M2:
       return true;
     default:
@@ -191,9 +193,7 @@ std::string StateDict::source(const std::string& key) const {
 }
 
 torch::Tensor StateDict::view(const std::string& key) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  const Entry& e = it->second;
+  const Entry& e = entry(key);
   if (!e.info) return e.tensor;
   const auto dt = to_torch_dtype(e.info->dtype);
   // the view keeps the mapping alive (a shared owner of the file), so it may outlive this StateDict
@@ -202,9 +202,8 @@ torch::Tensor StateDict::view(const std::string& key) const {
 }
 
 torch::Tensor StateDict::get(const std::string& key) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) throw Error("state dict: no key '" + key + "'");
-  return it->second.info ? view(key).clone() : it->second.tensor;
+  const Entry& e = entry(key);
+  return e.info ? view(key).clone() : e.tensor;
 }
 
 void StateDict::insert(const std::string& key, const torch::Tensor& t, const std::string& source) {

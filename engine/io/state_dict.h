@@ -50,9 +50,14 @@ private:
     std::string source;
   };
   std::map<std::string, Entry> entries_;
+  const Entry& entry(const std::string& key) const;  // throws naming a missing key
 };
 
 torch::ScalarType to_torch_dtype(DType d);  // throws for dtypes LibTorch lacks
+
+// Called by a load before each network is allocated (0 bytes) and before each tensor is read (its size as stored):
+// progress and cancel. What it throws stops the load and propagates as it is.
+using LoadStep = std::function<void(int64_t bytes)>;
 
 struct LoadOptions {
   // Keys the checkpoint may carry that the module does not use (accepted silently).
@@ -61,9 +66,8 @@ struct LoadOptions {
   // Names and shapes only: nothing is read or copied. The loaders check a module built on the meta device this
   // way before the real one is allocated, so a checkpoint that does not fit is refused at once.
   bool shapes_only = false;
-  // Called before each tensor is read, with its size as stored (not in a shapes_only pass): progress, cancel. An
-  // exception thrown from it stops the load at once and propagates as it is; the module is then partly filled.
-  std::function<void(int64_t bytes)> between;
+  // Called before each tensor is read (not in a shapes_only pass); the module is partly filled when it throws.
+  LoadStep between;
 };
 
 // Fill every parameter and buffer of `module` from `sd` (keys = the module's dotted names).

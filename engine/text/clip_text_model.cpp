@@ -201,7 +201,7 @@ Tensor ClipTextModelImpl::forward(const Tensor& input_ids) {
 // ---- loading ---------------------------------------------------------------------------------------------
 
 void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only,
-                            const std::function<void(int64_t)>& between) {
+                            const io::LoadStep& between) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.rfind("text_model.", 0) == 0) {
@@ -238,7 +238,7 @@ void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tok
 }
 
 ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device, torch::ScalarType dtype,
-                                   const std::function<void(int64_t)>& between) {
+                                   const io::LoadStep& between) {
   const std::string cfg_where = c.dir + "/config.json";
   auto cfg = ClipTextConfig::from_json(c.config, cfg_where);
   if (c.weight_files.empty()) throw Error(c.dir + ": no text encoder weights (model.safetensors) found");

@@ -121,7 +121,7 @@ TORCH_MODULE(ClipTextModel);
 // missing / unexpected / mis-shaped key, with `what` naming the source.
 // `between` (optional): called before each tensor is read; what it throws (a cancel) stops the load.
 void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, const std::string& what,
-                            bool shapes_only = false, const std::function<void(int64_t)>& between = {});
+                            bool shapes_only = false, const io::LoadStep& between = {});
 
 // Build from the component's config.json, load its weight files (CPU, fp32), then move to device/dtype
 // (fp32, fp16 or bf16) and switch to eval mode.
@@ -133,7 +133,7 @@ void check_tokenizer_fits(const ClipTokenizer& tokenizer, const std::string& tok
 // `between` (optional): also called before the network is allocated; what it throws (a cancel) stops the load.
 ClipTextModel load_clip_text_model(const io::Component& c, torch::Device device = torch::kCPU,
                                    torch::ScalarType dtype = torch::kFloat32,
-                                   const std::function<void(int64_t)>& between = {});
+                                   const io::LoadStep& between = {});
 // The same for a bare component folder (config.json + model.safetensors / pytorch_model.bin).
 ClipTextModel load_clip_text_model(const std::string& dir, torch::Device device = torch::kCPU,
                                    torch::ScalarType dtype = torch::kFloat32);

@@ -157,7 +157,7 @@ Tensor VideoUNetImpl::forward(const Tensor& sample_in, const Tensor& timesteps, 
 }
 
 void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only,
-                             const std::function<void(int64_t)>& between) {
+                             const io::LoadStep& between) {
   bool prefixed = false;
   for (const auto& k : sd.keys())
     if (k.find("module.") != std::string::npos) prefixed = true;
@@ -188,7 +188,7 @@ namespace {
 // Builds the UNet of `cfg` on device/dtype, fills it from `files` (errors name `what`), ready for inference.
 VideoUNet build_and_load(const UNetConfig& cfg, const std::vector<std::string>& files, torch::Device device,
                          torch::ScalarType dtype, const std::string& what,
-                         const std::function<void(int64_t)>& between = {}) {
+                         const io::LoadStep& between = {}) {
   const auto sd = io::StateDict::from_files(files);
   check_video_unet_keys(cfg, sd, what);  // on the meta device: nothing is allocated for a checkpoint that does not fit
   if (between) between(0);
@@ -208,7 +208,7 @@ VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::s
 }
 
 VideoUNet load_video_unet(const io::Component& c, torch::Device device, torch::ScalarType dtype,
-                          const std::function<void(int64_t)>& between) {
+                          const io::LoadStep& between) {
   if (c.weight_files.empty()) throw Error(c.dir + ": the UNet component has no weight files");
   return build_and_load(UNetConfig::from_json(c.config, c.dir + "/config.json"), c.weight_files, device, dtype,
                         "unet (" + c.dir + ")", between);

@@ -72,12 +72,12 @@ bool channels_last_default(const torch::Device& device);
 // shapes_only: names and shapes are checked, nothing is read (io::LoadOptions::shapes_only).
 // `between` (optional): called before each tensor is read; what it throws (a cancel) stops the load.
 void load_video_unet_weights(VideoUNetImpl& unet, io::StateDict sd, const std::string& what, bool shapes_only = false,
-                             const std::function<void(int64_t)>& between = {});
+                             const io::LoadStep& between = {});
 
 // Build from a component's config and load its weight files.
 // `between` (optional): also called before the network is allocated; what it throws (a cancel) stops the load.
 VideoUNet load_video_unet(const io::Component& c, torch::Device device = torch::kCPU,
-                          torch::ScalarType dtype = torch::kFloat32, const std::function<void(int64_t)>& between = {});
+                          torch::ScalarType dtype = torch::kFloat32, const io::LoadStep& between = {});
 // Build from a config JSON and load weight files (*.safetensors or a torch.save .bin/.pt/.ckpt).
 VideoUNet load_video_unet(const nlohmann::json& config, const std::vector<std::string>& weight_files,
                           torch::Device device = torch::kCPU, torch::ScalarType dtype = torch::kFloat32);

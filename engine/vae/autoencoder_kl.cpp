@@ -90,7 +90,7 @@ Tensor AutoencoderKLImpl::decode_video(const Tensor& latents, int64_t batch) {
 // ---- loading ---------------------------------------------------------------------------------------------
 
 void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only,
-                      const std::function<void(int64_t)>& between) {
+                      const io::LoadStep& between) {
   // Deprecated attention names (diffusers < 0.14 files): rename to the current ones; old 1x1 conv weights
   // [C, C, 1, 1] become Linear weights [C, C].
   static const std::regex old_name(R"(^(.*\.attentions\.0\.)(query|key|value|proj_attn)\.(weight|bias)$)");
@@ -120,7 +120,7 @@ void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const s
 }
 
 AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device, torch::ScalarType dtype,
-                                  const std::function<void(int64_t)>& between) {
+                                  const io::LoadStep& between) {
   auto cfg = VaeConfig::from_json(c.config, c.dir + "/config.json");
   if (c.weight_files.empty()) throw Error(c.dir + ": no VAE weights (diffusion_pytorch_model.safetensors) found");
   if (dtype != torch::kFloat32 && dtype != torch::kFloat16 && dtype != torch::kBFloat16)

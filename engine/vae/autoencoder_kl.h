@@ -64,13 +64,13 @@ TORCH_MODULE(AutoencoderKL);
 // missing / unexpected / mis-shaped key, with `what` naming the source.
 // `between` (optional): called before each tensor is read; what it throws (a cancel) stops the load.
 void load_vae_weights(AutoencoderKLImpl& model, const io::StateDict& sd, const std::string& what, bool shapes_only = false,
-                      const std::function<void(int64_t)>& between = {});
+                      const io::LoadStep& between = {});
 
 // Build from the component's config.json, load its weights, place on device in dtype (fp32/fp16/bf16), eval mode.
 // `between` (optional): also called before the network is allocated; what it throws (a cancel) stops the load.
 AutoencoderKL load_autoencoder_kl(const io::Component& c, torch::Device device = torch::kCPU,
                                   torch::ScalarType dtype = torch::kFloat32,
-                                  const std::function<void(int64_t)>& between = {});
+                                  const io::LoadStep& between = {});
 // The same for a bare component folder (config.json + diffusion_pytorch_model.safetensors / .bin).
 AutoencoderKL load_autoencoder_kl(const std::string& dir, torch::Device device = torch::kCPU,
                                   torch::ScalarType dtype = torch::kFloat32);
