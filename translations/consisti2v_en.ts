@@ -2113,8 +2113,8 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>384 × 256 (wide)</translation>
     </message>
     <message>
-        <source>64 × 64 (test model)</source>
-        <translation>64 × 64 (test model)</translation>
+        <source>64 × 64 (demo model)</source>
+        <translation>64 × 64 (demo model)</translation>
     </message>
     <message>
         <source>Custom</source>

@@ -2106,8 +2106,8 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <translation>384 × 256 (와이드)</translation>
     </message>
     <message>
-        <source>64 × 64 (test model)</source>
-        <translation>64 × 64 (테스트 모델)</translation>
+        <source>64 × 64 (demo model)</source>
+        <translation>64 × 64 (데모 모델)</translation>
     </message>
     <message>
         <source>Custom</source>

@@ -204,7 +204,7 @@ void ParameterPanel::build() {
   sizePreset_->addItem(tr("256 × 256 (reference)"), QSize(256, 256));
   sizePreset_->addItem(tr("512 × 512"), QSize(512, 512));
   sizePreset_->addItem(tr("384 × 256 (wide)"), QSize(384, 256));
-  sizePreset_->addItem(tr("64 × 64 (test model)"), QSize(64, 64));
+  sizePreset_->addItem(tr("64 × 64 (demo model)"), QSize(64, 64));
   sizePreset_->addItem(tr("Custom"), QSize());
   sizePreset_->setToolTip(tr("The size the model works at; the canvas shows which part of your picture it sees."));
   vdForm->addRow(label(tr("Size"), sizePreset_), sizePreset_);

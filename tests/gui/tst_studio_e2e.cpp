@@ -437,7 +437,9 @@ private Q_SLOTS:
     QCOMPARE(clip.frames.size(), 8);
     QCOMPARE(clip.frames[0].size(), QSize(64, 64));
     qInfo("demo model: Generate -> an 8-frame 64x64 clip in %.1f s (%d DDIM steps, 1 thread)", seconds, clip.params.steps);
-    QTest::qWait(500);
+    // the player shows the clip (a video frame from the sink, or the frame image in frame mode)
+    QTRY_VERIFY_WITH_TIMEOUT(!w.player()->currentImage().isNull(), 60000);
+    QCOMPARE(w.player()->currentImage().size(), QSize(64, 64));
     saveShot(testing::grabWithVideo(&w, w.player()), QStringLiteral("10_demo_model.png"));
   }
 
