@@ -134,6 +134,7 @@ struct Autosaver::Job {
   bool done = false;
   bool ok = false;
   QString error;
+  quint64 cleanCount = 0;  // the autosaver's cleanCount_ when the snapshot was taken
 };
 
 QString Autosaver::defaultFolder() {
@@ -192,7 +193,9 @@ void Autosaver::start(int intervalMs) {
     if (modified) {
       dirty_ = true;
     } else if (active_) {
-      // Saved by the user (or a project was opened): the recovery file holds nothing newer.
+      // Saved by the user (or a project was opened): the recovery file holds nothing newer, nor does a
+      // background save still running.
+      ++cleanCount_;
       removeRecoveryFile();
       dirty_ = false;
     }
@@ -243,6 +246,7 @@ void Autosaver::startBackgroundSave() {
     return;
   }
   auto job = std::make_shared<Job>();
+  job->cleanCount = cleanCount_;
   job_ = job;
   dirty_ = false;  // a change from now on calls for another save
   // The snapshot shares the document's pictures; one thread encodes what the cache lacks (the rest of the machine
@@ -288,8 +292,10 @@ void Autosaver::complete(const std::shared_ptr<Job>& job) {
     Q_EMIT failed(job->error);
     return;
   }
-  if (!doc_ || !doc_->isModified()) {
-    removeRecoveryFile();  // saved by the user meanwhile: the recovery file holds nothing newer
+  if (!doc_ || !doc_->isModified() || job->cleanCount != cleanCount_) {
+    // Saved by the user (or another project opened) since the snapshot was taken: what was just written is
+    // older than the saved file, even when there are new changes (the next tick saves those).
+    removeRecoveryFile();
     return;
   }
   reportSaved();

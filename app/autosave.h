@@ -84,6 +84,7 @@ private:
   QTimer timer_;
   bool active_ = false;
   bool dirty_ = false;  // changes since the last autosave began
+  quint64 cleanCount_ = 0;  // how often the document became unmodified (saved by the user, a project opened)
   struct Job;
   std::shared_ptr<Job> job_;  // the background save running (null: none)
   std::function<void()> hook_;

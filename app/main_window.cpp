@@ -46,6 +46,7 @@
 #include "app/document.h"
 #include "app/edit_history.h"
 #include "app/project.h"
+#include "app/save_name.h"
 #include "app/engine_worker.h"
 #include "app/export_runner.h"
 #include "app/language_menu.h"
@@ -923,11 +924,9 @@ void MainWindow::loadCameraPath() {
 }
 
 void MainWindow::saveCameraPath() {
-  QString file = QFileDialog::getSaveFileName(this, tr("Save camera path"),
-                                              QStringLiteral("camera.json"),
-                                              tr("Camera paths (*.json)"));
+  const QString file = askSaveFileName(this, tr("Save camera path"), QStringLiteral("camera.json"),
+                                      tr("Camera paths (*.json)"), QStringLiteral(".json"));
   if (file.isEmpty()) return;
-  if (!file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) file += QStringLiteral(".json");
   QString error;
   if (!doc_->saveCameraPath(file, &error)) {
     showMessage({tr("Camera path not saved"), error, QString()}, true);
@@ -1213,8 +1212,8 @@ void MainWindow::loadParameters() {
 }
 
 void MainWindow::saveParameters() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Save settings"), QStringLiteral("consisti2v_settings.json"),
-                                                    tr("Settings (*.json)"));
+  const QString path = askSaveFileName(this, tr("Save settings"), QStringLiteral("consisti2v_settings.json"),
+                                      tr("Settings (*.json)"), QStringLiteral(".json"));
   if (path.isEmpty()) return;
   QString error;  // atomically: a failed write leaves the previous file as it was
   if (!project::writeFileAtomically(path, doc_->paramsJson().toUtf8(), &error))
@@ -1252,7 +1251,22 @@ void MainWindow::restoreSession() {
       rebuildHistory();
       return;
     }
-    statusBar()->showMessage(tr("The last session could not be restored: %1").arg(error), 10000);
+    // Kept aside, never overwritten or removed by this session's close: the user may still want what is in it.
+    const QString kept = QFileInfo(session).absolutePath() + QStringLiteral("/session-unreadable-") +
+                         QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                         QStringLiteral(".ci2v");
+    if (QFile::rename(session, kept)) {
+      showMessage({tr("The last session could not be restored"),
+                   tr("%1\n\nThe file is kept as %2.").arg(error, QDir::toNativeSeparators(kept)), QString()},
+                  true);
+    } else {
+      sessionFileBlocked_ = true;
+      showMessage({tr("The last session could not be restored"),
+                   tr("%1\n\nThe file %2 is left as it is; this session's untitled work will not replace it.")
+                       .arg(error, QDir::toNativeSeparators(session)),
+                   QString()},
+                  true);
+    }
   }
   doc_->setModified(false);
 }
@@ -1316,8 +1330,10 @@ void MainWindow::discardAutosave() {
 
 bool MainWindow::maybeSaveChanges(const QString& action) {
   const bool named = !doc_->projectPath().isEmpty();
-  // an untitled document with no picture and no result holds nothing that is not in the settings
-  if (!doc_->isModified() || (!named && !doc_->hasFirstFrame() && doc_->resultCount() == 0)) return true;
+  // An untitled document with no picture and no result holds nothing that is not in the settings. One with a
+  // picture or a result lives only in this session (or in the session file it was restored from, which the next
+  // close replaces): it is asked about even when nothing changed since it was restored.
+  if (named ? !doc_->isModified() : (!doc_->hasFirstFrame() && doc_->resultCount() == 0)) return true;
   const QString what = named ? tr("Save the changes to %1 first?").arg(QFileInfo(doc_->projectPath()).fileName())
                              : tr("Save this untitled work as a project first?");
   const auto answer = QMessageBox::question(this, action, what + QLatin1Char(' ') + tr("Otherwise they are lost."),
@@ -1372,10 +1388,9 @@ bool MainWindow::saveProject() {
 }
 
 bool MainWindow::saveProjectAs() {
-  QString file = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("untitled.ci2v"),
-                                              tr("ConsistI2V Studio projects (*.ci2v)"));
+  const QString file = askSaveFileName(this, tr("Save project"), QStringLiteral("untitled.ci2v"),
+                                      tr("ConsistI2V Studio projects (*.ci2v)"), QStringLiteral(".ci2v"));
   if (file.isEmpty()) return false;
-  if (!file.endsWith(QLatin1String(".ci2v"), Qt::CaseInsensitive)) file += QStringLiteral(".ci2v");
   return saveProjectTo(file);
 }
 
@@ -1609,7 +1624,10 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     QString error;
     const QString session = settings_->sessionFile();
     if (doc_->hasFirstFrame() || doc_->resultCount() > 0) {
-      if (!project::save(doc_->toProject(), session, &error, doc_->pngCache().get())) {
+      const bool kept = !sessionFileBlocked_ && project::save(doc_->toProject(), session, &error, doc_->pngCache().get());
+      if (sessionFileBlocked_)
+        error = tr("%1 could not be restored at the start and is left as it is").arg(QDir::toNativeSeparators(session));
+      if (!kept) {
         const auto answer = QMessageBox::warning(
             this, tr("Unsaved work"),
             tr("The untitled work could not be kept for the next start (%1). Save it as a project before closing?")
@@ -1635,7 +1653,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
           keepRecovery = true;
         }
       }
-    } else {
+    } else if (!sessionFileBlocked_) {
       QFile::remove(session);
     }
   }

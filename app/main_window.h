@@ -218,6 +218,8 @@ private:
   double lastRunMaxGap_ = 0;
   int lastRunTicks_ = 0;
   bool userChoseModel_ = false;
+  // The session file could not be restored nor moved aside: this session neither replaces nor removes it.
+  bool sessionFileBlocked_ = false;
   bool startedWithDemo_ = false;
   bool modelIsDemo_ = false;
   ModelProbe::Recommended demoSettings_;  // what the current demo model asked for (see applyModelSettings)

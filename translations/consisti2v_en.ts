@@ -705,14 +705,6 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
-    <message>
-        <source>Replace the file?</source>
-        <translation>Replace the file?</translation>
-    </message>
-    <message>
-        <source>%1 already exists. Replace it?</source>
-        <translation>%1 already exists. Replace it?</translation>
-    </message>
 </context>
 <context>
     <name>studio::ExportRunner</name>
@@ -1548,10 +1540,6 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
         <translation>The last project could not be opened: %1</translation>
     </message>
     <message>
-        <source>The last session could not be restored: %1</source>
-        <translation>The last session could not be restored: %1</translation>
-    </message>
-    <message>
         <source>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</source>
         <translation>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</translation>
     </message>
@@ -1798,6 +1786,30 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>Not loaded: the loading was stopped. It loads at the next generation.</source>
         <translation>Not loaded: the loading was stopped. It loads at the next generation.</translation>
+    </message>
+    <message>
+        <source>The last session could not be restored</source>
+        <translation>The last session could not be restored</translation>
+    </message>
+    <message>
+        <source>%1
+
+The file is kept as %2.</source>
+        <translation>%1
+
+The file is kept as %2.</translation>
+    </message>
+    <message>
+        <source>%1
+
+The file %2 is left as it is; this session's untitled work will not replace it.</source>
+        <translation>%1
+
+The file %2 is left as it is; this session's untitled work will not replace it.</translation>
+    </message>
+    <message>
+        <source>%1 could not be restored at the start and is left as it is</source>
+        <translation>%1 could not be restored at the start and is left as it is</translation>
     </message>
 </context>
 <context>
@@ -2493,6 +2505,17 @@ Animates a still picture with the ConsistI2V image-to-video model (Ren et al., 2
     <message>
         <source>Cannot read the project %1: %2</source>
         <translation>Cannot read the project %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::SaveName</name>
+    <message>
+        <source>Replace the file?</source>
+        <translation>Replace the file?</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 already exists. Replace it?</translation>
     </message>
 </context>
 <context>

@@ -704,14 +704,6 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>Exporting…</source>
         <translation>내보내는 중…</translation>
     </message>
-    <message>
-        <source>Replace the file?</source>
-        <translation>파일을 바꿀까요?</translation>
-    </message>
-    <message>
-        <source>%1 already exists. Replace it?</source>
-        <translation>%1이(가) 이미 있습니다. 바꿀까요?</translation>
-    </message>
 </context>
 <context>
     <name>studio::ExportRunner</name>
@@ -1545,10 +1537,6 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
         <translation>마지막 프로젝트를 열 수 없습니다: %1</translation>
     </message>
     <message>
-        <source>The last session could not be restored: %1</source>
-        <translation>마지막 세션을 복원할 수 없습니다: %1</translation>
-    </message>
-    <message>
         <source>The studio did not close properly last time. Unsaved work from %1%2 can be recovered.</source>
         <translation>지난번에 스튜디오가 정상적으로 종료되지 않았습니다. %1%2의 저장되지 않은 작업을 복구할 수 있습니다.</translation>
     </message>
@@ -1791,6 +1779,30 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>Not loaded: the loading was stopped. It loads at the next generation.</source>
         <translation>불러오지 않음: 불러오기가 중단되었습니다. 다음 생성 때 불러옵니다.</translation>
+    </message>
+    <message>
+        <source>The last session could not be restored</source>
+        <translation>지난 세션을 복원할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>%1
+
+The file is kept as %2.</source>
+        <translation>%1
+
+파일은 %2(으)로 보관했습니다.</translation>
+    </message>
+    <message>
+        <source>%1
+
+The file %2 is left as it is; this session&apos;s untitled work will not replace it.</source>
+        <translation>%1
+
+파일 %2은(는) 그대로 둡니다. 이번 세션의 제목 없는 작업이 이 파일을 대체하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>%1 could not be restored at the start and is left as it is</source>
+        <translation>%1을(를) 시작할 때 복원할 수 없어 그대로 두었습니다</translation>
     </message>
 </context>
 <context>
@@ -2486,6 +2498,17 @@ ConsistI2V 이미지-투-비디오 모델(Ren et al., 2024)로 정지 이미지�
     <message>
         <source>Cannot read the project %1: %2</source>
         <translation>프로젝트 %1을(를) 읽을 수 없습니다: %2</translation>
+    </message>
+</context>
+<context>
+    <name>studio::SaveName</name>
+    <message>
+        <source>Replace the file?</source>
+        <translation>파일을 바꿀까요?</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1이(가) 이미 있습니다. 바꿀까요?</translation>
     </message>
 </context>
 <context>

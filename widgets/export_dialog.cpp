@@ -1,5 +1,7 @@
 #include "widgets/export_dialog.h"
 
+#include "app/save_name.h"
+
 #include <algorithm>
 #include <QCheckBox>
 #include <QComboBox>
@@ -138,11 +140,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
     // an existing file is replaced only when the user says so (a PNG folder must be new or empty: the export
     // refuses any other)
     const QString target = settings().path;
-    if (settings().format != ExportSettings::Format::PngSequence && QFileInfo(target).isFile() &&
-        QMessageBox::question(this, tr("Replace the file?"),
-                              tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(target)),
-                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
-      return;
+    if (settings().format != ExportSettings::Format::PngSequence && !confirmReplace(this, target)) return;
     Q_EMIT exportRequested(settings());
   });
   connect(closeButton_, &QPushButton::clicked, this, &ExportDialog::reject);

@@ -33,6 +33,7 @@
 #include "app/engine_worker.h"
 #include "app/main_window.h"
 #include "app/project.h"
+#include "app/save_name.h"
 #include "app/settings.h"
 #include "gui_test_util.h"
 
@@ -140,6 +141,108 @@ private Q_SLOTS:
     QVERIFY(w.openProjectFile(b));
     QCOMPARE(doc->projectPath(), b);
     QVERIFY(!QApplication::activeModalWidget());
+  }
+
+  // The untitled work restored from the last session lives only in the session file, which the next close
+  // replaces: opening a project over it asks first, although nothing changed since it was restored. A session
+  // file that cannot be restored is moved aside and named, never overwritten or removed by the next close.
+  void restoredUntitledWorkIsAskedAboutAndAnUnreadableSessionIsKept() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("s.ini"));
+    const QString b = tmp.filePath(QStringLiteral("b.ci2v"));
+    {
+      Document other;
+      other.setPrompt(QStringLiteral("project b"));
+      QString error;
+      QVERIFY2(other.saveProjectFile(b, &error), qPrintable(error));
+    }
+    {
+      MainWindow w(new StudioSettings(ini));
+      w.document()->setFirstFrame(picture(), QString());
+      w.document()->setPrompt(QStringLiteral("untitled work"));
+      QVERIFY(w.close());
+    }
+    const QString session = StudioSettings(ini).sessionFile();
+    QVERIFY(QFileInfo::exists(session));
+    {
+      MainWindow w(new StudioSettings(ini));
+      Document* doc = w.document();
+      QVERIFY(doc->hasFirstFrame());
+      QCOMPARE(doc->params().prompt, std::string("untitled work"));
+      QVERIFY(!doc->isModified());
+      QString asked;
+      answerNextBox(QMessageBox::Cancel, &asked);
+      QVERIFY(!w.openProjectFile(b));
+      QVERIFY2(asked.contains(QLatin1String("untitled")), qPrintable(asked));
+      QCOMPARE(doc->params().prompt, std::string("untitled work"));
+      asked.clear();
+      answerNextBox(QMessageBox::Cancel, &asked);
+      w.newProject();
+      QVERIFY(!asked.isEmpty());
+      QVERIFY(doc->hasFirstFrame());
+      answerNextBox(QMessageBox::Discard);  // discarded on purpose: then it goes
+      QVERIFY(w.openProjectFile(b));
+      QCOMPARE(doc->params().prompt, std::string("project b"));
+    }
+
+    // a damaged session file: moved aside with its bytes, and the message names where
+    QVERIFY(QFile::remove(session));
+    const QByteArray garbage("CI2V not really a project");
+    {
+      QFile f(session);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(garbage);
+    }
+    QVERIFY(StudioSettings(ini).lastProject() == b);
+    QVERIFY(QFile::remove(b));  // the last project is gone, so the session is tried
+    MainWindow w(new StudioSettings(ini));
+    QVERIFY(!QFileInfo::exists(session));
+    const QStringList kept =
+        QFileInfo(session).dir().entryList({QStringLiteral("session-unreadable-*.ci2v")}, QDir::Files);
+    QCOMPARE(kept.size(), 1);
+    const QString keptFile = QFileInfo(session).dir().filePath(kept[0]);
+    {
+      QFile f(keptFile);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      QCOMPARE(f.readAll(), garbage);
+    }
+    const auto boxes = w.findChildren<QMessageBox*>(QStringLiteral("message_box"));
+    QCOMPARE(boxes.size(), 1);
+    QVERIFY2(boxes[0]->text().contains(kept[0]), qPrintable(boxes[0]->text()));
+    boxes[0]->close();
+    w.document()->setFirstFrame(picture(), QString());
+    QVERIFY(w.close());
+    QVERIFY(QFileInfo::exists(session));  // this session's work
+    QVERIFY(QFileInfo::exists(keptFile));  // and the unreadable one, untouched
+  }
+
+  // Save dialogs add the format's suffix; the question about replacing a file is asked about that final name
+  // (the dialog's own question saw the name as typed: "clip" would have replaced clip.ci2v without a word).
+  void aSaveAsksAboutTheFinalName() {
+    QTemporaryDir tmp;
+    const QString existing = tmp.filePath(QStringLiteral("clip.ci2v"));
+    {
+      QFile f(existing);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("keep me");
+    }
+    QWidget parent;
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    QCOMPARE(confirmSaveName(&parent, tmp.filePath(QStringLiteral("clip")), QStringLiteral(".ci2v")), QString());
+    QVERIFY2(asked.contains(QLatin1String("clip.ci2v")), qPrintable(asked));
+    answerNextBox(QMessageBox::Yes);
+    QCOMPARE(confirmSaveName(&parent, tmp.filePath(QStringLiteral("clip")), QStringLiteral(".ci2v")), existing);
+    // a new name, or the suffix typed in another case: no question, no second suffix
+    QCOMPARE(confirmSaveName(&parent, tmp.filePath(QStringLiteral("new")), QStringLiteral(".ci2v")),
+             tmp.filePath(QStringLiteral("new.ci2v")));
+    QCOMPARE(confirmSaveName(&parent, tmp.filePath(QStringLiteral("NEW.CI2V")), QStringLiteral(".ci2v")),
+             tmp.filePath(QStringLiteral("NEW.CI2V")));
+    QCOMPARE(confirmSaveName(&parent, QString(), QStringLiteral(".ci2v")), QString());  // the dialog was cancelled
+    QVERIFY(!QApplication::activeModalWidget());
+    QFile f(existing);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("keep me"));
   }
 
   void recoveryOffersTheNewestAndWritesItBeforeRemovingIt() {

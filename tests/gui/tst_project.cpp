@@ -808,7 +808,7 @@ private Q_SLOTS:
   }
 
   // The timer's save runs on a background thread: the window goes on meanwhile, a save by the user in between
-  // leaves no recovery file behind, finish() waits for it, and a failed one is reported and tried again.
+  // leaves no recovery file behind (nor an older snapshot when the user typed on after saving), finish() waits for it, and a failed one is reported and tried again.
   void autosaveRunsInTheBackground() {
     QTemporaryDir tmp;
     const QString folder = tmp.filePath(QStringLiteral("autosave"));
@@ -841,6 +841,25 @@ private Q_SLOTS:
     QCOMPARE(saved.count(), 0);  // it held nothing newer than the user's file
     QVERIFY(!QFileInfo::exists(a.recoveryFile()));
 
+    // 1b. The same with a change typed after the save, before the held save ends: what it wrote is older than
+    // the user's file, so it is not left as the recovery file (a crash would offer it as newer); the new change
+    // is saved next.
+    d.setPrompt(QStringLiteral("before the save"));
+    waitUntilHeld();
+    QVERIFY(d.saveProjectFile(tmp.filePath(QStringLiteral("mine.ci2v")), &error));
+    d.setPrompt(QStringLiteral("typed after the save"));
+    release.release();
+    waitUntilHeld();  // the next save, of the new change
+    QCOMPARE(saved.count(), 0);
+    QVERIFY(!QFileInfo::exists(a.recoveryFile()));
+    release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 3000);
+    {
+      Project q;
+      QVERIFY2(project::load(a.recoveryFile(), &q, &error), qPrintable(error));
+      QCOMPARE(q.params.prompt, std::string("typed after the save"));
+    }
+
     // 2. A change saved in the background, then another one while the first is held: saved after it.
     d.setPrompt(QStringLiteral("second change"));
     waitUntilHeld();
@@ -848,7 +867,7 @@ private Q_SLOTS:
     release.release();
     waitUntilHeld();  // the third change's save
     release.release();
-    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 3, 3000);
     Project p;
     QVERIFY2(project::load(a.recoveryFile(), &p, &error), qPrintable(error));
     QCOMPARE(p.params.prompt, std::string("third change"));
@@ -861,7 +880,7 @@ private Q_SLOTS:
     QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 2, 3000);
     QVERIFY2(failed.first().first().toString().contains(a.recoveryFile()), qPrintable(failed.first().first().toString()));
     QVERIFY(QDir(a.recoveryFile()).removeRecursively());
-    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 3, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 4, 3000);
     QVERIFY2(project::load(a.recoveryFile(), &p, &error), qPrintable(error));
     QCOMPARE(p.params.prompt, std::string("fourth change"));
 
