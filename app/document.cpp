@@ -410,6 +410,7 @@ bool Document::installModifiedTracking() {
   const auto mark = [this] { setModified(true); };
   connect(this, &Document::paramsChanged, this, mark);
   connect(this, &Document::firstFrameChanged, this, mark);
+  connect(this, &Document::modelPathChanged, this, mark);  // a project keeps its model folder
   connect(this, &Document::resultAdded, this, mark);
   connect(this, &Document::resultChanged, this, mark);
   connect(this, &Document::resultRemoved, this, mark);

@@ -27,8 +27,22 @@ public:
 
   int id() const override { return 0x0C12; }
   bool isOpenWith(const QString& key) const { return open_ && key == key_; }
-  void undo() override { doc_->setParams(before_); }
-  void redo() override { doc_->setParams(after_); }
+  // Only the fields this edit changed: what changed without an undo step since (a model's own settings, the
+  // FrameInit defaults a camera switch brought) stays as it is.
+  void undo() override { doc_->setParams(changedFields(after_, before_, doc_->params())); }
+  void redo() override { doc_->setParams(changedFields(before_, after_, doc_->params())); }
+
+  // `current` with every field that differs between `from` and `to` set to its value in `to`.
+  static ci2v::GenerationParams changedFields(const ci2v::GenerationParams& from, const ci2v::GenerationParams& to,
+                                              const ci2v::GenerationParams& current) {
+    const nlohmann::json a = from.to_json(), b = to.to_json();
+    nlohmann::json c = current.to_json();
+    for (auto it = b.begin(); it != b.end(); ++it)
+      if (!a.contains(it.key()) || a[it.key()] != it.value()) c[it.key()] = it.value();
+    for (auto it = a.begin(); it != a.end(); ++it)  // a field `to` leaves out (none today): its default
+      if (!b.contains(it.key())) c.erase(it.key());
+    return ci2v::GenerationParams::from_json(c);
+  }
 
   bool mergeWith(const QUndoCommand* other) override {
     const auto* o = static_cast<const ParamsCommand*>(other);

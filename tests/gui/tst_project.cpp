@@ -539,6 +539,9 @@ private Q_SLOTS:
     d.setModified(false);
     d.setCurrentResult(0);  // looking at another result is not a change
     QVERIFY(!d.isModified());
+    d.setModelPath(QStringLiteral("/models/other"));  // the project keeps its model folder
+    QVERIFY(d.isModified());
+    d.setModified(false);
 
     QSignalSpy changed(&d, &Document::resultChanged), removed(&d, &Document::resultRemoved),
         current(&d, &Document::currentResultChanged);

@@ -106,6 +106,32 @@ private Q_SLOTS:
     QCOMPARE(json(doc->params()), json(start));
   }
 
+  // Undo takes back the fields its edit changed, nothing else: settings that changed without an undo step in
+  // between (a model's own size, frames and FrameInit setting when it is picked) stay.
+  void undoLeavesChangesMadeOutsideTheHistory() {
+    Document* doc = w_->document();
+    const auto start = doc->params();
+    auto p = start;
+    p.steps = 40;
+    Q_EMIT w_->parameterPanel()->paramsEdited(p);
+    QCOMPARE(stack()->count(), 1);
+    auto model = doc->params();  // as a model switch sets them: not an undo step
+    model.width = model.height = 64;
+    model.frames = 6;
+    model.noise_level = 300;
+    doc->setParams(model);
+    QCOMPARE(stack()->count(), 1);
+    undo()->trigger();
+    QCOMPARE(doc->params().steps, start.steps);
+    QCOMPARE(doc->params().width, 64);
+    QCOMPARE(doc->params().frames, 6);
+    QCOMPARE(doc->params().noise_level, 300);
+    redo()->trigger();
+    QCOMPARE(doc->params().steps, 40);
+    QCOMPARE(doc->params().width, 64);
+    QCOMPARE(doc->params().noise_level, 300);
+  }
+
   void quickEditsOfOneFieldMergeSlowOnesDoNot() {
     Document* doc = w_->document();
     const auto start = doc->params();
