@@ -49,7 +49,7 @@ void write_demo_example(const std::string& model_dir) {
 #endif
 
 int cmd_train(int argc, char** argv) {
-  Args a(argc, argv, 2, {"resume", "cuda-graphs"});
+  Args a(argc, argv, 2, {"resume", "cuda-graphs", "overwrite"});
   // --varied-backgrounds 1|0, for the training data and --dump-clips alike
   const bool varied_backgrounds = a.get_choice("varied-backgrounds", "1", {"0", "1"}) == 1;
   if (a.has("dump-clips")) {  // inspect the training data: N procedural clips as GIFs + captions.txt
@@ -94,7 +94,7 @@ int cmd_train(int argc, char** argv) {
                           "dtype", "save-dtype", "log", "resume", "vae-steps", "vae-lr", "save-every", "threads",
                           "grad-clip", "null-text", "null-image", "camera-share", "max-minutes", "varied-backgrounds", "vae-batch",
                           "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs", "ema",
-                          "prefetch-batch"});
+                          "prefetch-batch", "overwrite"});
       !u.empty())
     throw std::runtime_error("unknown option " + u[0]);
   a.refuse_extra_positionals(0);
@@ -103,6 +103,18 @@ int cmd_train(int argc, char** argv) {
   const bool resume = a.has("resume");
   const std::string out = a.get("out");
   if (resume && out.empty()) throw Error("train --resume: --out DIR is required (the checkpoint folder to go on from)");
+  if (!out.empty()) {
+    const std::filesystem::path dir(out);
+    if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir))
+      throw Error("train: --out '" + out + "' is a file: expected a folder for the model");
+    // a new run replaces the weights it finds: never without being told (a trained model is hours of work)
+    if (!resume && !a.has("overwrite"))
+      for (const char* held : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors",
+                               "model_index.json"})
+        if (std::filesystem::exists(dir / held))
+          throw Error("train: --out '" + out + "' already holds a model (" + held +
+                      "): --resume goes on training it, --overwrite starts a new one over it, or choose another folder");
+  }
   if (const int steps = a.get_int32("steps", 1); steps < 1)
     throw Error("train: --steps must be at least 1, got " + std::to_string(steps));
   std::optional<train::TrainOptions> recorded;
