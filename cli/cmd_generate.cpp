@@ -175,7 +175,6 @@ void check_output(const std::string& out, double fps) {
 #else
   (void)out;
   (void)fps;
-  (void)stop;
 #endif
 }
 
@@ -193,6 +192,7 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps,
   media::export_video(v, out, o);
 #else
   // Without FFmpeg: binary PPM frames in a folder.
+  (void)stop;
   fs::create_directories(out);
   for (size_t i = 0; i < r.frames.size(); ++i) {
     char name[32];

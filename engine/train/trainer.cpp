@@ -1,4 +1,5 @@
 #include "engine/train/trainer.h"
+#include "engine/train/frameinit_input.h"
 
 #include "engine/train/flat_adamw.h"
 #include "engine/train/graphed_step.h"

@@ -21,6 +21,7 @@
 #include "engine/sampling/frameinit.h"
 #include "engine/train/procedural.h"
 #include "engine/train/trainer.h"
+#include "engine/train/frameinit_input.h"
 #include "engine/unet/video_unet.h"
 #include "engine/vae/autoencoder_kl.h"
 
