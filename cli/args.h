@@ -26,6 +26,14 @@ public:
         if (eq != std::string::npos) {
           val = key.substr(eq + 1);
           key = key.substr(0, eq);
+          if (flags.count(key)) {  // a switch: --quiet=1 turns it on, --quiet=0 leaves it off
+            std::string v = val;
+            std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (v == "0" || v == "false" || v == "no" || v == "off") continue;
+            if (v != "1" && v != "true" && v != "yes" && v != "on")
+              throw std::runtime_error("option --" + key + " is a switch: give it alone, or =1 / =0, got '" + val + "'");
+            val = "1";
+          }
         } else if (flags.count(key)) {
           val = "1";
         } else {

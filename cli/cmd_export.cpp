@@ -39,8 +39,7 @@ int cmd_export(int argc, char** argv) {
   constexpr media::Format kFormats[] = {media::Format::Auto, media::Format::Mp4, media::Format::Gif,
                                         media::Format::WebP, media::Format::PngSequence};
   o.format = kFormats[a.get_choice("format", "auto", {"auto", "mp4", "gif", "webp", "png"})];
-  media::Video video = media::decode_video(in);
-  o.fps = a.get_double("fps", video.fps > 0 ? video.fps : 8.0);
+  o.fps = a.get_double("fps", 0);  // 0: the input's own rate
   o.crf = a.get_int32("crf", o.crf);
   o.loop = a.get_int32("loop", o.loop);
   o.pingpong = a.has("pingpong");
@@ -48,6 +47,14 @@ int cmd_export(int argc, char** argv) {
   o.webp_quality = a.get_int32("quality", o.webp_quality);
   o.webp_lossless = a.has("lossless");
   o.preset = a.get("preset", o.preset);
+  const media::Format f = o.format == media::Format::Auto ? media::format_from_path(out) : o.format;
+  // options the chosen format does not use are not checked (--quality 500 means nothing to a GIF)
+  if (f != media::Format::WebP && a.has("quality")) o.webp_quality = media::ExportOptions{}.webp_quality;
+  if (f != media::Format::Mp4 && a.has("crf")) o.crf = media::ExportOptions{}.crf;
+  // the target and the options before the input is decoded (a long video takes a while and much memory)
+  media::check_export_target(out, o);
+  media::Video video = media::decode_video(in);
+  if (o.fps == 0) o.fps = video.fps > 0 ? video.fps : 8.0;
   if (a.has("params")) {
     if (std::filesystem::is_directory(a.get("params")))
       throw std::runtime_error("--params: '" + a.get("params") + "' is a folder, not a JSON file");
@@ -85,7 +92,6 @@ int cmd_export(int argc, char** argv) {
     throw;
   }
   if (tty) std::fprintf(stderr, "\n");
-  const media::Format f = o.format == media::Format::Auto ? media::format_from_path(out) : o.format;
   std::cout << "wrote " << out << ": " << media::format_name(f) << ", " << video.frames.size() << " frames"
             << (o.pingpong ? " (ping-pong)" : "") << ", " << video.width << "x" << video.height << " at " << o.fps
             << " fps" << (o.params_json.empty() ? "" : ", generation parameters embedded") << "\n";

@@ -32,7 +32,7 @@ static RgbImage upscale(const RgbImage& im, int s) {
 }
 
 int cmd_preview(int argc, char** argv) {
-  Args a(argc, argv, 2, {"no-frameinit", "quiet"});
+  Args a(argc, argv, 2, {"quiet"});
   const std::set<std::string> known = {"model", "image", "camera", "tau", "ds", "dt", "filter", "seed", "frames",
                                        "width", "height", "device", "dtype", "out", "params", "scale", "threads", "quiet"};
   if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");

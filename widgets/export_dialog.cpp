@@ -107,6 +107,15 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
   pRow->addWidget(browse_);
   form->addRow(tr("Save to"), pRow);
   root->addLayout(form);
+  // A typed name whose extension says a format picks that format (a GIF written under a .mp4 name would be refused).
+  connect(path_, &QLineEdit::editingFinished, this, [this] {
+    const QString p = path_->text().trimmed();
+    for (auto f : {ExportSettings::Format::Mp4, ExportSettings::Format::Gif, ExportSettings::Format::WebP})
+      if (p.endsWith(ExportSettings::extension(f), Qt::CaseInsensitive) && settings().format != f) {
+        format_->setCurrentIndex(format_->findData(static_cast<int>(f)));  // formatChanged keeps the typed name
+        return;
+      }
+  });
 
   progress_ = new QProgressBar;
   progress_->setObjectName(QStringLiteral("export_progress"));
@@ -186,6 +195,8 @@ void ExportDialog::formatChanged() {
                              : tr("GIF uses a 256-colour palette and PNG is lossless: no quality setting"));
   qualityLabel_->setText(lossy ? tr("%1 %").arg(quality_->value()) : tr("lossless"));
   if (f == ExportSettings::Format::Gif) qualityLabel_->setText(tr("256 colours"));
+  // a GIF plays at most 50 fps (browsers show faster frames at 10 fps); the spin box clamps the value
+  fps_->setMaximum(f == ExportSettings::Format::Gif ? 50 : 60);
   if (!path_->text().isEmpty()) {
     const QString base = stripExtension(path_->text().trimmed());
     const QString want = withFormat(base, f);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 extern "C" {
@@ -97,17 +98,23 @@ void validate_video(const Video& v, const std::string& path) {
   if (w > 16384 || h > 16384) throw Error(where + "frames larger than 16384 pixels are not supported");
 }
 
+// A number for a message: 8, 12.5, 1e+308 (not std::to_string's 300 digits).
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+
 // The options and the frame rate (nothing of the video).
 void check_options(const ExportOptions& o, double fps, Format fmt, const std::string& path) {
   const std::string where = "cannot export to '" + path + "': ";
   if (!std::isfinite(fps) || fps <= 0 || fps > 1000)
-    throw Error(where + "frame rate " + std::to_string(fps) + " is out of range (0, 1000]");
-  if (fmt == Format::Gif && fps > 100)
-    throw Error(where + "GIF frame delays are whole centiseconds, so the frame rate must be <= 100, got " +
-                std::to_string(fps));
+    throw Error(where + "frame rate " + num(fps) + " is out of range (0, 1000]");
+  if (fmt == Format::Gif && fps > kMaxGifFps)
+    throw Error(where + "a GIF plays at most 50 frames per second (browsers show frame delays under 2 "
+                "centiseconds as 10, so a faster GIF plays slower), got " + num(fps) + " (use MP4 or WebP for more)");
   if (fmt == Format::Gif && fps < 100.0 / 65535.0)
-    throw Error(where + "a GIF frame lasts at most 655.35 s, so the frame rate must be >= 0.0016, got " +
-                std::to_string(fps));
+    throw Error(where + "a GIF frame lasts at most 655.35 s, so the frame rate must be >= 0.0016, got " + num(fps));
   if (fmt == Format::Mp4) {
     static const char* kPresets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
                                      "medium",    "slow",      "slower",   "veryslow", "placebo"};
@@ -119,7 +126,7 @@ void check_options(const ExportOptions& o, double fps, Format fmt, const std::st
   if (o.crf < 0 || o.crf > 51) throw Error(where + "crf " + std::to_string(o.crf) + " is out of range 0..51");
   if (o.loop < 0 || o.loop > 65535) throw Error(where + "loop " + std::to_string(o.loop) + " is out of range 0..65535");
   if (o.webp_quality < 0 || o.webp_quality > 100)
-    throw Error(where + "webp_quality " + std::to_string(o.webp_quality) + " is out of range 0..100");
+    throw Error(where + "WebP quality " + std::to_string(o.webp_quality) + " is out of range 0..100");
   if (!o.params_json.empty() && !nlohmann::json::accept(o.params_json))
     throw Error(where + "the generation parameters are not valid JSON");
 }
@@ -138,6 +145,19 @@ struct Target {
 Target check_target(const std::string& path, const ExportOptions& opt, double fps) {
   Target t;
   t.format = opt.format == Format::Auto ? format_from_path(path) : opt.format;
+  if (opt.format != Format::Auto) {  // a name that says another format would mislead every program that opens it
+    std::optional<Format> named;
+    try {
+      named = format_from_path(path);
+    } catch (const Error&) {  // an extension of no format of ours: the chosen format is written under it
+    }
+    if (named && *named != t.format)
+      throw Error("cannot export to '" + path + "': the format is " + format_name(t.format) + " but the name " +
+                  (*named == Format::PngSequence ? std::string("has no extension (a PNG folder's name)")
+                                                 : "ends in " + fs::path(path).extension().string() + " (" +
+                                                       format_name(*named) + ")") +
+                  ": give it the format's extension, or let the name choose the format");
+  }
   check_options(opt, fps, t.format, path);
   std::string clean = path;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
@@ -172,7 +192,7 @@ namespace {
 // ExportOptions::fps before the video's own rate is known: 0 (that rate) or a rate; negative or NaN refused.
 void check_fps_option(const ExportOptions& opt, const std::string& path) {
   if (std::isnan(opt.fps) || opt.fps < 0)
-    throw Error("cannot export to '" + path + "': frame rate " + std::to_string(opt.fps) +
+    throw Error("cannot export to '" + path + "': frame rate " + num(opt.fps) +
                 " is out of range (0, 1000] (0: the video's own)");
 }
 }  // namespace

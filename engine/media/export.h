@@ -17,8 +17,11 @@ namespace ci2v::media {
 enum class Format { Auto, Mp4, Gif, WebP, PngSequence };
 
 const char* format_name(Format f);
+// A GIF's fastest frame rate: browsers show frame delays under 2 centiseconds as 10, so a faster GIF plays slower.
+constexpr double kMaxGifFps = 50;
 // Auto: by extension: .mp4/.m4v -> Mp4, .gif -> Gif, .webp -> WebP, no extension or a trailing '/' ->
-// PngSequence (a folder). Anything else throws ci2v::Error listing the known extensions.
+// PngSequence (a folder). Anything else throws ci2v::Error listing the known extensions. An explicit
+// ExportOptions::format must agree with a name that says one of these formats (refused otherwise, naming both).
 Format format_from_path(const std::string& path);
 
 struct ExportOptions {

@@ -24,6 +24,7 @@
 #include "widgets/video_player.h"
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QMediaPlayer>
 #include <QSpinBox>
@@ -475,6 +476,24 @@ private Q_SLOTS:
     exportButton->click();
     QVERIFY(finished.wait(30000));
     QCOMPARE(int(ci2v::media::decode_video(gif.toStdString()).frames.size()), 3 + 1);  // ping-pong: 0 1 2 1
+
+    // a GIF plays at most 50 fps: the frame rate is held there while GIF is chosen
+    auto* fps = dlg->findChild<QDoubleSpinBox*>(QStringLiteral("fps"));
+    QVERIFY(fps);
+    QCOMPARE(fps->maximum(), 50.0);
+    // a name typed with another format's extension picks that format (no WebP written under a .gif name)
+    auto* format = dlg->findChild<QComboBox*>(QStringLiteral("format"));
+    auto* path = dlg->findChild<QLineEdit*>(QStringLiteral("path"));
+    const QString webp = tmp.filePath(QStringLiteral("typed.webp"));
+    path->setText(webp);
+    Q_EMIT path->editingFinished();
+    QCOMPARE(format->currentData().toInt(), int(ExportSettings::Format::WebP));
+    QCOMPARE(path->text(), webp);
+    QCOMPARE(fps->maximum(), 60.0);
+    fps->setValue(60);
+    format->setCurrentIndex(format->findData(int(ExportSettings::Format::Gif)));
+    QCOMPARE(fps->value(), 50.0);
+    QCOMPARE(path->text(), tmp.filePath(QStringLiteral("typed.gif")));
   }
 #endif
 

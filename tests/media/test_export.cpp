@@ -249,7 +249,7 @@ TEST(Export, GifRoundTripOnePaletteAndLoop) {
 TEST(Export, GifFrameRates) {
   TempDir dir;
   const Video src = synthetic_clip(32, 24, 16);
-  for (double fps : {10.0, 24.0, 7.0}) {
+  for (double fps : {10.0, 24.0, 7.0, 50.0}) {
     ExportOptions o;
     o.fps = fps;
     const std::string path = dir / ("r" + std::to_string(int(fps)) + ".gif");
@@ -517,10 +517,30 @@ TEST(Export, BadPathsGiveClearErrorsAndLeaveNothing) {
   mixed.frames[2] = Image(8, 8);
   e = error_of([&] { export_video(mixed, dir / "x.gif"); });
   EXPECT_NE(e.find("frame 2 is 8x8"), std::string::npos) << e;
-  ExportOptions fast;
-  fast.fps = 120;
+  ExportOptions fast;  // browsers play frame delays under 2 cs at 10 cs: a GIF of 60 fps would play at 10
+  fast.fps = 60;
   e = error_of([&] { export_video(src, dir / "x.gif", fast); });
-  EXPECT_NE(e.find("<= 100"), std::string::npos) << e;
+  EXPECT_NE(e.find("a GIF plays at most 50 frames per second"), std::string::npos) << e;
+  EXPECT_NE(e.find("got 60 "), std::string::npos) << e;
+  fast.fps = 1e308;  // a number in a message is short
+  e = error_of([&] { export_video(src, dir / "x.mp4", fast); });
+  EXPECT_NE(e.find("frame rate 1e+308 is out of range"), std::string::npos) << e;
+  // an explicit format that the name contradicts: refused naming both (not a GIF under a .mp4 name)
+  ExportOptions gif;
+  gif.format = Format::Gif;
+  e = error_of([&] { export_video(src, dir / "mismatch.mp4", gif); });
+  EXPECT_NE(e.find("the format is GIF but the name ends in .mp4 (MP4)"), std::string::npos) << e;
+  e = error_of([&] { check_export_target(dir / "no_extension", gif); });
+  EXPECT_NE(e.find("the format is GIF but the name has no extension"), std::string::npos) << e;
+  ExportOptions png;
+  png.format = Format::PngSequence;
+  e = error_of([&] { export_video(src, dir / "frames.gif", png); });
+  EXPECT_NE(e.find("the format is PNG"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(dir / "mismatch.mp4"));
+  EXPECT_FALSE(fs::exists(dir / "frames.gif"));
+  // the format's own extension in any case, or an extension of no format: written as asked
+  EXPECT_NO_THROW(check_export_target(dir / "upper.GIF", gif));
+  EXPECT_NO_THROW(check_export_target(dir / "frames.v2", png));
   fast.fps = -1;
   Video nofps = src;
   nofps.fps = 0;
