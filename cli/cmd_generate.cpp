@@ -73,7 +73,9 @@ static GenerationParams::FrameInitDefaults model_frameinit_defaults(const std::s
   return io::read_demo_settings(dir).frameinit;  // a bad camera setting throws naming the file and the key
 }
 
-GenerationParams params_from_args(const Args& a, const GenerationParams::FrameInitDefaults& defaults) {
+// `note` (optional): what the camera mode did to FrameInit's setting, for the user ("" when nothing).
+GenerationParams params_from_args(const Args& a, const GenerationParams::FrameInitDefaults& defaults,
+                                  std::string* note = nullptr) {
   GenerationParams p;
   if (a.has("params")) {
     const auto file = a.get("params");
@@ -91,9 +93,6 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
   set_int("width", p.width);
   set_int("height", p.height);
   set_int("chunks", p.chunks);
-  set_int("tau", p.noise_level);
-  set_dbl("ds", p.cutoff_spatial);
-  set_dbl("dt", p.cutoff_temporal);
   set_dbl("cfg-text", p.cfg_text);
   set_dbl("cfg-image", p.cfg_image);
   set_dbl("rescale", p.guidance_rescale);
@@ -115,11 +114,29 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
       p.camera_preset = cam;
       p.camera_path = nullptr;
     }
-    // Camera mode defaults (the paper's τ = 750, D0 = 0.5, or the model's own) unless given.
-    if (!a.has("tau")) p.noise_level = defaults.camera.noise_level;
-    if (!a.has("ds")) p.cutoff_spatial = defaults.camera.cutoff_spatial;
-    if (!a.has("dt")) p.cutoff_temporal = defaults.camera.cutoff_temporal;
   }
+  // A camera move (from --camera or the --params file) takes the camera mode's FrameInit setting (the paper's τ 750,
+  // D0 0.5, or the model's own) where τ and D0 are still at a default, as the studio does; a setting the --params
+  // file tuned is kept. --tau, --ds, --dt win over both.
+  if (p.camera_enabled()) {
+    const GenerationParams::FrameInitDefaults paper;
+    const auto before = p.frameinit_setting();
+    if (before == paper.still || before == defaults.still)
+      p.set_frameinit_setting(defaults.camera);
+    else
+      p.change_frameinit_defaults(paper, defaults);  // the paper's camera setting -> this model's
+    const auto now = p.frameinit_setting();
+    if (note && now != before && !(a.has("tau") && a.has("ds") && a.has("dt"))) {
+      std::ostringstream o;
+      o << "camera move: FrameInit tau " << now.noise_level << ", D0 " << now.cutoff_spatial << " / "
+        << now.cutoff_temporal << " (" << (defaults.camera == paper.camera ? "the paper's" : "this model's")
+        << " camera setting) where --tau, --ds, --dt are not given";
+      *note = o.str();
+    }
+  }
+  set_int("tau", p.noise_level);
+  set_dbl("ds", p.cutoff_spatial);
+  set_dbl("dt", p.cutoff_temporal);
   return p;
 }
 
@@ -223,12 +240,10 @@ int cmd_generate(int argc, char** argv) {
   if (out.empty()) throw Error("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   const auto defaults = model_frameinit_defaults(model);
-  auto params = params_from_args(a, defaults);
+  std::string camera_note;
+  auto params = params_from_args(a, defaults, &camera_note);
   params.validate();  // before any work
-  if (params.camera_enabled() && defaults.camera != GenerationParams::FrameInitDefaults{}.camera)
-    std::cerr << "camera move: the model's FrameInit setting (tau " << defaults.camera.noise_level << ", D0 "
-              << defaults.camera.cutoff_spatial << " / " << defaults.camera.cutoff_temporal
-              << ") where --tau, --ds, --dt are not given\n";
+  if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
   const double fps = a.get_double("fps", 8);
   if (!(fps > 0)) throw Error("--fps: expected a frame rate > 0, got '" + a.get("fps") + "'");  // NaN too
   check_output(out, fps);
