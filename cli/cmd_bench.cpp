@@ -254,10 +254,15 @@ int cmd_bench(int argc, char** argv) {
                                sz + "'");
     sizes.push_back(sz);
   }
+  for (const auto& dt : dtypes) (void)resolve_dtype(dt);  // every entry before the first run: a typo is named now
   const int frames = a.get_int32("frames", 16);
   const int steps = a.get_int32("steps", 50);
   const double cfg = a.get_double("cfg", 7.5);
   const int repeats = std::max(1, a.get_int32("repeats", 1));
+  if (frames < 2 || frames > 128) throw std::runtime_error("--frames: expected 2..128, got " + std::to_string(frames));
+  if (steps < 1 || steps > 1000) throw std::runtime_error("--steps: expected 1..1000, got " + std::to_string(steps));
+  if (!std::isfinite(cfg) || cfg < 0 || cfg > 100)
+    throw std::runtime_error("--cfg: expected a guidance scale in 0..100, got '" + a.get("cfg") + "'");
   const std::string model_dir = a.get("model", "");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   const bool tf32 = a.has("tf32");

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <atomic>
 #include <thread>
@@ -107,7 +109,9 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
   if (a.has("dtype")) p.dtype = a.get("dtype");
   if (a.has("camera")) {
     const auto cam = a.get("camera");
-    if (ends_with(cam, ".json")) {
+    std::string lower = cam;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ends_with(lower, ".json")) {
       p.camera_path = io::read_json_file(cam);
       p.camera_preset.clear();
     } else {

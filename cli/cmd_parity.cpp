@@ -25,6 +25,9 @@ int cmd_parity(int argc, char** argv) {
   o.verbose = a.has("verbose");
   o.atol_override = a.get_double("atol", -1);
   o.rtol_override = a.get_double("rtol", -1);
+  for (const char* k : {"atol", "rtol"})  // given: a tolerance (absent: the manifest's)
+    if (a.has(k) && !(a.get_double(k, 0) >= 0))
+      throw std::runtime_error(std::string("--") + k + ": expected a tolerance >= 0, got '" + a.get(k) + "'");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   auto results = parity::run(o, std::cout);
   if (results.empty()) {

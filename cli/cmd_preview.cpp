@@ -1,5 +1,8 @@
 // consisti2v preview: FrameInit's frequency split as PNG files, without running the UNet.
 #include <algorithm>
+#include <cstring>
+#include <cerrno>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 
@@ -45,13 +48,18 @@ int cmd_preview(int argc, char** argv) {
   const int scale = a.get_int32("scale", 4);
   if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
-  {  // --out is a folder that can be made, before any work
+  {  // --out is a folder, or one that can be made in the nearest folder that exists: checked before any work, made
+     // only once the preview is there (a failed run leaves no new folders behind)
     std::error_code ec;
     const auto st = fs::status(out, ec);
     if (fs::exists(st) && !fs::is_directory(st))
       throw Error("--out: " + out + " exists and is not a folder: choose a folder for the preview frames");
-    if (!fs::exists(st) && !fs::create_directories(out, ec) && ec)
-      throw Error("--out: cannot create the folder " + out + ": " + ec.message());
+    fs::path base = fs::absolute(fs::path(out), ec).lexically_normal();
+    while (!base.empty() && !fs::exists(fs::status(base, ec)) && base != base.parent_path()) base = base.parent_path();
+    if (!fs::is_directory(fs::status(base, ec)))
+      throw Error("--out: cannot create the folder " + out + ": " + base.string() + " is not a folder");
+    if (::access(base.c_str(), W_OK | X_OK) != 0)
+      throw Error("--out: cannot write in " + base.string() + " (for " + out + "): " + std::strerror(errno));
   }
   // Each set replaces an earlier preview's folder of the same name, but nothing else: a folder there that holds
   // anything but PNG frames (frame_NNNNN.png), or a file of that name, is refused before any work.

@@ -183,6 +183,23 @@ std::vector<CaseResult> run(const Options& opt, std::ostream& out) {
   const auto manifest = io::read_json_file(root + "/manifest.json");
   if (!manifest.contains("cases") || !manifest["cases"].is_array())
     throw Error(root + "/manifest.json: no 'cases' list");
+  if (opt.device != "cpu" && opt.device != "cuda" && opt.device != "auto")
+    throw Error("parity: --device '" + opt.device + "': expected cpu, cuda or auto");
+  if (opt.dtype != "fp32" && opt.dtype != "fp16" && opt.dtype != "bf16")
+    throw Error("parity: --dtype '" + opt.dtype + "': expected fp32, fp16 or bf16");
+  for (const auto& [name, v] : {std::pair<const char*, double>{"atol", opt.atol_override}, {"rtol", opt.rtol_override}})
+    if (!std::isfinite(v) || (v < 0 && v != -1))
+      throw Error(std::string("parity: --") + name + " " + fmt_e(v) + ": expected a tolerance >= 0");
+  {  // a case asked for by name that the manifest lacks is named, with the cases there are
+    std::vector<std::string> names;
+    for (const auto& c : manifest["cases"]) names.push_back(c.value("name", std::string("?")));
+    for (const auto& want : opt.only)
+      if (std::find(names.begin(), names.end(), want) == names.end()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        throw Error("parity: no case '" + want + "' in " + root + "/manifest.json (its cases: " + list + ")");
+      }
+  }
   std::vector<CaseResult> results;
   for (const auto& c : manifest["cases"]) {
     CaseResult r;
