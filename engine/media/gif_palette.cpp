@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
 
 namespace ci2v::media::gif {
 
@@ -116,6 +117,24 @@ Palette build_palette(const std::vector<const Image*>& frames, int max_colors) {
                       static_cast<float>(sum[b * 3 + 2] / w)},
                      w});
     }
+  // Few occupied bins (a grey ramp, fog, a night sky): the cut can only split between bins, so it would leave most
+  // of the palette unused (a 256-level ramp got 32 greys). The clip's exact colours then (at most 64 per bin).
+  if (pts.size() < static_cast<size_t>(2 * max_colors)) {
+    std::unordered_map<uint32_t, uint64_t> exact;
+    exact.reserve(pts.size() * 64);
+    for (const Image* f : frames) {
+      const size_t n = static_cast<size_t>(f->width) * f->height;
+      const uint8_t* p = f->rgb.data();
+      for (size_t i = 0; i < n; ++i, p += 3) ++exact[uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]];
+    }
+    pts.clear();
+    for (const auto& [key, n] : exact)
+      pts.push_back({{static_cast<float>(key >> 16), static_cast<float>((key >> 8) & 255), static_cast<float>(key & 255)},
+                     static_cast<double>(n)});
+    std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) {  // a stable palette, run after run
+      return std::lexicographical_compare(a.c, a.c + 3, b.c, b.c + 3);
+    });
+  }
   // Median cut: split the box with the largest squared error until max_colors boxes.
   std::vector<Box> boxes(1);
   boxes[0].points.resize(pts.size());

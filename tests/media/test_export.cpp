@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <set>
 #include <nlohmann/json.hpp>
 
 extern "C" {
@@ -280,6 +281,41 @@ TEST(Export, GifWithFewColoursIsLossless) {
   const Video got = decode_video(dir / "few.gif");
   const ErrorStats e = worst_of(got, v, identity(6));
   EXPECT_EQ(e.max_abs, 0) << "<= 255 colours: exact palette";
+}
+
+// A clip of more than 255 colours crowded into few 5-bit bins (a grey ramp, fog, a night sky) still gets the whole
+// palette: the cut splits the exact colours, not only the bins (it gave a 256-level ramp 32 greys, error up to 4).
+TEST(Export, GifOfAFineGradientUsesTheWholePalette) {
+  TempDir dir;
+  Video v;
+  v.fps = 8;
+  for (int t = 0; t < 2; ++t) {
+    Image img(256, 4);
+    for (int y = 0; y < 4; ++y)
+      for (int x = 0; x < 256; ++x) {
+        uint8_t* p = img.at(x, y);
+        p[0] = p[1] = p[2] = uint8_t(x);
+      }
+    uint8_t* red = img.at(0, 0);  // the 257th colour: no exact palette
+    red[0] = 255, red[1] = 0, red[2] = 0;
+    v.frames.push_back(img);
+  }
+  v.width = 256, v.height = 4;
+  ExportOptions o;
+  o.dither = false;
+  export_video(v, dir / "ramp.gif", o);
+  const Video got = decode_video(dir / "ramp.gif");
+  ASSERT_EQ(got.frames.size(), 2u);
+  std::set<int> greys;
+  int worst = 0;
+  for (int x = 1; x < 256; ++x) {
+    const uint8_t* p = got.frames[0].at(x, 1);
+    greys.insert(p[0]);
+    worst = std::max(worst, std::abs(int(p[0]) - x));
+  }
+  std::printf("[export] 256-level grey ramp + 1 colour as GIF: %zu distinct greys, max error %d\n", greys.size(), worst);
+  EXPECT_GE(greys.size(), 200u);
+  EXPECT_LE(worst, 1);
 }
 
 TEST(Export, WebPRoundTrip) {
