@@ -87,6 +87,7 @@ Video decode_png_folder(const std::string& dir, int max_frames) {
                   std::to_string(v.height));
     v.width = img.width, v.height = img.height;
     v.frames.push_back(std::move(img));
+    check_memory(v, dir);  // the same cap as a video's frames
   }
   const std::vector<uint8_t> first = ff::read_file(files[0]);
   bool found = false;

@@ -137,8 +137,16 @@ VideoDecoder::VideoDecoder(InputFile& in) : in_(in), pkt_(make_packet()) {
     throw Error("cannot read '" + in.path() + "': no image or video stream that this FFmpeg can decode (" +
                 err2str(index_) + ")");
   stream_ = in.fmt()->streams[index_];
+  // Too many pixels is refused from the header, before a decode that would take gigabytes (a 46 KB PNG can say
+  // 6000 x 6000); the decoder is held to the same limit for a header that says less than the data holds.
+  const int64_t declared = static_cast<int64_t>(stream_->codecpar->width) * stream_->codecpar->height;
+  if (declared > kMaxPixels)
+    throw Error("cannot read '" + in.path() + "': " + std::to_string(stream_->codecpar->width) + "x" +
+                std::to_string(stream_->codecpar->height) + " pixels is more than the " +
+                std::to_string(kMaxPixels / 1000000) + " megapixels supported");
   ctx_.reset(avcodec_alloc_context3(codec));
   if (!ctx_) throw Error("out of memory opening a decoder for '" + in.path() + "'");
+  ctx_->max_pixels = kMaxPixels;
   int ret = avcodec_parameters_to_context(ctx_.get(), stream_->codecpar);
   if (ret >= 0) {
     ctx_->pkt_timebase = stream_->time_base;

@@ -81,7 +81,7 @@ Image load_image(const std::string& path, const LoadOptions& opt) {
         out = rgba_to_image(canvas, opt.background, opt.composite_alpha, round16);
         return false;
       });
-      return out;
+      return opt.apply_exif_orientation ? apply_orientation(out, info.orientation) : out;
     }
   }
   ff::InputFile in(path);

@@ -59,6 +59,28 @@ bool is_webp(const uint8_t* data, size_t size) {
   return size >= 12 && std::memcmp(data, "RIFF", 4) == 0 && std::memcmp(data + 8, "WEBP", 4) == 0;
 }
 
+int exif_orientation(const uint8_t* data, size_t size) {
+  if (size >= 6 && std::memcmp(data, "Exif\0\0", 6) == 0) data += 6, size -= 6;
+  if (size < 8) return 1;
+  const bool le = data[0] == 'I' && data[1] == 'I';
+  if (!le && !(data[0] == 'M' && data[1] == 'M')) return 1;
+  auto u16 = [&](size_t at) { return le ? uint32_t(data[at] | data[at + 1] << 8) : uint32_t(data[at] << 8 | data[at + 1]); };
+  auto u32 = [&](size_t at) { return le ? u16(at) | u16(at + 2) << 16 : u16(at) << 16 | u16(at + 2); };
+  if (u16(2) != 42) return 1;
+  const size_t ifd = u32(4);
+  if (ifd > size - 2) return 1;
+  const uint32_t n = u16(ifd);
+  for (uint32_t i = 0; i < n; ++i) {
+    const size_t e = ifd + 2 + size_t(i) * 12;
+    if (e + 12 > size) return 1;
+    if (u16(e) == 0x0112 && u16(e + 2) == 3) {  // Orientation, SHORT: the value sits in the entry itself
+      const uint32_t v = u16(e + 8);
+      return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+    }
+  }
+  return 1;
+}
+
 Info parse(const uint8_t* data, size_t size, const std::string& what, int max_frames) {
   if (!is_webp(data, size)) throw Error("cannot read '" + what + "': not a WebP file (no RIFF/WEBP header)");
   Info info;
@@ -72,6 +94,8 @@ Info parse(const uint8_t* data, size_t size, const std::string& what, int max_fr
       if (static_cast<int64_t>(info.canvas_width) * info.canvas_height > ff::kMaxPixels)
         throw Error("cannot read '" + what + "': WebP canvas " + std::to_string(info.canvas_width) + "x" +
                     std::to_string(info.canvas_height) + " is larger than supported");
+    } else if (c.fourcc == tag("EXIF")) {
+      info.orientation = exif_orientation(c.payload, c.size);
     } else if (c.fourcc == tag("ANIM")) {
       if (c.size < 6) throw Error("cannot read '" + what + "': ANIM chunk is " + std::to_string(c.size) + " bytes, expected 6");
       info.loop = c.payload[4] | c.payload[5] << 8;

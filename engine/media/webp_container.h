@@ -22,8 +22,13 @@ struct Info {
   bool animated = false;
   int canvas_width = 0, canvas_height = 0;
   int loop = 0;
+  int orientation = 1;  // the EXIF chunk's Orientation (1..8; 1 when there is none or it is unreadable)
   std::vector<Frame> frames;
 };
+
+// The Orientation tag (0x0112) of an EXIF block (a TIFF header, optionally after "Exif\0\0"): 1..8, or 1 when
+// the block has none or is malformed (never throws; every offset is bounds-checked).
+int exif_orientation(const uint8_t* data, size_t size);
 
 bool is_webp(const uint8_t* data, size_t size);
 Info parse(const uint8_t* data, size_t size, const std::string& what, int max_frames = 0);

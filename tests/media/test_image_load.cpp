@@ -3,6 +3,7 @@
 
 #include "engine/error.h"
 #include "engine/media/image.h"
+#include "engine/media/webp_container.h"
 #include "tests/media/media_test_util.h"
 
 using namespace ci2v::media;
@@ -294,6 +295,60 @@ TEST(LoadImage, AnimatedWebPWithoutVp8xIsHeldToThePixelLimit) {
   EXPECT_NE(e.find(dir / "offset.webp"), std::string::npos) << e;
   EXPECT_NE(e.find("40016x40016 canvas"), std::string::npos) << e;
   EXPECT_NE(e.find("megapixels supported"), std::string::npos) << e;
+}
+
+// A phone's WebP carries its rotation in an EXIF chunk: applied as for a JPEG (it was ignored: the picture came in
+// sideways). The tag is read from little- and big-endian TIFF blocks; a malformed block counts as no rotation.
+TEST(LoadImage, WebPExifOrientationIsApplied) {
+  if (!avcodec_find_encoder_by_name("libwebp")) GTEST_FAIL() << "this FFmpeg has no libwebp encoder";
+  TempDir dir;
+  const Image src = test_picture(6, 4);
+  std::vector<uint8_t> file = encode_still("libwebp", AV_PIX_FMT_RGB32, src.width, src.height, [&](AVFrame* f) {
+    for (int y = 0; y < src.height; ++y) {
+      uint32_t* row = reinterpret_cast<uint32_t*>(f->data[0] + y * f->linesize[0]);
+      for (int x = 0; x < src.width; ++x) {
+        const uint8_t* p = src.at(x, y);
+        row[x] = 0xFF000000u | p[0] << 16 | p[1] << 8 | p[2];
+      }
+    }
+  }, {{"lossless", "1"}});
+  // "Exif\0\0" + a little-endian TIFF block whose IFD0 holds Orientation = 6 (rotate 90° clockwise to view)
+  const std::vector<uint8_t> exif = {'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0,
+                                     0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+  file.insert(file.end(), {'E', 'X', 'I', 'F', uint8_t(exif.size()), 0, 0, 0});
+  file.insert(file.end(), exif.begin(), exif.end());
+  const uint32_t riff = static_cast<uint32_t>(file.size() - 8);
+  for (int i = 0; i < 4; ++i) file[4 + i] = uint8_t(riff >> (8 * i));
+  write_file(dir / "rotated.webp", file);
+  const Image got = load_image(dir / "rotated.webp");
+  EXPECT_EQ(got.width, 4);
+  EXPECT_EQ(got.height, 6);
+  EXPECT_EQ(got.rgb, apply_orientation(src, 6).rgb);
+  LoadOptions raw;
+  raw.apply_exif_orientation = false;
+  EXPECT_EQ(load_image(dir / "rotated.webp", raw).rgb, src.rgb);
+
+  using ci2v::media::webp::exif_orientation;
+  EXPECT_EQ(exif_orientation(exif.data(), exif.size()), 6);
+  const std::vector<uint8_t> big = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 3, 0, 0, 0, 0};
+  EXPECT_EQ(exif_orientation(big.data(), big.size()), 3);
+  EXPECT_EQ(exif_orientation(exif.data(), 20), 1);  // cut inside the entry
+  std::vector<uint8_t> far = exif;
+  far[10] = 0xF0;  // IFD0 beyond the block
+  EXPECT_EQ(exif_orientation(far.data(), far.size()), 1);
+  EXPECT_EQ(exif_orientation(nullptr, 0), 1);
+}
+
+TEST(LoadImage, TooManyPixelsIsRefusedFromTheHeader) {
+  // A 1 KB file that says 12000 x 12000 (144 megapixels, over the limit): refused from its header, by name, not
+  // after a decode of gigabytes.
+  TempDir dir;
+  std::string pgm = "P5\n12000 12000\n255\n";
+  pgm.append(1000, '\0');
+  write_file(dir / "huge.pgm", std::vector<uint8_t>(pgm.begin(), pgm.end()));
+  const std::string e = error_of([&] { load_image(dir / "huge.pgm"); });
+  EXPECT_NE(e.find(dir / "huge.pgm"), std::string::npos) << e;
+  EXPECT_NE(e.find("12000x12000 pixels is more than the 134 megapixels supported"), std::string::npos) << e;
 }
 
 TEST(LoadImage, ErrorsNameThePathAndTheCause) {
