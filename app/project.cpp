@@ -304,6 +304,15 @@ ci2v::GenerationParams readParams(const nlohmann::json& j, const QString& where)
   return p;
 }
 
+// A PNG's size from its header (nothing decoded); an invalid size when the header is unreadable (decodePng says why).
+QSize pngSize(const QByteArray& bytes) {
+  QBuffer buffer;
+  buffer.setData(bytes);
+  buffer.open(QIODevice::ReadOnly);
+  QImageReader reader(&buffer, "PNG");
+  return reader.size();
+}
+
 QImage decodePng(const QByteArray& bytes, const QString& entry) {
   QBuffer buffer;
   buffer.setData(bytes);
@@ -380,6 +389,19 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     return **it;
   };
   const QString where = QLatin1String(kManifest);
+  // The pictures' pixels in all, from their headers before each is decoded: a small file of many huge, flat PNGs
+  // would otherwise decode to more memory than the machine has.
+  qint64 pixels = 0;
+  auto budget = [&](const QByteArray& bytes) {
+    const QSize s = pngSize(bytes);  // one picture over its own limit: decodePng names it
+    if (s.isValid() && s.width() <= kMaxImageSide && s.height() <= kMaxImageSide &&
+        qint64(s.width()) * s.height() <= kMaxImagePixels)
+      pixels += qint64(s.width()) * s.height();
+    if (pixels > kMaxProjectPixels)
+      throw Bad(QCoreApplication::translate("studio::Project", "its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project")
+                    .arg(kMaxProjectPixels >> 20)
+                    .arg((kMaxProjectPixels * 3) >> 30));
+  };
   Project p;
   p.appVersion = m.contains("app_version") && m["app_version"].is_string() ? qs(m["app_version"].get<std::string>())
                                                                           : QString();
@@ -387,6 +409,7 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
   if (!ff.is_null()) {
     const QString w = where + QStringLiteral(" first_frame");
     const QString name = getString(ff, "entry", w);
+    budget(entry(name));
     p.firstFrame = decodePng(entry(name), name);
     if (keep) keep(p.firstFrame, entry(name));
     p.firstFrameSource = getString(ff, "source", w);
@@ -416,7 +439,10 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     // The clip's frames are decoded on every thread the machine has (a long clip has hundreds); the first
     // problem in the file's order is reported.
     QVector<const QByteArray*> bytes;
-    for (const QString& name : frames) bytes.push_back(entries.value(name, nullptr));  // a missing one: below
+    for (const QString& name : frames) {
+      bytes.push_back(entries.value(name, nullptr));  // a missing one: below
+      if (bytes.back()) budget(*bytes.back());
+    }
     QVector<QImage> decoded(frames.size());
     QVector<QString> problems(frames.size());
     parallelFor(static_cast<int>(frames.size()), 0, [&](int k) {

@@ -113,6 +113,7 @@ inline constexpr quint32 kMaxEntries = 200000;
 inline constexpr int kMaxNameLength = 1024;
 inline constexpr int kMaxImageSide = 16384;
 inline constexpr qint64 kMaxImagePixels = qint64(64) << 20;   // per picture
+inline constexpr qint64 kMaxProjectPixels = qint64(2) << 30;   // all pictures of a project (6 GiB as RGB)
 
 // Writes the project to `file` atomically, entry by entry (the file is never built whole in memory). False with a
 // message naming the file and the cause; the previous file (if any) is unchanged then. `cache` (optional) reuses

@@ -2506,6 +2506,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Cannot read the project %1: %2</source>
         <translation>Cannot read the project %1: %2</translation>
     </message>
+    <message>
+        <source>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</source>
+        <translation>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</translation>
+    </message>
 </context>
 <context>
     <name>studio::SaveName</name>

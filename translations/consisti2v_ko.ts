@@ -2499,6 +2499,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Cannot read the project %1: %2</source>
         <translation>프로젝트 %1을(를) 읽을 수 없습니다: %2</translation>
     </message>
+    <message>
+        <source>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</source>
+        <translation>그림을 모두 합하면 프로젝트 한도인 %1메가픽셀(메모리 %2GiB)을 넘습니다</translation>
+    </message>
 </context>
 <context>
     <name>studio::SaveName</name>

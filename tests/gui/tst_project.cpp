@@ -104,17 +104,19 @@ QString fingerprint(const Document& d) {
 }
 
 // A 1x1 PNG whose header claims a huge picture (CRC of the IHDR chunk fixed up).
-QByteArray hugePng() {
+// A 1 × 1 PNG whose header says side × side (its data is not that big: only the header is read before a limit).
+QByteArray pngSaying(quint32 side) {
   QByteArray png;
   QBuffer buf(&png);
   buf.open(QIODevice::WriteOnly);
   QImage(1, 1, QImage::Format_RGB888).save(&buf, "PNG");
   // signature (8) + length (4) + "IHDR" (4) + width (4) + height (4) ... + CRC over type and data (17 bytes)
-  qToBigEndian<quint32>(100000, png.data() + 16);
-  qToBigEndian<quint32>(100000, png.data() + 20);
+  qToBigEndian<quint32>(side, png.data() + 16);
+  qToBigEndian<quint32>(side, png.data() + 20);
   qToBigEndian<quint32>(project::crc32(png.constData() + 12, 17), png.data() + 29);
   return png;
 }
+QByteArray hugePng() { return pngSaying(100000); }
 
 }  // namespace
 
@@ -319,6 +321,10 @@ private Q_SLOTS:
     badCurrent["current_result"] = 4;
     nlohmann::json noHistories = okManifest;
     noHistories.erase("histories");
+    // 40 frames of 8192 × 8192, each within the per-picture limit, 2.7 gigapixels in all: refused from the headers
+    nlohmann::json manyBig = okManifest;
+    manyBig["results"] = {{{"id", 1}, {"seed", 1}, {"seconds", 1.0}, {"favourite", false},
+                           {"params", nlohmann::json::object()}, {"frames", std::vector<std::string>(40, "big.png")}}};
     const std::vector<Case> cases = {
         {"bad JSON", {{QStringLiteral("project.json"), QByteArray("{\"format\": 1, ")}}, 1, "not valid JSON"},
         {"no manifest", {{QStringLiteral("other"), QByteArray("x")}}, 1, "no manifest"},
@@ -329,6 +335,8 @@ private Q_SLOTS:
         {"bad camera", {manifest(badCamera)}, 1, "camera path"},
         {"bad current", {manifest(badCurrent)}, 1, "current_result"},
         {"v1 without histories", {manifest(noHistories)}, 1, "histories"},
+        {"too many pixels in all", {manifest(manyBig), {QStringLiteral("big.png"), pngSaying(8192)}}, 1,
+         "pictures add up to more than 2048 megapixels"},
         {"newer format", {manifest(okManifest)}, 2, "newer version"},
         {"format mismatch", {manifest(okManifest)}, 0, "format"},
     };
