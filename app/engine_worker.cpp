@@ -138,9 +138,15 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
 }
 
 void EngineWorker::loadModel(const QString& dir, const QString& device, const QString& dtype) {
+  const bool held = pipeline_ && dir == loadedDir_ && device == loadedDevice_ && dtype == loadedDtype_;
   QString error;
+  const Load load = ensureLoaded(dir, device, dtype, &error);
   // a load that did not start (another model is wanted) is reported as stopped: the model line said "loading"
-  if (ensureLoaded(dir, device, dtype, &error) == Load::Skipped) Q_EMIT modelLoadStopped(dir);
+  if (load == Load::Skipped) Q_EMIT modelLoadStopped(dir);
+  // the model asked for is the one held (picked again, e.g. after another project): ready at once, and said so,
+  // or the model line would wait on "loading" for a signal that never comes
+  if (load == Load::Ready && held)
+    Q_EMIT modelLoaded(dir, QString::fromStdString(pipeline_->device()), QString::fromStdString(pipeline_->dtype()), 0.0);
 }
 
 void EngineWorker::unload() {

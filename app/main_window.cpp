@@ -638,13 +638,18 @@ void MainWindow::bindEngine() {
   connect(w, &EngineController::frameInitPreview, strip_, &PreviewStrip::setFrameInitImages);
   connect(w, &EngineController::finished, this, [this](const ResultClip& clip) {
     stopLatency();  // the run is over; loading the new clip into the player is not part of it
+    if (stoppedRuns_.remove(clip.id)) {  // stopped when its project was replaced (maybeSaveChanges)
+      endRun(tr("Cancelled"));
+      return;
+    }
     doc_->addResult(clip);
     endRun(tr("Done in %1 · seed %2").arg(PreviewStrip::formatDuration(clip.seconds)).arg(clip.seed));
     if (!clip.previewError.isEmpty())
       statusBar()->showMessage(tr("The player shows the frames directly (%1)").arg(clip.previewError), 8000);
     settings_->save(*doc_);
   });
-  connect(w, &EngineController::failed, this, [this](quint64, const QString& message) {
+  connect(w, &EngineController::failed, this, [this](quint64 id, const QString& message) {
+    stoppedRuns_.remove(id);
     endRun(tr("Failed"));
     if (failureBox_) {  // a queued batch failing run after run: one box, which counts them
       ++moreFailures_;
@@ -660,7 +665,10 @@ void MainWindow::bindEngine() {
     else
       failureBox_ = showMessage(generationErrorMessage(message, engine_->endedRequest().params));
   });
-  connect(w, &EngineController::cancelled, this, [this](quint64) { endRun(tr("Cancelled")); });
+  connect(w, &EngineController::cancelled, this, [this](quint64 id) {
+    stoppedRuns_.remove(id);
+    endRun(tr("Cancelled"));
+  });
   connect(engine_, &EngineController::busyChanged, this, &MainWindow::setBusy);
 
   // Export
@@ -1329,6 +1337,28 @@ void MainWindow::discardAutosave() {
 }
 
 bool MainWindow::maybeSaveChanges(const QString& action) {
+  // Runs still going would put their clips into the document that replaces this one: the user says which.
+  if (engine_->isBusy()) {
+    const int queued = engine_->queuedIds().size();
+    const QString what = queued > 0 ? tr("A generation is running and %n more are queued.", nullptr, queued)
+                                    : tr("A generation is running.");
+    QMessageBox box(QMessageBox::Question, action,
+                    what + QLatin1Char(' ') + tr("Their clips would go into the project that comes next. Stop them?"),
+                    QMessageBox::Cancel, this);
+    auto* stop = box.addButton(tr("Stop them"), QMessageBox::DestructiveRole);
+    auto* keep = box.addButton(tr("Let them go on"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() == stop) {
+      // a run that finishes before it sees the stop brings its clip anyway: dropped, as the user asked
+      if (engine_->runningId() != 0) stoppedRuns_.insert(engine_->runningId());
+      for (quint64 id : engine_->queuedIds()) stoppedRuns_.insert(id);
+      engine_->cancelAll();
+      if (engine_->isBusy()) engine_->cancel();
+    } else if (box.clickedButton() != keep) {
+      return false;
+    }
+  }
   const bool named = !doc_->projectPath().isEmpty();
   // An untitled document with no picture and no result holds nothing that is not in the settings. One with a
   // picture or a result lives only in this session (or in the session file it was restored from, which the next

@@ -3,6 +3,7 @@
 // the EngineController's thread; exports on the ExportRunner's thread.
 #pragma once
 #include <QMainWindow>
+#include <QSet>
 #include <QMessageBox>
 #include <QPointer>
 #include <memory>
@@ -220,6 +221,8 @@ private:
   bool userChoseModel_ = false;
   // The session file could not be restored nor moved aside: this session neither replaces nor removes it.
   bool sessionFileBlocked_ = false;
+  // Runs the user stopped when the document was replaced: a clip one of them still brings is dropped.
+  QSet<quint64> stoppedRuns_;
   bool startedWithDemo_ = false;
   bool modelIsDemo_ = false;
   ModelProbe::Recommended demoSettings_;  // what the current demo model asked for (see applyModelSettings)

@@ -1811,6 +1811,18 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>%1 could not be restored at the start and is left as it is</source>
         <translation>%1 could not be restored at the start and is left as it is</translation>
     </message>
+    <message>
+        <source>Their clips would go into the project that comes next. Stop them?</source>
+        <translation>Their clips would go into the project that comes next. Stop them?</translation>
+    </message>
+    <message>
+        <source>Stop them</source>
+        <translation>Stop them</translation>
+    </message>
+    <message>
+        <source>Let them go on</source>
+        <translation>Let them go on</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2565,6 +2577,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</translation>
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>the video did not start within %1 s</source>
+        <translation>the video did not start within %1 s</translation>
     </message>
 </context>
 <context>

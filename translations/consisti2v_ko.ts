@@ -1804,6 +1804,18 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>%1 could not be restored at the start and is left as it is</source>
         <translation>%1을(를) 시작할 때 복원할 수 없어 그대로 두었습니다</translation>
     </message>
+    <message>
+        <source>Their clips would go into the project that comes next. Stop them?</source>
+        <translation>그 클립은 다음에 여는 프로젝트에 들어갑니다. 멈출까요?</translation>
+    </message>
+    <message>
+        <source>Stop them</source>
+        <translation>멈추기</translation>
+    </message>
+    <message>
+        <source>Let them go on</source>
+        <translation>계속 진행</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2558,6 +2570,10 @@ Load a first frame and a model, then press Generate (Ctrl+Return).</source>
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>the video did not start within %1 s</source>
+        <translation>동영상이 %1초 안에 시작되지 않았습니다</translation>
     </message>
 </context>
 <context>

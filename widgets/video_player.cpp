@@ -130,6 +130,18 @@ VideoPlayer::VideoPlayer(QWidget* parent) : QWidget(parent) {
     seekFrame(frames_.size() - 1);
   });
 
+  loadTimer_ = new QTimer(this);
+  loadTimer_->setSingleShot(true);
+  loadTimer_->setInterval(10000);
+  connect(loadTimer_, &QTimer::timeout, this, [this] {
+    if (mediaMode_)
+      useFrameMode(tr("the video did not start within %1 s").arg(loadTimer_->interval() / 1000.0, 0, 'g', 3));
+  });
+  // started means a frame on screen (a backend can say "loaded" and then show nothing)
+  connect(video_->videoSink(), &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& f) {
+    if (f.isValid()) loadTimer_->stop();
+  });
+
   connect(timer_, &QTimer::timeout, this, [this] {
     if (frame_ + 1 < frames_.size()) {
       setFrameInternal(frame_ + 1);
@@ -168,10 +180,14 @@ VideoPlayer::VideoPlayer(QWidget* parent) : QWidget(parent) {
 VideoPlayer::~VideoPlayer() {
   timer_->stop();
   endTimer_->stop();
+  loadTimer_->stop();
   player_->stop();
 }
 
 QVideoSink* VideoPlayer::videoSink() const { return video_->videoSink(); }
+
+int VideoPlayer::loadTimeoutMs() const { return loadTimer_->interval(); }
+void VideoPlayer::setLoadTimeoutMs(int ms) { loadTimer_->setInterval(std::max(1, ms)); }
 
 void VideoPlayer::showPage(int page) {
   if (stack_->currentIndex() != page) stack_->setCurrentIndex(page);
@@ -200,6 +216,7 @@ void VideoPlayer::setClip(const QVector<QImage>& frames, double fps, const QStri
     player_->setLoops(QMediaPlayer::Infinite);  // the file holds `repeats` copies: it rarely wraps around
     player_->setPlaybackRate(speed_);
     player_->setSource(QUrl::fromLocalFile(videoFile));
+    loadTimer_->start();
   } else {
     // the previous clip's video must not go on playing hidden (and keep its file open)
     player_->stop();
@@ -215,6 +232,7 @@ void VideoPlayer::setClip(const QVector<QImage>& frames, double fps, const QStri
 void VideoPlayer::clear() {
   timer_->stop();
   endTimer_->stop();
+  loadTimer_->stop();
   if (!player_->source().isEmpty()) player_->setSource(QUrl());
   frames_.clear();
   mediaMode_ = false;
@@ -228,6 +246,7 @@ void VideoPlayer::clear() {
 void VideoPlayer::useFrameMode(const QString& reason) {
   const bool wasPlaying = playing_;
   endTimer_->stop();
+  loadTimer_->stop();
   if (mediaMode_) player_->pause();
   mediaMode_ = false;
   fallbackReason_ = reason;

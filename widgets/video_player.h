@@ -45,6 +45,10 @@ public:
   int frameCount() const { return frames_.size(); }
   bool usesMediaPlayer() const { return mediaMode_; }
   QString fallbackReason() const { return fallbackReason_; }
+  // A video that has not loaded after this long (a media backend stuck while it loads) falls back to showing the
+  // frames from memory, so the clip is never a black box.
+  int loadTimeoutMs() const;
+  void setLoadTimeoutMs(int ms);
 
   QMediaPlayer* mediaPlayer() const { return player_; }
   QVideoSink* videoSink() const;
@@ -101,6 +105,7 @@ private:
   QLabel* placeholder_ = nullptr;
   QTimer* timer_ = nullptr;     // frame mode: the next frame
   QTimer* endTimer_ = nullptr;  // media mode, loop off: pause at the end of the first copy
+  QTimer* loadTimer_ = nullptr;  // media mode: the video must start within loadTimeoutMs(), else frame mode
   QToolButton* playButton_ = nullptr;
   QToolButton* back_ = nullptr;
   QToolButton* forward_ = nullptr;

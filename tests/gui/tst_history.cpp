@@ -210,6 +210,52 @@ private Q_SLOTS:
     QCOMPARE(shown.count(), 2);
   }
 
+  // Opening another project while runs go on: asked first. "Stop them" stops the running one and the queue, and
+  // no clip of theirs lands in the project opened (a run finishing just then included); "Let them go on" brings
+  // their clips into it; Cancel keeps the project open.
+  void replacingTheProjectWhileRunsGoOnAsksFirst() {
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("r.ini")));
+    prepare(w.get());
+    Document* doc = w->document();
+    const QString b = tmp.filePath(QStringLiteral("b.ci2v"));
+    {
+      Document other;
+      other.setPrompt(QStringLiteral("project b"));
+      QString error;
+      QVERIFY2(other.saveProjectFile(b, &error), qPrintable(error));
+    }
+    auto pick = [](const char* text) {
+      return [text](QMessageBox* box) -> QAbstractButton* {
+        for (QAbstractButton* x : box->buttons())
+          if (x->text() == QLatin1String(text)) return x;
+        return box->button(QMessageBox::Cancel);
+      };
+    };
+    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 3, 1, 0)), 3);
+    QString asked;
+    clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Cancel); }, &asked);
+    QVERIFY(!w->openProjectFile(b));
+    QVERIFY2(asked.contains(QLatin1String("running")), qPrintable(asked));
+    QVERIFY(doc->projectPath().isEmpty());
+
+    clickInNextBox(pick("Stop them"));  // then the untitled work's question: discarded
+    clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Discard); });
+    QVERIFY(w->openProjectFile(b));
+    QCOMPARE(doc->projectPath(), b);
+    QTRY_VERIFY_WITH_TIMEOUT(!w->engine()->isBusy(), 60000);
+    QTest::qWait(200);
+    QCOMPARE(doc->resultCount(), 0);  // nothing of the stopped runs
+
+    // let them go on: the clip arrives in the project opened
+    prepare(w.get());  // b has no picture of its own
+    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 1, 5, 0)), 1);
+    clickInNextBox(pick("Let them go on"));
+    clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Discard); });
+    QVERIFY(w->openProjectFile(b));
+    QTRY_COMPARE_WITH_TIMEOUT(doc->resultCount(), 1, 120000);
+  }
+
   void projectsSaveAndOpenWithTheirHistory() {
     QTemporaryDir tmp;
     auto w = makeWindow(tmp.filePath(QStringLiteral("p.ini")));

@@ -30,6 +30,7 @@
 #include <QSpinBox>
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/video.h"
+#include "engine/media/export.h"
 #endif
 #include "app/engine_worker.h"
 #include "app/main_window.h"
@@ -428,6 +429,30 @@ private Q_SLOTS:
   }
 
 #ifdef CONSISTI2V_HAVE_MEDIA
+  // A video the media backend does not start in time (it hung on "loading" in a test process that had played
+  // another window's video) falls back to the frames from memory, saying why: the clip is never a black box.
+  void aVideoThatDoesNotStartFallsBackToTheFrames() {
+    QTemporaryDir tmp;
+    ci2v::media::Video v;
+    v.width = v.height = 16;
+    v.fps = 8;
+    for (int i = 0; i < 3; ++i) v.frames.push_back(ci2v::RgbImage(16, 16));
+    const QString mp4 = tmp.filePath(QStringLiteral("clip.mp4"));
+    ci2v::media::export_video(v, mp4.toStdString());
+    VideoPlayer player;
+    QCOMPARE(player.loadTimeoutMs(), 10000);
+    player.setLoadTimeoutMs(1);  // far less than any backend takes to load
+    QSignalSpy fellBack(&player, &VideoPlayer::fallbackActivated);
+    QVector<QImage> frames(3, QImage(16, 16, QImage::Format_RGB888));
+    for (QImage& f : frames) f.fill(Qt::red);
+    player.setClip(frames, 8, mp4);
+    QVERIFY(player.usesMediaPlayer());
+    QTRY_VERIFY_WITH_TIMEOUT(!player.usesMediaPlayer(), 5000);
+    QCOMPARE(fellBack.count(), 1);
+    QVERIFY2(player.fallbackReason().contains(QLatin1String("did not start")), qPrintable(player.fallbackReason()));
+    QCOMPARE(player.currentImage().pixelColor(0, 0), QColor(Qt::red));
+  }
+
   void exportWritesItsOwnClipAndAsksBeforeReplacing() {
     QTemporaryDir tmp;
     MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));

@@ -226,6 +226,14 @@ private Q_SLOTS:
     QCOMPARE(loaded.at(0).at(1).toString(), QStringLiteral("cpu"));
     QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
     QVERIFY(loaded.at(0).at(3).toDouble() >= 0);
+    // asked again for the model it holds (picked again after another project): ready at once, not loaded again,
+    // and said so (the model line would wait on "loading" otherwise)
+    c.loadModel(testing::tinyModel(), QStringLiteral("cpu"), QStringLiteral("fp32"));
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.count(), 2);
+    QCOMPARE(loading.count(), 1);
+    QCOMPARE(loaded.at(1).at(0).toString(), testing::tinyModel());
+    QCOMPARE(loaded.at(1).at(3).toDouble(), 0.0);
   }
 
   // A load that no generation waits for stops when another model is asked for, and a queued load of a model
