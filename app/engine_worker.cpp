@@ -146,7 +146,7 @@ void EngineWorker::loadModel(const QString& dir, const QString& device, const QS
   // the model asked for is the one held (picked again, e.g. after another project): ready at once, and said so,
   // or the model line would wait on "loading" for a signal that never comes
   if (load == Load::Ready && held)
-    Q_EMIT modelLoaded(dir, QString::fromStdString(pipeline_->device()), QString::fromStdString(pipeline_->dtype()), 0.0);
+    Q_EMIT modelLoaded(dir, QString::fromStdString(pipeline_->device()), QString::fromStdString(pipeline_->dtype()), -1.0);
 }
 
 void EngineWorker::unload() {

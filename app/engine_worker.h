@@ -64,6 +64,7 @@ Q_SIGNALS:
   // A load stopped before its end (a cancelled generation's, or a stale one): no model is loaded.
   void modelLoadStopped(const QString& dir);
   void modelLoadProgress(const QString& dir, int percent);  // of the weight files' bytes
+  // seconds < 0: the model was held already (picked again), nothing was read
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
   void modelFailed(const QString& dir, const QString& message);
   void started(quint64 id);

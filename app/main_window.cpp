@@ -614,7 +614,8 @@ void MainWindow::bindEngine() {
     // a load of a model the user has since replaced (the worker loads one request at a time) says nothing of it
     if (!sameModelFolder(dir, doc_->modelPath())) return;
     lastModelFailure_.clear();
-    const QString loaded = tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1);
+    const QString loaded = s < 0 ? tr("Ready on %1 (%2)").arg(device.toUpper(), dtype)
+                                 : tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1);
     doc_->setModelStatus(Document::ModelState::Ready,
                          modelIsDemo_ ? tr("Demo model (toy clips only) · %1 · the real one: File → Download model…")
                                             .arg(loaded)
@@ -1307,6 +1308,7 @@ bool MainWindow::recoverAutosave() {
     showMessage({tr("Recovery failed"), error, QString()});
     return false;
   }
+  stopRunsOfReplacedDocument();
   // The recovered work goes into this session's recovery file at once; the old file is removed only then, so
   // that it is never held in memory alone.
   if (autosaver_ && autosaver_->isActive() && !autosaver_->saveNow(&error)) {
@@ -1336,7 +1338,18 @@ void MainWindow::discardAutosave() {
   recoveryBar_->hide();
 }
 
+void MainWindow::stopRunsOfReplacedDocument() {
+  if (!stopRunsOnReplace_) return;
+  stopRunsOnReplace_ = false;
+  // a run that finishes before it sees the stop brings its clip anyway: dropped, as the user asked
+  if (engine_->runningId() != 0) stoppedRuns_.insert(engine_->runningId());
+  for (quint64 id : engine_->queuedIds()) stoppedRuns_.insert(id);
+  engine_->cancelAll();
+  if (engine_->isBusy()) engine_->cancel();
+}
+
 bool MainWindow::maybeSaveChanges(const QString& action) {
+  stopRunsOnReplace_ = false;
   // Runs still going would put their clips into the document that replaces this one: the user says which.
   if (engine_->isBusy()) {
     const int queued = engine_->queuedIds().size();
@@ -1349,15 +1362,10 @@ bool MainWindow::maybeSaveChanges(const QString& action) {
     auto* keep = box.addButton(tr("Let them go on"), QMessageBox::AcceptRole);
     box.setDefaultButton(QMessageBox::Cancel);
     box.exec();
-    if (box.clickedButton() == stop) {
-      // a run that finishes before it sees the stop brings its clip anyway: dropped, as the user asked
-      if (engine_->runningId() != 0) stoppedRuns_.insert(engine_->runningId());
-      for (quint64 id : engine_->queuedIds()) stoppedRuns_.insert(id);
-      engine_->cancelAll();
-      if (engine_->isBusy()) engine_->cancel();
-    } else if (box.clickedButton() != keep) {
-      return false;
-    }
+    // stopped once the document is replaced (stopRunsOfReplacedDocument): a Cancel or a failed open after this
+    // question leaves the runs going
+    stopRunsOnReplace_ = box.clickedButton() == stop;
+    if (box.clickedButton() != stop && box.clickedButton() != keep) return false;
   }
   const bool named = !doc_->projectPath().isEmpty();
   // An untitled document with no picture and no result holds nothing that is not in the settings. One with a
@@ -1387,6 +1395,7 @@ void MainWindow::newProject() {
     showMessage({tr("New project"), error, QString()});
     return;
   }
+  stopRunsOfReplacedDocument();
   doc_->setProjectPath(QString());
   history_->stack()->clear();
   rebuildHistory();
@@ -1405,6 +1414,7 @@ bool MainWindow::openProjectFile(const QString& file) {
     showMessage({tr("Cannot open the project"), error, QString()});
     return false;
   }
+  stopRunsOfReplacedDocument();
   history_->stack()->clear();
   rebuildHistory();
   settings_->setLastProject(file);

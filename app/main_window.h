@@ -117,6 +117,8 @@ public Q_SLOTS:
   // Before the document is replaced (new, open, drop, recover): unsaved work is saved (Save), dropped (Discard)
   // or the action called off (Cancel: false). Nothing to ask when nothing unsaved would be lost.
   bool maybeSaveChanges(const QString& action);
+  // After the document was replaced: stops the runs the user chose to stop in maybeSaveChanges (none otherwise).
+  void stopRunsOfReplacedDocument();
   // Crash recovery (the bar at the top offers it when an earlier session ended without closing).
   bool recoverAutosave();
   void discardAutosave();
@@ -223,6 +225,7 @@ private:
   bool sessionFileBlocked_ = false;
   // Runs the user stopped when the document was replaced: a clip one of them still brings is dropped.
   QSet<quint64> stoppedRuns_;
+  bool stopRunsOnReplace_ = false;  // "Stop them" was chosen; done once the document is replaced
   bool startedWithDemo_ = false;
   bool modelIsDemo_ = false;
   ModelProbe::Recommended demoSettings_;  // what the current demo model asked for (see applyModelSettings)

@@ -1,5 +1,7 @@
 #include "app/project.h"
 
+#include <unistd.h>
+
 #include <QBuffer>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -176,6 +178,16 @@ qint64 PngCache::encodedCount() const {
 }
 
 namespace project {
+
+qint64 maxProjectPixels() {
+  qint64 physical = 0;
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page > 0) physical = qint64(pages) * page;
+#endif
+  return std::max<qint64>(qint64(2) << 30, physical / 4);
+}
+
 namespace {
 
 constexpr std::array<unsigned char, 8> kMagic = {0x89, 'C', 'I', '2', 'V', 0x0D, 0x0A, 0x1A};
@@ -392,15 +404,16 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
   // The pictures' pixels in all, from their headers before each is decoded: a small file of many huge, flat PNGs
   // would otherwise decode to more memory than the machine has.
   qint64 pixels = 0;
+  const qint64 limit = maxProjectPixels();
   auto budget = [&](const QByteArray& bytes) {
     const QSize s = pngSize(bytes);  // one picture over its own limit: decodePng names it
     if (s.isValid() && s.width() <= kMaxImageSide && s.height() <= kMaxImageSide &&
         qint64(s.width()) * s.height() <= kMaxImagePixels)
       pixels += qint64(s.width()) * s.height();
-    if (pixels > kMaxProjectPixels)
+    if (pixels > limit)
       throw Bad(QCoreApplication::translate("studio::Project", "its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project")
-                    .arg(kMaxProjectPixels >> 20)
-                    .arg((kMaxProjectPixels * 3) >> 30));
+                    .arg(limit >> 20)
+                    .arg((limit * 3) >> 30));
   };
   Project p;
   p.appVersion = m.contains("app_version") && m["app_version"].is_string() ? qs(m["app_version"].get<std::string>())

@@ -113,7 +113,9 @@ inline constexpr quint32 kMaxEntries = 200000;
 inline constexpr int kMaxNameLength = 1024;
 inline constexpr int kMaxImageSide = 16384;
 inline constexpr qint64 kMaxImagePixels = qint64(64) << 20;   // per picture
-inline constexpr qint64 kMaxProjectPixels = qint64(2) << 30;   // all pictures of a project (6 GiB as RGB)
+// All pictures of a project: 2 gigapixels (6 GiB as RGB), or a quarter of the machine's memory in pixels where that
+// is more (a project saved on a big machine opens there again).
+qint64 maxProjectPixels();
 
 // Writes the project to `file` atomically, entry by entry (the file is never built whole in memory). False with a
 // message naming the file and the cause; the previous file (if any) is unchanged then. `cache` (optional) reuses

@@ -54,7 +54,14 @@ int cmd_export(int argc, char** argv) {
   // the target and the options before the input is decoded (a long video takes a while and much memory)
   media::check_export_target(out, o);
   media::Video video = media::decode_video(in);
-  if (o.fps == 0) o.fps = video.fps > 0 ? video.fps : 8.0;
+  if (o.fps == 0) {
+    o.fps = video.fps > 0 ? video.fps : 8.0;
+    if (f == media::Format::Gif && o.fps > media::kMaxGifFps) {  // the input's own rate, too fast for a GIF
+      std::cerr << "consisti2v export: note: a GIF plays at most " << media::kMaxGifFps << " fps: written at "
+                << media::kMaxGifFps << " fps, slower than the input's " << o.fps << " (--fps sets another rate)\n";
+      o.fps = media::kMaxGifFps;
+    }
+  }
   if (a.has("params")) {
     if (std::filesystem::is_directory(a.get("params")))
       throw std::runtime_error("--params: '" + a.get("params") + "' is a folder, not a JSON file");

@@ -129,14 +129,19 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
       p.set_frameinit_setting(defaults.camera);
     else
       p.change_frameinit_defaults(paper, defaults);  // the paper's camera setting -> this model's
-    const auto now = p.frameinit_setting();
-    if (note && now != before && !(a.has("tau") && a.has("ds") && a.has("dt"))) {
+    const bool switched = p.frameinit_setting() != before;
+    set_int("tau", p.noise_level);
+    set_dbl("ds", p.cutoff_spatial);
+    set_dbl("dt", p.cutoff_temporal);
+    if (note && switched && !(a.has("tau") && a.has("ds") && a.has("dt"))) {
+      const auto used = p.frameinit_setting();  // what runs, the options on the line included
       std::ostringstream o;
-      o << "camera move: FrameInit tau " << now.noise_level << ", D0 " << now.cutoff_spatial << " / "
-        << now.cutoff_temporal << " (" << (defaults.camera == paper.camera ? "the paper's" : "this model's")
-        << " camera setting) where --tau, --ds, --dt are not given";
+      o << "camera move: FrameInit tau " << used.noise_level << ", D0 " << used.cutoff_spatial << " / "
+        << used.cutoff_temporal << " (" << (defaults.camera == paper.camera ? "the paper's" : "this model's")
+        << " camera setting where --tau, --ds, --dt are not given)";
       *note = o.str();
     }
+    return p;
   }
   set_int("tau", p.noise_level);
   set_dbl("ds", p.cutoff_spatial);

@@ -1823,6 +1823,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Let them go on</source>
         <translation>Let them go on</translation>
     </message>
+    <message>
+        <source>Ready on %1 (%2)</source>
+        <translation>Ready on %1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

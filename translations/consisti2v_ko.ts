@@ -1816,6 +1816,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Let them go on</source>
         <translation>계속 진행</translation>
     </message>
+    <message>
+        <source>Ready on %1 (%2)</source>
+        <translation>%1에서 준비됨 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -79,6 +80,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
   fps_->setSuffix(tr(" fps"));
   fps_->setToolTip(tr("Frames per second. The model's frames are about 8 fps apart at the reference frame stride."));
   form->addRow(tr("Frame rate"), fps_);
+  connect(fps_, &QDoubleSpinBox::valueChanged, this, [this](double v) { fpsChosen_ = v; });
   quality_ = new QSlider(Qt::Horizontal);
   quality_->setObjectName(QStringLiteral("quality"));
   quality_->setRange(0, 100);
@@ -108,13 +110,16 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
   form->addRow(tr("Save to"), pRow);
   root->addLayout(form);
   // A typed name whose extension says a format picks that format (a GIF written under a .mp4 name would be refused).
+  // A name typed without it gets the chosen format's extension (a file is written under its format's name).
   connect(path_, &QLineEdit::editingFinished, this, [this] {
     const QString p = path_->text().trimmed();
+    if (p.isEmpty()) return;
     for (auto f : {ExportSettings::Format::Mp4, ExportSettings::Format::Gif, ExportSettings::Format::WebP})
-      if (p.endsWith(ExportSettings::extension(f), Qt::CaseInsensitive) && settings().format != f) {
-        format_->setCurrentIndex(format_->findData(static_cast<int>(f)));  // formatChanged keeps the typed name
+      if (p.endsWith(ExportSettings::extension(f), Qt::CaseInsensitive)) {
+        if (settings().format != f) format_->setCurrentIndex(format_->findData(static_cast<int>(f)));  // keeps the name
         return;
       }
+    if (settings().format != ExportSettings::Format::PngSequence) path_->setText(withFormat(stripExtension(p), settings().format));
   });
 
   progress_ = new QProgressBar;
@@ -146,6 +151,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
       setFailed(tr("Choose where to save the clip."));
       return;
     }
+    Q_EMIT path_->editingFinished();  // a name just typed gets its extension (or picks its format) first
     // an existing file is replaced only when the user says so (a PNG folder must be new or empty: the export
     // refuses any other)
     const QString target = settings().path;
@@ -195,8 +201,13 @@ void ExportDialog::formatChanged() {
                              : tr("GIF uses a 256-colour palette and PNG is lossless: no quality setting"));
   qualityLabel_->setText(lossy ? tr("%1 %").arg(quality_->value()) : tr("lossless"));
   if (f == ExportSettings::Format::Gif) qualityLabel_->setText(tr("256 colours"));
-  // a GIF plays at most 50 fps (browsers show faster frames at 10 fps); the spin box clamps the value
-  fps_->setMaximum(f == ExportSettings::Format::Gif ? 50 : 60);
+  // a GIF plays at most 50 fps (browsers show faster frames at 10 fps); the rate the user chose comes back with
+  // another format
+  {
+    QSignalBlocker quiet(fps_);
+    fps_->setMaximum(f == ExportSettings::Format::Gif ? 50 : 60);
+    fps_->setValue(fpsChosen_);
+  }
   if (!path_->text().isEmpty()) {
     const QString base = stripExtension(path_->text().trimmed());
     const QString want = withFormat(base, f);

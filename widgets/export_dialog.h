@@ -72,6 +72,7 @@ private:
   QPushButton* exportButton_ = nullptr;
   QPushButton* closeButton_ = nullptr;
   bool running_ = false;
+  double fpsChosen_ = 8;  // the rate the user chose (a GIF holds it at 50 for a while)
   QString base_;
 };
 

@@ -118,15 +118,20 @@ Palette build_palette(const std::vector<const Image*>& frames, int max_colors) {
                      w});
     }
   // Few occupied bins (a grey ramp, fog, a night sky): the cut can only split between bins, so it would leave most
-  // of the palette unused (a 256-level ramp got 32 greys). The clip's exact colours then (at most 64 per bin).
+  // of the palette unused (a 256-level ramp got 32 greys). The clip's exact colours then, unless there are so many
+  // (up to 512 a bin) that the cut would be slow: the bins' means stay then.
+  constexpr size_t kMaxExactColors = 16384;
+  std::unordered_map<uint32_t, uint64_t> exact;
   if (pts.size() < static_cast<size_t>(2 * max_colors)) {
-    std::unordered_map<uint32_t, uint64_t> exact;
     exact.reserve(pts.size() * 64);
     for (const Image* f : frames) {
       const size_t n = static_cast<size_t>(f->width) * f->height;
       const uint8_t* p = f->rgb.data();
-      for (size_t i = 0; i < n; ++i, p += 3) ++exact[uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]];
+      for (size_t i = 0; i < n && exact.size() <= kMaxExactColors; ++i, p += 3)
+        ++exact[uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]];
     }
+  }
+  if (pts.size() < static_cast<size_t>(2 * max_colors) && exact.size() <= kMaxExactColors) {
     pts.clear();
     for (const auto& [key, n] : exact)
       pts.push_back({{static_cast<float>(key >> 16), static_cast<float>((key >> 8) & 255), static_cast<float>(key & 255)},

@@ -232,12 +232,22 @@ private Q_SLOTS:
         return box->button(QMessageBox::Cancel);
       };
     };
-    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 3, 1, 0)), 3);
+    // (8 runs: the questions below take milliseconds, the runs about a second in all on a busy 2-core machine)
+    QCOMPARE(w->queueGenerations(MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::Seeds, 8, 1, 0)), 8);
     QString asked;
     clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Cancel); }, &asked);
     QVERIFY(!w->openProjectFile(b));
     QVERIFY2(asked.contains(QLatin1String("running")), qPrintable(asked));
     QVERIFY(doc->projectPath().isEmpty());
+
+    // "Stop them", then Cancel at the save question: nothing replaced, so nothing stopped
+    const int queuedBefore = w->engine()->queuedIds().size();
+    clickInNextBox(pick("Stop them"));
+    clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Cancel); });
+    QVERIFY(!w->openProjectFile(b));
+    QVERIFY(doc->projectPath().isEmpty());
+    QVERIFY(w->engine()->isBusy());
+    QVERIFY(w->engine()->queuedIds().size() >= queuedBefore - 1);  // the queue goes on (one may have started)
 
     clickInNextBox(pick("Stop them"));  // then the untitled work's question: discarded
     clickInNextBox([](QMessageBox* box) { return box->button(QMessageBox::Discard); });

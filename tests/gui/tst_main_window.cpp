@@ -519,6 +519,12 @@ private Q_SLOTS:
     format->setCurrentIndex(format->findData(int(ExportSettings::Format::Gif)));
     QCOMPARE(fps->value(), 50.0);
     QCOMPARE(path->text(), tmp.filePath(QStringLiteral("typed.gif")));
+    format->setCurrentIndex(format->findData(int(ExportSettings::Format::Mp4)));
+    QCOMPARE(fps->value(), 60.0);  // the rate chosen comes back
+    // a name typed without an extension gets the format's
+    path->setText(tmp.filePath(QStringLiteral("bare")));
+    Q_EMIT path->editingFinished();
+    QCOMPARE(path->text(), tmp.filePath(QStringLiteral("bare.mp4")));
   }
 #endif
 
