@@ -577,11 +577,11 @@ void MainWindow::bindDocument() {
   connect(results_, &HistoryView::restoreRequested, this, &MainWindow::restoreResult);
   connect(results_, &HistoryView::rerunRequested, this, &MainWindow::rerunResult);
   connect(results_, &HistoryView::favouriteToggled, this, &MainWindow::toggleFavourite);
-  connect(results_, &HistoryView::deleteRequested, this, &MainWindow::deleteResult);
+  connect(results_, &HistoryView::deleteRequested, this, &MainWindow::askToDeleteResult);
   connect(restoreButton_, &QPushButton::clicked, this, [this] { restoreResult(doc_->currentResultIndex()); });
   connect(rerunButton_, &QPushButton::clicked, this, [this] { rerunResult(doc_->currentResultIndex()); });
   connect(favouriteButton_, &QPushButton::clicked, this, [this] { toggleFavourite(doc_->currentResultIndex()); });
-  connect(deleteButton_, &QPushButton::clicked, this, [this] { deleteResult(doc_->currentResultIndex()); });
+  connect(deleteButton_, &QPushButton::clicked, this, [this] { askToDeleteResult(doc_->currentResultIndex()); });
   connect(doc_, &Document::currentResultChanged, this, &MainWindow::showResult);
 }
 
@@ -912,6 +912,7 @@ void MainWindow::showFrameInitPreview() {
 }
 
 void MainWindow::dryRun() {
+  panel_->commitPendingEdits();  // the dry run shows the frame count just typed
   showFrameInitPreview();
   frameInitPanel_->setCurrentFrame(0);
   frameInitPanel_->setPlaying(true);
@@ -1221,6 +1222,7 @@ void MainWindow::loadParameters() {
 }
 
 void MainWindow::saveParameters() {
+  panel_->commitPendingEdits();  // a value typed but not yet entered is saved too
   const QString path = askSaveFileName(this, tr("Save settings"), QStringLiteral("consisti2v_settings.json"),
                                       tr("Settings (*.json)"), QStringLiteral(".json"));
   if (path.isEmpty()) return;
@@ -1435,6 +1437,7 @@ bool MainWindow::saveProjectAs() {
 }
 
 bool MainWindow::saveProjectTo(const QString& file) {
+  panel_->commitPendingEdits();
   QString error;
   if (!doc_->saveProjectFile(file, &error)) {
     showMessage({tr("Cannot save the project"), error, QString()});
@@ -1517,6 +1520,19 @@ void MainWindow::rerunResult(int index) {
 void MainWindow::toggleFavourite(int index) {
   if (index < 0 || index >= doc_->resultCount()) return;
   doc_->setFavourite(index, !doc_->result(index).favourite);
+}
+
+void MainWindow::askToDeleteResult(int index) {
+  if (index < 0 || index >= doc_->resultCount()) return;
+  // a clip is minutes of work and its delete cannot be undone: one question (Delete is the default answer)
+  QMessageBox box(QMessageBox::Question, tr("Delete clip"),
+                  tr("Delete clip #%1 (seed %2)? This cannot be undone.").arg(index + 1).arg(doc_->result(index).seed),
+                  QMessageBox::Cancel, this);
+  box.setObjectName(QStringLiteral("delete_clip_box"));
+  auto* del = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+  box.setDefaultButton(del);
+  box.exec();
+  if (box.clickedButton() == del) deleteResult(index);
 }
 
 void MainWindow::deleteResult(int index) {

@@ -110,6 +110,7 @@ public Q_SLOTS:
   void restoreResult(int index);
   void rerunResult(int index);
   void toggleFavourite(int index);
+  void askToDeleteResult(int index);  // the list's Delete key, its menu and the button: asks first
   void deleteResult(int index);
   // The queue: several generations one after another (N seeds, or a sweep over τ or D0).
   void showBatchDialog();

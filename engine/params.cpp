@@ -192,6 +192,11 @@ void GenerationParams::validate() const {
                 " cannot be used with image guidance (cfg_image > 1): set one of them back to its default");
   if (!camera_preset.empty() && !camera_path.is_null())
     throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
+  // the reference's zoom presets crop a square out of a square picture (checked before any work, not at the run)
+  if ((camera_preset == "zoom_in" || camera_preset == "zoom_out") && width != height)
+    throw Error("camera preset '" + camera_preset + "' needs a square output (width = height), got " +
+                std::to_string(width) + "x" + std::to_string(height) +
+                ": choose a square size, or draw the zoom as a camera path");
   {
     // the whole video is decoded and held at once (fp32 on the device, then 8-bit frames): 4065 frames of 2048²
     // (each value within its range) would need hundreds of GB, after all the denoising

@@ -1827,6 +1827,14 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Ready on %1 (%2)</source>
         <translation>Ready on %1 (%2)</translation>
     </message>
+    <message>
+        <source>Delete clip</source>
+        <translation>Delete clip</translation>
+    </message>
+    <message>
+        <source>Delete clip #%1 (seed %2)? This cannot be undone.</source>
+        <translation>Delete clip #%1 (seed %2)? This cannot be undone.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -1820,6 +1820,14 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Ready on %1 (%2)</source>
         <translation>%1에서 준비됨 (%2)</translation>
     </message>
+    <message>
+        <source>Delete clip</source>
+        <translation>클립 삭제</translation>
+    </message>
+    <message>
+        <source>Delete clip #%1 (seed %2)? This cannot be undone.</source>
+        <translation>클립 #%1(시드 %2)을(를) 삭제할까요? 되돌릴 수 없습니다.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

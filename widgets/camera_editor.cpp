@@ -118,6 +118,7 @@ CameraEditor::CameraEditor(QWidget* parent) : QWidget(parent) {
     addKeyframeAtCurrentFrame();
   });
   connect(timeline_, &CameraTimeline::easingChosen, this, &CameraEditor::setEasing);
+  connect(timeline_, &CameraTimeline::deleteKeyframeRequested, this, &CameraEditor::deleteKeyframe);
   updateControls();
 }
 

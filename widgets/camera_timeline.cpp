@@ -1,6 +1,7 @@
 #include "widgets/camera_timeline.h"
 
 #include <QContextMenuEvent>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
@@ -21,6 +22,9 @@ const QColor kPlayhead(80, 200, 255);
 CameraTimeline::CameraTimeline(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("camera_timeline"));
   setMouseTracking(true);
+  // a click gives it the keyboard: Delete then removes the keyframe picked here (not what had the focus before,
+  // e.g. a clip of the results list)
+  setFocusPolicy(Qt::ClickFocus);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   setToolTip(tr("The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, "
                 "double-click a frame to add a keyframe, right-click a segment to change its easing."));
@@ -230,6 +234,15 @@ void CameraTimeline::contextMenuEvent(QContextMenuEvent* e) {
     connect(a, &QAction::triggered, this, [this, seg, easing] { Q_EMIT easingChosen(seg, easing); });
   }
   menu.exec(e->globalPos());
+}
+
+void CameraTimeline::keyPressEvent(QKeyEvent* e) {
+  if (selected_ >= 0 && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace)) {
+    Q_EMIT deleteKeyframeRequested(selected_);
+    e->accept();
+    return;
+  }
+  QWidget::keyPressEvent(e);
 }
 
 }  // namespace studio

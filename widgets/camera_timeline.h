@@ -36,6 +36,7 @@ Q_SIGNALS:
   void currentFrameChanged(int frame);
   void addKeyframeRequested(int frame);
   void easingChosen(int keyframe, ci2v::sampling::Easing easing);  // the segment starting at keyframe
+  void deleteKeyframeRequested(int keyframe);  // Delete / Backspace with a keyframe selected
 
 protected:
   void paintEvent(QPaintEvent*) override;
@@ -44,6 +45,7 @@ protected:
   void mouseReleaseEvent(QMouseEvent*) override;
   void mouseDoubleClickEvent(QMouseEvent*) override;
   void contextMenuEvent(QContextMenuEvent*) override;
+  void keyPressEvent(QKeyEvent*) override;
 
 private:
   int hitKeyframe(const QPointF& pos) const;

@@ -95,6 +95,7 @@ TEST(GenerationParams, BadValuesNameTheParameterAndRange) {
       {[](auto& p) { p.camera_preset = "spin"; }, "unknown preset 'spin'"},
       {[](auto& p) { p.dtype = "fp8"; }, "'dtype' = 'fp8'"},
       {[](auto& p) { p.guidance_rescale = 0.5; p.cfg_image = 2; }, "guidance_rescale"},
+      {[](auto& p) { p.camera_preset = "zoom_in"; p.width = 384; }, "camera preset 'zoom_in' needs a square output (width = height), got 384x256"},
   };
   for (const auto& c : cases) {
     GenerationParams p;

@@ -21,6 +21,7 @@
 #include "widgets/easing_editor.h"
 #include "widgets/first_frame_canvas.h"
 #include "widgets/frameinit_panel.h"
+#include "widgets/history_view.h"
 #include "widgets/parameter_panel.h"
 
 using namespace studio;
@@ -169,9 +170,25 @@ private Q_SLOTS:
     canvas->setFocus();
     QTest::keyClick(canvas, Qt::Key_Delete);
     QCOMPARE(pathOf(doc).keyframes.size(), size_t(2));
+    // ... and on the timeline: a click there takes the keyboard from the results list, so Delete removes the
+    // keyframe, not a generated clip
+    ResultClip clip;
+    clip.id = 900;
+    clip.frames << QImage(8, 8, QImage::Format_RGB888);
+    doc->addResult(clip);
+    win->historyView()->setFocus();
+    CameraTimeline* timeline = editor->timeline();
+    QCOMPARE(timeline->focusPolicy(), Qt::ClickFocus);
+    editor->setSelected(1);
+    QTest::mouseClick(timeline, Qt::LeftButton, {}, QPoint(2, timeline->height() - 2));
+    editor->setSelected(1);
+    QVERIFY(timeline->hasFocus());
+    QTest::keyClick(timeline, Qt::Key_Delete);
+    QCOMPARE(pathOf(doc).keyframes.size(), size_t(1));
+    QCOMPARE(doc->resultCount(), 1);
+    editor->deleteKeyframe(0);  // back to two below: add one again
+    editor->setSelected(-1);
     // Deleting all keyframes returns to the still camera and FrameInit's still defaults.
-    editor->deleteKeyframe(0);
-    editor->deleteKeyframe(0);
     QVERIFY(!doc->cameraEnabled());
     QCOMPARE(doc->params().noise_level, 850);
     QCOMPARE(doc->params().cutoff_spatial, 0.25);

@@ -19,6 +19,7 @@
 #include "app/edit_history.h"
 #include "widgets/camera_editor.h"
 #include "widgets/export_dialog.h"
+#include "widgets/history_view.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/prompt_edit.h"
 #include "widgets/video_player.h"
@@ -245,6 +246,35 @@ private Q_SLOTS:
     QFile f(existing);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("keep me"));
+  }
+
+  // Delete on the results list (or its button) asks before a clip goes: it cannot be undone.
+  void deletingAClipAsksFirst() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    ResultClip clip;
+    clip.id = 5;
+    clip.seed = 77;
+    clip.frames << QImage(8, 8, QImage::Format_RGB888);
+    w.document()->addResult(clip);
+    auto* list = w.historyView();
+    list->setCurrentRow(0);
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    QTest::keyClick(list, Qt::Key_Delete);
+    QVERIFY2(asked.contains(QLatin1String("seed 77")), qPrintable(asked));
+    QCOMPARE(w.document()->resultCount(), 1);
+    auto* poll = new QTimer;  // then the destructive answer
+    QObject::connect(poll, &QTimer::timeout, [poll] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      for (QAbstractButton* b : box->buttons())
+        if (box->buttonRole(b) == QMessageBox::DestructiveRole) b->click();
+      poll->deleteLater();
+    });
+    poll->start(10);
+    QTest::keyClick(list, Qt::Key_Delete);
+    QCOMPARE(w.document()->resultCount(), 0);
   }
 
   void recoveryOffersTheNewestAndWritesItBeforeRemovingIt() {
