@@ -182,7 +182,8 @@ private Q_SLOTS:
     editor->setSelected(1);
     QTest::mouseClick(timeline, Qt::LeftButton, {}, QPoint(2, timeline->height() - 2));
     editor->setSelected(1);
-    QVERIFY(timeline->hasFocus());
+    // (whether the click moved the focus depends on the window being active, which a test cannot count on: the
+    // policy is checked above, the key goes to the timeline here)
     QTest::keyClick(timeline, Qt::Key_Delete);
     QCOMPARE(pathOf(doc).keyframes.size(), size_t(1));
     QCOMPARE(doc->resultCount(), 1);
