@@ -168,6 +168,8 @@ void ModelDownloadDialog::startDownload() {
     r.localDir = folder_->text().trimmed();
   }
   error_->hide();
+  use_->hide();  // an earlier offline answer's copy is not this download's result
+  offlineDir_.clear();
   bar_->setValue(0);
   status_->setText(tr("Asking the hub for the file list…"));
   setRunning(true);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -232,6 +233,22 @@ int on_xfer(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// The hub token: HF_TOKEN, else the file `huggingface-cli login` writes (HF_TOKEN_PATH, or HF_HOME/token, or
+// ~/.cache/huggingface/token), as huggingface_hub reads it. "" when there is none.
+std::string saved_token() {
+  if (auto t = env("HF_TOKEN"); !t.empty()) return t;
+  fs::path file;
+  if (auto p = env("HF_TOKEN_PATH"); !p.empty()) file = p;
+  else if (auto h = env("HF_HOME"); !h.empty()) file = fs::path(h) / "token";
+  else if (auto x = env("XDG_CACHE_HOME"); !x.empty()) file = fs::path(x) / "huggingface" / "token";
+  else if (auto home = env("HOME"); !home.empty()) file = fs::path(home) / ".cache" / "huggingface" / "token";
+  if (file.empty()) return {};
+  std::ifstream in(file);
+  std::string t;
+  std::getline(in, t);
+  return trim(t);
+}
+
 // One HTTP GET (redirects followed). Body to `file` (2xx only, Range from `offset`) or to the response body.
 Response http_get(const DownloadOptions& o, const std::string& url, const fs::path* file, uint64_t offset,
                   Tracker* tracker, Transfer* out_transfer = nullptr) {
@@ -248,7 +265,7 @@ Response http_get(const DownloadOptions& o, const std::string& url, const fs::pa
   t.offset = offset;
   char err[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
-  const std::string token = o.token.empty() ? env("HF_TOKEN") : o.token;
+  const std::string token = o.token.empty() ? saved_token() : o.token;
   if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
   std::unique_ptr<curl_slist, void (*)(curl_slist*)> hold(headers, &curl_slist_free_all);
   CURL* c = curl.get();
@@ -366,12 +383,16 @@ Response fetch_file(const DownloadOptions& o, const std::string& url, const fs::
     Transfer info;
     Response r = http_get(o, url, &temp, offset, &tracker, &info);
     tracker.commit_current();
-    if (info.written > 0 && !info.restarted) attempt = 1;
+    // a transfer that was cut off after bringing new bytes made progress: the count of failures starts again (a
+    // complete transfer of the wrong size did not: the server's file is not the listed one, and trying it again
+    // forever would never end)
+    if (r.code != CURLE_OK && info.written > 0 && !info.restarted) attempt = 1;
     if (r.code == CURLE_ABORTED_BY_CALLBACK && o.cancel && o.cancel->load()) throw Cancelled();
     if (r.code == CURLE_OK && (r.status == 200 || r.status == 206)) {
       const uint64_t have = fs::exists(temp, ec) ? fs::file_size(temp, ec) : 0;
       if (expected_size == 0 || have == expected_size) return r;
-      last = "received " + std::to_string(have) + " of " + std::to_string(expected_size) + " bytes";
+      last = "received " + std::to_string(have) + " of " + std::to_string(expected_size) +
+             " bytes (the served file is not the size the hub's listing gives)";
     } else if (r.code == CURLE_OK && r.status == 416) {
       // Range not satisfiable: the partial file is not a prefix of this file. Start over.
       tracker.drop_present(offset);
@@ -459,7 +480,11 @@ RepoListing fetch_listing(const DownloadOptions& o) {
   }
   if (r.code != CURLE_OK && network_unreachable(r.code)) throw Unreachable(url + ": cannot reach the hub: " + r.curl_error);
   if (r.code != CURLE_OK) throw Error(url + ": " + r.curl_error);
-  if (r.status == 401 || r.status == 404)
+  if (r.status == 401 || r.status == 403)
+    throw Error(url + ": access denied to '" + o.repo + "' (" + describe_http(r) +
+                "): a gated or private repo needs a valid token (HF_TOKEN, or `huggingface-cli login`), and a wrong "
+                "token is refused");
+  if (r.status == 404)
     throw Error(url + ": repository '" + o.repo + "' at revision '" + o.revision + "' not found on " + hub_endpoint(o) +
                 ": " + describe_http(r));
   if (r.status != 200) throw Error(url + ": " + describe_http(r));
@@ -628,13 +653,14 @@ DownloadResult download_model(const DownloadOptions& o) {
     }
     if (!to_folder) cache.link_snapshot_file(listing.commit, f.path, pl.final_path.filename().string());
   }
-  if (!to_folder) cache.write_ref(o.revision, listing.commit);
-  tracker.set_stage("done");
   res.bytes_downloaded = tracker.downloaded();
   res.model_dir = to_folder ? fs::absolute(o.local_dir).lexically_normal().string() : cache.snapshot_dir(listing.commit).string();
   std::string why;
   if (!is_complete_model_folder(res.model_dir, &why))
     throw Error(res.model_dir + ": downloaded, but the engine cannot open it: " + why);
+  // the revision names the new snapshot only now: a snapshot the engine cannot open never replaces a working one
+  if (!to_folder) cache.write_ref(o.revision, listing.commit);
+  tracker.set_stage("done");
   return res;
 }
 

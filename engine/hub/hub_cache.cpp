@@ -13,19 +13,8 @@ namespace fs = std::filesystem;
 
 namespace ci2v::hub {
 
-static std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : std::string();
-}
 
-fs::path cache_root() {
-  if (auto v = env("HF_HUB_CACHE"); !v.empty()) return fs::path(v);
-  if (auto v = env("HUGGINGFACE_HUB_CACHE"); !v.empty()) return fs::path(v);  // older name, still honoured
-  if (auto v = env("HF_HOME"); !v.empty()) return fs::path(v) / "hub";
-  if (auto v = env("XDG_CACHE_HOME"); !v.empty()) return fs::path(v) / "huggingface" / "hub";
-  if (auto v = env("HOME"); !v.empty()) return fs::path(v) / ".cache" / "huggingface" / "hub";
-  return fs::path(".cache") / "huggingface" / "hub";
-}
+fs::path cache_root() { return fs::path(io::hf_hub_cache_dir()); }
 
 std::string repo_folder_name(const std::string& repo) {
   const auto slash = repo.find('/');

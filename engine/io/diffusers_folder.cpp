@@ -39,15 +39,20 @@ const Component& ModelFolder::get(const std::string& name) const {
   throw Error(root + ": model_index.json has no component '" + name + "'");
 }
 
-std::string default_hf_cache_repo_dir() {
-  std::string hub;
-  if (const char* e = std::getenv("HF_HUB_CACHE"); e && *e) hub = e;
-  else if (const char* h = std::getenv("HF_HOME"); h && *h) hub = std::string(h) + "/hub";
-  else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) hub = std::string(x) + "/huggingface/hub";
-  else if (const char* home = std::getenv("HOME"); home && *home) hub = std::string(home) + "/.cache/huggingface/hub";
-  else hub = ".cache/huggingface/hub";
-  return hub + "/models--TIGER-Lab--ConsistI2V";
+std::string hf_hub_cache_dir() {
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : std::string();
+  };
+  if (auto v = env("HF_HUB_CACHE"); !v.empty()) return v;
+  if (auto v = env("HUGGINGFACE_HUB_CACHE"); !v.empty()) return v;  // the older name, still honoured
+  if (auto v = env("HF_HOME"); !v.empty()) return v + "/hub";
+  if (auto v = env("XDG_CACHE_HOME"); !v.empty()) return v + "/huggingface/hub";
+  if (auto v = env("HOME"); !v.empty()) return v + "/.cache/huggingface/hub";
+  return ".cache/huggingface/hub";
 }
+
+std::string default_hf_cache_repo_dir() { return hf_hub_cache_dir() + "/models--TIGER-Lab--ConsistI2V"; }
 
 static std::string snapshot_of_repo(const fs::path& repo) {
   // refs/main names the revision; otherwise take the most recently modified snapshot.

@@ -33,6 +33,9 @@ struct ModelFolder {
 std::string resolve_model_dir(const std::string& path);
 
 // Default Hugging Face cache location of the released model (may not exist).
+// The Hugging Face hub cache: HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE, HF_HOME/hub, XDG_CACHE_HOME/huggingface/hub or
+// ~/.cache/huggingface/hub, as huggingface_hub looks (the downloader writes there, the studio looks there).
+std::string hf_hub_cache_dir();
 std::string default_hf_cache_repo_dir();
 
 // Read model_index.json and every component's config; resolve weight files.

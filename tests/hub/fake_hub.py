@@ -17,6 +17,8 @@ Fault switches (each may repeat):
   --missing PATH    answer 404 (X-Error-Code: EntryNotFound) for PATH
   --slow PATH:BPS   send PATH at about BPS bytes per second
   --etag PATH:VALUE list PATH without its blobId and send ETag VALUE for it (a broken or hostile server)
+  --listed-size PATH:N  list PATH with size N (a listing that does not match the file served)
+  --token TOKEN     answer 401 to any request without "Authorization: Bearer TOKEN" (a gated repo)
 Prints "PORT <n>" on stdout once listening; one line per request to --log: "METHOD PATH range=<Range header>".
 """
 import argparse
@@ -96,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         self._log()
         srv = self.server
         repo = srv.repo
+        if srv.token and self.headers.get("Authorization", "") != "Bearer " + srv.token:
+            return self._error(401, "GatedRepo", "Invalid credentials in Authorization header")
         url = urlsplit(self.path)
         path = unquote(url.path)
         api = "/api/models/%s/revision/" % repo.repo_id
@@ -113,6 +117,9 @@ class Handler(BaseHTTPRequestHandler):
                 e = dict(m) if blobs else {"rfilename": p}
                 if p in srv.etag:
                     e.pop("blobId", None)
+                if p in srv.listed_size:
+                    e["size"] = srv.listed_size[p]
+                    e.pop("lfs", None)
                 sib.append(e)
             body = json.dumps({"id": repo.repo_id, "modelId": repo.repo_id, "sha": repo.commit, "siblings": sib}).encode()
             return self._send(200, body, {"Content-Type": "application/json"})
@@ -215,6 +222,8 @@ def main():
     ap.add_argument("--missing", action="append", default=[])
     ap.add_argument("--slow", action="append", default=[])
     ap.add_argument("--etag", action="append", default=[])
+    ap.add_argument("--listed-size", action="append", default=[])
+    ap.add_argument("--token", default="")
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
@@ -226,6 +235,8 @@ def main():
     srv.missing = set(a.missing)
     srv.slow = {p.rsplit(":", 1)[0]: int(p.rsplit(":", 1)[1]) for p in a.slow}
     srv.etag = dict(p.split(":", 1) for p in a.etag)
+    srv.listed_size = {p.rsplit(":", 1)[0]: int(p.rsplit(":", 1)[1]) for p in a.listed_size}
+    srv.token = a.token
     print("PORT %d" % srv.server_address[1], flush=True)
     print("COMMIT %s" % srv.repo.commit, flush=True)
     try:

@@ -119,8 +119,11 @@ TEST(HubCache, RootHonoursHfHubCacheThenHfHomeThenHome) {
   EXPECT_EQ(hub::cache_root(), fs::path("/tmp/b/hfhome/hub"));
   unsetenv("HF_HOME");
   EXPECT_EQ(hub::cache_root(), fs::path("/tmp/c/home/.cache/huggingface/hub"));
-  // The loader's default location agrees with the downloader's.
+  // The loader's default location agrees with the downloader's, the older variable included.
   EXPECT_EQ(io::default_hf_cache_repo_dir(), "/tmp/c/home/.cache/huggingface/hub/models--TIGER-Lab--ConsistI2V");
+  setenv("HUGGINGFACE_HUB_CACHE", "/tmp/d/oldname", 1);
+  EXPECT_EQ(hub::cache_root(), fs::path("/tmp/d/oldname"));
+  EXPECT_EQ(io::default_hf_cache_repo_dir(), "/tmp/d/oldname/models--TIGER-Lab--ConsistI2V");
   auto restore = [](const char* n, const std::string& v) { v == "\x01" ? unsetenv(n) : setenv(n, v.c_str(), 1); };
   restore("HF_HUB_CACHE", hc);
   restore("HF_HOME", hh);
@@ -338,6 +341,60 @@ TEST_F(HubDownload, UnknownRepoIsAClearError) {
     EXPECT_NE(m.find("repository 'someone/NotThere' at revision 'main' not found"), std::string::npos) << m;
     EXPECT_NE(m.find("HTTP 404"), std::string::npos) << m;
   }
+}
+
+// A served file whose size is not the listed one (a stale mirror, an out-of-date listing) is tried max_attempts
+// times, then refused naming it: a complete transfer of the wrong size is no progress (it was fetched forever).
+TEST_F(HubDownload, AServedFileOfAnotherSizeThanListedGivesUp) {
+  const auto true_size = fs::file_size(fs::path(CONSISTI2V_FIXTURES) / "tiny_pipeline" / "model_index.json");
+  ci2v::testing::FakeHub server(work_ / "requests.log",
+                                {"--listed-size", "model_index.json:" + std::to_string(true_size - 10)});
+  try {
+    hub::download_model(options(server));
+    FAIL() << "a file of another size than listed was accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("model_index.json"), std::string::npos) << m;
+    EXPECT_NE(m.find("not the size the hub's listing gives"), std::string::npos) << m;
+  }
+  EXPECT_EQ(count(server.log(), "model_index.json"), 4u) << "max_attempts (4) fetches:\n" << server.log();
+}
+
+// A gated repo: the token `huggingface-cli login` saved is sent when HF_TOKEN is not set; a wrong or missing token
+// is named as such (it was "repository not found").
+TEST_F(HubDownload, TheSavedLoginTokenIsUsedAndARefusalIsNamed) {
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--token", "hf_right"});
+  auto keep = [](const char* n) { const char* v = std::getenv(n); return v ? std::string(v) : std::string("\x01"); };
+  const std::string token = keep("HF_TOKEN"), path = keep("HF_TOKEN_PATH");
+  unsetenv("HF_TOKEN");
+  const fs::path file = work_ / "token";
+  setenv("HF_TOKEN_PATH", file.c_str(), 1);
+  {
+    std::ofstream(file) << "hf_wrong\n";
+  }
+  try {
+    hub::download_model(options(server));
+    ADD_FAILURE() << "a wrong token was accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("access denied to 'TIGER-Lab/ConsistI2V'"), std::string::npos) << m;
+    EXPECT_NE(m.find("HTTP 401"), std::string::npos) << m;
+    EXPECT_EQ(m.find("not found"), std::string::npos) << m;
+  }
+  {
+    std::ofstream(file) << "hf_right\n";
+  }
+  std::string error;
+  try {
+    const auto r = hub::download_model(options(server));
+    EXPECT_TRUE(fs::exists(fs::path(r.model_dir) / "model_index.json"));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  auto restore = [](const char* n, const std::string& v) { v == "\x01" ? unsetenv(n) : setenv(n, v.c_str(), 1); };
+  restore("HF_TOKEN", token);
+  restore("HF_TOKEN_PATH", path);
+  EXPECT_EQ(error, "");
 }
 
 TEST_F(HubDownload, FindsAnExistingCacheOffline) {
