@@ -487,12 +487,15 @@ RepoListing fetch_listing(const DownloadOptions& o) {
   if (r.status == 404)
     throw Error(url + ": repository '" + o.repo + "' at revision '" + o.revision + "' not found on " + hub_endpoint(o) +
                 ": " + describe_http(r));
+  // The hub down (5xx after the retries), or a page that is not the hub's (a proxy or captive portal): like no
+  // network at all, a complete snapshot in the cache is used (the caller's fallback), else this is the error.
+  if (r.status >= 500 && r.status <= 599) throw Unreachable(url + ": the hub is not answering: " + describe_http(r));
   if (r.status != 200) throw Error(url + ": " + describe_http(r));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(r.body);
   } catch (const std::exception& e) {
-    throw Error(url + ": the hub's answer is not JSON (" + e.what() + ")");
+    throw Unreachable(url + ": the answer is not the hub's JSON (a proxy or a login page in between?): " + e.what());
   }
   RepoListing l;
   if (!j.is_object() || !j.contains("sha") || !j["sha"].is_string())

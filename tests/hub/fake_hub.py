@@ -19,6 +19,7 @@ Fault switches (each may repeat):
   --etag PATH:VALUE list PATH without its blobId and send ETag VALUE for it (a broken or hostile server)
   --listed-size PATH:N  list PATH with size N (a listing that does not match the file served)
   --token TOKEN     answer 401 to any request without "Authorization: Bearer TOKEN" (a gated repo)
+  --listing-status N  answer the file listing with HTTP N and an HTML page (a hub that is down, a captive portal)
 Prints "PORT <n>" on stdout once listening; one line per request to --log: "METHOD PATH range=<Range header>".
 """
 import argparse
@@ -105,6 +106,9 @@ class Handler(BaseHTTPRequestHandler):
         api = "/api/models/%s/revision/" % repo.repo_id
         resolve = "/%s/resolve/" % repo.repo_id
         if path.startswith("/api/models/"):
+            if srv.listing_status:
+                return self._send(srv.listing_status, b"<html><body>Service unavailable</body></html>",
+                                  {"Content-Type": "text/html"})
             if not path.startswith(api):
                 return self._error(404, "RepoNotFound", "Repository not found")
             rev = path[len(api):]
@@ -224,6 +228,7 @@ def main():
     ap.add_argument("--etag", action="append", default=[])
     ap.add_argument("--listed-size", action="append", default=[])
     ap.add_argument("--token", default="")
+    ap.add_argument("--listing-status", type=int, default=0)
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
@@ -237,6 +242,7 @@ def main():
     srv.etag = dict(p.split(":", 1) for p in a.etag)
     srv.listed_size = {p.rsplit(":", 1)[0]: int(p.rsplit(":", 1)[1]) for p in a.listed_size}
     srv.token = a.token
+    srv.listing_status = a.listing_status
     print("PORT %d" % srv.server_address[1], flush=True)
     print("COMMIT %s" % srv.repo.commit, flush=True)
     try:

@@ -421,6 +421,23 @@ TEST_F(HubDownload, FindsAnExistingCacheOffline) {
   EXPECT_EQ(r.model_dir, snap);
   ASSERT_FALSE(logs.empty());
   EXPECT_NE(logs.back().find("using the cached snapshot"), std::string::npos) << logs.back();
+  // The hub answers, but not as the hub: down (503 after the retries) or a login page (200, HTML): the cached
+  // snapshot too, and the log says why.
+  for (const char* status : {"503", "200"}) {
+    ci2v::testing::FakeHub down(work_ / ("down" + std::string(status) + ".log"), {"--listing-status", status});
+    auto d = options(down);
+    d.max_attempts = 2;
+    std::vector<std::string> said;
+    d.on_log = [&](const std::string& l) { said.push_back(l); };
+    const hub::DownloadResult got = hub::download_model(d);
+    EXPECT_TRUE(got.offline) << status;
+    EXPECT_EQ(got.model_dir, snap) << status;
+    ASSERT_FALSE(said.empty());
+    EXPECT_NE(said.back().find(std::string(status) == "503" ? "the hub is not answering: HTTP 503"
+                                                             : "not the hub's JSON"),
+              std::string::npos)
+        << said.back();
+  }
   // Offline by request: no network at all.
   hub::DownloadOptions off;
   off.cache_dir = cache_.string();
