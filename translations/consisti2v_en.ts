@@ -799,10 +799,6 @@ or paste one (Ctrl+V)</translation>
         <translation>The filter over frequency space (centre = lowest frequencies) at this temporal frequency; its size follows D0 spatial and D0 temporal.</translation>
     </message>
     <message>
-        <source>Play the preview over the frames (Space in the camera editor plays the dry run)</source>
-        <translation>Play the preview over the frames (Space in the camera editor plays the dry run)</translation>
-    </message>
-    <message>
         <source>Load a model to see FrameInit's frequency split.</source>
         <translation>Load a model to see FrameInit's frequency split.</translation>
     </message>
@@ -825,6 +821,10 @@ or paste one (Ctrl+V)</translation>
     <message>
         <source>Updating…</source>
         <translation>Updating…</translation>
+    </message>
+    <message>
+        <source>Play the preview over the frames (the camera editor's Dry run plays it from the first frame)</source>
+        <translation>Play the preview over the frames (the camera editor's Dry run plays it from the first frame)</translation>
     </message>
 </context>
 <context>

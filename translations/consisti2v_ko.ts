@@ -798,10 +798,6 @@ or paste one (Ctrl+V)</source>
         <translation>이 시간 주파수에서의 주파수 공간 필터 (중앙 = 가장 낮은 주파수). 크기는 D0 공간과 D0 시간을 따릅니다.</translation>
     </message>
     <message>
-        <source>Play the preview over the frames (Space in the camera editor plays the dry run)</source>
-        <translation>프레임별 미리보기 재생 (카메라 편집기에서 Space를 누르면 시험 재생)</translation>
-    </message>
-    <message>
         <source>Load a model to see FrameInit&apos;s frequency split.</source>
         <translation>FrameInit의 주파수 분리를 보려면 모델을 불러오세요.</translation>
     </message>
@@ -824,6 +820,10 @@ or paste one (Ctrl+V)</source>
     <message>
         <source>Updating…</source>
         <translation>갱신 중…</translation>
+    </message>
+    <message>
+        <source>Play the preview over the frames (the camera editor&apos;s Dry run plays it from the first frame)</source>
+        <translation>미리보기를 프레임 순서대로 재생합니다 (카메라 편집기의 시험 재생은 첫 프레임부터 재생합니다)</translation>
     </message>
 </context>
 <context>

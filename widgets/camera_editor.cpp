@@ -87,6 +87,7 @@ CameraEditor::CameraEditor(QWidget* parent) : QWidget(parent) {
   root->addLayout(row);
   summary_ = new QLabel;
   summary_->setObjectName(QStringLiteral("camera_summary"));
+  summary_->setWordWrap(true);  // the crop's numbers do not fit a narrow editor on one line
   root->addWidget(summary_);
 
   connect(add_, &QToolButton::clicked, this, &CameraEditor::addKeyframeAtCurrentFrame);
@@ -244,8 +245,11 @@ void CameraEditor::updateControls() {
   QString text;
   if (n == 0)
     text = tr("Still camera");
-  else if (!preset_.isEmpty())
-    text = tr("Preset %1 · %2 keyframes · edit it on the picture").arg(preset_).arg(n);
+  else if (!preset_.isEmpty()) {
+    QString name = preset_;  // the menu's words for it ("Zoom in"), not the id ("zoom_in")
+    if (auto* a = presets_->menu()->findChild<QAction*>(QStringLiteral("preset_") + preset_)) name = a->text();
+    text = tr("Preset %1 · %2 keyframes · edit it on the picture").arg(name).arg(n);
+  }
   else
     text = tr("Custom path · %n keyframe(s)", nullptr, n);
   if (n > 0) {

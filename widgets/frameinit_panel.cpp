@@ -66,7 +66,7 @@ FrameInitPanel::FrameInitPanel(QWidget* parent) : QWidget(parent) {
   play_->setObjectName(QStringLiteral("frameinit_play"));
   play_->setCheckable(true);
   play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-  play_->setToolTip(tr("Play the preview over the frames (Space in the camera editor plays the dry run)"));
+  play_->setToolTip(tr("Play the preview over the frames (the camera editor's Dry run plays it from the first frame)"));
   slider_ = new QSlider(Qt::Horizontal);
   slider_->setObjectName(QStringLiteral("frameinit_frame"));
   slider_->setRange(0, 0);

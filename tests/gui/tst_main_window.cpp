@@ -26,6 +26,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMediaPlayer>
 #include <QSpinBox>
@@ -568,6 +569,11 @@ private Q_SLOTS:
     w.document()->setFirstFrame(picture, QString());
     QUndoStack* stack = w.editHistory()->stack();
     Q_EMIT w.cameraEditor()->presetChosen(QStringLiteral("pan_left"));
+    {  // the summary names the preset in the menu's words, not by its id
+      auto* summary = w.cameraEditor()->findChild<QLabel*>(QStringLiteral("camera_summary"));
+      QVERIFY(summary);
+      QVERIFY2(summary->text().contains(QLatin1String("Preset Pan left")), qPrintable(summary->text()));
+    }
     const int afterPreset = stack->count();
     const auto presetParams = w.document()->params().to_json();
     auto path = w.document()->cameraPath();
