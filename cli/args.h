@@ -32,7 +32,7 @@ public:
             if (v == "0" || v == "false" || v == "no" || v == "off") continue;
             if (v != "1" && v != "true" && v != "yes" && v != "on")
               throw std::runtime_error("option --" + key + " is a switch: give it alone, or =1 / =0, got '" + val + "'");
-            val = "1";
+            val.assign(1, '1');  // (not = "1": GCC 12's -Wstringop-overflow misreads that one here)
           }
         } else if (flags.count(key)) {
           val = "1";
