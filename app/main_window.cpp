@@ -1340,6 +1340,12 @@ void MainWindow::discardAutosave() {
   recoveryBar_->hide();
 }
 
+QString MainWindow::runningText() const {
+  const int queued = engine_->queuedIds().size();
+  return queued > 0 ? tr("A generation is running and %n more are queued.", nullptr, queued)
+                    : tr("A generation is running.");
+}
+
 void MainWindow::stopRunsOfReplacedDocument() {
   if (!stopRunsOnReplace_) return;
   stopRunsOnReplace_ = false;
@@ -1354,11 +1360,8 @@ bool MainWindow::maybeSaveChanges(const QString& action) {
   stopRunsOnReplace_ = false;
   // Runs still going would put their clips into the document that replaces this one: the user says which.
   if (engine_->isBusy()) {
-    const int queued = engine_->queuedIds().size();
-    const QString what = queued > 0 ? tr("A generation is running and %n more are queued.", nullptr, queued)
-                                    : tr("A generation is running.");
     QMessageBox box(QMessageBox::Question, action,
-                    what + QLatin1Char(' ') + tr("Their clips would go into the project that comes next. Stop them?"),
+                    runningText() + QLatin1Char(' ') + tr("Their clips would go into the project that comes next. Stop them?"),
                     QMessageBox::Cancel, this);
     auto* stop = box.addButton(tr("Stop them"), QMessageBox::DestructiveRole);
     auto* keep = box.addButton(tr("Let them go on"), QMessageBox::AcceptRole);
@@ -1651,11 +1654,8 @@ void MainWindow::showBatchDialog() {
 void MainWindow::closeEvent(QCloseEvent* e) {
   // A generation running or queued: it is lost by closing, so ask.
   if (engine_->isBusy()) {
-    const int queued = engine_->queuedIds().size();
-    const QString what = queued > 0 ? tr("A generation is running and %n more are queued.", nullptr, queued)
-                                    : tr("A generation is running.");
     QMessageBox box(QMessageBox::Question, tr("Generation running"),
-                    what + QLatin1Char(' ') + tr("Stop and close the studio? What it has not finished is lost."),
+                    runningText() + QLatin1Char(' ') + tr("Stop and close the studio? What it has not finished is lost."),
                     QMessageBox::Cancel, this);
     auto* stop = box.addButton(tr("Stop and close"), QMessageBox::DestructiveRole);
     box.setDefaultButton(QMessageBox::Cancel);

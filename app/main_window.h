@@ -120,6 +120,7 @@ public Q_SLOTS:
   bool maybeSaveChanges(const QString& action);
   // After the document was replaced: stops the runs the user chose to stop in maybeSaveChanges (none otherwise).
   void stopRunsOfReplacedDocument();
+  QString runningText() const;  // "A generation is running (and N more are queued)." for the questions that stop runs
   // Crash recovery (the bar at the top offers it when an earlier session ended without closing).
   bool recoverAutosave();
   void discardAutosave();

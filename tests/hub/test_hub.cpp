@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,28 @@ namespace fs = std::filesystem;
 using namespace ci2v;
 
 namespace {
+
+// Environment variables set back as they were when the scope ends (a failing check included).
+class ScopedEnv {
+public:
+  explicit ScopedEnv(std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+      const char* v = std::getenv(n);
+      saved_.push_back({n, v != nullptr, v ? v : ""});
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& s : saved_) s.set ? setenv(s.name, s.value.c_str(), 1) : unsetenv(s.name);
+  }
+
+private:
+  struct Saved {
+    const char* name;
+    bool set;
+    std::string value;
+  };
+  std::vector<Saved> saved_;
+};
 
 const fs::path kFixture = CONSISTI2V_FIXTURES "/tiny_pipeline";
 const std::string kUnet = "unet/diffusion_pytorch_model.safetensors";
@@ -106,9 +129,7 @@ TEST(HubCache, RepoFolderNameAndBadIds) {
 }
 
 TEST(HubCache, RootHonoursHfHubCacheThenHfHomeThenHome) {
-  auto keep = [](const char* n) { const char* v = std::getenv(n); return v ? std::string(v) : std::string("\x01"); };
-  const std::string hc = keep("HF_HUB_CACHE"), hh = keep("HF_HOME"), old = keep("HUGGINGFACE_HUB_CACHE"),
-                    xdg = keep("XDG_CACHE_HOME"), home = keep("HOME");
+  ScopedEnv env({"HF_HUB_CACHE", "HF_HOME", "HUGGINGFACE_HUB_CACHE", "XDG_CACHE_HOME", "HOME"});
   unsetenv("HUGGINGFACE_HUB_CACHE");
   unsetenv("XDG_CACHE_HOME");
   setenv("HF_HUB_CACHE", "/tmp/a/hubcache", 1);
@@ -124,12 +145,6 @@ TEST(HubCache, RootHonoursHfHubCacheThenHfHomeThenHome) {
   setenv("HUGGINGFACE_HUB_CACHE", "/tmp/d/oldname", 1);
   EXPECT_EQ(hub::cache_root(), fs::path("/tmp/d/oldname"));
   EXPECT_EQ(io::default_hf_cache_repo_dir(), "/tmp/d/oldname/models--TIGER-Lab--ConsistI2V");
-  auto restore = [](const char* n, const std::string& v) { v == "\x01" ? unsetenv(n) : setenv(n, v.c_str(), 1); };
-  restore("HF_HUB_CACHE", hc);
-  restore("HF_HOME", hh);
-  restore("HUGGINGFACE_HUB_CACHE", old);
-  restore("XDG_CACHE_HOME", xdg);
-  restore("HOME", home);
 }
 
 TEST(HubSelect, SafetensorsWinOverBinVariantsAndExtrasAreSkipped) {
@@ -364,8 +379,7 @@ TEST_F(HubDownload, AServedFileOfAnotherSizeThanListedGivesUp) {
 // is named as such (it was "repository not found").
 TEST_F(HubDownload, TheSavedLoginTokenIsUsedAndARefusalIsNamed) {
   ci2v::testing::FakeHub server(work_ / "requests.log", {"--token", "hf_right"});
-  auto keep = [](const char* n) { const char* v = std::getenv(n); return v ? std::string(v) : std::string("\x01"); };
-  const std::string token = keep("HF_TOKEN"), path = keep("HF_TOKEN_PATH");
+  ScopedEnv env({"HF_TOKEN", "HF_TOKEN_PATH"});
   unsetenv("HF_TOKEN");
   const fs::path file = work_ / "token";
   setenv("HF_TOKEN_PATH", file.c_str(), 1);
@@ -391,9 +405,6 @@ TEST_F(HubDownload, TheSavedLoginTokenIsUsedAndARefusalIsNamed) {
   } catch (const std::exception& e) {
     error = e.what();
   }
-  auto restore = [](const char* n, const std::string& v) { v == "\x01" ? unsetenv(n) : setenv(n, v.c_str(), 1); };
-  restore("HF_TOKEN", token);
-  restore("HF_TOKEN_PATH", path);
   EXPECT_EQ(error, "");
 }
 
