@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace studio::camera {
 
@@ -49,6 +50,17 @@ QRectF cropAtFrame(const CameraPath& path, int frames, int frame) {
   }
 }
 
+QRectF withinCropLimits(const QRectF& r) {
+  using ci2v::sampling::kMaxCropArea, ci2v::sampling::kMaxCropSide;
+  const QRectF n = r.normalized();
+  const double w = n.width(), h = n.height();
+  if (!(w > 0) || !(h > 0)) return n;
+  if (w <= kMaxCropSide && h <= kMaxCropSide && w * h <= kMaxCropArea) return n;
+  // a hair inside the limits, so that rounding of the product cannot land on the wrong side
+  const double f = (1 - 1e-9) * std::min({kMaxCropSide / w, kMaxCropSide / h, std::sqrt(kMaxCropArea / (w * h))});
+  return QRectF(n.center().x() - w * f / 2, n.center().y() - h * f / 2, w * f, h * f);
+}
+
 QRectF withAspect(const QRectF& r, double aspect, double minSide) {
   const QRectF n = r.normalized();
   if (!(aspect > 0)) return n;
@@ -59,7 +71,70 @@ QRectF withAspect(const QRectF& r, double aspect, double minSide) {
     w *= s;
     h *= s;
   }
-  return QRectF(n.center().x() - w / 2, n.center().y() - h / 2, w, h);
+  return withinCropLimits(QRectF(n.center().x() - w / 2, n.center().y() - h / 2, w, h));
+}
+
+CameraPath fitAspect(const CameraPath& path, double aspect) {
+  CameraPath out = path;
+  if (!(aspect > 0)) return out;
+  for (Keyframe& k : out.keyframes) setKeyframeRect(k, withAspect(keyframeRect(k), aspect, 1));
+  return out;
+}
+
+CameraPath fitFrames(const CameraPath& path, int frames, int* dropped) {
+  if (dropped) *dropped = 0;
+  CameraPath out = path;
+  const int n = static_cast<int>(path.keyframes.size());
+  if (n < 2) return out;
+  const int last = static_cast<int>(std::lround(frameSpan(path, frames)));  // frames 0..last hold keyframes
+  std::vector<int> f(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) f[i] = static_cast<int>(std::lround(frameOfTime(path, frames, path.keyframes[i].time)));
+  bool distinct = true;
+  for (int i = 1; i < n; ++i) distinct = distinct && f[i] > f[i - 1];
+  if (distinct) return out;  // every keyframe has a frame of its own: the times stay as they are
+  if (n <= last + 1) {
+    // push apart: forward (each after its predecessor), then backward (each before its successor, the last on
+    // the last frame at most); both passes keep every frame in [i, last − (n − 1 − i)]
+    for (int i = 1; i < n; ++i) f[i] = std::max(f[i], f[i - 1] + 1);
+    f[n - 1] = std::min(f[n - 1], last);
+    for (int i = n - 2; i >= 0; --i) f[i] = std::min(f[i], f[i + 1] - 1);
+    for (int i = 0; i < n; ++i) out.keyframes[i].time = timeOfFrame(path, frames, f[i]);
+    return out;
+  }
+  // More keyframes than frames: one per frame, the nearest to it (the first and the last keyframe win theirs).
+  std::vector<Keyframe> kept;
+  int dropCount = 0;
+  for (int i = 0; i < n;) {
+    int j = i;
+    while (j + 1 < n && f[j + 1] == f[i]) ++j;  // keyframes i..j share frame f[i]
+    int best = i;
+    if (i == 0) best = 0;
+    else if (j == n - 1) best = n - 1;
+    else
+      for (int k = i; k <= j; ++k)
+        if (std::abs(frameOfTime(path, frames, path.keyframes[k].time) - f[k]) <
+            std::abs(frameOfTime(path, frames, path.keyframes[best].time) - f[best]))
+          best = k;
+    Keyframe k = path.keyframes[best];
+    k.time = timeOfFrame(path, frames, f[i]);
+    kept.push_back(k);
+    dropCount += j - i;
+    i = j + 1;
+  }
+  out.keyframes = std::move(kept);
+  if (dropped) *dropped = dropCount;
+  return out;
+}
+
+CameraPath fitPicture(const CameraPath& path, const QSizeF& from, const QSizeF& to) {
+  CameraPath out = path;
+  if (!(from.width() > 0) || !(from.height() > 0) || !(to.width() > 0) || !(to.height() > 0)) return out;
+  const double sx = to.width() / from.width(), sy = to.height() / from.height(), s = std::sqrt(sx * sy);
+  for (Keyframe& k : out.keyframes) {
+    const double cx = k.cx * sx, cy = k.cy * sy;
+    setKeyframeRect(k, withinCropLimits(QRectF(cx - k.w * s / 2, cy - k.h * s / 2, k.w * s, k.h * s)));
+  }
+  return out;
 }
 
 int addKeyframe(CameraPath& path, int frames, int frame, const QRectF& rect) {
@@ -95,10 +170,20 @@ void removeKeyframe(CameraPath& path, int index) {
 int moveKeyframe(CameraPath& path, int frames, int index, int frame) {
   if (index < 0 || index >= static_cast<int>(path.keyframes.size())) return -1;
   const int last = static_cast<int>(std::lround(frameSpan(path, frames)));
+  // the frames whose times lie strictly between the neighbours' (whatever frames those are snapped to)
   int lo = 0, hi = last;
-  if (index > 0) lo = keyframeFrame(path, frames, index - 1) + 1;
-  if (index + 1 < static_cast<int>(path.keyframes.size())) hi = keyframeFrame(path, frames, index + 1) - 1;
-  const int f = std::clamp(frame, lo, std::max(lo, hi));
+  if (index > 0) {
+    const double t = path.keyframes[index - 1].time;
+    lo = std::clamp(static_cast<int>(std::floor(frameOfTime(path, frames, t))), 0, last + 1);
+    while (lo <= last && timeOfFrame(path, frames, lo) <= t) ++lo;
+  }
+  if (index + 1 < static_cast<int>(path.keyframes.size())) {
+    const double t = path.keyframes[index + 1].time;
+    hi = std::clamp(static_cast<int>(std::ceil(frameOfTime(path, frames, t))), -1, last);
+    while (hi >= 0 && timeOfFrame(path, frames, hi) >= t) --hi;
+  }
+  if (lo > hi) return keyframeFrame(path, frames, index);  // no frame between them: it stays where it is
+  const int f = std::clamp(frame, lo, hi);
   path.keyframes[index].time = timeOfFrame(path, frames, f);
   return f;
 }

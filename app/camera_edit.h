@@ -3,6 +3,7 @@
 // i/N (the reference timing, whose end keyframe at t = 1 lies one frame past the clip).
 #pragma once
 #include <QRectF>
+#include <QSizeF>
 #include <QString>
 
 #include "engine/camera_path.h"
@@ -27,16 +28,31 @@ void setKeyframeRect(Keyframe& k, const QRectF& r);
 QRectF cropAtFrame(const CameraPath& path, int frames, int frame);
 
 // A rectangle of the given aspect (width / height) of at least minSide pixels on its shorter side, the same
-// centre as r, its area as close to r's as the aspect allows.
+// centre as r, its area as close to r's as the aspect and the crop limits (kMaxCropSide, kMaxCropArea) allow.
 QRectF withAspect(const QRectF& r, double aspect, double minSide = 8);
+// r shrunk about its centre, its aspect kept, until it is within the crop limits (r itself when it is).
+QRectF withinCropLimits(const QRectF& r);
+
+// --- refitting a path when what it was drawn for changes (each returns the new path; the input stays valid)
+// To a new output aspect (width / height): every crop keeps its centre and area and takes the aspect, so the
+// layout video is not stretched.
+CameraPath fitAspect(const CameraPath& path, double aspect);
+// To a new frame count: the keyframes snap to distinct frames, each as near its time as its neighbours allow
+// (keyframes that would share a frame are pushed apart), so every one stays on the timeline and can be moved.
+// With more keyframes than frames, one keyframe is kept per frame (the nearest to it; the first and the
+// last stay) and *dropped counts the others.
+CameraPath fitFrames(const CameraPath& path, int frames, int* dropped = nullptr);
+// To a new first frame of another size: the centres scale with the picture, every crop's area with the
+// picture's area, and crops keep their aspect.
+CameraPath fitPicture(const CameraPath& path, const QSizeF& from, const QSizeF& to);
 
 // Adds (or replaces) the keyframe on `frame` with this rectangle; the new keyframe takes the easing of the
 // segment it splits. Returns its index.
 int addKeyframe(CameraPath& path, int frames, int frame, const QRectF& rect);
 // Removes keyframe `index` (a path may become empty: still camera).
 void removeKeyframe(CameraPath& path, int index);
-// Moves keyframe `index` to `frame`, clamped between its neighbours (times stay strictly increasing).
-// Returns the frame it landed on.
+// Moves keyframe `index` to `frame`, clamped to the frames whose times lie strictly between its neighbours'
+// (times stay strictly increasing). Returns the frame it landed on; with no frame between them it stays.
 int moveKeyframe(CameraPath& path, int frames, int index, int frame);
 
 QString easingName(Easing e);  // for the UI, translated by the caller's context

@@ -7,6 +7,7 @@
 #include <QThreadPool>
 #include <cmath>
 
+#include "app/camera_edit.h"
 #include "engine/error.h"
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/image.h"
@@ -261,10 +262,69 @@ void Document::rememberPrompts() {
   if (p0 != promptHistory_ || n0 != negativeHistory_) Q_EMIT historiesChanged();
 }
 
-void Document::setFirstFrame(const QImage& image, const QString& source) {
+void Document::setFirstFrame(const QImage& image, const QString& source) { replaceFirstFrame(image, source, true); }
+
+void Document::replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera) {
+  const QSize before = firstFrame_.size();
   firstFrame_ = image.isNull() ? QImage() : image.convertToFormat(QImage::Format_RGB888);
   firstFrameSource_ = source;
+  cameraFitNote_.clear();
+  const QSize after = firstFrame_.size();
+  if (fitCamera && !params_.camera_path.is_null() && !before.isEmpty() && !after.isEmpty() && before != after) {
+    try {
+      const auto path = ci2v::sampling::CameraPath::from_json(params_.camera_path);
+      const auto fitted = camera::fitPicture(path, QSizeF(before), QSizeF(after));
+      fitted.validate();
+      auto p = params_;
+      p.camera_path = fitted.to_json();
+      setParams(p);
+      cameraFitNote_ = tr("The camera path moved with the new picture (%1 × %2 → %3 × %4)")
+                           .arg(before.width())
+                           .arg(before.height())
+                           .arg(after.width())
+                           .arg(after.height());
+    } catch (const std::exception&) {
+      // a path that cannot follow (a crop beyond the limits) stays as it was; the canvas shows where it lies
+    }
+  }
   Q_EMIT firstFrameChanged();
+}
+
+ci2v::GenerationParams Document::withCameraFitted(ci2v::GenerationParams after, QString* note) const {
+  if (note) note->clear();
+  if (after.camera_path.is_null() || after.camera_path != params_.camera_path) return after;  // no path, or its own edit
+  ci2v::sampling::CameraPath path;
+  try {
+    path = ci2v::sampling::CameraPath::from_json(after.camera_path);
+  } catch (const std::exception&) {
+    return after;
+  }
+  QStringList what;
+  const double aspectBefore = static_cast<double>(params_.width) / params_.height;
+  const double aspectAfter = static_cast<double>(after.width) / after.height;
+  if (std::abs(aspectAfter - aspectBefore) > 1e-9) {
+    path = camera::fitAspect(path, aspectAfter);
+    what << tr("its crops took the video's new shape (%1 × %2)").arg(after.width).arg(after.height);
+  }
+  if (after.frames != params_.frames) {
+    int dropped = 0;
+    const auto fitted = camera::fitFrames(path, after.frames, &dropped);
+    if (fitted.to_json() != path.to_json()) {
+      path = fitted;
+      what << (dropped > 0 ? tr("%n keyframe(s) that no longer had a frame of their own merged into their neighbours",
+                                nullptr, dropped)
+                           : tr("keyframes that would share a frame moved apart"));
+    }
+  }
+  if (what.isEmpty()) return after;
+  try {
+    path.validate();
+  } catch (const std::exception&) {
+    return after;
+  }
+  after.camera_path = path.to_json();
+  if (note) *note = tr("Camera path: %1").arg(what.join(QStringLiteral("; ")));
+  return after;
 }
 
 bool Document::loadFirstFrame(const QString& path, QString* error) {
@@ -480,7 +540,7 @@ bool Document::loadProject(const Project& project, QString* error) {
     results_.removeAt(i);
     Q_EMIT resultRemoved(i);
   }
-  setFirstFrame(project.firstFrame, project.firstFrameSource);
+  replaceFirstFrame(project.firstFrame, project.firstFrameSource, false);  // the project's path fits its picture
   setParams(project.params);
   setModelPath(project.modelPath);
   setHistories(project.promptHistory, project.negativeHistory);

@@ -45,6 +45,8 @@ public:
   bool hasFirstFrame() const { return !firstFrame_.isNull(); }
   QImage firstFrame() const { return firstFrame_; }
   QString firstFrameSource() const { return firstFrameSource_; }
+  // A new picture of another size moves a custom camera path with it (fitPicture: the crops keep their place
+  // and share of the picture); the note says so (lastCameraFitNote).
   void setFirstFrame(const QImage& image, const QString& source);
   // Decodes a picture file (FFmpeg: PNG, JPEG, WebP, 16-bit, EXIF orientation); false with a message.
   bool loadFirstFrame(const QString& path, QString* error);
@@ -85,6 +87,13 @@ public:
   static bool readCameraPathFile(const QString& file, ci2v::sampling::CameraPath* path, QString* error);
   // Frames of the clip (the crops per frame of the current path, in picture pixels).
   QVector<QRectF> cameraCrops() const;
+  // A parameter edit fitted to the custom camera path (nothing to fit for presets, which follow by
+  // themselves): a new output aspect gives every crop that aspect (same centre and area, so the layout video
+  // is not stretched); a new frame count pushes keyframes that would share a frame apart (camera::fitFrames).
+  // note: what was fitted, for the status bar ("" = nothing).
+  ci2v::GenerationParams withCameraFitted(ci2v::GenerationParams after, QString* note = nullptr) const;
+  // What the last new first frame did to the camera path ("" = nothing).
+  QString lastCameraFitNote() const { return cameraFitNote_; }
   // The last switch of FrameInit's defaults by the camera mode ("" when none), for the UI to show it.
   QString lastCameraDefaultsNote() const { return cameraNote_; }
 
@@ -131,7 +140,10 @@ private:
   int current_ = -1;
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
+  QString cameraFitNote_;
   ci2v::FrameInitDefaults frameInitDefaults_;
+
+  void replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera);
 
   bool finishCameraChange(ci2v::GenerationParams p, CameraChange* out) const;
 

@@ -493,7 +493,20 @@ void MainWindow::buildActions() {
 
 void MainWindow::bindDocument() {
   // widgets -> document
-  connect(panel_, &ParameterPanel::paramsEdited, this, [this](const ci2v::GenerationParams& p) { history_->apply(p); });
+  connect(panel_, &ParameterPanel::paramsEdited, this, [this](const ci2v::GenerationParams& p) {
+    // A custom camera path follows a new size or frame count, in the same undo step, named for the edit itself
+    // ("Set frames to 8", not "Change the camera").
+    QString note;
+    const auto fitted = doc_->withCameraFitted(p, &note);
+    if (note.isEmpty()) {
+      history_->apply(p);
+      return;
+    }
+    QString key;
+    const QString text = EditHistory::describe(doc_->params(), p, &key);
+    history_->apply(fitted, text, key);
+    statusBar()->showMessage(note, 8000);
+  });
   connect(prompt_, &PromptEdit::textEdited, this, [this](const QString& text) {
     auto p = doc_->params();
     p.prompt = text.toStdString();
@@ -544,10 +557,13 @@ void MainWindow::bindDocument() {
     updateCanvas();
     if (doc_->hasFirstFrame())
       statusBar()->showMessage(tr("First frame: %1 (%2 × %3)")
-                                   .arg(doc_->firstFrameSource())
-                                   .arg(doc_->firstFrame().width())
-                                   .arg(doc_->firstFrame().height()),
-                               5000);
+                                       .arg(doc_->firstFrameSource())
+                                       .arg(doc_->firstFrame().width())
+                                       .arg(doc_->firstFrame().height()) +
+                                   (doc_->lastCameraFitNote().isEmpty()
+                                        ? QString()
+                                        : QStringLiteral(" · ") + doc_->lastCameraFitNote()),
+                               doc_->lastCameraFitNote().isEmpty() ? 5000 : 8000);
   });
   connect(doc_, &Document::modelStatusChanged, this, [this] {
     ModelPicker::State s = ModelPicker::State::None;

@@ -298,6 +298,9 @@ void CameraPath::validate() const {
         if (!std::isfinite(v)) throw Error(kf(i) + ".bezier " + name + " must be a finite number, got " + num(v));
       if (k.x1 < 0 || k.x1 > 1) throw Error(kf(i) + ".bezier x1 = " + num(k.x1) + " is outside [0, 1]");
       if (k.x2 < 0 || k.x2 > 1) throw Error(kf(i) + ".bezier x2 = " + num(k.x2) + " is outside [0, 1]");
+      // y may overshoot (a bounce), within reason: the eased crop sizes and positions stay finite and bounded
+      if (std::abs(k.y1) > kMaxBezierY) throw Error(kf(i) + ".bezier y1 = " + num(k.y1) + " is outside [-10, 10]");
+      if (std::abs(k.y2) > kMaxBezierY) throw Error(kf(i) + ".bezier y2 = " + num(k.y2) + " is outside [-10, 10]");
     }
   }
 }
@@ -325,8 +328,21 @@ std::vector<CropRect> CameraPath::crops(int64_t n_frames) const {
     }
     const Keyframe& ka = keyframes[a];
     const Keyframe& kb = keyframes[b];
-    const auto [left, width] = axis(ka.cx, ka.w, kb.cx, kb.w, e);
-    const auto [top, height] = axis(ka.cy, ka.h, kb.cy, kb.h, e);
+    auto [left, width] = axis(ka.cx, ka.w, kb.cx, kb.w, e);
+    auto [top, height] = axis(ka.cy, ka.h, kb.cy, kb.h, e);
+    // A bezier that overshoots (y handles outside [0, 1]) may ease past the keyframes' sizes: the crop is held
+    // to the limits the keyframes obey, shrunk about its centre (a crop is rendered at its own size).
+    const auto side = static_cast<int64_t>(kMaxCropSide), area = static_cast<int64_t>(kMaxCropArea);
+    if (width > side || height > side || width * height > area) {
+      const double f = std::min({kMaxCropSide / static_cast<double>(width), kMaxCropSide / static_cast<double>(height),
+                                 std::sqrt(kMaxCropArea / (static_cast<double>(width) * static_cast<double>(height)))});
+      const int64_t w = std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(width) * f), 1, side);
+      const int64_t h = std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(height) * f), 1, side);
+      left += (width - w) / 2;
+      top += (height - h) / 2;
+      width = w;
+      height = h;
+    }
     out.push_back({left, top, width, height});
   }
   return out;

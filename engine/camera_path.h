@@ -15,7 +15,9 @@
 //    truncated toward a (the reference's int());
 //  * position (per axis): if the centre does not move (cx_a == cx_b): left = ⌊cx_a − size/2⌋; otherwise the
 //    left edges are interpolated, L = L_a·(1−e) + L_b·e with L_k = cx_k − w_k/2, and left = ⌊L + (w_e − size)/2⌋
-//    with w_e the unrounded interpolated width (= ⌊centre − size/2⌋ up to rounding).
+//    with w_e the unrounded interpolated width (= ⌊centre − size/2⌋ up to rounding);
+//  * a bezier that overshoots may ease past the keyframes' sizes: such a crop is shrunk about its centre to the
+//    limits every keyframe obeys (kMaxCropSide a side, kMaxCropArea in all).
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -49,6 +51,8 @@ struct Keyframe {
 // size before it is resized to the output. Front ends hold drags to these too.
 inline constexpr double kMaxCropSide = 16384;
 inline constexpr double kMaxCropArea = double(int64_t(1) << 26);  // 64 megapixels
+// How far a bezier's y handles may overshoot: |y1|, |y2| <= 10.
+inline constexpr double kMaxBezierY = 10;
 
 struct CropRect {
   int64_t left = 0, top = 0, width = 0, height = 0;  // may extend outside the image (zero padded)
@@ -70,7 +74,8 @@ public:
   Timing timing = Timing::Inclusive;
 
   // Throws ci2v::Error naming the field: no keyframes, time outside [0, 1] or not strictly increasing,
-  // non-finite values, w or h <= 0, bezier x handles outside [0, 1].
+  // non-finite values, w or h <= 0, crops over the limits, bezier x handles outside [0, 1] or y handles outside
+  // [-kMaxBezierY, kMaxBezierY].
   void validate() const;
   // One crop per frame (validates first; n_frames >= 1).
   std::vector<CropRect> crops(int64_t n_frames) const;

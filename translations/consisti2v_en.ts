@@ -304,13 +304,13 @@ Use a PNG, JPEG or WebP file.</translation>
         <source> · frame %1: crop %2 × %3 at (%4, %5)</source>
         <translation> · frame %1: crop %2 × %3 at (%4, %5)</translation>
     </message>
+    <message>
+        <source>The zoom presets need a square video (width = height).</source>
+        <translation>The zoom presets need a square video (width = height).</translation>
+    </message>
 </context>
 <context>
     <name>studio::CameraTimeline</name>
-    <message>
-        <source>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.</source>
-        <translation>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.</translation>
-    </message>
     <message>
         <source>end</source>
         <translation>end</translation>
@@ -322,6 +322,10 @@ Use a PNG, JPEG or WebP file.</translation>
     <message>
         <source>Easing</source>
         <translation>Easing</translation>
+    </message>
+    <message>
+        <source>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.&lt;br&gt;Keys: ←/→ frame, Home/End first/last frame, ↑/↓ previous/next keyframe, Ctrl+←/→ move the keyframe, Insert or Enter add a keyframe, Delete remove it.</source>
+        <translation>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.&lt;br&gt;Keys: ←/→ frame, Home/End first/last frame, ↑/↓ previous/next keyframe, Ctrl+←/→ move the keyframe, Insert or Enter add a keyframe, Delete remove it.</translation>
     </message>
 </context>
 <context>
@@ -393,6 +397,29 @@ Use a PNG, JPEG or WebP file.</translation>
     <message>
         <source>%1 cannot be opened: %2</source>
         <translation>%1 cannot be opened: %2</translation>
+    </message>
+    <message>
+        <source>The camera path moved with the new picture (%1 × %2 → %3 × %4)</source>
+        <translation>The camera path moved with the new picture (%1 × %2 → %3 × %4)</translation>
+    </message>
+    <message>
+        <source>its crops took the video's new shape (%1 × %2)</source>
+        <translation>its crops took the video's new shape (%1 × %2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n keyframe(s) that no longer had a frame of their own merged into their neighbours</source>
+        <translation>
+            <numerusform>%n keyframe that no longer had a frame of its own merged into its neighbours</numerusform>
+            <numerusform>%n keyframes that no longer had a frame of their own merged into their neighbours</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keyframes that would share a frame moved apart</source>
+        <translation>keyframes that would share a frame moved apart</translation>
+    </message>
+    <message>
+        <source>Camera path: %1</source>
+        <translation>Camera path: %1</translation>
     </message>
 </context>
 <context>
@@ -752,8 +779,14 @@ or paste one (Ctrl+V)</translation>
         <translation>Camera path: drag on the picture to draw the crop of frame %1</translation>
     </message>
     <message>
-        <source>Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it</source>
-        <translation>Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it</translation>
+        <source>The camera path's crops. Drag a crop to move it, a corner to resize it, or drag on free picture to draw the crop of the current frame.
+Keys: the arrows move the selected crop a pixel (Shift: 10), + and − resize it, Delete removes its keyframe.</source>
+        <translation>The camera path's crops. Drag a crop to move it, a corner to resize it, or drag on free picture to draw the crop of the current frame.
+Keys: the arrows move the selected crop a pixel (Shift: 10), + and − resize it, Delete removes its keyframe.</translation>
+    </message>
+    <message>
+        <source>Frame %1 · drag: move · corners: resize · keys: arrows, +/−, Delete</source>
+        <translation>Frame %1 · drag: move · corners: resize · keys: arrows, +/−, Delete</translation>
     </message>
 </context>
 <context>
@@ -2291,6 +2324,14 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
     <message>
         <source>Every setting back to the reference defaults (prompts and seed are kept).</source>
         <translation>Every setting back to the reference defaults (prompts and seed are kept).</translation>
+    </message>
+    <message>
+        <source>The zoom presets need a square video (width = height).</source>
+        <translation>The zoom presets need a square video (width = height).</translation>
+    </message>
+    <message>
+        <source>Draw a crop on the first frame, or edit a preset there, to make a path of your own.</source>
+        <translation>Draw a crop on the first frame, or edit a preset there, to make a path of your own.</translation>
     </message>
 </context>
 <context>

@@ -304,13 +304,13 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source> · frame %1: crop %2 × %3 at (%4, %5)</source>
         <translation> · 프레임 %1: 크롭 %2 × %3, 위치 (%4, %5)</translation>
     </message>
+    <message>
+        <source>The zoom presets need a square video (width = height).</source>
+        <translation>줌 프리셋은 정사각형 영상(너비 = 높이)이 필요합니다.</translation>
+    </message>
 </context>
 <context>
     <name>studio::CameraTimeline</name>
-    <message>
-        <source>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.</source>
-        <translation>시간에 따른 카메라 경로입니다. 프레임을 클릭하면 크롭을 보고, 키프레임을 드래그하면 시간 위치를 옮기고, 프레임을 더블클릭하면 키프레임을 추가하고, 구간을 오른쪽 클릭하면 이징을 바꿉니다.</translation>
-    </message>
     <message>
         <source>end</source>
         <translation>끝</translation>
@@ -322,6 +322,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
     <message>
         <source>Easing</source>
         <translation>이징</translation>
+    </message>
+    <message>
+        <source>The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, double-click a frame to add a keyframe, right-click a segment to change its easing.&lt;br&gt;Keys: ←/→ frame, Home/End first/last frame, ↑/↓ previous/next keyframe, Ctrl+←/→ move the keyframe, Insert or Enter add a keyframe, Delete remove it.</source>
+        <translation>시간에 따른 카메라 경로. 프레임을 클릭하면 그 크롭이 보이고, 키프레임을 끌면 시간상 위치가 바뀌며, 프레임을 더블클릭하면 키프레임이 추가되고, 구간을 오른쪽 클릭하면 이징을 바꿀 수 있습니다.&lt;br&gt;키: ←/→ 프레임, Home/End 첫/마지막 프레임, ↑/↓ 이전/다음 키프레임, Ctrl+←/→ 키프레임 이동, Insert 또는 Enter 키프레임 추가, Delete 삭제.</translation>
     </message>
 </context>
 <context>
@@ -393,6 +397,28 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
     <message>
         <source>%1 cannot be opened: %2</source>
         <translation>%1을(를) 열 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>The camera path moved with the new picture (%1 × %2 → %3 × %4)</source>
+        <translation>카메라 경로가 새 이미지에 맞춰 옮겨졌습니다 (%1 × %2 → %3 × %4)</translation>
+    </message>
+    <message>
+        <source>its crops took the video&apos;s new shape (%1 × %2)</source>
+        <translation>크롭이 영상의 새 비율(%1 × %2)에 맞춰졌습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n keyframe(s) that no longer had a frame of their own merged into their neighbours</source>
+        <translation>
+            <numerusform>자기 프레임이 없어진 키프레임 %n개가 이웃 키프레임에 합쳐졌습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keyframes that would share a frame moved apart</source>
+        <translation>같은 프레임에 겹칠 키프레임들을 서로 떼어 놓았습니다</translation>
+    </message>
+    <message>
+        <source>Camera path: %1</source>
+        <translation>카메라 경로: %1</translation>
     </message>
 </context>
 <context>
@@ -751,8 +777,14 @@ or paste one (Ctrl+V)</source>
         <translation>카메라 경로: 이미지 위를 드래그해 프레임 %1의 크롭을 그리세요</translation>
     </message>
     <message>
-        <source>Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it</source>
-        <translation>카메라 경로 · 프레임 %1 · 크롭을 드래그하면 이동, 모서리를 드래그하면 크기 조절, Delete로 삭제</translation>
+        <source>The camera path&apos;s crops. Drag a crop to move it, a corner to resize it, or drag on free picture to draw the crop of the current frame.
+Keys: the arrows move the selected crop a pixel (Shift: 10), + and − resize it, Delete removes its keyframe.</source>
+        <translation>카메라 경로의 크롭입니다. 크롭을 끌면 옮겨지고, 모서리를 끌면 크기가 바뀌며, 빈 곳을 끌면 현재 프레임의 크롭을 그립니다.
+키: 화살표는 선택한 크롭을 1픽셀(Shift: 10) 옮기고, +와 −는 크기를 바꾸고, Delete는 키프레임을 삭제합니다.</translation>
+    </message>
+    <message>
+        <source>Frame %1 · drag: move · corners: resize · keys: arrows, +/−, Delete</source>
+        <translation>프레임 %1 · 끌기: 이동 · 모서리: 크기 · 키: 화살표, +/−, Delete</translation>
     </message>
 </context>
 <context>
@@ -2284,6 +2316,14 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
     <message>
         <source>Every setting back to the reference defaults (prompts and seed are kept).</source>
         <translation>모든 설정을 기준 기본값으로 되돌립니다 (프롬프트와 시드는 유지).</translation>
+    </message>
+    <message>
+        <source>The zoom presets need a square video (width = height).</source>
+        <translation>줌 프리셋은 정사각형 영상(너비 = 높이)이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Draw a crop on the first frame, or edit a preset there, to make a path of your own.</source>
+        <translation>첫 프레임에 크롭을 그리거나 프리셋을 그곳에서 편집해 나만의 경로를 만드세요.</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,7 @@ CameraEditor::CameraEditor(QWidget* parent) : QWidget(parent) {
                      "and the timeline"));
   presets_->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(presets_);
+  menu->setToolTipsVisible(true);  // a disabled zoom says why
   const std::pair<QString, QString> names[] = {
       {tr("Pan left"), QStringLiteral("pan_left")}, {tr("Pan right"), QStringLiteral("pan_right")},
       {tr("Zoom in"), QStringLiteral("zoom_in")},   {tr("Zoom out"), QStringLiteral("zoom_out")},
@@ -130,6 +131,12 @@ void CameraEditor::setPath(const CameraPath& path, int frames, double aspect, co
   aspect_ = aspect > 0 ? aspect : 1.0;
   defaultCrop_ = defaultCrop;
   preset_ = preset;
+  const bool square = std::abs(aspect_ - 1) < 1e-9;  // the zoom presets need a square video (the reference's)
+  for (const char* zoom : {"preset_zoom_in", "preset_zoom_out"})
+    if (auto* a = presets_->menu()->findChild<QAction*>(QString::fromLatin1(zoom))) {
+      a->setEnabled(square);
+      a->setToolTip(square ? QString() : tr("The zoom presets need a square video (width = height)."));
+    }
   if (selected_ >= static_cast<int>(path_.keyframes.size())) selected_ = path_.keyframes.empty() ? -1 : 0;
   current_ = std::clamp(current_, 0, frames_ - 1);
   timeline_->setPath(path_, frames_);

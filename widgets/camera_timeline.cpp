@@ -22,12 +22,14 @@ const QColor kPlayhead(80, 200, 255);
 CameraTimeline::CameraTimeline(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("camera_timeline"));
   setMouseTracking(true);
-  // a click gives it the keyboard: Delete then removes the keyframe picked here (not what had the focus before,
-  // e.g. a clip of the results list)
-  setFocusPolicy(Qt::ClickFocus);
+  // a click (or Tab) gives it the keyboard: Delete then removes the keyframe picked here (not what had the focus
+  // before, e.g. a clip of the results list), and the arrows walk the frames and keyframes
+  setFocusPolicy(Qt::StrongFocus);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   setToolTip(tr("The camera path over time. Click a frame to see its crop, drag a keyframe to move it in time, "
-                "double-click a frame to add a keyframe, right-click a segment to change its easing."));
+                "double-click a frame to add a keyframe, right-click a segment to change its easing.<br>Keys: "
+                "←/→ frame, Home/End first/last frame, ↑/↓ previous/next keyframe, Ctrl+←/→ move the keyframe, "
+                "Insert or Enter add a keyframe, Delete remove it."));
 }
 
 QSize CameraTimeline::sizeHint() const { return {360, 78}; }
@@ -236,11 +238,77 @@ void CameraTimeline::contextMenuEvent(QContextMenuEvent* e) {
   menu.exec(e->globalPos());
 }
 
+void CameraTimeline::goToFrame(int frame) {
+  const int f = std::clamp(frame, 0, frames_ - 1);
+  if (f == current_) return;
+  current_ = f;
+  update();
+  Q_EMIT currentFrameChanged(f);
+}
+
 void CameraTimeline::keyPressEvent(QKeyEvent* e) {
-  if (selected_ >= 0 && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace)) {
-    Q_EMIT deleteKeyframeRequested(selected_);
-    e->accept();
-    return;
+  const int n = static_cast<int>(path_.keyframes.size());
+  const bool ctrl = e->modifiers() & Qt::ControlModifier;
+  switch (e->key()) {
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+      if (selected_ < 0) break;
+      Q_EMIT deleteKeyframeRequested(selected_);
+      e->accept();
+      return;
+    case Qt::Key_Left:
+    case Qt::Key_Right: {
+      const int step = e->key() == Qt::Key_Left ? -1 : 1;
+      if (ctrl) {  // the selected keyframe one frame earlier / later (it stays between its neighbours)
+        if (selected_ < 0) break;
+        auto moved = path_;
+        const int from = camera::keyframeFrame(path_, frames_, selected_);
+        const int f = camera::moveKeyframe(moved, frames_, selected_, from + step);
+        if (f >= 0 && f != from) {
+          Q_EMIT keyframeMoved(selected_, f, false);
+          goToFrame(std::min(f, frames_ - 1));
+        }
+      } else {
+        goToFrame(current_ + step);
+      }
+      e->accept();
+      return;
+    }
+    case Qt::Key_Home:
+    case Qt::Key_End:
+      goToFrame(e->key() == Qt::Key_Home ? 0 : frames_ - 1);
+      e->accept();
+      return;
+    case Qt::Key_Up:
+    case Qt::Key_Down: {  // the previous / next keyframe, and its frame
+      if (n == 0) break;
+      int k = selected_;
+      if (k < 0) {  // none selected: the nearest one on that side of the current frame
+        k = e->key() == Qt::Key_Down ? n - 1 : 0;
+        for (int i = 0; i < n; ++i) {
+          const int f = camera::keyframeFrame(path_, frames_, i);
+          if (e->key() == Qt::Key_Down && f >= current_) { k = i; break; }
+          if (e->key() == Qt::Key_Up && f <= current_) k = i;
+        }
+      } else {
+        k = std::clamp(k + (e->key() == Qt::Key_Up ? -1 : 1), 0, n - 1);
+      }
+      if (k != selected_) {
+        selected_ = k;
+        Q_EMIT keyframeSelected(k);
+      }
+      goToFrame(std::min(camera::keyframeFrame(path_, frames_, k), frames_ - 1));
+      update();
+      e->accept();
+      return;
+    }
+    case Qt::Key_Insert:
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+      Q_EMIT addKeyframeRequested(current_);
+      e->accept();
+      return;
+    default: break;
   }
   QWidget::keyPressEvent(e);
 }

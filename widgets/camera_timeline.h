@@ -1,7 +1,9 @@
 // The camera path over time: one tick per frame, the keyframes as diamonds snapped to frames, each segment
 // drawn with its easing curve and named, and the current frame. Click a frame to go there, drag a diamond to
 // move its keyframe in time (it snaps to frames and stays between its neighbours), double-click a frame to add
-// a keyframe, right-click a segment to choose its easing. Thin: it shows a path and reports intentions.
+// a keyframe, right-click a segment to choose its easing. From the keyboard: ←/→ walk the frames (Home/End),
+// ↑/↓ the keyframes, Ctrl+←/→ move the selected keyframe, Insert/Enter add one, Delete removes it. Thin: it
+// shows a path and reports intentions.
 #pragma once
 #include <QWidget>
 
@@ -48,6 +50,7 @@ protected:
   void keyPressEvent(QKeyEvent*) override;
 
 private:
+  void goToFrame(int frame);  // sets the current frame and reports it
   int hitKeyframe(const QPointF& pos) const;
   int segmentAt(double x) const;  // keyframe starting the segment under x, or -1
   double span() const;

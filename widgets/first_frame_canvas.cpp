@@ -12,6 +12,7 @@
 #include <QPainterPath>
 #include <QUrl>
 
+#include "app/camera_edit.h"
 #include "engine/camera_path.h"
 
 namespace studio {
@@ -193,6 +194,12 @@ void FirstFrameCanvas::setCameraOverlay(const CameraOverlay& overlay) {
     viewContent_ = content;
   }
   setFocusPolicy(camera_.enabled ? Qt::StrongFocus : Qt::NoFocus);
+  setToolTip(camera_.enabled
+                 ? tr("The camera path's crops. Drag a crop to move it, a corner to resize it, or drag on free picture "
+                      "to draw the crop of the current frame.\nKeys: the arrows move the selected crop a pixel "
+                      "(Shift: 10), + and − resize it, Delete removes its keyframe.")
+                 : tr("Your first frame. Drop a picture here, open one (Ctrl+O) or paste one (Ctrl+V).\n"
+                      "The bright frame is what the model sees at the chosen size."));
   setCursor(camera_.enabled || camera_.canStart ? Qt::CrossCursor : Qt::ArrowCursor);
   update();
 }
@@ -343,13 +350,72 @@ void FirstFrameCanvas::mouseReleaseEvent(QMouseEvent* e) {
   QWidget::mouseReleaseEvent(e);
 }
 
+QRectF FirstFrameCanvas::keyEditRect(int key, Qt::KeyboardModifiers mods) const {
+  const QRectF r = camera_.keyframes[camera_.selected];
+  const double step = (mods & Qt::ShiftModifier) ? 10 : 1;  // picture pixels
+  switch (key) {
+    case Qt::Key_Left: return r.translated(-step, 0);
+    case Qt::Key_Right: return r.translated(step, 0);
+    case Qt::Key_Up: return r.translated(0, -step);
+    case Qt::Key_Down: return r.translated(0, step);
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+    case Qt::Key_Minus: {
+      // about the centre, the aspect kept: 5 % a press (Shift: 20 %), no smaller than 8 pixels a side (unless it
+      // already was) and no larger than a crop may be
+      const double grow = (mods & Qt::ShiftModifier) ? 1.2 : 1.05, f = key == Qt::Key_Minus ? 1 / grow : grow;
+      double w = r.width() * f, h = r.height() * f;
+      const double minSide = 8;
+      if (std::min(w, h) < minSide) {
+        const double s = minSide / std::min(w, h);
+        w *= s;
+        h *= s;
+      }
+      return camera::withinCropLimits(QRectF(r.center().x() - w / 2, r.center().y() - h / 2, w, h));
+    }
+    default: return {};
+  }
+}
+
 void FirstFrameCanvas::keyPressEvent(QKeyEvent* e) {
-  if (camera_.enabled && camera_.selected >= 0 && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace)) {
+  const bool editing = camera_.enabled && camera_.selected >= 0 && camera_.selected < camera_.keyframes.size() &&
+                       drag_ == Drag::None;
+  if (editing && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace)) {
     Q_EMIT deleteKeyframeRequested(camera_.selected);
     e->accept();
     return;
   }
+  if (editing) {
+    const QRectF r = keyEditRect(e->key(), e->modifiers());
+    if (r.isValid()) {
+      // one undo step for a held key: interim edits while it repeats, the final one when it is let go
+      keyEditing_ = camera_.selected;
+      Q_EMIT keyframeRectEdited(camera_.selected, r, true);
+      e->accept();
+      return;
+    }
+  }
   QWidget::keyPressEvent(e);
+}
+
+void FirstFrameCanvas::keyReleaseEvent(QKeyEvent* e) {
+  if (!e->isAutoRepeat() && keyEditing_ >= 0) {
+    finishKeyEdit();
+    e->accept();
+    return;
+  }
+  QWidget::keyReleaseEvent(e);
+}
+
+void FirstFrameCanvas::focusOutEvent(QFocusEvent* e) {
+  finishKeyEdit();
+  QWidget::focusOutEvent(e);
+}
+
+void FirstFrameCanvas::finishKeyEdit() {
+  const int k = keyEditing_;
+  keyEditing_ = -1;
+  if (k >= 0 && k < camera_.keyframes.size()) Q_EMIT keyframeRectEdited(k, camera_.keyframes[k], false);
 }
 
 void FirstFrameCanvas::paintCamera(QPainter& p) {
@@ -407,9 +473,10 @@ void FirstFrameCanvas::paintCamera(QPainter& p) {
   const QString caption =
       camera_.keyframes.isEmpty()
           ? tr("Camera path: drag on the picture to draw the crop of frame %1").arg(camera_.currentFrame + 1)
-          : tr("Camera path · frame %1 · drag a crop to move it, its corners to resize, Delete removes it")
-                .arg(camera_.currentFrame + 1);
-  p.drawText(QRectF(0, height() - 26, width(), 22), Qt::AlignCenter, caption);
+          : tr("Frame %1 · drag: move · corners: resize · keys: arrows, +/−, Delete").arg(camera_.currentFrame + 1);
+  // elided rather than cut at both ends when the canvas is narrow (the tooltip says it all)
+  p.drawText(QRectF(0, height() - 26, width(), 22), Qt::AlignCenter,
+             p.fontMetrics().elidedText(caption, Qt::ElideRight, width() - 8));
 }
 
 }  // namespace studio

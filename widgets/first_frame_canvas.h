@@ -27,6 +27,8 @@ public:
   // selected one with resize handles) and the crop of the current frame, and edits them with the mouse:
   // drag inside a crop to move it, drag a corner handle to resize it (the aspect stays the output's), drag
   // on free picture to draw the crop of the current frame (a new keyframe there), Delete removes the selected.
+  // From the keyboard: the arrows move the selected crop a pixel (Shift: 10), + and − resize it by 5 % (Shift:
+  // 20 %); a held key is one undo step.
   struct CameraOverlay {
     bool enabled = false;
     QVector<QRectF> keyframes;   // crop of each keyframe
@@ -69,6 +71,8 @@ protected:
   void mouseMoveEvent(QMouseEvent*) override;
   void mouseReleaseEvent(QMouseEvent*) override;
   void keyPressEvent(QKeyEvent*) override;
+  void keyReleaseEvent(QKeyEvent*) override;
+  void focusOutEvent(QFocusEvent*) override;
 
 private:
   enum class Drag { None, Move, Resize, Draw };
@@ -76,6 +80,8 @@ private:
   QRectF dragRect(const QPointF& widgetPos) const;  // the crop the current drag gives, picture pixels
   int hitHandle(const QPointF& widgetPos) const;    // corner of the selected crop under the cursor, or -1
   int hitKeyframe(const QPointF& widgetPos) const;  // keyframe whose crop contains the point, or -1
+  QRectF keyEditRect(int key, Qt::KeyboardModifiers mods) const;  // the selected crop after that key, or empty
+  void finishKeyEdit();  // closes a keyboard edit (one undo step)
 
   CameraOverlay camera_;
   Drag drag_ = Drag::None;
@@ -87,6 +93,7 @@ private:
   QRectF crop_;
   QSize modelSize_;
   bool dragging_ = false;
+  int keyEditing_ = -1;  // the keyframe the keyboard is editing (arrows, +/-), until the key is let go
 };
 
 }  // namespace studio

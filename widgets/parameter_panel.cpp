@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QStandardItemModel>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -441,6 +442,21 @@ void ParameterPanel::updateEnabled() {
   butterworthOrder_->setEnabled(fi && comboData(filter_) == QStringLiteral("butterworth"));
   eta_->setEnabled(comboData(sampler_) == QStringLiteral("ddim"));
   seed_->setEnabled(!randomSeed_->isChecked());
+  // Zooms need a square video (the reference's); "Custom path" is what the camera editor made, not a choice.
+  if (auto* model = qobject_cast<QStandardItemModel*>(camera_->model())) {
+    const bool square = width_->value() == height_->value();
+    for (const char* zoom : {"zoom_in", "zoom_out"})
+      if (QStandardItem* item = model->item(camera_->findData(QString::fromLatin1(zoom)))) {
+        item->setEnabled(square);
+        item->setToolTip(square ? QString() : tr("The zoom presets need a square video (width = height)."));
+      }
+    if (QStandardItem* item = model->item(camera_->findData(QStringLiteral("custom")))) {
+      const bool custom = !shown_.camera_path.is_null();
+      item->setEnabled(custom);
+      item->setToolTip(custom ? QString()
+                              : tr("Draw a crop on the first frame, or edit a preset there, to make a path of your own."));
+    }
+  }
 }
 
 void ParameterPanel::rollDice() {

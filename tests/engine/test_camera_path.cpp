@@ -173,6 +173,38 @@ TEST(CameraPathCrops, ReferenceTiming) {
   EXPECT_EQ(c[3].left, 75);
 }
 
+TEST(CameraPathCrops, AnOvershootingBezierIsHeldToTheCropLimits) {
+  // From 8000² to 16000 × 4000 with a curve that overshoots to y ≈ 1.36 halfway: the eased crops would pass 16384
+  // a side and 64 megapixels; they are shrunk about their centres instead (a crop is rendered at its own size).
+  CameraPath p;
+  p.keyframes = {key(0, 9000, 9000, 8000, 8000, Easing::CubicBezier), key(1, 9000, 9000, 16000, 4000)};
+  p.keyframes[0].x1 = 0.3;
+  p.keyframes[0].y1 = 2.0;
+  p.keyframes[0].x2 = 0.7;
+  p.keyframes[0].y2 = 1.6;
+  ASSERT_GT(ease(Easing::CubicBezier, 0.5, 0.3, 2.0, 0.7, 1.6), 1.3);
+  int64_t widest = 0;
+  for (const CropRect& c : p.crops(9)) {
+    EXPECT_LE(c.width, static_cast<int64_t>(kMaxCropSide));
+    EXPECT_LE(c.height, static_cast<int64_t>(kMaxCropSide));
+    EXPECT_LE(c.width * c.height, static_cast<int64_t>(kMaxCropArea));
+    EXPECT_GE(c.width, 1);
+    EXPECT_GE(c.height, 1);
+    EXPECT_LE(std::abs(static_cast<double>(c.left) + c.width / 2.0 - 9000), 1.0) << "held about its centre";
+    widest = std::max(widest, c.width);
+  }
+  EXPECT_EQ(widest, static_cast<int64_t>(kMaxCropSide)) << "the overshoot reached the side limit";
+  // The ends are the keyframes' own crops.
+  EXPECT_EQ(p.crops(9).front(), (CropRect{5000, 5000, 8000, 8000}));
+  EXPECT_EQ(p.crops(9).back(), (CropRect{1000, 7000, 16000, 4000}));
+  // y handles overshoot within ±10 only.
+  p.keyframes[0].y1 = 11;
+  EXPECT_NE(error_of([&] { p.validate(); }).find("keyframes[0].bezier y1 = 11 is outside [-10, 10]"), std::string::npos);
+  p.keyframes[0].y1 = 0.5;
+  p.keyframes[0].y2 = -1e300;
+  EXPECT_NE(error_of([&] { p.validate(); }).find("bezier y2"), std::string::npos);
+}
+
 TEST(CameraPathJson, RoundTrip) {
   CameraPath p;
   p.timing = CameraPath::Timing::Reference;

@@ -7,11 +7,17 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QMenu>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QUndoStack>
 
 #include "app/camera_edit.h"
 #include "app/document.h"
+#include "app/edit_history.h"
 #include "app/engine_worker.h"
 #include "app/main_window.h"
 #include "app/settings.h"
@@ -178,7 +184,7 @@ private Q_SLOTS:
     doc->addResult(clip);
     win->historyView()->setFocus();
     CameraTimeline* timeline = editor->timeline();
-    QCOMPARE(timeline->focusPolicy(), Qt::ClickFocus);
+    QCOMPARE(timeline->focusPolicy(), Qt::StrongFocus);  // a click or Tab
     editor->setSelected(1);
     QTest::mouseClick(timeline, Qt::LeftButton, {}, QPoint(2, timeline->height() - 2));
     editor->setSelected(1);
@@ -194,6 +200,256 @@ private Q_SLOTS:
     QCOMPARE(doc->params().noise_level, 850);
     QCOMPARE(doc->params().cutoff_spatial, 0.25);
     QVERIFY(!canvas->cameraOverlay().enabled);
+  }
+
+  void aCustomPathFollowsANewVideoShapeInOneUndoStep() {
+    Window win;
+    Document* doc = win->document();
+    ci2v::sampling::CameraPath path;
+    ci2v::sampling::Keyframe a, b;
+    a.time = 0, a.cx = 150, a.cy = 150, a.w = a.h = 200;
+    b.time = 1, b.cx = 350, b.cy = 200, b.w = b.h = 120;
+    path.keyframes = {a, b};
+    QVERIFY(doc->setCameraPath(path));
+    // The width typed in the panel: 128 × 128 → 192 × 128. Every crop takes the 3:2 shape, its centre and area kept
+    // (the layout video would otherwise be a stretched square).
+    auto* width = win->parameterPanel()->findChild<QSpinBox*>(QStringLiteral("width"));
+    QVERIFY(width);
+    width->setValue(192);
+    QCOMPARE(doc->params().width, 192);
+    const auto fitted = pathOf(doc);
+    QCOMPARE(fitted.keyframes.size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+      const auto& k = fitted.keyframes[i];
+      const auto& o = path.keyframes[i];
+      QVERIFY2(std::abs(k.w / k.h - 1.5) < 1e-9, qPrintable(QString::number(k.w / k.h)));
+      QVERIFY(std::abs(k.w * k.h - o.w * o.h) < 1e-6 * o.w * o.h);
+      QCOMPARE(k.cx, o.cx);
+      QCOMPARE(k.cy, o.cy);
+      QCOMPARE(k.time, o.time);
+    }
+    for (const QRectF& c : doc->cameraCrops())  // the crops the layout video is made of: 3:2 up to whole pixels
+      QVERIFY2(std::abs(c.width() / c.height() - 1.5) < 0.02, qPrintable(QString::number(c.width() / c.height())));
+    QVERIFY2(win->statusBar()->currentMessage().contains(QStringLiteral("192 × 128")),
+             qPrintable(win->statusBar()->currentMessage()));
+    // One undo step, named for the edit, takes back the width and the path together.
+    QUndoStack* undo = win->editHistory()->stack();
+    QVERIFY2(!undo->undoText().contains(QLatin1String("camera")), qPrintable(undo->undoText()));
+    undo->undo();
+    QCOMPARE(doc->params().width, 128);
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+    // A preset follows the size by itself: nothing is stored but its name.
+    QVERIFY(doc->setCameraPreset(QStringLiteral("pan_right")));
+    width->setValue(192);
+    QCOMPARE(doc->params().camera_preset, std::string("pan_right"));
+    QVERIFY(doc->params().camera_path.is_null());
+  }
+
+  void fewerFramesKeepEveryKeyframeOnAFrameOfItsOwn() {
+    Window win;  // 8 frames
+    Document* doc = win->document();
+    ci2v::sampling::CameraPath path;
+    for (int f : {0, 1, 2, 7}) {
+      ci2v::sampling::Keyframe k;
+      k.time = f / 7.0;
+      k.cx = 100 + 30 * f, k.cy = 150, k.w = k.h = 160;
+      path.keyframes.push_back(k);
+    }
+    QVERIFY(doc->setCameraPath(path));
+    auto* frames = win->parameterPanel()->findChild<QSpinBox*>(QStringLiteral("frames"));
+    QVERIFY(frames);
+    // 8 → 5 frames: frames 0, 1, 2, 7 would fall on 0, 1, 1, 4; the third is pushed to frame 2.
+    frames->setValue(5);
+    auto p = pathOf(doc);
+    QCOMPARE(p.keyframes.size(), size_t(4));
+    QList<int> at;
+    for (int i = 0; i < 4; ++i) at << camera::keyframeFrame(p, 5, i);
+    QCOMPARE(at, (QList<int>{0, 1, 2, 4}));
+    QCOMPARE(p.keyframes[2].cx, path.keyframes[2].cx);  // only the times moved
+    QVERIFY2(win->statusBar()->currentMessage().contains(QLatin1String("moved apart")),
+             qPrintable(win->statusBar()->currentMessage()));
+    // ... and each can still be moved on the timeline: K3 to frame 3.
+    CameraTimeline* tl = win->cameraEditor()->timeline();
+    drag(tl, tl->keyframePoint(2), QPointF(tl->xOfFrame(3) + 2, tl->trackY()));
+    QCOMPARE(camera::keyframeFrame(pathOf(doc), 5, 2), 3);
+    win->editHistory()->stack()->undo();  // the move
+    win->editHistory()->stack()->undo();  // the frame count and the path, together
+    QCOMPARE(doc->params().frames, 8);
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+    // 8 → 3 frames: four keyframes cannot each have one of three frames; one per frame stays (first and last kept).
+    frames->setValue(3);
+    p = pathOf(doc);
+    QCOMPARE(p.keyframes.size(), size_t(3));
+    QCOMPARE(p.keyframes.front().cx, path.keyframes.front().cx);
+    QCOMPARE(p.keyframes.back().cx, path.keyframes.back().cx);
+    QVERIFY2(win->statusBar()->currentMessage().contains(QLatin1String("merged")),
+             qPrintable(win->statusBar()->currentMessage()));
+    // Keyframes that already sit on frames of their own keep their exact times (a path from a JSON file).
+    QVERIFY(doc->setCameraPath(path));
+    frames->setValue(16);
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+  }
+
+  void keyframesCrowdedIntoOneFrameStayValidWhenMoved() {
+    // A path from a file may hold keyframes closer than a frame: moving one never breaks the order, and one that
+    // has no free frame between its neighbours stays where it is.
+    ci2v::sampling::CameraPath path;
+    for (double t : {0.0, 0.01, 0.02, 1.0}) {
+      ci2v::sampling::Keyframe k;
+      k.time = t, k.cx = 50, k.cy = 50, k.w = k.h = 40;
+      path.keyframes.push_back(k);
+    }
+    auto moved = path;
+    QCOMPARE(camera::moveKeyframe(moved, 8, 1, 4), 0);
+    QCOMPARE(moved.keyframes[1].time, 0.01);
+    QVERIFY(moved.keyframes[1].time < moved.keyframes[2].time);
+    QCOMPARE(camera::moveKeyframe(moved, 8, 2, 4), 4);  // the third has room up to frame 6
+    QCOMPARE(moved.keyframes[2].time, 4.0 / 7.0);
+    QCOMPARE(camera::moveKeyframe(moved, 8, 2, 7), 6);
+    moved.validate();
+  }
+
+  void aNewPictureOfAnotherSizeTakesThePathAlong() {
+    Window win;  // 512 × 384 picture
+    Document* doc = win->document();
+    ci2v::sampling::CameraPath path;
+    ci2v::sampling::Keyframe a, b;
+    a.time = 0, a.cx = 128, a.cy = 192, a.w = a.h = 200;
+    b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
+    path.keyframes = {a, b};
+    QVERIFY(doc->setCameraPath(path));
+    QImage half(256, 192, QImage::Format_RGB888);
+    half.fill(Qt::darkCyan);
+    doc->setFirstFrame(half, QStringLiteral("smaller"));
+    auto p = pathOf(doc);
+    QCOMPARE(p.keyframes[0].cx, 64.0);
+    QCOMPARE(p.keyframes[0].cy, 96.0);
+    QCOMPARE(p.keyframes[1].cx, 192.0);
+    QCOMPARE(p.keyframes[0].w, 100.0);
+    QCOMPARE(p.keyframes[0].h, 100.0);
+    QVERIFY(win->statusBar()->currentMessage().contains(QLatin1String("moved with the new picture")));
+    // Another shape (256 × 256): centres follow each axis, crops keep their aspect and share of the area.
+    QImage square(256, 256, QImage::Format_RGB888);
+    square.fill(Qt::darkRed);
+    doc->setFirstFrame(square, QStringLiteral("square"));
+    p = pathOf(doc);
+    QCOMPARE(p.keyframes[0].cy, 128.0);
+    QVERIFY(std::abs(p.keyframes[0].w - p.keyframes[0].h) < 1e-9);
+    QVERIFY(std::abs(p.keyframes[0].w * p.keyframes[0].h - 100.0 * 100.0 * 256.0 / 192.0) < 1e-6);
+    // The same size again moves nothing; a project brings its own path with its picture, untouched.
+    const auto before = doc->params().camera_path;
+    doc->setFirstFrame(square, QStringLiteral("again"));
+    QCOMPARE(doc->params().camera_path, before);
+    Project project = doc->toProject();
+    project.firstFrame = QImage(1024, 768, QImage::Format_RGB888);
+    project.firstFrame.fill(Qt::gray);
+    project.params.camera_path = path.to_json();
+    QString error;
+    QVERIFY2(doc->loadProject(project, &error), qPrintable(error));
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+  }
+
+  void zoomPresetsAreOfferedOnlyForSquareVideos() {
+    Window win;  // 128 × 128
+    auto* combo = win->parameterPanel()->findChild<QComboBox*>(QStringLiteral("camera_preset"));
+    QVERIFY(combo);
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    QVERIFY(model);
+    auto item = [&](const char* id) { return model->item(combo->findData(QString::fromLatin1(id))); };
+    QAction* zoomIn = win->cameraEditor()->findChild<QAction*>(QStringLiteral("preset_zoom_in"));
+    QVERIFY(zoomIn);
+    QVERIFY(item("zoom_in")->isEnabled());
+    QVERIFY(zoomIn->isEnabled());
+    // "Custom path" is what the camera editor makes: not a choice while there is none.
+    QVERIFY(!item("custom")->isEnabled());
+    auto* width = win->parameterPanel()->findChild<QSpinBox*>(QStringLiteral("width"));
+    width->setValue(192);
+    QVERIFY(!item("zoom_in")->isEnabled());
+    QVERIFY(!item("zoom_out")->isEnabled());
+    QVERIFY(item("pan_left")->isEnabled());
+    QVERIFY(item("zoom_in")->toolTip().contains(QLatin1String("square")));
+    QVERIFY(!zoomIn->isEnabled());
+    QVERIFY(zoomIn->toolTip().contains(QLatin1String("square")));
+    QVERIFY(win->cameraEditor()->findChild<QAction*>(QStringLiteral("preset_pan_left"))->isEnabled());
+    // A drawn path makes "Custom path" the shown entry, and enabled.
+    drag(win->canvas(), win->canvas()->toWidget(QPointF(100, 80)), win->canvas()->toWidget(QPointF(260, 240)));
+    QVERIFY(!win->document()->params().camera_path.is_null());
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("custom"));
+    QVERIFY(item("custom")->isEnabled());
+    width->setValue(128);
+    QVERIFY(item("zoom_in")->isEnabled());
+    QVERIFY(zoomIn->isEnabled());
+  }
+
+  void thePathIsEditableFromTheKeyboard() {
+    Window win;
+    Document* doc = win->document();
+    FirstFrameCanvas* canvas = win->canvas();
+    CameraEditor* editor = win->cameraEditor();
+    ci2v::sampling::CameraPath path;
+    ci2v::sampling::Keyframe a, b;
+    a.time = 0, a.cx = 150, a.cy = 150, a.w = a.h = 200;
+    b.time = 1, b.cx = 350, b.cy = 200, b.w = b.h = 120;
+    path.keyframes = {a, b};
+    QVERIFY(doc->setCameraPath(path));
+    QUndoStack* undo = win->editHistory()->stack();
+    const int steps = undo->count();
+
+    // The canvas: arrows move the selected crop (Shift: 10 pixels); a held key, repeating, is one undo step.
+    editor->setSelected(1);
+    QTest::keyClick(canvas, Qt::Key_Right);
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 351.0);
+    QTest::keyClick(canvas, Qt::Key_Up, Qt::ShiftModifier);
+    QCOMPARE(pathOf(doc).keyframes[1].cy, 190.0);
+    for (int i = 0; i < 5; ++i) {  // Left held: four auto-repeats, then let go
+      QKeyEvent press(QEvent::KeyPress, Qt::Key_Left, Qt::NoModifier, QString(), i > 0);
+      QCoreApplication::sendEvent(canvas, &press);
+    }
+    QKeyEvent release(QEvent::KeyRelease, Qt::Key_Left, Qt::NoModifier, QString(), false);
+    QCoreApplication::sendEvent(canvas, &release);
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 346.0);
+    QCOMPARE(undo->count(), steps + 3);
+    // + and − resize about the centre, the aspect kept.
+    QTest::keyClick(canvas, Qt::Key_Plus);
+    auto k = pathOf(doc).keyframes[1];
+    QVERIFY2(std::abs(k.w - 126) < 1e-9 && std::abs(k.h - 126) < 1e-9, qPrintable(QString::number(k.w)));
+    QCOMPARE(k.cx, 346.0);
+    QTest::keyClick(canvas, Qt::Key_Minus, Qt::ShiftModifier);
+    QVERIFY(std::abs(pathOf(doc).keyframes[1].w - 105) < 1e-9);
+    undo->undo();
+    undo->undo();
+    QCOMPARE(pathOf(doc).keyframes[1].w, 120.0);
+
+    // The timeline: ←/→ walk the frames, ↑/↓ the keyframes, Ctrl+→ moves the selected keyframe, Insert adds one.
+    CameraTimeline* tl = editor->timeline();
+    editor->setSelected(-1);
+    editor->setCurrentFrame(0);
+    QTest::keyClick(tl, Qt::Key_Right);
+    QTest::keyClick(tl, Qt::Key_Right);
+    QCOMPARE(editor->currentFrame(), 2);
+    QTest::keyClick(tl, Qt::Key_End);
+    QCOMPARE(editor->currentFrame(), 7);
+    QTest::keyClick(tl, Qt::Key_Home);
+    QCOMPARE(editor->currentFrame(), 0);
+    QTest::keyClick(tl, Qt::Key_Down);  // the next keyframe from frame 0: K1 there
+    QCOMPARE(editor->selected(), 0);
+    QTest::keyClick(tl, Qt::Key_Down);
+    QCOMPARE(editor->selected(), 1);
+    QCOMPARE(editor->currentFrame(), 7);
+    QTest::keyClick(tl, Qt::Key_Left, Qt::ControlModifier);  // K2 to frame 6
+    QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 1), 6);
+    QCOMPARE(editor->currentFrame(), 6);
+    QTest::keyClick(tl, Qt::Key_Up);
+    QCOMPARE(editor->selected(), 0);
+    QTest::keyClick(tl, Qt::Key_Left, Qt::ControlModifier);  // K1 is on frame 0 already
+    QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 0), 0);
+    editor->setCurrentFrame(3);
+    QTest::keyClick(tl, Qt::Key_Insert);
+    QCOMPARE(pathOf(doc).keyframes.size(), size_t(3));
+    QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 1), 3);
+    QCOMPARE(editor->selected(), 1);
+    QTest::keyClick(tl, Qt::Key_Delete);
+    QCOMPARE(pathOf(doc).keyframes.size(), size_t(2));
   }
 
   void aDragOnTheStillPictureStartsAPath() {
