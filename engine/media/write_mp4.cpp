@@ -54,7 +54,9 @@ void write_mp4(const Job& job) {
                    " (" + (codec->long_name ? codec->long_name : codec->name) + ") instead");
 
   const int w = job.video.frames[0].width, h = job.video.frames[0].height;
-  const int ew = w + (w & 1), eh = h + (h & 1);  // 4:2:0 needs even sizes
+  // 4:2:0 needs even sizes. The padding stays in the file: H.264 crops 4:2:0 frames in 2-pixel units only (x264
+  // refuses crop-rect=0,0,1,1: "not divisible by 2x2"), and 4:4:4 would not play in most players.
+  const int ew = w + (w & 1), eh = h + (h & 1);
   if ((ew != w || eh != h) && job.opt.notice)
     job.opt.notice("the frames are " + std::to_string(w) + "x" + std::to_string(h) + "; the MP4 is " + std::to_string(ew) +
                    "x" + std::to_string(eh) + " (edge pixels repeated) because yuv420p needs even sizes");
