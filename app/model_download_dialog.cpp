@@ -198,7 +198,10 @@ void ModelDownloadDialog::showProgress(qint64 done, qint64 total, double bytesPe
     file_->setText(tr("File %1 of %2: %3%4")
                        .arg(fileIndex)
                        .arg(fileCount)
-                       .arg(file, stage == QLatin1String("verifying") ? tr(" (checking its sha256)") : QString()));
+                       .arg(file, stage == QLatin1String("verifying") ? tr(" (checking its sha256)")
+                                  : stage == QLatin1String("waiting")
+                                      ? tr(" (waiting: another download is fetching it)")
+                                      : QString()));
   if (stage == QLatin1String("done")) return;
   status_->setText(tr("%1 of %2 · %3/s · %4 left")
                        .arg(formatBytes(done), formatBytes(total), formatBytes(static_cast<qint64>(bytesPerSecond)),

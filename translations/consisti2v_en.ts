@@ -1955,6 +1955,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</source>
         <translation>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</translation>
     </message>
+    <message>
+        <source> (waiting: another download is fetching it)</source>
+        <translation> (waiting: another download is fetching it)</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelPicker</name>

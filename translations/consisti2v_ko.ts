@@ -1947,6 +1947,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>The hub could not be reached, so nothing was downloaded. A complete copy of the model is already here: %1</source>
         <translation>허브에 연결할 수 없어 아무것도 받지 않았습니다. 모델의 완전한 사본이 이미 여기 있습니다: %1</translation>
     </message>
+    <message>
+        <source> (waiting: another download is fetching it)</source>
+        <translation> (대기 중: 다른 다운로드가 이 파일을 받고 있습니다)</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelPicker</name>

@@ -17,6 +17,14 @@
 #include <sstream>
 #include <thread>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/files.h"
 #include "engine/hub/hashing.h"
 
 namespace fs = std::filesystem;
@@ -450,6 +458,116 @@ uint64_t space_of(const DownloadOptions& o, const fs::path& dir) {
   return s.available;
 }
 
+// An exclusive lock on a lock file (flock: what huggingface_hub's filelock takes too, so a Python download into the
+// same cache waits for ours and ours for it). Waits while another process (or thread) holds it, telling `waiting`
+// once; throws Cancelled when the cancel flag rises while it waits. Closing the file releases it.
+class FileLock {
+public:
+  FileLock(const fs::path& path, const DownloadOptions& o, const std::function<void()>& waiting) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+    if (fd_ < 0)
+      throw Error(path.string() + ": cannot create the download lock file (" + std::strerror(errno) +
+                  "); is the folder writable?");
+    bool told = false;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int e = errno;
+      if (e != EWOULDBLOCK && e != EINTR) {
+        release();
+        throw Error(path.string() + ": cannot lock the download lock file (" + std::strerror(e) + ")");
+      }
+      if (!told && waiting) waiting();
+      told = true;
+      if (o.cancel && o.cancel->load()) {
+        release();
+        throw Cancelled();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock() { release(); }
+
+private:
+  void release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
+
+// A plain folder's record of each file's version (huggingface_hub's local-dir layout, so either tool trusts the
+// other's): <folder>/.cache/huggingface/download/<path>.metadata holds the commit, the etag (the sha256 of an
+// LFS file, the git blob id of a small one) and the time it was written (seconds since the epoch).
+fs::path folder_meta_dir(const std::string& local_dir) { return fs::path(local_dir) / ".cache" / "huggingface" / "download"; }
+fs::path folder_record_path(const std::string& local_dir, const std::string& path) {
+  return folder_meta_dir(local_dir) / (path + ".metadata");
+}
+
+struct FolderRecord {
+  std::string commit, etag;
+  double timestamp = 0;
+};
+
+bool read_folder_record(const fs::path& file, FolderRecord* r) {
+  std::ifstream in(file);
+  std::string ts;
+  if (!in || !std::getline(in, r->commit) || !std::getline(in, r->etag) || !std::getline(in, ts)) return false;
+  try {
+    r->timestamp = std::stod(ts);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+void write_folder_record(const fs::path& file, const std::string& commit, const std::string& etag) {
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::ostringstream text;
+  text << commit << "\n" << etag << "\n" << std::fixed << std::setprecision(6) << now << "\n";
+  write_file_atomically(file, text.str());
+}
+
+// A file's modification time in seconds since the epoch (-1 when it cannot be read).
+double mtime_seconds(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return -1;
+  return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
+}
+
+// Whether a file in a plain folder is the listing's version: its record names the listing's hash and it has not
+// been written since; else (no record, another hash, touched since) its content is hashed. The record is
+// (re)written when the hash matches. Files the listing gives no hash for count by their size alone.
+bool folder_file_is_current(const DownloadOptions& o, const RepoFile& f, const fs::path& file, const std::string& commit) {
+  const std::string want = f.blob_name();
+  if (want.empty()) return true;
+  const fs::path record = folder_record_path(o.local_dir, f.path);
+  FolderRecord r;
+  if (read_folder_record(record, &r) && r.etag == want && mtime_seconds(file) <= r.timestamp) return true;
+  log(o, "checking " + file.string() + " against the hub's hash (no record of its version)");
+  std::string got;
+  if (f.lfs) {
+    got = sha256_file(file, o.cancel);
+    if (got.empty()) throw Cancelled();
+  } else {
+    got = git_blob_sha1_file(file);
+  }
+  if (got != want) {
+    log(o, file.string() + " is not the hub's version (hash " + got + ", the hub has " + want + "): fetching it again");
+    return false;
+  }
+  try {
+    write_folder_record(record, commit, want);
+  } catch (const std::exception& e) {
+    log(o, std::string("cannot record the version of ") + file.string() + ": " + e.what());
+  }
+  return true;
+}
+
 bool offline_requested(const DownloadOptions& o) {
   const std::string v = lower(env("HF_HUB_OFFLINE"));
   return o.offline || v == "1" || v == "true" || v == "yes";
@@ -544,6 +662,15 @@ DownloadResult download_model(const DownloadOptions& o) {
     const std::string snap = find_cached_snapshot(root, o.repo, o.revision);
     if (!snap.empty()) {
       log(o, why + "; using the cached snapshot " + snap);
+      if (!o.variant.empty()) {  // the snapshot is what an earlier run fetched: say when it is not that variant
+        bool has_variant = false;
+        std::error_code walk;
+        for (fs::recursive_directory_iterator it(snap, walk), end; !walk && it != end; it.increment(walk))
+          has_variant = has_variant || it->path().filename().string().find("." + o.variant + ".") != std::string::npos;
+        if (!has_variant)
+          log(o, "the cached snapshot holds no " + o.variant + " weight files (an earlier download took the full ones): "
+                 "those are used");
+      }
       return {snap, fs::path(snap).filename().string(), 0, 0, true};
     }
     throw Error(why + ", and the cache " + cache.dir().string() + " holds no complete snapshot of " + o.repo + "@" +
@@ -562,6 +689,17 @@ DownloadResult download_model(const DownloadOptions& o) {
     listing = fetch_listing(o);
   } catch (const Unreachable& e) {
     return from_cache(e.what());
+  }
+
+  // A plain folder is locked whole for the run (its files are replaced together at the end); the cache per blob
+  // (below), so that downloads of other repos or of files another run does not need go on side by side.
+  std::unique_ptr<FileLock> folder_lock;
+  if (to_folder) {
+    std::error_code mk;
+    fs::create_directories(o.local_dir, mk);
+    folder_lock = std::make_unique<FileLock>(folder_meta_dir(o.local_dir) / ".lock", o, [&] {
+      log(o, "waiting for another download into " + o.local_dir + " to finish");
+    });
   }
 
   std::map<std::string, const RepoFile*> by_path;
@@ -594,7 +732,9 @@ DownloadResult download_model(const DownloadOptions& o) {
       pl.temp_path = cache.blobs_dir() / ("tmp-" + flat + ".incomplete");
     }
     if (!pl.final_path.empty() && fs::is_regular_file(pl.final_path, ec) &&
-        (f->size == 0 || fs::file_size(pl.final_path, ec) == f->size))
+        (f->size == 0 || fs::file_size(pl.final_path, ec) == f->size) &&
+        // a blob in the cache is named by its hash; a plain folder's file may be another version of the same size
+        (!to_folder || folder_file_is_current(o, *f, pl.final_path, listing.commit)))
       pl.present = true;
     else if (fs::exists(pl.temp_path, ec))
       pl.partial = fs::file_size(pl.temp_path, ec);
@@ -624,10 +764,33 @@ DownloadResult download_model(const DownloadOptions& o) {
   DownloadResult res;
   res.commit = listing.commit;
   int index = 0;
+  std::vector<const Plan*> fetched_into_folder;  // renamed into place together once all are verified
   for (auto& pl : plan) {
     ++index;
     const RepoFile& f = *pl.file;
     const std::string url = hub_endpoint(o) + "/" + o.repo + "/resolve/" + listing.commit + "/" + url_path(f.path);
+    std::unique_ptr<FileLock> blob_lock;
+    if (!pl.present && !to_folder) {
+      // One download of a blob at a time (huggingface_hub's lock files: <cache>/.locks/<repo folder>/<blob>.lock).
+      std::string name = f.blob_name();
+      if (name.empty()) name = pl.temp_path.stem().string();  // tmp-<path>
+      blob_lock = std::make_unique<FileLock>(root / ".locks" / repo_folder_name(o.repo) / (name + ".lock"), o, [&] {
+        log(o, "waiting for another download of " + f.path + " into the same cache");
+        tracker.set_file(index, f.path, "waiting");
+      });
+      // What the other one left: the finished blob, or a longer partial file to resume from.
+      tracker.drop_present(pl.partial);
+      if (!pl.final_path.empty() && fs::is_regular_file(pl.final_path, ec) &&
+          (f.size == 0 || fs::file_size(pl.final_path, ec) == f.size)) {
+        log(o, f.path + " was downloaded by another run meanwhile");
+        pl.present = true;
+        tracker.add_present(f.size);
+      } else {
+        pl.partial = fs::exists(pl.temp_path, ec) ? fs::file_size(pl.temp_path, ec) : 0;
+        if (ec) pl.partial = 0;
+        tracker.add_present(std::min<uint64_t>(pl.partial, f.size > 0 ? f.size : pl.partial));
+      }
+    }
     if (!pl.present) {
       tracker.set_file(index, f.path, "downloading");
       if (to_folder) fs::create_directories(pl.final_path.parent_path(), ec);
@@ -650,11 +813,27 @@ DownloadResult download_model(const DownloadOptions& o) {
         }
         pl.final_path = cache.blob(etag);
       }
-      fs::rename(pl.temp_path, pl.final_path, ec);
-      if (ec) throw Error(pl.final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
       res.files_downloaded++;
+      if (to_folder) {
+        fetched_into_folder.push_back(&pl);
+      } else {
+        fs::rename(pl.temp_path, pl.final_path, ec);
+        if (ec) throw Error(pl.final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
+      }
     }
+    blob_lock.reset();
     if (!to_folder) cache.link_snapshot_file(listing.commit, f.path, pl.final_path.filename().string());
+  }
+  // A plain folder's new versions replace the old files only now, all verified: a cancelled or failed update
+  // leaves the folder as it was (the new files wait as .incomplete and are taken up by the next run).
+  for (const Plan* pl : fetched_into_folder) {
+    fs::rename(pl->temp_path, pl->final_path, ec);
+    if (ec) throw Error(pl->final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
+    try {
+      write_folder_record(folder_record_path(o.local_dir, pl->file->path), listing.commit, pl->file->blob_name());
+    } catch (const std::exception& e) {
+      log(o, std::string("cannot record the version of ") + pl->final_path.string() + ": " + e.what());
+    }
   }
   res.bytes_downloaded = tracker.downloaded();
   res.model_dir = to_folder ? fs::absolute(o.local_dir).lexically_normal().string() : cache.snapshot_dir(listing.commit).string();

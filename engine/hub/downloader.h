@@ -4,6 +4,14 @@
 // hash (git blob id for small files) and renamed into place only once verified; free space checked first;
 // progress with speed and ETA; cancellable.
 //
+// Runs at the same time (two studios, a CLI, huggingface_hub itself) take turns: a blob is fetched under the lock
+// file <cache>/.locks/<repo folder>/<blob>.lock (flock, as huggingface_hub's filelock), and a plain folder is
+// locked whole (<folder>/.cache/huggingface/download/.lock). A plain folder records each file's version beside it
+// (<folder>/.cache/huggingface/download/<path>.metadata: commit, etag, time — huggingface_hub's local-dir
+// records): a file of the listed size is kept only when its record (or, without one, its hash) is the hub's, and
+// an update moves the new files into place together once all are verified. A complete cache is used without
+// writing to it (links and refs already right are left alone), so a shared read-only cache serves.
+//
 // The hub's URL shapes (endpoint: options.endpoint, else $HF_ENDPOINT, else https://huggingface.co):
 //   GET {endpoint}/api/models/{repo}/revision/{rev}?blobs=true -> {"sha": commit, "siblings": [{"rfilename",
 //       "size", "blobId", "lfs": {"sha256", "size"}}]}
@@ -50,7 +58,7 @@ struct DownloadProgress {
   std::string file;           // file being fetched or verified
   int file_index = 0;         // 1-based
   int file_count = 0;
-  std::string stage;          // "listing", "downloading", "verifying", "done"
+  std::string stage;          // "listing", "waiting" (for another run's lock), "downloading", "verifying", "done"
 };
 
 struct DownloadOptions {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/files.h"
 #include "engine/io/diffusers_folder.h"
@@ -44,6 +45,7 @@ std::string CacheRepo::read_ref(const std::string& revision) const {
 
 void CacheRepo::write_ref(const std::string& revision, const std::string& commit) const {
   if (revision == commit) return;  // a pinned commit needs no ref
+  if (read_ref(revision) == commit) return;  // already so (and a read-only cache stays usable)
   const fs::path ref = dir_ / "refs" / revision;
   std::error_code ec;
   fs::create_directories(ref.parent_path(), ec);
@@ -54,18 +56,34 @@ void CacheRepo::write_ref(const std::string& revision, const std::string& commit
 void CacheRepo::link_snapshot_file(const std::string& commit, const std::string& path, const std::string& hash) const {
   const fs::path target = snapshot_dir(commit) / fs::path(path);
   const fs::path blob_path = blob(hash);
+  const fs::path rel = blob_path.lexically_relative(target.parent_path());  // ../../blobs/<hash> (deeper: more ..)
   std::error_code ec;
+  // Already in place: left untouched, so that a shared read-only cache serves every run.
+  if (fs::is_symlink(target, ec)) {
+    if (fs::read_symlink(target, ec) == rel && !ec) return;
+  } else if (fs::is_regular_file(target, ec) && fs::is_regular_file(blob_path, ec) &&
+             fs::file_size(target, ec) == fs::file_size(blob_path, ec) && !ec) {
+    return;  // the copy made where the file system has no symlinks
+  }
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw Error(target.parent_path().string() + ": cannot create the snapshot folder (" + ec.message() + ")");
-  fs::remove(target, ec);  // a stale link or file from an earlier try
-  const fs::path rel = blob_path.lexically_relative(target.parent_path());  // ../../blobs/<hash> (deeper: more ..)
-  fs::create_symlink(rel, target, ec);
+  // Made beside it and renamed over it: another run linking the same file at the same time never sees it missing.
+  const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(entropy64() % 1000000000ull));
+  fs::create_symlink(rel, temp, ec);
   if (ec) {
     // No symlinks here (e.g. a FAT drive): a plain copy, as huggingface_hub does.
     std::error_code ec2;
-    fs::copy_file(blob_path, target, fs::copy_options::overwrite_existing, ec2);
-    if (ec2)
+    fs::copy_file(blob_path, temp, fs::copy_options::overwrite_existing, ec2);
+    if (ec2) {
+      fs::remove(temp, ec2);
       throw Error(target.string() + ": cannot link nor copy the blob " + blob_path.string() + " (" + ec2.message() + ")");
+    }
+  }
+  fs::rename(temp, target, ec);
+  if (ec) {
+    std::error_code ec2;
+    fs::remove(temp, ec2);
+    throw Error(target.string() + ": cannot put the snapshot link in place (" + ec.message() + ")");
   }
 }
 

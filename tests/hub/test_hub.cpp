@@ -1,6 +1,7 @@
 // The model manager against a local stand-in for the Hugging Face hub (tests/hub/fake_hub.py serving the tiny
 // fixture checkpoint with the hub's URL shapes): hub cache layout, resume, hash check, 404, offline, disk space,
-// cancel, plain folder.
+// cancel, plain folder (versions recorded, updates replacing the files together), two downloads at once, a cache
+// left as it is when complete.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <fstream>
 #include <initializer_list>
 #include <string>
+#include <sys/stat.h>
+#include <thread>
 #include <vector>
 
 #include "engine/files.h"
@@ -75,6 +78,24 @@ size_t count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
   for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + 1)) ++n;
   return n;
+}
+
+// Flips one byte in the middle of a file (same size, another version), later than the file was recorded (the
+// kernel's file times are coarser than the clock).
+void flip_a_byte(const fs::path& file) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  const auto mid = static_cast<std::streamoff>(fs::file_size(file) / 2);
+  f.seekg(mid);
+  char c = 0;
+  f.get(c);
+  f.seekp(mid);
+  f.put(static_cast<char>(c ^ 0x5a));
+}
+
+ino_t inode_of(const fs::path& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
 std::vector<std::string> files_in(const fs::path& dir) {
@@ -455,6 +476,13 @@ TEST_F(HubDownload, FindsAnExistingCacheOffline) {
   off.offline = true;
   off.endpoint = "http://127.0.0.1:9";
   EXPECT_EQ(hub::download_model(off).model_dir, snap);
+  // A variant asked for offline: the snapshot holds the full weights, and the log says they are used.
+  off.variant = "fp16";
+  std::vector<std::string> variantLog;
+  off.on_log = [&](const std::string& l) { variantLog.push_back(l); };
+  EXPECT_EQ(hub::download_model(off).model_dir, snap);
+  ASSERT_FALSE(variantLog.empty());
+  EXPECT_NE(variantLog.back().find("holds no fp16 weight files"), std::string::npos) << variantLog.back();
 
   // An incomplete snapshot is not offered, and the offline fallback says why it cannot help.
   fs::remove(fs::path(snap) / kUnet);
@@ -537,4 +565,140 @@ TEST_F(HubDownload, PlainUserFolderInsteadOfTheCache) {
   io::open_model_folder(r.model_dir);
   // Again: nothing fetched.
   EXPECT_EQ(hub::download_model(o).files_downloaded, 0);
+}
+
+TEST_F(HubDownload, AFolderRecordsEachFilesVersionAndFetchesAnotherVersionOfTheSameSizeAgain) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.local_dir = (work_ / "model").string();
+  hub::download_model(o);
+  // huggingface_hub's local-dir record: commit, etag (the sha256 of an LFS file), time.
+  const fs::path record = work_ / "model" / ".cache" / "huggingface" / "download" / (kUnet + ".metadata");
+  ASSERT_TRUE(fs::exists(record));
+  std::ifstream in(record);
+  std::string commit, etag, when;
+  std::getline(in, commit);
+  std::getline(in, etag);
+  std::getline(in, when);
+  EXPECT_EQ(commit, server.commit());
+  EXPECT_EQ(etag, hub::sha256_file(kFixture / kUnet));
+  EXPECT_GT(std::stod(when), 1.7e9);
+
+  // The same size, other bytes (an update of the weights, or a damaged copy): fetched again, not kept by its size.
+  const fs::path unet = work_ / "model" / kUnet;
+  flip_a_byte(unet);
+  EXPECT_EQ(fs::file_size(unet), fs::file_size(kFixture / kUnet));
+  std::vector<std::string> logs;
+  o.on_log = [&](const std::string& l) { logs.push_back(l); };
+  const hub::DownloadResult r = hub::download_model(o);
+  EXPECT_EQ(r.files_downloaded, 1);
+  EXPECT_EQ(hub::sha256_file(unet), hub::sha256_file(kFixture / kUnet));
+  EXPECT_EQ(count(server.log(), "/" + kUnet), 2u) << server.log();
+  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(),
+                          [](const std::string& l) { return l.find("is not the hub's version") != std::string::npos; }));
+
+  // A complete folder without records (copied from elsewhere): checked by hash once, nothing fetched, recorded.
+  ci2v::remove_tree(work_ / "model" / ".cache");
+  const size_t requests = count(server.log(), "/resolve/");
+  EXPECT_EQ(hub::download_model(o).files_downloaded, 0);
+  EXPECT_EQ(count(server.log(), "/resolve/"), requests);
+  EXPECT_TRUE(fs::exists(record));
+  // ... and with the records, the next run does not hash again.
+  logs.clear();
+  EXPECT_EQ(hub::download_model(o).files_downloaded, 0);
+  EXPECT_FALSE(std::any_of(logs.begin(), logs.end(),
+                           [](const std::string& l) { return l.find("checking") != std::string::npos; }));
+}
+
+TEST_F(HubDownload, ACancelledUpdateOfAFolderLeavesItsFilesAsTheyWere) {
+  {
+    ci2v::testing::FakeHub server(work_ / "first.log");
+    auto o = options(server);
+    o.local_dir = (work_ / "model").string();
+    hub::download_model(o);
+  }
+  // Both weight files are another version locally; the text encoder comes first, then the UNet trickles and is
+  // cancelled: the text encoder's new version must not be in place beside the old UNet.
+  const fs::path text = work_ / "model" / kText, unet = work_ / "model" / kUnet;
+  flip_a_byte(text);
+  flip_a_byte(unet);
+  const std::string oldText = hub::sha256_file(text), oldUnet = hub::sha256_file(unet);
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--slow", kUnet + ":4000000"});
+  auto o = options(server);
+  o.local_dir = (work_ / "model").string();
+  std::atomic<bool> cancel{false};
+  o.cancel = &cancel;
+  o.on_progress = [&](const hub::DownloadProgress& p) {
+    if (p.file == kUnet && p.stage == "downloading" && p.done > fixture_bytes() - 6000000) cancel = true;
+  };
+  EXPECT_THROW(hub::download_model(o), hub::Cancelled);
+  EXPECT_EQ(hub::sha256_file(text), oldText);
+  EXPECT_EQ(hub::sha256_file(unet), oldUnet);
+  EXPECT_TRUE(fs::exists(text.string() + ".incomplete"));
+  // The next run completes it: the text encoder's verified download is taken up, not fetched again.
+  o.cancel = nullptr;
+  o.on_progress = nullptr;
+  hub::download_model(o);
+  EXPECT_EQ(hub::sha256_file(text), hub::sha256_file(kFixture / kText));
+  EXPECT_EQ(hub::sha256_file(unet), hub::sha256_file(kFixture / kUnet));
+  EXPECT_EQ(count(server.log(), "/" + kText), 1u) << server.log();
+  EXPECT_FALSE(fs::exists(text.string() + ".incomplete"));
+}
+
+TEST_F(HubDownload, TwoDownloadsIntoTheSameCacheTakeTurnsPerFile) {
+  // The UNet trickles: while one run fetches it, the other waits for its lock, then finds it there.
+  ci2v::testing::FakeHub server(work_ / "requests.log", {"--slow", kUnet + ":8000000"});
+  std::vector<std::string> logs[2];
+  std::string errors[2];
+  hub::DownloadResult results[2];
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i)
+    runs.emplace_back([&, i] {
+      auto o = options(server);
+      o.on_log = [&, i](const std::string& l) { logs[i].push_back(l); };
+      try {
+        results[i] = hub::download_model(o);
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_EQ(results[0].model_dir, results[1].model_dir);
+  // Every file came over the network once, and both runs' snapshot opens.
+  EXPECT_EQ(count(server.log(), "/resolve/"), kNeeded.size()) << server.log();
+  EXPECT_EQ(results[0].files_downloaded + results[1].files_downloaded, static_cast<int>(kNeeded.size()));
+  bool waited = false;
+  for (const auto& l : logs)
+    for (const auto& line : l) waited = waited || line.find("waiting for another download of " + kUnet) != std::string::npos;
+  EXPECT_TRUE(waited);
+  EXPECT_EQ(hub::sha256_file(fs::path(results[1].model_dir) / kUnet), hub::sha256_file(kFixture / kUnet));
+  for (const auto& name : files_in(repo_dir() / "blobs"))
+    EXPECT_EQ(name.find(".incomplete"), std::string::npos) << name;
+  io::open_model_folder(results[0].model_dir);
+  // huggingface_hub's lock files, one per blob.
+  EXPECT_TRUE(fs::exists(cache_ / ".locks" / "models--TIGER-Lab--ConsistI2V" / (hub::sha256_file(kFixture / kUnet) + ".lock")));
+}
+
+TEST_F(HubDownload, ACompleteCacheIsLeftAsItIs) {
+  // A complete snapshot is used without writing to it (a shared cache may be read-only): the links and the ref
+  // are not made again.
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  const hub::DownloadResult first = hub::download_model(options(server));
+  std::vector<ino_t> before;
+  for (const auto& p : kNeeded) before.push_back(inode_of(fs::path(first.model_dir) / p));
+  const ino_t ref = inode_of(repo_dir() / "refs" / "main");
+  const hub::DownloadResult again = hub::download_model(options(server));
+  EXPECT_EQ(again.files_downloaded, 0);
+  for (size_t i = 0; i < kNeeded.size(); ++i)
+    EXPECT_EQ(inode_of(fs::path(again.model_dir) / kNeeded[i]), before[i]) << kNeeded[i];
+  EXPECT_EQ(inode_of(repo_dir() / "refs" / "main"), ref);
+  // A stale link (to another blob) is still mended.
+  const fs::path link = fs::path(first.model_dir) / "unet" / "config.json";
+  fs::remove(link);
+  fs::create_symlink("../../../blobs/nothing-here", link);
+  hub::download_model(options(server));
+  EXPECT_TRUE(fs::is_regular_file(link));
+  EXPECT_EQ(fs::file_size(link), fs::file_size(kFixture / "unet" / "config.json"));
 }
