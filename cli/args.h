@@ -14,6 +14,26 @@
 
 namespace ci2v::cli {
 
+// The command line is wrong (an unknown or malformed option, a missing or out-of-range value): consisti2v exits
+// with status 2 for these, 1 for a failure while running.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs f (reading parameters from the command line): any error it throws is the command line's (a value out of
+// range, an unknown name, a --params or --camera file that cannot be used), so it leaves as a UsageError.
+template <class F>
+auto as_usage_error(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
+}
+
 class Args {
 public:
   // `flags`: options that take no value.
@@ -31,20 +51,20 @@ public:
             std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
             if (v == "0" || v == "false" || v == "no" || v == "off") continue;
             if (v != "1" && v != "true" && v != "yes" && v != "on")
-              throw std::runtime_error("option --" + key + " is a switch: give it alone, or =1 / =0, got '" + val + "'");
+              throw UsageError("option --" + key + " is a switch: give it alone, or =1 / =0, got '" + val + "'");
             val.assign(1, '1');  // (not = "1": GCC 12's -Wstringop-overflow misreads that one here)
           }
         } else if (flags.count(key)) {
           val = "1";
         } else {
-          if (i + 1 >= argc) throw std::runtime_error("option --" + key + " needs a value");
+          if (i + 1 >= argc) throw UsageError("option --" + key + " needs a value");
           const std::string next = argv[i + 1];
           // "--prompt --steps 2": the value was forgotten (a value that starts with "--" is given as --key=--value;
           // one with a space, "--no text, blurry", cannot be an option and is taken as it is)
           if (next.size() > 2 && next.rfind("--", 0) == 0 && std::isalpha(static_cast<unsigned char>(next[2])) &&
               std::none_of(next.begin(), next.end(), [](unsigned char c) { return std::isspace(c); }))
-            throw std::runtime_error("option --" + key + " needs a value, got the option " + next +
-                                     " (write --" + key + "=" + next + " for a value that starts with --)");
+            throw UsageError("option --" + key + " needs a value, got the option " + next +
+                             " (write --" + key + "=" + next + " for a value that starts with --)");
           val = argv[++i];
         }
         opts_[key].push_back(val);
@@ -70,7 +90,7 @@ public:
       if (n != get(k).size()) throw std::invalid_argument("");
       return v;
     } catch (...) {
-      throw std::runtime_error("--" + k + ": expected a number, got '" + get(k) + "'");
+      throw UsageError("--" + k + ": expected a number, got '" + get(k) + "'");
     }
   }
   long get_int(const std::string& k, long def) const {
@@ -81,15 +101,15 @@ public:
       if (n != get(k).size()) throw std::invalid_argument("");
       return v;
     } catch (...) {
-      throw std::runtime_error("--" + k + ": expected an integer, got '" + get(k) + "'");
+      throw UsageError("--" + k + ": expected an integer, got '" + get(k) + "'");
     }
   }
   // get_int for an int option: a value outside int's range is refused (a cast would wrap 4294967298 to 2).
   int get_int32(const std::string& k, int def) const {
     const long v = get_int(k, def);
     if (!std::in_range<int>(v))
-      throw std::runtime_error("--" + k + ": expected an integer from " + std::to_string(std::numeric_limits<int>::min()) +
-                               " to " + std::to_string(std::numeric_limits<int>::max()) + ", got '" + get(k) + "'");
+      throw UsageError("--" + k + ": expected an integer from " + std::to_string(std::numeric_limits<int>::min()) +
+                       " to " + std::to_string(std::numeric_limits<int>::max()) + ", got '" + get(k) + "'");
     return static_cast<int>(v);
   }
   // A thread count: 0 (or the option absent) = every hardware thread; negative or more than kMaxThreads refused.
@@ -97,8 +117,8 @@ public:
   int get_threads(const std::string& k) const {
     const long v = get_int(k, 0);
     if (v < 0 || v > kMaxThreads)
-      throw std::runtime_error("--" + k + ": expected 0 (every hardware thread) to " + std::to_string(kMaxThreads) +
-                               ", got '" + get(k) + "'");
+      throw UsageError("--" + k + ": expected 0 (every hardware thread) to " + std::to_string(kMaxThreads) +
+                       ", got '" + get(k) + "'");
     return static_cast<int>(v);
   }
   // The index in `choices` of the option's value (of `def` where the option is not given); any other value is
@@ -110,15 +130,15 @@ public:
       if (choices[i] == v) return i;
       list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
     }
-    throw std::runtime_error("--" + k + ": expected " + list + ", got '" + v + "'");
+    throw UsageError("--" + k + ": expected " + list + ", got '" + v + "'");
   }
   const std::vector<std::string>& positional() const { return pos_; }
   // Refuses words beyond the first `allowed` positional arguments: "--prompt a red cat" would otherwise run with
   // the prompt "a" and drop the rest without a word.
   void refuse_extra_positionals(size_t allowed) const {
     if (pos_.size() <= allowed) return;
-    throw std::runtime_error("unexpected argument '" + pos_[allowed] +
-                             "' (a value with spaces needs quotes, e.g. --prompt \"a red cat\"; see consisti2v --help)");
+    throw UsageError("unexpected argument '" + pos_[allowed] +
+                     "' (a value with spaces needs quotes, e.g. --prompt \"a red cat\"; see consisti2v --help)");
   }
   // Options given that are not in `known` (to reject typos).
   std::vector<std::string> unknown(const std::set<std::string>& known) const {

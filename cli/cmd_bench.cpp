@@ -236,7 +236,7 @@ int cmd_bench(int argc, char** argv) {
   if (auto u = a.unknown({"device", "dtype", "size", "frames", "steps", "cfg", "repeats", "tf32", "cuda-graphs", "model",
                           "threads", "profile", "profile-top", "profile-trace", "audit"});
       !u.empty())
-    throw std::runtime_error("unknown option " + u[0]);
+    throw UsageError("unknown option " + u[0]);
   a.refuse_extra_positionals(0);
   const torch::Device device = resolve_device(a.get("device", "auto"));
   const auto dtypes = split_list(a.get("dtype", "fp32"));
@@ -250,19 +250,21 @@ int cmd_bench(int argc, char** argv) {
       used = 0;
     }
     if (used == 0 || used != sz.size() || v < 64 || v > 2048 || v % 8 != 0)
-      throw std::runtime_error("--size: expected square sizes in pixels (multiples of 8 in 64..2048, e.g. 256,512), got '" +
-                               sz + "'");
+      throw UsageError("--size: expected square sizes in pixels (multiples of 8 in 64..2048, e.g. 256,512), got '" +
+                       sz + "'");
     sizes.push_back(sz);
   }
-  for (const auto& dt : dtypes) (void)resolve_dtype(dt);  // every entry before the first run: a typo is named now
+  as_usage_error([&] {  // every entry before the first run: a typo is named now
+    for (const auto& dt : dtypes) (void)resolve_dtype(dt);
+  });
   const int frames = a.get_int32("frames", 16);
   const int steps = a.get_int32("steps", 50);
   const double cfg = a.get_double("cfg", 7.5);
   const int repeats = std::max(1, a.get_int32("repeats", 1));
-  if (frames < 2 || frames > 128) throw std::runtime_error("--frames: expected 2..128, got " + std::to_string(frames));
-  if (steps < 1 || steps > 1000) throw std::runtime_error("--steps: expected 1..1000, got " + std::to_string(steps));
+  if (frames < 2 || frames > 128) throw UsageError("--frames: expected 2..128, got " + std::to_string(frames));
+  if (steps < 1 || steps > 1000) throw UsageError("--steps: expected 1..1000, got " + std::to_string(steps));
   if (!std::isfinite(cfg) || cfg < 0 || cfg > 100)
-    throw std::runtime_error("--cfg: expected a guidance scale in 0..100, got '" + a.get("cfg") + "'");
+    throw UsageError("--cfg: expected a guidance scale in 0..100, got '" + a.get("cfg") + "'");
   const std::string model_dir = a.get("model", "");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   const bool tf32 = a.has("tf32");
@@ -271,8 +273,8 @@ int cmd_bench(int argc, char** argv) {
   const std::string profile_trace = a.get("profile-trace", "");
   const char* graphs_env = std::getenv("CONSISTI2V_CUDA_GRAPHS");
   if (a.has("audit") && device.is_cuda() && graphs_env && std::string(graphs_env) == "1")
-    throw std::runtime_error("--audit needs the eager UNet (graph replays bypass ATen's op records): unset "
-                             "CONSISTI2V_CUDA_GRAPHS=1");
+    throw UsageError("--audit needs the eager UNet (graph replays bypass ATen's op records): unset "
+                     "CONSISTI2V_CUDA_GRAPHS=1");
 #ifndef CONSISTI2V_PROFILER
   if (profile) throw std::runtime_error("--profile: this build has no profiler (configured with -DCONSISTI2V_PROFILER=OFF)");
 #endif

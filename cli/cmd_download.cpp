@@ -40,10 +40,10 @@ std::string eta_text(double s) {
 int cmd_download(int argc, char** argv) {
   Args a(argc, argv, 2, {"offline", "quiet"});
   if (auto u = a.unknown({"repo", "revision", "cache", "to", "endpoint", "variant", "offline", "quiet"}); !u.empty())
-    throw std::runtime_error("unknown option " + u[0] +
-                             " (usage: consisti2v download [--repo ORG/NAME] [--revision REV] [--cache DIR] [--to DIR])");
+    throw UsageError("unknown option " + u[0] +
+                     " (usage: consisti2v download [--repo ORG/NAME] [--revision REV] [--cache DIR] [--to DIR])");
   a.refuse_extra_positionals(0);
-  if (a.has("cache") && a.has("to")) throw std::runtime_error("--cache and --to exclude each other");
+  if (a.has("cache") && a.has("to")) throw UsageError("--cache and --to exclude each other");
   hub::DownloadOptions o;
   o.repo = a.get("repo", hub::kDefaultRepo);
   o.revision = a.get("revision", "main");

@@ -25,13 +25,13 @@ int cmd_export(int argc, char** argv) {
   if (auto u = a.unknown({"out", "fps", "crf", "loop", "pingpong", "no-dither", "format", "quality", "lossless", "params",
                           "preset", "verbose"});
       !u.empty())
-    throw std::runtime_error("unknown option " + u[0]);
+    throw UsageError("unknown option " + u[0]);
   if (a.positional().size() != 1)
-    throw std::runtime_error("expected one input (a PNG folder or a video file), got " +
-                             std::to_string(a.positional().size()));
+    throw UsageError("expected one input (a PNG folder or a video file), got " +
+                     std::to_string(a.positional().size()));
   const std::string in = a.positional()[0];
   const std::string out = a.get("out");
-  if (out.empty()) throw std::runtime_error("--out FILE is required (.mp4, .gif, .webp, or a folder for PNGs)");
+  if (out.empty()) throw UsageError("--out FILE is required (.mp4, .gif, .webp, or a folder for PNGs)");
   media::set_ffmpeg_quiet(!a.has("verbose"));
 
   media::ExportOptions o;

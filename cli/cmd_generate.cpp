@@ -239,22 +239,25 @@ int cmd_generate(int argc, char** argv) {
                                        "tau", "ds", "dt", "filter", "cfg-text", "cfg-image", "rescale", "frames",
                                        "stride", "width", "height", "chunks", "device", "dtype", "out", "params",
                                        "fps", "eta", "no-frameinit", "quiet", "threads"};
-  if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");
+  if (auto u = a.unknown(known); !u.empty()) throw UsageError("unknown option " + u[0] + " (see consisti2v --help)");
   a.refuse_extra_positionals(0);
   const auto model = a.get("model");
-  if (model.empty()) throw Error("--model DIR is required (a ConsistI2V folder or Hugging Face cache folder)");
+  if (model.empty()) throw UsageError("--model DIR is required (a ConsistI2V folder or Hugging Face cache folder)");
   const auto image = a.get("image");
-  if (image.empty()) throw Error("--image FILE is required (the first frame)");
+  if (image.empty()) throw UsageError("--image FILE is required (the first frame)");
   const auto out = a.get("out");
-  if (out.empty()) throw Error("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
+  if (out.empty()) throw UsageError("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   const auto defaults = model_frameinit_defaults(model);
   std::string camera_note;
-  auto params = params_from_args(a, defaults, &camera_note);
-  params.validate();  // before any work
+  auto params = as_usage_error([&] {
+    auto p = params_from_args(a, defaults, &camera_note);
+    p.validate();  // before any work
+    return p;
+  });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
   const double fps = a.get_double("fps", 8);
-  if (!(fps > 0)) throw Error("--fps: expected a frame rate > 0, got '" + a.get("fps") + "'");  // NaN too
+  if (!(fps > 0)) throw UsageError("--fps: expected a frame rate > 0, got '" + a.get("fps") + "'");  // NaN too
   check_output(out, fps);
   if (!fs::exists(image)) throw Error(image + ": the first-frame image does not exist");
   auto frame = load_first_frame(image);

@@ -26,11 +26,11 @@ static std::string human_count(uint64_t n) {
 
 int cmd_info(int argc, char** argv) {
   Args a(argc, argv, 2);
-  if (auto u = a.unknown({"model", "variant"}); !u.empty()) throw std::runtime_error("unknown option " + u[0]);
+  if (auto u = a.unknown({"model", "variant"}); !u.empty()) throw UsageError("unknown option " + u[0]);
   a.refuse_extra_positionals(a.has("model") ? 0 : 1);
   std::string dir = a.get("model");
   if (dir.empty() && !a.positional().empty()) dir = a.positional()[0];
-  if (dir.empty()) throw std::runtime_error("--model DIR is required");
+  if (dir.empty()) throw UsageError("--model DIR is required");
   io::ModelFolder mf = io::open_model_folder(dir, a.get("variant"));
   std::cout << "model folder: " << mf.root << "\n";
   std::cout << "pipeline:     " << mf.model_index.value("_class_name", std::string("?")) << " (diffusers "

@@ -11,14 +11,14 @@ namespace ci2v::cli {
 int cmd_parity(int argc, char** argv) {
   Args a(argc, argv, 2, {"verbose"});
   if (auto u = a.unknown({"fixtures", "device", "dtype", "case", "verbose", "atol", "rtol", "threads"}); !u.empty())
-    throw std::runtime_error("unknown option " + u[0]);
+    throw UsageError("unknown option " + u[0]);
   a.refuse_extra_positionals(a.has("fixtures") ? 0 : 1);
   parity::Options o;
   o.fixtures = a.get("fixtures");
   if (o.fixtures.empty() && !a.positional().empty()) o.fixtures = a.positional()[0];
   if (o.fixtures.empty())
     if (const char* e = std::getenv("CONSISTI2V_PARITY_DIR"); e && *e) o.fixtures = e;
-  if (o.fixtures.empty()) throw std::runtime_error("--fixtures DIR is required (or CONSISTI2V_PARITY_DIR)");
+  if (o.fixtures.empty()) throw UsageError("--fixtures DIR is required (or CONSISTI2V_PARITY_DIR)");
   o.device = a.get("device", "cpu");
   o.dtype = a.get("dtype", "fp32");
   o.only = a.all("case");
@@ -27,7 +27,7 @@ int cmd_parity(int argc, char** argv) {
   o.rtol_override = a.get_double("rtol", -1);
   for (const char* k : {"atol", "rtol"})  // given: a tolerance (absent: the manifest's)
     if (a.has(k) && !(a.get_double(k, 0) >= 0))
-      throw std::runtime_error(std::string("--") + k + ": expected a tolerance >= 0, got '" + a.get(k) + "'");
+      throw UsageError(std::string("--") + k + ": expected a tolerance >= 0, got '" + a.get(k) + "'");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   auto results = parity::run(o, std::cout);
   if (results.empty()) {

@@ -38,15 +38,18 @@ int cmd_preview(int argc, char** argv) {
   Args a(argc, argv, 2, {"quiet"});
   const std::set<std::string> known = {"model", "image", "camera", "tau", "ds", "dt", "filter", "seed", "frames",
                                        "width", "height", "device", "dtype", "out", "params", "scale", "threads", "quiet"};
-  if (auto u = a.unknown(known); !u.empty()) throw Error("unknown option " + u[0] + " (see consisti2v --help)");
+  if (auto u = a.unknown(known); !u.empty()) throw UsageError("unknown option " + u[0] + " (see consisti2v --help)");
   a.refuse_extra_positionals(0);
   const auto model = a.get("model"), image = a.get("image"), out = a.get("out");
-  if (model.empty() || image.empty() || out.empty()) throw Error("--model DIR, --image FILE and --out DIR/ are required");
-  auto params = params_from_args(a);
-  if (params.seed < 0) params.seed = 0;
-  params.validate();
+  if (model.empty() || image.empty() || out.empty()) throw UsageError("--model DIR, --image FILE and --out DIR/ are required");
+  auto params = as_usage_error([&] {
+    auto p = params_from_args(a);
+    if (p.seed < 0) p.seed = 0;
+    p.validate();
+    return p;
+  });
   const int scale = a.get_int32("scale", 4);
-  if (scale < 1 || scale > 32) throw Error("--scale " + std::to_string(scale) + ": expected 1..32");
+  if (scale < 1 || scale > 32) throw UsageError("--scale " + std::to_string(scale) + ": expected 1..32");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
   {  // --out is a folder, or one that can be made in the nearest folder that exists: checked before any work, made
      // only once the preview is there (a failed run leaves no new folders behind)

@@ -55,19 +55,19 @@ int cmd_train(int argc, char** argv) {
   if (a.has("dump-clips")) {  // inspect the training data: N procedural clips as GIFs + captions.txt
 #if defined(CONSISTI2V_HAVE_MEDIA)
     if (auto u = a.unknown({"dump-clips", "out", "frames", "size", "seed", "varied-backgrounds"}); !u.empty())
-      throw std::runtime_error("unknown option " + u[0] + " for train --dump-clips (it takes --out, --frames, --size, "
-                               "--seed and --varied-backgrounds)");
+      throw UsageError("unknown option " + u[0] + " for train --dump-clips (it takes --out, --frames, --size, "
+                       "--seed and --varied-backgrounds)");
     a.refuse_extra_positionals(0);
     const std::string dir = a.get("out");
-    if (dir.empty()) throw Error("train --dump-clips N: --out DIR is required");
+    if (dir.empty()) throw UsageError("train --dump-clips N: --out DIR is required");
     const long n = a.get_int("dump-clips", 8);
     const int frames = a.get_int32("frames", 8), size = a.get_int32("size", 64);
     const long seed = a.get_int("seed", 42);
-    if (n < 1 || n > 10000) throw Error("train --dump-clips: expected 1..10000 clips, got " + std::to_string(n));
-    if (frames < 1 || frames > 64) throw Error("train --dump-clips: --frames must be 1..64, got " + std::to_string(frames));
+    if (n < 1 || n > 10000) throw UsageError("train --dump-clips: expected 1..10000 clips, got " + std::to_string(n));
+    if (frames < 1 || frames > 64) throw UsageError("train --dump-clips: --frames must be 1..64, got " + std::to_string(frames));
     if (size < 16 || size > 1024 || size % 8 != 0)
-      throw Error("train --dump-clips: --size must be a multiple of 8 in 16..1024, got " + std::to_string(size));
-    if (seed < 0) throw Error("train --dump-clips: --seed must not be negative, got " + std::to_string(seed));
+      throw UsageError("train --dump-clips: --size must be a multiple of 8 in 16..1024, got " + std::to_string(size));
+    if (seed < 0) throw UsageError("train --dump-clips: --seed must not be negative, got " + std::to_string(seed));
     std::filesystem::create_directories(dir);
     std::ofstream captions(dir + "/captions.txt");
     for (long i = 0; i < n; ++i) {
@@ -96,13 +96,13 @@ int cmd_train(int argc, char** argv) {
                           "vae-max-minutes", "data-threads", "frameinit-share", "vae-from", "cuda-graphs", "ema",
                           "prefetch-batch", "overwrite"});
       !u.empty())
-    throw std::runtime_error("unknown option " + u[0]);
+    throw UsageError("unknown option " + u[0]);
   a.refuse_extra_positionals(0);
   // --resume starts from the settings the stopped run recorded (train_state.json): `--resume --out DIR` goes on
   // with that run's plan; --steps N trains N more steps as a new plan, with any option changed
   const bool resume = a.has("resume");
   const std::string out = a.get("out");
-  if (resume && out.empty()) throw Error("train --resume: --out DIR is required (the checkpoint folder to go on from)");
+  if (resume && out.empty()) throw UsageError("train --resume: --out DIR is required (the checkpoint folder to go on from)");
   if (!out.empty()) {
     const std::filesystem::path dir(out);
     if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir))
@@ -116,7 +116,7 @@ int cmd_train(int argc, char** argv) {
                       "): --resume goes on training it, --overwrite starts a new one over it, or choose another folder");
   }
   if (const int steps = a.get_int32("steps", 1); steps < 1)
-    throw Error("train: --steps must be at least 1, got " + std::to_string(steps));
+    throw UsageError("train: --steps must be at least 1, got " + std::to_string(steps));
   std::optional<train::TrainOptions> recorded;
   if (resume) recorded = train::recorded_options(out);
   // a new plan (--steps N) has no time budget unless it is given one: the recorded budget was the old plan's
@@ -138,7 +138,7 @@ int cmd_train(int argc, char** argv) {
   if (const long seed = a.get_int("seed", static_cast<long>(o.seed)); seed >= 0)
     o.seed = static_cast<uint64_t>(seed);
   else
-    throw Error("train: --seed must not be negative, got " + std::to_string(seed));
+    throw UsageError("train: --seed must not be negative, got " + std::to_string(seed));
   o.device = a.get("device", recorded ? o.device : "cpu");
   o.dtype = a.get("dtype", o.dtype);
   o.save_dtype = a.get("save-dtype", recorded ? o.save_dtype : o.preset == "demo" ? "fp16" : "fp32");

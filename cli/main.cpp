@@ -60,7 +60,11 @@ void usage(std::ostream& o) {
        "                                      time the whole pipeline stage by stage (released configuration with\n"
        "                                      random weights unless --model), UNet FLOPs per step, peak memory\n"
        "  --version                           print the version\n"
-       "  <command> --help                    this text\n";
+       "  <command> --help                    this text\n"
+       "\n"
+       "Exit status: 0 done; 1 it failed while running (a missing or damaged file, a full disk, out of memory,\n"
+       "a parity case that does not match); 2 the command line is wrong (an unknown command or option, a missing\n"
+       "or out-of-range value); 130 or 143 stopped by Ctrl-C or SIGTERM.\n";
 }
 
 }  // namespace
@@ -98,6 +102,11 @@ int main(int argc, char** argv) {
     if (cmd == "train") return ci2v::cli::cmd_train(argc, argv);
     std::cerr << "consisti2v: unknown command '" << cmd << "'\n\n";
     usage(std::cerr);
+    return 2;
+  } catch (const ci2v::cli::UsageError& e) {
+    const std::string m = e.what();
+    std::cerr << "consisti2v " << cmd << ": error: " << m
+              << (m.find("consisti2v --help") == std::string::npos ? " (see consisti2v --help)" : "") << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "consisti2v " << cmd << ": error: " << e.what() << "\n";
