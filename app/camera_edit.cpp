@@ -101,28 +101,38 @@ CameraPath fitFrames(const CameraPath& path, int frames, int* dropped) {
     for (int i = 0; i < n; ++i) out.keyframes[i].time = timeOfFrame(path, frames, f[i]);
     return out;
   }
-  // More keyframes than frames: one per frame, the nearest to it (the first and the last keyframe win theirs).
+  // More keyframes than frames: every frame gets one, in order, the first keyframe on the first frame and the last
+  // on the last; of the others, those that lie nearest the frames they land on stay (the least total shift in
+  // time: a dynamic programme over keyframe i on frame j).
+  const int slots = last + 1;
+  std::vector<double> x(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) x[i] = frameOfTime(path, frames, path.keyframes[i].time);
+  constexpr double kInf = 1e300;
+  // cost[j][i]: the least shift of keyframes kept on frames 0..j with keyframe i on frame j; from[j][i]: the keyframe
+  // on frame j − 1 then
+  std::vector<std::vector<double>> cost(static_cast<size_t>(slots), std::vector<double>(static_cast<size_t>(n), kInf));
+  std::vector<std::vector<int>> from(static_cast<size_t>(slots), std::vector<int>(static_cast<size_t>(n), -1));
+  cost[0][0] = std::abs(x[0]);
+  for (int j = 1; j < slots; ++j) {
+    double best = kInf;
+    int arg = -1;
+    for (int i = j; i < n; ++i) {  // keyframe i on frame j needs keyframes for frames 0..j−1 before it
+      if (cost[j - 1][i - 1] < best) best = cost[j - 1][i - 1], arg = i - 1;
+      if (arg < 0 || (j == slots - 1 && i != n - 1) || (j < slots - 1 && i == n - 1)) continue;
+      cost[j][i] = best + std::abs(x[i] - j);
+      from[j][i] = arg;
+    }
+  }
+  std::vector<int> pick(static_cast<size_t>(slots));
+  for (int j = slots - 1, i = n - 1; j >= 0; i = from[j][i], --j) pick[j] = i;
   std::vector<Keyframe> kept;
-  int dropCount = 0;
-  for (int i = 0; i < n;) {
-    int j = i;
-    while (j + 1 < n && f[j + 1] == f[i]) ++j;  // keyframes i..j share frame f[i]
-    int best = i;
-    if (i == 0) best = 0;
-    else if (j == n - 1) best = n - 1;
-    else
-      for (int k = i; k <= j; ++k)
-        if (std::abs(frameOfTime(path, frames, path.keyframes[k].time) - f[k]) <
-            std::abs(frameOfTime(path, frames, path.keyframes[best].time) - f[best]))
-          best = k;
-    Keyframe k = path.keyframes[best];
-    k.time = timeOfFrame(path, frames, f[i]);
+  for (int j = 0; j < slots; ++j) {
+    Keyframe k = path.keyframes[pick[j]];
+    k.time = timeOfFrame(path, frames, j);
     kept.push_back(k);
-    dropCount += j - i;
-    i = j + 1;
   }
   out.keyframes = std::move(kept);
-  if (dropped) *dropped = dropCount;
+  if (dropped) *dropped = n - slots;
   return out;
 }
 

@@ -39,8 +39,8 @@ QRectF withinCropLimits(const QRectF& r);
 CameraPath fitAspect(const CameraPath& path, double aspect);
 // To a new frame count: the keyframes snap to distinct frames, each as near its time as its neighbours allow
 // (keyframes that would share a frame are pushed apart), so every one stays on the timeline and can be moved.
-// With more keyframes than frames, one keyframe is kept per frame (the nearest to it; the first and the
-// last stay) and *dropped counts the others.
+// With more keyframes than frames, every frame keeps one: the first and the last keyframe on the end frames, of
+// the others those nearest the frames they land on; *dropped counts the others.
 CameraPath fitFrames(const CameraPath& path, int frames, int* dropped = nullptr);
 // To a new first frame of another size: the centres scale with the picture, every crop's area with the
 // picture's area, and crops keep their aspect.

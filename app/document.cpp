@@ -265,12 +265,15 @@ void Document::rememberPrompts() {
 void Document::setFirstFrame(const QImage& image, const QString& source) { replaceFirstFrame(image, source, true); }
 
 void Document::replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera) {
-  const QSize before = firstFrame_.size();
+  const QSize before = pathPicture_;
   firstFrame_ = image.isNull() ? QImage() : image.convertToFormat(QImage::Format_RGB888);
   firstFrameSource_ = source;
   cameraFitNote_.clear();
   const QSize after = firstFrame_.size();
-  if (fitCamera && !params_.camera_path.is_null() && !before.isEmpty() && !after.isEmpty() && before != after) {
+  if (!after.isEmpty()) pathPicture_ = after;  // (no picture: the paths stay in the last one's pixels)
+  const bool resized = fitCamera && !before.isEmpty() && !after.isEmpty() && before != after;
+  if (resized) Q_EMIT cameraPictureResized(before, after);
+  if (resized && !params_.camera_path.is_null()) {
     try {
       const auto path = ci2v::sampling::CameraPath::from_json(params_.camera_path);
       const auto fitted = camera::fitPicture(path, QSizeF(before), QSizeF(after));

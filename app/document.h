@@ -123,6 +123,9 @@ Q_SIGNALS:
   void cameraDefaultsSwitched(const QString& note);  // FrameInit's τ/D0 followed the camera mode
   void historiesChanged();
   void firstFrameChanged();
+  // A new picture of another size than the one the camera paths are drawn on (the current path, a custom one, has
+  // been moved along; the undo history's paths should be too).
+  void cameraPictureResized(QSize from, QSize to);
   void modelPathChanged();
   void modelStatusChanged();
   void resultAdded(int index);
@@ -141,6 +144,7 @@ private:
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
   QString cameraFitNote_;
+  QSize pathPicture_;  // the picture size camera paths are in (the last picture's, also while none is loaded)
   ci2v::FrameInitDefaults frameInitDefaults_;
 
   void replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera);

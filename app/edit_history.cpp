@@ -44,6 +44,17 @@ public:
     return ci2v::GenerationParams::from_json(c);
   }
 
+  void mapCameraPaths(const std::function<ci2v::sampling::CameraPath(const ci2v::sampling::CameraPath&)>& f) {
+    for (ci2v::GenerationParams* p : {&before_, &after_}) {
+      if (p->camera_path.is_null()) continue;
+      try {
+        p->camera_path = f(ci2v::sampling::CameraPath::from_json(p->camera_path)).to_json();
+      } catch (const std::exception&) {
+        // a path the mapping cannot take (beyond the limits) stays as it was
+      }
+    }
+  }
+
   bool mergeWith(const QUndoCommand* other) override {
     const auto* o = static_cast<const ParamsCommand*>(other);
     if (key_.isEmpty() || o->key_ != key_) return false;
@@ -142,6 +153,13 @@ QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::
   }
   if (key) *key = QStringLiteral("settings");
   return tr("Change %n settings", nullptr, static_cast<int>(changed.size()));
+}
+
+void EditHistory::mapCameraPaths(
+    const std::function<ci2v::sampling::CameraPath(const ci2v::sampling::CameraPath&)>& f) {
+  for (int i = 0; i < stack_->count(); ++i)
+    if (auto* c = dynamic_cast<const ParamsCommand*>(stack_->command(i)))
+      const_cast<ParamsCommand*>(c)->mapCameraPaths(f);  // the stack hands out const commands; they are ours
 }
 
 bool EditHistory::apply(const ci2v::GenerationParams& after, const QString& text, const QString& key, bool interim) {

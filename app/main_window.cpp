@@ -549,6 +549,13 @@ void MainWindow::bindDocument() {
     negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
     updateCanvas();
   });
+  // A new picture moved the camera path: the paths the undo history holds move with it (else an undo would put back
+  // a path in the old picture's pixels).
+  connect(doc_, &Document::cameraPictureResized, this, [this](QSize from, QSize to) {
+    history_->mapCameraPaths([from, to](const ci2v::sampling::CameraPath& path) {
+      return camera::fitPicture(path, QSizeF(from), QSizeF(to));
+    });
+  });
   connect(doc_, &Document::historiesChanged, this, [this] {
     prompt_->setHistory(doc_->promptHistory());
     negative_->setHistory(doc_->negativeHistory());
@@ -1087,7 +1094,7 @@ void MainWindow::applyModelSettings(const ModelProbe& probe) {
     p.width = d.width, p.height = d.height, p.frames = d.frames, p.steps = d.steps, p.cfg_text = d.cfg_text;
     demoSettings_ = {};
   }
-  if (p.to_json() != doc_->params().to_json()) doc_->setParams(p);
+  if (p.to_json() != doc_->params().to_json()) doc_->setParams(doc_->withCameraFitted(p));  // a custom path follows
   // FrameInit's camera setting is the model's own where it gives one (a demo model), else the paper's; τ and D0
   // at the old model's defaults follow (the document says so, as for a camera switch).
   const ci2v::FrameInitDefaults defaults = probe.demo ? probe.recommended.frameinit : ci2v::FrameInitDefaults{};

@@ -175,7 +175,13 @@ void CameraEditor::emitEdited(bool interim) {
 void CameraEditor::editKeyframeRect(int index, const QRectF& rect, bool interim) {
   if (index < 0 || index >= static_cast<int>(path_.keyframes.size())) return;
   const QRectF old = camera::keyframeRect(path_.keyframes[index]);
-  editText_ = std::abs(old.width() - rect.width()) < 1e-9 && std::abs(old.height() - rect.height()) < 1e-9
+  auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); };
+  if (same(old.left(), rect.left()) && same(old.top(), rect.top()) && same(old.width(), rect.width()) &&
+      same(old.height(), rect.height())) {
+    emitEdited(interim);  // the end of a drag or a held key where it already is: closes the step, changes nothing
+    return;
+  }
+  editText_ = same(old.width(), rect.width()) && same(old.height(), rect.height())
                   ? tr("Move keyframe K%1").arg(index + 1)
                   : tr("Resize keyframe K%1").arg(index + 1);
   camera::setKeyframeRect(path_.keyframes[index], rect);

@@ -246,6 +246,26 @@ void CameraTimeline::goToFrame(int frame) {
   Q_EMIT currentFrameChanged(f);
 }
 
+void CameraTimeline::keyReleaseEvent(QKeyEvent* e) {
+  if (!e->isAutoRepeat() && keyMoving_ >= 0 && e->key() == keyMoveKey_) {
+    finishKeyMove();
+    e->accept();
+    return;
+  }
+  QWidget::keyReleaseEvent(e);
+}
+
+void CameraTimeline::focusOutEvent(QFocusEvent* e) {
+  finishKeyMove();
+  QWidget::focusOutEvent(e);
+}
+
+void CameraTimeline::finishKeyMove() {
+  const int k = keyMoving_;
+  keyMoving_ = -1;
+  if (k >= 0 && k < static_cast<int>(path_.keyframes.size())) Q_EMIT keyframeMoved(k, keyMoveFrame_, false);
+}
+
 void CameraTimeline::keyPressEvent(QKeyEvent* e) {
   const int n = static_cast<int>(path_.keyframes.size());
   const bool ctrl = e->modifiers() & Qt::ControlModifier;
@@ -260,12 +280,16 @@ void CameraTimeline::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_Right: {
       const int step = e->key() == Qt::Key_Left ? -1 : 1;
       if (ctrl) {  // the selected keyframe one frame earlier / later (it stays between its neighbours)
-        if (selected_ < 0) break;
+        if (selected_ < 0 || dragging_ >= 0) break;
         auto moved = path_;
         const int from = camera::keyframeFrame(path_, frames_, selected_);
         const int f = camera::moveKeyframe(moved, frames_, selected_, from + step);
         if (f >= 0 && f != from) {
-          Q_EMIT keyframeMoved(selected_, f, false);
+          // a held key is one undo step: interim moves while it repeats, the final one when it is let go
+          keyMoving_ = selected_;
+          keyMoveKey_ = e->key();
+          keyMoveFrame_ = f;
+          Q_EMIT keyframeMoved(selected_, f, true);
           goToFrame(std::min(f, frames_ - 1));
         }
       } else {

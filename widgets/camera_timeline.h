@@ -48,9 +48,12 @@ protected:
   void mouseDoubleClickEvent(QMouseEvent*) override;
   void contextMenuEvent(QContextMenuEvent*) override;
   void keyPressEvent(QKeyEvent*) override;
+  void keyReleaseEvent(QKeyEvent*) override;
+  void focusOutEvent(QFocusEvent*) override;
 
 private:
   void goToFrame(int frame);  // sets the current frame and reports it
+  void finishKeyMove();       // the final move of a keyframe moved with Ctrl+arrows (one undo step)
   int hitKeyframe(const QPointF& pos) const;
   int segmentAt(double x) const;  // keyframe starting the segment under x, or -1
   double span() const;
@@ -62,6 +65,9 @@ private:
   int dragging_ = -1;   // keyframe being moved
   int dragFrame_ = -1;  // where it is now
   bool scrubbing_ = false;
+  int keyMoving_ = -1;  // keyframe moved with Ctrl+arrows until the key is let go
+  int keyMoveKey_ = 0;
+  int keyMoveFrame_ = -1;
 };
 
 }  // namespace studio

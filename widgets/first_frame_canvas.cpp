@@ -360,17 +360,15 @@ QRectF FirstFrameCanvas::keyEditRect(int key, Qt::KeyboardModifiers mods) const 
     case Qt::Key_Down: return r.translated(0, step);
     case Qt::Key_Plus:
     case Qt::Key_Equal:
-    case Qt::Key_Minus: {
-      // about the centre, the aspect kept: 5 % a press (Shift: 20 %), no smaller than 8 pixels a side (unless it
-      // already was) and no larger than a crop may be
-      const double grow = (mods & Qt::ShiftModifier) ? 1.2 : 1.05, f = key == Qt::Key_Minus ? 1 / grow : grow;
-      double w = r.width() * f, h = r.height() * f;
-      const double minSide = 8;
-      if (std::min(w, h) < minSide) {
-        const double s = minSide / std::min(w, h);
-        w *= s;
-        h *= s;
-      }
+    case Qt::Key_Minus:
+    case Qt::Key_Underscore: {
+      // about the centre, the aspect kept, 5 % a press (whatever Shift does on the layout: "+" is often Shift+"=");
+      // a shrink stops at 8 pixels on the shorter side (a crop already smaller keeps its size)
+      const bool grow = key == Qt::Key_Plus || key == Qt::Key_Equal;
+      double f = grow ? 1.05 : 1 / 1.05;
+      const double shorter = std::min(r.width(), r.height()), minSide = 8;
+      if (!grow && shorter * f < minSide) f = std::min(1.0, minSide / shorter);
+      const double w = r.width() * f, h = r.height() * f;
       return camera::withinCropLimits(QRectF(r.center().x() - w / 2, r.center().y() - h / 2, w, h));
     }
     default: return {};
@@ -389,7 +387,9 @@ void FirstFrameCanvas::keyPressEvent(QKeyEvent* e) {
     const QRectF r = keyEditRect(e->key(), e->modifiers());
     if (r.isValid()) {
       // one undo step for a held key: interim edits while it repeats, the final one when it is let go
+      if (keyEditing_ >= 0 && (keyEditing_ != camera_.selected || keyEditKey_ != e->key())) finishKeyEdit();
       keyEditing_ = camera_.selected;
+      keyEditKey_ = e->key();
       Q_EMIT keyframeRectEdited(camera_.selected, r, true);
       e->accept();
       return;
@@ -399,7 +399,7 @@ void FirstFrameCanvas::keyPressEvent(QKeyEvent* e) {
 }
 
 void FirstFrameCanvas::keyReleaseEvent(QKeyEvent* e) {
-  if (!e->isAutoRepeat() && keyEditing_ >= 0) {
+  if (!e->isAutoRepeat() && keyEditing_ >= 0 && e->key() == keyEditKey_) {
     finishKeyEdit();
     e->accept();
     return;
@@ -413,8 +413,11 @@ void FirstFrameCanvas::focusOutEvent(QFocusEvent* e) {
 }
 
 void FirstFrameCanvas::finishKeyEdit() {
-  const int k = keyEditing_;
+  int k = keyEditing_;
+  if (k < 0) return;
   keyEditing_ = -1;
+  // the step stays open until a final edit comes: of that keyframe, else (the path changed meanwhile) the selected
+  if (k >= camera_.keyframes.size()) k = camera_.selected;
   if (k >= 0 && k < camera_.keyframes.size()) Q_EMIT keyframeRectEdited(k, camera_.keyframes[k], false);
 }
 

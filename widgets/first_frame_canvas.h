@@ -27,8 +27,8 @@ public:
   // selected one with resize handles) and the crop of the current frame, and edits them with the mouse:
   // drag inside a crop to move it, drag a corner handle to resize it (the aspect stays the output's), drag
   // on free picture to draw the crop of the current frame (a new keyframe there), Delete removes the selected.
-  // From the keyboard: the arrows move the selected crop a pixel (Shift: 10), + and − resize it by 5 % (Shift:
-  // 20 %); a held key is one undo step.
+  // From the keyboard: the arrows move the selected crop a pixel (Shift: 10), + and − resize it by 5 %; a held
+  // key is one undo step.
   struct CameraOverlay {
     bool enabled = false;
     QVector<QRectF> keyframes;   // crop of each keyframe
@@ -94,6 +94,7 @@ private:
   QSize modelSize_;
   bool dragging_ = false;
   int keyEditing_ = -1;  // the keyframe the keyboard is editing (arrows, +/-), until the key is let go
+  int keyEditKey_ = 0;   // ... and that key
 };
 
 }  // namespace studio

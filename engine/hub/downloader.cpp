@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -460,24 +461,37 @@ uint64_t space_of(const DownloadOptions& o, const fs::path& dir) {
 
 // An exclusive lock on a lock file (flock: what huggingface_hub's filelock takes too, so a Python download into the
 // same cache waits for ours and ours for it). Waits while another process (or thread) holds it, telling `waiting`
-// once; throws Cancelled when the cancel flag rises while it waits. Closing the file releases it.
+// once; throws Cancelled when the cancel flag rises while it waits. Closing the file releases it. Where no lock can
+// be had (a read-only folder with no lock file yet, a file system without flock) it logs why and goes on unlocked:
+// a complete read-only folder stays usable, and a write that then fails says so itself.
 class FileLock {
 public:
   FileLock(const fs::path& path, const DownloadOptions& o, const std::function<void()>& waiting) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0664);
-    if (fd_ < 0)
-      throw Error(path.string() + ": cannot create the download lock file (" + std::strerror(errno) +
-                  "); is the folder writable?");
+    if (fd_ < 0) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // another user's lock file: flock needs no write
+    if (fd_ < 0) {
+      log(o, path.string() + ": no download lock (" + std::strerror(errno) + "); going on without one");
+      return;
+    }
     bool told = false;
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int e = errno;
-      if (e != EWOULDBLOCK && e != EINTR) {
+      if (e == EINTR) continue;
+      if (e != EWOULDBLOCK) {  // ENOLCK, ENOSYS, EOPNOTSUPP: a file system without locks (some NFS, FUSE, SMB)
         release();
-        throw Error(path.string() + ": cannot lock the download lock file (" + std::strerror(e) + ")");
+        log(o, path.string() + ": cannot lock (" + std::strerror(e) + "); going on without the download lock");
+        return;
       }
-      if (!told && waiting) waiting();
+      if (!told && waiting) {
+        try {
+          waiting();
+        } catch (...) {
+          release();
+          throw;
+        }
+      }
       told = true;
       if (o.cancel && o.cancel->load()) {
         release();
@@ -515,12 +529,9 @@ bool read_folder_record(const fs::path& file, FolderRecord* r) {
   std::ifstream in(file);
   std::string ts;
   if (!in || !std::getline(in, r->commit) || !std::getline(in, r->etag) || !std::getline(in, ts)) return false;
-  try {
-    r->timestamp = std::stod(ts);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
+  // not std::stod: under a decimal-comma locale (the studio sets the user's) it would stop at the '.'
+  const auto [end, err] = std::from_chars(ts.data(), ts.data() + ts.size(), r->timestamp);
+  return err == std::errc() && end != ts.data();
 }
 
 void write_folder_record(const fs::path& file, const std::string& commit, const std::string& etag) {
@@ -547,8 +558,19 @@ bool folder_file_is_current(const DownloadOptions& o, const RepoFile& f, const f
   if (want.empty()) return true;
   const fs::path record = folder_record_path(o.local_dir, f.path);
   FolderRecord r;
-  if (read_folder_record(record, &r) && r.etag == want && mtime_seconds(file) <= r.timestamp) return true;
-  log(o, "checking " + file.string() + " against the hub's hash (no record of its version)");
+  if (read_folder_record(record, &r)) {
+    if (r.etag != want) {  // recorded as another version, and not written since: no need to hash it to know
+      if (mtime_seconds(file) <= r.timestamp) {
+        log(o, file.string() + " is another version (" + r.etag + ") than the hub's (" + want + "): fetching it again");
+        return false;
+      }
+    } else if (mtime_seconds(file) <= r.timestamp) {
+      return true;
+    }
+    log(o, "checking " + file.string() + " against the hub's hash (changed since its version was recorded)");
+  } else {
+    log(o, "checking " + file.string() + " against the hub's hash (no record of its version)");
+  }
   std::string got;
   if (f.lfs) {
     got = sha256_file(file, o.cancel);
@@ -693,13 +715,20 @@ DownloadResult download_model(const DownloadOptions& o) {
 
   // A plain folder is locked whole for the run (its files are replaced together at the end); the cache per blob
   // (below), so that downloads of other repos or of files another run does not need go on side by side.
+  // huggingface_hub's own local-dir downloads lock each file (<folder>/.cache/huggingface/download/<path>.lock):
+  // those are taken too, file by file, and held to the end (they never wait on ours: it takes one at a time).
   std::unique_ptr<FileLock> folder_lock;
+  std::vector<std::unique_ptr<FileLock>> file_locks;
   if (to_folder) {
     std::error_code mk;
     fs::create_directories(o.local_dir, mk);
     folder_lock = std::make_unique<FileLock>(folder_meta_dir(o.local_dir) / ".lock", o, [&] {
       log(o, "waiting for another download into " + o.local_dir + " to finish");
     });
+    const fs::path ignore = fs::path(o.local_dir) / ".cache" / "huggingface" / ".gitignore";  // as huggingface_hub
+    if (!fs::exists(ignore, mk)) {
+      std::ofstream(ignore) << "*";
+    }
   }
 
   std::map<std::string, const RepoFile*> by_path;
@@ -722,7 +751,26 @@ DownloadResult download_model(const DownloadOptions& o) {
     Plan pl{f, {}, {}};
     if (to_folder) {
       pl.final_path = fs::path(o.local_dir) / p;
-      pl.temp_path = fs::path(pl.final_path.string() + ".incomplete");
+      file_locks.push_back(std::make_unique<FileLock>(folder_meta_dir(o.local_dir) / (p + ".lock"), o, [&] {
+        log(o, "waiting for another download of " + p + " into " + o.local_dir);
+      }));
+      // the partial download is named by the version it holds (beside the records), so that one of another version
+      // (a cancelled update of another revision) is never resumed into this one; those are removed
+      const std::string version = f->blob_name().empty() ? std::string("unversioned") : f->blob_name();
+      pl.temp_path = folder_meta_dir(o.local_dir) / (p + "." + version + ".incomplete");
+      const fs::path dir = pl.temp_path.parent_path();
+      const std::string stem = fs::path(p).filename().string() + ".";
+      std::error_code walk;
+      for (fs::directory_iterator it(dir, walk), end; !walk && it != end; it.increment(walk)) {
+        const std::string name = it->path().filename().string();
+        if (it->path() != pl.temp_path && name.rfind(stem, 0) == 0 && name.size() > 11 &&
+            name.compare(name.size() - 11, 11, ".incomplete") == 0 &&
+            name.find('.', stem.size()) == name.size() - 11) {  // <name>.<version>.incomplete, another version
+          log(o, "removing " + it->path().string() + " (a partial download of another version)");
+          fs::remove(it->path(), ec);
+        }
+      }
+      fs::remove(pl.final_path.string() + ".incomplete", ec);  // the layout before versioned names
     } else if (!f->blob_name().empty()) {
       pl.final_path = cache.blob(f->blob_name());
       pl.temp_path = cache.incomplete(f->blob_name());
@@ -788,12 +836,15 @@ DownloadResult download_model(const DownloadOptions& o) {
       } else {
         pl.partial = fs::exists(pl.temp_path, ec) ? fs::file_size(pl.temp_path, ec) : 0;
         if (ec) pl.partial = 0;
-        tracker.add_present(std::min<uint64_t>(pl.partial, f.size > 0 ? f.size : pl.partial));
+        tracker.add_present(pl.partial);  // (fetch_file drops a partial file longer than the file, and its count)
       }
     }
     if (!pl.present) {
       tracker.set_file(index, f.path, "downloading");
-      if (to_folder) fs::create_directories(pl.final_path.parent_path(), ec);
+      if (to_folder) {
+        fs::create_directories(pl.final_path.parent_path(), ec);
+        fs::create_directories(pl.temp_path.parent_path(), ec);
+      }
       Response r = fetch_file(o, url, pl.temp_path, f.size, tracker);
       const std::string etag = strip_etag(r.headers.count("x-linked-etag") ? r.headers["x-linked-etag"] : r.headers["etag"]);
       if (!r.headers.empty() && r.headers.count("x-repo-commit") && r.headers["x-repo-commit"] != listing.commit)

@@ -61,6 +61,7 @@ void CacheRepo::link_snapshot_file(const std::string& commit, const std::string&
   // Already in place: left untouched, so that a shared read-only cache serves every run.
   if (fs::is_symlink(target, ec)) {
     if (fs::read_symlink(target, ec) == rel && !ec) return;
+    if (fs::equivalent(target, blob_path, ec) && !ec) return;  // right, spelt otherwise (an absolute link, say)
   } else if (fs::is_regular_file(target, ec) && fs::is_regular_file(blob_path, ec) &&
              fs::file_size(target, ec) == fs::file_size(blob_path, ec) && !ec) {
     return;  // the copy made where the file system has no symlinks

@@ -4,6 +4,7 @@
 // preview with the tiny model. Screenshots of the editor (three keyframes) and the preview panel.
 #include <QComboBox>
 #include <QFile>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -309,6 +310,42 @@ private Q_SLOTS:
     moved.validate();
   }
 
+  void moreKeyframesThanFramesKeepTheEndsAndFillEveryFrame() {
+    auto pathAt = [](std::initializer_list<double> times) {
+      ci2v::sampling::CameraPath p;
+      int i = 0;
+      for (double t : times) {
+        ci2v::sampling::Keyframe k;
+        k.time = t, k.cx = 10 * ++i, k.cy = 50, k.w = k.h = 40;
+        p.keyframes.push_back(k);
+      }
+      return p;
+    };
+    // Frames 0, 1, 6, 7 of 8, then 3 frames: all three frames keep a keyframe (K1, K2 or K3, K4).
+    int dropped = 0;
+    auto p = camera::fitFrames(pathAt({0, 1 / 7.0, 6 / 7.0, 1}), 3, &dropped);
+    QCOMPARE(p.keyframes.size(), size_t(3));
+    QCOMPARE(dropped, 1);
+    QCOMPARE(p.keyframes.front().cx, 10.0);
+    QCOMPARE(p.keyframes.back().cx, 40.0);
+    QCOMPARE(p.keyframes[1].time, 0.5);
+    // All on frame 0 of 2: the first and the last stay (the move does not become a still camera).
+    p = camera::fitFrames(pathAt({0, 1 / 7.0, 2 / 7.0}), 2, &dropped);
+    QCOMPARE(p.keyframes.size(), size_t(2));
+    QCOMPARE(p.keyframes[0].cx, 10.0);
+    QCOMPARE(p.keyframes[1].cx, 30.0);
+    QCOMPARE(p.keyframes[1].time, 1.0);
+    // The reference timing (frame i at i/N, the end keyframe one frame past the clip): 8 → 4 frames pushes apart.
+    auto r = pathAt({0, 1 / 8.0, 2 / 8.0, 1});
+    r.timing = ci2v::sampling::CameraPath::Timing::Reference;
+    p = camera::fitFrames(r, 4, &dropped);
+    QCOMPARE(dropped, 0);
+    QList<int> at;
+    for (int i = 0; i < 4; ++i) at << camera::keyframeFrame(p, 4, i);
+    QCOMPARE(at, (QList<int>{0, 1, 2, 4}));
+    p.validate();
+  }
+
   void aNewPictureOfAnotherSizeTakesThePathAlong() {
     Window win;  // 512 × 384 picture
     Document* doc = win->document();
@@ -318,10 +355,22 @@ private Q_SLOTS:
     b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
     path.keyframes = {a, b};
     QVERIFY(doc->setCameraPath(path));
+    // An edit before the new picture: K2 40 pixels right, one undo step.
+    win->cameraEditor()->editKeyframeRect(1, camera::keyframeRect(path.keyframes[1]).translated(40, 0), false);
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 424.0);
     QImage half(256, 192, QImage::Format_RGB888);
     half.fill(Qt::darkCyan);
     doc->setFirstFrame(half, QStringLiteral("smaller"));
     auto p = pathOf(doc);
+    QCOMPARE(p.keyframes[1].cx, 212.0);
+    // Undo takes the edit back in the new picture's pixels (the history moved with the path), redo too.
+    win->editHistory()->stack()->undo();
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 192.0);
+    QCOMPARE(pathOf(doc).keyframes[1].w, 100.0);
+    win->editHistory()->stack()->redo();
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 212.0);
+    win->editHistory()->stack()->undo();
+    p = pathOf(doc);
     QCOMPARE(p.keyframes[0].cx, 64.0);
     QCOMPARE(p.keyframes[0].cy, 96.0);
     QCOMPARE(p.keyframes[1].cx, 192.0);
@@ -410,15 +459,36 @@ private Q_SLOTS:
     QCOMPARE(pathOf(doc).keyframes[1].cx, 346.0);
     QCOMPARE(undo->count(), steps + 3);
     // + and − resize about the centre, the aspect kept.
-    QTest::keyClick(canvas, Qt::Key_Plus);
+    // "+" as a US keyboard sends it (Shift held), "-", and "_" (Shift+"-"): 5 % each, about the centre.
+    QTest::keyClick(canvas, Qt::Key_Plus, Qt::ShiftModifier);
     auto k = pathOf(doc).keyframes[1];
     QVERIFY2(std::abs(k.w - 126) < 1e-9 && std::abs(k.h - 126) < 1e-9, qPrintable(QString::number(k.w)));
     QCOMPARE(k.cx, 346.0);
-    QTest::keyClick(canvas, Qt::Key_Minus, Qt::ShiftModifier);
-    QVERIFY(std::abs(pathOf(doc).keyframes[1].w - 105) < 1e-9);
+    QTest::keyClick(canvas, Qt::Key_Minus);
+    QVERIFY2(std::abs(pathOf(doc).keyframes[1].w - 120) < 1e-9, qPrintable(QString::number(pathOf(doc).keyframes[1].w)));
+    QTest::keyClick(canvas, Qt::Key_Underscore, Qt::ShiftModifier);
+    QVERIFY(std::abs(pathOf(doc).keyframes[1].w - 120 / 1.05) < 1e-9);
+    undo->undo();
     undo->undo();
     undo->undo();
     QCOMPARE(pathOf(doc).keyframes[1].w, 120.0);
+    QCOMPARE(undo->count() - undo->index(), 3);
+    // Shift let go before the arrow it modifies: still one step for the whole hold.
+    const int before = undo->index();
+    QKeyEvent down(QEvent::KeyPress, Qt::Key_Down, Qt::ShiftModifier, QString(), false);
+    QCoreApplication::sendEvent(canvas, &down);
+    QKeyEvent again(QEvent::KeyPress, Qt::Key_Down, Qt::ShiftModifier, QString(), true);
+    QCoreApplication::sendEvent(canvas, &again);
+    QKeyEvent shiftUp(QEvent::KeyRelease, Qt::Key_Shift, Qt::NoModifier, QString(), false);
+    QCoreApplication::sendEvent(canvas, &shiftUp);
+    QKeyEvent repeat(QEvent::KeyPress, Qt::Key_Down, Qt::NoModifier, QString(), true);
+    QCoreApplication::sendEvent(canvas, &repeat);
+    QKeyEvent downUp(QEvent::KeyRelease, Qt::Key_Down, Qt::NoModifier, QString(), false);
+    QCoreApplication::sendEvent(canvas, &downUp);
+    QCOMPARE(pathOf(doc).keyframes[1].cy, 211.0);
+    QCOMPARE(undo->index(), before + 1);
+    undo->undo();
+    QCOMPARE(pathOf(doc).keyframes[1].cy, 190.0);
 
     // The timeline: ←/→ walk the frames, ↑/↓ the keyframes, Ctrl+→ moves the selected keyframe, Insert adds one.
     CameraTimeline* tl = editor->timeline();
@@ -439,6 +509,19 @@ private Q_SLOTS:
     QTest::keyClick(tl, Qt::Key_Left, Qt::ControlModifier);  // K2 to frame 6
     QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 1), 6);
     QCOMPARE(editor->currentFrame(), 6);
+    {  // Ctrl+← held: three repeats to frame 3, one undo step
+      const int at = undo->index();
+      for (int i = 0; i < 3; ++i) {
+        QKeyEvent press(QEvent::KeyPress, Qt::Key_Left, Qt::ControlModifier, QString(), i > 0);
+        QCoreApplication::sendEvent(tl, &press);
+      }
+      QKeyEvent release(QEvent::KeyRelease, Qt::Key_Left, Qt::ControlModifier, QString(), false);
+      QCoreApplication::sendEvent(tl, &release);
+      QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 1), 3);
+      QCOMPARE(undo->index(), at + 1);
+      undo->undo();
+      QCOMPARE(camera::keyframeFrame(pathOf(doc), 8, 1), 6);
+    }
     QTest::keyClick(tl, Qt::Key_Up);
     QCOMPARE(editor->selected(), 0);
     QTest::keyClick(tl, Qt::Key_Left, Qt::ControlModifier);  // K1 is on frame 0 already

@@ -634,7 +634,10 @@ TEST_F(HubDownload, ACancelledUpdateOfAFolderLeavesItsFilesAsTheyWere) {
   EXPECT_THROW(hub::download_model(o), hub::Cancelled);
   EXPECT_EQ(hub::sha256_file(text), oldText);
   EXPECT_EQ(hub::sha256_file(unet), oldUnet);
-  EXPECT_TRUE(fs::exists(text.string() + ".incomplete"));
+  // the verified new version waits beside the records, named by its hash
+  const fs::path waiting = work_ / "model" / ".cache" / "huggingface" / "download" /
+                           (kText + "." + hub::sha256_file(kFixture / kText) + ".incomplete");
+  EXPECT_TRUE(fs::exists(waiting));
   // The next run completes it: the text encoder's verified download is taken up, not fetched again.
   o.cancel = nullptr;
   o.on_progress = nullptr;
@@ -642,7 +645,60 @@ TEST_F(HubDownload, ACancelledUpdateOfAFolderLeavesItsFilesAsTheyWere) {
   EXPECT_EQ(hub::sha256_file(text), hub::sha256_file(kFixture / kText));
   EXPECT_EQ(hub::sha256_file(unet), hub::sha256_file(kFixture / kUnet));
   EXPECT_EQ(count(server.log(), "/" + kText), 1u) << server.log();
-  EXPECT_FALSE(fs::exists(text.string() + ".incomplete"));
+  EXPECT_FALSE(fs::exists(waiting));
+}
+
+TEST_F(HubDownload, AFolderNeverResumesAPartialFileOfAnotherVersion) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.local_dir = (work_ / "model").string();
+  hub::download_model(o);
+  // The UNet recorded as another version (an older revision), and a complete partial download of that version left
+  // by a cancelled update: the record is believed without hashing, the stale part is removed, not resumed.
+  const fs::path meta = work_ / "model" / ".cache" / "huggingface" / "download";
+  const fs::path record = meta / (kUnet + ".metadata");
+  std::string commit, etag, when;
+  {
+    std::ifstream in(record);
+    std::getline(in, commit);
+    std::getline(in, etag);
+    std::getline(in, when);
+  }
+  const std::string old(64, 'a');
+  write_file_atomically(record, "0000000000000000000000000000000000000000\n" + old + "\n" + when + "\n");
+  const fs::path stale = meta / (kUnet + "." + old + ".incomplete");
+  fs::copy_file(kFixture / "text_encoder" / "model.safetensors", stale);  // any bytes: not this version
+  std::vector<std::string> logs;
+  o.on_log = [&](const std::string& l) { logs.push_back(l); };
+  const hub::DownloadResult r = hub::download_model(o);
+  EXPECT_EQ(r.files_downloaded, 1);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_EQ(hub::sha256_file(work_ / "model" / kUnet), hub::sha256_file(kFixture / kUnet));
+  auto said = [&](const std::string& what) {
+    return std::any_of(logs.begin(), logs.end(), [&](const std::string& l) { return l.find(what) != std::string::npos; });
+  };
+  EXPECT_TRUE(said("is another version (" + old + ")"));
+  EXPECT_FALSE(said("checking")) << "a record of another version needs no hashing";
+  EXPECT_TRUE(said("a partial download of another version"));
+  // huggingface_hub's .gitignore keeps the records out of a git checkout
+  EXPECT_TRUE(fs::exists(work_ / "model" / ".cache" / "huggingface" / ".gitignore"));
+}
+
+TEST_F(HubDownload, ACompleteFolderIsUsedWhereNoLockCanBeMade) {
+  // (the tests run as root, so a read-only folder is played by a lock folder that cannot exist: a file in its place)
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.local_dir = (work_ / "model").string();
+  hub::download_model(o);
+  const fs::path meta = work_ / "model" / ".cache" / "huggingface" / "download";
+  ci2v::remove_tree(meta);
+  write_file_atomically(meta, "not a folder");
+  std::vector<std::string> logs;
+  o.on_log = [&](const std::string& l) { logs.push_back(l); };
+  const hub::DownloadResult r = hub::download_model(o);
+  EXPECT_EQ(r.files_downloaded, 0);
+  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(),
+                          [](const std::string& l) { return l.find("going on without") != std::string::npos; }));
 }
 
 TEST_F(HubDownload, TwoDownloadsIntoTheSameCacheTakeTurnsPerFile) {
@@ -689,7 +745,19 @@ TEST_F(HubDownload, ACompleteCacheIsLeftAsItIs) {
   std::vector<ino_t> before;
   for (const auto& p : kNeeded) before.push_back(inode_of(fs::path(first.model_dir) / p));
   const ino_t ref = inode_of(repo_dir() / "refs" / "main");
+  auto mtimes = [&] {  // a link made, removed or renamed in a folder changes the folder's time
+    std::vector<int64_t> t;
+    for (const fs::path& d : {fs::path(first.model_dir), fs::path(first.model_dir) / "unet", repo_dir() / "refs"}) {
+      struct stat st {};
+      ::stat(d.c_str(), &st);
+      t.push_back(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+    }
+    return t;
+  };
+  const auto folderTimes = mtimes();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
   const hub::DownloadResult again = hub::download_model(options(server));
+  EXPECT_EQ(mtimes(), folderTimes);
   EXPECT_EQ(again.files_downloaded, 0);
   for (size_t i = 0; i < kNeeded.size(); ++i)
     EXPECT_EQ(inode_of(fs::path(again.model_dir) / kNeeded[i]), before[i]) << kNeeded[i];
