@@ -273,18 +273,27 @@ void convert_sws(const AVFrame* f, Rgba& out, const std::string& what) {
   sws_scale(sws.get(), f->data, f->linesize, 0, f->height, tmp->data, tmp->linesize);
   const int w = f->width;
   for (int y = 0; y < f->height; ++y) {
-    uint16_t* o = out.px.data() + static_cast<size_t>(y) * w * 4;
-    if (out.bits > 8) {
-      const uint16_t* s = reinterpret_cast<const uint16_t*>(tmp->data[0] + static_cast<ptrdiff_t>(y) * tmp->linesize[0]);
-      std::memcpy(o, s, static_cast<size_t>(w) * 8);
-    } else {
-      const uint8_t* s = tmp->data[0] + static_cast<ptrdiff_t>(y) * tmp->linesize[0];
-      for (int i = 0; i < w * 4; ++i) o[i] = s[i];
-    }
+    const uint8_t* s = tmp->data[0] + static_cast<ptrdiff_t>(y) * tmp->linesize[0];
+    if (out.bits > 8)
+      std::memcpy(out.px16.data() + static_cast<size_t>(y) * w * 4, s, static_cast<size_t>(w) * 8);
+    else
+      std::memcpy(out.px8.data() + static_cast<size_t>(y) * w * 4, s, static_cast<size_t>(w) * 4);
   }
 }
 
 }  // namespace
+
+void Rgba::allocate(int bits_per_sample) {
+  bits = bits_per_sample;
+  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height) * 4;
+  if (bits <= 8) {
+    std::vector<uint16_t>().swap(px16);
+    px8.assign(n, 0);
+  } else {
+    std::vector<uint8_t>().swap(px8);
+    px16.assign(n, 0);
+  }
+}
 
 Rgba frame_to_rgba(const AVFrame* f, const std::string& what) {
   const AVPixelFormat fmt = static_cast<AVPixelFormat>(f->format);
@@ -298,14 +307,19 @@ Rgba frame_to_rgba(const AVFrame* f, const std::string& what) {
   out.height = f->height;
   int depth = 0;
   for (int i = 0; i < d->nb_components; ++i) depth = std::max(depth, d->comp[i].depth);
-  out.bits = (fmt == AV_PIX_FMT_PAL8 || depth <= 8) ? 8 : 16;
   out.has_alpha = (d->flags & AV_PIX_FMT_FLAG_ALPHA) || fmt == AV_PIX_FMT_PAL8;
-  out.px.assign(static_cast<size_t>(f->width) * f->height * 4, 0);
+  out.allocate((fmt == AV_PIX_FMT_PAL8 || depth <= 8) ? 8 : 16);
   const int w = f->width, h = f->height;
   auto row = [&](int y) { return f->data[0] + static_cast<ptrdiff_t>(y) * f->linesize[0]; };
   auto put = [&](int x, int y, unsigned r, unsigned g, unsigned b, unsigned a) {
-    uint16_t* o = out.px.data() + (static_cast<size_t>(y) * w + x) * 4;
-    o[0] = uint16_t(r), o[1] = uint16_t(g), o[2] = uint16_t(b), o[3] = uint16_t(a);
+    const size_t i = (static_cast<size_t>(y) * w + x) * 4;
+    if (out.bits <= 8) {
+      uint8_t* o = out.px8.data() + i;
+      o[0] = uint8_t(r), o[1] = uint8_t(g), o[2] = uint8_t(b), o[3] = uint8_t(a);
+    } else {
+      uint16_t* o = out.px16.data() + i;
+      o[0] = uint16_t(r), o[1] = uint16_t(g), o[2] = uint16_t(b), o[3] = uint16_t(a);
+    }
   };
   // Exact paths for the formats the PNG/BMP/GIF/WebP-lossless decoders produce.
   int ro = -1, go = -1, bo = -1, ao = -1, step = 0;  // 8-bit packed RGB(A) layouts
@@ -387,13 +401,14 @@ Image rgba_to_image(const Rgba& src, Rgb background, bool composite_alpha, bool 
   const unsigned bg[3] = {background.r, background.g, background.b};
   const bool blend = composite_alpha && src.has_alpha;
   for (size_t i = 0; i < n; ++i) {
-    const uint16_t* p = src.px.data() + i * 4;
     uint8_t* o = img.rgb.data() + i * 3;
     if (src.bits <= 8) {
+      const uint8_t* p = src.px8.data() + i * 4;
       const unsigned a = p[3];
       for (int c = 0; c < 3; ++c)
-        o[c] = blend ? uint8_t((p[c] * a + bg[c] * (255u - a) + 127u) / 255u) : uint8_t(p[c]);
+        o[c] = blend ? uint8_t((p[c] * a + bg[c] * (255u - a) + 127u) / 255u) : p[c];
     } else {
+      const uint16_t* p = src.px16.data() + i * 4;
       const uint64_t a = p[3];
       for (int c = 0; c < 3; ++c) {
         uint64_t v = p[c];

@@ -90,12 +90,17 @@ inline constexpr int64_t kMaxPixels = int64_t(1) << 27;
 // decode_video stops with an error when the decoded RGB frames would exceed this (pass max_frames instead).
 inline constexpr uint64_t kMaxDecodedBytes = uint64_t(4) << 30;
 
-// A decoded frame as RGBA with 8 or 16 bits per sample (values in [0, 2^bits - 1]).
+// A decoded frame as RGBA with 8 or 16 bits per sample (values in [0, 2^bits - 1]), each depth in its own
+// buffer: an 8-bit picture takes 4 bytes a pixel, not 8.
 struct Rgba {
   int width = 0, height = 0;
   int bits = 8;
   bool has_alpha = false;
-  std::vector<uint16_t> px;  // RGBA interleaved
+  std::vector<uint8_t> px8;    // bits == 8: RGBA interleaved
+  std::vector<uint16_t> px16;  // bits == 16: RGBA interleaved
+  bool empty() const { return px8.empty() && px16.empty(); }
+  // Sizes the buffer of `bits` for width x height (zeroed) and empties the other.
+  void allocate(int bits_per_sample);
 };
 Rgba frame_to_rgba(const AVFrame* frame, const std::string& what);
 

@@ -164,7 +164,10 @@ void decode_frames(const Info& info, const std::string& what,
       throw Error("cannot read '" + what + "': WebP frame " + std::to_string(i) + " decodes to " +
                   std::to_string(img.width) + "x" + std::to_string(img.height) + ", its ANMF header says " +
                   std::to_string(f.width) + "x" + std::to_string(f.height));
-    if (canvas.px.empty()) {
+    if (img.bits != 8)  // VP8 and VP8L are 8-bit formats
+      throw Error("cannot read '" + what + "': WebP frame " + std::to_string(i) + " decodes to " +
+                  std::to_string(img.bits) + "-bit samples, expected 8");
+    if (canvas.empty()) {
       canvas.width = info.canvas_width > 0 ? info.canvas_width : f.x + f.width;
       canvas.height = info.canvas_height > 0 ? info.canvas_height : f.y + f.height;
       // without a VP8X chunk the first frame's offset sets the canvas: held to the decoder's pixel limit too
@@ -172,17 +175,16 @@ void decode_frames(const Info& info, const std::string& what,
         throw Error("cannot read '" + what + "': its " + std::to_string(canvas.width) + "x" +
                     std::to_string(canvas.height) + " canvas is more than the " +
                     std::to_string(ff::kMaxPixels / 1000000) + " megapixels supported");
-      canvas.bits = 8;
       canvas.has_alpha = true;
-      canvas.px.assign(static_cast<size_t>(canvas.width) * canvas.height * 4, 0);
+      canvas.allocate(8);
     }
     if (f.x + f.width > canvas.width || f.y + f.height > canvas.height)
       throw Error("cannot read '" + what + "': WebP frame " + std::to_string(i) + " lies outside the " +
                   std::to_string(canvas.width) + "x" + std::to_string(canvas.height) + " canvas");
     for (int y = 0; y < f.height; ++y)
       for (int x = 0; x < f.width; ++x) {
-        const uint16_t* s = img.px.data() + (static_cast<size_t>(y) * f.width + x) * 4;
-        uint16_t* d = canvas.px.data() + (static_cast<size_t>(y + f.y) * canvas.width + x + f.x) * 4;
+        const uint8_t* s = img.px8.data() + (static_cast<size_t>(y) * f.width + x) * 4;
+        uint8_t* d = canvas.px8.data() + (static_cast<size_t>(y + f.y) * canvas.width + x + f.x) * 4;
         if (!f.blend || s[3] == 255 || !img.has_alpha) {
           std::copy(s, s + 4, d);
           if (!img.has_alpha) d[3] = 255;
@@ -190,14 +192,14 @@ void decode_frames(const Info& info, const std::string& what,
           const unsigned sa = s[3], da = d[3];
           const unsigned da2 = da * (255 - sa) / 255;
           const unsigned oa = sa + da2;
-          for (int c = 0; c < 3; ++c) d[c] = oa ? uint16_t((s[c] * sa + d[c] * da2 + oa / 2) / oa) : 0;
-          d[3] = uint16_t(oa);
+          for (int c = 0; c < 3; ++c) d[c] = oa ? uint8_t((s[c] * sa + d[c] * da2 + oa / 2) / oa) : 0;
+          d[3] = uint8_t(oa);
         }
       }
     if (!sink(canvas, f.duration_ms)) return;
     if (f.dispose)
       for (int y = 0; y < f.height; ++y)
-        std::fill_n(canvas.px.data() + (static_cast<size_t>(y + f.y) * canvas.width + f.x) * 4, f.width * 4, 0);
+        std::fill_n(canvas.px8.data() + (static_cast<size_t>(y + f.y) * canvas.width + f.x) * 4, f.width * 4, 0);
   }
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/error.h"
+#include "engine/media/ff_common.h"
 #include "engine/media/image.h"
 #include "engine/media/webp_container.h"
 #include "tests/media/media_test_util.h"
@@ -376,4 +377,47 @@ TEST(LoadImage, ErrorsNameThePathAndTheCause) {
   write_file(dir / "cut.png", png);
   e = error_of([&] { load_image(dir / "cut.png"); });
   EXPECT_NE(e.find(dir / "cut.png"), std::string::npos) << e;
+}
+
+TEST(LoadImage, EightBitFramesAreDecodedInEightBitBuffers) {
+  // An 8-bit frame takes 4 bytes a pixel on its way to RGB (a 134-megapixel picture: 0.5 GB, not 1 GB), a 16-bit one
+  // 8; the values are the frame's.
+  auto frame_of = [](AVPixelFormat fmt, int w, int h) {
+    ci2v::media::ff::FramePtr f = ci2v::media::ff::make_frame();
+    f->format = fmt;
+    f->width = w;
+    f->height = h;
+    EXPECT_GE(av_frame_get_buffer(f.get(), 0), 0);
+    return f;
+  };
+  auto rgb = frame_of(AV_PIX_FMT_RGB24, 5, 3);
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 15; ++x) rgb->data[0][y * rgb->linesize[0] + x] = static_cast<uint8_t>(10 * y + x);
+  const auto a = ci2v::media::ff::frame_to_rgba(rgb.get(), "rgb24");
+  EXPECT_EQ(a.bits, 8);
+  EXPECT_EQ(a.px8.size(), 5u * 3u * 4u);
+  EXPECT_TRUE(a.px16.empty());
+  EXPECT_EQ(a.px8[(2 * 5 + 1) * 4 + 2], 10 * 2 + 3 + 2);  // pixel (1, 2), blue
+  EXPECT_EQ(a.px8[3], 255);                              // opaque
+  const Image ai = ci2v::media::ff::rgba_to_image(a, {0, 0, 0}, true, true);
+  EXPECT_EQ(ai.at(1, 2)[2], 10 * 2 + 3 + 2);
+  // through swscale (4:2:0): 8-bit as well
+  auto yuv = frame_of(AV_PIX_FMT_YUV420P, 4, 4);
+  for (int p = 0; p < 3; ++p)
+    for (int y = 0; y < (p ? 2 : 4); ++y)
+      for (int x = 0; x < (p ? 2 : 4); ++x) yuv->data[p][y * yuv->linesize[p] + x] = p ? 128 : 180;
+  const auto b = ci2v::media::ff::frame_to_rgba(yuv.get(), "yuv420p");
+  EXPECT_EQ(b.bits, 8);
+  EXPECT_EQ(b.px8.size(), 4u * 4u * 4u);
+  EXPECT_TRUE(b.px16.empty());
+  EXPECT_NEAR(b.px8[0], (180 - 16) * 255 / 219, 2);  // grey, limited range expanded
+  // 16 bits a sample: the 16-bit buffer
+  auto deep = frame_of(AV_PIX_FMT_RGB48LE, 2, 2);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 6; ++x) reinterpret_cast<uint16_t*>(deep->data[0] + y * deep->linesize[0])[x] = 40000;
+  const auto c = ci2v::media::ff::frame_to_rgba(deep.get(), "rgb48");
+  EXPECT_EQ(c.bits, 16);
+  EXPECT_EQ(c.px16.size(), 2u * 2u * 4u);
+  EXPECT_TRUE(c.px8.empty());
+  EXPECT_EQ(c.px16[0], 40000);
 }
