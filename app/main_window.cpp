@@ -34,6 +34,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QToolBar>
@@ -140,7 +141,10 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // a camera video still being made posts its frames to this window: it finishes first (a fraction of a second)
+  if (cameraPool_) cameraPool_->waitForDone();
+}
 
 QListWidget* MainWindow::resultList() const { return results_; }
 
@@ -868,9 +872,10 @@ void MainWindow::updateCameraVideo() {
   if (!doc_->hasFirstFrame()) {
     frameInitPanel_->setCameraFrames({}, QString());
     cameraVideoKey_.clear();
+    cameraVideoWanted_.clear();
     return;
   }
-  auto p = doc_->params();
+  const auto& p = doc_->params();
   const QString key = QStringLiteral("%1|%2|%3x%4|%5|%6|%7")
                           .arg(doc_->firstFrame().cacheKey())
                           .arg(QString::fromStdString(p.camera_preset + p.camera_path.dump()))
@@ -879,15 +884,57 @@ void MainWindow::updateCameraVideo() {
                           .arg(p.frames)
                           .arg(p.center_crop)
                           .arg(doc_->firstFrameSource());
-  if (key == cameraVideoKey_) return;
-  try {
-    const auto frames = ci2v::camera_layout_frames(p, toRgbImage(doc_->firstFrame()));
-    frameInitPanel_->setCameraFrames(toQImages(frames), p.camera_enabled() ? tr("Camera video (dry run)")
-                                                                           : tr("Still first frame"));
-    cameraVideoKey_ = key;
-  } catch (const std::exception& e) {
+  if (key == cameraVideoWanted_ || (key == cameraVideoKey_ && !cameraVideoBusy_)) return;
+  cameraVideoWanted_ = key;
+  if (!cameraVideoBusy_) startCameraVideo();  // else the newest starts when the running one ends
+}
+
+// The camera video is made on a worker thread: a path over a big picture renders crops of millions of pixels
+// (0.4 s for 16 frames over 4000 x 3000 on the 2-core CPU), which would stall a drag on the canvas. One runs at a
+// time; edits meanwhile coalesce into the newest, made next.
+void MainWindow::startCameraVideo() {
+  if (!cameraPool_) {
+    cameraPool_ = new QThreadPool(this);
+    cameraPool_->setMaxThreadCount(1);
+  }
+  cameraVideoBusy_ = true;
+  const QString key = cameraVideoWanted_;
+  const ci2v::GenerationParams p = doc_->params();
+  const QString caption = p.camera_enabled() ? tr("Camera video (dry run)") : tr("Still first frame");
+  cameraPool_->start([this, key, p, caption, picture = toRgbImage(doc_->firstFrame())] {
+    QVector<QImage> frames;
+    QString error;
+    try {
+      frames = toQImages(ci2v::camera_layout_frames(p, picture));
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
+    QMetaObject::invokeMethod(
+        this, [this, key, frames, caption, error] { finishCameraVideo(key, frames, caption, error); },
+        Qt::QueuedConnection);
+  });
+}
+
+void MainWindow::finishCameraVideo(const QString& key, const QVector<QImage>& frames, const QString& caption,
+                                   const QString& error) {
+  cameraVideoBusy_ = false;
+  if (key != cameraVideoWanted_) {  // edited meanwhile: the newest goes next, the camera video keeps what it has
+    if (!cameraVideoWanted_.isEmpty() && cameraVideoWanted_ != cameraVideoKey_) startCameraVideo();
+    return;
+  }
+  if (!error.isEmpty()) {
+    playCameraVideoWhenMade_ = false;
     frameInitPanel_->setCameraFrames({}, QString());
-    statusBar()->showMessage(tr("Camera video: %1").arg(QString::fromUtf8(e.what())), 6000);
+    cameraVideoKey_.clear();
+    statusBar()->showMessage(tr("Camera video: %1").arg(error), 6000);
+    return;
+  }
+  frameInitPanel_->setCameraFrames(frames, caption);
+  cameraVideoKey_ = key;
+  if (playCameraVideoWhenMade_) {  // a dry run asked for it
+    playCameraVideoWhenMade_ = false;
+    frameInitPanel_->setCurrentFrame(0);
+    frameInitPanel_->setPlaying(true);
   }
 }
 
@@ -937,6 +984,10 @@ void MainWindow::showFrameInitPreview() {
 void MainWindow::dryRun() {
   panel_->commitPendingEdits();  // the dry run shows the frame count just typed
   showFrameInitPreview();
+  if (cameraVideoBusy_) {  // it plays as soon as it is made
+    playCameraVideoWhenMade_ = true;
+    return;
+  }
   frameInitPanel_->setCurrentFrame(0);
   frameInitPanel_->setPlaying(true);
 }

@@ -13,6 +13,7 @@
 #include "app/user_errors.h"
 
 class QAction;
+class QThreadPool;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -195,7 +196,14 @@ private:
   QTabWidget* viewTabs_ = nullptr;
   QTimer* previewTimer_ = nullptr;
   QString previewKey_;     // the settings the shown bands belong to
-  QString cameraVideoKey_;
+  QString cameraVideoKey_;      // what the camera video shows
+  QString cameraVideoWanted_;   // the newest request (made on a worker: crops of a big picture take a while)
+  bool cameraVideoBusy_ = false;
+  bool playCameraVideoWhenMade_ = false;  // the dry run waits for it
+  QThreadPool* cameraPool_ = nullptr;  // one thread; waited for when the window goes
+  void startCameraVideo();
+  void finishCameraVideo(const QString& key, const QVector<QImage>& frames, const QString& caption,
+                         const QString& error);
   quint64 previewId_ = 0;
   bool pathDragging_ = false;
   QLabel* statusModel_ = nullptr;

@@ -643,10 +643,10 @@ private Q_SLOTS:
     win->cameraEditor()->findChild<QToolButton*>(QStringLiteral("camera_dry_run"))->click();
     FrameInitPanel* panel = win->frameInitPanel();
     QCOMPARE(win->viewTabs()->currentIndex(), 1);
-    QVERIFY(panel->isPlaying());
+    QTRY_VERIFY(panel->isPlaying());  // as soon as the camera video is made (on a worker thread)
     // The frames are the engine's layout video (no model needed), one per frame at the output size.
     const auto expected = ci2v::camera_layout_frames(doc->params(), toRgbImage(doc->firstFrame()));
-    QCOMPARE(panel->cameraFrames().size(), 8);
+    QTRY_COMPARE(panel->cameraFrames().size(), 8);  // made on a worker thread
     for (int i = 0; i < 8; ++i) QVERIFY(panel->cameraFrames()[i] == toQImage(expected[static_cast<size_t>(i)]));
     QCOMPARE(panel->cameraFrames()[0].size(), QSize(128, 128));
     QVERIFY(panel->cameraFrames()[0] != panel->cameraFrames()[7]);  // it zooms
@@ -689,7 +689,7 @@ private Q_SLOTS:
     const FrameInitImages d0 = win->frameInitPanel()->bands();
     QVERIFY(doc->setCameraPreset(QStringLiteral("pan_left")));
     QTRY_VERIFY_WITH_TIMEOUT(win->frameInitPanel()->bands().low[4] != d0.low[4], 60000);
-    QCOMPARE(win->frameInitPanel()->cameraFrames().size(), 8);
+    QTRY_COMPARE(win->frameInitPanel()->cameraFrames().size(), 8);
     win->frameInitPanel()->setCurrentFrame(4);
     QTest::qWait(50);
     saveShot(win->viewTabs(), QStringLiteral("frameinit_preview_panel.png"));
@@ -699,7 +699,9 @@ private Q_SLOTS:
     int before = ready.count();
     const auto path = doc->cameraPath();
     QRectF r = camera::keyframeRect(path.keyframes[1]);
+    const QImage lastBefore = win->frameInitPanel()->cameraFrames()[7];
     win->cameraEditor()->editKeyframeRect(1, r.translated(0, -10), true);
+    QTRY_VERIFY(win->frameInitPanel()->cameraFrames()[7] != lastBefore);  // the camera video followed the drag
     QTest::qWait(300);
     QCOMPARE(ready.count(), before);
     QVERIFY(win->frameInitPanel()->cameraFrames()[7] != win->frameInitPanel()->cameraFrames()[0]);
