@@ -539,10 +539,13 @@ bool Document::loadProject(const Project& project, QString* error) {
     current_ = -1;
     Q_EMIT currentResultChanged(-1);
   }
+  QStringList videos;
   for (int i = results_.size() - 1; i >= 0; --i) {
+    if (!results_[i].previewVideo.isEmpty()) videos << results_[i].previewVideo;
     results_.removeAt(i);
     Q_EMIT resultRemoved(i);
   }
+  for (const QString& v : videos) Q_EMIT previewVideoReleased(v);
   replaceFirstFrame(project.firstFrame, project.firstFrameSource, false);  // the project's path fits its picture
   setParams(project.params);
   setModelPath(project.modelPath);
@@ -584,6 +587,7 @@ void Document::setFavourite(int index, bool on) {
 
 void Document::removeResult(int index) {
   if (index < 0 || index >= results_.size()) return;
+  const QString video = results_[index].previewVideo;
   results_.removeAt(index);
   int cur = current_;
   if (current_ == index) cur = results_.isEmpty() ? -1 : std::min<int>(index, results_.size() - 1);
@@ -592,6 +596,7 @@ void Document::removeResult(int index) {
   current_ = cur;
   Q_EMIT resultRemoved(index);
   if (curChanged) Q_EMIT currentResultChanged(current_);
+  if (!video.isEmpty()) Q_EMIT previewVideoReleased(video);
 }
 
 }  // namespace studio

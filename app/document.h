@@ -129,6 +129,8 @@ Q_SIGNALS:
   void modelPathChanged();
   void modelStatusChanged();
   void resultAdded(int index);
+  // A removed result's preview video (a file the engine wrote for the player), no longer shown: it can go.
+  void previewVideoReleased(const QString& file);
   void currentResultChanged(int index);
 
 private:

@@ -1,5 +1,6 @@
 #include "app/main_window.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -23,6 +24,7 @@
 #include <QSpinBox>
 #include <QHBoxLayout>
 #include <QImageReader>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -477,8 +479,17 @@ void MainWindow::buildActions() {
   connect(cancelAllAction_, &QAction::triggered, this, &MainWindow::cancelAllRuns);
   queueCancelButton_->setDefaultAction(cancelAllAction_);
   connect(playAction_, &QAction::triggered, this, &MainWindow::togglePlay);
-  connect(stepForwardAction_, &QAction::triggered, player_, &VideoPlayer::stepForward);
-  connect(stepBackAction_, &QAction::triggered, player_, &VideoPlayer::stepBackward);
+  // Space, "," and "." drive what is shown: the result, or on the FrameInit tab its camera video and bands
+  connect(stepForwardAction_, &QAction::triggered, this, [this] {
+    if (frameInitShown()) frameInitPanel_->setCurrentFrame(frameInitPanel_->currentFrame() + 1);
+    else player_->stepForward();
+  });
+  connect(stepBackAction_, &QAction::triggered, this, [this] {
+    if (frameInitShown()) frameInitPanel_->setCurrentFrame(frameInitPanel_->currentFrame() - 1);
+    else player_->stepBackward();
+  });
+  // A button, check box or drop-down list with the keyboard takes its Space (else the play shortcut would).
+  qApp->installEventFilter(this);
   connect(exportAction_, &QAction::triggered, this, &MainWindow::showExportDialog);
   connect(loadParams, &QAction::triggered, this, &MainWindow::loadParameters);
   connect(saveParams, &QAction::triggered, this, &MainWindow::saveParameters);
@@ -592,9 +603,19 @@ void MainWindow::bindDocument() {
                                                                                  : QString());
   });
   connect(doc_, &Document::resultAdded, this, &MainWindow::addResultItem);
-  connect(doc_, &Document::resultRemoved, this, [this] {
-    rebuildHistory();
+  connect(doc_, &Document::resultRemoved, this, [this](int index) {
+    {
+      QSignalBlocker block(results_);
+      results_->removeClip(index);  // (a whole rebuild per removal made replacing a project quadratic)
+      results_->setCurrentRow(doc_->currentResultIndex());
+    }
     updateActions();
+  });
+  connect(doc_, &Document::previewVideoReleased, this, [this](const QString& file) {
+    // only the engine's own preview files, once the player has moved on (the next event)
+    const QString dir = engine_->previewDir();
+    if (dir.isEmpty() || QFileInfo(file).absolutePath() != QFileInfo(dir).absoluteFilePath()) return;
+    QTimer::singleShot(0, this, [file] { QFile::remove(file); });
   });
   connect(doc_, &Document::resultChanged, this, [this](int i) {
     if (i >= 0 && i < doc_->resultCount()) results_->updateClip(i, doc_->result(i));
@@ -817,7 +838,16 @@ void MainWindow::bindCamera() {
       schedulePreview();
     }
   });
-  connect(viewTabs_, &QTabWidget::currentChanged, this, [this] { schedulePreview(); });
+  connect(viewTabs_, &QTabWidget::currentChanged, this, [this] {
+    // what is hidden stops playing: the result's video, or the dry run looping on (and moving the editing frame)
+    if (frameInitShown()) player_->pause();
+    else frameInitPanel_->setPlaying(false);
+    updateActions();
+    schedulePreview();
+  });
+  // An edit of the path stops a dry run's playback, so that a crop or keyframe lands on the frame shown.
+  connect(cameraEditor_, &CameraEditor::pathEdited, this, [this] { frameInitPanel_->setPlaying(false); });
+  connect(canvas_, &FirstFrameCanvas::keyframeSelected, this, [this] { frameInitPanel_->setPlaying(false); });
 
   // engine -> preview panel
   connect(engine_, &EngineController::frameInitPreviewReady, this,
@@ -931,6 +961,7 @@ void MainWindow::finishCameraVideo(const QString& key, const QVector<QImage>& fr
   }
   frameInitPanel_->setCameraFrames(frames, caption);
   cameraVideoKey_ = key;
+  updateActions();  // Space plays it on its tab
   if (playCameraVideoWhenMade_) {  // a dry run asked for it
     playCameraVideoWhenMade_ = false;
     frameInitPanel_->setCurrentFrame(0);
@@ -1025,9 +1056,10 @@ void MainWindow::updateActions() {
   cancelAction_->setEnabled(busy);
   cancelAllAction_->setEnabled(busy && !engine_->queuedIds().isEmpty());
   const bool hasResult = doc_->currentResult() != nullptr;
-  playAction_->setEnabled(hasResult);
-  stepForwardAction_->setEnabled(hasResult);
-  stepBackAction_->setEnabled(hasResult);
+  const bool playable = frameInitShown() ? frameInitPanel_->frameCount() > 0 : hasResult;
+  playAction_->setEnabled(playable);
+  stepForwardAction_->setEnabled(playable);
+  stepBackAction_->setEnabled(playable);
   exportAction_->setEnabled(true);  // without a result it explains what to do
   copySeed_->setEnabled(hasResult);
   useSeed_->setEnabled(hasResult);
@@ -1226,16 +1258,37 @@ void MainWindow::rebuildHistory() {
 void MainWindow::showResult(int index) {
   if (index < 0 || index >= doc_->resultCount()) {
     player_->clear();
+    shownResultId_ = 0;
   } else {
     const ResultClip& r = doc_->result(index);
-    player_->setClip(r.frames, 8.0, r.previewVideo, r.previewRepeats);
-    player_->play();  // a new or selected result starts playing
+    // the same clip at another row (an earlier one was deleted): it goes on where it is
+    if (r.id != shownResultId_) {
+      player_->setClip(r.frames, 8.0, r.previewVideo, r.previewRepeats);
+      player_->play();  // a new or selected result starts playing
+      shownResultId_ = r.id;
+    }
     if (results_->currentRow() != index) results_->setCurrentRow(index);
   }
   updateActions();
 }
 
-void MainWindow::togglePlay() { player_->togglePlay(); }
+void MainWindow::togglePlay() {
+  if (frameInitShown()) frameInitPanel_->setPlaying(!frameInitPanel_->isPlaying());
+  else player_->togglePlay();
+}
+
+bool MainWindow::frameInitShown() const { return viewTabs_ && viewTabs_->currentIndex() == 1; }  // (in a scroll area)
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::ShortcutOverride) {
+    auto* key = static_cast<QKeyEvent*>(event);
+    auto* w = qobject_cast<QWidget*>(watched);
+    if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier && w && w->window() == this &&
+        (qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w)))
+      event->accept();  // the widget gets the key press: Space presses the button, ticks the box, opens the list
+  }
+  return QMainWindow::eventFilter(watched, event);
+}
 
 // --- export
 
@@ -1267,6 +1320,7 @@ void MainWindow::showExportDialog() {
   if (!exporter_->isRunning()) {
     exportResultId_ = r->id;
     exportDialog_->setRunning(false);
+    exportDialog_->clearOutcome();  // "Saved …" was about the last export
     const QString stamp = r->created.toString(QStringLiteral("yyyyMMdd-HHmmss"));
     exportDialog_->setBaseName(QDir(settings_->outputFolder()).filePath(QStringLiteral("consisti2v_%1_seed%2").arg(stamp).arg(r->seed)));
   }

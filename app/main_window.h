@@ -137,6 +137,7 @@ Q_SIGNALS:
 
 protected:
   void closeEvent(QCloseEvent*) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
   void dragEnterEvent(QDragEnterEvent*) override;
   void dropEvent(QDropEvent*) override;
 
@@ -199,6 +200,8 @@ private:
   QString cameraVideoKey_;      // what the camera video shows
   QString cameraVideoWanted_;   // the newest request (made on a worker: crops of a big picture take a while)
   bool cameraVideoBusy_ = false;
+  quint64 shownResultId_ = 0;  // the clip the player holds (0: none)
+  bool frameInitShown() const;  // the FrameInit & camera tab is the one shown
   bool playCameraVideoWhenMade_ = false;  // the dry run waits for it
   QThreadPool* cameraPool_ = nullptr;  // one thread; waited for when the window goes
   void startCameraVideo();

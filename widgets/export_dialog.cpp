@@ -263,6 +263,12 @@ void ExportDialog::setFailed(const QString& message) {
   status_->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
 }
 
+void ExportDialog::clearOutcome() {
+  if (running_) return;
+  progress_->setValue(0);
+  status_->clear();
+}
+
 void ExportDialog::reject() {
   if (running_) {
     Q_EMIT cancelRequested();

@@ -46,6 +46,8 @@ public:
   void setProgress(double fraction);
   void setFinished(const QString& message);  // success: the dialog stays open with the message
   void setFailed(const QString& message);
+  // Clears the last export's outcome (its message and progress): the dialog opens for another clip.
+  void clearOutcome();
 
 Q_SIGNALS:
   void exportRequested(const studio::ExportSettings& settings);

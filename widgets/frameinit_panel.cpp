@@ -157,6 +157,18 @@ QImage FrameInitPanel::shownImage(Tile tile) const {
 
 void FrameInitPanel::refresh() {
   const int n = frameCount();
+  // fewer frames than before (the frame count went down): the shown frame moves into them, and with one frame or
+  // none there is nothing to play
+  if (frame_ > std::max(0, n - 1)) {
+    frame_ = std::max(0, n - 1);
+    QMetaObject::invokeMethod(this, [this, f = frame_] { Q_EMIT currentFrameChanged(f); }, Qt::QueuedConnection);
+  }
+  if (n <= 1 && timer_->isActive()) {
+    timer_->stop();
+    QSignalBlocker b(play_);
+    play_->setChecked(false);
+    play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  }
   {
     QSignalBlocker b(slider_);
     slider_->setRange(0, std::max(0, n - 1));

@@ -57,8 +57,19 @@ QString HistoryView::describe(const ResultClip& c) {
   return text;
 }
 
+namespace {
+constexpr int kSeedRole = Qt::UserRole + 1, kFavouriteRole = Qt::UserRole + 2;
+}
+
+void HistoryView::label(QListWidgetItem* item, int row) {
+  item->setText((item->data(kFavouriteRole).toBool() ? QStringLiteral("★ ") : QString()) +
+                tr("#%1 · seed %2").arg(row + 1).arg(item->data(kSeedRole).toLongLong()));
+}
+
 void HistoryView::fill(QListWidgetItem* item, int row, const ResultClip& clip) {
-  item->setText((clip.favourite ? QStringLiteral("★ ") : QString()) + tr("#%1 · seed %2").arg(row + 1).arg(clip.seed));
+  item->setData(kSeedRole, static_cast<qlonglong>(clip.seed));
+  item->setData(kFavouriteRole, clip.favourite);
+  label(item, row);
   item->setToolTip(describe(clip));
   item->setData(Qt::UserRole, clip.id);
   QVector<QPixmap> t;
@@ -85,6 +96,15 @@ void HistoryView::appendClip(const ResultClip& clip) {
   auto* item = new QListWidgetItem;
   fill(item, count(), clip);
   addItem(item);
+}
+
+void HistoryView::removeClip(int row) {
+  if (row < 0 || row >= count()) return;
+  if (hoverRow_ == row) setHoverRow(-1);
+  delete takeItem(row);
+  if (row < thumbs_.size()) thumbs_.remove(row);
+  if (hoverRow_ > row) --hoverRow_;
+  for (int i = row; i < count(); ++i) label(item(i), i);  // the numbers after it move up; thumbnails stay
 }
 
 void HistoryView::updateClip(int row, const ResultClip& clip) {

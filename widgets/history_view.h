@@ -22,6 +22,7 @@ public:
   void setClips(const QVector<const ResultClip*>& clips);
   void updateClip(int row, const ResultClip& clip);
   void appendClip(const ResultClip& clip);  // a new last row (only its thumbnails are made)
+  void removeClip(int row);                 // the rows after it are renumbered, no thumbnail is made again
   // The row whose thumbnail is playing (-1: none) and its current frame (tests).
   int animatedRow() const { return hoverRow_; }
   int animatedFrame() const { return hoverFrame_; }
@@ -43,6 +44,7 @@ protected:
 
 private:
   void fill(QListWidgetItem* item, int row, const ResultClip& clip);
+  void label(QListWidgetItem* item, int row);  // "★ #3 · seed 7" from the item's data
   void showFrame(int row, int frame);
 
   QVector<QVector<QPixmap>> thumbs_;  // per row, small frames

@@ -2,7 +2,11 @@
 // replaces unsaved changes; crash recovery offers the newest file and writes the recovered work to disk before
 // the old file goes; a close whose untitled session cannot be written keeps the work for the next start; a
 // damaged autosave marker or a project with absurd values does not stop or freeze the studio.
+#include <QAction>
 #include <QApplication>
+#include <QDir>
+#include <QKeyEvent>
+#include <QTabWidget>
 #include <QFile>
 #include <QMessageBox>
 #include <QPushButton>
@@ -19,6 +23,7 @@
 #include "app/edit_history.h"
 #include "widgets/camera_editor.h"
 #include "widgets/export_dialog.h"
+#include "widgets/frameinit_panel.h"
 #include "widgets/history_view.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/prompt_edit.h"
@@ -276,6 +281,114 @@ private Q_SLOTS:
     poll->start(10);
     QTest::keyClick(list, Qt::Key_Delete);
     QCOMPARE(w.document()->resultCount(), 0);
+  }
+
+  void deletingAnEarlierClipLeavesTheWatchedOneAndItsFileGoes() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    Document* doc = w.document();
+    const QString ownVideo = QDir(w.engine()->previewDir()).filePath(QStringLiteral("result_1.mp4"));
+    const QString userFile = tmp.filePath(QStringLiteral("mine.mp4"));
+    for (const QString& f : {ownVideo, userFile}) {
+      QFile file(f);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    for (int i = 0; i < 3; ++i) {
+      ResultClip clip;
+      clip.id = 1 + i;
+      clip.seed = 11 * (i + 1);
+      for (int f = 0; f < 4; ++f) {
+        QImage im(8, 8, QImage::Format_RGB888);
+        im.fill(QColor(60 * f, 20 * i, 0));
+        clip.frames << im;
+      }
+      doc->addResult(clip);
+    }
+    doc->setCurrentResult(2);
+    w.player()->pause();
+    w.player()->seekFrame(2);
+    // #1 goes: #3 (now #2) is still the clip shown, paused on its frame; the list is renumbered, not rebuilt
+    doc->removeResult(0);
+    QCOMPARE(doc->currentResultIndex(), 1);
+    QCOMPARE(w.player()->currentFrame(), 2);
+    QVERIFY(!w.player()->isPlaying());
+    QCOMPARE(w.historyView()->count(), 2);
+    QCOMPARE(w.historyView()->item(0)->text(), QStringLiteral("#1 · seed 22"));
+    QCOMPARE(w.historyView()->item(1)->text(), QStringLiteral("#2 · seed 33"));
+    QCOMPARE(w.historyView()->currentRow(), 1);
+    // A deleted clip's preview video goes with it when the engine made it; a file elsewhere is never touched.
+    auto withVideo = [&](quint64 id, const QString& file) {
+      ResultClip clip;
+      clip.id = id;
+      clip.frames << QImage(8, 8, QImage::Format_RGB888);
+      clip.previewVideo = file;
+      doc->addResult(clip);
+    };
+    withVideo(10, ownVideo);
+    withVideo(11, userFile);
+    doc->removeResult(doc->resultCount() - 1);
+    doc->removeResult(doc->resultCount() - 1);
+    QTRY_VERIFY(!QFile::exists(ownVideo));
+    QTest::qWait(20);
+    QVERIFY(QFile::exists(userFile));
+  }
+
+  void playbackKeysDriveWhatIsShown() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    w.resize(1200, 800);
+    w.show();
+    Document* doc = w.document();
+    auto p = testing::tinyParams();
+    p.frames = 8;
+    doc->setParams(p);
+    QString error;
+    QVERIFY2(doc->loadFirstFrame(testing::examplePicture(), &error), qPrintable(error));
+    QVERIFY(doc->setCameraPreset(QStringLiteral("pan_right")));
+    ResultClip clip;
+    clip.id = 1;
+    for (int f = 0; f < 4; ++f) clip.frames << QImage(8, 8, QImage::Format_RGB888);
+    doc->addResult(clip);
+    QAction* play = w.findChild<QAction*>(QStringLiteral("action_play"));
+    QAction* next = w.findChild<QAction*>(QStringLiteral("action_step_forward"));
+    QVERIFY(play && next);
+    // A focused check box or button takes its Space (the shortcut would toggle playback instead).
+    auto* box = w.parameterPanel()->findChild<QCheckBox*>();
+    QVERIFY(box);
+    QKeyEvent over(QEvent::ShortcutOverride, Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
+    over.ignore();
+    QCoreApplication::sendEvent(box, &over);
+    QVERIFY(over.isAccepted());
+    QKeyEvent list(QEvent::ShortcutOverride, Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
+    list.ignore();
+    QCoreApplication::sendEvent(w.historyView(), &list);
+    QVERIFY(!list.isAccepted());  // the results list leaves Space to the player
+    // On the FrameInit tab the keys drive its camera video; the result's player pauses there.
+    w.player()->play();
+    w.viewTabs()->setCurrentIndex(1);
+    QVERIFY(!w.player()->isPlaying());
+    FrameInitPanel* panel = w.frameInitPanel();
+    QTRY_COMPARE(panel->frameCount(), 8);
+    QTRY_VERIFY(play->isEnabled());
+    panel->setCurrentFrame(2);
+    next->trigger();
+    QCOMPARE(panel->currentFrame(), 3);
+    play->trigger();
+    QVERIFY(panel->isPlaying());
+    play->trigger();
+    QVERIFY(!panel->isPlaying());
+    play->trigger();
+    // Back on the result: the dry run stops (it would keep moving the editing frame), the keys drive the player.
+    w.viewTabs()->setCurrentIndex(0);
+    QVERIFY(!panel->isPlaying());
+    w.player()->pause();
+    const int at = w.player()->currentFrame();
+    next->trigger();
+    QCOMPARE(w.player()->currentFrame(), (at + 1) % 4);
+    // Fewer frames: the panel's shown frame moves into them.
+    panel->setCurrentFrame(7);
+    panel->setCameraFrames(QVector<QImage>(3, QImage(8, 8, QImage::Format_RGB888)), QString());
+    QCOMPARE(panel->currentFrame(), 2);
   }
 
   void recoveryOffersTheNewestAndWritesItBeforeRemovingIt() {
