@@ -672,7 +672,7 @@ void MainWindow::bindEngine() {
   connect(w, &EngineController::modelFailed, this, [this](const QString& dir, const QString& message) {
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // as above
     lastModelFailure_ = message;
-    const UserMessage u = modelErrorMessage(dir, message);
+    const UserMessage u = modelErrorMessage(dir, message, doc_->params().dtype);
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
     // A generation reports it through failed(); a model chosen by the user gets a dialog now.
     if (!engine_->isBusy() && userChoseModel_) showMessage(u);
@@ -710,7 +710,8 @@ void MainWindow::bindEngine() {
     }
     moreFailures_ = 0;
     if (!lastModelFailure_.isEmpty() && message == lastModelFailure_)
-      failureBox_ = showMessage(modelErrorMessage(doc_->modelPath(), message));
+      failureBox_ = showMessage(modelErrorMessage(engine_->endedRequest().modelDir, message,  // the run's model
+                                                  engine_->endedRequest().params.dtype));
     else
       failureBox_ = showMessage(generationErrorMessage(message, engine_->endedRequest().params));
   });
@@ -864,6 +865,13 @@ void MainWindow::bindCamera() {
   });
   connect(engine_, &EngineController::frameInitPreview, this, [this](const FrameInitImages& images) {
     frameInitPanel_->setBands(images, 0, tr("(from the running generation)"));
+    previewKey_.clear();  // the run's bands (its seed, a batch's τ) are not the settings': asked again after it
+  });
+  // Each run of a queue starts with a clean progress strip (not the last run's thumbnails, bar and "Done").
+  connect(engine_, &EngineController::started, this, [this] {
+    strip_->reset();
+    strip_->setStage(tr("Starting"));
+    if (!latency_->isRunning()) latency_->start();
   });
 }
 
@@ -972,16 +980,19 @@ void MainWindow::finishCameraVideo(const QString& key, const QVector<QImage>& fr
 void MainWindow::refreshFrameInitPreview() {
   if (!doc_->hasFirstFrame()) {
     frameInitPanel_->clearBands(tr("Open a first frame to see FrameInit's frequency split."));
+    previewId_ = 0;  // an answer still on its way is not shown over this
     return;
   }
   if (doc_->modelState() != Document::ModelState::Ready) {
     frameInitPanel_->clearBands(tr("Load a model to see FrameInit's frequency split (the camera video needs none)."));
+    previewId_ = 0;
     return;
   }
   const auto& p = doc_->params();
   if (!p.frameinit) {
     frameInitPanel_->clearBands(tr("FrameInit is off: the denoising starts from plain noise."));
     previewKey_.clear();
+    previewId_ = 0;
     return;
   }
   // Only what the bands depend on (not the prompt, steps or guidance).
@@ -999,6 +1010,7 @@ void MainWindow::refreshFrameInitPreview() {
   GenerationRequest r;
   if (!doc_->makeRequest(&r, &error)) {
     frameInitPanel_->clearBands(error);
+    previewId_ = 0;
     return;
   }
   previewKey_ = key;
@@ -1136,7 +1148,7 @@ void MainWindow::chooseModel(const QString& path) {
   const ModelProbe probe = probeModelFolder(path);
   if (!probe.ok) {
     lastModelFailure_ = probe.error;
-    const UserMessage u = modelErrorMessage(path, probe.error);
+    const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
     if (userChoseModel_) showMessage(u);
     return;
@@ -1232,6 +1244,7 @@ void MainWindow::endRun(const QString& text) {
   strip_->setFinished(text);
   statusBar()->showMessage(text, 8000);
   updateActions();
+  schedulePreview();  // the settings' own bands again, where a run's were shown
   Q_EMIT generationEnded();
 }
 

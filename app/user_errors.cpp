@@ -13,13 +13,17 @@ bool isOutOfMemory(const QString& m) {
          m.contains(QLatin1String("CUBLAS_STATUS_ALLOC_FAILED"));
 }
 
-UserMessage modelErrorMessage(const QString& path, const QString& m) {
+UserMessage modelErrorMessage(const QString& path, const QString& m, const std::string& dtype) {
   UserMessage u;
   u.details = m;
   if (isOutOfMemory(m)) {
     u.title = QObject::tr("Not enough memory for the model");
-    u.text = QObject::tr("The model does not fit into memory. Choose fp16 precision (Hardware → Precision) or "
-                         "close other programs that use the GPU.");
+    u.text = dtype == "fp16" || dtype == "bf16"
+                 ? QObject::tr("The model does not fit into memory even at %1 precision. Close other programs that "
+                               "use the GPU, or choose Device → CPU (slower).")
+                       .arg(QString::fromStdString(dtype))
+                 : QObject::tr("The model does not fit into memory. Choose fp16 precision (Hardware → Precision) or "
+                               "close other programs that use the GPU.");
     return u;
   }
   u.title = QObject::tr("The model cannot be used");

@@ -14,7 +14,9 @@ struct UserMessage {
 };
 
 bool isOutOfMemory(const QString& engineMessage);
-UserMessage modelErrorMessage(const QString& path, const QString& engineMessage);
+// dtype: the precision the model was loaded in ("fp32", "fp16", "bf16"; "" = not known): out of memory at half
+// precision already, the advice is another.
+UserMessage modelErrorMessage(const QString& path, const QString& engineMessage, const std::string& dtype = "");
 UserMessage generationErrorMessage(const QString& engineMessage, const ci2v::GenerationParams& params);
 UserMessage exportErrorMessage(const QString& path, const QString& engineMessage);
 UserMessage firstFrameErrorMessage(const QString& path, const QString& engineMessage);

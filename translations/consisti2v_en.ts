@@ -124,6 +124,10 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>demo model (trained on toy clips) · %1</source>
         <translation>demo model (trained on toy clips) · %1</translation>
     </message>
+    <message>
+        <source>The model does not fit into memory even at %1 precision. Close other programs that use the GPU, or choose Device → CPU (slower).</source>
+        <translation>The model does not fit into memory even at %1 precision. Close other programs that use the GPU, or choose Device → CPU (slower).</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -125,6 +125,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>demo model (trained on toy clips) · %1</source>
         <translation>데모 모델 (장난감 클립으로 학습) · %1</translation>
     </message>
+    <message>
+        <source>The model does not fit into memory even at %1 precision. Close other programs that use the GPU, or choose Device → CPU (slower).</source>
+        <translation>%1 정밀도로도 모델이 메모리에 들어가지 않습니다. GPU를 쓰는 다른 프로그램을 닫거나 장치 → CPU를 선택하세요 (더 느림).</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -707,6 +707,24 @@ private Q_SLOTS:
     QVERIFY(win->frameInitPanel()->cameraFrames()[7] != win->frameInitPanel()->cameraFrames()[0]);
     win->cameraEditor()->editKeyframeRect(1, r.translated(0, -10), false);
     QTRY_VERIFY_WITH_TIMEOUT(ready.count() > before, 60000);
+    // An answer on its way when the panel is cleared (FrameInit turned off) is not shown over the message.
+    {
+      auto q = doc->params();
+      q.noise_level = 420;  // a new request...
+      doc->setParams(q);
+      win->showFrameInitPreview();
+      q.frameinit = false;  // ... and, before its answer, FrameInit off
+      doc->setParams(q);
+      win->showFrameInitPreview();
+      const int answers = ready.count();
+      QTRY_VERIFY_WITH_TIMEOUT(ready.count() > answers, 60000);
+      QTest::qWait(50);
+      QVERIFY(win->frameInitPanel()->bands().empty());
+      QVERIFY(win->frameInitPanel()->statusText().contains(QLatin1String("FrameInit is off")));
+      q.frameinit = true;
+      doc->setParams(q);
+      QTRY_VERIFY_WITH_TIMEOUT(!win->frameInitPanel()->bands().empty(), 60000);
+    }
     // A prompt edit does not touch FrameInit: no new request.
     QTest::qWait(200);
     before = ready.count();

@@ -310,6 +310,12 @@ private Q_SLOTS:
     QVERIFY(range.title.contains(QLatin1String("out of range")));
     const UserMessage model = modelErrorMessage(QStringLiteral("/x"), QStringLiteral("/x: not a model folder: no model_index.json"));
     QVERIFY(model.text.contains(QLatin1String("model_index.json")));
+    // out of memory while loading: fp16 is the advice at fp32, not when it is half precision already
+    const QString oomLoad = QStringLiteral("CUDA out of memory. Tried to allocate 3.00 GiB");
+    QVERIFY(modelErrorMessage(QStringLiteral("/x"), oomLoad, "fp32").text.contains(QLatin1String("fp16 precision")));
+    const UserMessage half = modelErrorMessage(QStringLiteral("/x"), oomLoad, "bf16");
+    QVERIFY2(!half.text.contains(QLatin1String("Choose fp16")) && half.text.contains(QLatin1String("even at bf16")),
+             qPrintable(half.text));
     const UserMessage exp = exportErrorMessage(QStringLiteral("/ro/clip.mp4"), QStringLiteral("cannot open"));
     QVERIFY(exp.text.contains(QLatin1String("clip.mp4")) && exp.text.contains(QLatin1String("cannot open")));
   }

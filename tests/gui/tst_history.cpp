@@ -28,6 +28,7 @@
 #include "widgets/first_frame_canvas.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/history_view.h"
+#include "widgets/preview_strip.h"
 
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/export.h"
@@ -100,6 +101,12 @@ private Q_SLOTS:
     prepare(w.get());
     Document* doc = w->document();
     auto runs = MainWindow::batchRuns(doc->params(), MainWindow::BatchKind::NoiseLevel, 3, 500, 900);
+    // each run of the queue starts with a clean strip, not the run before's full bar and thumbnails
+    QList<int> barAtStart, thumbsAtStart;
+    connect(w->engine(), &EngineController::started, w.get(), [&] {
+      barAtStart << w->previewStrip()->progressValue();
+      thumbsAtStart << w->previewStrip()->thumbnailCount();
+    });
     QCOMPARE(w->queueGenerations(runs), 3);
     QVERIFY(w->engine()->isBusy());
     QTRY_COMPARE_WITH_TIMEOUT(doc->resultCount(), 3, 120000);
@@ -107,6 +114,8 @@ private Q_SLOTS:
     QCOMPARE(doc->result(0).params.noise_level, 500);
     QCOMPARE(doc->result(1).params.noise_level, 700);
     QCOMPARE(doc->result(2).params.noise_level, 900);
+    QCOMPARE(barAtStart, (QList<int>{0, 0, 0}));
+    QCOMPARE(thumbsAtStart, (QList<int>{0, 0, 0}));
     QCOMPARE(w->historyView()->count(), 3);
     // The tooltip holds the full parameters.
     const QString tip = w->historyView()->item(1)->toolTip();
