@@ -262,6 +262,15 @@ void Document::rememberPrompts() {
   if (p0 != promptHistory_ || n0 != negativeHistory_) Q_EMIT historiesChanged();
 }
 
+std::shared_ptr<const ci2v::RgbImage> Document::firstFrameRgb() const {
+  if (firstFrame_.isNull()) return nullptr;
+  if (!rgb_ || rgbKey_ != firstFrame_.cacheKey()) {
+    rgb_ = std::make_shared<const ci2v::RgbImage>(toRgbImage(firstFrame_));
+    rgbKey_ = firstFrame_.cacheKey();
+  }
+  return rgb_;
+}
+
 void Document::setFirstFrame(const QImage& image, const QString& source) { replaceFirstFrame(image, source, true); }
 
 void Document::replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera) {
@@ -453,7 +462,7 @@ bool Document::makeRequest(GenerationRequest* out, QString* error) const {
   r.id = nextId_++;
   r.modelDir = modelPath_;
   r.params = params_;
-  r.firstFrame = toRgbImage(firstFrame_);
+  r.firstFrame = firstFrameRgb();
   *out = std::move(r);
   return true;
 }

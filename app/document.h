@@ -44,6 +44,8 @@ public:
   // --- first frame
   bool hasFirstFrame() const { return !firstFrame_.isNull(); }
   QImage firstFrame() const { return firstFrame_; }
+  // The first frame as the engine takes it, converted once per picture and shared (null without a picture).
+  std::shared_ptr<const ci2v::RgbImage> firstFrameRgb() const;
   QString firstFrameSource() const { return firstFrameSource_; }
   // A new picture of another size moves a custom camera path with it (fitPicture: the crops keep their place
   // and share of the picture); the note says so (lastCameraFitNote).
@@ -146,7 +148,9 @@ private:
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
   QString cameraFitNote_;
-  QSize pathPicture_;  // the picture size camera paths are in (the last picture's, also while none is loaded)
+  QSize pathPicture_;
+  mutable std::shared_ptr<const ci2v::RgbImage> rgb_;  // firstFrameRgb's conversion ...
+  mutable qint64 rgbKey_ = 0;                          // ... of the picture with this cacheKey  // the picture size camera paths are in (the last picture's, also while none is loaded)
   ci2v::FrameInitDefaults frameInitDefaults_;
 
   void replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera);

@@ -13,6 +13,12 @@
 namespace studio {
 namespace {
 
+// A request's first frame (an empty picture when it has none: the engine says so).
+const ci2v::RgbImage& frameOf(const GenerationRequest& r) {
+  static const ci2v::RgbImage none;
+  return r.firstFrame ? *r.firstFrame : none;
+}
+
 QString stageText(ci2v::Stage s) {
   switch (s) {
     case ci2v::Stage::Loading: return EngineWorker::tr("Loading the model");
@@ -195,7 +201,7 @@ void EngineWorker::runPendingPreview() {
   QElapsedTimer t;
   t.start();
   try {
-    const auto pv = pipeline_->preview_frameinit(request.params, request.firstFrame, &previewCancel_);
+    const auto pv = pipeline_->preview_frameinit(request.params, frameOf(request), &previewCancel_);
     Q_EMIT frameInitPreviewReady(request.id, toFrameInitImages(pv), t.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
     if (!previewCancel_.cancelled()) {
@@ -231,7 +237,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
   SignalObserver observer(this);
   ci2v::GenerationResult result;
   try {
-    result = pipeline_->generate(request.params, request.firstFrame, &observer, cancel_.get());
+    result = pipeline_->generate(request.params, frameOf(request), &observer, cancel_.get());
   } catch (const std::exception& e) {
     // ci2v::Cancelled (engine/generator.h) is a ci2v::Error: the token tells a cancel from a failure.
     if (cancel_->cancelled())

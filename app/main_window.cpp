@@ -939,11 +939,12 @@ void MainWindow::startCameraVideo() {
   const QString key = cameraVideoWanted_;
   const ci2v::GenerationParams p = doc_->params();
   const QString caption = p.camera_enabled() ? tr("Camera video (dry run)") : tr("Still first frame");
-  cameraPool_->start([this, key, p, caption, picture = toRgbImage(doc_->firstFrame())] {
+  cameraPool_->start([this, key, p, caption, picture = doc_->firstFrameRgb()] {
     QVector<QImage> frames;
     QString error;
     try {
-      frames = toQImages(ci2v::camera_layout_frames(p, picture));
+      if (!picture) throw std::runtime_error("no first frame");
+      frames = toQImages(ci2v::camera_layout_frames(p, *picture));
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }

@@ -1,6 +1,7 @@
 // Plain data passed between the UI thread and the engine thread, and the conversions between Qt images and
 // the engine's RGB24 images. Torch-free.
 #pragma once
+#include <memory>
 #include <QDateTime>
 #include <QImage>
 #include <QMetaType>
@@ -16,7 +17,9 @@ struct GenerationRequest {
   quint64 id = 0;
   QString modelDir;
   ci2v::GenerationParams params;
-  ci2v::RgbImage firstFrame;
+  // The first frame, shared: a batch's runs, the queue's copies and the FrameInit previews hold one picture (a
+  // copy per request was made on the GUI thread, 192 MB each for an 8000 x 8000 picture).
+  std::shared_ptr<const ci2v::RgbImage> firstFrame;
   QString previewDir;  // where the worker writes the temporary MP4 for the player ("" = none)
   double previewFps = 8;
 };

@@ -189,9 +189,20 @@ private Q_SLOTS:
     QVERIFY2(d.makeRequest(&r, &error), qPrintable(error));
     QCOMPARE(r.params.noise_level, 640);
     QCOMPARE(r.modelDir, testing::tinyModel());
-    QCOMPARE(r.firstFrame.width, 96);
-    QCOMPARE(r.firstFrame.height, 64);
-    QCOMPARE(r.firstFrame.rgb.size(), size_t(96 * 64 * 3));
+    QVERIFY(r.firstFrame);
+    QCOMPARE(r.firstFrame->width, 96);
+    QCOMPARE(r.firstFrame->height, 64);
+    QCOMPARE(r.firstFrame->rgb.size(), size_t(96 * 64 * 3));
+    // one conversion per picture, shared by every request (a batch held a copy per run)
+    GenerationRequest again;
+    QVERIFY(d.makeRequest(&again, &error));
+    QCOMPARE(again.firstFrame.get(), r.firstFrame.get());
+    QImage other(32, 16, QImage::Format_RGB888);
+    other.fill(Qt::blue);
+    d.setFirstFrame(other, QStringLiteral("other"));
+    QVERIFY(d.makeRequest(&again, &error));
+    QCOMPARE(again.firstFrame->width, 32);
+    QCOMPARE(r.firstFrame->width, 96);  // the earlier request keeps its own picture
     GenerationRequest r2;
     QVERIFY(d.makeRequest(&r2, &error));
     QVERIFY(r2.id != r.id);

@@ -492,7 +492,7 @@ private Q_SLOTS:
     GenerationRequest r;
     r.modelDir = tmp.filePath(QStringLiteral("no-model-here"));
     r.params = testing::tinyParams();
-    r.firstFrame = ci2v::RgbImage{};
+    r.firstFrame = std::make_shared<const ci2v::RgbImage>();
     r.id = 101;
     r.params.width = 64;
     const quint64 first = engine->generate(r);

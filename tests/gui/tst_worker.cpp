@@ -24,7 +24,7 @@ GenerationRequest tinyRequest(quint64 id = 1) {
   r.id = id;
   r.modelDir = testing::tinyModel();
   r.params = testing::tinyParams();
-  r.firstFrame = toRgbImage(QImage(testing::firstFramePng()));
+  r.firstFrame = std::make_shared<const ci2v::RgbImage>(toRgbImage(QImage(testing::firstFramePng())));
   return r;
 }
 // Holds a model load at its first check until released (the worker's test hook, on the engine thread), and counts
@@ -205,7 +205,7 @@ private Q_SLOTS:
     EngineController c;
     QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);
     auto req = tinyRequest();
-    req.firstFrame = ci2v::RgbImage();
+    req.firstFrame = std::make_shared<const ci2v::RgbImage>();
     const quint64 id = c.previewFrameInit(req);
     QVERIFY(failed.wait(60000));
     QCOMPARE(failed.at(0).at(0).toULongLong(), id);
