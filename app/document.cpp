@@ -78,10 +78,11 @@ QString Document::cameraDefaultsNote(const ci2v::GenerationParams& p) const {
                    .arg(p.cutoff_spatial);
 }
 
-void Document::setFrameInitDefaults(const ci2v::FrameInitDefaults& d) {
+void Document::setFrameInitDefaults(const ci2v::FrameInitDefaults& d, bool follow) {
   if (d == frameInitDefaults_) return;
   const auto before = frameInitDefaults_;
   frameInitDefaults_ = d;
+  if (!follow) return;
   auto p = params_;
   if (p.change_frameinit_defaults(before, d)) {
     setParams(p);

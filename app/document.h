@@ -82,7 +82,8 @@ public:
   // FrameInit's defaults for the current model: the paper's, or a demo model's own camera setting. A change
   // moves τ and D0 that sat at the old model's defaults to the new model's (with the note, as a camera switch).
   const ci2v::FrameInitDefaults& frameInitDefaults() const { return frameInitDefaults_; }
-  void setFrameInitDefaults(const ci2v::FrameInitDefaults& d);
+  // follow = false: the defaults change, the parameters stay (a project opened with its own settings).
+  void setFrameInitDefaults(const ci2v::FrameInitDefaults& d, bool follow = true);
   // Paths as JSON files; false with a message naming the file.
   bool saveCameraPath(const QString& file, QString* error) const;
   bool loadCameraPath(const QString& file, QString* error);

@@ -1167,6 +1167,43 @@ void MainWindow::chooseModel(const QString& path) {
   engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
 }
 
+// After the document was replaced (a project opened, recovered or restored; a new one): its model folder is the one
+// checked and loaded, so the picker, the model line and Generate agree. A project's own settings stay as saved (a
+// demo model's size and FrameInit defaults are not applied over them); a new project takes them (chooseModel). A
+// project without a model folder keeps the model there is.
+void MainWindow::followDocumentModel(bool newProject) {
+  const QString path = doc_->modelPath();
+  if (path.isEmpty()) {
+    if (picker_->path().isEmpty()) return;
+    const bool modified = doc_->isModified();
+    doc_->setModelPath(picker_->path());
+    doc_->setModified(modified);
+    return;
+  }
+  if (newProject) {
+    chooseModel(path);
+    return;
+  }
+  if (sameModelFolder(path, picker_->path()) && doc_->modelState() != Document::ModelState::None) return;
+  picker_->setPath(path);
+  doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
+  const ModelProbe probe = probeModelFolder(path);
+  if (!probe.ok) {
+    lastModelFailure_ = probe.error;
+    const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
+    doc_->setModelStatus(Document::ModelState::Failed, u.text);
+    statusBar()->showMessage(tr("The project's model cannot be used: %1").arg(u.text), 10000);
+    return;
+  }
+  modelIsDemo_ = probe.demo;
+  demoSettings_ = probe.demo ? probe.recommended : ModelProbe::Recommended{};
+  const ci2v::FrameInitDefaults defaults = probe.demo ? probe.recommended.frameinit : ci2v::FrameInitDefaults{};
+  panel_->setFrameInitDefaults(defaults);
+  doc_->setFrameInitDefaults(defaults, false);
+  doc_->setModelStatus(Document::ModelState::Loading, tr("%1 — loading…").arg(probe.summary));
+  engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
+}
+
 // A demo model runs at the size, length, step count and text guidance it was made for (64 px, 8 frames: seconds on
 // a CPU);
 // leaving it for a real model brings back the reference defaults, unless the user changed them meanwhile.
@@ -1390,6 +1427,7 @@ void MainWindow::restoreSession() {
     if (doc_->openProjectFile(last, &error)) {
       history_->stack()->clear();
       rebuildHistory();
+      followDocumentModel(false);
       return;
     }
     statusBar()->showMessage(tr("The last project could not be opened: %1").arg(error), 10000);
@@ -1402,6 +1440,7 @@ void MainWindow::restoreSession() {
       doc_->setModified(false);
       history_->stack()->clear();
       rebuildHistory();
+      followDocumentModel(false);
       return;
     }
     // Kept aside, never overwritten or removed by this session's close: the user may still want what is in it.
@@ -1459,6 +1498,7 @@ bool MainWindow::recoverAutosave() {
     recoveryBar_->hide();
     history_->stack()->clear();
     rebuildHistory();
+    followDocumentModel(false);
     showMessage({tr("Recovered, but not yet safe"),
                  tr("The recovered work could not be autosaved (%1); its recovery file %2 is kept. Save it as a "
                     "project to keep it.")
@@ -1472,6 +1512,7 @@ bool MainWindow::recoverAutosave() {
   recoveryBar_->hide();
   history_->stack()->clear();
   rebuildHistory();
+  followDocumentModel(false);
   statusBar()->showMessage(tr("Recovered the unsaved work; save it as a project to keep it."), 8000);
   return true;
 }
@@ -1546,6 +1587,8 @@ void MainWindow::newProject() {
   doc_->setProjectPath(QString());
   history_->stack()->clear();
   rebuildHistory();
+  followDocumentModel(true);  // (a demo model's own size and length for the new project)
+  doc_->setModified(false);
 }
 
 void MainWindow::openProject() {
@@ -1564,6 +1607,7 @@ bool MainWindow::openProjectFile(const QString& file) {
   stopRunsOfReplacedDocument();
   history_->stack()->clear();
   rebuildHistory();
+  followDocumentModel(false);
   settings_->setLastProject(file);
   statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(file)), 5000);
   return true;

@@ -1872,6 +1872,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Delete clip #%1 (seed %2)? This cannot be undone.</source>
         <translation>Delete clip #%1 (seed %2)? This cannot be undone.</translation>
     </message>
+    <message>
+        <source>The project's model cannot be used: %1</source>
+        <translation>The project's model cannot be used: %1</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

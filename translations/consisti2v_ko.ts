@@ -1864,6 +1864,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Delete clip #%1 (seed %2)? This cannot be undone.</source>
         <translation>클립 #%1(시드 %2)을(를) 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
+    <message>
+        <source>The project&apos;s model cannot be used: %1</source>
+        <translation>프로젝트의 모델을 사용할 수 없습니다: %1</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -23,11 +23,13 @@
 #include "app/edit_history.h"
 #include "app/engine_worker.h"
 #include "app/main_window.h"
+#include "app/project.h"
 #include "app/settings.h"
 #include "gui_test_util.h"
 #include "widgets/first_frame_canvas.h"
 #include "widgets/parameter_panel.h"
 #include "widgets/history_view.h"
+#include "widgets/model_picker.h"
 #include "widgets/preview_strip.h"
 
 #ifdef CONSISTI2V_HAVE_MEDIA
@@ -300,6 +302,27 @@ private Q_SLOTS:
       QVERIFY(doc->result(0).frames[i].convertToFormat(QImage::Format_RGB888) == frames[i].convertToFormat(QImage::Format_RGB888));
     QCOMPARE(w->historyView()->count(), 1);
     QVERIFY(w->editHistory()->stack()->count() == 0);  // a fresh undo history per project
+
+    // A project made with another model: that model is the one checked and loaded, its settings stay as saved
+    // (the demo model's own size is not applied over them).
+    {
+      const QString demo = QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/models/demo");
+      Project other = doc->toProject();
+      other.modelPath = demo;
+      other.params.width = other.params.height = 128;
+      const QString otherFile = tmp.filePath(QStringLiteral("demo clip.ci2v"));
+      QString error;
+      QVERIFY2(project::save(other, otherFile, &error), qPrintable(error));
+      QVERIFY(w->openProjectFile(otherFile));
+      QCOMPARE(w->modelPicker()->path(), demo);
+      QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready, 60000);
+      QCOMPARE(doc->modelPath(), demo);
+      QCOMPARE(doc->params().width, 128);
+      QVERIFY(!w->isWindowModified());
+      QVERIFY(w->openProjectFile(file));  // and back: the tiny model again
+      QCOMPARE(w->modelPicker()->path(), testing::tinyModel());
+      QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready, 60000);
+    }
 
     // A corrupt project: a clear message, the open project untouched.
     QFile f(file);
