@@ -303,6 +303,30 @@ void Document::replaceFirstFrame(const QImage& image, const QString& source, boo
   Q_EMIT firstFrameChanged();
 }
 
+ci2v::GenerationParams Document::resultParamsForNow(int index, QString* note) const {
+  if (note) note->clear();
+  const ResultClip& r = results_.at(index);
+  auto p = r.params;
+  p.device = params_.device;
+  p.dtype = params_.dtype;
+  const QSize now = firstFrame_.size();
+  if (!p.camera_path.is_null() && r.pictureSize.isValid() && !now.isEmpty() && now != r.pictureSize) {
+    try {
+      const auto fitted = camera::fitPicture(ci2v::sampling::CameraPath::from_json(p.camera_path),
+                                             QSizeF(r.pictureSize), QSizeF(now));
+      fitted.validate();
+      p.camera_path = fitted.to_json();
+      if (note)
+        *note = tr("its camera path moved from the %1 × %2 picture it was made from to this one")
+                    .arg(r.pictureSize.width())
+                    .arg(r.pictureSize.height());
+    } catch (const std::exception&) {
+      // beyond the limits on this picture: as it was
+    }
+  }
+  return p;
+}
+
 ci2v::GenerationParams Document::withCameraFitted(ci2v::GenerationParams after, QString* note) const {
   if (note) note->clear();
   if (after.camera_path.is_null() || after.camera_path != params_.camera_path) return after;  // no path, or its own edit

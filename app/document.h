@@ -95,6 +95,10 @@ public:
   // is not stretched); a new frame count pushes keyframes that would share a frame apart (camera::fitFrames).
   // note: what was fitted, for the status bar ("" = nothing).
   ci2v::GenerationParams withCameraFitted(ci2v::GenerationParams after, QString* note = nullptr) const;
+  // A result's settings for use now (Restore, Re-run): this machine's device and precision, and a custom camera
+  // path moved from the picture the result was made from to the current one when their sizes differ (note says
+  // so; "" otherwise).
+  ci2v::GenerationParams resultParamsForNow(int index, QString* note = nullptr) const;
   // What the last new first frame did to the camera path ("" = nothing).
   QString lastCameraFitNote() const { return cameraFitNote_; }
   // The last switch of FrameInit's defaults by the camera mode ("" when none), for the UI to show it.

@@ -255,6 +255,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
   clip.frames = toQImages(result.frames);
   clip.seed = result.seed;
   clip.seconds = result.seconds;
+  if (request.firstFrame) clip.pictureSize = QSize(request.firstFrame->width, request.firstFrame->height);
   clip.params = result.params;
   clip.created = QDateTime::currentDateTime();
   if (!request.previewDir.isEmpty() && !result.frames.empty()) {

@@ -1690,20 +1690,20 @@ void MainWindow::openDroppedFile(const QString& path) {
 
 void MainWindow::restoreResult(int index) {
   if (index < 0 || index >= doc_->resultCount()) return;
-  auto p = doc_->result(index).params;
-  p.device = doc_->params().device;
-  p.dtype = doc_->params().dtype;
+  QString note;
+  const auto p = doc_->resultParamsForNow(index, &note);
   history_->apply(p, tr("Restore the settings of #%1").arg(index + 1));
-  statusBar()->showMessage(tr("Settings of #%1 restored (seed %2)").arg(index + 1).arg(p.seed), 5000);
+  statusBar()->showMessage(tr("Settings of #%1 restored (seed %2)").arg(index + 1).arg(p.seed) +
+                               (note.isEmpty() ? QString() : QStringLiteral("; ") + note),
+                           note.isEmpty() ? 5000 : 8000);
 }
 
 void MainWindow::rerunResult(int index) {
   if (index < 0 || index >= doc_->resultCount()) return;
-  auto p = doc_->result(index).params;
-  p.device = doc_->params().device;
-  p.dtype = doc_->params().dtype;
+  QString note;  // (it animates the current first frame, as Generate does)
+  auto p = doc_->resultParamsForNow(index, &note);
   p.seed = -1;  // a new random seed (reported with the result)
-  queueGenerations({p});
+  if (queueGenerations({p}) > 0 && !note.isEmpty()) statusBar()->showMessage(tr("Re-run of #%1: %2").arg(index + 1).arg(note), 8000);
 }
 
 void MainWindow::toggleFavourite(int index) {

@@ -377,6 +377,7 @@ nlohmann::json makeManifest(const Project& p, QStringList* names, QVector<QImage
     r["seconds"] = c.seconds;
     if (c.created.isValid()) r["created_ms"] = c.created.toMSecsSinceEpoch();
     r["favourite"] = c.favourite;
+    if (c.pictureSize.isValid()) r["picture_size"] = {c.pictureSize.width(), c.pictureSize.height()};
     r["params"] = c.params.to_json();
     auto frames = nlohmann::json::array();
     for (int k = 0; k < c.frames.size(); ++k) {
@@ -446,6 +447,14 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
     c.seconds = getDouble(r, "seconds", w);
     if (r.contains("created_ms")) c.created = QDateTime::fromMSecsSinceEpoch(getInt(r, "created_ms", w), Qt::UTC);
     c.favourite = getBool(r, "favourite", w);
+    if (r.contains("picture_size")) {  // optional (older files have none): [width, height]
+      const auto& s = r["picture_size"];
+      if (!s.is_array() || s.size() != 2 || !s[0].is_number_integer() || !s[1].is_number_integer() || s[0].get<int64_t>() < 1 ||
+          s[1].get<int64_t>() < 1 || s[0].get<int64_t>() > 1000000 || s[1].get<int64_t>() > 1000000)
+        throw Bad(QCoreApplication::translate("studio::Project", "%1: picture_size must be [width, height] in pixels")
+                      .arg(w));
+      c.pictureSize = QSize(static_cast<int>(s[0].get<int64_t>()), static_cast<int>(s[1].get<int64_t>()));
+    }
     c.params = readParams(member(r, "params", w), w + QStringLiteral(" params"));
     const QStringList frames = getStringList(r, "frames", w);
     if (frames.isEmpty()) throw Bad(QCoreApplication::translate("studio::Project", "%1 has no frames").arg(w));

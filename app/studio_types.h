@@ -4,6 +4,7 @@
 #include <memory>
 #include <QDateTime>
 #include <QImage>
+#include <QSize>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -36,6 +37,7 @@ struct ResultClip {
   QString previewError;    // why there is no preview video
   QDateTime created;
   bool favourite = false;  // marked by the user in the history (kept in project files)
+  QSize pictureSize;       // the first frame it was made from (its camera path is in that picture's pixels)
   bool empty() const { return frames.isEmpty(); }
 };
 

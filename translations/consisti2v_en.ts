@@ -425,6 +425,10 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>Camera path: %1</source>
         <translation>Camera path: %1</translation>
     </message>
+    <message>
+        <source>its camera path moved from the %1 × %2 picture it was made from to this one</source>
+        <translation>its camera path moved from the %1 × %2 picture it was made from to this one</translation>
+    </message>
 </context>
 <context>
     <name>studio::EasingEditor</name>
@@ -1876,6 +1880,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>The project's model cannot be used: %1</source>
         <translation>The project's model cannot be used: %1</translation>
     </message>
+    <message>
+        <source>Re-run of #%1: %2</source>
+        <translation>Re-run of #%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2586,6 +2594,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
     <message>
         <source>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</source>
         <translation>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</translation>
+    </message>
+    <message>
+        <source>%1: picture_size must be [width, height] in pixels</source>
+        <translation>%1: picture_size must be [width, height] in pixels</translation>
     </message>
 </context>
 <context>

@@ -424,6 +424,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>Camera path: %1</source>
         <translation>카메라 경로: %1</translation>
     </message>
+    <message>
+        <source>its camera path moved from the %1 × %2 picture it was made from to this one</source>
+        <translation>카메라 경로를 원래의 %1 × %2 이미지에서 지금 이미지로 옮겼습니다</translation>
+    </message>
 </context>
 <context>
     <name>studio::EasingEditor</name>
@@ -1868,6 +1872,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>The project&apos;s model cannot be used: %1</source>
         <translation>프로젝트의 모델을 사용할 수 없습니다: %1</translation>
     </message>
+    <message>
+        <source>Re-run of #%1: %2</source>
+        <translation>#%1 다시 실행: %2</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2578,6 +2586,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
     <message>
         <source>its pictures add up to more than %1 megapixels (%2 GiB in memory), the limit of a project</source>
         <translation>그림을 모두 합하면 프로젝트 한도인 %1메가픽셀(메모리 %2GiB)을 넘습니다</translation>
+    </message>
+    <message>
+        <source>%1: picture_size must be [width, height] in pixels</source>
+        <translation>%1: picture_size는 픽셀 단위의 [너비, 높이]여야 합니다</translation>
     </message>
 </context>
 <context>

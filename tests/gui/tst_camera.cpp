@@ -21,6 +21,7 @@
 #include "app/edit_history.h"
 #include "app/engine_worker.h"
 #include "app/main_window.h"
+#include "app/project.h"
 #include "app/settings.h"
 #include "gui_test_util.h"
 #include "widgets/camera_editor.h"
@@ -396,6 +397,48 @@ private Q_SLOTS:
     QString error;
     QVERIFY2(doc->loadProject(project, &error), qPrintable(error));
     QCOMPARE(pathOf(doc).to_json(), path.to_json());
+  }
+
+  void aResultsPathFollowsTheCurrentPictureOnRestore() {
+    Window win;  // 512 × 384 picture
+    Document* doc = win->document();
+    ci2v::sampling::CameraPath path;
+    ci2v::sampling::Keyframe a, b;
+    a.time = 0, a.cx = 128, a.cy = 192, a.w = a.h = 200;
+    b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
+    path.keyframes = {a, b};
+    ResultClip clip;
+    clip.id = 7;
+    clip.frames << QImage(8, 8, QImage::Format_RGB888);
+    clip.params = doc->params();
+    clip.params.camera_path = path.to_json();
+    clip.pictureSize = QSize(512, 384);
+    doc->addResult(clip);
+    // The picture size travels with the result in a project file.
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("p.ci2v"));
+    QString error;
+    QVERIFY2(project::save(doc->toProject(), file, &error), qPrintable(error));
+    Project back;
+    QVERIFY2(project::load(file, &back, &error), qPrintable(error));
+    QCOMPARE(back.results.at(0).pictureSize, QSize(512, 384));
+    // Another picture (half the size): Restore moves the result's path onto it, in one undo step.
+    QImage half(256, 192, QImage::Format_RGB888);
+    half.fill(Qt::darkGreen);
+    doc->setFirstFrame(half, QStringLiteral("half"));
+    win->restoreResult(0);
+    auto p = pathOf(doc);
+    QCOMPARE(p.keyframes.size(), size_t(2));
+    QCOMPARE(p.keyframes[0].cx, 64.0);
+    QCOMPARE(p.keyframes[1].cx, 192.0);
+    QCOMPARE(p.keyframes[0].w, 100.0);
+    QVERIFY2(win->statusBar()->currentMessage().contains(QStringLiteral("512 × 384")),
+             qPrintable(win->statusBar()->currentMessage()));
+    // On the picture it was made from, the path is the result's own.
+    QImage same(512, 384, QImage::Format_RGB888);
+    same.fill(Qt::darkGreen);
+    doc->setFirstFrame(same, QStringLiteral("same size"));
+    QCOMPARE(doc->resultParamsForNow(0).camera_path, path.to_json());
   }
 
   void zoomPresetsAreOfferedOnlyForSquareVideos() {
