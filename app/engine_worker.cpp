@@ -67,10 +67,18 @@ QString EngineWorker::modelKey(const GenerationRequest& r) {  // the key ensureL
   return modelKey(r.modelDir, QString::fromStdString(r.params.device), QString::fromStdString(r.params.dtype));
 }
 
-void EngineWorker::wantModel(const QString& key, const QStringList& neededByRuns) {
+void EngineWorker::setNeededByRuns(const RunModels& runs) {
+  QMutexLocker lock(&loadMutex_);
+  neededByRuns_ = runs;
+}
+
+void EngineWorker::wantModel(const QString& key, const RunModels& runs) {
   QMutexLocker lock(&loadMutex_);
   wantedKey_ = key;
-  if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_ && !neededByRuns.contains(loadKey_)) loadToken_->cancel();
+  neededByRuns_ = runs;
+  bool needed = false;
+  for (const auto& r : runs) needed = needed || r.second == loadKey_;
+  if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_ && !needed) loadToken_->cancel();
 }
 
 void EngineWorker::stopLoadOf(const QString& key) {
@@ -99,6 +107,11 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
     if (!run && !wantedKey_.isEmpty() && wantedKey_ != loadKey_) {
       *error = tr("another model was asked for");
       return Load::Skipped;
+    }
+    // the running (or next) generation needs another model: this load would be thrown away by its own
+    if (!run && !neededByRuns_.isEmpty() && neededByRuns_.front().second != loadKey_) {
+      *error = tr("a queued generation needs another model first");
+      return Load::Deferred;
     }
     loadToken_ = &stop;
     loadForRun_ = run != nullptr;
@@ -149,6 +162,7 @@ void EngineWorker::loadModel(const QString& dir, const QString& device, const QS
   const Load load = ensureLoaded(dir, device, dtype, &error);
   // a load that did not start (another model is wanted) is reported as stopped: the model line said "loading"
   if (load == Load::Skipped) Q_EMIT modelLoadStopped(dir);
+  if (load == Load::Deferred) Q_EMIT modelLoadDeferred(dir);
   // the model asked for is the one held (picked again, e.g. after another project): ready at once, and said so,
   // or the model line would wait on "loading" for a signal that never comes
   if (load == Load::Ready && held)
@@ -219,6 +233,14 @@ void EngineWorker::runPendingPreview() {
 }
 
 void EngineWorker::generate(const GenerationRequest& request) {
+  struct Ended {  // however it ends, this run needs no model any more (before the next event on this thread)
+    EngineWorker* w;
+    quint64 id;
+    ~Ended() {
+      QMutexLocker lock(&w->loadMutex_);
+      w->neededByRuns_.removeIf([this](const QPair<quint64, QString>& r) { return r.first == id; });
+    }
+  } ended{this, request.id};
   Q_EMIT started(request.id);
   if (cancel_->cancelled()) {
     Q_EMIT cancelled(request.id);
@@ -230,6 +252,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     case Load::Ready: break;
     case Load::Stopped:  // its load stops only with its cancel
     case Load::Skipped:  // closing
+    case Load::Deferred:  // (never for a run's own load)
       Q_EMIT cancelled(request.id);
       return;
     case Load::Failed: Q_EMIT failed(request.id, error); return;
@@ -309,6 +332,7 @@ EngineController::EngineController(QObject* parent)
   // the UI thread with its own copy of the data.
   connect(worker_, &EngineWorker::modelLoading, this, &EngineController::modelLoading);
   connect(worker_, &EngineWorker::modelLoadStopped, this, &EngineController::modelLoadStopped);
+  connect(worker_, &EngineWorker::modelLoadDeferred, this, &EngineController::modelLoadDeferred);
   connect(worker_, &EngineWorker::modelLoadProgress, this, &EngineController::modelLoadProgress);
   connect(worker_, &EngineWorker::modelLoaded, this, &EngineController::modelLoaded);
   connect(worker_, &EngineWorker::modelFailed, this, &EngineController::modelFailed);
@@ -366,6 +390,7 @@ void EngineController::startNext() {
   runningId_ = request.id;
   running_ = true;
   cancel_->reset();  // here, not on the engine thread: a cancel right after this call must not be lost
+  worker_->setNeededByRuns(neededByRuns());
   Q_EMIT queueChanged(queue_.size());
   QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); }, Qt::QueuedConnection);
   // A FrameInit preview running now would hold the generation up (seconds a frame with the released VAE on a
@@ -383,6 +408,7 @@ bool EngineController::removeQueued(quint64 id) {
   for (int i = 0; i < queue_.size(); ++i) {
     if (queue_[i].id != id) continue;
     queue_.removeAt(i);
+    worker_->setNeededByRuns(neededByRuns());
     Q_EMIT queueChanged(queue_.size());
     Q_EMIT cancelled(id);
     if (!running_ && queue_.isEmpty()) setBusy(false);
@@ -394,6 +420,7 @@ bool EngineController::removeQueued(quint64 id) {
 void EngineController::cancelAll() {
   const auto ids = queuedIds();
   queue_.clear();
+  worker_->setNeededByRuns(neededByRuns());
   Q_EMIT queueChanged(0);
   for (quint64 id : ids) Q_EMIT cancelled(id);
   if (running_)
@@ -402,12 +429,14 @@ void EngineController::cancelAll() {
     setBusy(false);
 }
 
-void EngineController::want(const QString& key) {
-  QStringList needed;
-  if (running_) needed << EngineWorker::modelKey(last_);
-  for (const auto& r : queue_) needed << EngineWorker::modelKey(r);
-  worker_->wantModel(key, needed);
+EngineWorker::RunModels EngineController::neededByRuns() const {
+  EngineWorker::RunModels needed;
+  if (running_) needed.push_back({last_.id, EngineWorker::modelKey(last_)});
+  for (const auto& r : queue_) needed.push_back({r.id, EngineWorker::modelKey(r)});
+  return needed;
 }
+
+void EngineController::want(const QString& key) { worker_->wantModel(key, neededByRuns()); }
 
 quint64 EngineController::previewFrameInit(GenerationRequest request) {
   request.id = nextPreviewId_++;
@@ -429,6 +458,7 @@ void EngineController::runEnded() {
   ended_ = last_;  // before the next queued run becomes last_
   running_ = false;
   runningId_ = 0;
+  worker_->setNeededByRuns(neededByRuns());
   if (queue_.isEmpty())
     setBusy(false);
   else

@@ -47,7 +47,15 @@ public:
   // Thread-safe; the controller calls it for every request, in the user's order. `key` (modelKey) is the model
   // asked for last: a running load of another one stops at its next tensor unless a generation runs it or one
   // that is queued needs it (`neededByRuns`), and a load that no generation runs does not start for another one.
-  void wantModel(const QString& key, const QStringList& neededByRuns);
+  void wantModel(const QString& key, const QVector<QPair<quint64, QString>>& neededByRuns);
+  // The models the running and queued generations need (their keys in order, the running one first; empty when
+  // none runs): a load no run waits for (loadModel, a preview) of another model than the running (or next) run's
+  // does not start — that run's own load would throw it away, twice a run in a batch (Deferred: the window asks
+  // again when the queue is done).
+  // Each entry is a run's id and its model key; the worker drops a run's entry itself when the run ends (the UI
+  // thread's next update may come later).
+  using RunModels = QVector<QPair<quint64, QString>>;
+  void setNeededByRuns(const RunModels& runs);
   // Thread-safe: stops the running load of `key` that no generation runs (Esc: the generation to cancel waits
   // behind it; a generation's own load stops with the generation's cancel).
   void stopLoadOf(const QString& key);
@@ -63,6 +71,7 @@ Q_SIGNALS:
   void modelLoading(const QString& dir);
   // A load stopped before its end (a cancelled generation's, or a stale one): no model is loaded.
   void modelLoadStopped(const QString& dir);
+  void modelLoadDeferred(const QString& dir);  // not started: the queued generations need another model first
   void modelLoadProgress(const QString& dir, int percent);  // of the weight files' bytes
   // seconds < 0: the model was held already (picked again), nothing was read
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
@@ -79,7 +88,9 @@ Q_SIGNALS:
   void cancelled(quint64 id);
 
 private:
-  enum class Load { Ready, Failed, Stopped, Skipped };  // Skipped: not started (closing, or another model wanted)
+  // Skipped: not started (closing, or another model wanted); Deferred: not started while queued generations need
+  // another model
+  enum class Load { Ready, Failed, Stopped, Skipped, Deferred };
   // `run`: the generation that needs the model (its cancel stops the load, and it loads even when another model
   // is wanted); null for a load nobody waits for (loadModel, a preview).
   Load ensureLoaded(const QString& dir, const QString& device, const QString& dtype, QString* error,
@@ -98,7 +109,8 @@ private:
   bool previewRunning_ = false;      // these two under previewMutex_
   bool previewAgain_ = false;
   QMutex loadMutex_;
-  QString wantedKey_;                        // these five under loadMutex_
+  QString wantedKey_;                        // these six under loadMutex_
+  RunModels neededByRuns_;
   bool closing_ = false;
   ci2v::CancelToken* loadToken_ = nullptr;  // the running load's
   QString loadKey_;
@@ -123,6 +135,8 @@ public:
   // coalesce: when several arrive while the engine is busy, only the newest runs. Returns its id; the answer
   // is frameInitPreviewReady or frameInitPreviewFailed with that id.
   quint64 previewFrameInit(GenerationRequest request);
+  // The model keys the running and queued generations need, the running one first.
+  EngineWorker::RunModels neededByRuns() const;
   // Queues a generation; the preview MP4 goes to this controller's temporary folder. Returns the request id.
   // Generations run one after another in the order they were queued.
   quint64 generate(GenerationRequest request);
@@ -150,6 +164,7 @@ Q_SIGNALS:
   // false (unless another run is queued).
   void modelLoading(const QString& dir);
   void modelLoadStopped(const QString& dir);
+  void modelLoadDeferred(const QString& dir);  // not started: the queued generations need another model first
   void modelLoadProgress(const QString& dir, int percent);
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
   void modelFailed(const QString& dir, const QString& message);

@@ -653,6 +653,12 @@ void MainWindow::bindEngine() {
     doc_->setModelStatus(Document::ModelState::Loading,
                          tr("Loading %1 … %2 %").arg(QDir::toNativeSeparators(dir)).arg(percent));
   });
+  connect(w, &EngineController::modelLoadDeferred, this, [this](const QString& dir) {
+    if (!sameModelFolder(dir, doc_->modelPath())) return;
+    loadWhenIdle_ = true;  // setBusy(false) asks again
+    doc_->setModelStatus(Document::ModelState::Loading,
+                         tr("Loads when the queued generations (with the model they were queued with) are done"));
+  });
   connect(w, &EngineController::modelLoadStopped, this, [this](const QString& dir) {
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // replaced by another model: its own load reports
     doc_->setModelStatus(Document::ModelState::None,
@@ -1079,7 +1085,15 @@ void MainWindow::updateActions() {
   for (QPushButton* b : {restoreButton_, rerunButton_, favouriteButton_, deleteButton_}) b->setEnabled(hasResult);
 }
 
-void MainWindow::setBusy(bool) { updateActions(); }
+void MainWindow::setBusy(bool busy) {
+  updateActions();
+  if (!busy && loadWhenIdle_) {  // a model picked while a queue ran with another: its turn now
+    loadWhenIdle_ = false;
+    if (!doc_->modelPath().isEmpty() && doc_->modelState() != Document::ModelState::Ready)
+      engine_->loadModel(doc_->modelPath(), QString::fromStdString(doc_->params().device),
+                         QString::fromStdString(doc_->params().dtype));
+  }
+}
 
 // --- first frame
 

@@ -633,6 +633,10 @@ Use a PNG, JPEG or WebP file.</translation>
         <source>the model's loading was stopped</source>
         <translation>the model's loading was stopped</translation>
     </message>
+    <message>
+        <source>a queued generation needs another model first</source>
+        <translation>a queued generation needs another model first</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportDialog</name>
@@ -1883,6 +1887,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
     <message>
         <source>Re-run of #%1: %2</source>
         <translation>Re-run of #%1: %2</translation>
+    </message>
+    <message>
+        <source>Loads when the queued generations (with the model they were queued with) are done</source>
+        <translation>Loads when the queued generations (with the model they were queued with) are done</translation>
     </message>
 </context>
 <context>

@@ -631,6 +631,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <source>the model&apos;s loading was stopped</source>
         <translation>모델 불러오기가 중단되었습니다</translation>
     </message>
+    <message>
+        <source>a queued generation needs another model first</source>
+        <translation>대기 중인 생성 작업이 먼저 다른 모델을 필요로 합니다</translation>
+    </message>
 </context>
 <context>
     <name>studio::ExportDialog</name>
@@ -1875,6 +1879,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
     <message>
         <source>Re-run of #%1: %2</source>
         <translation>#%1 다시 실행: %2</translation>
+    </message>
+    <message>
+        <source>Loads when the queued generations (with the model they were queued with) are done</source>
+        <translation>대기 중인 생성 작업(대기열에 넣을 때의 모델 사용)이 끝나면 불러옵니다</translation>
     </message>
 </context>
 <context>

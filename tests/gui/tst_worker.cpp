@@ -352,6 +352,38 @@ private Q_SLOTS:
     QCOMPARE(finished.count(), 1);
   }
 
+  // Another model asked for while a queue runs with its own: that load waits for the queue (Deferred) instead of
+  // loading between two runs, each run then loading its model again; asked again afterwards, it loads.
+  void aModelPickedDuringAQueueWaitsForIt() {
+    LoadGate gate;
+    EngineController c;
+    gate.install(c);
+    QSignalSpy finished(&c, &EngineController::finished);
+    QSignalSpy loading(&c, &EngineController::modelLoading);
+    QSignalSpy loaded(&c, &EngineController::modelLoaded);
+    QSignalSpy deferred(&c, &EngineController::modelLoadDeferred);
+    const QString tiny = testing::tinyModel();
+    auto run = tinyRequest(51);
+    run.params.steps = 2;
+    c.generate(run);
+    run.id = 52;
+    c.generate(run);
+    QVERIFY(gate.waitHeld());  // run 51 loads fp32
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));  // picked meanwhile
+    gate.proceed.release();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
+    QTRY_VERIFY(!c.isBusy());
+    QTest::qWait(100);
+    QCOMPARE(deferred.count(), 1);
+    QCOMPARE(loading.count(), 1);  // fp32 once for both runs, nothing in between
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(loaded.at(0).at(2).toString(), QStringLiteral("fp32"));
+    // the queue is done: asked again (the window does so), it loads
+    c.loadModel(tiny, QStringLiteral("cpu"), QStringLiteral("bf16"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 60000);
+    QCOMPARE(loaded.at(1).at(2).toString(), QStringLiteral("bf16"));
+  }
+
   // Closing the studio during a model load does not wait for the load (here a slow disk: 100 ms a tensor).
   void closingDuringAModelLoadDoesNotWaitForIt() {
     QSemaphore inLoad;
