@@ -87,9 +87,15 @@ void EngineWorker::stopLoadOf(const QString& key) {
 }
 
 void EngineWorker::close() {
-  QMutexLocker lock(&loadMutex_);
-  closing_ = true;
-  if (loadToken_ && !loadForRun_) loadToken_->cancel();
+  {
+    QMutexLocker lock(&loadMutex_);
+    closing_ = true;
+    if (loadToken_ && !loadForRun_) loadToken_->cancel();
+  }
+  // a preview queued behind a generation (given way to it) would still run in full after the window is gone
+  QMutexLocker lock(&previewMutex_);
+  pendingPreview_.reset();
+  previewCancel_.cancel();
 }
 
 EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString& device, const QString& dtype,
@@ -191,7 +197,7 @@ void EngineWorker::runPendingPreview() {
   GenerationRequest request;
   {
     QMutexLocker lock(&previewMutex_);
-    if (!pendingPreview_) return;  // a newer request already ran
+    if (!pendingPreview_) return;  // a newer request already ran (or the studio is closing)
     request = std::move(*pendingPreview_);
     pendingPreview_.reset();
     previewCancel_.reset();
@@ -205,6 +211,10 @@ void EngineWorker::runPendingPreview() {
       w->previewRunning_ = false;
     }
   } running{this};
+  {
+    QMutexLocker lock(&loadMutex_);
+    if (closing_) return;  // nobody will see it
+  }
   QString error;
   // A failed or stopped load is this preview's answer: no preview (the panel says why; the next change of model or
   // settings, or the model becoming ready, asks again)

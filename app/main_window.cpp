@@ -123,6 +123,8 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     chooseModel(demo);
     startedWithDemo_ = true;
   }
+  loadedDevice_ = doc_->params().device;  // what the loads above asked for
+  loadedDtype_ = doc_->params().dtype;
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
   restoreSession();
@@ -559,6 +561,7 @@ void MainWindow::bindDocument() {
 
   // document -> widgets
   connect(doc_, &Document::paramsChanged, this, [this] {
+    followDeviceChoice();
     panel_->setParams(doc_->params());
     prompt_->setText(QString::fromStdString(doc_->params().prompt));
     negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
@@ -1083,6 +1086,23 @@ void MainWindow::updateActions() {
   copySeed_->setEnabled(hasResult);
   useSeed_->setEnabled(hasResult);
   for (QPushButton* b : {restoreButton_, rerunButton_, favouriteButton_, deleteButton_}) b->setEnabled(hasResult);
+}
+
+// Another device or precision chosen: the model is loaded for it now (the model line said "Ready" for the old one,
+// or kept a GPU failure after CPU was chosen), or when the queue is done.
+void MainWindow::followDeviceChoice() {
+  const auto& p = doc_->params();
+  if (p.device == loadedDevice_ && p.dtype == loadedDtype_) return;
+  loadedDevice_ = p.device;
+  loadedDtype_ = p.dtype;
+  if (doc_->modelPath().isEmpty() || doc_->modelState() == Document::ModelState::None) return;
+  if (engine_->isBusy()) {
+    loadWhenIdle_ = true;
+    return;
+  }
+  doc_->setModelStatus(Document::ModelState::Loading,
+                       tr("Loading for %1 (%2)…").arg(QString::fromStdString(p.device), QString::fromStdString(p.dtype)));
+  engine_->loadModel(doc_->modelPath(), QString::fromStdString(p.device), QString::fromStdString(p.dtype));
 }
 
 void MainWindow::setBusy(bool busy) {

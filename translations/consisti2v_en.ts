@@ -1892,6 +1892,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Loads when the queued generations (with the model they were queued with) are done</source>
         <translation>Loads when the queued generations (with the model they were queued with) are done</translation>
     </message>
+    <message>
+        <source>Loading for %1 (%2)…</source>
+        <translation>Loading for %1 (%2)…</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -1884,6 +1884,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Loads when the queued generations (with the model they were queued with) are done</source>
         <translation>대기 중인 생성 작업(대기열에 넣을 때의 모델 사용)이 끝나면 불러옵니다</translation>
     </message>
+    <message>
+        <source>Loading for %1 (%2)…</source>
+        <translation>%1 (%2)용으로 불러오는 중…</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -333,6 +333,22 @@ private Q_SLOTS:
     QVERIFY(QFile::exists(userFile));
   }
 
+  void anotherPrecisionLoadsTheModelForIt() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    Document* doc = w.document();
+    auto p = testing::tinyParams();
+    doc->setParams(p);
+    w.chooseModel(testing::tinyModel());
+    QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY2(doc->modelMessage().contains(QLatin1String("fp32")), qPrintable(doc->modelMessage()));
+    p.dtype = "bf16";
+    doc->setParams(p);  // as the precision menu does
+    QCOMPARE(doc->modelState(), Document::ModelState::Loading);
+    QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY2(doc->modelMessage().contains(QLatin1String("bf16")), qPrintable(doc->modelMessage()));
+  }
+
   void playbackKeysDriveWhatIsShown() {
     QTemporaryDir tmp;
     MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));

@@ -384,6 +384,24 @@ private Q_SLOTS:
     QCOMPARE(loaded.at(1).at(2).toString(), QStringLiteral("bf16"));
   }
 
+  // Once the studio is closing, a FrameInit preview (one that gave way to a generation and waits behind it, say)
+  // does not run: nobody would see it, and the engine thread's end would wait for it.
+  void noPreviewRunsOnceClosing() {
+    EngineController c;
+    QSignalSpy loaded(&c, &EngineController::modelLoaded);
+    QSignalSpy ready(&c, &EngineController::frameInitPreviewReady);
+    QSignalSpy failed(&c, &EngineController::frameInitPreviewFailed);
+    c.loadModel(testing::tinyModel(), QStringLiteral("cpu"), QStringLiteral("fp32"));
+    QVERIFY(loaded.wait(60000));
+    c.previewFrameInit(tinyRequest());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);  // (it works)
+    c.worker()->close();
+    c.previewFrameInit(tinyRequest());
+    QTest::qWait(500);
+    QCOMPARE(ready.count(), 1);
+    QCOMPARE(failed.count(), 0);
+  }
+
   // Closing the studio during a model load does not wait for the load (here a slow disk: 100 ms a tensor).
   void closingDuringAModelLoadDoesNotWaitForIt() {
     QSemaphore inLoad;
