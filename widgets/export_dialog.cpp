@@ -185,6 +185,9 @@ ExportSettings ExportDialog::settings() const {
   s.loops = loops_->value();
   s.pingpong = pingpong_->isChecked();
   s.path = path_->text().trimmed();
+  // a bare name ("clip.gif") goes into the suggested folder, not wherever the studio was started from
+  if (!s.path.isEmpty() && QFileInfo(s.path).isRelative() && !base_.isEmpty())
+    s.path = QDir(QFileInfo(base_).absolutePath()).filePath(s.path);
   return s;
 }
 

@@ -137,6 +137,12 @@ void HistoryView::mouseMoveEvent(QMouseEvent* e) {
   QListWidget::mouseMoveEvent(e);
 }
 
+bool HistoryView::viewportEvent(QEvent* e) {
+  // the mouse leaving the rows for the scroll bar (still inside the list) stops the thumbnail too
+  if (e->type() == QEvent::Leave) setHoverRow(-1);
+  return QListWidget::viewportEvent(e);
+}
+
 void HistoryView::leaveEvent(QEvent* e) {
   setHoverRow(-1);
   QListWidget::leaveEvent(e);

@@ -39,6 +39,7 @@ Q_SIGNALS:
 protected:
   void mouseMoveEvent(QMouseEvent*) override;
   void leaveEvent(QEvent*) override;
+  bool viewportEvent(QEvent*) override;
   void contextMenuEvent(QContextMenuEvent*) override;
   void keyPressEvent(QKeyEvent*) override;
 

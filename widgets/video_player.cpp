@@ -117,6 +117,16 @@ VideoPlayer::VideoPlayer(QWidget* parent) : QWidget(parent) {
   connect(speedBox_, &QComboBox::currentIndexChanged, this,
           [this](int i) { setSpeed(speedBox_->itemData(i).toDouble()); });
   connect(slider_, &QSlider::sliderMoved, this, &VideoPlayer::seekFrame);
+  // A drag pauses and resumes on release: each seek of the media backend blocks the UI (100-300 ms with GStreamer),
+  // while paused frames come from memory.
+  connect(slider_, &QSlider::sliderPressed, this, [this] {
+    resumeAfterScrub_ = playing_;
+    if (playing_) pause();
+  });
+  connect(slider_, &QSlider::sliderReleased, this, [this] {
+    if (resumeAfterScrub_) play();
+    resumeAfterScrub_ = false;
+  });
   connect(slider_, &QSlider::actionTriggered, this, [this](int action) {
     if (action != QAbstractSlider::SliderMove) QTimer::singleShot(0, this, [this] { seekFrame(slider_->value()); });
   });

@@ -91,6 +91,7 @@ private:
   double speed_ = 1;
   bool loop_ = true;
   bool playing_ = false;
+  bool resumeAfterScrub_ = false;  // the slider is being dragged over a playing clip
   bool mediaMode_ = false;
   int frame_ = 0;
   int repeats_ = 1;

@@ -130,6 +130,11 @@ private Q_SLOTS:
     QVERIFY(w->historyView()->item(1)->icon().pixmap(56, 56).toImage() != still);
     w->historyView()->setHoverRow(-1);
     QCOMPARE(w->historyView()->animatedRow(), -1);
+    // leaving the rows for the list's scroll bar (the list itself is not left) stops it too
+    w->historyView()->setHoverRow(1);
+    QEvent leave(QEvent::Leave);
+    QCoreApplication::sendEvent(w->historyView()->viewport(), &leave);
+    QCOMPARE(w->historyView()->animatedRow(), -1);
 
     // Favourite, restore (undoable), re-run with a new seed, delete.
     w->toggleFavourite(0);

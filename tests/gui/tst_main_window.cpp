@@ -34,6 +34,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMediaPlayer>
+#include <QSlider>
 #include <QSpinBox>
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/video.h"
@@ -333,6 +334,17 @@ private Q_SLOTS:
     QVERIFY(QFile::exists(userFile));
   }
 
+  void aBareExportNameGoesIntoTheSuggestedFolder() {
+    ExportDialog d;
+    d.setBaseName(QStringLiteral("/tmp/ci2v-videos/consisti2v_20261128_seed7"));
+    auto* path = d.findChild<QLineEdit*>(QStringLiteral("path"));
+    QVERIFY(path);
+    path->setText(QStringLiteral("clip.gif"));
+    QCOMPARE(d.settings().path, QStringLiteral("/tmp/ci2v-videos/clip.gif"));
+    path->setText(QStringLiteral("/elsewhere/clip.gif"));
+    QCOMPARE(d.settings().path, QStringLiteral("/elsewhere/clip.gif"));
+  }
+
   void anotherPrecisionLoadsTheModelForIt() {
     QTemporaryDir tmp;
     MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
@@ -575,6 +587,26 @@ private Q_SLOTS:
     QCOMPARE(prompt->text(), QStringLiteral("a cat "));
     QTest::keyClick(&w, Qt::Key_Escape);  // elsewhere Esc still cancels
     QCOMPARE(fired.count(), 1);
+  }
+
+  void draggingTheSliderPausesAndResumes() {
+    VideoPlayer player;
+    QVector<QImage> frames(6, QImage(16, 16, QImage::Format_RGB888));
+    for (int i = 0; i < frames.size(); ++i) frames[i].fill(QColor(40 * i, 0, 0));
+    player.setClip(frames, 8, QString());
+    player.play();
+    auto* slider = player.findChild<QSlider*>();
+    QVERIFY(slider);
+    Q_EMIT slider->sliderPressed();
+    QVERIFY(!player.isPlaying());  // a drag seeks paused (from memory)
+    Q_EMIT slider->sliderMoved(4);
+    QCOMPARE(player.currentFrame(), 4);
+    Q_EMIT slider->sliderReleased();
+    QVERIFY(player.isPlaying());
+    player.pause();
+    Q_EMIT slider->sliderPressed();
+    Q_EMIT slider->sliderReleased();
+    QVERIFY(!player.isPlaying());  // paused before: stays paused
   }
 
   void aClipWithoutVideoStopsThePreviousOne() {
