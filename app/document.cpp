@@ -278,6 +278,7 @@ void Document::replaceFirstFrame(const QImage& image, const QString& source, boo
   const QSize before = pathPicture_;
   firstFrame_ = image.isNull() ? QImage() : image.convertToFormat(QImage::Format_RGB888);
   firstFrameSource_ = source;
+  rgb_.reset();  // (the old picture's conversion is not kept: 192 MB for 8000 x 8000; requests hold their own)
   cameraFitNote_.clear();
   const QSize after = firstFrame_.size();
   if (!after.isEmpty()) pathPicture_ = after;  // (no picture: the paths stay in the last one's pixels)
@@ -309,7 +310,7 @@ ci2v::GenerationParams Document::resultParamsForNow(int index, QString* note) co
   auto p = r.params;
   p.device = params_.device;
   p.dtype = params_.dtype;
-  const QSize now = firstFrame_.size();
+  const QSize now = firstFrame_.isNull() ? pathPicture_ : firstFrame_.size();  // the pixels paths are in
   if (!p.camera_path.is_null() && r.pictureSize.isValid() && !now.isEmpty() && now != r.pictureSize) {
     try {
       const auto fitted = camera::fitPicture(ci2v::sampling::CameraPath::from_json(p.camera_path),
@@ -581,8 +582,8 @@ bool Document::loadProject(const Project& project, QString* error) {
   }
   for (const QString& v : videos) Q_EMIT previewVideoReleased(v);
   replaceFirstFrame(project.firstFrame, project.firstFrameSource, false);  // the project's path fits its picture
+  setModelPath(project.modelPath);  // before the parameters: a device they change loads this model, not the last
   setParams(project.params);
-  setModelPath(project.modelPath);
   setHistories(project.promptHistory, project.negativeHistory);
   for (const ResultClip& r : project.results) {
     results_.push_back(r);

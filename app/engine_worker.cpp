@@ -70,12 +70,18 @@ QString EngineWorker::modelKey(const GenerationRequest& r) {  // the key ensureL
 void EngineWorker::setNeededByRuns(const RunModels& runs) {
   QMutexLocker lock(&loadMutex_);
   neededByRuns_ = runs;
+  dropEndedRuns();
+}
+
+void EngineWorker::dropEndedRuns() {  // under loadMutex_: the UI thread's list may be older than the worker's runs
+  neededByRuns_.removeIf([this](const QPair<quint64, QString>& r) { return endedRuns_.contains(r.first); });
 }
 
 void EngineWorker::wantModel(const QString& key, const RunModels& runs) {
   QMutexLocker lock(&loadMutex_);
   wantedKey_ = key;
   neededByRuns_ = runs;
+  dropEndedRuns();
   bool needed = false;
   for (const auto& r : runs) needed = needed || r.second == loadKey_;
   if (loadToken_ && !loadForRun_ && loadKey_ != wantedKey_ && !needed) loadToken_->cancel();
@@ -248,7 +254,8 @@ void EngineWorker::generate(const GenerationRequest& request) {
     quint64 id;
     ~Ended() {
       QMutexLocker lock(&w->loadMutex_);
-      w->neededByRuns_.removeIf([this](const QPair<quint64, QString>& r) { return r.first == id; });
+      w->endedRuns_.insert(id);  // (ids only grow: one number a run)
+      w->dropEndedRuns();
     }
   } ended{this, request.id};
   Q_EMIT started(request.id);

@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QMutex>
 #include <QObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QVector>
@@ -111,6 +112,8 @@ private:
   QMutex loadMutex_;
   QString wantedKey_;                        // these six under loadMutex_
   RunModels neededByRuns_;
+  QSet<quint64> endedRuns_;  // runs this thread has finished (an older list from the UI thread may name them)
+  void dropEndedRuns();
   bool closing_ = false;
   ci2v::CancelToken* loadToken_ = nullptr;  // the running load's
   QString loadKey_;

@@ -24,6 +24,7 @@
 #include <QSpinBox>
 #include <QHBoxLayout>
 #include <QImageReader>
+#include <QFocusEvent>
 #include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
@@ -108,6 +109,8 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
 
   picker_->setHuggingFaceCacheDir(huggingFaceCacheDir());
   settings_->load(*doc_);
+  loadedDevice_ = doc_->params().device;  // what the loads below ask for
+  loadedDtype_ = doc_->params().dtype;
   panel_->setParams(doc_->params());
   prompt_->setHistory(doc_->promptHistory());
   negative_->setHistory(doc_->negativeHistory());
@@ -123,8 +126,6 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     chooseModel(demo);
     startedWithDemo_ = true;
   }
-  loadedDevice_ = doc_->params().device;  // what the loads above asked for
-  loadedDtype_ = doc_->params().dtype;
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
   restoreSession();
@@ -661,6 +662,7 @@ void MainWindow::bindEngine() {
     loadWhenIdle_ = true;  // setBusy(false) asks again
     doc_->setModelStatus(Document::ModelState::Loading,
                          tr("Loads when the queued generations (with the model they were queued with) are done"));
+    if (!engine_->isBusy()) setBusy(false);  // the queue ended before this came: now
   });
   connect(w, &EngineController::modelLoadStopped, this, [this](const QString& dir) {
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // replaced by another model: its own load reports
@@ -1095,7 +1097,7 @@ void MainWindow::followDeviceChoice() {
   if (p.device == loadedDevice_ && p.dtype == loadedDtype_) return;
   loadedDevice_ = p.device;
   loadedDtype_ = p.dtype;
-  if (doc_->modelPath().isEmpty() || doc_->modelState() == Document::ModelState::None) return;
+  if (doc_->modelPath().isEmpty() || doc_->modelState() == Document::ModelState::None || folderCheckFailed_) return;
   if (engine_->isBusy()) {
     loadWhenIdle_ = true;
     return;
@@ -1107,12 +1109,16 @@ void MainWindow::followDeviceChoice() {
 
 void MainWindow::setBusy(bool busy) {
   updateActions();
-  if (!busy && loadWhenIdle_) {  // a model picked while a queue ran with another: its turn now
+  if (!busy && loadWhenIdle_) {  // a model (or device) picked while a queue ran with another: its turn now
     loadWhenIdle_ = false;
-    if (!doc_->modelPath().isEmpty() && doc_->modelState() != Document::ModelState::Ready)
+    // (a model already held answers at once; a folder that failed its check is not loaded)
+    if (!doc_->modelPath().isEmpty() && !folderCheckFailed_) {
+      doc_->setModelStatus(Document::ModelState::Loading, tr("Loading %1 …").arg(QDir::toNativeSeparators(doc_->modelPath())));
       engine_->loadModel(doc_->modelPath(), QString::fromStdString(doc_->params().device),
                          QString::fromStdString(doc_->params().dtype));
+    }
   }
+  if (!busy) schedulePreview();  // the settings' own bands again, where a run's were shown (once the queue is done)
 }
 
 // --- first frame
@@ -1181,8 +1187,10 @@ void MainWindow::chooseModel(const QString& path) {
   picker_->setPath(path);
   doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
   const ModelProbe probe = probeModelFolder(path);
+  folderCheckFailed_ = !probe.ok;
   if (!probe.ok) {
     lastModelFailure_ = probe.error;
+    loadWhenIdle_ = false;
     const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
     if (userChoseModel_) showMessage(u);
@@ -1222,8 +1230,10 @@ void MainWindow::followDocumentModel(bool newProject) {
   picker_->setPath(path);
   doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
   const ModelProbe probe = probeModelFolder(path);
+  folderCheckFailed_ = !probe.ok;
   if (!probe.ok) {
     lastModelFailure_ = probe.error;
+    loadWhenIdle_ = false;
     const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
     statusBar()->showMessage(tr("The project's model cannot be used: %1").arg(u.text), 10000);
@@ -1316,7 +1326,6 @@ void MainWindow::endRun(const QString& text) {
   strip_->setFinished(text);
   statusBar()->showMessage(text, 8000);
   updateActions();
-  schedulePreview();  // the settings' own bands again, where a run's were shown
   Q_EMIT generationEnded();
 }
 
@@ -1349,7 +1358,7 @@ void MainWindow::showResult(int index) {
     // the same clip at another row (an earlier one was deleted): it goes on where it is
     if (r.id != shownResultId_) {
       player_->setClip(r.frames, 8.0, r.previewVideo, r.previewRepeats);
-      player_->play();  // a new or selected result starts playing
+      if (!frameInitShown()) player_->play();  // a new or selected result starts playing (where it is seen)
       shownResultId_ = r.id;
     }
     if (results_->currentRow() != index) results_->setCurrentRow(index);
@@ -1365,11 +1374,19 @@ void MainWindow::togglePlay() {
 bool MainWindow::frameInitShown() const { return viewTabs_ && viewTabs_->currentIndex() == 1; }  // (in a scroll area)
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
-  if (event->type() == QEvent::ShortcutOverride) {
+  if (event->type() == QEvent::FocusIn) {
+    // which control the keyboard chose (Tab): only that one takes Space from the play shortcut; one that was just
+    // clicked keeps the focus but not Space (else Space after clicking Delete, Re-run or a check box would press it
+    // again instead of pausing)
+    const auto reason = static_cast<QFocusEvent*>(event)->reason();
+    auto* w = qobject_cast<QWidget*>(watched);
+    if (w && w->window() == this)
+      keyboardFocused_ = reason == Qt::TabFocusReason || reason == Qt::BacktabFocusReason ? w : nullptr;
+  } else if (event->type() == QEvent::ShortcutOverride) {
     auto* key = static_cast<QKeyEvent*>(event);
     auto* w = qobject_cast<QWidget*>(watched);
     if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier && w && w->window() == this &&
-        (qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w)))
+        w == keyboardFocused_ && (qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w)))
       event->accept();  // the widget gets the key press: Space presses the button, ticks the box, opens the list
   }
   return QMainWindow::eventFilter(watched, event);

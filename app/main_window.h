@@ -203,6 +203,8 @@ private:
   quint64 shownResultId_ = 0;  // the clip the player holds (0: none)
   bool frameInitShown() const;  // the FrameInit & camera tab is the one shown
   bool loadWhenIdle_ = false;   // a model load waits for the queue (modelLoadDeferred)
+  bool folderCheckFailed_ = false;  // the model folder failed its check: device changes do not load it
+  QPointer<QWidget> keyboardFocused_;  // the control Tab gave the focus to (it takes Space; a clicked one does not)
   std::string loadedDevice_, loadedDtype_;  // the device and precision the model was last asked for
   void followDeviceChoice();
   void followDocumentModel(bool newProject);  // after the document was replaced: its model is the one loaded

@@ -377,7 +377,7 @@ nlohmann::json makeManifest(const Project& p, QStringList* names, QVector<QImage
     r["seconds"] = c.seconds;
     if (c.created.isValid()) r["created_ms"] = c.created.toMSecsSinceEpoch();
     r["favourite"] = c.favourite;
-    if (c.pictureSize.isValid()) r["picture_size"] = {c.pictureSize.width(), c.pictureSize.height()};
+    if (!c.pictureSize.isEmpty()) r["picture_size"] = {c.pictureSize.width(), c.pictureSize.height()};
     r["params"] = c.params.to_json();
     auto frames = nlohmann::json::array();
     for (int k = 0; k < c.frames.size(); ++k) {

@@ -161,7 +161,7 @@ void FrameInitPanel::refresh() {
   // none there is nothing to play
   if (frame_ > std::max(0, n - 1)) {
     frame_ = std::max(0, n - 1);
-    QMetaObject::invokeMethod(this, [this, f = frame_] { Q_EMIT currentFrameChanged(f); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this] { Q_EMIT currentFrameChanged(frame_); }, Qt::QueuedConnection);  // (as it is then)
   }
   if (n <= 1 && timer_->isActive()) {
     timer_->stop();

@@ -439,6 +439,11 @@ private Q_SLOTS:
     same.fill(Qt::darkGreen);
     doc->setFirstFrame(same, QStringLiteral("same size"));
     QCOMPARE(doc->resultParamsForNow(0).camera_path, path.to_json());
+    // With no picture loaded, paths are in the last picture's pixels: the result's path is fitted to those.
+    doc->setFirstFrame(half, QStringLiteral("half again"));
+    doc->clearFirstFrame();
+    const auto cleared = ci2v::sampling::CameraPath::from_json(doc->resultParamsForNow(0).camera_path);
+    QCOMPARE(cleared.keyframes[0].cx, 64.0);
   }
 
   void zoomPresetsAreOfferedOnlyForSquareVideos() {

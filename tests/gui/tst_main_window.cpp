@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFocusEvent>
 #include <QKeyEvent>
 #include <QTabWidget>
 #include <QFile>
@@ -359,6 +360,21 @@ private Q_SLOTS:
     QCOMPARE(doc->modelState(), Document::ModelState::Loading);
     QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready, 60000);
     QVERIFY2(doc->modelMessage().contains(QLatin1String("bf16")), qPrintable(doc->modelMessage()));
+    // Changed while a generation runs (with bf16): fp32 is loaded when the queue is done.
+    QString error;
+    QVERIFY2(doc->loadFirstFrame(testing::examplePicture(), &error), qPrintable(error));
+    p.steps = 2;
+    doc->setParams(p);
+    QCOMPARE(w.queueGenerations({doc->params()}), 1);
+    QVERIFY(w.engine()->isBusy());
+    p.dtype = "fp32";
+    doc->setParams(p);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isBusy(), 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(doc->modelState() == Document::ModelState::Ready &&
+                                 doc->modelMessage().contains(QLatin1String("fp32")),
+                             60000);
+    QCOMPARE(doc->resultCount(), 1);
+    QCOMPARE(doc->result(0).params.dtype, std::string("bf16"));  // the run kept the precision it was queued with
   }
 
   void playbackKeysDriveWhatIsShown() {
@@ -380,13 +396,23 @@ private Q_SLOTS:
     QAction* play = w.findChild<QAction*>(QStringLiteral("action_play"));
     QAction* next = w.findChild<QAction*>(QStringLiteral("action_step_forward"));
     QVERIFY(play && next);
-    // A focused check box or button takes its Space (the shortcut would toggle playback instead).
+    // A check box or button the keyboard chose (Tab) takes its Space (the shortcut would toggle playback instead);
+    // one that was just clicked does not (Space after clicking Delete or Re-run would press it again).
     auto* box = w.parameterPanel()->findChild<QCheckBox*>();
     QVERIFY(box);
-    QKeyEvent over(QEvent::ShortcutOverride, Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
-    over.ignore();
-    QCoreApplication::sendEvent(box, &over);
-    QVERIFY(over.isAccepted());
+    auto spaceTaken = [](QWidget* target) {
+      QKeyEvent over(QEvent::ShortcutOverride, Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
+      over.ignore();
+      QCoreApplication::sendEvent(target, &over);
+      return over.isAccepted();
+    };
+    QFocusEvent byTab(QEvent::FocusIn, Qt::TabFocusReason);
+    QCoreApplication::sendEvent(box, &byTab);
+    QVERIFY(spaceTaken(box));
+    QFocusEvent byMouse(QEvent::FocusIn, Qt::MouseFocusReason);
+    QCoreApplication::sendEvent(box, &byMouse);
+    QVERIFY(!spaceTaken(box));
+    QCoreApplication::sendEvent(box, &byTab);
     QKeyEvent list(QEvent::ShortcutOverride, Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
     list.ignore();
     QCoreApplication::sendEvent(w.historyView(), &list);
