@@ -1182,18 +1182,28 @@ void MainWindow::openExample() {
 
 // --- model
 
-void MainWindow::chooseModel(const QString& path) {
-  doc_->setModelPath(path);
+// The folder check of a model about to be loaded: the picker shows it, the model line says "Checking", then
+// what failed (the message is returned for the caller to show its way).
+ModelProbe MainWindow::checkModelFolder(const QString& path, UserMessage* failure) {
   picker_->setPath(path);
   doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
-  const ModelProbe probe = probeModelFolder(path);
+  ModelProbe probe = probeModelFolder(path);
   folderCheckFailed_ = !probe.ok;
   if (!probe.ok) {
     lastModelFailure_ = probe.error;
     loadWhenIdle_ = false;
-    const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
-    doc_->setModelStatus(Document::ModelState::Failed, u.text);
-    if (userChoseModel_) showMessage(u);
+    *failure = modelErrorMessage(path, probe.error, doc_->params().dtype);
+    doc_->setModelStatus(Document::ModelState::Failed, failure->text);
+  }
+  return probe;
+}
+
+void MainWindow::chooseModel(const QString& path) {
+  doc_->setModelPath(path);
+  UserMessage failure;
+  const ModelProbe probe = checkModelFolder(path, &failure);
+  if (!probe.ok) {
+    if (userChoseModel_) showMessage(failure);
     return;
   }
   applyModelSettings(probe);
@@ -1227,16 +1237,10 @@ void MainWindow::followDocumentModel(bool newProject) {
     return;
   }
   if (sameModelFolder(path, picker_->path()) && doc_->modelState() != Document::ModelState::None) return;
-  picker_->setPath(path);
-  doc_->setModelStatus(Document::ModelState::Checking, tr("Checking the folder…"));
-  const ModelProbe probe = probeModelFolder(path);
-  folderCheckFailed_ = !probe.ok;
+  UserMessage failure;
+  const ModelProbe probe = checkModelFolder(path, &failure);
   if (!probe.ok) {
-    lastModelFailure_ = probe.error;
-    loadWhenIdle_ = false;
-    const UserMessage u = modelErrorMessage(path, probe.error, doc_->params().dtype);
-    doc_->setModelStatus(Document::ModelState::Failed, u.text);
-    statusBar()->showMessage(tr("The project's model cannot be used: %1").arg(u.text), 10000);
+    statusBar()->showMessage(tr("The project's model cannot be used: %1").arg(failure.text), 10000);
     return;
   }
   modelIsDemo_ = probe.demo;

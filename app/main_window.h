@@ -208,6 +208,7 @@ private:
   std::string loadedDevice_, loadedDtype_;  // the device and precision the model was last asked for
   void followDeviceChoice();
   void followDocumentModel(bool newProject);  // after the document was replaced: its model is the one loaded
+  ModelProbe checkModelFolder(const QString& path, UserMessage* failure);  // shared by the two above
   bool playCameraVideoWhenMade_ = false;  // the dry run waits for it
   QThreadPool* cameraPool_ = nullptr;  // one thread; waited for when the window goes
   void startCameraVideo();
