@@ -26,9 +26,10 @@ std::string tmpdir() {
 
 // Build a safetensors image from a header JSON string and a data section.
 std::vector<uint8_t> image(const std::string& header, const std::vector<uint8_t>& data, uint64_t len_override = ~0ull) {
-  std::vector<uint8_t> out(8);
-  uint64_t n = len_override == ~0ull ? header.size() : len_override;
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(n >> (8 * i));
+  std::vector<uint8_t> out;
+  out.reserve(8 + header.size() + data.size());  // (also keeps GCC 12's -Wstringop-overread false positive away)
+  const uint64_t n = len_override == ~0ull ? header.size() : len_override;
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(n >> (8 * i)));
   out.insert(out.end(), header.begin(), header.end());
   out.insert(out.end(), data.begin(), data.end());
   return out;
