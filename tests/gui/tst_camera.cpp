@@ -414,7 +414,11 @@ private Q_SLOTS:
     clip.params.camera_path = path.to_json();
     clip.pictureSize = QSize(512, 384);
     doc->addResult(clip);
-    // The picture size travels with the result in a project file.
+    ResultClip older = clip;  // as a project written before results had a picture size
+    older.id = 8;
+    older.pictureSize = QSize();
+    doc->addResult(older);
+    // The picture size travels with the result in a project file; one without it (an older file) still opens.
     QTemporaryDir tmp;
     const QString file = tmp.filePath(QStringLiteral("p.ci2v"));
     QString error;
@@ -422,6 +426,7 @@ private Q_SLOTS:
     Project back;
     QVERIFY2(project::load(file, &back, &error), qPrintable(error));
     QCOMPARE(back.results.at(0).pictureSize, QSize(512, 384));
+    QVERIFY(back.results.at(1).pictureSize.isEmpty());
     // Another picture (half the size): Restore moves the result's path onto it, in one undo step.
     QImage half(256, 192, QImage::Format_RGB888);
     half.fill(Qt::darkGreen);
@@ -434,6 +439,8 @@ private Q_SLOTS:
     QCOMPARE(p.keyframes[0].w, 100.0);
     QVERIFY2(win->statusBar()->currentMessage().contains(QStringLiteral("512 × 384")),
              qPrintable(win->statusBar()->currentMessage()));
+    // the older result, whose picture is not known, keeps its path as it was
+    QCOMPARE(doc->resultParamsForNow(1).camera_path, path.to_json());
     // On the picture it was made from, the path is the result's own.
     QImage same(512, 384, QImage::Format_RGB888);
     same.fill(Qt::darkGreen);
