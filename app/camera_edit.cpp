@@ -136,6 +136,18 @@ CameraPath fitFrames(const CameraPath& path, int frames, int* dropped) {
   return out;
 }
 
+bool fitPictureJson(nlohmann::json& path, const QSizeF& from, const QSizeF& to) {
+  if (path.is_null()) return false;
+  try {
+    const CameraPath fitted = fitPicture(CameraPath::from_json(path), from, to);
+    fitted.validate();
+    path = fitted.to_json();
+    return true;
+  } catch (const std::exception&) {
+    return false;  // beyond the limits there: as it was (the canvas shows where it lies)
+  }
+}
+
 CameraPath fitPicture(const CameraPath& path, const QSizeF& from, const QSizeF& to) {
   CameraPath out = path;
   if (!(from.width() > 0) || !(from.height() > 0) || !(to.width() > 0) || !(to.height() > 0)) return out;

@@ -45,6 +45,9 @@ CameraPath fitFrames(const CameraPath& path, int frames, int* dropped = nullptr)
 // To a new first frame of another size: the centres scale with the picture, every crop's area with the
 // picture's area, and crops keep their aspect.
 CameraPath fitPicture(const CameraPath& path, const QSizeF& from, const QSizeF& to);
+// fitPicture on a path kept as JSON (GenerationParams::camera_path). False, `path` as it was, when it is null,
+// not a valid path, or would not be valid on the new picture.
+bool fitPictureJson(nlohmann::json& path, const QSizeF& from, const QSizeF& to);
 
 // Adds (or replaces) the keyframe on `frame` with this rectangle; the new keyframe takes the easing of the
 // segment it splits. Returns its index.

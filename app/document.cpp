@@ -284,22 +284,14 @@ void Document::replaceFirstFrame(const QImage& image, const QString& source, boo
   if (!after.isEmpty()) pathPicture_ = after;  // (no picture: the paths stay in the last one's pixels)
   const bool resized = fitCamera && !before.isEmpty() && !after.isEmpty() && before != after;
   if (resized) Q_EMIT cameraPictureResized(before, after);
-  if (resized && !params_.camera_path.is_null()) {
-    try {
-      const auto path = ci2v::sampling::CameraPath::from_json(params_.camera_path);
-      const auto fitted = camera::fitPicture(path, QSizeF(before), QSizeF(after));
-      fitted.validate();
-      auto p = params_;
-      p.camera_path = fitted.to_json();
-      setParams(p);
-      cameraFitNote_ = tr("The camera path moved with the new picture (%1 × %2 → %3 × %4)")
-                           .arg(before.width())
-                           .arg(before.height())
-                           .arg(after.width())
-                           .arg(after.height());
-    } catch (const std::exception&) {
-      // a path that cannot follow (a crop beyond the limits) stays as it was; the canvas shows where it lies
-    }
+  auto p = params_;
+  if (resized && camera::fitPictureJson(p.camera_path, QSizeF(before), QSizeF(after))) {
+    setParams(p);
+    cameraFitNote_ = tr("The camera path moved with the new picture (%1 × %2 → %3 × %4)")
+                         .arg(before.width())
+                         .arg(before.height())
+                         .arg(after.width())
+                         .arg(after.height());
   }
   Q_EMIT firstFrameChanged();
 }
@@ -311,20 +303,11 @@ ci2v::GenerationParams Document::resultParamsForNow(int index, QString* note) co
   p.device = params_.device;
   p.dtype = params_.dtype;
   const QSize now = firstFrame_.isNull() ? pathPicture_ : firstFrame_.size();  // the pixels paths are in
-  if (!p.camera_path.is_null() && r.pictureSize.isValid() && !now.isEmpty() && now != r.pictureSize) {
-    try {
-      const auto fitted = camera::fitPicture(ci2v::sampling::CameraPath::from_json(p.camera_path),
-                                             QSizeF(r.pictureSize), QSizeF(now));
-      fitted.validate();
-      p.camera_path = fitted.to_json();
-      if (note)
-        *note = tr("its camera path moved from the %1 × %2 picture it was made from to this one")
-                    .arg(r.pictureSize.width())
-                    .arg(r.pictureSize.height());
-    } catch (const std::exception&) {
-      // beyond the limits on this picture: as it was
-    }
-  }
+  if (r.pictureSize.isValid() && !now.isEmpty() && now != r.pictureSize &&
+      camera::fitPictureJson(p.camera_path, QSizeF(r.pictureSize), QSizeF(now)) && note)
+    *note = tr("its camera path moved from the %1 × %2 picture it was made from to this one")
+                .arg(r.pictureSize.width())
+                .arg(r.pictureSize.height());
   return p;
 }
 

@@ -44,15 +44,9 @@ public:
     return ci2v::GenerationParams::from_json(c);
   }
 
-  void mapCameraPaths(const std::function<ci2v::sampling::CameraPath(const ci2v::sampling::CameraPath&)>& f) {
-    for (ci2v::GenerationParams* p : {&before_, &after_}) {
-      if (p->camera_path.is_null()) continue;
-      try {
-        p->camera_path = f(ci2v::sampling::CameraPath::from_json(p->camera_path)).to_json();
-      } catch (const std::exception&) {
-        // a path the mapping cannot take (beyond the limits) stays as it was
-      }
-    }
+  void mapCameraPaths(const std::function<void(nlohmann::json&)>& f) {
+    f(before_.camera_path);
+    f(after_.camera_path);
   }
 
   bool mergeWith(const QUndoCommand* other) override {
@@ -155,8 +149,7 @@ QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::
   return tr("Change %n settings", nullptr, static_cast<int>(changed.size()));
 }
 
-void EditHistory::mapCameraPaths(
-    const std::function<ci2v::sampling::CameraPath(const ci2v::sampling::CameraPath&)>& f) {
+void EditHistory::mapCameraPaths(const std::function<void(nlohmann::json&)>& f) {
   for (int i = 0; i < stack_->count(); ++i)
     if (auto* c = dynamic_cast<const ParamsCommand*>(stack_->command(i)))
       const_cast<ParamsCommand*>(c)->mapCameraPaths(f);  // the stack hands out const commands; they are ours

@@ -9,7 +9,6 @@
 
 #include <functional>
 
-#include "engine/camera_path.h"
 #include "engine/pipeline.h"
 
 class QUndoStack;
@@ -32,9 +31,9 @@ public:
   // A readable name for a change and the key it merges under ("param:<field>", "camera", "settings").
   static QString describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key);
 
-  // Passes the custom camera path of every step (before and after) through f, e.g. when a new picture moved the
-  // path: undo and redo then give paths in the current picture's pixels.
-  void mapCameraPaths(const std::function<ci2v::sampling::CameraPath(const ci2v::sampling::CameraPath&)>& f);
+  // Passes the camera path (JSON, null for none) of every step, before and after, through f, e.g. when a new
+  // picture moved the path: undo and redo then give paths in the current picture's pixels.
+  void mapCameraPaths(const std::function<void(nlohmann::json&)>& f);
 
   int mergeWindowMs() const { return mergeWindowMs_; }
   void setMergeWindowMs(int ms) { mergeWindowMs_ = ms; }

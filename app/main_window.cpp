@@ -571,9 +571,7 @@ void MainWindow::bindDocument() {
   // A new picture moved the camera path: the paths the undo history holds move with it (else an undo would put back
   // a path in the old picture's pixels).
   connect(doc_, &Document::cameraPictureResized, this, [this](QSize from, QSize to) {
-    history_->mapCameraPaths([from, to](const ci2v::sampling::CameraPath& path) {
-      return camera::fitPicture(path, QSizeF(from), QSizeF(to));
-    });
+    history_->mapCameraPaths([from, to](nlohmann::json& path) { camera::fitPictureJson(path, QSizeF(from), QSizeF(to)); });
   });
   connect(doc_, &Document::historiesChanged, this, [this] {
     prompt_->setHistory(doc_->promptHistory());
@@ -1102,9 +1100,14 @@ void MainWindow::followDeviceChoice() {
     loadWhenIdle_ = true;
     return;
   }
-  doc_->setModelStatus(Document::ModelState::Loading,
-                       tr("Loading for %1 (%2)…").arg(QString::fromStdString(p.device), QString::fromStdString(p.dtype)));
-  engine_->loadModel(doc_->modelPath(), QString::fromStdString(p.device), QString::fromStdString(p.dtype));
+  loadDocumentModel(tr("Loading for %1 (%2)…").arg(QString::fromStdString(p.device), QString::fromStdString(p.dtype)));
+}
+
+// The document's model, on the engine thread, for its device and precision (the model line says `status`).
+void MainWindow::loadDocumentModel(const QString& status) {
+  doc_->setModelStatus(Document::ModelState::Loading, status);
+  engine_->loadModel(doc_->modelPath(), QString::fromStdString(doc_->params().device),
+                     QString::fromStdString(doc_->params().dtype));
 }
 
 void MainWindow::setBusy(bool busy) {
@@ -1112,11 +1115,8 @@ void MainWindow::setBusy(bool busy) {
   if (!busy && loadWhenIdle_) {  // a model (or device) picked while a queue ran with another: its turn now
     loadWhenIdle_ = false;
     // (a model already held answers at once; a folder that failed its check is not loaded)
-    if (!doc_->modelPath().isEmpty() && !folderCheckFailed_) {
-      doc_->setModelStatus(Document::ModelState::Loading, tr("Loading %1 …").arg(QDir::toNativeSeparators(doc_->modelPath())));
-      engine_->loadModel(doc_->modelPath(), QString::fromStdString(doc_->params().device),
-                         QString::fromStdString(doc_->params().dtype));
-    }
+    if (!doc_->modelPath().isEmpty() && !folderCheckFailed_)
+      loadDocumentModel(tr("Loading %1 …").arg(QDir::toNativeSeparators(doc_->modelPath())));
   }
   if (!busy) schedulePreview();  // the settings' own bands again, where a run's were shown (once the queue is done)
 }
@@ -1208,7 +1208,6 @@ void MainWindow::chooseModel(const QString& path) {
   }
   applyModelSettings(probe);
   modelIsDemo_ = probe.demo;
-  doc_->setModelStatus(Document::ModelState::Loading, tr("%1 — loading…").arg(probe.summary));
   if (probe.demo)
     statusBar()->showMessage(tr("This is the small demo model the project trained on toy clips (shapes moving on "
                                 "simple backgrounds): it shows how the studio works, not what ConsistI2V can do. "
@@ -1216,7 +1215,7 @@ void MainWindow::chooseModel(const QString& path) {
                              15000);
   settings_->save(*doc_);
   // The full check: load it on the engine thread (the next generation reuses it).
-  engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
+  loadDocumentModel(tr("%1 — loading…").arg(probe.summary));
 }
 
 // After the document was replaced (a project opened, recovered or restored; a new one): its model folder is the one
@@ -1248,8 +1247,7 @@ void MainWindow::followDocumentModel(bool newProject) {
   const ci2v::FrameInitDefaults defaults = probe.demo ? probe.recommended.frameinit : ci2v::FrameInitDefaults{};
   panel_->setFrameInitDefaults(defaults);
   doc_->setFrameInitDefaults(defaults, false);
-  doc_->setModelStatus(Document::ModelState::Loading, tr("%1 — loading…").arg(probe.summary));
-  engine_->loadModel(path, QString::fromStdString(doc_->params().device), QString::fromStdString(doc_->params().dtype));
+  loadDocumentModel(tr("%1 — loading…").arg(probe.summary));
 }
 
 // A demo model runs at the size, length, step count and text guidance it was made for (64 px, 8 frames: seconds on

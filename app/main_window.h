@@ -207,6 +207,7 @@ private:
   QPointer<QWidget> keyboardFocused_;  // the control Tab gave the focus to (it takes Space; a clicked one does not)
   std::string loadedDevice_, loadedDtype_;  // the device and precision the model was last asked for
   void followDeviceChoice();
+  void loadDocumentModel(const QString& status);  // the document's model, for its device and precision
   void followDocumentModel(bool newProject);  // after the document was replaced: its model is the one loaded
   ModelProbe checkModelFolder(const QString& path, UserMessage* failure);  // shared by the two above
   bool playCameraVideoWhenMade_ = false;  // the dry run waits for it

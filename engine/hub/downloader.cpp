@@ -427,6 +427,21 @@ Response fetch_file(const DownloadOptions& o, const std::string& url, const fs::
 }
 
 // Verify the temp file against the listing; on mismatch delete it and throw naming the file and both hashes.
+// A file's hash as the hub names its version: the sha256 of an LFS file, the git blob id of a small one.
+std::string hub_hash(const DownloadOptions& o, const RepoFile& f, const fs::path& file) {
+  if (!f.lfs) return git_blob_sha1_file(file);
+  std::string got = sha256_file(file, o.cancel);
+  if (got.empty()) throw Cancelled();
+  return got;
+}
+
+// A verified download into its place (a rename in the same file system).
+void move_into_place(const fs::path& temp, const fs::path& final_path) {
+  std::error_code ec;
+  fs::rename(temp, final_path, ec);
+  if (ec) throw Error(final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
+}
+
 void verify(const DownloadOptions& o, const RepoFile& f, const fs::path& temp, const std::string& url,
             const std::string& etag_blob) {
   std::error_code ec;
@@ -439,13 +454,12 @@ void verify(const DownloadOptions& o, const RepoFile& f, const fs::path& temp, c
   if (f.size > 0 && have != f.size)
     fail("size expected " + std::to_string(f.size) + " bytes, got " + std::to_string(have));
   if (f.lfs) {
-    const std::string got = sha256_file(temp, o.cancel);
-    if (got.empty()) throw Cancelled();
+    const std::string got = hub_hash(o, f, temp);
     if (got != f.sha256) fail("sha256 expected " + f.sha256 + ", got " + got);
   } else {
     const std::string expected = !f.blob_id.empty() ? f.blob_id : etag_blob;
     if (is_hex(expected, 40)) {
-      const std::string got = git_blob_sha1_file(temp);
+      const std::string got = hub_hash(o, f, temp);
       if (got != expected) fail("git blob id expected " + expected + ", got " + got);
     }
   }
@@ -544,6 +558,16 @@ void write_folder_record(const fs::path& file, const std::string& commit, const 
 }
 
 // A file's modification time in seconds since the epoch (-1 when it cannot be read).
+// Records `file` (a plain folder's copy of f) as the listing's version; a record that cannot be written is said
+// and costs a hash next time, nothing worse.
+void record_version(const DownloadOptions& o, const RepoFile& f, const fs::path& file, const std::string& commit) {
+  try {
+    write_folder_record(folder_record_path(o.local_dir, f.path), commit, f.blob_name());
+  } catch (const std::exception& e) {
+    log(o, std::string("cannot record the version of ") + file.string() + ": " + e.what());
+  }
+}
+
 double mtime_seconds(const fs::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) return -1;
@@ -571,22 +595,12 @@ bool folder_file_is_current(const DownloadOptions& o, const RepoFile& f, const f
   } else {
     log(o, "checking " + file.string() + " against the hub's hash (no record of its version)");
   }
-  std::string got;
-  if (f.lfs) {
-    got = sha256_file(file, o.cancel);
-    if (got.empty()) throw Cancelled();
-  } else {
-    got = git_blob_sha1_file(file);
-  }
+  const std::string got = hub_hash(o, f, file);
   if (got != want) {
     log(o, file.string() + " is not the hub's version (hash " + got + ", the hub has " + want + "): fetching it again");
     return false;
   }
-  try {
-    write_folder_record(record, commit, want);
-  } catch (const std::exception& e) {
-    log(o, std::string("cannot record the version of ") + file.string() + ": " + e.what());
-  }
+  record_version(o, f, file, commit);
   return true;
 }
 
@@ -868,8 +882,7 @@ DownloadResult download_model(const DownloadOptions& o) {
       if (to_folder) {
         fetched_into_folder.push_back(&pl);
       } else {
-        fs::rename(pl.temp_path, pl.final_path, ec);
-        if (ec) throw Error(pl.final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
+        move_into_place(pl.temp_path, pl.final_path);
       }
     }
     blob_lock.reset();
@@ -878,13 +891,8 @@ DownloadResult download_model(const DownloadOptions& o) {
   // A plain folder's new versions replace the old files only now, all verified: a cancelled or failed update
   // leaves the folder as it was (the new files wait as .incomplete and are taken up by the next run).
   for (const Plan* pl : fetched_into_folder) {
-    fs::rename(pl->temp_path, pl->final_path, ec);
-    if (ec) throw Error(pl->final_path.string() + ": cannot move the verified download into place (" + ec.message() + ")");
-    try {
-      write_folder_record(folder_record_path(o.local_dir, pl->file->path), listing.commit, pl->file->blob_name());
-    } catch (const std::exception& e) {
-      log(o, std::string("cannot record the version of ") + pl->final_path.string() + ": " + e.what());
-    }
+    move_into_place(pl->temp_path, pl->final_path);
+    record_version(o, *pl->file, pl->final_path, listing.commit);
   }
   res.bytes_downloaded = tracker.downloaded();
   res.model_dir = to_folder ? fs::absolute(o.local_dir).lexically_normal().string() : cache.snapshot_dir(listing.commit).string();
