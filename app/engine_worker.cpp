@@ -157,7 +157,7 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
       return Load::Stopped;
     }
     *error = QString::fromUtf8(e.what());
-    Q_EMIT modelFailed(dir, *error);
+    Q_EMIT modelFailed(dir, *error, dtype);
     return Load::Failed;
   }
   loadedDir_ = dir;

@@ -76,7 +76,8 @@ Q_SIGNALS:
   void modelLoadProgress(const QString& dir, int percent);  // of the weight files' bytes
   // seconds < 0: the model was held already (picked again), nothing was read
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
-  void modelFailed(const QString& dir, const QString& message);
+  // dtype: the precision the failed load asked for (the advice for an out-of-memory load depends on it)
+  void modelFailed(const QString& dir, const QString& message, const QString& dtype);
   void started(quint64 id);
   void stageChanged(const QString& stage, const QString& detail);
   void progress(int step, int total, double elapsedSeconds, double etaSeconds);
@@ -170,7 +171,7 @@ Q_SIGNALS:
   void modelLoadDeferred(const QString& dir);  // not started: the queued generations need another model first
   void modelLoadProgress(const QString& dir, int percent);
   void modelLoaded(const QString& dir, const QString& device, const QString& dtype, double seconds);
-  void modelFailed(const QString& dir, const QString& message);
+  void modelFailed(const QString& dir, const QString& message, const QString& dtype);
   void started(quint64 id);
   void stageChanged(const QString& stage, const QString& detail);
   void progress(int step, int total, double elapsedSeconds, double etaSeconds);

@@ -678,10 +678,12 @@ void MainWindow::bindEngine() {
                                             .arg(loaded)
                                       : loaded);
   });
-  connect(w, &EngineController::modelFailed, this, [this](const QString& dir, const QString& message) {
+  connect(w, &EngineController::modelFailed, this,
+          [this](const QString& dir, const QString& message, const QString& dtype) {
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // as above
     lastModelFailure_ = message;
-    const UserMessage u = modelErrorMessage(dir, message, doc_->params().dtype);
+    // the failed load's precision: a generation queued at another one loads with its own (the advice differs)
+    const UserMessage u = modelErrorMessage(dir, message, dtype.toStdString());
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
     // A generation reports it through failed(); a model chosen by the user gets a dialog now.
     if (!engine_->isBusy() && userChoseModel_) showMessage(u);
