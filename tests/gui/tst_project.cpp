@@ -328,7 +328,26 @@ private Q_SLOTS:
     nlohmann::json manyBig = okManifest;
     manyBig["results"] = {{{"id", 1}, {"seed", 1}, {"seconds", 1.0}, {"favourite", false},
                            {"params", nlohmann::json::object()}, {"frames", std::vector<std::string>(bigFrames, "big.png")}}};
+    // a result's picture_size (optional): [width, height] of whole positive pixels
+    auto withPictureSize = [&](const nlohmann::json& size) {
+      nlohmann::json j = okManifest;
+      j["results"] = {{{"id", 1}, {"seed", 1}, {"seconds", 1.0}, {"favourite", false}, {"picture_size", size},
+                       {"params", nlohmann::json::object()}, {"frames", {"f.png"}}}};
+      QByteArray png;
+      QBuffer buf(&png);
+      buf.open(QIODevice::WriteOnly);
+      QImage frame(8, 8, QImage::Format_RGB888);
+      frame.fill(Qt::red);
+      frame.save(&buf, "PNG");
+      return QVector<project::Entry>{manifest(j), {QStringLiteral("f.png"), png}};
+    };
     const std::vector<Case> cases = {
+        {"picture_size a string", withPictureSize("64x64"), 1, "picture_size must be [width, height]"},
+        {"picture_size of one number", withPictureSize({64}), 1, "picture_size must be [width, height]"},
+        {"picture_size zero", withPictureSize({0, 64}), 1, "picture_size must be [width, height]"},
+        {"picture_size negative", withPictureSize({64, -1}), 1, "picture_size must be [width, height]"},
+        {"picture_size fractional", withPictureSize({64.5, 64}), 1, "picture_size must be [width, height]"},
+        {"picture_size huge", withPictureSize({64, 4000000000LL}), 1, "picture_size must be [width, height]"},
         {"bad JSON", {{QStringLiteral("project.json"), QByteArray("{\"format\": 1, ")}}, 1, "not valid JSON"},
         {"no manifest", {{QStringLiteral("other"), QByteArray("x")}}, 1, "no manifest"},
         {"missing entry", {manifest(missingEntry)}, 1, "nowhere.png"},
@@ -350,10 +369,14 @@ private Q_SLOTS:
                qPrintable(QString::fromLatin1(c.what) + QStringLiteral(": ") + error));
       QCOMPARE(fingerprint(e), before);
     }
-    // The good manifest itself loads.
+    // The good manifest itself loads, and so does a result with a good picture size (kept).
     QVERIFY(writeAll(file, project::packContainer(1, {manifest(okManifest)})));
     Project p;
     QVERIFY2(project::load(file, &p, &error), qPrintable(error));
+    QVERIFY(writeAll(file, project::packContainer(1, withPictureSize({640, 480}))));
+    QVERIFY2(project::load(file, &p, &error), qPrintable(error));
+    QCOMPARE(p.results.size(), 1);
+    QCOMPARE(p.results[0].pictureSize, QSize(640, 480));
   }
 
   void absurdSizesAreRefusedWithoutAllocating() {
