@@ -669,8 +669,8 @@ void MainWindow::bindEngine() {
   });
   connect(w, &EngineController::modelLoaded, this, [this](const QString& dir, const QString& device, const QString& dtype, double s) {
     // a load of a model the user has since replaced (the worker loads one request at a time) says nothing of it
+    if (sameModelFolder(dir, lastModelFailure_.dir)) lastModelFailure_ = {};
     if (!sameModelFolder(dir, doc_->modelPath())) return;
-    lastModelFailure_.clear();
     const QString loaded = s < 0 ? tr("Ready on %1 (%2)").arg(device.toUpper(), dtype)
                                  : tr("Loaded on %1 (%2) in %3 s").arg(device.toUpper(), dtype).arg(s, 0, 'f', 1);
     doc_->setModelStatus(Document::ModelState::Ready,
@@ -680,8 +680,8 @@ void MainWindow::bindEngine() {
   });
   connect(w, &EngineController::modelFailed, this,
           [this](const QString& dir, const QString& message, const QString& dtype) {
+    lastModelFailure_ = {dir, message};  // a queued run's model too (its failure names it)
     if (!sameModelFolder(dir, doc_->modelPath())) return;  // as above
-    lastModelFailure_ = message;
     // the failed load's precision: a generation queued at another one loads with its own (the advice differs)
     const UserMessage u = modelErrorMessage(dir, message, dtype.toStdString());
     doc_->setModelStatus(Document::ModelState::Failed, u.text);
@@ -720,9 +720,10 @@ void MainWindow::bindEngine() {
       return;
     }
     moreFailures_ = 0;
-    if (!lastModelFailure_.isEmpty() && message == lastModelFailure_)
-      failureBox_ = showMessage(modelErrorMessage(engine_->endedRequest().modelDir, message,  // the run's model
-                                                  engine_->endedRequest().params.dtype));
+    const GenerationRequest& ended = engine_->endedRequest();
+    if (!lastModelFailure_.message.isEmpty() && message == lastModelFailure_.message &&
+        sameModelFolder(lastModelFailure_.dir, ended.modelDir))
+      failureBox_ = showMessage(modelErrorMessage(ended.modelDir, message, ended.params.dtype));  // the run's model
     else
       failureBox_ = showMessage(generationErrorMessage(message, engine_->endedRequest().params));
   });
@@ -1192,7 +1193,7 @@ ModelProbe MainWindow::checkModelFolder(const QString& path, UserMessage* failur
   ModelProbe probe = probeModelFolder(path);
   folderCheckFailed_ = !probe.ok;
   if (!probe.ok) {
-    lastModelFailure_ = probe.error;
+    lastModelFailure_ = {path, probe.error};
     loadWhenIdle_ = false;
     *failure = modelErrorMessage(path, probe.error, doc_->params().dtype);
     doc_->setModelStatus(Document::ModelState::Failed, failure->text);

@@ -238,7 +238,11 @@ private:
 
   UserMessage lastMessage_;
   quint64 exportResultId_ = 0;  // the result the export dialog was opened for
-  QString lastModelFailure_;
+  // The last model that failed to load (a folder check or the engine's load, whatever the document's model then):
+  // a generation that fails with the same message failed on its model, and the message names that model.
+  struct ModelFailure {
+    QString dir, message;
+  } lastModelFailure_;
   double lastRunMaxGap_ = 0;
   int lastRunTicks_ = 0;
   bool userChoseModel_ = false;

@@ -3,6 +3,7 @@
 // sweep) lands in order, a dropped exported MP4 restores its settings, the history survives a restart (the
 // session) and a saved project, and an autosave is offered for recovery after a crash.
 #include <QComboBox>
+#include <QDir>
 #include <memory>
 #include <functional>
 #include <QToolButton>
@@ -385,6 +386,52 @@ private Q_SLOTS:
 
   // Without ConsistI2V weights the studio starts with the bundled demo model and the example picture, and says
   // plainly that it is a demo model.
+  // A generation that fails because its model cannot be loaded says so, naming the model it was queued with, even
+  // when another model was chosen while it waited.
+  void aRunThatFailsOnItsModelNamesThatModel() {
+    QTemporaryDir tmp;
+    auto w = makeWindow(tmp.filePath(QStringLiteral("m.ini")));
+    prepare(w.get());
+    // a copy of the tiny model whose UNet weights are cut short: the folder check passes, the load fails
+    const QString broken = tmp.filePath(QStringLiteral("broken model"));
+    const QDir tiny(testing::tinyModel());
+    for (const QString& f : {QStringLiteral("model_index.json"), QStringLiteral("scheduler/scheduler_config.json"),
+                             QStringLiteral("text_encoder/config.json"), QStringLiteral("text_encoder/model.safetensors"),
+                             QStringLiteral("tokenizer/merges.txt"), QStringLiteral("tokenizer/special_tokens_map.json"),
+                             QStringLiteral("tokenizer/tokenizer_config.json"), QStringLiteral("tokenizer/vocab.json"),
+                             QStringLiteral("unet/config.json"), QStringLiteral("vae/config.json"),
+                             QStringLiteral("vae/diffusion_pytorch_model.safetensors")}) {
+      QVERIFY(QDir().mkpath(QFileInfo(QDir(broken).filePath(f)).path()));
+      QVERIFY(QFile::copy(tiny.filePath(f), QDir(broken).filePath(f)));
+    }
+    {
+      QFile unet(tiny.filePath(QStringLiteral("unet/diffusion_pytorch_model.safetensors")));
+      QVERIFY(unet.open(QIODevice::ReadOnly));
+      QFile cut(QDir(broken).filePath(QStringLiteral("unet/diffusion_pytorch_model.safetensors")));
+      QVERIFY(cut.open(QIODevice::WriteOnly));
+      cut.write(unet.read(unet.size() / 2));
+    }
+    w->chooseModel(broken);
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Failed, 60000);
+    w->chooseModel(testing::tinyModel());  // loads (a model line of its own), then the broken one is chosen again
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+    w->chooseModel(broken);
+    QCOMPARE(w->document()->modelState(), Document::ModelState::Loading);
+    QSignalSpy failed(w->engine(), &EngineController::failed);
+    QSignalSpy shown(w.get(), &MainWindow::messageShown);
+    QCOMPARE(w->queueGenerations({w->document()->params()}), 1);
+    w->chooseModel(testing::tinyModel());  // while the run waits: the run keeps its own model
+    QVERIFY(failed.wait(60000));
+    QTRY_VERIFY(shown.count() >= 1);
+    const UserMessage m = w->lastMessage();
+    QCOMPARE(m.title, QStringLiteral("The model cannot be used"));
+    QVERIFY2(m.text.contains(QDir::toNativeSeparators(broken)), qPrintable(m.text));
+    // the chosen model loads afterwards, and the model line speaks of it, not of the failed run's model
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY(!w->document()->modelMessage().contains(QLatin1String("broken model")));
+    QTRY_VERIFY(!w->engine()->isBusy());
+  }
+
   void theDemoModelIsPickedWhenThereIsNoOther() {
     QTemporaryDir tmp;
     const QString demo = tmp.filePath(QStringLiteral("demo"));
