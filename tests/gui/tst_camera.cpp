@@ -451,6 +451,21 @@ private Q_SLOTS:
     doc->clearFirstFrame();
     const auto cleared = ci2v::sampling::CameraPath::from_json(doc->resultParamsForNow(0).camera_path);
     QCOMPARE(cleared.keyframes[0].cx, 64.0);
+    // Re-run animates the current picture with the result's path moved onto it, says so, and leaves the
+    // document's own settings as they are.
+    doc->setFirstFrame(half, QStringLiteral("half for the re-run"));
+    doc->setModelPath(testing::tinyModel());
+    const nlohmann::json settings = doc->params().to_json();
+    win->rerunResult(0);
+    QVERIFY(win->engine()->isBusy());
+    const auto rerun = ci2v::sampling::CameraPath::from_json(win->engine()->lastRequest().params.camera_path);
+    QCOMPARE(rerun.keyframes[0].cx, 64.0);
+    QCOMPARE(rerun.keyframes[1].cx, 192.0);
+    const QString said = win->statusBar()->currentMessage();
+    QVERIFY2(said.contains(QStringLiteral("#1")) && said.contains(QStringLiteral("512 × 384")), qPrintable(said));
+    QCOMPARE(doc->params().to_json(), settings);
+    win->engine()->cancelAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!win->engine()->isBusy(), 60000);
   }
 
   void zoomPresetsAreOfferedOnlyForSquareVideos() {
