@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QDropEvent>
 #include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -159,10 +160,21 @@ private Q_SLOTS:
     QCOMPARE(w->historyView()->count(), 3);
     QCOMPARE(doc->result(1).params.noise_level, 900);
 
-    // The history survives a restart: the untitled session comes back.
+    // The history survives a restart: the untitled session comes back, with its own model (loaded and shown in the
+    // picker) even when the settings name another one (the demo model here).
     w->close();
     w.reset();
+    {
+      QSettings ini(tmp.filePath(QStringLiteral("h.ini")), QSettings::IniFormat);
+      ini.setValue(QStringLiteral("model/folder"), QStringLiteral(CONSISTI2V_SOURCE_DIR "/resources/models/demo"));
+    }
     auto again = makeWindow(tmp.filePath(QStringLiteral("h.ini")));
+    QCOMPARE(again->document()->modelPath(), testing::tinyModel());
+    QCOMPARE(again->findChild<ModelPicker*>()->path(), testing::tinyModel());
+    QTRY_VERIFY_WITH_TIMEOUT(again->document()->modelState() == Document::ModelState::Ready, 60000);
+    QVERIFY2(again->document()->modelMessage().startsWith(QLatin1String("Ready on")) ||
+                 again->document()->modelMessage().startsWith(QLatin1String("Loaded on")),
+             qPrintable(again->document()->modelMessage()));  // the tiny model is no demo model
     QCOMPARE(again->document()->resultCount(), 3);
     QVERIFY(again->document()->result(0).favourite);
     QCOMPARE(again->historyView()->count(), 3);
