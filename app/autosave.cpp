@@ -7,7 +7,6 @@
 #include <QFileInfo>
 #include <QMutex>
 #include <QRandomGenerator>
-#include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
 #include <QThreadPool>
@@ -216,10 +215,9 @@ bool Autosaver::writeMarker(QString* error) {
   m["project_path"] = doc_ ? doc_->projectPath().toStdString() : std::string();
   m["app_version"] = QCoreApplication::applicationVersion().toStdString();
   m["started"] = session_.left(15).toStdString();
-  QSaveFile f(markerFile_);
-  const QByteArray bytes = QByteArray::fromStdString(m.dump(2) + "\n");
-  if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
-    if (error) *error = tr("Cannot write the autosave marker %1: %2").arg(markerFile_, f.errorString());
+  QString why;
+  if (!project::writeFileAtomically(markerFile_, QByteArray::fromStdString(m.dump(2) + "\n"), &why)) {
+    if (error) *error = tr("Cannot write the autosave marker %1: %2").arg(markerFile_, why);
     return false;
   }
   return true;

@@ -678,22 +678,27 @@ bool writePiecesAtomically(const QString& file, const QVector<const QByteArray*>
   };
   QSaveFile f(file);
   if (!f.open(QIODevice::WriteOnly)) return fail(f.errorString());
+  // A short write (full disk, file size limit) leaves Qt without a message: take the system's.
+  auto writeFailed = [&] {
+    const int sysErr = errno;
+    QString why = f.error() != QFileDevice::NoError ? f.errorString() : QString();
+    if ((why.isEmpty() || why == QLatin1String("Unknown error")) && sysErr != 0) why = qt_error_string(sysErr);
+    if (why.isEmpty()) why = QCoreApplication::translate("studio::Project", "the file could not be written completely (is the disk full?)");
+    f.cancelWriting();
+    return fail(why);
+  };
   constexpr qint64 kChunk = qint64(4) << 20;
   for (const QByteArray* bytes : pieces) {
     for (qint64 pos = 0; pos < bytes->size(); pos += kChunk) {
       const qint64 n = std::min(kChunk, bytes->size() - pos);
       errno = 0;
-      if (f.write(bytes->constData() + pos, n) != n) {
-        // A short write (full disk, file size limit) leaves Qt without a message: take the system's.
-        const int sysErr = errno;
-        QString why = f.error() != QFileDevice::NoError ? f.errorString() : QString();
-        if ((why.isEmpty() || why == QLatin1String("Unknown error")) && sysErr != 0) why = qt_error_string(sysErr);
-        if (why.isEmpty()) why = QCoreApplication::translate("studio::Project", "the file could not be written completely (is the disk full?)");
-        f.cancelWriting();
-        return fail(why);
-      }
+      if (f.write(bytes->constData() + pos, n) != n) return writeFailed();
     }
   }
+  // What QSaveFile still buffers (up to 16 KiB: all of a small file) is written here, not left to commit(), which
+  // in Qt 6.4 renames a file whose last write failed into place and returns true.
+  errno = 0;
+  if (!f.flush() || f.error() != QFileDevice::NoError) return writeFailed();
   if (!f.commit()) return fail(f.errorString());
   return true;
 }

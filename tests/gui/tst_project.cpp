@@ -500,6 +500,25 @@ private Q_SLOTS:
       QVERIFY(d.isModified());  // still unsaved
       QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("keep.ci2v")});  // no temporary left
     }
+    // A small file (under the 16 KiB QSaveFile keeps in its buffer, which fails only when it is flushed at the
+    // end): still refused, the previous file kept.
+    {
+      const QString small = dir + QStringLiteral("/small.json");
+      QVERIFY(project::writeFileAtomically(small, QByteArray("{\"kept\": true}\n"), &error));
+      struct rlimit old {};
+      QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+      auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+      struct rlimit limit = old;
+      limit.rlim_cur = 4096;
+      QVERIFY(setrlimit(RLIMIT_FSIZE, &limit) == 0);
+      const bool ok = project::writeFileAtomically(small, QByteArray(6000, 'x'), &error);
+      setrlimit(RLIMIT_FSIZE, &old);
+      std::signal(SIGXFSZ, oldHandler);
+      QVERIFY(!ok);
+      QVERIFY2(!error.isEmpty() && !error.contains(QLatin1String("Unknown error")), qPrintable(error));
+      QCOMPARE(readAll(small), QByteArray("{\"kept\": true}\n"));
+      QFile::remove(small);
+    }
     // An unwritable folder (permissions do not stop root: then only the other cases run).
     if (geteuid() != 0) {
       QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
