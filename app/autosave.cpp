@@ -166,20 +166,6 @@ Autosaver::~Autosaver() {
 }
 
 void Autosaver::start(int intervalMs) {
-  if (!QDir().mkpath(folder_)) {
-    lastError_ = tr("Cannot create the autosave folder %1.").arg(folder_);
-    return;
-  }
-  {
-    QMutexLocker lock(&liveMutex);
-    liveSessions().insert(session_);
-  }
-  if (!writeMarker(&lastError_)) {
-    QMutexLocker lock(&liveMutex);
-    liveSessions().remove(session_);
-    return;
-  }
-  active_ = true;
   const auto changed = [this] { dirty_ = true; };
   connect(doc_, &Document::paramsChanged, this, changed);
   connect(doc_, &Document::firstFrameChanged, this, changed);
@@ -199,11 +185,38 @@ void Autosaver::start(int intervalMs) {
       dirty_ = false;
     }
   });
-  connect(doc_, &Document::projectPathChanged, this, [this] { writeMarker(nullptr); });
+  connect(doc_, &Document::projectPathChanged, this, [this] {
+    if (active_) writeMarker(nullptr);
+  });
   dirty_ = doc_->isModified();
   timer_.setInterval(std::max(1, intervalMs));
   connect(&timer_, &QTimer::timeout, this, &Autosaver::tick);
-  timer_.start();
+  timer_.start();  // also while inactive: every tick tries to start the session again
+  activate();
+}
+
+bool Autosaver::activate() {
+  if (active_) return true;
+  QString error;
+  if (!QDir().mkpath(folder_)) {
+    error = tr("Cannot create the autosave folder %1.").arg(folder_);
+  } else {
+    {
+      QMutexLocker lock(&liveMutex);
+      liveSessions().insert(session_);
+    }
+    if (writeMarker(&error)) {
+      active_ = true;
+      lastError_.clear();
+      return true;
+    }
+    QMutexLocker lock(&liveMutex);
+    liveSessions().remove(session_);
+  }
+  const bool news = error != lastError_;  // said once, not at every tick
+  lastError_ = error;
+  if (news) Q_EMIT failed(error);
+  return false;
 }
 
 bool Autosaver::writeMarker(QString* error) {
@@ -224,7 +237,7 @@ bool Autosaver::writeMarker(QString* error) {
 }
 
 void Autosaver::tick() {
-  if (!active_ || !doc_ || !dirty_ || !doc_->isModified() || job_) return;
+  if (!doc_ || (!active_ && !activate()) || !dirty_ || !doc_->isModified() || job_) return;
   startBackgroundSave();
 }
 
@@ -312,7 +325,11 @@ bool Autosaver::saveNow(QString* error) {
     Q_EMIT failed(m);
     return false;
   };
-  if (!active_ || !doc_) return fail(lastError_.isEmpty() ? tr("Autosave is not running.") : lastError_);
+  if (!doc_) return fail(tr("Autosave is not running."));
+  if (!active_ && !activate()) {  // (activate said why)
+    if (error) *error = lastError_;
+    return false;
+  }
   waitForSave();  // one writer of the recovery file at a time
   QString why;
   if (!checkTarget(&why)) return fail(why);

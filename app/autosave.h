@@ -36,7 +36,8 @@ public:
   static QString defaultFolder();
 
   // Starts a session for `document` (which must outlive this object): creates the folder, writes the marker
-  // and starts the timer. When the marker cannot be written, isActive() is false and lastError() says why.
+  // and starts the timer. When the folder or the marker cannot be written, isActive() is false and lastError()
+  // says why; every tick tries again (failed() says each new reason once), and the session starts when it can.
   explicit Autosaver(Document* document, QObject* parent = nullptr);
   Autosaver(Document* document, const QString& folder, int intervalMs, QObject* parent = nullptr);
   // Without finish() the files stay behind, as after a crash.
@@ -90,6 +91,7 @@ private:
   std::function<void()> hook_;
 
   void start(int intervalMs);
+  bool activate();  // the folder and the marker; true when the session is (now) active
   void tick();
   void startBackgroundSave();
   void complete(const std::shared_ptr<Job>& job);  // on this thread, once per job

@@ -134,6 +134,9 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   connect(autosaver_, &Autosaver::failed, this, [this](const QString& m) {
     statusBar()->showMessage(tr("Autosave failed: %1").arg(m), 8000);
   });
+  if (!autosaver_->isActive())  // (said before anything was connected; it tries again every minute)
+    statusBar()->showMessage(tr("Autosave is off (%1); it tries again every minute.").arg(autosaver_->lastError()),
+                             15000);
   checkRecovery();
   connect(engine_, &EngineController::queueChanged, this, [this](int waiting) {
     queueLabel_->setVisible(waiting > 0);
@@ -1550,7 +1553,8 @@ bool MainWindow::recoverAutosave() {
   stopRunsOfReplacedDocument();
   // The recovered work goes into this session's recovery file at once; the old file is removed only then, so
   // that it is never held in memory alone.
-  if (autosaver_ && autosaver_->isActive() && !autosaver_->saveNow(&error)) {
+  if (!autosaver_ || !autosaver_->saveNow(&error)) {  // (a session that could not start autosaving tries again)
+    if (!autosaver_) error = tr("autosave is not running");
     recoveryBar_->hide();
     history_->stack()->clear();
     rebuildHistory();

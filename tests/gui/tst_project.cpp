@@ -628,6 +628,36 @@ private Q_SLOTS:
     QCOMPARE(removed.count(), 3);
   }
 
+  // An autosave folder that cannot be made (its parent is a file) is said, and the autosaver tries again at every
+  // tick: once the way is clear the session starts and the changes made meanwhile are saved.
+  void autosaveThatCannotStartTriesAgain() {
+    QTemporaryDir tmp;
+    const QString blocker = tmp.filePath(QStringLiteral("blocker"));
+    QVERIFY(writeAll(blocker, QByteArray("a file where the folder's parent should be")));
+    Document d;
+    fill(d);
+    Autosaver a(&d, blocker + QStringLiteral("/autosave"), 50);
+    QVERIFY(!a.isActive());
+    QVERIFY2(a.lastError().contains(blocker), qPrintable(a.lastError()));
+    QSignalSpy failed(&a, &Autosaver::failed), saved(&a, &Autosaver::saved);
+    QString error;
+    QVERIFY(!a.saveNow(&error));  // cannot save now either, and says why
+    QVERIFY2(error.contains(blocker), qPrintable(error));
+    d.setPrompt(QStringLiteral("work done while autosave was off"));
+    QTest::qWait(200);  // ticks: still off, the same reason not said again and again
+    QVERIFY(!a.isActive());
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(saved.count(), 0);
+    QVERIFY(QFile::remove(blocker));
+    QTRY_VERIFY(a.isActive());
+    QVERIFY(a.lastError().isEmpty());
+    QTRY_COMPARE(saved.count(), 1);
+    Document back;
+    QVERIFY2(Autosaver::recover(a.recoveryFile(), back, &error), qPrintable(error));
+    QCOMPARE(back.params().prompt, std::string("work done while autosave was off"));
+    a.finish();
+  }
+
   void autosaveWritesOnlyWhenModified() {
     QTemporaryDir tmp;
     const QString folder = tmp.filePath(QStringLiteral("autosave"));
