@@ -1,4 +1,5 @@
-// consisti2v-studio: the desktop app. Options: --model DIR, --image FILE (start with them loaded).
+// consisti2v-studio: the desktop app. Options: --model DIR, --image FILE; a file argument (a project, a picture or
+// an exported clip) opens as if dropped on the window.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -38,14 +39,17 @@ int main(int argc, char** argv) {
                            QStringLiteral("file"));
   cli.addOption(model);
   cli.addOption(image);
-  cli.addPositionalArgument(QStringLiteral("picture"), QApplication::translate("main", "First frame to open (optional)."));
+  cli.addPositionalArgument(
+      QStringLiteral("file"),
+      QApplication::translate("main", "A project (.ci2v) to open, or a picture to animate, or a clip exported by the "
+                                      "studio to take its settings from (optional)."));
   cli.process(app);
 
   studio::MainWindow w;
   if (cli.isSet(model)) w.chooseModel(QDir(cli.value(model)).absolutePath());
-  QString picture = cli.value(image);
-  if (picture.isEmpty() && !cli.positionalArguments().isEmpty()) picture = cli.positionalArguments().first();
-  if (!picture.isEmpty()) w.loadFirstFrame(picture);
-  w.show();
+  w.show();  // first: what is opened below may ask or report in a window-modal box
+  if (cli.isSet(image)) w.loadFirstFrame(cli.value(image));
+  // As if dropped on the window: the desktop file hands over projects as well as pictures (Exec=… %f).
+  else if (!cli.positionalArguments().isEmpty()) w.openDroppedFile(QDir(cli.positionalArguments().first()).absolutePath());
   return app.exec();
 }
