@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/document.h"
+#include "engine/io/json_text.h"
 
 #if defined(Q_OS_WIN)
 #include <windows.h>
@@ -95,7 +96,7 @@ nlohmann::json readMarker(const QString& file) {
   QFile f(file);
   if (!f.open(QIODevice::ReadOnly) || f.size() > (1 << 20)) return nullptr;
   try {
-    auto j = nlohmann::json::parse(f.readAll().toStdString());
+    auto j = ci2v::io::parse_json(f.readAll().toStdString(), file.toStdString());
     return j.is_object() ? j : nlohmann::json(nullptr);
   } catch (const std::exception&) {
     return nullptr;

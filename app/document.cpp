@@ -9,6 +9,7 @@
 
 #include "app/camera_edit.h"
 #include "engine/error.h"
+#include "engine/io/json_text.h"
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/image.h"
 #endif
@@ -182,7 +183,7 @@ bool Document::readCameraPathFile(const QString& file, ci2v::sampling::CameraPat
     return false;
   }
   try {
-    const auto j = nlohmann::json::parse(f.readAll().toStdString());
+    const auto j = ci2v::io::parse_json(f.readAll().toStdString(), file.toStdString());
     *path = ci2v::sampling::CameraPath::from_json(j);
     return true;
   } catch (const std::exception& e) {
@@ -241,7 +242,7 @@ QString Document::paramsJson() const { return QString::fromStdString(params_.to_
 
 bool Document::setParamsJson(const QString& json, QString* error) {
   try {
-    const auto j = nlohmann::json::parse(json.toStdString());
+    const auto j = ci2v::io::parse_json(json.toStdString(), "parameters");
     setParams(ci2v::GenerationParams::from_json(j));
     return true;
   } catch (const std::exception& e) {

@@ -72,6 +72,7 @@
 
 #ifdef CONSISTI2V_HAVE_MEDIA
 #include "engine/media/export.h"
+#include "engine/io/json_text.h"
 #endif
 
 // Resources of the static studio library: registered explicitly (a static library's initialisers are
@@ -1448,7 +1449,7 @@ void MainWindow::loadParameters() {
     error = f.errorString();
   } else {
     try {
-      auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(f.readAll().toStdString()));
+      auto p = ci2v::GenerationParams::from_json(ci2v::io::parse_json(f.readAll().toStdString(), path.toStdString()));
       p.validate_ranges();  // combinations are checked at Generate, as for settings made by hand
       history_->apply(p, tr("Load settings from %1").arg(QFileInfo(path).fileName()));
       return;
@@ -1720,7 +1721,7 @@ bool MainWindow::restoreSettingsFrom(const QString& path) {
   }
   if (json.empty()) return false;
   try {
-    auto p = ci2v::GenerationParams::from_json(nlohmann::json::parse(json));
+    auto p = ci2v::GenerationParams::from_json(ci2v::io::parse_json(json, "the embedded settings"));
     p.device = doc_->params().device;  // the machine's choices stay
     p.dtype = doc_->params().dtype;
     p.validate_ranges();

@@ -27,6 +27,7 @@
 
 #include "engine/camera_path.h"
 #include "engine/error.h"
+#include "engine/io/json_text.h"
 
 namespace studio {
 
@@ -756,9 +757,9 @@ bool parse(const QByteArray& bytes, const QString& name, Project* out, QString* 
     return fail(QCoreApplication::translate("studio::Project", "the manifest has %1 bytes (the limit is %2)").arg((*it)->size()).arg(kMaxManifestSize));
   nlohmann::json manifest;
   try {
-    manifest = nlohmann::json::parse((*it)->constData(), (*it)->constData() + (*it)->size());
+    manifest = ci2v::io::parse_json(std::string_view((*it)->constData(), static_cast<size_t>((*it)->size())), kManifest);
   } catch (const std::exception& e) {
-    return fail(QCoreApplication::translate("studio::Project", "the manifest %1 is not valid JSON: %2").arg(QLatin1String(kManifest), QString::fromUtf8(e.what())));
+    return fail(QString::fromUtf8(e.what()));  // "project.json: not valid JSON (…)"
   }
   try {
     const qint64 declared = getInt(manifest, "format", QLatin1String(kManifest));

@@ -6,6 +6,7 @@
 #include <QStandardPaths>
 
 #include "app/document.h"
+#include "engine/io/json_text.h"
 
 namespace studio {
 namespace {
@@ -45,7 +46,7 @@ void StudioSettings::load(Document& doc) const {
   const QString json = s.value(kParams).toString();
   if (!json.isEmpty()) {
     try {
-      p = ci2v::GenerationParams::from_json(nlohmann::json::parse(json.toStdString()));
+      p = ci2v::GenerationParams::from_json(ci2v::io::parse_json(json.toStdString(), "settings"));
       p.validate_ranges();  // an edit left half-done (e.g. image guidance with rescaling) is kept: Generate says it
     } catch (const std::exception&) {
       p = ci2v::GenerationParams{};  // stale or hand-edited settings: back to the reference

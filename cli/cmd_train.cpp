@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/interrupt.h"
 #include "engine/files.h"
+#include "engine/io/diffusers_folder.h"
 #include "engine/error.h"
 #include "engine/train/procedural.h"
 #include "engine/train/trainer.h"
@@ -40,7 +41,7 @@ void write_demo_example(const std::string& model_dir) {
   fs::rename(tmp / "frame_00000.png", fs::path(model_dir) / "example.png");
   ci2v::remove_tree(tmp);
   const fs::path index = fs::path(model_dir) / "model_index.json";
-  auto j = nlohmann::json::parse(std::ifstream(index));
+  auto j = io::read_json_file(index.string());
   j["_consisti2v_demo"]["recommended"]["prompt"] = train::caption(spec);
   j["_consisti2v_demo"]["recommended"]["example"] = "example.png";
   ci2v::write_file_atomically(index, j.dump(2) + "\n");  // never a half-written model_index.json

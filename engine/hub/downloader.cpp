@@ -27,6 +27,7 @@
 
 #include "engine/files.h"
 #include "engine/hub/hashing.h"
+#include "engine/io/json_text.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -647,7 +648,7 @@ RepoListing fetch_listing(const DownloadOptions& o) {
   if (r.status != 200) throw Error(url + ": " + describe_http(r));
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(r.body);
+    j = io::parse_json(r.body, "the hub's answer");
   } catch (const std::exception& e) {
     throw Unreachable(url + ": the answer is not the hub's JSON (a proxy or a login page in between?): " + e.what());
   }

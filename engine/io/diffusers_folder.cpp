@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/io/json_text.h"
 
 namespace fs = std::filesystem;
 
@@ -21,11 +22,7 @@ nlohmann::json read_json_file(const std::string& path) {
   if (!in) throw Error(path + ": cannot open");
   std::stringstream ss;
   ss << in.rdbuf();
-  try {
-    return nlohmann::json::parse(ss.str());
-  } catch (const std::exception& e) {
-    throw Error(path + ": invalid JSON (" + e.what() + ")");
-  }
+  return parse_json(ss.str(), path);
 }
 
 const Component* ModelFolder::find(const std::string& name) const {

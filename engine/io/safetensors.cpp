@@ -18,6 +18,7 @@
 #include "engine/entropy.h"
 #include "engine/error.h"
 #include "engine/files.h"
+#include "engine/io/json_text.h"
 
 namespace ci2v::io {
 namespace {
@@ -80,12 +81,7 @@ SafetensorsHeader parse_safetensors(const uint8_t* bytes, size_t size, const std
   if (n > size - 8)
     throw Error(what + ": truncated: header length " + std::to_string(n) + " but only " +
                 std::to_string(size - 8) + " bytes follow");
-  json h;
-  try {
-    h = json::parse(reinterpret_cast<const char*>(bytes + 8), reinterpret_cast<const char*>(bytes + 8 + n));
-  } catch (const std::exception& e) {
-    throw Error(what + ": safetensors header is not valid JSON (" + e.what() + ")");
-  }
+  const json h = parse_json(std::string_view(reinterpret_cast<const char*>(bytes + 8), n), what + ": safetensors header");
   if (!h.is_object()) throw Error(what + ": safetensors header is not a JSON object");
 
   SafetensorsHeader out;

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "engine/io/json_text.h"
 
 namespace ci2v::text {
 
@@ -54,12 +55,7 @@ std::string read_text_file(const std::string& path) {
 }
 
 json read_json_file(const std::string& path) {
-  const std::string text = read_text_file(path);
-  try {
-    return json::parse(text);
-  } catch (const std::exception& e) {
-    throw Error(path + ": not valid JSON (" + e.what() + ")");
-  }
+  return io::parse_json(read_text_file(path), path);
 }
 
 // GPT-2 / CLIP bytes_to_unicode: printable Latin-1 bytes map to themselves, the other 68 bytes to U+0100.. in order.

@@ -319,6 +319,11 @@ private Q_SLOTS:
     badCamera["params"] = {{"camera_path", {{"keyframes", nlohmann::json::array()}}}};
     nlohmann::json badCurrent = okManifest;
     badCurrent["current_result"] = 4;
+    // (a string of a million '[' in the params: text that parses, but whose copies recurse a million deep)
+    nlohmann::json deepCamera = okManifest;
+    deepCamera["params"] = {{"camera_path", "@@"}};
+    std::string deepText = deepCamera.dump();
+    deepText.replace(deepText.find("\"@@\""), 4, std::string(1000000, '[') + std::string(1000000, ']'));
     nlohmann::json noHistories = okManifest;
     noHistories.erase("histories");
     // frames of 8192 × 8192, each within the per-picture limit, more than the project's limit in all (2 gigapixels,
@@ -349,6 +354,8 @@ private Q_SLOTS:
         {"picture_size fractional", withPictureSize({64.5, 64}), 1, "picture_size must be [width, height]"},
         {"picture_size huge", withPictureSize({64, 4000000000LL}), 1, "picture_size must be [width, height]"},
         {"bad JSON", {{QStringLiteral("project.json"), QByteArray("{\"format\": 1, ")}}, 1, "not valid JSON"},
+        {"a camera path nested a million levels deep",
+         {{QStringLiteral("project.json"), QByteArray::fromStdString(deepText)}}, 1, "levels deep; at most 64"},
         {"no manifest", {{QStringLiteral("other"), QByteArray("x")}}, 1, "no manifest"},
         {"missing entry", {manifest(missingEntry)}, 1, "nowhere.png"},
         {"huge picture", {manifest(huge), {QStringLiteral("huge.png"), png}}, 1, "larger than the limit"},
@@ -739,6 +746,11 @@ private Q_SLOTS:
     Autosaver::discard(crashedFile);
     QVERIFY(Autosaver::recoverable(folder).isEmpty());
     QVERIFY(QDir(folder).entryList(QDir::Files).isEmpty());
+    // A hostile marker (an object holding half a million nested arrays, under the marker size limit) is read at
+    // every start: it is an unreadable marker, not a crash.
+    QVERIFY(writeAll(QDir(folder).filePath(QStringLiteral("autosave-hostile.marker")),
+                     QByteArray("{\"pid\": ") + QByteArray(500000, '[') + QByteArray(500000, ']') + "}"));
+    QVERIFY(Autosaver::recoverable(folder).isEmpty());  // no recovery file with it: nothing to offer
   }
 
   void recoveryByProcessId() {
