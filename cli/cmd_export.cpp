@@ -64,9 +64,9 @@ int cmd_export(int argc, char** argv) {
   }
   if (a.has("params")) {
     if (std::filesystem::is_directory(a.get("params")))
-      throw std::runtime_error("--params: '" + a.get("params") + "' is a folder, not a JSON file");
+      throw UsageError("--params: '" + a.get("params") + "' is a folder, not a JSON file");
     std::ifstream f(a.get("params"), std::ios::binary);
-    if (!f) throw std::runtime_error("--params: cannot read '" + a.get("params") + "'");
+    if (!f) throw UsageError("--params: cannot read '" + a.get("params") + "'");
     std::ostringstream s;
     s << f.rdbuf();
     o.params_json = s.str();

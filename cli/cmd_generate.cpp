@@ -207,6 +207,7 @@ void check_output(const std::string& out, double fps) {
 // `stop` (optional): a stop request cancels the export (ExportCancelled; no partial file is left).
 void write_frames(const GenerationResult& r, const std::string& out, double fps, const StopRequest* stop = nullptr) {
 #ifdef CONSISTI2V_HAVE_MEDIA
+  media::set_ffmpeg_quiet(true);  // the encoders' statistics are noise here; their errors still show
   media::Video v;
   v.width = r.frames.empty() ? 0 : r.frames[0].width;
   v.height = r.frames.empty() ? 0 : r.frames[0].height;
@@ -284,6 +285,8 @@ int cmd_generate(int argc, char** argv) {
     auto pipe = load_pipeline(model, params, a.has("quiet"), &cancel);
     ProgressBar bar;
     auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, &cancel);
+    // a random seed is said even when quiet: it is what makes this video again
+    if (a.has("quiet") && params.seed < 0) std::cerr << "seed " << result.seed << "\n";
     write_frames(result, out, fps, &stop);
   } catch (const std::exception&) {
     if (!stop.requested()) throw;

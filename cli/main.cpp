@@ -6,8 +6,18 @@
 
 #include "cli/args.h"
 #include "engine/env_check.h"
+#if defined(CONSISTI2V_HAVE_MEDIA)
+#include "engine/media/export.h"
+#endif
 
 namespace {
+
+// A wrong command line: said with a pointer to the help, exit status 2.
+int usage_error(const std::string& cmd, const std::string& m) {
+  std::cerr << "consisti2v " << cmd << ": error: " << m
+            << (m.find("consisti2v --help") == std::string::npos ? " (see consisti2v --help)" : "") << "\n";
+  return 2;
+}
 
 void usage(std::ostream& o) {
   o << "consisti2v " CONSISTI2V_VERSION " - ConsistI2V image-to-video engine\n\n"
@@ -104,10 +114,11 @@ int main(int argc, char** argv) {
     usage(std::cerr);
     return 2;
   } catch (const ci2v::cli::UsageError& e) {
-    const std::string m = e.what();
-    std::cerr << "consisti2v " << cmd << ": error: " << m
-              << (m.find("consisti2v --help") == std::string::npos ? " (see consisti2v --help)" : "") << "\n";
-    return 2;
+    return usage_error(cmd, e.what());
+#if defined(CONSISTI2V_HAVE_MEDIA)
+  } catch (const ci2v::media::BadExportOptions& e) {  // the output asked for cannot be (a name, an option)
+    return usage_error(cmd, e.what());
+#endif
   } catch (const std::exception& e) {
     std::cerr << "consisti2v " << cmd << ": error: " << e.what() << "\n";
     return 1;

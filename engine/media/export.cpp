@@ -45,7 +45,7 @@ Format format_from_path(const std::string& path) {
   if (ext == ".gif") return Format::Gif;
   if (ext == ".webp") return Format::WebP;
   if (ext.empty()) return Format::PngSequence;
-  throw Error("cannot export to '" + path + "': unknown extension '" + ext +
+  throw BadExportOptions("cannot export to '" + path + "': unknown extension '" + ext +
               "' (expected .mp4, .m4v, .gif, .webp, or a folder name without extension for a PNG sequence)");
 }
 
@@ -109,26 +109,29 @@ std::string num(double v) {
 void check_options(const ExportOptions& o, double fps, Format fmt, const std::string& path) {
   const std::string where = "cannot export to '" + path + "': ";
   if (!std::isfinite(fps) || fps <= 0 || fps > 1000)
-    throw Error(where + "frame rate " + num(fps) + " is out of range (0, 1000]");
+    throw BadExportOptions(where + "frame rate " + num(fps) + " is out of range (0, 1000]");
   if (fmt == Format::Gif && fps > kMaxGifFps)
-    throw Error(where + "a GIF plays at most 50 frames per second (browsers show frame delays under 2 "
+    throw BadExportOptions(where + "a GIF plays at most 50 frames per second (browsers show frame delays under 2 "
                 "centiseconds as 10, so a faster GIF plays slower), got " + num(fps) + " (use MP4 or WebP for more)");
+  if ((fmt == Format::Mp4 || fmt == Format::WebP) && fps < kMinVideoFps)  // (their time bases fail below)
+    throw BadExportOptions(where + "the frame rate must be >= " + num(kMinVideoFps) + " (a frame every 100 s), got " +
+                           num(fps));
   if (fmt == Format::Gif && fps < 100.0 / 65535.0)
-    throw Error(where + "a GIF frame lasts at most 655.35 s, so the frame rate must be >= 0.0016, got " + num(fps));
+    throw BadExportOptions(where + "a GIF frame lasts at most 655.35 s, so the frame rate must be >= 0.0016, got " + num(fps));
   if (fmt == Format::Mp4) {
     static const char* kPresets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
                                      "medium",    "slow",      "slower",   "veryslow", "placebo"};
     if (std::none_of(std::begin(kPresets), std::end(kPresets), [&](const char* p) { return o.preset == p; }))
-      throw Error(where + "unknown x264 preset '" + o.preset +
+      throw BadExportOptions(where + "unknown x264 preset '" + o.preset +
                   "' (expected ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or "
                   "placebo)");
   }
-  if (o.crf < 0 || o.crf > 51) throw Error(where + "crf " + std::to_string(o.crf) + " is out of range 0..51");
-  if (o.loop < 0 || o.loop > 65535) throw Error(where + "loop " + std::to_string(o.loop) + " is out of range 0..65535");
+  if (o.crf < 0 || o.crf > 51) throw BadExportOptions(where + "crf " + std::to_string(o.crf) + " is out of range 0..51");
+  if (o.loop < 0 || o.loop > 65535) throw BadExportOptions(where + "loop " + std::to_string(o.loop) + " is out of range 0..65535");
   if (o.webp_quality < 0 || o.webp_quality > 100)
-    throw Error(where + "WebP quality " + std::to_string(o.webp_quality) + " is out of range 0..100");
+    throw BadExportOptions(where + "WebP quality " + std::to_string(o.webp_quality) + " is out of range 0..100");
   if (!o.params_json.empty() && !nlohmann::json::accept(o.params_json))
-    throw Error(where + "the generation parameters are not valid JSON");
+    throw BadExportOptions(where + "the generation parameters are not valid JSON");
 }
 
 }  // namespace
@@ -152,7 +155,7 @@ Target check_target(const std::string& path, const ExportOptions& opt, double fp
     } catch (const Error&) {  // an extension of no format of ours: the chosen format is written under it
     }
     if (named && *named != t.format)
-      throw Error("cannot export to '" + path + "': the format is " + format_name(t.format) + " but the name " +
+      throw BadExportOptions("cannot export to '" + path + "': the format is " + format_name(t.format) + " but the name " +
                   (*named == Format::PngSequence ? std::string("has no extension (a PNG folder's name)")
                                                  : "ends in " + fs::path(path).extension().string() + " (" +
                                                        format_name(*named) + ")") +
@@ -192,7 +195,7 @@ namespace {
 // ExportOptions::fps before the video's own rate is known: 0 (that rate) or a rate; negative or NaN refused.
 void check_fps_option(const ExportOptions& opt, const std::string& path) {
   if (std::isnan(opt.fps) || opt.fps < 0)
-    throw Error("cannot export to '" + path + "': frame rate " + num(opt.fps) +
+    throw BadExportOptions("cannot export to '" + path + "': frame rate " + num(opt.fps) +
                 " is out of range (0, 1000] (0: the video's own)");
 }
 }  // namespace

@@ -19,6 +19,7 @@ enum class Format { Auto, Mp4, Gif, WebP, PngSequence };
 const char* format_name(Format f);
 // A GIF's fastest frame rate: browsers show frame delays under 2 centiseconds as 10, so a faster GIF plays slower.
 constexpr double kMaxGifFps = 50;
+constexpr double kMinVideoFps = 0.01;  // MP4 and WebP: a frame every 100 s (their time bases fail far below)
 // Auto: by extension: .mp4/.m4v -> Mp4, .gif -> Gif, .webp -> WebP, no extension or a trailing '/' ->
 // PngSequence (a folder). Anything else throws ci2v::Error listing the known extensions. An explicit
 // ExportOptions::format must agree with a name that says one of these formats (refused otherwise, naming both).
@@ -48,14 +49,21 @@ class ExportCancelled : public Error {
 public:
   using Error::Error;
 };
+// The request itself is wrong (an unknown extension, a name that says another format, an option or frame rate out
+// of range), whatever the disk: a command line maps it to a usage error.
+class BadExportOptions : public Error {
+public:
+  using Error::Error;
+};
 
-// Throws ci2v::Error (ExportCancelled on cancel) whose message names the path and the cause.
+// Throws ci2v::Error (ExportCancelled on cancel, BadExportOptions for the request) whose message names the path and
+// the cause.
 void export_video(const Video& video, const std::string& path, const ExportOptions& options = {});
 // The checks export_video makes before it encodes anything, without a video: the format (from the path or
 // options.format), the options and frame rate in range, the folder there, the target not a folder (a PNG folder
 // absent or empty), a new file can be created in the folder (probed: a read-only mount fails here). For a caller
 // with long work ahead (a generation) to refuse a bad target first. Throws ci2v::Error naming the path and the
-// cause.
+// cause (BadExportOptions when the request is wrong, whatever the disk).
 void check_export_target(const std::string& path, const ExportOptions& options);
 
 // The embedded generation parameters of a file written by export_video (or any file carrying our JSON in
