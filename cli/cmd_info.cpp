@@ -33,8 +33,11 @@ int cmd_info(int argc, char** argv) {
   if (dir.empty()) throw UsageError("--model DIR is required");
   io::ModelFolder mf = io::open_model_folder(dir, a.get("variant"));
   std::cout << "model folder: " << mf.root << "\n";
-  std::cout << "pipeline:     " << mf.model_index.value("_class_name", std::string("?")) << " (diffusers "
-            << mf.model_index.value("_diffusers_version", std::string("?")) << ")\n";
+  const auto text = [&](const char* key) {  // shown as found (a number where a name goes does not stop the check)
+    const auto it = mf.model_index.find(key);
+    return it == mf.model_index.end() ? std::string("?") : it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  std::cout << "pipeline:     " << text("_class_name") << " (diffusers " << text("_diffusers_version") << ")\n";
   int problems = 0;
   for (const auto& c : mf.components) {
     std::cout << "\n[" << c.name << "] " << c.library << "." << c.class_name << "\n";

@@ -61,6 +61,35 @@ std::uintmax_t remove_tree(const std::filesystem::path& path) {
   return n;
 }
 
+std::string read_file_limited(const std::filesystem::path& path, std::size_t max_bytes) {
+  const std::string where = path.string();
+  // O_NONBLOCK: opening a FIFO for reading would wait for a writer
+  const int fd = ::open(where.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(where + ": cannot open: " + std::strerror(errno));
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw Error(where + ": cannot stat: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw Error(where + ": is a folder, expected a file");
+  if (!S_ISREG(st.st_mode)) throw Error(where + ": not a regular file (a pipe or a device), expected a file");
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
+    throw Error(where + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_bytes) +
+                " this file may have");
+  std::string out(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(where + ": read error: " + std::strerror(errno));
+    if (n == 0) break;  // shrunk meanwhile
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendBytes&)>& fill) {
   namespace fs = std::filesystem;
   const std::string where = path.string();

@@ -31,4 +31,10 @@ using AppendBytes = std::function<void(const void* data, std::size_t size)>;
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendBytes&)>& fill);
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// The whole of a regular file, at most max_bytes of it. Never blocks on a FIFO or reads a device without end (a
+// config linked to /dev/zero): anything but a regular file, and a file larger than max_bytes, is refused with
+// ci2v::Error naming the path and what was expected.
+std::string read_file_limited(const std::filesystem::path& path, std::size_t max_bytes);
+inline constexpr std::size_t kMaxJsonFileBytes = std::size_t(64) << 20;  // configs, vocabularies, indexes
+
 }  // namespace ci2v

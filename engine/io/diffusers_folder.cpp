@@ -9,21 +9,14 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/files.h"
 #include "engine/io/json_text.h"
 
 namespace fs = std::filesystem;
 
 namespace ci2v::io {
 
-nlohmann::json read_json_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not a JSON file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_json(ss.str(), path);
-}
+nlohmann::json read_json_file(const std::string& path) { return parse_json(read_file_limited(path, kMaxJsonFileBytes), path); }
 
 const Component* ModelFolder::find(const std::string& name) const {
   for (const auto& c : components)

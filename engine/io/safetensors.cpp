@@ -138,9 +138,10 @@ SafetensorsHeader parse_safetensors(const uint8_t* bytes, size_t size, const std
                   (overflow ? std::string("overflow") : std::to_string(numel * esz)) + " bytes");
     out.tensors.push_back(std::move(t));
   }
-  // No two tensors may share bytes.
+  // No two tensors may share bytes (an empty tensor holds none: safetensors writers put one at any offset).
   std::vector<const TensorInfo*> sorted;
-  for (const auto& t : out.tensors) sorted.push_back(&t);
+  for (const auto& t : out.tensors)
+    if (t.end > t.begin) sorted.push_back(&t);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i]->begin < sorted[i - 1]->end)
@@ -151,7 +152,7 @@ SafetensorsHeader parse_safetensors(const uint8_t* bytes, size_t size, const std
 }
 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // (a FIFO: refused below, not waited on)
   if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
   if (fstat(fd, &st) != 0) {
@@ -161,7 +162,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw Error(path + ": not a regular file");
+    throw Error(path + ": not a regular file (a pipe, a device or a folder), expected a safetensors file");
   }
   std::shared_ptr<SafetensorsFile> f(new SafetensorsFile());
   f->path_ = path;

@@ -3,6 +3,7 @@
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <fstream>
 #include <sstream>
@@ -100,6 +101,11 @@ StateDict StateDict::from_files(const std::vector<std::string>& files) {
         sd.entries_[t.name] = std::move(e);
       }
     } else {
+      std::error_code ec;
+      const auto status = std::filesystem::status(f, ec);
+      if (std::filesystem::is_directory(status)) throw Error(f + ": is a folder, expected a PyTorch checkpoint file");
+      if (!ec && !std::filesystem::is_regular_file(status))  // a FIFO would block the read below
+        throw Error(f + ": not a regular file (a pipe or a device), expected a PyTorch checkpoint file");
       std::ifstream in(f, std::ios::binary);
       if (!in) throw Error(f + ": cannot open");
       std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -216,7 +216,15 @@ void load_clip_text_weights(ClipTextModelImpl& model, const io::StateDict& sd, c
   const std::string pos_key = std::string(prefixed ? "text_model." : "") + "embeddings.position_ids";
   io::StateDict with_pos;
   const io::StateDict* src = &sd;
-  if (!sd.contains(pos_key)) {
+  if (sd.contains(pos_key)) {  // (read even when only shapes are checked: it is small, and `info` should see it)
+    const torch::Tensor ids = sd.get(pos_key);
+    const int64_t max = model.config().max_position_embeddings;
+    const bool integral = !ids.is_floating_point() && !ids.is_complex() && ids.scalar_type() != torch::kBool;
+    if (!integral || ids.numel() == 0 || ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= max)
+      throw Error(sd.source(pos_key) + ": '" + pos_key + "' must hold integer positions 0.." + std::to_string(max - 1) +
+                  " (the text's token positions), got " + (integral ? "values outside them" : "a " +
+                  std::string(c10::toString(ids.scalar_type())) + " tensor"));
+  } else {
     with_pos = sd.sub("");
     with_pos.insert(pos_key, torch::arange(model.config().max_position_embeddings, torch::kLong).unsqueeze(0),
                     "<default position_ids>");

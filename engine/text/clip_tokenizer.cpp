@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "engine/files.h"
 #include "engine/io/json_text.h"
 
 namespace ci2v::text {
@@ -45,14 +46,7 @@ uint64_t pair_key(int32_t a, int32_t b) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read error");
-  return s.str();
-}
+std::string read_text_file(const std::string& path) { return read_file_limited(path, kMaxJsonFileBytes); }
 
 json read_json_file(const std::string& path) {
   return io::parse_json(read_text_file(path), path);

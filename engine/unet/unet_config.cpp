@@ -210,7 +210,8 @@ UNetConfig UNetConfig::from_json(const nlohmann::json& j, const std::string& wha
   cap("conv_in_kernel", c.conv_in_kernel, 15);
   cap("conv_out_kernel", c.conv_out_kernel, 15);
   c.downsample_padding = r.integer("downsample_padding", 1);
-  if (c.downsample_padding < 0) r.fail("downsample_padding", "expected 0 or more");
+  // (diffusers' UNets use 1; more pads every downsampling conv beyond its kernel: a huge one made generation hang)
+  if (c.downsample_padding < 0 || c.downsample_padding > 1) r.fail("downsample_padding", "expected 0 or 1");
   c.mid_block_scale_factor = r.number("mid_block_scale_factor", 1.0);
   if (c.mid_block_scale_factor == 0) r.fail("mid_block_scale_factor", "expected a non-zero number");
 

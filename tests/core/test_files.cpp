@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,4 +95,35 @@ TEST(WriteFileAtomically, ReplacesTheFileOrLeavesItAsItWas) {
   EXPECT_EQ(read(f), "{\"new\": 2}\n");
   EXPECT_EQ(entries(dir), 1u);
   ci2v::remove_tree(dir);
+}
+
+// Configs and vocabularies are read through read_file_limited: a FIFO in their place is refused at once (opening it
+// to read would wait for a writer forever), a device is not read without end, a file too large is refused.
+TEST(ReadFileLimited, RefusesPipesDevicesFoldersAndOversizedFiles) {
+  const fs::path d = fs::temp_directory_path() / ("ci2v_read_limited_" + std::to_string(ci2v::entropy64()));
+  fs::create_directories(d);
+  {
+    std::ofstream(d / "config.json") << R"({"a": 1})";
+  }
+  EXPECT_EQ(ci2v::read_file_limited(d / "config.json", 100), R"({"a": 1})");
+  auto message = [](const fs::path& p, std::size_t max) {
+    try {
+      (void)ci2v::read_file_limited(p, max);
+    } catch (const ci2v::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(read)");
+  };
+  const std::string big = message(d / "config.json", 4);
+  EXPECT_NE(big.find("config.json: 8 bytes, more than the 4"), std::string::npos) << big;
+  ASSERT_EQ(::mkfifo((d / "fifo.json").c_str(), 0600), 0);
+  const std::string fifo = message(d / "fifo.json", 100);
+  EXPECT_NE(fifo.find("fifo.json: not a regular file"), std::string::npos) << fifo;
+  const std::string dev = message("/dev/zero", 100);
+  EXPECT_NE(dev.find("/dev/zero: not a regular file"), std::string::npos) << dev;
+  const std::string folder = message(d, 100);
+  EXPECT_NE(folder.find("is a folder, expected a file"), std::string::npos) << folder;
+  const std::string missing = message(d / "missing.json", 100);
+  EXPECT_NE(missing.find("missing.json: cannot open"), std::string::npos) << missing;
+  ci2v::remove_tree(d);
 }

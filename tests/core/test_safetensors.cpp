@@ -134,6 +134,14 @@ TEST(Safetensors, MalformedHeaders) {
   EXPECT_EQ(parse_error(image(ok, four)), "");
 }
 
+// An empty tensor holds no bytes: the reference writer places one at the offset where the next tensor starts.
+TEST(Safetensors, AnEmptyTensorSharesNoBytes) {
+  const auto img = image(R"({"z":{"dtype":"F64","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})",
+                         std::vector<uint8_t>(16));
+  const auto h = parse_safetensors(img.data(), img.size(), "test.safetensors");
+  EXPECT_EQ(h.tensors.size(), 2u);
+}
+
 TEST(Safetensors, TruncatedFileNamesFileAndTensor) {
   const std::string dir = tmpdir();
   const std::string path = dir + "/w.safetensors";

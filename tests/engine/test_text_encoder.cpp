@@ -139,6 +139,25 @@ TEST_F(TextEncoder, CheckpointWithoutPrefixOrPositionIdsLoads) {
   EXPECT_NE(msg.find("final_layer_norm.weight"), std::string::npos) << msg;
 }
 
+// Stored position ids index the position embedding: values outside it, or floats, are refused at load naming the
+// file and the key (they failed at the first prompt with "index out of range in self").
+TEST_F(TextEncoder, StoredPositionIdsOutsideTheEmbeddingAreRefused) {
+  const auto t = fixture_tensors();
+  const int64_t max = fixture_config()["max_position_embeddings"].get<int64_t>();
+  for (const torch::Tensor& bad : {torch::arange(max, torch::kLong).unsqueeze(0) * 1000000,
+                                   torch::arange(max, torch::kLong).unsqueeze(0) - 1,
+                                   torch::arange(max, torch::kFloat).unsqueeze(0)}) {
+    auto changed = t;
+    changed["text_model.embeddings.position_ids"] = bad;
+    TempDir d;
+    write_component(d.path, changed, fixture_config());
+    const std::string msg = error_of([&] { text::load_clip_text_model(d.path.string()); });
+    EXPECT_NE(msg.find("text_model.embeddings.position_ids' must hold integer positions 0.." + std::to_string(max - 1)),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("model.safetensors"), std::string::npos) << msg;
+  }
+}
+
 TEST_F(TextEncoder, BadConfigValuesAreRejectedByKey) {
   auto base = fixture_config();
   struct Bad {

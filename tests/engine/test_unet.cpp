@@ -126,6 +126,7 @@ TEST(UNetConfig, RejectsUnsupportedValuesNamingTheKey) {
   reject("conv_in_kernel", 20001);
   reject("block_out_channels", {32, 1048576});
   reject("transformer_layers_per_block", 1000);
+  reject("downsample_padding", 200);  // every downsampling conv padded by 200: a generation that never ended
 }
 
 TEST(UNetConfig, ReleasedConfiguration) {
