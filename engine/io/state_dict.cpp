@@ -1,6 +1,5 @@
 #include "engine/io/state_dict.h"
 
-#include <torch/csrc/jit/serialization/pickle.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/io/torch_zip.h"
 
 namespace ci2v::io {
 
@@ -33,60 +33,6 @@ static bool ends_with(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
 }
 
-// A tensor as the unpickler made it: its sizes, strides and storage offset come from the file unchecked, so a
-// crafted or damaged checkpoint can point them past its storage. Refuse that (naming the file and key) before any
-// element is read, and hand on a compact copy.
-static torch::Tensor checked_pickled_tensor(const torch::Tensor& t, const std::string& file, const std::string& key) {
-  const std::string where = file + ": tensor '" + key + "'";
-  if (t.layout() != torch::kStrided) throw Error(where + ": expected a dense (strided) tensor");
-  if (t.storage_offset() < 0) throw Error(where + ": negative storage offset");
-  const int64_t item = static_cast<int64_t>(t.element_size());
-  // the last element's index + 1, from the offset, sizes and strides (0 for an empty tensor)
-  int64_t last = 0;
-  bool empty = false;
-  for (int64_t d = 0; d < t.dim(); ++d) {
-    if (t.size(d) < 0 || t.stride(d) < 0) throw Error(where + ": negative size or stride");
-    if (t.size(d) == 0) empty = true;
-    int64_t span = 0;
-    if (t.size(d) > 0 && __builtin_mul_overflow(t.size(d) - 1, t.stride(d), &span))
-      throw Error(where + ": sizes and strides overflow");
-    if (__builtin_add_overflow(last, span, &last)) throw Error(where + ": sizes and strides overflow");
-  }
-  if (!empty) {
-    int64_t need = 0;
-    if (__builtin_add_overflow(last, t.storage_offset() + 1, &need) || __builtin_mul_overflow(need, item, &need))
-      throw Error(where + ": sizes and strides overflow");
-    const int64_t have = static_cast<int64_t>(t.storage().nbytes());
-    if (need > have)
-      throw Error(where + ": shape " + c10::str(t.sizes()) + " at storage offset " + std::to_string(t.storage_offset()) +
-                  " needs " + std::to_string(need) + " bytes of its storage, which has " + std::to_string(have) +
-                  " (a damaged or crafted checkpoint)");
-  }
-  // a compact tensor over its whole storage is handed on as it is (no second copy of a multi-GB checkpoint); a
-  // view of part of a storage is copied, so that the rest is not kept alive
-  if (t.is_contiguous() && t.storage_offset() == 0 && static_cast<int64_t>(t.nbytes()) == static_cast<int64_t>(t.storage().nbytes()))
-    return t;
-  return t.contiguous().clone();
-}
-
-static void add_pickled(std::map<std::string, torch::Tensor>& out, const c10::IValue& v, const std::string& file) {
-  if (!v.isGenericDict()) throw Error(file + ": expected a state dict (a dict of tensors) in the pickle");
-  auto dict = v.toGenericDict();
-  // A training checkpoint wraps the weights: {"state_dict": {...}, "epoch": ...}
-  for (const auto& item : dict) {
-    if (item.key().isString() && item.key().toStringRef() == "state_dict" && item.value().isGenericDict()) {
-      add_pickled(out, item.value(), file);
-      return;
-    }
-  }
-  for (const auto& item : dict) {
-    if (!item.key().isString()) throw Error(file + ": state dict has a non-string key");
-    if (!item.value().isTensor()) continue;  // e.g. "global_step"
-    const std::string& key = item.key().toStringRef();
-    out[key] = checked_pickled_tensor(item.value().toTensor(), file, key);
-  }
-}
-
 StateDict StateDict::from_files(const std::vector<std::string>& files) {
   StateDict sd;
   for (const auto& f : files) {
@@ -106,20 +52,7 @@ StateDict StateDict::from_files(const std::vector<std::string>& files) {
       if (std::filesystem::is_directory(status)) throw Error(f + ": is a folder, expected a PyTorch checkpoint file");
       if (!ec && !std::filesystem::is_regular_file(status))  // a FIFO would block the read below
         throw Error(f + ": not a regular file (a pipe or a device), expected a PyTorch checkpoint file");
-      std::ifstream in(f, std::ios::binary);
-      if (!in) throw Error(f + ": cannot open");
-      std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (bytes.size() < 4) throw Error(f + ": file is too short to be a PyTorch checkpoint");
-      c10::IValue v;
-      try {
-        v = torch::jit::pickle_load(bytes);
-      } catch (const std::exception& e) {
-        std::string msg = e.what();
-        msg = msg.substr(0, msg.find('\n'));
-        throw Error(f + ": not a readable PyTorch (torch.save zip) checkpoint: " + msg);
-      }
-      std::map<std::string, torch::Tensor> tensors;
-      add_pickled(tensors, v, f);
+      const std::map<std::string, torch::Tensor> tensors = read_torch_zip_checkpoint(f);
       for (auto& [k, t] : tensors) {
         if (sd.entries_.count(k)) throw Error(f + ": tensor '" + k + "' also appears in " + sd.entries_[k].source);
         Entry e;

@@ -212,6 +212,38 @@ TEST(StateDict, PickledTensorsPointingPastTheirStorageAreRefused) {
   }
 }
 
+// torch.save checkpoints are read by our own restricted unpickler (engine/io/torch_zip.cpp): the OrderedDict of
+// torch.save(model.state_dict()) loads; a storage claiming more elements than its record holds, malformed pickles
+// and globals that could run code are refused naming the file; a stride-0 view stays a view.
+TEST(StateDict, TorchSaveCheckpointsAreReadByARestrictedUnpickler) {
+  const std::string dir = std::string(CONSISTI2V_SOURCE_DIR) + "/tests/data/pickles/";
+  auto ordered = io::StateDict::from_file(dir + "ordered.bin");
+  EXPECT_TRUE(torch::equal(ordered.get("w"), torch::tensor({0.0f, 1.0f, 2.0f, 3.0f}).reshape({2, 2})));
+  EXPECT_FALSE(ordered.contains("step"));
+  // a billion elements seen through one (stride 0): not expanded before the model's shapes are compared
+  auto repeated = io::StateDict::from_file(dir + "stride0.bin");
+  EXPECT_EQ(repeated.shape("w"), (std::vector<int64_t>{1000000, 1000}));
+  EXPECT_EQ(repeated.get("w")[999999][999].item<float>(), 0.0f);
+  struct Bad {
+    const char* file;
+    const char* expected;
+  };
+  for (const Bad& b : {Bad{"numel_lie.bin", "the storage '0' claims 100000001 elements of 4 bytes, but its record holds 4 bytes"},
+                       Bad{"short_stack.bin", "a tuple of 3 finds fewer values on the stack"},
+                       Bad{"reduce_empty.bin", "finds its stack empty"},
+                       Bad{"deep.bin", "nested more than 64 deep"},
+                       Bad{"system.bin", "it uses 'os system'"}}) {
+    try {
+      io::StateDict::from_file(dir + b.file);
+      ADD_FAILURE() << b.file << " was accepted";
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(std::string(b.file) + ": not a usable PyTorch checkpoint"), std::string::npos) << m;
+      EXPECT_NE(m.find(b.expected), std::string::npos) << m;
+    }
+  }
+}
+
 TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {
   const auto dir = tmpdir();
   auto w = tiny_weights();
