@@ -7,6 +7,8 @@ extern "C" {
 }
 
 #include <cerrno>
+#include <cstdarg>
+#include <mutex>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -70,7 +72,36 @@ int64_t InputFile::seek_cb(void* opaque, int64_t offset, int whence) {
   return static_cast<int64_t>(ftello(self->file_));
 }
 
+namespace {
+// The size of the last picture FFmpeg refused on this thread for the pixel limit (0 x 0: none). FFmpeg says it only
+// in a log line ("Picture size WxH exceeds specified max pixel count N"): a log callback, which hands every line on
+// to FFmpeg's own, notes it, so that the error can name the size.
+thread_local unsigned t_refused_w = 0, t_refused_h = 0;
+
+void log_watch(void* avcl, int level, const char* fmt, va_list vl) {
+  if (fmt && std::strncmp(fmt, "Picture size %ux%u exceeds", 26) == 0) {
+    va_list copy;
+    va_copy(copy, vl);
+    t_refused_w = va_arg(copy, unsigned);
+    t_refused_h = va_arg(copy, unsigned);
+    va_end(copy);
+  }
+  av_log_default_callback(avcl, level, fmt, vl);
+}
+}  // namespace
+
+void throw_if_refused_for_size(const std::string& path) {
+  if (t_refused_w == 0 && t_refused_h == 0) return;
+  const std::string size = std::to_string(t_refused_w) + "x" + std::to_string(t_refused_h);
+  t_refused_w = t_refused_h = 0;
+  throw Error("cannot read '" + path + "': " + size + " pixels is more than the " +
+              std::to_string(kMaxPixels / 1000000) + " megapixels supported");
+}
+
 InputFile::InputFile(const std::string& path) : path_(path) {
+  static std::once_flag watching;
+  std::call_once(watching, [] { av_log_set_callback(&log_watch); });
+  t_refused_w = t_refused_h = 0;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw Error("cannot read '" + path + "': it is a folder, not a file");
   file_ = std::fopen(path.c_str(), "rb");
@@ -109,9 +140,15 @@ InputFile::InputFile(const std::string& path) : path_(path) {
     std::fclose(file_);
     throw Error("cannot read '" + path + "': not a recognised image or video (" + err2str(ret) + ")");
   }
-  ret = avformat_find_stream_info(fmt_, nullptr);
+  // Probing decodes a frame: held to the pixel limit too (a 1.7 MB PNG of 15000 x 15000 took 1.9 GB before the
+  // decoder's own limit refused it).
+  std::vector<AVDictionary*> probe_options(fmt_->nb_streams, nullptr);
+  for (AVDictionary*& d : probe_options) av_dict_set_int(&d, "max_pixels", kMaxPixels, 0);
+  ret = avformat_find_stream_info(fmt_, probe_options.empty() ? nullptr : probe_options.data());
+  for (AVDictionary*& d : probe_options) av_dict_free(&d);
   if (ret < 0) {
     close();
+    throw_if_refused_for_size(path);
     throw Error("cannot read '" + path + "': " + err2str(ret));
   }
 }
@@ -147,6 +184,9 @@ VideoDecoder::VideoDecoder(InputFile& in) : in_(in), pkt_(make_packet()) {
   ctx_.reset(avcodec_alloc_context3(codec));
   if (!ctx_) throw Error("out of memory opening a decoder for '" + in.path() + "'");
   ctx_->max_pixels = kMaxPixels;
+  // A JPEG cut short decodes "successfully" with its missing part made up (a flat block); refused instead, as
+  // truncated PNG, GIF, BMP, TIFF and WebP files are.
+  if (codec->id == AV_CODEC_ID_MJPEG || codec->id == AV_CODEC_ID_JPEG2000) ctx_->err_recognition |= AV_EF_EXPLODE;
   int ret = avcodec_parameters_to_context(ctx_.get(), stream_->codecpar);
   if (ret >= 0) {
     ctx_->pkt_timebase = stream_->time_base;
@@ -191,6 +231,7 @@ FramePtr decode_single(AVCodecID id, const uint8_t* data, size_t size, const std
   if (!codec) throw Error("cannot read '" + what + "': this FFmpeg has no " + avcodec_get_name(id) + " decoder");
   CodecCtxPtr ctx(avcodec_alloc_context3(codec));
   if (!ctx) throw Error("out of memory decoding '" + what + "'");
+  ctx->max_pixels = kMaxPixels;  // (a lone VP8L frame says its own size: up to 16383 x 16383)
   int ret = avcodec_open2(ctx.get(), codec, nullptr);
   if (ret < 0) throw Error("cannot read '" + what + "': opening the decoder failed (" + err2str(ret) + ")");
   PacketPtr pkt = make_packet();

@@ -64,6 +64,10 @@ private:
   static int64_t seek_cb(void* opaque, int64_t offset, int whence);
 };
 
+// Throws the "more than N megapixels" error naming `path` when FFmpeg refused a picture of this thread for the pixel
+// limit since the last InputFile was opened (it says so only in its log); else nothing.
+void throw_if_refused_for_size(const std::string& path);
+
 // Decodes the best video stream of an InputFile frame by frame.
 class VideoDecoder {
 public:

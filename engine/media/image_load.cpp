@@ -87,7 +87,17 @@ Image load_image(const std::string& path, const LoadOptions& opt) {
   ff::InputFile in(path);
   ff::VideoDecoder dec(in);
   ff::FramePtr frame = ff::make_frame();
-  if (!dec.next(frame.get())) throw Error("cannot read '" + path + "': the file holds no decodable image");
+  bool got = false;
+  try {
+    got = dec.next(frame.get());
+  } catch (const Error&) {
+    ff::throw_if_refused_for_size(path);  // (the decoder's own message says only "invalid data")
+    throw;
+  }
+  if (!got) {
+    ff::throw_if_refused_for_size(path);
+    throw Error("cannot read '" + path + "': the file holds no decodable image");
+  }
   Image img = ff::rgba_to_image(ff::frame_to_rgba(frame.get(), path), opt.background, opt.composite_alpha, round16);
   if (opt.apply_exif_orientation) img = apply_orientation(img, frame_orientation(frame.get()));
   return img;

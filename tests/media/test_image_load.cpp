@@ -371,6 +371,19 @@ TEST(LoadImage, ErrorsNameThePathAndTheCause) {
   e = error_of([&] { load_image(dir.path().string()); });
   EXPECT_NE(e.find("folder"), std::string::npos) << e;
 
+  // A JPEG cut short (70 % of it): refused, not decoded with its bottom made up.
+  std::vector<uint8_t> jpeg = encode_still("mjpeg", AV_PIX_FMT_YUVJ444P, 64, 64, [](AVFrame* f) {
+    for (int p = 0; p < 3; ++p)
+      for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) f->data[p][y * f->linesize[p] + x] = static_cast<uint8_t>((x * 7 + y * 13 + p * 50) & 255);
+  });
+  write_file(dir / "whole.jpg", jpeg);
+  EXPECT_NO_THROW(load_image(dir / "whole.jpg"));
+  jpeg.resize(jpeg.size() * 7 / 10);
+  write_file(dir / "cut.jpg", jpeg);
+  e = error_of([&] { load_image(dir / "cut.jpg"); });
+  EXPECT_NE(e.find(dir / "cut.jpg"), std::string::npos) << e;
+
   // A truncated PNG: signature and half an IHDR.
   std::vector<uint8_t> png = encode_rgb24("png", test_picture(8, 8));
   png.resize(20);
