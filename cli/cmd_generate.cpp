@@ -234,6 +234,27 @@ void write_frames(const GenerationResult& r, const std::string& out, double fps,
 #endif
 }
 
+// Writes the frames of a generation whose output failed into a new folder under the temporary folder, as PNGs
+// with the parameters; returns what to tell the user ("; the frames were saved to …", or why they could not be).
+std::string rescue_frames(const GenerationResult& r, double fps) {
+#ifdef CONSISTI2V_HAVE_MEDIA
+  std::error_code ec;
+  const fs::path dir = fs::temp_directory_path(ec) / ("consisti2v-frames-" + std::to_string(::getpid()) + "-" +
+                                                      std::to_string(r.seed));
+  try {
+    write_frames(r, dir.string() + "/", fps);
+  } catch (const std::exception& e) {
+    return "; the frames could not be kept either (" + std::string(e.what()) + ")";
+  }
+  return "\nthe frames were saved to " + dir.string() + "/ (consisti2v export " + dir.string() +
+         " --out FILE writes them again)";
+#else
+  (void)r;
+  (void)fps;
+  return {};
+#endif
+}
+
 int cmd_generate(int argc, char** argv) {
   Args a(argc, argv, 2, {"no-frameinit", "quiet"});
   const std::set<std::string> known = {"model", "image", "prompt", "negative", "camera", "steps", "sampler", "seed",
@@ -287,7 +308,14 @@ int cmd_generate(int argc, char** argv) {
     auto result = pipe->generate(params, frame, a.has("quiet") ? nullptr : &bar, &cancel);
     // a random seed is said even when quiet: it is what makes this video again
     if (a.has("quiet") && params.seed < 0) std::cerr << "seed " << result.seed << "\n";
-    write_frames(result, out, fps, &stop);
+    try {
+      write_frames(result, out, fps, &stop);
+    } catch (const std::exception& e) {
+      if (stop.requested()) throw;
+      // The generation is not lost with its output (a full disk, a removed folder): its frames go to a folder of
+      // their own first, from which `consisti2v export` writes them again.
+      throw Error(std::string(e.what()) + rescue_frames(result, fps));
+    }
   } catch (const std::exception&) {
     if (!stop.requested()) throw;
     std::cerr << "\nconsisti2v generate: stopped on request; nothing written to " << out << "\n";
