@@ -99,8 +99,14 @@ int cmd_export(int argc, char** argv) {
     throw;
   }
   if (tty) std::fprintf(stderr, "\n");
-  std::cout << "wrote " << out << ": " << media::format_name(f) << ", " << video.frames.size() << " frames"
-            << (o.pingpong ? " (ping-pong)" : "") << ", " << video.width << "x" << video.height << " at " << o.fps
+  // the frames written (ping-pong plays them back, MP4 and PNG repeat them for --loop), and from how many
+  const size_t n = video.frames.size();
+  const size_t once = n + (o.pingpong && n > 2 ? n - 2 : 0);
+  const size_t written =
+      once * ((f == media::Format::Mp4 || f == media::Format::PngSequence) && o.loop > 1 ? static_cast<size_t>(o.loop) : 1);
+  std::cout << "wrote " << out << ": " << media::format_name(f) << ", " << written << " frames"
+            << (written != n ? " from " + std::to_string(n) : std::string()) << (o.pingpong ? " (ping-pong)" : "")
+            << ", " << video.width << "x" << video.height << " at " << o.fps
             << " fps" << (o.params_json.empty() ? "" : ", generation parameters embedded") << "\n";
   return 0;
 }

@@ -3,6 +3,7 @@
 #include "engine/media/export.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -77,6 +78,27 @@ std::vector<int> distinct_frames(const std::vector<int>& order) {
 namespace {
 
 std::atomic<unsigned> g_temp_counter{0};
+
+// A temporary name beside the target, hidden, unique, and short enough for any name the target may have (a name of
+// 250 bytes plus ".part-…" would pass the file system's limit of 255).
+fs::path temp_beside(const fs::path& parent, const fs::path& name) {
+  std::string stem = name.string();
+  if (stem.size() > 120) {
+    stem.resize(120);
+    while (!stem.empty() && (static_cast<unsigned char>(stem.back()) & 0xC0) == 0x80) stem.pop_back();  // UTF-8
+    if (!stem.empty() && static_cast<unsigned char>(stem.back()) >= 0xC0) stem.pop_back();
+  }
+  return parent / ("." + stem + ".part-" + std::to_string(getpid()) + "-" + std::to_string(g_temp_counter.fetch_add(1)));
+}
+
+// The written file to the disk before it replaces the old one (a crash right after the rename must not leave an
+// empty file where a good one was), and the rename itself after.
+void sync_path(const fs::path& p, bool folder) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : 0));
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
 
 void validate_video(const Video& v, const std::string& path) {
   const std::string where = "cannot export to '" + path + "': ";
@@ -164,7 +186,13 @@ Target check_target(const std::string& path, const ExportOptions& opt, double fp
   check_options(opt, fps, t.format, path);
   std::string clean = path;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
-  const fs::path target = fs::path(clean).lexically_normal();
+  fs::path target = fs::path(clean).lexically_normal();
+  // A link to a file is written through (the file it names gets the clip; the link stays a link).
+  std::error_code link_ec;
+  if (t.format != Format::PngSequence && fs::is_symlink(fs::symlink_status(target, link_ec))) {
+    const fs::path resolved = fs::weakly_canonical(target, link_ec);
+    if (!link_ec) target = resolved;
+  }
   const fs::path name = target.filename();
   if (name.empty() || name == "." || name == "..") throw Error("cannot export to '" + path + "': no file name");
   fs::path parent = target.parent_path();
@@ -205,8 +233,7 @@ void check_export_target(const std::string& path, const ExportOptions& opt) {
   const Target t = check_target(path, opt, opt.fps > 0 ? opt.fps : 8.0);
   // The folder takes a new file (a read-only mount, /proc and the like do not): probed with a temporary name of
   // the form export_video uses (so a name it can write is never refused here), removed at once.
-  const fs::path probe = t.parent / ("." + t.name.string() + ".part-" + std::to_string(getpid()) + "-" +
-                                     std::to_string(g_temp_counter.fetch_add(1)));
+  const fs::path probe = temp_beside(t.parent, t.name);
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0)
     throw Error("cannot write '" + path + "': cannot create a file in '" + t.parent.string() + "': " +
@@ -242,9 +269,7 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
     if (opt.progress && !opt.progress(std::min(0.99, static_cast<double>(done) / static_cast<double>(total))))
       throw ExportCancelled("export to '" + path + "' cancelled; no file was written");
   };
-  job.temp = (parent / ("." + name.string() + ".part-" + std::to_string(getpid()) + "-" +
-                        std::to_string(g_temp_counter.fetch_add(1))))
-                 .string();
+  job.temp = temp_beside(parent, name).string();
   auto cleanup = [&] {
     std::error_code e;
     ci2v::remove_tree(job.temp, e);
@@ -271,8 +296,15 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
       case Format::Auto: break;
     }
     job.step(total);
+    if (fmt != Format::PngSequence) {
+      // a file replaced keeps its permissions (a private clip stays private)
+      struct stat old {};
+      if (::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode)) (void)::chmod(job.temp.c_str(), old.st_mode & 07777);
+      sync_path(job.temp, false);
+    }
     fs::rename(job.temp, target, ec);
     if (ec) throw Error("cannot write '" + path + "': renaming the finished temporary file failed: " + ec.message());
+    sync_path(parent, true);
   } catch (...) {
     cleanup();
     throw;

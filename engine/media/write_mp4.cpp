@@ -85,6 +85,9 @@ void write_mp4(const Job& job) {
   if (out.oc->oformat->flags & AVFMT_GLOBALHEADER) cc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   DictGuard codec_opts;
   if (chosen == "libx264" || chosen == "libx264rgb") {
+    if (job.opt.crf == 0 && job.opt.notice)
+      job.opt.notice("crf 0 makes lossless H.264 (the High 4:4:4 Predictive profile), which browsers and QuickTime do "
+                     "not play; crf 1 or more plays everywhere");
     av_dict_set_int(&codec_opts.d, "crf", job.opt.crf, 0);
     av_dict_set(&codec_opts.d, "preset", job.opt.preset.c_str(), 0);
   } else if (codec->id == AV_CODEC_ID_MPEG4 || codec->id == AV_CODEC_ID_MPEG2VIDEO || codec->id == AV_CODEC_ID_MJPEG) {

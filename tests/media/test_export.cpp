@@ -2,6 +2,7 @@
 // loop / ping-pong, progress and cancel, and the error cases (bad folder, read-only place, full disk).
 #include <cmath>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -440,6 +441,22 @@ TEST(Export, PingPongAndRepeats) {
   }
 }
 
+// crf 0 is lossless H.264, a profile most players refuse: written as asked, with a notice saying so (none at 1).
+TEST(Export, LosslessMp4IsWrittenWithANotice) {
+  if (!encoder_available("libx264")) GTEST_SKIP() << "this FFmpeg has no libx264 (crf is another encoder's quality then)";
+  TempDir dir;
+  ExportOptions o;
+  std::string notice;
+  o.notice = [&](const std::string& s) { notice += s; };
+  o.crf = 1;
+  export_video(synthetic_clip(32, 32, 2), dir / "one.mp4", o);
+  EXPECT_EQ(notice.find("crf 0"), std::string::npos) << notice;
+  o.crf = 0;
+  export_video(synthetic_clip(32, 32, 2), dir / "zero.mp4", o);
+  EXPECT_NE(notice.find("crf 0 makes lossless H.264"), std::string::npos) << notice;
+  EXPECT_EQ(decode_video(dir / "zero.mp4").frames.size(), 2u);
+}
+
 TEST(Export, OddSizedMp4IsPaddedWithANotice) {
   TempDir dir;
   const Video src = synthetic_clip(65, 49, 4);
@@ -644,6 +661,28 @@ TEST(Export, OverwritesAndOddCharactersInPaths) {
   export_video(synthetic_clip(32, 32, 5), path);  // replaces the first one
   EXPECT_EQ(decode_video(path).frames.size(), 5u);
   EXPECT_EQ(dir.entries().size(), 1u);
+}
+
+// Replacing a file keeps what the user set up around it: a link stays a link (the file it names gets the clip), a
+// private file stays private; a name near the file system's limit of 255 bytes can be written (the temporary name
+// beside it is kept short).
+TEST(Export, ReplacingKeepsLinksAndPermissionsAndLongNamesWork) {
+  TempDir dir;
+  const std::string real = dir / "real.gif";
+  export_video(synthetic_clip(32, 32, 2), real);
+  ASSERT_EQ(::chmod(real.c_str(), 0600), 0);
+  const std::string link = dir / "link.gif";
+  std::filesystem::create_symlink("real.gif", link);
+  export_video(synthetic_clip(32, 32, 4), link);
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_EQ(decode_video(real).frames.size(), 4u);
+  struct stat st {};
+  ASSERT_EQ(::stat(real.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string longest = dir / (std::string(246, 'a') + ".mp4");  // 250 bytes
+  export_video(synthetic_clip(32, 32, 2), longest);
+  EXPECT_EQ(decode_video(longest).frames.size(), 2u);
+  EXPECT_EQ(dir.entries().size(), 3u);  // no temporary left
 }
 
 TEST(Export, SingleFrameInEveryFormat) {
