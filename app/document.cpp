@@ -273,7 +273,26 @@ std::shared_ptr<const ci2v::RgbImage> Document::firstFrameRgb() const {
   return rgb_;
 }
 
-void Document::setFirstFrame(const QImage& image, const QString& source) { replaceFirstFrame(image, source, true); }
+void Document::setFirstFrame(const QImage& image, const QString& source) {
+  // A picture larger than a project holds is scaled down to fit (saved as it was, the project could not be opened
+  // again): the video is made from a crop of a few hundred pixels anyway.
+  const qint64 w = image.width(), h = image.height();
+  if (image.isNull() ||
+      (w <= project::kMaxImageSide && h <= project::kMaxImageSide && w * h <= project::kMaxImagePixels)) {
+    pictureNote_.clear();
+    replaceFirstFrame(image, source, true);
+    return;
+  }
+  const double f = std::min({double(project::kMaxImageSide) / w, double(project::kMaxImageSide) / h,
+                             std::sqrt(double(project::kMaxImagePixels) / double(w * h))});
+  const QSize to(std::max(1, int(std::floor(w * f))), std::max(1, int(std::floor(h * f))));
+  pictureNote_ = tr("scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)")
+                     .arg(w)
+                     .arg(h)
+                     .arg(project::kMaxImageSide)
+                     .arg(project::kMaxImagePixels / 1000000);
+  replaceFirstFrame(image.scaled(to, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), source, true);
+}
 
 void Document::replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera) {
   const QSize before = pathPicture_;

@@ -101,6 +101,8 @@ public:
   ci2v::GenerationParams resultParamsForNow(int index, QString* note = nullptr) const;
   // What the last new first frame did to the camera path ("" = nothing).
   QString lastCameraFitNote() const { return cameraFitNote_; }
+  // Whether the last picture given to setFirstFrame was scaled down to what a project holds ("" = not).
+  QString lastPictureNote() const { return pictureNote_; }
   // The last switch of FrameInit's defaults by the camera mode ("" when none), for the UI to show it.
   QString lastCameraDefaultsNote() const { return cameraNote_; }
 
@@ -153,6 +155,7 @@ private:
   mutable quint64 nextId_ = 1;
   QString cameraNote_;
   QString cameraFitNote_;
+  QString pictureNote_;
   QSize pathPicture_;
   mutable std::shared_ptr<const ci2v::RgbImage> rgb_;  // firstFrameRgb's conversion ...
   mutable qint64 rgbKey_ = 0;                          // ... of the picture with this cacheKey  // the picture size camera paths are in (the last picture's, also while none is loaded)

@@ -583,15 +583,17 @@ void MainWindow::bindDocument() {
   });
   connect(doc_, &Document::firstFrameChanged, this, [this] {
     updateCanvas();
-    if (doc_->hasFirstFrame())
+    if (doc_->hasFirstFrame()) {
+      QStringList notes;
+      for (const QString& n : {doc_->lastPictureNote(), doc_->lastCameraFitNote()})
+        if (!n.isEmpty()) notes << n;
       statusBar()->showMessage(tr("First frame: %1 (%2 × %3)")
                                        .arg(doc_->firstFrameSource())
                                        .arg(doc_->firstFrame().width())
                                        .arg(doc_->firstFrame().height()) +
-                                   (doc_->lastCameraFitNote().isEmpty()
-                                        ? QString()
-                                        : QStringLiteral(" · ") + doc_->lastCameraFitNote()),
-                               doc_->lastCameraFitNote().isEmpty() ? 5000 : 8000);
+                                   (notes.isEmpty() ? QString() : QStringLiteral(" · ") + notes.join(QStringLiteral(" · "))),
+                               notes.isEmpty() ? 5000 : 10000);
+    }
   });
   connect(doc_, &Document::modelStatusChanged, this, [this] {
     ModelPicker::State s = ModelPicker::State::None;

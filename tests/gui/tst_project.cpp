@@ -637,6 +637,29 @@ private Q_SLOTS:
 
   // An autosave folder that cannot be made (its parent is a file) is said, and the autosaver tries again at every
   // tick: once the way is clear the session starts and the changes made meanwhile are saved.
+  // A first frame larger than a project holds (16384 a side, 64 Mi pixels) is scaled down to fit, saying so: saved as
+  // it was, the project could not be opened again.
+  void aPictureLargerThanAProjectHoldsIsScaledToFit() {
+    QTemporaryDir tmp;
+    Document d;
+    QImage wide(16400, 16, QImage::Format_RGB888);
+    wide.fill(Qt::darkCyan);
+    d.setFirstFrame(wide, QStringLiteral("wide.png"));
+    QVERIFY(d.firstFrame().width() <= project::kMaxImageSide);
+    QCOMPARE(d.firstFrame().height(), 15);  // the aspect kept (16 × 16384 / 16400, rounded down)
+    QVERIFY2(d.lastPictureNote().contains(QStringLiteral("16400 × 16")), qPrintable(d.lastPictureNote()));
+    const QString file = tmp.filePath(QStringLiteral("wide.ci2v"));
+    QString error;
+    QVERIFY2(d.saveProjectFile(file, &error), qPrintable(error));
+    Document back;
+    QVERIFY2(back.openProjectFile(file, &error), qPrintable(error));
+    QCOMPARE(back.firstFrame().size(), d.firstFrame().size());
+    // a picture within the limits is kept as it is, and the note goes
+    d.setFirstFrame(QImage(640, 480, QImage::Format_RGB888), QStringLiteral("small.png"));
+    QCOMPARE(d.firstFrame().size(), QSize(640, 480));
+    QVERIFY(d.lastPictureNote().isEmpty());
+  }
+
   void autosaveThatCannotStartTriesAgain() {
     QTemporaryDir tmp;
     const QString blocker = tmp.filePath(QStringLiteral("blocker"));
