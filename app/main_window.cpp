@@ -28,6 +28,7 @@
 #include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLockFile>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -1482,7 +1483,20 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::restoreSession() {
-  // The project open at the last exit, else the untitled session; a broken one is reported, never fatal.
+  // The project open at the last exit, else the untitled session; a broken one is reported, never fatal. A second
+  // studio while the first runs starts empty and leaves both alone (the first one has them open).
+  const QString session = settings_->sessionFile();
+  QDir().mkpath(QFileInfo(session).absolutePath());
+  sessionLock_ = std::make_unique<QLockFile>(session + QStringLiteral(".lock"));
+  sessionLock_->setStaleLockTime(0);  // stale only when its studio is gone (a crash), however long it ran
+  if (!sessionLock_->tryLock(0) && sessionLock_->error() == QLockFile::LockFailedError) {
+    sessionInUse_ = true;
+    doc_->setModified(false);
+    statusBar()->showMessage(tr("Another ConsistI2V Studio window has the last session open: this one starts empty "
+                                "(save its work as a project to keep it)"),
+                             10000);
+    return;
+  }
   const QString last = settings_->lastProject();
   QString error;
   if (!last.isEmpty() && QFileInfo::exists(last)) {
@@ -1494,7 +1508,6 @@ void MainWindow::restoreSession() {
     }
     statusBar()->showMessage(tr("The last project could not be opened: %1").arg(error), 10000);
   }
-  const QString session = settings_->sessionFile();
   if (QFileInfo::exists(session)) {
     Project p;
     if (project::load(session, &p, &error, doc_->pngCache().get()) && doc_->loadProject(p, &error)) {
@@ -1929,9 +1942,12 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     QString error;
     const QString session = settings_->sessionFile();
     if (doc_->hasFirstFrame() || doc_->resultCount() > 0) {
-      const bool kept = !sessionFileBlocked_ && project::save(doc_->toProject(), session, &error, doc_->pngCache().get());
+      const bool kept = !sessionFileBlocked_ && !sessionInUse_ &&
+                        project::save(doc_->toProject(), session, &error, doc_->pngCache().get());
       if (sessionFileBlocked_)
         error = tr("%1 could not be restored at the start and is left as it is").arg(QDir::toNativeSeparators(session));
+      else if (sessionInUse_)
+        error = tr("another ConsistI2V Studio window keeps its own untitled work there");
       if (!kept) {
         const auto answer = QMessageBox::warning(
             this, tr("Unsaved work"),
@@ -1958,10 +1974,11 @@ void MainWindow::closeEvent(QCloseEvent* e) {
           keepRecovery = true;
         }
       }
-    } else if (!sessionFileBlocked_) {
+    } else if (!sessionFileBlocked_ && !sessionInUse_) {
       QFile::remove(session);
     }
   }
+  if (sessionLock_) sessionLock_->unlock();  // the next studio may have the session now
   settings_->setLastProject(doc_->projectPath());
   if (autosaver_ && !keepRecovery) autosaver_->finish();
   engine_->cancelAll();

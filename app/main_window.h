@@ -13,6 +13,7 @@
 #include "app/user_errors.h"
 
 class QAction;
+class QLockFile;
 class QThreadPool;
 class QLabel;
 class QListWidget;
@@ -248,6 +249,10 @@ private:
   bool userChoseModel_ = false;
   // The session file could not be restored nor moved aside: this session neither replaces nor removes it.
   bool sessionFileBlocked_ = false;
+  // The untitled session belongs to one window at a time (a second studio, e.g. one started by opening a picture
+  // from the file manager, would overwrite or remove the first one's work): held from the start to the close.
+  std::unique_ptr<QLockFile> sessionLock_;
+  bool sessionInUse_ = false;  // another running studio holds it: this one neither restores, replaces nor removes it
   // Runs the user stopped when the document was replaced: a clip one of them still brings is dropped.
   QSet<quint64> stoppedRuns_;
   bool stopRunsOnReplace_ = false;  // "Stop them" was chosen; done once the document is replaced

@@ -444,6 +444,29 @@ private Q_SLOTS:
     QTRY_VERIFY(!w->engine()->isBusy());
   }
 
+  // Two studios on the same settings (a second one started by opening a picture from the file manager): the second
+  // neither restores the first one's untitled session nor replaces or removes it when it closes.
+  void aSecondStudioLeavesTheFirstOnesSessionAlone() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("two.ini"));
+    auto first = makeWindow(ini);
+    QString error;
+    QVERIFY2(first->document()->loadFirstFrame(examplePicture(), &error), qPrintable(error));
+    first->document()->setPrompt(QStringLiteral("the first studio's work"));
+    auto second = makeWindow(ini);
+    QVERIFY(!second->document()->hasFirstFrame());
+    QVERIFY2(second->statusBar()->currentMessage().contains(QLatin1String("Another ConsistI2V Studio window")),
+             qPrintable(second->statusBar()->currentMessage()));
+    QVERIFY(first->close());   // keeps its untitled work in the session
+    QVERIFY(second->close());  // empty: it used to remove the session file here
+    first.reset();
+    second.reset();
+    auto next = makeWindow(ini);
+    QVERIFY(next->document()->hasFirstFrame());
+    QCOMPARE(next->document()->params().prompt, std::string("the first studio's work"));
+    QVERIFY(next->close());
+  }
+
   void theDemoModelIsPickedWhenThereIsNoOther() {
     QTemporaryDir tmp;
     const QString demo = tmp.filePath(QStringLiteral("demo"));
