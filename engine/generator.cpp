@@ -242,10 +242,12 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
                           std::to_string(first_frame.width) + "x" + std::to_string(first_frame.height) + "|" +
                           params.camera_preset + "|" + params.camera_path.dump() + "|" +
                           std::to_string(params.width) + "x" + std::to_string(params.height) + "|" +
-                          std::to_string(T) + "|" + (params.center_crop ? "crop" : "pad");
+                          std::to_string(T) + "|" + std::to_string(params.chunks) + "|" +
+                          (params.center_crop ? "crop" : "pad");
   auto& cache = m.layout_cache;
   if (cache.key != key) {
     Tensor pixels = encoder_pixels(params, first_frame);
+    if (pixels.size(0) > T) pixels = pixels.slice(0, 0, T);  // a camera over several chunks: the first chunk's
     // a cancel between the encoder's blocks: with the released VAE on a CPU this encode takes seconds per frame
     auto post = m.vae->encode_moments(pixels.to(m.device, m.dtype), [cancel] { check_cancel(cancel); });
     cache.key = key;
@@ -276,7 +278,11 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
 namespace {
 Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
   if (p.camera_enabled()) {
-    auto cam = camera_layout(p, first_frame);
+    // The camera path spans the whole video: its crops are laid over the frames of all the chunks (chunk k takes
+    // frames k (T-1) .. k (T-1) + T-1 of them), not over the first chunk alone.
+    GenerationParams whole = p;
+    whole.frames = static_cast<int>(static_cast<int64_t>(p.chunks) * (p.frames - 1) + 1);
+    auto cam = camera_layout(whole, first_frame);
     return sampling::render_layout_video(cam.image, cam.crops, p.height, p.width);  // [N, 3, H, W]
   }
   auto x = p.center_crop ? preprocess_first_frame(first_frame, p.height, p.width)
@@ -287,7 +293,8 @@ Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
 
 Tensor layout_video_pixels(const GenerationParams& p, const RgbImage& first_frame) {
   auto x = encoder_pixels(p, first_frame);
-  return x.size(0) == p.frames ? x : x.expand({p.frames, 3, p.height, p.width}).contiguous();
+  // a camera move's crops (over all the chunks' frames); a still camera: the picture for each frame of a chunk
+  return x.size(0) > 1 ? x : x.expand({p.frames, 3, p.height, p.width}).contiguous();
 }
 
 
@@ -388,8 +395,10 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
     // 5. FrameInit: low frequencies of the diffused layout video + high frequencies of the noise.
     if (params.frameinit) {
       stage(Stage::FrameInit);
-      Tensor static_video = (k == 0 && camera_static.defined())
-                                ? camera_static
+      // a camera move: this chunk's part of the layout video (from the picture, as the first chunk's); else the
+      // condition frame held still
+      Tensor static_video = camera_static.defined()
+                                ? camera_static.slice(2, k * (T - 1), k * (T - 1) + T).contiguous()
                                 : cond_latent.unsqueeze(2).expand({1, cond_latent.size(1), T, h, w}).contiguous();
       if (k == 0) capture("frameinit_filter", frameinit.filter(static_video.sizes(), torch::kCPU));
       capture(pre + "frameinit_static_video", static_video);

@@ -101,7 +101,8 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame,
                                    const CancelToken* cancel = nullptr);
 
-// The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames).
+// The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames; a camera move
+// over chunks: chunks * (frames - 1) + 1, the whole video's crops).
 // Static first frame (repeated) or the camera crops. Also used by the dry-run preview.
 torch::Tensor layout_video_pixels(const GenerationParams& params, const RgbImage& first_frame);
 

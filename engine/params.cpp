@@ -192,6 +192,9 @@ void GenerationParams::validate() const {
                 " cannot be used with image guidance (cfg_image > 1): set one of them back to its default");
   if (!camera_preset.empty() && !camera_path.is_null())
     throw Error("parameters 'camera_preset' and 'camera_path' are both set: use one");
+  if (camera_enabled() && !frameinit)
+    throw Error("a camera move is made by FrameInit (from the layout video of its crops): turn FrameInit on, or "
+                "choose a still camera");
   // the reference's zoom presets crop a square out of a square picture (checked before any work, not at the run)
   if ((camera_preset == "zoom_in" || camera_preset == "zoom_out") && width != height)
     throw Error("camera preset '" + camera_preset + "' needs a square output (width = height), got " +

@@ -220,6 +220,32 @@ TEST(Pipeline, CameraPresetAndCustomPath) {
   EXPECT_FALSE(torch::equal(layout[0], layout[5]));
 }
 
+// A camera move over a chained video spans all its chunks: each chunk's layout video is its part of the path (the
+// next one starts where the last one ended), not the first chunk's move followed by a still view.
+TEST(Pipeline, ACameraMoveSpansAllTheChunks) {
+  auto p = small_params();
+  p.chunks = 3;
+  p.steps = 1;
+  p.camera_preset = "pan_right";
+  const int64_t T = p.frames;
+  const auto layout = layout_video_pixels(p, test_image());
+  ASSERT_EQ(layout.size(0), 3 * (T - 1) + 1);  // the whole video's crops
+  auto models = load_models(kModel, "cpu", "fp32");
+  Capture cap;
+  RunOverrides ov;
+  ov.capture = &cap;
+  const auto out = generate(*models, p, test_image(), nullptr, nullptr, ov);
+  EXPECT_EQ(out.result.frames.size(), static_cast<size_t>(3 * (T - 1) + 1));
+  const auto& c0 = cap.tensors.at("chunk0.frameinit_static_video");
+  const auto& c1 = cap.tensors.at("chunk1.frameinit_static_video");
+  const auto& c2 = cap.tensors.at("chunk2.frameinit_static_video");
+  ASSERT_EQ(c1.size(2), T);
+  EXPECT_TRUE(torch::equal(c1.select(2, 0), c0.select(2, T - 1)));  // continues where the last chunk ended
+  EXPECT_TRUE(torch::equal(c2.select(2, 0), c1.select(2, T - 1)));
+  EXPECT_FALSE(torch::allclose(c2.select(2, 0), c2.select(2, T - 1)));  // and moves on (not held still)
+  EXPECT_FALSE(torch::allclose(c1.select(2, 0), c2.select(2, T - 1)));
+}
+
 TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
   Recorder rec;
   auto p = small_params();
@@ -231,6 +257,18 @@ TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
     EXPECT_NE(std::string(e.what()).find("'width' = 60"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(rec.stages.empty());  // nothing started
+  {  // a camera move without FrameInit would do nothing at all: refused
+    auto still = small_params();
+    still.camera_preset = "pan_right";
+    still.frameinit = false;
+    try {
+      pipeline().generate(still, test_image(), &rec);
+      ADD_FAILURE() << "a camera move without FrameInit was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("a camera move is made by FrameInit"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(rec.stages.empty());
+  }
   EXPECT_THROW(pipeline().generate(small_params(), RgbImage{}, &rec), Error);
   EXPECT_TRUE(rec.stages.empty());
   {  // a preset that cannot fit a very long picture is named as the preset, not as a "camera path" never given
