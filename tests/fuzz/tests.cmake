@@ -69,7 +69,8 @@ foreach(_dir ${ICU_INCLUDE_DIRS} ${_json_inc})
 endforeach()
 file(GLOB CI2V_FUZZ_HEADERS CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/engine/error.h ${PROJECT_SOURCE_DIR}/engine/io/safetensors.h
-  ${PROJECT_SOURCE_DIR}/engine/text/clip_tokenizer.h)
+  ${PROJECT_SOURCE_DIR}/engine/text/clip_tokenizer.h ${PROJECT_SOURCE_DIR}/engine/io/json_text.h
+  ${PROJECT_SOURCE_DIR}/engine/files.h)
 
 # ci2v_add_fuzzer(name source... [DEFINES ...] [LIBS ...])
 function(ci2v_add_fuzzer name)
@@ -90,11 +91,14 @@ endfunction()
 set(CI2V_FUZZ_OUTPUTS "")
 ci2v_add_fuzzer(fuzz_safetensors_header
   SOURCES ${CI2V_FUZZ_ROOT}/fuzz_safetensors_header.cpp
-          ${PROJECT_SOURCE_DIR}/engine/io/safetensors.cpp ${PROJECT_SOURCE_DIR}/engine/error.cpp
-          ${PROJECT_SOURCE_DIR}/engine/entropy.cpp ${PROJECT_SOURCE_DIR}/engine/files.cpp)
+          ${PROJECT_SOURCE_DIR}/engine/io/safetensors.cpp ${PROJECT_SOURCE_DIR}/engine/io/json_text.cpp
+          ${PROJECT_SOURCE_DIR}/engine/error.cpp ${PROJECT_SOURCE_DIR}/engine/entropy.cpp
+          ${PROJECT_SOURCE_DIR}/engine/files.cpp)
 ci2v_add_fuzzer(fuzz_clip_tokenizer
   SOURCES ${CI2V_FUZZ_ROOT}/fuzz_clip_tokenizer.cpp
-          ${PROJECT_SOURCE_DIR}/engine/text/clip_tokenizer.cpp ${PROJECT_SOURCE_DIR}/engine/error.cpp
+          ${PROJECT_SOURCE_DIR}/engine/text/clip_tokenizer.cpp ${PROJECT_SOURCE_DIR}/engine/io/json_text.cpp
+          ${PROJECT_SOURCE_DIR}/engine/error.cpp ${PROJECT_SOURCE_DIR}/engine/entropy.cpp
+          ${PROJECT_SOURCE_DIR}/engine/files.cpp
   DEFINES CI2V_FUZZ_TOKENIZER_DIR="${CONSISTI2V_FIXTURES}/tiny_pipeline/tokenizer"
   LIBS ${ICU_UC_LIBRARIES})
 
