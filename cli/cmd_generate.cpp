@@ -275,6 +275,7 @@ int cmd_generate(int argc, char** argv) {
   auto params = as_usage_error([&] {
     auto p = params_from_args(a, defaults, &camera_note);
     p.validate();  // before any work
+    check_params_for_model(model, p);  // the scheduler's limits (steps, τ) too, before the load
     return p;
   });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)

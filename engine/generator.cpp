@@ -128,6 +128,8 @@ FrameInitPreview frameinit_preview_images(Models& m, sampling::FrameInit& framei
 }
 
 
+}  // namespace
+
 // What the parameters ask of the model's scheduler, checked before any work: `steps` distinct timesteps inside
 // [0, num_train_timesteps) (1000 DDIM steps with steps_offset 1 reach t = 1000; DPM-Solver's spacing then
 // collapses to one step), and FrameInit's τ below num_train_timesteps.
@@ -150,7 +152,6 @@ void check_against_scheduler(const sampling::SchedulerConfig& c, const Generatio
                 std::to_string(T) + " for " + sched);
 }
 
-}  // namespace
 
 torch::Device resolve_device(const std::string& device) {
   if (device == "cpu") return torch::kCPU;

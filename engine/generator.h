@@ -101,6 +101,11 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame,
                                    const CancelToken* cancel = nullptr);
 
+// What the parameters ask of the model's scheduler (distinct timesteps inside [0, num_train_timesteps) for `steps`,
+// FrameInit's τ below it): throws ci2v::Error naming the parameter and the scheduler. generate and
+// preview_frameinit check it first; a command line can check it before the model is loaded.
+void check_against_scheduler(const sampling::SchedulerConfig& scheduler, const GenerationParams& params);
+
 // The layout video that guides FrameInit, in pixels: [N, 3, height, width] in [-1, 1] (N = frames; a camera move
 // over chunks: chunks * (frames - 1) + 1, the whole video's crops).
 // Static first frame (repeated) or the camera crops. Also used by the dry-run preview.

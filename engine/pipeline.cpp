@@ -2,6 +2,7 @@
 
 #include "engine/error.h"
 #include "engine/generator.h"
+#include "engine/io/diffusers_folder.h"
 
 namespace ci2v {
 
@@ -29,6 +30,18 @@ GenerationResult Pipeline::generate(const GenerationParams& params, const RgbIma
 FrameInitPreview Pipeline::preview_frameinit(const GenerationParams& params, const RgbImage& first_frame,
                                              const CancelToken* cancel) {
   return ci2v::preview_frameinit(*models_, params, first_frame, cancel);
+}
+
+void check_params_for_model(const std::string& model_dir, const GenerationParams& params) {
+  sampling::SchedulerConfig scheduler;
+  try {
+    const io::ModelFolder folder = io::open_model_folder(io::resolve_model_dir(model_dir));
+    const io::Component& c = folder.get("scheduler");
+    scheduler = sampling::SchedulerConfig::from_json(c.config, c.dir + "/scheduler_config.json");
+  } catch (const std::exception&) {
+    return;  // the load says what is wrong with the folder
+  }
+  check_against_scheduler(scheduler, params);
 }
 
 std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const RgbImage& first_frame) {

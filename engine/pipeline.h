@@ -152,6 +152,11 @@ using LoadProgress = std::function<void(int64_t done, int64_t total)>;
 // size: the dry run of a camera path. Without a camera, the preprocessed first frame repeated. Needs no model.
 std::vector<RgbImage> camera_layout_frames(const GenerationParams& params, const RgbImage& first_frame);
 
+// The parameters against a model folder's scheduler (steps, τ) before the model is loaded (minutes for the released
+// weights): throws ci2v::Error naming the parameter when they do not fit. A folder that cannot be read is left for
+// the load to report.
+void check_params_for_model(const std::string& model_dir, const GenerationParams& params);
+
 // A loaded model on one device and dtype. Not thread-safe: run one generation at a time (the app's engine
 // thread owns it). Errors are thrown as ci2v::Error (a cancelled run throws ci2v::Cancelled, see generator.h)
 // and are also reported to the observer's on_error.
