@@ -156,7 +156,7 @@ EngineWorker::Load EngineWorker::ensureLoaded(const QString& dir, const QString&
       Q_EMIT modelLoadStopped(dir);
       return Load::Stopped;
     }
-    *error = QString::fromUtf8(e.what());
+    *error = QString::fromStdString(ci2v::error_text(e));
     Q_EMIT modelFailed(dir, *error, dtype);
     return Load::Failed;
   }
@@ -235,7 +235,7 @@ void EngineWorker::runPendingPreview() {
     Q_EMIT frameInitPreviewReady(request.id, toFrameInitImages(pv), t.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
     if (!previewCancel_.cancelled()) {
-      Q_EMIT frameInitPreviewFailed(request.id, QString::fromUtf8(e.what()));
+      Q_EMIT frameInitPreviewFailed(request.id, QString::fromStdString(ci2v::error_text(e)));
       return;
     }
     // Stopped: by a newer request (pending now, its run queued), or for a generation, after which it runs again
@@ -283,7 +283,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     if (cancel_->cancelled())
       Q_EMIT cancelled(request.id);
     else
-      Q_EMIT failed(request.id, QString::fromUtf8(e.what()));
+      Q_EMIT failed(request.id, QString::fromStdString(ci2v::error_text(e)));
     return;
   } catch (...) {
     Q_EMIT failed(request.id, tr("unknown error in the engine"));
@@ -324,7 +324,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
       clip.previewVideo = path;
       clip.previewRepeats = repeats;
     } catch (const std::exception& e) {
-      clip.previewError = QString::fromUtf8(e.what());
+      clip.previewError = QString::fromStdString(ci2v::error_text(e));
     }
 #else
     clip.previewError = tr("this build has no FFmpeg: the player shows the frames directly");

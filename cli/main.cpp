@@ -6,6 +6,7 @@
 
 #include "cli/args.h"
 #include "engine/env_check.h"
+#include "engine/error.h"
 #if defined(CONSISTI2V_HAVE_MEDIA)
 #include "engine/media/export.h"
 #endif
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
     return usage_error(cmd, e.what());
 #endif
   } catch (const std::exception& e) {
-    std::cerr << "consisti2v " << cmd << ": error: " << e.what() << "\n";
+    std::cerr << "consisti2v " << cmd << ": error: " << ci2v::error_text(e) << "\n";
     return 1;
   }
 }

@@ -15,4 +15,8 @@ public:
 // Concatenate any streamable arguments into a string (for error messages).
 std::string shape_str(const std::vector<int64_t>& shape);
 
+// An exception's message for a person: LibTorch's errors (c10::Error) append where they were raised and a C++
+// backtrace ("Exception raised from …", "frame #0: …"), which are cut off here.
+std::string error_text(const std::exception& e);
+
 }  // namespace ci2v

@@ -134,7 +134,12 @@ std::string StateDict::source(const std::string& key) const {
 torch::Tensor StateDict::view(const std::string& key) const {
   const Entry& e = entry(key);
   if (!e.info) return e.tensor;
-  const auto dt = to_torch_dtype(e.info->dtype);
+  torch::ScalarType dt;
+  try {
+    dt = to_torch_dtype(e.info->dtype);
+  } catch (const Error& x) {
+    throw Error(e.source + ": tensor '" + key + "': " + x.what());
+  }
   // the view keeps the mapping alive (a shared owner of the file), so it may outlive this StateDict
   return torch::from_blob(const_cast<uint8_t*>(e.file->data(*e.info)), e.info->shape, [keep = e.file](void*) {},
                           torch::TensorOptions().dtype(dt));
