@@ -294,6 +294,7 @@ void MainWindow::buildUi() {
   recoveryBar_->setStyleSheet(QStringLiteral("#recovery_bar { background: rgba(255, 214, 10, 60); }"));
   auto* barLayout = new QHBoxLayout(recoveryBar_);
   recoveryText_ = new QLabel;
+  recoveryText_->setObjectName(QStringLiteral("recovery_text"));
   recoveryText_->setWordWrap(true);
   auto* recoverButton = new QPushButton(tr("Recover"));
   recoverButton->setObjectName(QStringLiteral("recover_button"));
@@ -1551,10 +1552,14 @@ void MainWindow::checkRecovery() {
     return;
   }
   const QString original = Autosaver::originalProjectPath(recoveryFile_);
+  const bool savedSince = !original.isEmpty() && QFileInfo::exists(original) &&
+                          QFileInfo(original).lastModified() > QFileInfo(recoveryFile_).lastModified();
   recoveryText_->setText(
       tr("The studio did not close properly last time. Unsaved work from %1%2 can be recovered.")
           .arg(QLocale().toString(QFileInfo(recoveryFile_).lastModified(), QLocale::ShortFormat),
-               original.isEmpty() ? QString() : tr(" (project %1)").arg(QFileInfo(original).fileName())));
+               original.isEmpty() ? QString()
+               : savedSince       ? tr(" (project %1, which was saved after it)").arg(QFileInfo(original).fileName())
+                                  : tr(" (project %1)").arg(QFileInfo(original).fileName())));
   recoveryBar_->show();
 }
 
@@ -1567,6 +1572,18 @@ bool MainWindow::recoverAutosave() {
     return false;
   }
   stopRunsOfReplacedDocument();
+  // A project saved after the crash is newer than this work: recovered as untitled, so that Save does not replace the
+  // newer file with it.
+  QString newer;
+  const QFileInfo original(doc_->projectPath());
+  if (!doc_->projectPath().isEmpty() && original.exists() &&
+      original.lastModified() > QFileInfo(recoveryFile_).lastModified()) {
+    newer = tr("%1 was saved after this work, so it is recovered as untitled (Save asks for a name)")
+                .arg(original.fileName());
+    const bool modified = doc_->isModified();
+    doc_->setProjectPath(QString());
+    doc_->setModified(modified);
+  }
   // The recovered work goes into this session's recovery file at once; the old file is removed only then, so
   // that it is never held in memory alone.
   if (!autosaver_ || !autosaver_->saveNow(&error)) {  // (a session that could not start autosaving tries again)
@@ -1589,11 +1606,20 @@ bool MainWindow::recoverAutosave() {
   history_->stack()->clear();
   rebuildHistory();
   followDocumentModel(false);
-  statusBar()->showMessage(tr("Recovered the unsaved work; save it as a project to keep it."), 8000);
+  statusBar()->showMessage(tr("Recovered the unsaved work; save it as a project to keep it.") +
+                               (newer.isEmpty() ? QString() : QLatin1Char(' ') + newer),
+                           newer.isEmpty() ? 8000 : 15000);
   return true;
 }
 
 void MainWindow::discardAutosave() {
+  // the only copy of that work: one question first (Cancel is the default answer)
+  if (!recoveryFile_.isEmpty() &&
+      QMessageBox::question(this, tr("Discard the unsaved work"),
+                            tr("Discard the work from %1 for good? It cannot be recovered afterwards.")
+                                .arg(QLocale().toString(QFileInfo(recoveryFile_).lastModified(), QLocale::ShortFormat)),
+                            QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Discard)
+    return;
   if (!recoveryFile_.isEmpty()) Autosaver::discard(recoveryFile_);
   recoveryFile_.clear();
   recoveryBar_->hide();

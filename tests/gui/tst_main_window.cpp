@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUndoStack>
@@ -77,7 +78,8 @@ QImage picture() {
 }
 
 // A recovery file and its marker as a studio that died (a PID that cannot exist) leaves them.
-void forgeCrash(const QString& folder, const QString& session, const QString& prompt, const QDateTime& when) {
+void forgeCrash(const QString& folder, const QString& session, const QString& prompt, const QDateTime& when,
+                const QString& projectPath = QString()) {
   QDir().mkpath(folder);
   Document d;
   d.setFirstFrame(picture(), QString());
@@ -85,7 +87,8 @@ void forgeCrash(const QString& folder, const QString& session, const QString& pr
   QString error;
   const QString data = folder + QStringLiteral("/autosave-%1.ci2v").arg(session);
   QVERIFY2(project::save(d.toProject(), data, &error), qPrintable(error));
-  nlohmann::json m = {{"pid", 2147483000}, {"process_start", ""}, {"session", session.toStdString()}};
+  nlohmann::json m = {{"pid", 2147483000}, {"process_start", ""}, {"session", session.toStdString()},
+                      {"project_path", projectPath.toStdString()}};
   QFile marker(folder + QStringLiteral("/autosave-%1.marker").arg(session));
   QVERIFY(marker.open(QIODevice::WriteOnly));
   marker.write(QByteArray::fromStdString(m.dump()));
@@ -474,6 +477,60 @@ private Q_SLOTS:
     QString error;
     QVERIFY2(project::load(w.autosaver()->recoveryFile(), &p, &error), qPrintable(error));
     QCOMPARE(p.params.prompt, std::string("five minutes ago"));
+    QVERIFY(bar->isHidden());
+  }
+
+  // Work recovered from a crash is older than its project when the project was saved since (in another session):
+  // it comes back untitled, so that Save does not put the older work over the newer file, and both the bar and the
+  // status bar say so.
+  void recoveryOlderThanItsSavedProjectComesBackUntitled() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("s.ini"));
+    const QString folder = StudioSettings(ini).autosaveFolder();
+    const QString saved = tmp.filePath(QStringLiteral("mine.ci2v"));
+    {
+      Document newer;
+      newer.setPrompt(QStringLiteral("saved later"));
+      QString error;
+      QVERIFY2(newer.saveProjectFile(saved, &error), qPrintable(error));
+    }
+    forgeCrash(folder, QStringLiteral("stale"), QStringLiteral("older work"),
+               QDateTime::currentDateTime().addSecs(-3600), saved);
+    MainWindow w(new StudioSettings(ini));
+    auto* text = w.findChild<QLabel*>(QStringLiteral("recovery_text"));
+    QVERIFY(text);
+    QVERIFY2(text->text().contains(QLatin1String("which was saved after it")), qPrintable(text->text()));
+    QVERIFY(w.recoverAutosave());
+    QCOMPARE(w.document()->params().prompt, std::string("older work"));
+    QVERIFY(w.document()->projectPath().isEmpty());
+    QVERIFY(w.document()->isModified());
+    QVERIFY2(w.statusBar()->currentMessage().contains(QLatin1String("mine.ci2v was saved after this work")),
+             qPrintable(w.statusBar()->currentMessage()));
+    Project p;
+    QString error;
+    QVERIFY2(project::load(saved, &p, &error), qPrintable(error));
+    QCOMPARE(p.params.prompt, std::string("saved later"));  // untouched
+  }
+
+  // Discard removes the only copy of crashed work: asked first; called off, the work and the bar stay.
+  void discardingRecoverableWorkAsksFirst() {
+    QTemporaryDir tmp;
+    const QString ini = tmp.filePath(QStringLiteral("s.ini"));
+    const QString folder = StudioSettings(ini).autosaveFolder();
+    forgeCrash(folder, QStringLiteral("gone"), QStringLiteral("crashed work"), QDateTime::currentDateTime().addSecs(-60));
+    MainWindow w(new StudioSettings(ini));
+    w.show();
+    QWidget* bar = w.findChild<QWidget*>(QStringLiteral("recovery_bar"));
+    QVERIFY(bar && !bar->isHidden());
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    w.discardAutosave();
+    QVERIFY2(asked.contains(QLatin1String("cannot be recovered afterwards")), qPrintable(asked));
+    QVERIFY(QFileInfo::exists(folder + QStringLiteral("/autosave-gone.ci2v")));
+    QVERIFY(!bar->isHidden());
+    answerNextBox(QMessageBox::Discard);
+    w.discardAutosave();
+    QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/autosave-gone.ci2v")));
     QVERIFY(bar->isHidden());
   }
 
