@@ -351,7 +351,8 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   stage(Stage::EncodingImage);
   Tensor pixels = encoder_pixels(params, first_frame);  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
   capture("first_frame_preprocessed", pixels);
-  auto post = m.vae->encode_moments(pixels.to(dev, dt));
+  // a cancel between the encoder's blocks (a camera move encodes every frame's crop: seconds each on a CPU)
+  auto post = m.vae->encode_moments(pixels.to(dev, dt), [cancel] { check_cancel(cancel); });
   capture("first_frame_latent_mean", post.mean);
   capture("first_frame_latent_std", post.stddev);
   Tensor eps0 = noise->randn(post.mean.sizes(), post.mean.options(), "VAE posterior sample");

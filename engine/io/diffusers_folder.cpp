@@ -156,8 +156,16 @@ ModelFolder open_model_folder(const std::string& path, const std::string& varian
     c.library = v[0].is_string() ? v[0].get<std::string>() : "";
     c.class_name = v[1].is_string() ? v[1].get<std::string>() : "";
     if (c.class_name.empty()) continue;  // [null, null]: not present
+    // a component is a sub-folder of the model: no path out of it ("../x", "/abs", "a/b")
+    if (c.name == "." || c.name == ".." || c.name.find('/') != std::string::npos ||
+        c.name.find('\\') != std::string::npos || c.name.find('\0') != std::string::npos)
+      throw Error(mf.root + "/model_index.json: component name '" + c.name +
+                  "' is not a folder name inside the model folder");
     c.dir = mf.root + "/" + c.name;
-    if (!fs::is_directory(c.dir)) throw Error(c.dir + ": component folder listed in model_index.json is missing");
+    std::error_code dir_ec;
+    if (!fs::is_directory(c.dir, dir_ec))
+      throw Error(c.dir + ": component folder listed in model_index.json is missing" +
+                  (dir_ec && dir_ec != std::errc::no_such_file_or_directory ? " (" + dir_ec.message() + ")" : std::string()));
     if (c.name == "tokenizer") {
       for (const char* f : {"vocab.json", "merges.txt"})
         if (!fs::exists(c.dir + "/" + f)) throw Error(c.dir + ": tokenizer file '" + f + "' is missing");

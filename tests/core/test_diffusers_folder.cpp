@@ -97,6 +97,19 @@ TEST(DiffusersFolder, BrokenFoldersGiveClearErrors) {
     EXPECT_NE(std::string(e.what()).find("vae"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("no weights"), std::string::npos) << e.what();
   }
+  // a component name that leads out of the model folder is refused, naming it
+  {
+    const fs::path o = d / "outside";
+    fs::create_directories(o / "m2");
+    std::ofstream(o / "m2" / "model_index.json") << R"({"_class_name": "X", "../m": ["diffusers", "UNet"]})";
+    try {
+      open_model_folder((o / "m2").string());
+      FAIL() << "a component outside the folder was accepted";
+    } catch (const ci2v::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("component name '../m' is not a folder name inside the model folder"),
+                std::string::npos) << e.what();
+    }
+  }
   std::ofstream(d / "m" / "unet" / "config.json") << "{broken";
   EXPECT_THROW(open_model_folder((d / "m").string()), ci2v::Error);
   // a folder where a JSON file goes is named as such, not as "invalid JSON ... unexpected end of input"
