@@ -144,8 +144,8 @@ Use a PNG, JPEG or WebP file.</translation>
         <translation>First frame to open.</translation>
     </message>
     <message>
-        <source>First frame to open (optional).</source>
-        <translation>First frame to open (optional).</translation>
+        <source>A project (.ci2v) to open, or a picture to animate, or a clip exported by the studio to take its settings from (optional).</source>
+        <translation>A project (.ci2v) to open, or a picture to animate, or a clip exported by the studio to take its settings from (optional).</translation>
     </message>
 </context>
 <context>
@@ -428,6 +428,10 @@ Use a PNG, JPEG or WebP file.</translation>
     <message>
         <source>its camera path moved from the %1 × %2 picture it was made from to this one</source>
         <translation>its camera path moved from the %1 × %2 picture it was made from to this one</translation>
+    </message>
+    <message>
+        <source>scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)</source>
+        <translation>scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)</translation>
     </message>
 </context>
 <context>
@@ -1896,6 +1900,34 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>Loading for %1 (%2)…</source>
         <translation>Loading for %1 (%2)…</translation>
     </message>
+    <message>
+        <source>Autosave is off (%1); it tries again every minute.</source>
+        <translation>Autosave is off (%1); it tries again every minute.</translation>
+    </message>
+    <message>
+        <source>Another ConsistI2V Studio window has the last session open: this one starts empty (save its work as a project to keep it)</source>
+        <translation>Another ConsistI2V Studio window has the last session open: this one starts empty (save its work as a project to keep it)</translation>
+    </message>
+    <message>
+        <source> (project %1, which was saved after it)</source>
+        <translation> (project %1, which was saved after it)</translation>
+    </message>
+    <message>
+        <source>%1 was saved after this work, so it is recovered as untitled (Save asks for a name)</source>
+        <translation>%1 was saved after this work, so it is recovered as untitled (Save asks for a name)</translation>
+    </message>
+    <message>
+        <source>Discard the unsaved work</source>
+        <translation>Discard the unsaved work</translation>
+    </message>
+    <message>
+        <source>Discard the work from %1 for good? It cannot be recovered afterwards.</source>
+        <translation>Discard the work from %1 for good? It cannot be recovered afterwards.</translation>
+    </message>
+    <message>
+        <source>another ConsistI2V Studio window keeps its own untitled work there</source>
+        <translation>another ConsistI2V Studio window keeps its own untitled work there</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2582,10 +2614,6 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
     <message>
         <source>the manifest has %1 bytes (the limit is %2)</source>
         <translation>the manifest has %1 bytes (the limit is %2)</translation>
-    </message>
-    <message>
-        <source>the manifest %1 is not valid JSON: %2</source>
-        <translation>the manifest %1 is not valid JSON: %2</translation>
     </message>
     <message>
         <source>the manifest says format %1, the container format %2</source>

@@ -145,8 +145,8 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
         <translation>열 첫 프레임.</translation>
     </message>
     <message>
-        <source>First frame to open (optional).</source>
-        <translation>열 첫 프레임 (선택 사항).</translation>
+        <source>A project (.ci2v) to open, or a picture to animate, or a clip exported by the studio to take its settings from (optional).</source>
+        <translation>열 프로젝트(.ci2v), 움직일 그림, 또는 설정을 가져올 스튜디오에서 내보낸 클립(선택 사항).</translation>
     </message>
 </context>
 <context>
@@ -427,6 +427,10 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
     <message>
         <source>its camera path moved from the %1 × %2 picture it was made from to this one</source>
         <translation>카메라 경로를 원래의 %1 × %2 이미지에서 지금 이미지로 옮겼습니다</translation>
+    </message>
+    <message>
+        <source>scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)</source>
+        <translation>%1 × %2에서 축소됨 (프로젝트는 한 변 %3 픽셀, %4 메가픽셀까지의 그림을 담습니다)</translation>
     </message>
 </context>
 <context>
@@ -1888,6 +1892,34 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>Loading for %1 (%2)…</source>
         <translation>%1 (%2)용으로 불러오는 중…</translation>
     </message>
+    <message>
+        <source>Autosave is off (%1); it tries again every minute.</source>
+        <translation>자동 저장이 꺼져 있습니다 (%1). 1분마다 다시 시도합니다.</translation>
+    </message>
+    <message>
+        <source>Another ConsistI2V Studio window has the last session open: this one starts empty (save its work as a project to keep it)</source>
+        <translation>다른 ConsistI2V Studio 창이 지난 세션을 열고 있습니다. 이 창은 빈 상태로 시작합니다 (작업을 보관하려면 프로젝트로 저장하세요)</translation>
+    </message>
+    <message>
+        <source> (project %1, which was saved after it)</source>
+        <translation> (프로젝트 %1, 이 작업 이후에 저장됨)</translation>
+    </message>
+    <message>
+        <source>%1 was saved after this work, so it is recovered as untitled (Save asks for a name)</source>
+        <translation>%1이(가) 이 작업 이후에 저장되었으므로 제목 없음으로 복구합니다 (저장할 때 이름을 묻습니다)</translation>
+    </message>
+    <message>
+        <source>Discard the unsaved work</source>
+        <translation>저장하지 않은 작업 버리기</translation>
+    </message>
+    <message>
+        <source>Discard the work from %1 for good? It cannot be recovered afterwards.</source>
+        <translation>%1의 작업을 완전히 버릴까요? 나중에 복구할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>another ConsistI2V Studio window keeps its own untitled work there</source>
+        <translation>다른 ConsistI2V Studio 창이 그곳에 자신의 제목 없는 작업을 보관합니다</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
@@ -2574,10 +2606,6 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
     <message>
         <source>the manifest has %1 bytes (the limit is %2)</source>
         <translation>매니페스트가 %1바이트입니다 (제한은 %2)</translation>
-    </message>
-    <message>
-        <source>the manifest %1 is not valid JSON: %2</source>
-        <translation>매니페스트 %1이(가) 올바른 JSON이 아닙니다: %2</translation>
     </message>
     <message>
         <source>the manifest says format %1, the container format %2</source>
