@@ -436,6 +436,18 @@ Project readManifest(const nlohmann::json& m, const QHash<QString, const QByteAr
   p.negativeHistory = getStringList(h, "negative", where + QStringLiteral(" histories"));
   const auto& results = member(m, "results", where);
   if (!results.is_array()) throw Bad(QCoreApplication::translate("studio::Project", "%1: \"results\" must be a list").arg(where));
+  // Every frame of a project is an entry of its own: a manifest that refers to more frames than a project has entries
+  // (the same small picture 300 000 times took seconds and most of a gigabyte) is refused before any is decoded.
+  size_t frameRefs = 0;
+  for (const auto& r : results)
+    if (r.is_object() && r.contains("frames") && r["frames"].is_array()) frameRefs += r["frames"].size();
+  if (results.size() > kMaxEntries || frameRefs > kMaxEntries)
+    throw Bad(QCoreApplication::translate("studio::Project", "%1: %2 results with %3 frames in all, more than the %4 "
+                                                             "pictures a project holds")
+                  .arg(where)
+                  .arg(results.size())
+                  .arg(frameRefs)
+                  .arg(kMaxEntries));
   QSet<quint64> ids;
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];

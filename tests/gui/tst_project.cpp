@@ -346,7 +346,13 @@ private Q_SLOTS:
       frame.save(&buf, "PNG");
       return QVector<project::Entry>{manifest(j), {QStringLiteral("f.png"), png}};
     };
+    // one small picture referred to by more frames than a project has entries
+    nlohmann::json manyRefs = okManifest;
+    manyRefs["results"] = {{{"id", 1}, {"seed", 1}, {"seconds", 1.0}, {"favourite", false},
+                            {"params", nlohmann::json::object()},
+                            {"frames", std::vector<std::string>(project::kMaxEntries + 1, "f.png")}}};
     const std::vector<Case> cases = {
+        {"more frame references than entries", {manifest(manyRefs)}, 1, "more than the 200000 pictures a project holds"},
         {"picture_size a string", withPictureSize("64x64"), 1, "picture_size must be [width, height]"},
         {"picture_size of one number", withPictureSize({64}), 1, "picture_size must be [width, height]"},
         {"picture_size zero", withPictureSize({0, 64}), 1, "picture_size must be [width, height]"},
