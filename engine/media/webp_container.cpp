@@ -203,6 +203,42 @@ void decode_frames(const Info& info, const std::string& what,
   }
 }
 
+void make_animated(std::vector<uint8_t>& file, int width, int height, int duration_ms, int loop_count) {
+  if (!is_webp(file.data(), file.size())) throw Error("internal: the WebP encoder output has no RIFF/WEBP header");
+  const auto cs = chunks(file.data(), 12, riff_end(file.data(), file.size()), "WebP output");
+  std::vector<uint8_t> image;  // the still's ALPH / VP8 / VP8L chunks, as they are
+  bool alpha = false;
+  for (const Chunk& c : cs) {
+    if (c.fourcc == tag("ANIM")) return;  // animated already
+    if (c.fourcc == tag("ALPH") || c.fourcc == tag("VP8 ") || c.fourcc == tag("VP8L")) {
+      alpha |= c.fourcc == tag("ALPH");
+      append_chunk(image, c);
+    }
+  }
+  std::vector<uint8_t> out = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X'};
+  put32(out, 10);
+  out.push_back(uint8_t(0x02 | (alpha ? 0x10 : 0)));  // animation (and alpha)
+  out.insert(out.end(), {0, 0, 0});
+  put24(out, uint32_t(width - 1));
+  put24(out, uint32_t(height - 1));
+  out.insert(out.end(), {'A', 'N', 'I', 'M'});
+  put32(out, 6);
+  out.insert(out.end(), {255, 255, 255, 255});  // background colour (white, opaque)
+  out.push_back(uint8_t(loop_count & 255));
+  out.push_back(uint8_t((loop_count >> 8) & 255));
+  out.insert(out.end(), {'A', 'N', 'M', 'F'});
+  put32(out, uint32_t(16 + image.size()));
+  put24(out, 0);  // x / 2
+  put24(out, 0);  // y / 2
+  put24(out, uint32_t(width - 1));
+  put24(out, uint32_t(height - 1));
+  put24(out, uint32_t(std::clamp(duration_ms, 1, 0xFFFFFF)));
+  out.push_back(0x02);  // no blending, no disposal
+  out.insert(out.end(), image.begin(), image.end());
+  set32(out.data() + 4, uint32_t(out.size() - 8));
+  file = std::move(out);
+}
+
 void set_loop_count(std::vector<uint8_t>& file, int loop_count) {
   if (!is_webp(file.data(), file.size())) return;
   for (const Chunk& c : chunks(file.data(), 12, riff_end(file.data(), file.size()), "WebP output"))

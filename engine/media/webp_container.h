@@ -39,6 +39,9 @@ void decode_frames(const Info& info, const std::string& what,
                    const std::function<bool(const ff::Rgba& canvas, int duration_ms)>& sink);
 
 // Writers for files made by libwebp_anim: loop count in the ANIM chunk, an XMP chunk (adds VP8X if needed).
+// make_animated: a still (libwebp_anim merges identical frames, and a clip whose frames are all alike comes out as
+// one non-animated image: no duration, no loop) becomes an animation of that one frame lasting duration_ms.
+void make_animated(std::vector<uint8_t>& file, int width, int height, int duration_ms, int loop_count);
 void set_loop_count(std::vector<uint8_t>& file, int loop_count);
 void add_xmp(std::vector<uint8_t>& file, const std::string& xmp, int width, int height);
 // The XMP chunk's payload, or "" when there is none.

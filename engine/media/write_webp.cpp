@@ -1,5 +1,6 @@
 // Animated WebP through libavcodec's libwebp_anim encoder (it returns the whole file as one packet at the
 // end), then the loop count and an XMP chunk with the generation parameters.
+#include <cmath>
 #include <cstring>
 
 extern "C" {
@@ -76,6 +77,8 @@ void write_webp(const Job& job) {
   drain();
   if (!webp::is_webp(file.data(), file.size()))
     throw Error("cannot write '" + path + "': the libwebp_anim encoder returned no WebP file");
+  if (job.order.size() > 1)  // frames all alike: one frame for the whole clip's time, still an animation
+    webp::make_animated(file, w, h, static_cast<int>(std::lround(1000.0 * job.order.size() / job.fps)), job.opt.loop);
   webp::set_loop_count(file, job.opt.loop);
   if (!job.opt.params_json.empty()) webp::add_xmp(file, meta::xmp_wrap_params(job.opt.params_json), w, h);
   write_bytes(job.temp, file, path);

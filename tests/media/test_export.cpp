@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <fstream>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@ extern "C" {
 #include "engine/files.h"
 #include "engine/error.h"
 #include "engine/media/export.h"
+#include "engine/media/webp_container.h"
 #include "tests/media/media_test_util.h"
 
 using namespace ci2v::media;
@@ -683,6 +685,32 @@ TEST(Export, ReplacingKeepsLinksAndPermissionsAndLongNamesWork) {
   export_video(synthetic_clip(32, 32, 2), longest);
   EXPECT_EQ(decode_video(longest).frames.size(), 2u);
   EXPECT_EQ(dir.entries().size(), 3u);  // no temporary left
+}
+
+// A clip whose frames are all alike: libwebp_anim merges them into one non-animated image (no duration, no loop);
+// written as an animation of that frame lasting the whole clip, with its loop count.
+TEST(Export, WebPOfAStillClipStaysAnAnimation) {
+  if (!encoder_available("libwebp_anim")) GTEST_SKIP() << "this FFmpeg has no libwebp_anim encoder";
+  TempDir dir;
+  Video still = synthetic_clip(24, 16, 1);
+  still.frames.resize(8, still.frames[0]);
+  ExportOptions o;
+  o.fps = 8;
+  o.loop = 3;
+  o.webp_lossless = true;
+  export_video(still, dir / "still.webp", o);
+  std::ifstream f(dir / "still.webp", std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto info = ci2v::media::webp::parse(bytes.data(), bytes.size(), "still.webp");
+  EXPECT_TRUE(info.animated);
+  EXPECT_EQ(info.loop, 3);
+  EXPECT_EQ(info.canvas_width, 24);
+  int total_ms = 0;
+  for (const auto& fr : info.frames) total_ms += fr.duration_ms;
+  EXPECT_EQ(total_ms, 1000);  // 8 frames at 8 fps
+  const Video back = decode_video(dir / "still.webp");
+  ASSERT_FALSE(back.frames.empty());
+  EXPECT_EQ(compare(back.frames[0], still.frames[0]).max_abs, 0);  // lossless
 }
 
 TEST(Export, SingleFrameInEveryFormat) {
