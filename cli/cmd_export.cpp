@@ -23,7 +23,7 @@ namespace ci2v::cli {
 int cmd_export(int argc, char** argv) {
   Args a(argc, argv, 2, {"pingpong", "no-dither", "lossless", "verbose"});
   if (auto u = a.unknown({"out", "fps", "crf", "loop", "pingpong", "no-dither", "format", "quality", "lossless", "params",
-                          "preset", "verbose"});
+                          "preset", "verbose", "max-frames"});
       !u.empty())
     throw UsageError("unknown option " + u[0]);
   if (a.positional().size() != 1)
@@ -53,7 +53,9 @@ int cmd_export(int argc, char** argv) {
   if (f != media::Format::Mp4 && a.has("crf")) o.crf = media::ExportOptions{}.crf;
   // the target and the options before the input is decoded (a long video takes a while and much memory)
   media::check_export_target(out, o);
-  media::Video video = media::decode_video(in);
+  const int max_frames = a.get_int32("max-frames", 0);  // 0: all of them
+  if (max_frames < 0) throw UsageError("--max-frames: expected a number of frames >= 1 (0: all), got " + a.get("max-frames"));
+  media::Video video = media::decode_video(in, max_frames);
   if (o.fps == 0) {
     o.fps = video.fps > 0 ? video.fps : 8.0;
     if (f == media::Format::Gif && o.fps > media::kMaxGifFps) {  // the input's own rate, too fast for a GIF

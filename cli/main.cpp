@@ -46,7 +46,7 @@ void usage(std::ostream& o) {
        "                                      run golden parity cases against the engine\n"
        "  export  IN --out FILE [--fps N] [--crf N] [--loop N] [--pingpong] [--no-dither]\n"
        "          [--format auto|mp4|gif|webp|png] [--quality Q] [--lossless] [--params FILE.json]\n"
-       "          [--preset medium (x264)] [--verbose]\n"
+       "          [--preset medium (x264)] [--max-frames N (the first N of the input)] [--verbose]\n"
        "                                      re-encode a PNG folder or a video (MP4/GIF/WebP/PNGs)\n"
        "  download [--repo TIGER-Lab/ConsistI2V] [--revision main] [--cache DIR | --to DIR] [--offline]\n"
        "          [--endpoint URL] [--variant fp16] [--quiet]\n"

@@ -58,7 +58,8 @@ void check_memory(const Video& v, const std::string& path) {
   const uint64_t bytes = static_cast<uint64_t>(v.frames.size()) * v.frames.back().rgb.size();
   if (bytes > ff::kMaxDecodedBytes)
     throw Error("cannot read '" + path + "': its decoded frames exceed " + std::to_string(ff::kMaxDecodedBytes >> 30) +
-                " GiB after " + std::to_string(v.frames.size()) + " frames; read fewer frames (max_frames)");
+                " GiB after " + std::to_string(v.frames.size()) + " frames; read fewer frames (consisti2v export " +
+                "--max-frames N)");
 }
 
 std::vector<uint8_t> read_head(const std::string& path, size_t n) {
@@ -131,6 +132,22 @@ Video decode_video(const std::string& path, int max_frames) {
   if (webp::is_webp(head.data(), head.size())) return decode_webp(path, max_frames);
   ff::InputFile in(path);
   ff::VideoDecoder dec(in);
+  {
+    // What the container says it holds, before anything is decoded: a 67 KB GIF of 100 frames of 4000 x 4000 took
+    // 4.5 GB before the decoded frames reached the limit.
+    const AVStream* st = dec.stream();
+    int64_t frames = st->nb_frames;
+    if (frames <= 0 && in.fmt()->duration > 0 && st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
+      frames = static_cast<int64_t>(static_cast<double>(in.fmt()->duration) / AV_TIME_BASE * av_q2d(st->avg_frame_rate));
+    if (max_frames > 0) frames = std::min<int64_t>(frames, max_frames);
+    const uint64_t bytes = static_cast<uint64_t>(std::max<int64_t>(frames, 0)) *
+                           static_cast<uint64_t>(st->codecpar->width) * static_cast<uint64_t>(st->codecpar->height) * 3;
+    if (bytes > ff::kMaxDecodedBytes)
+      throw Error("cannot read '" + path + "': it holds about " + std::to_string(frames) + " frames of " +
+                  std::to_string(st->codecpar->width) + "x" + std::to_string(st->codecpar->height) + ", more than the " +
+                  std::to_string(ff::kMaxDecodedBytes >> 30) + " GiB its decoded frames may take; read fewer " +
+                  "frames (consisti2v export --max-frames N)");
+  }
   Video v;
   std::vector<int64_t> durations, stamps;
   ff::FramePtr f = ff::make_frame();
