@@ -115,6 +115,10 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
       p.camera_path = io::read_json_file(cam);
       p.camera_preset.clear();
     } else {
+      static const char* kPresets[] = {"pan_left", "pan_right", "zoom_in", "zoom_out", "tilt_up", "tilt_down"};
+      if (std::none_of(std::begin(kPresets), std::end(kPresets), [&](const char* n) { return cam == n; }))
+        throw UsageError("--camera: '" + cam + "' is neither a preset (pan_left, pan_right, zoom_in, zoom_out, tilt_up, " +
+                         "tilt_down) nor a camera path file (a name ending in .json)");
       p.camera_preset = cam;
       p.camera_path = nullptr;
     }
@@ -255,6 +259,28 @@ std::string rescue_frames(const GenerationResult& r, double fps) {
 #endif
 }
 
+// The engine names parameters by their JSON fields ("parameter 'frame_stride' = 0 ..."); on the command line the
+// option is what the user typed: "parameter 'frame_stride' (--stride) = 0 ...".
+std::string with_option_names(std::string m) {
+  static const std::pair<const char*, const char*> kOptions[] = {
+      {"'frame_stride'", "--stride"},          {"'guidance_rescale'", "--rescale"},
+      {"'cutoff_spatial (D0 spatial)'", "--ds"}, {"'cutoff_temporal (D0 temporal)'", "--dt"},
+      {"'cfg_text'", "--cfg-text"},            {"'cfg_image'", "--cfg-image"},
+      {"'noise_level (tau)'", "--tau"},        {"'camera_preset'", "--camera"},
+      {"'camera_path'", "--camera"},           {"'negative_prompt'", "--negative"},
+      {"'steps'", "--steps"},
+      {"'frames'", "--frames"},                {"'width'", "--width"},
+      {"'height'", "--height"},                {"'chunks'", "--chunks"},
+      {"'eta'", "--eta"},                      {"'sampler'", "--sampler"},
+      {"'device'", "--device"},                {"'dtype'", "--dtype"}};
+  for (const auto& [field, option] : kOptions) {
+    const std::string named = std::string("parameter ") + field;
+    const size_t at = m.find(named);
+    if (at != std::string::npos) m.insert(at + named.size(), std::string(" (") + option + ")");
+  }
+  return m;
+}
+
 int cmd_generate(int argc, char** argv) {
   Args a(argc, argv, 2, {"no-frameinit", "quiet"});
   const std::set<std::string> known = {"model", "image", "prompt", "negative", "camera", "steps", "sampler", "seed",
@@ -274,8 +300,12 @@ int cmd_generate(int argc, char** argv) {
   std::string camera_note;
   auto params = as_usage_error([&] {
     auto p = params_from_args(a, defaults, &camera_note);
-    p.validate();  // before any work
-    check_params_for_model(model, p);  // the scheduler's limits (steps, τ) too, before the load
+    try {
+      p.validate();  // before any work
+      check_params_for_model(model, p);  // the scheduler's limits (steps, τ) too, before the load
+    } catch (const Error& e) {
+      throw UsageError(with_option_names(e.what()));
+    }
     return p;
   });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
