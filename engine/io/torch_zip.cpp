@@ -28,7 +28,8 @@ struct TensorSpec {
 
 struct Value;
 // A dict, list or tuple. Its depth is final once it is placed in another container: a container may not be
-// changed after that (torch.save never does), so no chain can grow deeper than the depths say, and no cycle forms.
+// changed after that (torch.save never does), so no chain can grow deeper than the depths say; with a container
+// never placed inside itself, no cycle forms either.
 struct Container {
   std::vector<Value> items;  // a dict: key, value, key, value, ...
   int depth = 1;
@@ -40,7 +41,11 @@ struct Value {
   Kind kind = Kind::None;
   int64_t i = 0;
   double f = 0;
-  std::string s;  // Str; Global: "module name"
+  std::shared_ptr<const std::string> text;  // Str; Global: "module name" (shared: a memo copy copies no bytes)
+  const std::string& s() const {
+    static const std::string none;
+    return text ? *text : none;
+  }
   std::shared_ptr<Container> c;
   std::shared_ptr<StorageRef> storage;
   std::shared_ptr<TensorSpec> tensor;
@@ -172,28 +177,26 @@ public:
           add_to(top(), Value::Kind::Dict, std::move(kv));
           break;
         }
-        case 'q': memo_[static_cast<uint32_t>(u8())] = top(); break;  // BINPUT
-        case 'r': memo_[static_cast<uint32_t>(le(4))] = top(); break; // LONG_BINPUT
-        case 0x94: memo_[static_cast<uint32_t>(memo_.size())] = top(); break;  // MEMOIZE (protocol 4)
+        case 'q': remember(static_cast<uint32_t>(u8()), top()); break;           // BINPUT
+        case 'r': remember(static_cast<uint32_t>(le(4)), top()); break;          // LONG_BINPUT
+        case 0x94: remember(static_cast<uint32_t>(memo_.size()), top()); break;  // MEMOIZE (protocol 4)
         case 'h': push(memo(static_cast<uint32_t>(u8()))); break;     // BINGET
         case 'j': push(memo(static_cast<uint32_t>(le(4)))); break;    // LONG_BINGET
         case '0': (void)pop(); break;                                 // POP
         case '1': stack_.resize(pop_mark()); break;                   // POP_MARK
         case '2': push(top()); break;                                 // DUP
         case 'c': {                                                   // GLOBAL
-          Value g;
-          g.kind = Value::Kind::Global;
-          g.s = line();  // the module, then the name (one statement each: the order matters)
-          g.s += " " + line();
-          static const char* kAllowed[] = {"collections OrderedDict", "torch._utils _rebuild_tensor_v2",
-                                           "torch._utils _rebuild_tensor", "torch._utils _rebuild_parameter",
-                                           "torch.jit._pickle restore_type_tag"};  // (LibTorch's pickle_save)
-          const bool storage = g.s.rfind("torch ", 0) == 0 && g.s.size() > 13 &&
-                               g.s.compare(g.s.size() - 7, 7, "Storage") == 0;
-          if (!storage && std::none_of(std::begin(kAllowed), std::end(kAllowed), [&](const char* a) { return g.s == a; }))
-            fail("it uses '" + g.s + "', which a state dict of tensors does not need (refused: a checkpoint "
-                 "could run code through it)");
-          push(std::move(g));
+          std::string name = line();  // the module, then the name (one statement each: the order matters)
+          name += " " + line();
+          push(global(std::move(name)));
+          break;
+        }
+        case 0x93: {                                                  // STACK_GLOBAL (protocol 4)
+          const Value name = pop();
+          const Value module = pop();
+          if (module.kind != Value::Kind::Str || name.kind != Value::Kind::Str)
+            fail("STACK_GLOBAL of " + std::string(kind_name(module.kind)) + " and " + kind_name(name.kind));
+          push(global(module.s() + " " + name.s()));
           break;
         }
         case 'Q': push(persistent(pop())); break;                     // BINPERSID
@@ -256,7 +259,34 @@ private:
     return s;
   }
 
-  void push(Value v) { stack_.push_back(std::move(v)); }
+  // a class or function by "module name": only those a state dict of tensors needs
+  static Value global(std::string name) {
+    static const char* kAllowed[] = {"collections OrderedDict", "torch._utils _rebuild_tensor_v2",
+                                     "torch._utils _rebuild_tensor", "torch._utils _rebuild_parameter",
+                                     "torch.jit._pickle restore_type_tag"};  // (LibTorch's pickle_save)
+    const bool storage = name.rfind("torch ", 0) == 0 && name.size() > 13 &&
+                         name.compare(name.size() - 7, 7, "Storage") == 0;
+    if (!storage && std::none_of(std::begin(kAllowed), std::end(kAllowed), [&](const char* a) { return name == a; }))
+      fail("it uses '" + name + "', which a state dict of tensors does not need (refused: a checkpoint could run "
+           "code through it)");
+    Value g;
+    g.kind = Value::Kind::Global;
+    g.text = std::make_shared<const std::string>(std::move(name));
+    return g;
+  }
+
+  // Values are small (strings and containers are shared, not copied), and their number is held to what a state
+  // dict of even the largest model needs: a 2 MB pickle of BINGETs or DUPs cannot ask for gigabytes.
+  static constexpr size_t kMaxValues = size_t(1) << 22;
+  void push(Value v) {
+    if (stack_.size() >= kMaxValues) fail("its stack grows past " + std::to_string(kMaxValues) + " values");
+    stack_.push_back(std::move(v));
+  }
+  void remember(uint32_t id, const Value& v) {
+    if (memo_.size() >= kMaxValues && !memo_.count(id))
+      fail("its memo grows past " + std::to_string(kMaxValues) + " values");
+    memo_[id] = v;
+  }
   void push_bool(bool b) {
     Value v;
     v.kind = Value::Kind::Bool;
@@ -274,7 +304,7 @@ private:
     Value v;
     v.kind = Value::Kind::Str;
     const uint8_t* b = take(static_cast<size_t>(n));
-    v.s.assign(reinterpret_cast<const char*>(b), static_cast<size_t>(n));
+    v.text = std::make_shared<const std::string>(reinterpret_cast<const char*>(b), static_cast<size_t>(n));
     push(std::move(v));
   }
   // the stack above the innermost mark
@@ -309,6 +339,7 @@ private:
   }
   // `child` goes into `parent`: its depth counts from now on, and it may no longer change
   static void adopt(Container& parent, Value child) {
+    if (child.c.get() == &parent) fail("a dict or list is placed inside itself");
     if (child.c) {
       child.c->nested = true;
       parent.depth = std::max(parent.depth, child.c->depth + 1);
@@ -350,9 +381,9 @@ private:
 
   // ('storage', torch.XStorage, key, location, numel): the record data/<key>, holding at least numel elements
   Value persistent(const Value& pid) {
-    if (item(pid, 0, Value::Kind::Str, "a persistent id").s != "storage") fail("a persistent id that is not a storage");
-    const torch::ScalarType dtype = storage_dtype(item(pid, 1, Value::Kind::Global, "a storage's type").s);
-    const std::string& key = item(pid, 2, Value::Kind::Str, "a storage's key").s;
+    if (item(pid, 0, Value::Kind::Str, "a persistent id").s() != "storage") fail("a persistent id that is not a storage");
+    const torch::ScalarType dtype = storage_dtype(item(pid, 1, Value::Kind::Global, "a storage's type").s());
+    const std::string& key = item(pid, 2, Value::Kind::Str, "a storage's key").s();
     (void)item(pid, 3, Value::Kind::Str, "a storage's location");  // cpu, cuda:0 ...: read onto the CPU alike
     const int64_t numel = item(pid, 4, Value::Kind::Int, "a storage's element count").i;
     auto& ref = storages_[key];
@@ -382,16 +413,16 @@ private:
   Value reduce(const Value& f, const Value& args) {
     if (f.kind != Value::Kind::Global || args.kind != Value::Kind::Tuple)
       fail(std::string("REDUCE of ") + kind_name(f.kind) + " with " + kind_name(args.kind));
-    if (f.s == "collections OrderedDict") {
+    if (f.s() == "collections OrderedDict") {
       if (!args.c->items.empty()) fail("an OrderedDict made from arguments");
       return container(Value::Kind::Dict);
     }
-    if (f.s == "torch._utils _rebuild_parameter") return item(args, 0, Value::Kind::Tensor, "a parameter's data");
-    if (f.s == "torch.jit._pickle restore_type_tag") {  // (a typed dict or list, and its type's name)
+    if (f.s() == "torch._utils _rebuild_parameter") return item(args, 0, Value::Kind::Tensor, "a parameter's data");
+    if (f.s() == "torch.jit._pickle restore_type_tag") {  // (a typed dict or list, and its type's name)
       (void)item(args, 1, Value::Kind::Str, "a type tag");
       return args.c->items[0];
     }
-    if (f.s == "torch._utils _rebuild_tensor_v2" || f.s == "torch._utils _rebuild_tensor") {
+    if (f.s() == "torch._utils _rebuild_tensor_v2" || f.s() == "torch._utils _rebuild_tensor") {
       auto t = std::make_shared<TensorSpec>();
       t->storage = item(args, 0, Value::Kind::Storage, "a tensor's storage").storage;
       t->offset = item(args, 1, Value::Kind::Int, "a tensor's storage offset").i;
@@ -402,7 +433,7 @@ private:
       v.tensor = std::move(t);
       return v;
     }
-    fail("REDUCE of '" + f.s + "'");
+    fail("REDUCE of '" + f.s() + "'");
   }
 };
 
@@ -449,12 +480,12 @@ void add_tensors(std::map<std::string, torch::Tensor>& out, const Value& v, bool
   const auto& items = v.c->items;
   if (top)  // a training checkpoint wraps the weights: {"state_dict": {...}, "epoch": ...}
     for (size_t k = 0; k + 1 < items.size(); k += 2)
-      if (items[k].kind == Value::Kind::Str && items[k].s == "state_dict" && items[k + 1].kind == Value::Kind::Dict)
+      if (items[k].kind == Value::Kind::Str && items[k].s() == "state_dict" && items[k + 1].kind == Value::Kind::Dict)
         return add_tensors(out, items[k + 1], false);
   for (size_t k = 0; k + 1 < items.size(); k += 2) {
     if (items[k].kind != Value::Kind::Str) throw Error("the state dict has a key that is " + std::string(kind_name(items[k].kind)));
     if (items[k + 1].kind != Value::Kind::Tensor) continue;  // e.g. "global_step"
-    out[items[k].s] = make_tensor(*items[k + 1].tensor, items[k].s);
+    out[items[k].s()] = make_tensor(*items[k + 1].tensor, items[k].s());
   }
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include <filesystem>
@@ -228,7 +229,11 @@ TEST(StateDict, TorchSaveCheckpointsAreReadByARestrictedUnpickler) {
     const char* file;
     const char* expected;
   };
+  // protocol 4 (torch.save(..., pickle_protocol=4)): STACK_GLOBAL, MEMOIZE, FRAME, SHORT_BINUNICODE
+  auto p4 = io::StateDict::from_file(dir + "protocol4.bin");
+  EXPECT_TRUE(torch::equal(p4.get("w"), torch::tensor({0.0f, 1.0f, 2.0f, 3.0f}).reshape({2, 2})));
   for (const Bad& b : {Bad{"numel_lie.bin", "the storage '0' claims 100000001 elements of 4 bytes, but its record holds 4 bytes"},
+                       Bad{"self_list.bin", "a dict or list is placed inside itself"},
                        Bad{"short_stack.bin", "a tuple of 3 finds fewer values on the stack"},
                        Bad{"reduce_empty.bin", "finds its stack empty"},
                        Bad{"deep.bin", "nested more than 64 deep"},
@@ -242,6 +247,31 @@ TEST(StateDict, TorchSaveCheckpointsAreReadByARestrictedUnpickler) {
       EXPECT_NE(m.find(b.expected), std::string::npos) << m;
     }
   }
+}
+
+// A small pickle that copies one value millions of times (DUP, BINGET) cannot ask for gigabytes: the stack and the
+// memo are held to a number of values, and copies share their strings.
+TEST(StateDict, APickleThatCopiesAValueMillionsOfTimesIsRefused) {
+  const auto dir = tmpdir();
+  const std::string file = dir + "/dups.bin";
+  std::string pkl = "\x80\x02X";
+  const uint32_t n = 1 << 20;  // a 1 MB string ...
+  for (int k = 0; k < 4; ++k) pkl.push_back(static_cast<char>((n >> (8 * k)) & 255));
+  pkl.append(n, 'x');
+  pkl.append(std::string(5u << 20, '2'));  // ... duplicated five million times (5 MB of DUP)
+  pkl.push_back('.');
+  {
+    caffe2::serialize::PyTorchStreamWriter w(file);
+    w.writeRecord("data.pkl", pkl.data(), pkl.size());
+    w.writeEndOfFile();
+  }
+  try {
+    io::StateDict::from_file(file);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("its stack grows past"), std::string::npos) << e.what();
+  }
+  ci2v::remove_tree(dir);
 }
 
 TEST(StateDict, DuplicateKeysAcrossShardsAreAnError) {

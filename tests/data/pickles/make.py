@@ -34,7 +34,7 @@ def write_zip(path, pkl, record_floats):
         z.writestr('archive/data/0', struct.pack('<%df' % record_floats, *range(record_floats)))
         z.writestr('archive/version', b'3\n')
 
-def write(path, shape, storage_size, offset, stride=None, record_size=None, ordered=False):
+def write(path, shape, storage_size, offset, stride=None, record_size=None, ordered=False, protocol=2):
     s = Storage(storage_size)
     b = io.BytesIO()
     if ordered:  # what torch.save(model.state_dict()) writes: an OrderedDict with a _metadata attribute
@@ -42,7 +42,7 @@ def write(path, shape, storage_size, offset, stride=None, record_size=None, orde
         d._metadata = collections.OrderedDict([('', {'version': 1})])
     else:
         d = {'step': 1, 'w': Tensor(s, shape, offset, stride)}
-    Pickler(b, protocol=2).dump(d)
+    Pickler(b, protocol=protocol).dump(d)
     write_zip(path, b.getvalue(), storage_size if record_size is None else record_size)
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -57,3 +57,5 @@ write_zip(os.path.join(here, 'short_stack.bin'), b'\x80\x02K\x01\x87.', 1)      
 write_zip(os.path.join(here, 'reduce_empty.bin'), b'\x80\x02R.', 1)                 # REDUCE on an empty stack
 write_zip(os.path.join(here, 'deep.bin'), b'\x80\x02K\x01' + b'\x85' * 1000 + b'.', 1)  # 1000 nested tuples
 write_zip(os.path.join(here, 'system.bin'), b'\x80\x02cos\nsystem\nX\x04\x00\x00\x00true\x85R.', 1)
+write(os.path.join(here, 'protocol4.bin'), (2, 2), 4, 0, stride=(2, 1), ordered=True, protocol=4)  # STACK_GLOBAL
+write_zip(os.path.join(here, 'self_list.bin'), b'\x80\x02]q\x00h\x00a.', 1)     # a list appended to itself
