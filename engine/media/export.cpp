@@ -187,11 +187,16 @@ Target check_target(const std::string& path, const ExportOptions& opt, double fp
   std::string clean = path;
   while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
   fs::path target = fs::path(clean).lexically_normal();
-  // A link to a file is written through (the file it names gets the clip; the link stays a link).
-  std::error_code link_ec;
-  if (t.format != Format::PngSequence && fs::is_symlink(fs::symlink_status(target, link_ec))) {
-    const fs::path resolved = fs::weakly_canonical(target, link_ec);
-    if (!link_ec) target = resolved;
+  // A link of one's own is written through (the file it names gets the clip, the link stays a link), also when that
+  // file does not exist yet. A link someone else made (in /tmp, say) is replaced, not followed: it could name any
+  // file of the user's.
+  for (int hops = 0; t.format != Format::PngSequence && hops < 8; ++hops) {
+    struct stat ls {};
+    if (::lstat(target.c_str(), &ls) != 0 || !S_ISLNK(ls.st_mode) || ls.st_uid != ::geteuid()) break;
+    std::error_code link_ec;
+    const fs::path to = fs::read_symlink(target, link_ec);
+    if (link_ec) break;
+    target = (to.is_absolute() ? to : target.parent_path() / to).lexically_normal();
   }
   const fs::path name = target.filename();
   if (name.empty() || name == "." || name == "..") throw Error("cannot export to '" + path + "': no file name");
@@ -299,7 +304,7 @@ void export_video(const Video& video, const std::string& path, const ExportOptio
     if (fmt != Format::PngSequence) {
       // a file replaced keeps its permissions (a private clip stays private)
       struct stat old {};
-      if (::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode)) (void)::chmod(job.temp.c_str(), old.st_mode & 07777);
+      if (::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode)) (void)::chmod(job.temp.c_str(), old.st_mode & 0777);
       sync_path(job.temp, false);
     }
     fs::rename(job.temp, target, ec);
