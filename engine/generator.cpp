@@ -352,7 +352,20 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   Tensor pixels = encoder_pixels(params, first_frame);  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
   capture("first_frame_preprocessed", pixels);
   // a cancel between the encoder's blocks (a camera move encodes every frame's crop: seconds each on a CPU)
-  auto post = m.vae->encode_moments(pixels.to(dev, dt), [cancel] { check_cancel(cancel); });
+  vae::Posterior post;
+  if (pixels.size(0) <= T) {
+    post = m.vae->encode_moments(pixels.to(dev, dt), [cancel] { check_cancel(cancel); });
+  } else {  // a camera move over several chunks: its crops a chunk's worth at a time (the memory of one chunk's)
+    std::vector<Tensor> means, stddevs;
+    for (int64_t b = 0; b < pixels.size(0); b += T) {
+      auto part = m.vae->encode_moments(pixels.slice(0, b, std::min<int64_t>(b + T, pixels.size(0))).to(dev, dt),
+                                        [cancel] { check_cancel(cancel); });
+      means.push_back(part.mean);
+      stddevs.push_back(part.stddev);
+    }
+    post.mean = torch::cat(means);
+    post.stddev = torch::cat(stddevs);
+  }
   capture("first_frame_latent_mean", post.mean);
   capture("first_frame_latent_std", post.stddev);
   Tensor eps0 = noise->randn(post.mean.sizes(), post.mean.options(), "VAE posterior sample");
