@@ -73,19 +73,26 @@ std::string read_file_limited(const std::filesystem::path& path, std::size_t max
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw Error(where + ": cannot stat: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw Error(where + ": is a folder, expected a file");
-  if (!S_ISREG(st.st_mode)) throw Error(where + ": not a regular file (a pipe or a device), expected a file");
-  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
+  const bool stream = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);  // `--params <(jq ...)`, /dev/stdin
+  if (!S_ISREG(st.st_mode) && !stream) throw Error(where + ": not a file, a pipe or a terminal");
+  if (!stream && static_cast<std::uintmax_t>(st.st_size) > max_bytes)
     throw Error(where + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_bytes) +
                 " this file may have");
-  std::string out(static_cast<std::size_t>(st.st_size), '\0');
+  // a pipe is read as it comes (no writer: at once, empty) and a device at most one byte past the limit
+  if (stream) (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  const std::size_t want = stream ? max_bytes + 1 : static_cast<std::size_t>(st.st_size);
+  std::string out(stream ? std::min<std::size_t>(want, 1 << 16) : want, '\0');
   std::size_t done = 0;
-  while (done < out.size()) {
+  while (done < want) {
+    if (done == out.size()) out.resize(std::min(want, out.size() * 2));
     const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error(where + ": read error: " + std::strerror(errno));
-    if (n == 0) break;  // shrunk meanwhile
+    if (n == 0) break;  // the end (or a file shrunk meanwhile)
     done += static_cast<std::size_t>(n);
   }
+  if (stream && done > max_bytes)
+    throw Error(where + ": more than the " + std::to_string(max_bytes) + " bytes this file may have");
   out.resize(done);
   return out;
 }

@@ -31,9 +31,10 @@ using AppendBytes = std::function<void(const void* data, std::size_t size)>;
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendBytes&)>& fill);
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
-// The whole of a regular file, at most max_bytes of it. Never blocks on a FIFO or reads a device without end (a
-// config linked to /dev/zero): anything but a regular file, and a file larger than max_bytes, is refused with
-// ci2v::Error naming the path and what was expected.
+// The whole of a file, at most max_bytes of it (more is refused with ci2v::Error naming the path). A pipe or a
+// terminal is read to its end (`--params <(jq ...)`): opening one never waits for a writer (a FIFO nobody writes
+// reads as empty), and a device is read at most one byte past the limit (a config linked to /dev/zero is refused,
+// not read without end). A folder, a socket and the like are refused.
 std::string read_file_limited(const std::filesystem::path& path, std::size_t max_bytes);
 inline constexpr std::size_t kMaxJsonFileBytes = std::size_t(64) << 20;  // configs, vocabularies, indexes
 

@@ -97,8 +97,8 @@ TEST(WriteFileAtomically, ReplacesTheFileOrLeavesItAsItWas) {
   ci2v::remove_tree(dir);
 }
 
-// Configs and vocabularies are read through read_file_limited: a FIFO in their place is refused at once (opening it
-// to read would wait for a writer forever), a device is not read without end, a file too large is refused.
+// Configs, vocabularies and the CLI's JSON files are read through read_file_limited: a FIFO in their place never
+// blocks the open (it waited forever for a writer), a device is not read without end, a file too large is refused.
 TEST(ReadFileLimited, RefusesPipesDevicesFoldersAndOversizedFiles) {
   const fs::path d = fs::temp_directory_path() / ("ci2v_read_limited_" + std::to_string(ci2v::entropy64()));
   fs::create_directories(d);
@@ -116,11 +116,17 @@ TEST(ReadFileLimited, RefusesPipesDevicesFoldersAndOversizedFiles) {
   };
   const std::string big = message(d / "config.json", 4);
   EXPECT_NE(big.find("config.json: 8 bytes, more than the 4"), std::string::npos) << big;
+  // a FIFO nobody writes to reads as empty at once (it used to wait forever); one that is written to is read
   ASSERT_EQ(::mkfifo((d / "fifo.json").c_str(), 0600), 0);
-  const std::string fifo = message(d / "fifo.json", 100);
-  EXPECT_NE(fifo.find("fifo.json: not a regular file"), std::string::npos) << fifo;
+  EXPECT_EQ(ci2v::read_file_limited(d / "fifo.json", 100), "");
   const std::string dev = message("/dev/zero", 100);
-  EXPECT_NE(dev.find("/dev/zero: not a regular file"), std::string::npos) << dev;
+  EXPECT_NE(dev.find("/dev/zero: more than the 100 bytes this file may have"), std::string::npos) << dev;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "{\"b\": 2}", 8), 8);
+  ::close(fds[1]);
+  EXPECT_EQ(ci2v::read_file_limited("/proc/self/fd/" + std::to_string(fds[0]), 100), "{\"b\": 2}");
+  ::close(fds[0]);
   const std::string folder = message(d, 100);
   EXPECT_NE(folder.find("is a folder, expected a file"), std::string::npos) << folder;
   const std::string missing = message(d / "missing.json", 100);
