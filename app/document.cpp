@@ -584,6 +584,7 @@ bool Document::loadProject(const Project& project, QString* error) {
     Q_EMIT resultRemoved(i);
   }
   for (const QString& v : videos) Q_EMIT previewVideoReleased(v);
+  pictureNote_.clear();  // (the note was of the last picture given, not of the project's)
   replaceFirstFrame(project.firstFrame, project.firstFrameSource, false);  // the project's path fits its picture
   setModelPath(project.modelPath);  // before the parameters: a device they change loads this model, not the last
   setParams(project.params);

@@ -2005,7 +2005,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     }
   }
   if (sessionLock_) sessionLock_->unlock();  // the next studio may have the session now
-  settings_->setLastProject(doc_->projectPath());
+  if (!sessionInUse_) settings_->setLastProject(doc_->projectPath());  // (the first studio's is its own to set)
   if (autosaver_ && !keepRecovery) autosaver_->finish();
   engine_->cancelAll();
   if (engine_->isBusy()) engine_->cancel();

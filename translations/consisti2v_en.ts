@@ -2639,6 +2639,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>%1: picture_size must be [width, height] in pixels</source>
         <translation>%1: picture_size must be [width, height] in pixels</translation>
     </message>
+    <message>
+        <source>%1: %2 results with %3 frames in all, more than the %4 pictures a project holds</source>
+        <translation>%1: %2 results with %3 frames in all, more than the %4 pictures a project holds</translation>
+    </message>
 </context>
 <context>
     <name>studio::SaveName</name>

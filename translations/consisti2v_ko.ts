@@ -2631,6 +2631,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>%1: picture_size must be [width, height] in pixels</source>
         <translation>%1: picture_size는 픽셀 단위의 [너비, 높이]여야 합니다</translation>
     </message>
+    <message>
+        <source>%1: %2 results with %3 frames in all, more than the %4 pictures a project holds</source>
+        <translation>%1: 결과 %2개에 프레임이 모두 %3개로, 프로젝트가 담는 그림 %4개보다 많습니다</translation>
+    </message>
 </context>
 <context>
     <name>studio::SaveName</name>

@@ -1,5 +1,6 @@
 // decode_video and read_embedded_params.
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -136,14 +137,15 @@ Video decode_video(const std::string& path, int max_frames) {
     // What the container says it holds, before anything is decoded: a 67 KB GIF of 100 frames of 4000 x 4000 took
     // 4.5 GB before the decoded frames reached the limit.
     const AVStream* st = dec.stream();
-    int64_t frames = st->nb_frames;
+    double frames = static_cast<double>(st->nb_frames);
     if (frames <= 0 && in.fmt()->duration > 0 && st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
-      frames = static_cast<int64_t>(static_cast<double>(in.fmt()->duration) / AV_TIME_BASE * av_q2d(st->avg_frame_rate));
-    if (max_frames > 0) frames = std::min<int64_t>(frames, max_frames);
-    const uint64_t bytes = static_cast<uint64_t>(std::max<int64_t>(frames, 0)) *
-                           static_cast<uint64_t>(st->codecpar->width) * static_cast<uint64_t>(st->codecpar->height) * 3;
-    if (bytes > ff::kMaxDecodedBytes)
-      throw Error("cannot read '" + path + "': it holds about " + std::to_string(frames) + " frames of " +
+      frames = static_cast<double>(in.fmt()->duration) / AV_TIME_BASE * av_q2d(st->avg_frame_rate);
+    if (max_frames > 0) frames = std::min<double>(frames, max_frames);
+    // in doubles: a crafted container's counts cannot overflow (or wrap past the limit)
+    const double bytes = std::max(frames, 0.0) * st->codecpar->width * st->codecpar->height * 3;
+    if (bytes > static_cast<double>(ff::kMaxDecodedBytes))
+      throw Error("cannot read '" + path + "': it holds about " + std::to_string(std::llround(std::min(frames, 1e18))) +
+                  " frames of " +
                   std::to_string(st->codecpar->width) + "x" + std::to_string(st->codecpar->height) + ", more than the " +
                   std::to_string(ff::kMaxDecodedBytes >> 30) + " GiB its decoded frames may take; read fewer " +
                   "frames (consisti2v export --max-frames N)");

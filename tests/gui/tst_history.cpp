@@ -464,7 +464,17 @@ private Q_SLOTS:
     auto next = makeWindow(ini);
     QVERIFY(next->document()->hasFirstFrame());
     QCOMPARE(next->document()->params().prompt, std::string("the first studio's work"));
+    // nor does it set the last project: the first one's named project is what the next start opens
+    const QString named = tmp.filePath(QStringLiteral("named.ci2v"));
+    QVERIFY2(next->document()->saveProjectFile(named, &error), qPrintable(error));
+    auto other = makeWindow(ini);
     QVERIFY(next->close());
+    QVERIFY(other->close());
+    next.reset();
+    other.reset();
+    auto last = makeWindow(ini);
+    QCOMPARE(last->document()->projectPath(), named);
+    QVERIFY(last->close());
   }
 
   void theDemoModelIsPickedWhenThereIsNoOther() {
