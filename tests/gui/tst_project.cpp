@@ -1,5 +1,6 @@
 // Project files (.ci2v), the document's modified flag and history editing, autosave and crash recovery.
 #include <QBuffer>
+#include <functional>
 #include <QDir>
 #include <QtEndian>
 #include <QFile>
@@ -117,6 +118,23 @@ QByteArray pngSaying(quint32 side) {
   return png;
 }
 QByteArray hugePng() { return pngSaying(100000); }
+
+#if defined(Q_OS_UNIX)
+// Runs `f` with writes past `bytes` failing (EFBIG, SIGXFSZ ignored) as on a full disk; false if the limit could not
+// be set. The limit and the signal's handling are restored after.
+bool underFileSizeLimit(rlim_t bytes, const std::function<void()>& f) {
+  struct rlimit old {};
+  if (getrlimit(RLIMIT_FSIZE, &old) != 0) return false;
+  const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = old;
+  limit.rlim_cur = bytes;
+  const bool set = setrlimit(RLIMIT_FSIZE, &limit) == 0;
+  if (set) f();
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, oldHandler);
+  return set;
+}
+#endif
 
 }  // namespace
 
@@ -495,15 +513,8 @@ private Q_SLOTS:
 #if defined(Q_OS_UNIX)
     // A full disk: the file size limit makes every write beyond 4 KiB fail (works for root too).
     {
-      struct rlimit old {};
-      QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
-      auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
-      struct rlimit small = old;
-      small.rlim_cur = 4096;
-      QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
-      const bool ok = d.saveProjectFile(file, &error);
-      setrlimit(RLIMIT_FSIZE, &old);
-      std::signal(SIGXFSZ, oldHandler);
+      bool ok = true;
+      QVERIFY(underFileSizeLimit(4096, [&] { ok = d.saveProjectFile(file, &error); }));
       QVERIFY(!ok);
       qInfo().noquote() << error;
       QVERIFY2(error.contains(file) && error.contains(QLatin1String("Cannot save")), qPrintable(error));
@@ -518,15 +529,8 @@ private Q_SLOTS:
     {
       const QString small = dir + QStringLiteral("/small.json");
       QVERIFY(project::writeFileAtomically(small, QByteArray("{\"kept\": true}\n"), &error));
-      struct rlimit old {};
-      QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
-      auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
-      struct rlimit limit = old;
-      limit.rlim_cur = 4096;
-      QVERIFY(setrlimit(RLIMIT_FSIZE, &limit) == 0);
-      const bool ok = project::writeFileAtomically(small, QByteArray(6000, 'x'), &error);
-      setrlimit(RLIMIT_FSIZE, &old);
-      std::signal(SIGXFSZ, oldHandler);
+      bool ok = true;
+      QVERIFY(underFileSizeLimit(4096, [&] { ok = project::writeFileAtomically(small, QByteArray(6000, 'x'), &error); }));
       QVERIFY(!ok);
       QVERIFY2(!error.isEmpty() && !error.contains(QLatin1String("Unknown error")), qPrintable(error));
       QCOMPARE(readAll(small), QByteArray("{\"kept\": true}\n"));
