@@ -1,8 +1,11 @@
 // load_image: the first frame of an image file through libavformat/libavcodec (WebP through its RIFF
 // container), alpha composited, 16-bit reduced, EXIF orientation applied.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 extern "C" {
 #include <libavutil/display.h>
@@ -39,6 +42,36 @@ int frame_orientation(const AVFrame* f) {
   return 1;
 }
 
+// The EXIF orientation a PNG (its eXIf chunk) or a TIFF (its own first IFD) carries, which FFmpeg's decoders do not
+// export; 0 when there is none.
+int container_orientation(const std::string& path, const uint8_t* head, size_t n) {
+  static const uint8_t kPng[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  if (n >= 8 && std::memcmp(head, kPng, 8) == 0) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!f || std::fseek(f.get(), 8, SEEK_SET) != 0) return 0;
+    uint8_t h[8];
+    for (int chunks = 0; chunks < 100000 && std::fread(h, 1, 8, f.get()) == 8; ++chunks) {
+      const uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
+      if (std::memcmp(h + 4, "eXIf", 4) == 0) {
+        if (len > (1u << 20)) return 0;
+        std::vector<uint8_t> exif(len);
+        if (std::fread(exif.data(), 1, len, f.get()) != len) return 0;
+        return webp::exif_orientation(exif.data(), exif.size());
+      }
+      if (std::memcmp(h + 4, "IDAT", 4) == 0 || std::memcmp(h + 4, "IEND", 4) == 0) return 0;  // (eXIf comes first)
+      if (std::fseek(f.get(), static_cast<long>(len) + 4, SEEK_CUR) != 0) return 0;
+    }
+    return 0;
+  }
+  const bool tiff = n >= 4 && ((head[0] == 'I' && head[1] == 'I' && head[2] == 42 && head[3] == 0) ||
+                               (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && head[3] == 42));
+  if (tiff) {
+    const std::vector<uint8_t> data = ff::read_file(path);  // (its IFD may lie anywhere in it)
+    return webp::exif_orientation(data.data(), data.size());
+  }
+  return 0;
+}
+
 }  // namespace
 
 Image apply_orientation(const Image& in, int o) {
@@ -65,14 +98,14 @@ Image apply_orientation(const Image& in, int o) {
 
 Image load_image(const std::string& path, const LoadOptions& opt) {
   const bool round16 = opt.depth16 == Depth16::Round;
+  uint8_t head[16] = {0};
+  size_t n = 0;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    n = std::fread(head, 1, sizeof(head), f);
+    std::fclose(f);
+  }
   // WebP: FFmpeg 5.1 cannot demux animated WebP; take its first frame through the RIFF container.
   {
-    uint8_t head[16] = {0};
-    size_t n = 0;
-    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-      n = std::fread(head, 1, sizeof(head), f);
-      std::fclose(f);
-    }
     if (webp::is_webp(head, n)) {
       const std::vector<uint8_t> data = ff::read_file(path);
       const webp::Info info = webp::parse(data.data(), data.size(), path, 1);
@@ -99,7 +132,11 @@ Image load_image(const std::string& path, const LoadOptions& opt) {
     throw Error("cannot read '" + path + "': the file holds no decodable image");
   }
   Image img = ff::rgba_to_image(ff::frame_to_rgba(frame.get(), path), opt.background, opt.composite_alpha, round16);
-  if (opt.apply_exif_orientation) img = apply_orientation(img, frame_orientation(frame.get()));
+  if (opt.apply_exif_orientation) {
+    int o = frame_orientation(frame.get());
+    if (o == 1) o = std::max(1, container_orientation(path, head, n));
+    img = apply_orientation(img, o);
+  }
   return img;
 }
 

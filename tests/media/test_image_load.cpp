@@ -1,5 +1,8 @@
 // load_image: formats, bit depths, alpha, EXIF orientation, errors.
 #include <gtest/gtest.h>
+extern "C" {
+#include <libavutil/crc.h>
+}
 
 #include "engine/error.h"
 #include "engine/media/ff_common.h"
@@ -248,6 +251,29 @@ TEST(LoadImage, ExifOrientationIsAppliedForEveryCode) {
       keep.apply_exif_orientation = false;
       EXPECT_EQ(load_image(p, keep).rgb, base.rgb) << "orientation " << o << " ignored";
     }
+}
+
+// A PNG's orientation is in its eXIf chunk (a TIFF block), which FFmpeg's PNG decoder does not export.
+TEST(LoadImage, PngExifOrientationIsApplied) {
+  TempDir dir;
+  const Image src = test_picture(24, 16);
+  const std::vector<uint8_t> png = encode_rgb24("png", src);
+  const std::vector<uint8_t> tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+  std::vector<uint8_t> chunk = {0, 0, 0, uint8_t(tiff.size()), 'e', 'X', 'I', 'f'};
+  chunk.insert(chunk.end(), tiff.begin(), tiff.end());
+  const uint32_t crc = ~av_crc(av_crc_get_table(AV_CRC_32_IEEE_LE), 0xFFFFFFFFu, chunk.data() + 4, chunk.size() - 4);
+  for (int k = 3; k >= 0; --k) chunk.push_back(uint8_t(crc >> (8 * k)));
+  std::vector<uint8_t> rotated = png;
+  rotated.insert(rotated.begin() + 33, chunk.begin(), chunk.end());  // after the signature and IHDR (8 + 25 bytes)
+  write_file(dir / "plain.png", png);
+  write_file(dir / "rotated.png", rotated);
+  const Image base = load_image(dir / "plain.png");
+  const Image got = load_image(dir / "rotated.png");
+  EXPECT_EQ(got.width, 16);
+  EXPECT_EQ(got.rgb, apply_orientation(base, 6).rgb);
+  LoadOptions keep;
+  keep.apply_exif_orientation = false;
+  EXPECT_EQ(load_image(dir / "rotated.png", keep).rgb, base.rgb);
 }
 
 TEST(ApplyOrientation, MapsCornersAsExifDefines) {
