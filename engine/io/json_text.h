@@ -13,8 +13,8 @@ inline constexpr int kMaxJsonDepth = 64;
 // The deepest nesting of arrays and objects in `text` (strings skipped; no validation otherwise).
 int json_nesting_depth(std::string_view text);
 
-// Parses `text`; throws ci2v::Error starting with `where` when it is nested deeper than max_depth or is not
-// valid JSON ("<where>: not valid JSON (...)").
+// Parses `text`; throws ci2v::Error starting with `where` when it is nested deeper than max_depth, is not valid JSON
+// ("<where>: not valid JSON (...)") or has a key twice in one object (which value was meant?).
 nlohmann::json parse_json(std::string_view text, const std::string& where, int max_depth = kMaxJsonDepth);
 
 }  // namespace ci2v::io

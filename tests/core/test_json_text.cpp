@@ -33,6 +33,15 @@ TEST(JsonText, DeepNestingIsRefusedNamingTheFileAndShallowTextParses) {
   const std::string one_more = "[" + ok + "]";
   EXPECT_THROW((void)parse_json(one_more, "x"), ci2v::Error);
   EXPECT_EQ(parse_json(one_more, "x", kMaxJsonDepth + 1).dump().size(), one_more.size());
+  // a key twice in one object: refused (nested objects have their own keys)
+  try {
+    (void)parse_json(R"({"a": {"x": 1}, "b": {"x": 2}, "a": 3})", "model_index.json");
+    FAIL() << "a key twice was accepted";
+  } catch (const ci2v::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model_index.json: the key 'a' appears twice in one object"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(parse_json(R"({"a": {"x": 1}, "b": {"x": 2}})", "ok")["b"]["x"], 2);
   // not JSON at all: named too
   try {
     (void)parse_json("{\"a\": ", "settings.json");

@@ -110,6 +110,8 @@ TEST(Safetensors, MalformedHeaders) {
       {"huge header length", image("{}", {}, 1ull << 40), "exceeds the limit"},
       {"header longer than file", image(ok, four, ok.size() + 100), "truncated"},
       {"not json", image("{nope", {}), "not valid JSON"},
+      {"a tensor twice", image(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", four),
+       "safetensors header: the key 'x' appears twice"},
       {"nested a million levels deep", image(std::string(1000000, '[') + std::string(1000000, ']'), {}),
        "safetensors header: not valid JSON here (nested 1000000 levels"},
       {"not an object", image("[1,2]", {}), "not a JSON object"},
