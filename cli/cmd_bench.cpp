@@ -270,6 +270,7 @@ int cmd_bench(int argc, char** argv) {
   const bool tf32 = a.has("tf32");
   const bool profile = a.has("profile") || a.has("profile-trace");
   const int profile_top = a.get_int32("profile-top", 25);
+  if (profile_top < 1) throw UsageError("--profile-top: expected a number of ops >= 1, got " + a.get("profile-top"));
   const std::string profile_trace = a.get("profile-trace", "");
   const char* graphs_env = std::getenv("CONSISTI2V_CUDA_GRAPHS");
   if (a.has("audit") && device.is_cuda() && graphs_env && std::string(graphs_env) == "1")

@@ -84,6 +84,13 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
     auto j = io::read_json_file(file);
     if (j.contains("params") && j["params"].is_object()) j = j["params"];  // an app project/history entry
     p = GenerationParams::from_json(j);
+    // a key the parameters do not have (a typo: "stepz") would be ignored without a word
+    if (j.is_object()) {
+      const nlohmann::json known = GenerationParams{}.to_json();
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (!known.contains(it.key()))
+          std::cerr << "note: --params " << file << ": '" << it.key() << "' is not a parameter; it is ignored\n";
+    }
   }
   auto set_int = [&](const char* k, int& v) { if (a.has(k)) v = a.get_int32(k, v); };
   auto set_dbl = [&](const char* k, double& v) { if (a.has(k)) v = a.get_double(k, v); };
@@ -309,6 +316,8 @@ int cmd_generate(int argc, char** argv) {
     return p;
   });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
+  if (!params.negative_prompt.empty() && params.cfg_text <= 1 && params.cfg_image <= 1)  // (as in the reference)
+    std::cerr << "note: --negative has no effect without guidance (--cfg-text and --cfg-image are both 1 or less)\n";
   const double fps = a.get_double("fps", 8);
   if (!(fps > 0)) throw UsageError("--fps: expected a frame rate > 0, got '" + a.get("fps") + "'");  // NaN too
   check_output(out, fps);
