@@ -67,6 +67,16 @@ void saveShot(QWidget* w, const QString& name) {
   qInfo("screenshot: %s", qPrintable(file));
 }
 
+// Two 200-pixel crops across the middle of the 512 × 384 picture, from its left quarter to its right quarter.
+ci2v::sampling::CameraPath leftToRightPath() {
+  ci2v::sampling::CameraPath path;
+  ci2v::sampling::Keyframe a, b;
+  a.time = 0, a.cx = 128, a.cy = 192, a.w = a.h = 200;
+  b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
+  path.keyframes = {a, b};
+  return path;
+}
+
 }  // namespace
 
 class TestCamera : public QObject {
@@ -350,11 +360,7 @@ private Q_SLOTS:
   void aNewPictureOfAnotherSizeTakesThePathAlong() {
     Window win;  // 512 × 384 picture
     Document* doc = win->document();
-    ci2v::sampling::CameraPath path;
-    ci2v::sampling::Keyframe a, b;
-    a.time = 0, a.cx = 128, a.cy = 192, a.w = a.h = 200;
-    b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
-    path.keyframes = {a, b};
+    const ci2v::sampling::CameraPath path = leftToRightPath();
     QVERIFY(doc->setCameraPath(path));
     // An edit before the new picture: K2 40 pixels right, one undo step.
     win->cameraEditor()->editKeyframeRect(1, camera::keyframeRect(path.keyframes[1]).translated(40, 0), false);
@@ -402,11 +408,7 @@ private Q_SLOTS:
   void aResultsPathFollowsTheCurrentPictureOnRestore() {
     Window win;  // 512 × 384 picture
     Document* doc = win->document();
-    ci2v::sampling::CameraPath path;
-    ci2v::sampling::Keyframe a, b;
-    a.time = 0, a.cx = 128, a.cy = 192, a.w = a.h = 200;
-    b.time = 1, b.cx = 384, b.cy = 192, b.w = b.h = 200;
-    path.keyframes = {a, b};
+    const ci2v::sampling::CameraPath path = leftToRightPath();
     ResultClip clip;
     clip.id = 7;
     clip.frames << QImage(8, 8, QImage::Format_RGB888);
