@@ -202,7 +202,7 @@ QVector<QRectF> Document::cameraCrops() const {
   const auto path = cameraPath();
   if (path.keyframes.empty()) return out;
   try {
-    for (const auto& c : path.crops(params_.frames))
+    for (const auto& c : path.crops(cameraFrames()))
       out.push_back(QRectF(static_cast<double>(c.left), static_cast<double>(c.top), static_cast<double>(c.width),
                            static_cast<double>(c.height)));
   } catch (const std::exception&) {
@@ -347,9 +347,9 @@ ci2v::GenerationParams Document::withCameraFitted(ci2v::GenerationParams after, 
     path = camera::fitAspect(path, aspectAfter);
     what << tr("its crops took the video's new shape (%1 × %2)").arg(after.width).arg(after.height);
   }
-  if (after.frames != params_.frames) {
+  if (after.video_frames() != params_.video_frames()) {
     int dropped = 0;
-    const auto fitted = camera::fitFrames(path, after.frames, &dropped);
+    const auto fitted = camera::fitFrames(path, static_cast<int>(after.video_frames()), &dropped);
     if (fitted.to_json() != path.to_json()) {
       path = fitted;
       what << (dropped > 0 ? tr("%n keyframe(s) that no longer had a frame of their own merged into their neighbours",

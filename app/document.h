@@ -88,11 +88,13 @@ public:
   bool saveCameraPath(const QString& file, QString* error) const;
   bool loadCameraPath(const QString& file, QString* error);
   static bool readCameraPathFile(const QString& file, ci2v::sampling::CameraPath* path, QString* error);
-  // Frames of the clip (the crops per frame of the current path, in picture pixels).
+  // The frames a camera path spans: the whole video's, chunks joined (a path is one move over all the chunks).
+  int cameraFrames() const { return static_cast<int>(params_.video_frames()); }
+  // Frames of the video (the crops per frame of the current path over all the chunks, in picture pixels).
   QVector<QRectF> cameraCrops() const;
   // A parameter edit fitted to the custom camera path (nothing to fit for presets, which follow by
   // themselves): a new output aspect gives every crop that aspect (same centre and area, so the layout video
-  // is not stretched); a new frame count pushes keyframes that would share a frame apart (camera::fitFrames).
+  // is not stretched); a new frame or chunk count pushes keyframes that would share a frame apart (camera::fitFrames).
   // note: what was fitted, for the status bar ("" = nothing).
   ci2v::GenerationParams withCameraFitted(ci2v::GenerationParams after, QString* note = nullptr) const;
   // A result's settings for use now (Restore, Re-run): this machine's device and precision, and a custom camera

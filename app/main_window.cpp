@@ -907,7 +907,8 @@ void MainWindow::updateCameraOverlay() {
   const auto& p = doc_->params();
   const double aspect = static_cast<double>(p.width) / p.height;
   const auto path = doc_->cameraPath();
-  cameraEditor_->setPath(path, p.frames, aspect, doc_->cropRect(), QString::fromStdString(p.camera_preset));
+  const int frames = doc_->cameraFrames();  // the path spans the whole video, all its chunks
+  cameraEditor_->setPath(path, frames, aspect, doc_->cropRect(), QString::fromStdString(p.camera_preset));
   FirstFrameCanvas::CameraOverlay o;
   o.enabled = doc_->hasFirstFrame() && !path.keyframes.empty();
   o.canStart = doc_->hasFirstFrame() && path.keyframes.empty();
@@ -917,7 +918,7 @@ void MainWindow::updateCameraOverlay() {
   o.current = cameraEditor_->currentCrop();
   for (int i = 0; i < static_cast<int>(path.keyframes.size()); ++i) {
     o.keyframes.push_back(camera::keyframeRect(path.keyframes[i]));
-    o.frames.push_back(camera::keyframeFrame(path, p.frames, i));
+    o.frames.push_back(camera::keyframeFrame(path, frames, i));
   }
   canvas_->setCameraOverlay(o);
 }
@@ -934,12 +935,13 @@ void MainWindow::updateCameraVideo() {
     return;
   }
   const auto& p = doc_->params();
-  const QString key = QStringLiteral("%1|%2|%3x%4|%5|%6|%7")
+  const QString key = QStringLiteral("%1|%2|%3x%4|%5x%6|%7|%8")
                           .arg(doc_->firstFrame().cacheKey())
                           .arg(QString::fromStdString(p.camera_preset + p.camera_path.dump()))
                           .arg(p.width)
                           .arg(p.height)
                           .arg(p.frames)
+                          .arg(p.chunks)  // a camera path spans the frames of all the chunks
                           .arg(p.center_crop)
                           .arg(doc_->firstFrameSource());
   if (key == cameraVideoWanted_ || (key == cameraVideoKey_ && !cameraVideoBusy_)) return;
@@ -1023,7 +1025,7 @@ void MainWindow::refreshFrameInitPreview() {
   k.steps = 1;
   k.cfg_text = k.cfg_image = 1;
   k.guidance_rescale = 0;
-  k.chunks = 1;
+  if (!k.camera_enabled()) k.chunks = 1;  // a camera path spans all the chunks: the first chunk's crops depend on them
   const QString key = QString::fromStdString(k.to_json().dump()) + QString::number(doc_->firstFrame().cacheKey()) +
                       doc_->modelPath();
   if (key == previewKey_) return;

@@ -282,7 +282,7 @@ Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
     // The camera path spans the whole video: its crops are laid over the frames of all the chunks (chunk k takes
     // frames k (T-1) .. k (T-1) + T-1 of them), not over the first chunk alone.
     GenerationParams whole = p;
-    whole.frames = static_cast<int>(static_cast<int64_t>(p.chunks) * (p.frames - 1) + 1);
+    whole.frames = static_cast<int>(p.video_frames());
     auto cam = camera_layout(whole, first_frame);
     return sampling::render_layout_video(cam.image, cam.crops, p.height, p.width);  // [N, 3, H, W]
   }
@@ -390,7 +390,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   if (want_previews) fit_previewer(m);
 
   const int64_t chunks = params.chunks;
-  const int64_t total_frames = chunks * (T - 1) + 1;
+  const int64_t total_frames = params.video_frames();
   Tensor full = torch::zeros({1, z1.size(1), total_frames, h, w}, opts);  // [1, 4, K(T-1)+1, h, w]
   Tensor cond_latent = z1;                                                 // [1, 4, h, w]
   const int64_t total_steps = chunks * params.steps;

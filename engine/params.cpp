@@ -203,7 +203,7 @@ void GenerationParams::validate() const {
   {
     // the whole video is decoded and held at once (fp32 on the device, then 8-bit frames): 4065 frames of 2048²
     // (each value within its range) would need hundreds of GB, after all the denoising
-    const int64_t total_frames = static_cast<int64_t>(chunks) * (frames - 1) + 1;
+    const int64_t total_frames = video_frames();
     const double pixels = static_cast<double>(total_frames) * width * height;
     constexpr double kMaxVideoPixels = double(int64_t(1) << 29);  // 512 megapixels (6 GB as fp32 RGB)
     if (pixels > kMaxVideoPixels)

@@ -72,6 +72,9 @@ struct GenerationParams {
   std::string dtype = "fp32";       // fp32 | fp16 | bf16
 
   bool camera_enabled() const { return !camera_preset.empty() || !camera_path.is_null(); }
+  // The frames of the whole video, chunks joined (each chunk after the first adds frames - 1): what a camera path
+  // spans.
+  int64_t video_frames() const { return static_cast<int64_t>(chunks) * (frames - 1) + 1; }
   using FrameInitSetting = ci2v::FrameInitSetting;
   using FrameInitDefaults = ci2v::FrameInitDefaults;
   FrameInitSetting frameinit_setting() const { return {noise_level, cutoff_spatial, cutoff_temporal}; }

@@ -875,6 +875,12 @@ Keys: the arrows move the selected crop a pixel (Shift: 10), + and − resize it
         <source>Play the preview over the frames (the camera editor's Dry run plays it from the first frame)</source>
         <translation>Play the preview over the frames (the camera editor's Dry run plays it from the first frame)</translation>
     </message>
+    <message>
+        <source>shown for the first chunk
+(frames 1–%1)</source>
+        <translation>shown for the first chunk
+(frames 1–%1)</translation>
+    </message>
 </context>
 <context>
     <name>studio::HistoryView</name>

@@ -873,6 +873,12 @@ Keys: the arrows move the selected crop a pixel (Shift: 10), + and − resize it
         <source>Play the preview over the frames (the camera editor&apos;s Dry run plays it from the first frame)</source>
         <translation>미리보기를 프레임 순서대로 재생합니다 (카메라 편집기의 시험 재생은 첫 프레임부터 재생합니다)</translation>
     </message>
+    <message>
+        <source>shown for the first chunk
+(frames 1–%1)</source>
+        <translation>첫 번째 청크 기준
+(프레임 1–%1)</translation>
+    </message>
 </context>
 <context>
     <name>studio::HistoryView</name>

@@ -147,10 +147,11 @@ void FrameInitPanel::setPlaying(bool play) {
 QImage FrameInitPanel::shownImage(Tile tile) const {
   switch (tile) {
     case Camera: return pick(camera_, frame_);
-    case Low: return pick(bands_.low, frame_);
-    case High: return pick(bands_.high, frame_);
-    case Mixed: return pick(bands_.mixed, frame_);
-    case Mask: return pick(bands_.mask, frame_);
+    // the bands are the first chunk's (T frames); a camera video over several chunks has more frames
+    case Low: return frame_ < bands_.low.size() ? pick(bands_.low, frame_) : QImage();
+    case High: return frame_ < bands_.high.size() ? pick(bands_.high, frame_) : QImage();
+    case Mixed: return frame_ < bands_.mixed.size() ? pick(bands_.mixed, frame_) : QImage();
+    case Mask: return frame_ < bands_.mask.size() ? pick(bands_.mask, frame_) : QImage();
     default: return {};
   }
 }
@@ -180,7 +181,11 @@ void FrameInitPanel::refresh() {
     const QImage im = shownImage(static_cast<Tile>(t));
     if (im.isNull()) {
       tiles_[t]->setPixmap(QPixmap());
-      tiles_[t]->setText(t == Camera ? tr("no first frame") : tr("—"));
+      // past the bands' frames: a camera video over several chunks, whose bands are shown for the first chunk
+      const bool pastBands = t != Camera && !bands_.low.isEmpty() && frame_ >= bands_.low.size();
+      tiles_[t]->setText(t == Camera  ? tr("no first frame")
+                         : pastBands ? tr("shown for the first chunk\n(frames 1–%1)").arg(bands_.low.size())
+                                     : tr("—"));
       continue;
     }
     // Latents are tiny (1/8 of the video): nearest-neighbour keeps their pixels honest.

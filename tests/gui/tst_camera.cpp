@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -300,6 +301,91 @@ private Q_SLOTS:
     QVERIFY(doc->setCameraPath(path));
     frames->setValue(16);
     QCOMPARE(pathOf(doc).to_json(), path.to_json());
+  }
+
+  void aPathOverSeveralChunksSpansTheWholeVideo() {
+    // With chunks the camera moves once over the whole video (chunks × (frames − 1) + 1 frames), as the engine
+    // lays it out: the timeline, the canvas and the camera video show all those frames, not one chunk's.
+    Window win;  // 8 frames
+    win->editHistory()->setMergeWindowMs(0);  // each chunk edit its own undo step
+    Document* doc = win->document();
+    ci2v::sampling::CameraPath path = leftToRightPath();
+    ci2v::sampling::Keyframe mid = path.keyframes[0];
+    mid.time = 2.0 / 14.0, mid.cx = 160;  // frame 2 of 15 (frame 1 of 8)
+    ci2v::sampling::Keyframe early = path.keyframes[0];
+    early.time = 1.0 / 14.0, early.cx = 140;  // frame 1 of 15 (frame 0.5 of 8, rounded to 1)
+    auto* chunks = win->parameterPanel()->findChild<QSpinBox*>(QStringLiteral("chunks"));
+    QVERIFY(chunks);
+    chunks->setValue(2);
+    QCOMPARE(doc->cameraFrames(), 15);
+    path.keyframes = {path.keyframes[0], early, mid, path.keyframes[1]};
+    QVERIFY(doc->setCameraPath(path));
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());  // four keyframes on frames 0, 1, 2 and 14 of 15
+    CameraEditor* editor = win->cameraEditor();
+    QCOMPARE(editor->frames(), 15);
+    QCOMPARE(editor->timeline()->frames(), 15);
+    QCOMPARE(win->canvas()->cameraOverlay().frames, (QVector<int>{0, 1, 2, 14}));
+    const auto crops = doc->cameraCrops();
+    QCOMPARE(crops.size(), 15);
+    QCOMPARE(crops.back().center(), QPointF(384, 192));  // the end of the move is the last chunk's last frame
+    QVERIFY2(crops[7].center().x() > 160 && crops[7].center().x() < 384, "frame 7 is mid-move, not its end");
+    // The camera video is the engine's layout video over all the chunks.
+    FrameInitPanel* panel = win->frameInitPanel();
+    win->viewTabs()->setCurrentIndex(1);
+    const auto expected = ci2v::camera_layout_frames(doc->params(), toRgbImage(doc->firstFrame()));
+    QCOMPARE(expected.size(), size_t(15));
+    QTRY_COMPARE(panel->cameraFrames().size(), 15);
+    for (int i = 0; i < 15; ++i) QVERIFY(panel->cameraFrames()[i] == toQImage(expected[static_cast<size_t>(i)]));
+    // The editing frame reaches the last chunk, and the canvas shows that frame's crop.
+    editor->setCurrentFrame(14);
+    QCOMPARE(editor->currentFrame(), 14);
+    QCOMPARE(win->canvas()->cameraOverlay().current, crops.back());
+    QCOMPARE(panel->currentFrame(), 14);
+    // Back to one chunk (8 frames): the keyframes on frames 1 and 2 of 15 would share frame 1 of 8; they are
+    // pushed apart in the same undo step as the chunk count, which names it.
+    chunks->setValue(1);
+    QCOMPARE(editor->frames(), 8);
+    QList<int> at;
+    for (int i = 0; i < 4; ++i) at << camera::keyframeFrame(pathOf(doc), 8, i);
+    QCOMPARE(at, (QList<int>{0, 1, 2, 7}));
+    QVERIFY2(win->statusBar()->currentMessage().contains(QLatin1String("moved apart")),
+             qPrintable(win->statusBar()->currentMessage()));
+    QVERIFY2(win->editHistory()->stack()->undoText().contains(QLatin1String("chunks")),
+             qPrintable(win->editHistory()->stack()->undoText()));
+    QTRY_COMPARE(panel->cameraFrames().size(), 8);
+    win->editHistory()->stack()->undo();
+    QCOMPARE(doc->params().chunks, 2);
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+    QCOMPARE(editor->frames(), 15);
+    // A still camera: the camera video is one chunk's frames of the still picture (chunks follow the last frame).
+    QVERIFY(doc->setCameraPath({}));
+    QTRY_COMPARE(panel->cameraFrames().size(), 8);
+  }
+
+  void bandsPastTheFirstChunkSayWhatTheyShow() {
+    // The FrameInit bands are the first chunk's; on a camera video over more frames the band tiles say so
+    // instead of repeating the chunk's last frame.
+    FrameInitPanel panel;
+    QImage im(8, 8, QImage::Format_RGB888);
+    im.fill(Qt::gray);
+    FrameInitImages bands;
+    for (int i = 0; i < 4; ++i) bands.low << im, bands.high << im, bands.mixed << im, bands.mask << im;
+    panel.setBands(bands, 1.0, QString());
+    QImage cam(16, 16, QImage::Format_RGB888);
+    cam.fill(Qt::white);
+    panel.setCameraFrames(QVector<QImage>(7, cam), QStringLiteral("camera"));
+    QCOMPARE(panel.frameCount(), 7);
+    panel.setCurrentFrame(3);
+    QVERIFY(!panel.shownImage(FrameInitPanel::Low).isNull());
+    panel.setCurrentFrame(5);
+    QVERIFY(!panel.shownImage(FrameInitPanel::Camera).isNull());
+    for (auto t : {FrameInitPanel::Low, FrameInitPanel::High, FrameInitPanel::Mixed, FrameInitPanel::Mask})
+      QVERIFY(panel.shownImage(t).isNull());
+    const auto labels = panel.findChildren<QLabel*>();
+    const bool said = std::any_of(labels.begin(), labels.end(), [](QLabel* l) {
+      return l->text().contains(QLatin1String("first chunk")) && l->text().contains(QStringLiteral("1–4"));
+    });
+    QVERIFY(said);
   }
 
   void keyframesCrowdedIntoOneFrameStayValidWhenMoved() {
@@ -803,6 +889,16 @@ private Q_SLOTS:
     doc->setPrompt(QStringLiteral("a different prompt"));
     QTest::qWait(300);
     QCOMPARE(ready.count(), before);
+    // With a camera the chunk count is asked about: the path spans all the chunks, so the first chunk's crops
+    // (and its low band) change with it.
+    QVERIFY(doc->cameraEnabled());
+    const QImage lowBefore = win->frameInitPanel()->bands().low[4];
+    p = doc->params();
+    p.chunks = 2;
+    doc->setParams(p);
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() > before, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(win->frameInitPanel()->bands().low[4] != lowBefore, 60000);
+    QTRY_COMPARE(win->frameInitPanel()->cameraFrames().size(), 15);
   }
 };
 
