@@ -274,6 +274,10 @@ std::shared_ptr<const ci2v::RgbImage> Document::firstFrameRgb() const {
 }
 
 void Document::setFirstFrame(const QImage& image, const QString& source) {
+  const QImage before = firstFrame_;
+  const QString beforeSource = firstFrameSource_;
+  const QSize pathPictureBefore = pathPicture_;
+  const ci2v::GenerationParams paramsBefore = params_;
   // A picture larger than a project holds is scaled down to fit (saved as it was, the project could not be opened
   // again): the video is made from a crop of a few hundred pixels anyway.
   const qint64 w = image.width(), h = image.height();
@@ -281,17 +285,26 @@ void Document::setFirstFrame(const QImage& image, const QString& source) {
       (w <= project::kMaxImageSide && h <= project::kMaxImageSide && w * h <= project::kMaxImagePixels)) {
     pictureNote_.clear();
     replaceFirstFrame(image, source, true);
-    return;
+  } else {
+    const double f = std::min({double(project::kMaxImageSide) / w, double(project::kMaxImageSide) / h,
+                               std::sqrt(double(project::kMaxImagePixels) / double(w * h))});
+    const QSize to(std::max(1, int(std::floor(w * f))), std::max(1, int(std::floor(h * f))));
+    pictureNote_ = tr("scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)")
+                       .arg(w)
+                       .arg(h)
+                       .arg(project::kMaxImageSide)
+                       .arg(project::kMaxImagePixels / 1000000);
+    replaceFirstFrame(image.scaled(to, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), source, true);
   }
-  const double f = std::min({double(project::kMaxImageSide) / w, double(project::kMaxImageSide) / h,
-                             std::sqrt(double(project::kMaxImagePixels) / double(w * h))});
-  const QSize to(std::max(1, int(std::floor(w * f))), std::max(1, int(std::floor(h * f))));
-  pictureNote_ = tr("scaled down from %1 × %2 (a project holds pictures up to %3 pixels a side and %4 megapixels)")
-                     .arg(w)
-                     .arg(h)
-                     .arg(project::kMaxImageSide)
-                     .arg(project::kMaxImagePixels / 1000000);
-  replaceFirstFrame(image.scaled(to, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), source, true);
+  // the same picture again (same pixels) is no step of its own
+  if (firstFrame_.isNull() != before.isNull() || firstFrame_ != before || firstFrameSource_ != beforeSource)
+    Q_EMIT firstFrameReplaced(before, beforeSource, pathPictureBefore, paramsBefore);
+}
+
+void Document::restoreFirstFrame(const QImage& image, const QString& source, QSize pathPicture) {
+  pictureNote_.clear();
+  pathPicture_ = pathPicture;  // (a picture sets its own size)
+  replaceFirstFrame(image, source, false);
 }
 
 void Document::replaceFirstFrame(const QImage& image, const QString& source, bool fitCamera) {
@@ -303,7 +316,6 @@ void Document::replaceFirstFrame(const QImage& image, const QString& source, boo
   const QSize after = firstFrame_.size();
   if (!after.isEmpty()) pathPicture_ = after;  // (no picture: the paths stay in the last one's pixels)
   const bool resized = fitCamera && !before.isEmpty() && !after.isEmpty() && before != after;
-  if (resized) Q_EMIT cameraPictureResized(before, after);
   auto p = params_;
   if (resized && camera::fitPictureJson(p.camera_path, QSizeF(before), QSizeF(after))) {
     setParams(p);

@@ -48,8 +48,13 @@ public:
   std::shared_ptr<const ci2v::RgbImage> firstFrameRgb() const;
   QString firstFrameSource() const { return firstFrameSource_; }
   // A new picture of another size moves a custom camera path with it (fitPicture: the crops keep their place
-  // and share of the picture); the note says so (lastCameraFitNote).
+  // and share of the picture); the note says so (lastCameraFitNote). firstFrameReplaced tells the undo history.
   void setFirstFrame(const QImage& image, const QString& source);
+  // Puts back a picture exactly as it was (an undo or redo of a picture change): no scaling, no camera fit, no
+  // new undo step. pathPicture: the picture size the camera paths were in then (cameraPictureSize).
+  void restoreFirstFrame(const QImage& image, const QString& source, QSize pathPicture);
+  // The picture size camera paths are in: the picture's, or while none is loaded the last one's.
+  QSize cameraPictureSize() const { return pathPicture_; }
   // Decodes a picture file (FFmpeg: PNG, JPEG, WebP, 16-bit, EXIF orientation); false with a message.
   bool loadFirstFrame(const QString& path, QString* error);
   void clearFirstFrame();
@@ -134,9 +139,10 @@ Q_SIGNALS:
   void cameraDefaultsSwitched(const QString& note);  // FrameInit's τ/D0 followed the camera mode
   void historiesChanged();
   void firstFrameChanged();
-  // A new picture of another size than the one the camera paths are drawn on (the current path, a custom one, has
-  // been moved along; the undo history's paths should be too).
-  void cameraPictureResized(QSize from, QSize to);
+  // setFirstFrame replaced the picture (what it was, and the settings before the camera path followed): one
+  // undoable step for the history. Not emitted for a project's picture or a restoreFirstFrame.
+  void firstFrameReplaced(const QImage& before, const QString& beforeSource, QSize pathPictureBefore,
+                          const ci2v::GenerationParams& paramsBefore);
   void modelPathChanged();
   void modelStatusChanged();
   void resultAdded(int index);

@@ -1,6 +1,7 @@
 #include "app/edit_history.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QUndoCommand>
 #include <QUndoStack>
 
@@ -44,11 +45,6 @@ public:
     return ci2v::GenerationParams::from_json(c);
   }
 
-  void mapCameraPaths(const std::function<void(nlohmann::json&)>& f) {
-    f(before_.camera_path);
-    f(after_.camera_path);
-  }
-
   bool mergeWith(const QUndoCommand* other) override {
     const auto* o = static_cast<const ParamsCommand*>(other);
     if (key_.isEmpty() || o->key_ != key_) return false;
@@ -70,6 +66,34 @@ private:
   bool windowMerge_;  // field edits: quick successive edits join
   qint64 last_;
   const EditHistory* history_;
+};
+
+// A new first frame: the picture, its source and the picture size paths are in, before and after, and the camera
+// path the change moved (only the fields it changed are put back, as for ParamsCommand).
+class PictureCommand : public QUndoCommand {
+public:
+  struct State {
+    QImage picture;
+    QString source;
+    QSize pathPicture;
+    ci2v::GenerationParams params;
+  };
+  PictureCommand(Document* doc, State before, State after, const QString& text)
+      : QUndoCommand(text), doc_(doc), before_(std::move(before)), after_(std::move(after)) {}
+  void undo() override { put(after_, before_); }
+  void redo() override {
+    if (done_) put(before_, after_);
+    done_ = true;  // pushed once the document has it already
+  }
+
+private:
+  void put(const State& from, const State& to) {
+    doc_->restoreFirstFrame(to.picture, to.source, to.pathPicture);
+    doc_->setParams(ParamsCommand::changedFields(from.params, to.params, doc_->params()));
+  }
+  Document* doc_;
+  State before_, after_;
+  bool done_ = false;
 };
 
 struct FieldName {
@@ -123,6 +147,19 @@ QString valueText(const nlohmann::json& v) {
 EditHistory::EditHistory(Document* doc, QObject* parent) : QObject(parent), doc_(doc), stack_(new QUndoStack(this)) {
   clock_.start();
   stack_->setUndoLimit(500);
+  connect(doc, &Document::firstFrameReplaced, this,
+          [this](const QImage& before, const QString& beforeSource, QSize pathPictureBefore,
+                 const ci2v::GenerationParams& paramsBefore) {
+            const QImage now = doc_->firstFrame();
+            const QString source = doc_->firstFrameSource();
+            QString text;
+            if (now.isNull()) text = tr("Remove the first frame");
+            else if (QFileInfo(source).isAbsolute()) text = tr("Open the picture %1").arg(QFileInfo(source).fileName());
+            else if (!source.isEmpty()) text = tr("Use the %1").arg(source);  // "dropped picture", "pasted picture"
+            else text = tr("Change the first frame");
+            stack_->push(new PictureCommand(doc_, {before, beforeSource, pathPictureBefore, paramsBefore},
+                                            {now, source, doc_->cameraPictureSize(), doc_->params()}, text));
+          });
 }
 
 QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key) {
@@ -147,12 +184,6 @@ QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::
   }
   if (key) *key = QStringLiteral("settings");
   return tr("Change %n settings", nullptr, static_cast<int>(changed.size()));
-}
-
-void EditHistory::mapCameraPaths(const std::function<void(nlohmann::json&)>& f) {
-  for (int i = 0; i < stack_->count(); ++i)
-    if (auto* c = dynamic_cast<const ParamsCommand*>(stack_->command(i)))
-      const_cast<ParamsCommand*>(c)->mapCameraPaths(f);  // the stack hands out const commands; they are ours
 }
 
 bool EditHistory::apply(const ci2v::GenerationParams& after, const QString& text, const QString& key, bool interim) {

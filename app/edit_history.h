@@ -1,13 +1,12 @@
 // Undo/redo for every edit of the parameters and the camera path (the path is part of the parameters): each
 // edit is one QUndoCommand holding the parameters before and after, named for the Edit menu ("Undo Set noise
-// level τ to 700"). Edits merge into one step while a drag is open (interim edits of one key), and quick
+// level τ to 700"). A new first frame (Document::setFirstFrame: open, paste, drop) is a step too, with the camera
+// path it moved: the steps before it keep their paths in the old picture's pixels, which undo puts back first. Edits merge into one step while a drag is open (interim edits of one key), and quick
 // successive edits of the same field (typing, spin-box steps, a slider drag) merge within a short window.
 #pragma once
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
-
-#include <functional>
 
 #include "engine/pipeline.h"
 
@@ -30,10 +29,6 @@ public:
              bool interim = false);
   // A readable name for a change and the key it merges under ("param:<field>", "camera", "settings").
   static QString describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key);
-
-  // Passes the camera path (JSON, null for none) of every step, before and after, through f, e.g. when a new
-  // picture moved the path: undo and redo then give paths in the current picture's pixels.
-  void mapCameraPaths(const std::function<void(nlohmann::json&)>& f);
 
   int mergeWindowMs() const { return mergeWindowMs_; }
   void setMergeWindowMs(int ms) { mergeWindowMs_ = ms; }

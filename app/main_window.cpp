@@ -574,11 +574,6 @@ void MainWindow::bindDocument() {
     negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
     updateCanvas();
   });
-  // A new picture moved the camera path: the paths the undo history holds move with it (else an undo would put back
-  // a path in the old picture's pixels).
-  connect(doc_, &Document::cameraPictureResized, this, [this](QSize from, QSize to) {
-    history_->mapCameraPaths([from, to](nlohmann::json& path) { camera::fitPictureJson(path, QSizeF(from), QSizeF(to)); });
-  });
   connect(doc_, &Document::historiesChanged, this, [this] {
     prompt_->setHistory(doc_->promptHistory());
     negative_->setHistory(doc_->negativeHistory());

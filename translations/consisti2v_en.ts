@@ -582,6 +582,22 @@ Use a PNG, JPEG or WebP file.</translation>
             <numerusform>Change %n settings</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Remove the first frame</source>
+        <translation>Remove the first frame</translation>
+    </message>
+    <message>
+        <source>Open the picture %1</source>
+        <translation>Open the picture %1</translation>
+    </message>
+    <message>
+        <source>Use the %1</source>
+        <translation>Use the %1</translation>
+    </message>
+    <message>
+        <source>Change the first frame</source>
+        <translation>Change the first frame</translation>
+    </message>
 </context>
 <context>
     <name>studio::EngineWorker</name>

@@ -580,6 +580,22 @@ PNG, JPEG 또는 WebP 파일을 사용하세요.</translation>
             <numerusform>설정 %n개 변경</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Remove the first frame</source>
+        <translation>첫 프레임 제거</translation>
+    </message>
+    <message>
+        <source>Open the picture %1</source>
+        <translation>이미지 %1 열기</translation>
+    </message>
+    <message>
+        <source>Use the %1</source>
+        <translation>%1 사용</translation>
+    </message>
+    <message>
+        <source>Change the first frame</source>
+        <translation>첫 프레임 변경</translation>
+    </message>
 </context>
 <context>
     <name>studio::EngineWorker</name>

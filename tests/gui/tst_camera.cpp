@@ -456,20 +456,28 @@ private Q_SLOTS:
     doc->setFirstFrame(half, QStringLiteral("smaller"));
     auto p = pathOf(doc);
     QCOMPARE(p.keyframes[1].cx, 212.0);
-    // Undo takes the edit back in the new picture's pixels (the history moved with the path), redo too.
-    win->editHistory()->stack()->undo();
-    QCOMPARE(pathOf(doc).keyframes[1].cx, 192.0);
-    QCOMPARE(pathOf(doc).keyframes[1].w, 100.0);
-    win->editHistory()->stack()->redo();
-    QCOMPARE(pathOf(doc).keyframes[1].cx, 212.0);
-    win->editHistory()->stack()->undo();
+    QVERIFY(win->statusBar()->currentMessage().contains(QLatin1String("moved with the new picture")));
+    // The new picture is an undo step of its own: undo puts back the old picture with the path as it was on it,
+    // exactly; the edit before it comes back next, in the old picture's pixels; redo goes forward again.
+    QUndoStack* stack = win->editHistory()->stack();
+    QVERIFY2(stack->undoText().contains(QLatin1String("smaller")), qPrintable(stack->undoText()));
+    stack->undo();
+    QCOMPARE(doc->firstFrame().size(), QSize(512, 384));
+    QCOMPARE(doc->firstFrameSource(), testing::examplePicture());
+    QCOMPARE(pathOf(doc).keyframes[1].cx, 424.0);
+    stack->undo();
+    QCOMPARE(pathOf(doc).to_json(), path.to_json());
+    stack->redo();
+    stack->redo();
+    QCOMPARE(doc->firstFrame(), half);
+    QCOMPARE(doc->firstFrameSource(), QStringLiteral("smaller"));
     p = pathOf(doc);
+    QCOMPARE(p.keyframes[1].cx, 212.0);
+    QCOMPARE(p.keyframes[1].w, 100.0);
     QCOMPARE(p.keyframes[0].cx, 64.0);
     QCOMPARE(p.keyframes[0].cy, 96.0);
-    QCOMPARE(p.keyframes[1].cx, 192.0);
     QCOMPARE(p.keyframes[0].w, 100.0);
     QCOMPARE(p.keyframes[0].h, 100.0);
-    QVERIFY(win->statusBar()->currentMessage().contains(QLatin1String("moved with the new picture")));
     // Another shape (256 × 256): centres follow each axis, crops keep their aspect and share of the area.
     QImage square(256, 256, QImage::Format_RGB888);
     square.fill(Qt::darkRed);
@@ -480,6 +488,9 @@ private Q_SLOTS:
     QVERIFY(std::abs(p.keyframes[0].w * p.keyframes[0].h - 100.0 * 100.0 * 256.0 / 192.0) < 1e-6);
     // The same size again moves nothing; a project brings its own path with its picture, untouched.
     const auto before = doc->params().camera_path;
+    const int steps = stack->count();
+    doc->setFirstFrame(square, QStringLiteral("square"));  // the same picture again: no step
+    QCOMPARE(stack->count(), steps);
     doc->setFirstFrame(square, QStringLiteral("again"));
     QCOMPARE(doc->params().camera_path, before);
     Project project = doc->toProject();

@@ -2,6 +2,7 @@
 // menu, undo restores the previous state exactly, redo re-applies it, and a drag (or a burst of typing) merges
 // into one step.
 #include <QAction>
+#include <QFileInfo>
 #include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -247,6 +248,57 @@ private Q_SLOTS:
     QVERIFY2(undo()->text().contains(QLatin1String("Reset")), qPrintable(undo()->text()));
     undo()->trigger();
     QCOMPARE(json(doc->params()), json(start));
+  }
+
+  void aNewFirstFrameIsAnUndoStep() {
+    // Opening, pasting or dropping a picture over the one being worked on can be taken back (the old picture was
+    // lost before). Each picture change is one step named for it; undo puts the previous picture back exactly.
+    Document* doc = w_->document();
+    const QImage example = doc->firstFrame();
+    const QString exampleSource = doc->firstFrameSource();
+    QImage red(64, 48, QImage::Format_RGB888);
+    red.fill(Qt::red);
+    const QString file = tmp_.filePath(QStringLiteral("red picture.png"));
+    QVERIFY(red.save(file));
+    QVERIFY(w_->loadFirstFrame(file));
+    QCOMPARE(stack()->count(), 1);
+    QVERIFY2(undo()->text().contains(QLatin1String("red picture.png")), qPrintable(undo()->text()));
+    QCOMPARE(doc->firstFrame().size(), QSize(64, 48));
+    QVERIFY(doc->isModified());
+    // a parameter edit after it: undone first, then the picture
+    auto p = doc->params();
+    const int tau = p.noise_level;
+    p.noise_level = tau == 640 ? 641 : 640;
+    Q_EMIT w_->parameterPanel()->paramsEdited(p);
+    undo()->trigger();
+    QCOMPARE(doc->params().noise_level, tau);
+    undo()->trigger();
+    QCOMPARE(doc->firstFrame(), example);
+    QCOMPARE(doc->firstFrameSource(), exampleSource);
+    QVERIFY(!undo()->isEnabled());
+    redo()->trigger();
+    QCOMPARE(doc->firstFrame().size(), QSize(64, 48));
+    QCOMPARE(doc->firstFrame().pixelColor(3, 3), QColor(Qt::red));
+    QCOMPARE(doc->firstFrameSource(), QFileInfo(file).absoluteFilePath());
+    redo()->trigger();
+    QCOMPARE(doc->params().noise_level, p.noise_level);
+    // Removing the picture is a step too, and so is a dropped one.
+    doc->clearFirstFrame();
+    QVERIFY(!doc->hasFirstFrame());
+    QVERIFY2(undo()->text().contains(QLatin1String("Remove")), qPrintable(undo()->text()));
+    undo()->trigger();
+    QCOMPARE(doc->firstFrame().size(), QSize(64, 48));
+    QImage blue(32, 32, QImage::Format_RGB888);
+    blue.fill(Qt::blue);
+    Q_EMIT w_->canvas()->imageDropped(blue);
+    QCOMPARE(doc->firstFrame(), blue);
+    QVERIFY2(undo()->text().contains(QLatin1String("dropped")), qPrintable(undo()->text()));
+    undo()->trigger();
+    QCOMPARE(doc->firstFrame().size(), QSize(64, 48));
+    // The same picture again is no new step.
+    const int steps = stack()->count();
+    QVERIFY(w_->loadFirstFrame(file));
+    QCOMPARE(stack()->count(), steps);
   }
 };
 
