@@ -182,6 +182,13 @@ void MainWindow::buildUi() {
   promptLayout->addWidget(prompt_);
   promptLayout->addWidget(new QLabel(tr("Negative prompt")));
   promptLayout->addWidget(negative_);
+  negativeNote_ = new QLabel(tr("The negative prompt has no effect while the prompt and picture strengths are both 1 "
+                                "or less (it only steers guidance)."));
+  negativeNote_->setObjectName(QStringLiteral("negative_note"));
+  negativeNote_->setWordWrap(true);
+  negativeNote_->setForegroundRole(QPalette::PlaceholderText);
+  negativeNote_->hide();
+  promptLayout->addWidget(negativeNote_);
   leftLayout->addWidget(promptBox);
 
   auto* modelBox = new QGroupBox(tr("Model"));
@@ -572,6 +579,7 @@ void MainWindow::bindDocument() {
     panel_->setParams(doc_->params());
     prompt_->setText(QString::fromStdString(doc_->params().prompt));
     negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
+    negativeNote_->setVisible(!doc_->params().negative_prompt.empty() && !doc_->params().negative_prompt_has_effect());
     updateCanvas();
   });
   connect(doc_, &Document::historiesChanged, this, [this] {

@@ -185,6 +185,7 @@ private:
   QLabel* recoveryText_ = nullptr;
   QString recoveryFile_;
   QLabel* queueLabel_ = nullptr;
+  QLabel* negativeNote_ = nullptr;  // a negative prompt without guidance has no effect
   QToolButton* queueCancelButton_ = nullptr;  // Cancel all, beside the queue
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;

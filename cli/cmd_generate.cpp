@@ -316,7 +316,7 @@ int cmd_generate(int argc, char** argv) {
     return p;
   });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
-  if (!params.negative_prompt.empty() && params.cfg_text <= 1 && params.cfg_image <= 1)  // (as in the reference)
+  if (!params.negative_prompt.empty() && !params.negative_prompt_has_effect())
     std::cerr << "note: --negative has no effect without guidance (--cfg-text and --cfg-image are both 1 or less)\n";
   const double fps = a.get_double("fps", 8);
   if (!(fps > 0)) throw UsageError("--fps: expected a frame rate > 0, got '" + a.get("fps") + "'");  // NaN too

@@ -72,6 +72,9 @@ struct GenerationParams {
   std::string dtype = "fp32";       // fp32 | fp16 | bf16
 
   bool camera_enabled() const { return !camera_preset.empty() || !camera_path.is_null(); }
+  // The negative prompt is the unconditional branch of guidance: with both scales 1 or less there is none, and it
+  // has no effect (as in the reference).
+  bool negative_prompt_has_effect() const { return cfg_text > 1 || cfg_image > 1; }
   // The frames of the whole video, chunks joined (each chunk after the first adds frames - 1): what a camera path
   // spans.
   int64_t video_frames() const { return static_cast<int64_t>(chunks) * (frames - 1) + 1; }

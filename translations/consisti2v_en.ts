@@ -1950,6 +1950,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>another ConsistI2V Studio window keeps its own untitled work there</source>
         <translation>another ConsistI2V Studio window keeps its own untitled work there</translation>
     </message>
+    <message>
+        <source>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</source>
+        <translation>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

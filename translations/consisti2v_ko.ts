@@ -1942,6 +1942,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>another ConsistI2V Studio window keeps its own untitled work there</source>
         <translation>다른 ConsistI2V Studio 창이 그곳에 자신의 제목 없는 작업을 보관합니다</translation>
     </message>
+    <message>
+        <source>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</source>
+        <translation>프롬프트 강도와 이미지 강도가 모두 1 이하이면 네거티브 프롬프트는 효과가 없습니다 (가이던스에만 작용합니다).</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

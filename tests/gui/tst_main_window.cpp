@@ -649,6 +649,35 @@ private Q_SLOTS:
     for (QMessageBox* b : w.findChildren<QMessageBox*>()) b->done(QMessageBox::Ok);
   }
 
+  void aNegativePromptWithoutGuidanceIsSaidToHaveNoEffect() {
+    QTemporaryDir tmp;
+    MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* note = w.findChild<QLabel*>(QStringLiteral("negative_note"));
+    QVERIFY(note);
+    QLineEdit* negative = w.findChild<PromptEdit*>(QStringLiteral("negative_prompt"))->comboBox()->lineEdit();
+    auto* textScale = w.parameterPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("cfg_text"));
+    QVERIFY(textScale);
+    QVERIFY(!note->isVisible());
+    QTest::keyClicks(negative, QStringLiteral("blurry"));
+    QCOMPARE(w.document()->params().negative_prompt, std::string("blurry"));
+    QVERIFY(!note->isVisible());  // guidance 7.5: it steers
+    textScale->setValue(1.0);
+    QCOMPARE(w.document()->params().cfg_text, 1.0);
+    QVERIFY(note->isVisible());
+    QVERIFY(note->text().contains(QLatin1String("no effect")));
+    auto* imageScale = w.parameterPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("cfg_image"));
+    QVERIFY(imageScale);
+    imageScale->setValue(1.5);  // image guidance: the negative prompt is its unconditional text again
+    QVERIFY(!note->isVisible());
+    imageScale->setValue(1.0);
+    QVERIFY(note->isVisible());
+    negative->clear();
+    Q_EMIT w.findChild<PromptEdit*>(QStringLiteral("negative_prompt"))->textEdited(QString());
+    QVERIFY(!note->isVisible());
+  }
+
   void escapeInThePromptDoesNotCancelTheRun() {
     QTemporaryDir tmp;
     MainWindow w(new StudioSettings(tmp.filePath(QStringLiteral("s.ini"))));
