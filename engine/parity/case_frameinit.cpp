@@ -26,6 +26,8 @@ void run_frameinit_case(CaseContext& ctx) {
   if (!params.contains("filters") || !params["filters"].is_array()) throw Error("frameinit: params.filters is missing");
   FilterCache cache;
   for (const auto& f : params["filters"]) {
+    ctx.require_known_keys(f, {"index", "shape", "d_s", "d_t", "freq_mix", "method", "filter_type", "n"},
+                           "a params.filters entry");
     const std::string i = std::to_string(f.at("index").get<int64_t>());
     const std::vector<int64_t> shape = f.at("shape").get<std::vector<int64_t>>();
     LowPassFilterSpec spec;

@@ -16,6 +16,8 @@ void run_pyoco_case(CaseContext& ctx) {
   const std::vector<int64_t> default_shape = params["shape_BCThw"].get<std::vector<int64_t>>();
   const auto options = torch::TensorOptions().dtype(ctx.dtype()).device(ctx.device());
   for (const auto& run : params["runs"]) {
+    ctx.require_known_keys(run, {"run", "method", "noise_alpha", "n_draws", "draw_order", "shape_BCThw"},
+                           "a params.runs entry");
     const int64_t j = run.at("run").get<int64_t>();
     const std::string p = "run" + std::to_string(j);
     const std::vector<int64_t> shape =
@@ -29,6 +31,9 @@ void run_pyoco_case(CaseContext& ctx) {
     std::vector<torch::Tensor> draws;
     for (int64_t k = 0; ctx.has("input." + p + ".randn_" + std::to_string(k)); ++k)
       draws.push_back(ctx.input(p + ".randn_" + std::to_string(k)));
+    if (run.contains("n_draws") && run["n_draws"].get<int64_t>() != static_cast<int64_t>(draws.size()))
+      throw Error("pyoco " + p + ": params say " + run["n_draws"].dump() + " draws, the file holds " +
+                  std::to_string(draws.size()));
     InjectedNoise source(draws, "pyoco " + p + " randn draws");
     torch::Tensor latents = initial_noise(source, m, run.value("noise_alpha", 1.0), shape, options);
     if (source.remaining() != 0)

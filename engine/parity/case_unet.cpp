@@ -10,7 +10,7 @@ namespace ci2v::parity {
 // stored intermediate (names = reference module paths, layout (B*T, C, h, w)).
 void run_unet_case(CaseContext& ctx) {
   torch::NoGradGuard no_grad;
-  auto unet = unet::load_video_unet(unet::unet_component_from_dir(ctx.model_path()), ctx.device(), ctx.dtype());
+  auto unet = unet::load_video_unet(unet::unet_component_from_dir(ctx.component_path("unet")), ctx.device(), ctx.dtype());
 
   auto sample = ctx.input("sample");
   auto text = ctx.input("encoder_hidden_states");
@@ -24,6 +24,17 @@ void run_unet_case(CaseContext& ctx) {
   if (p.contains("frame_stride") && p["frame_stride"].is_number_integer() && p["frame_stride"].get<int64_t>() != frame_stride)
     throw Error("case '" + ctx.name() + "': params.frame_stride disagrees with input.frame_stride");
 
+  // The reference groups the UNet's rows by its configured n_frames; the engine by the frames it is given
+  // (model-reference §2.5). They agree only when the case ran with n_frames = the frames the UNet sees.
+  if (p.contains("n_frames_config") && p["n_frames_config"].is_number_integer() &&
+      p["n_frames_config"].get<int64_t>() != sample.size(2) + 1)
+    throw Error("case '" + ctx.name() + "': params.n_frames_config " + p["n_frames_config"].dump() +
+                " is not the frames the UNet sees (" + std::to_string(sample.size(2) + 1) +
+                ", the first frame included): the reference would mix rows of different videos");
+  if (unet->config().n_frames != sample.size(2) + 1)
+    throw Error("case '" + ctx.name() + "': the UNet config's n_frames " + std::to_string(unet->config().n_frames) +
+                " is not the frames the UNet sees (" + std::to_string(sample.size(2) + 1) +
+                "): the reference groups rows by n_frames and would mix videos; the engine follows the frames");
   const std::string prefix = "intermediate.";
   std::set<std::string> wanted;
   for (const auto& k : ctx.keys())

@@ -46,13 +46,22 @@ struct CaseResult {
 
 class CaseContext {
 public:
-  CaseContext(const nlohmann::json& manifest_case, const std::string& root, const Options& opt);
+  // checkpoint: the manifest's "checkpoint" (relative to root), the model of cases that name none.
+  CaseContext(const nlohmann::json& manifest_case, const std::string& root, const Options& opt,
+              const std::string& checkpoint = "");
 
   const std::string& name() const { return name_; }
   const nlohmann::json& params() const { return case_["params"]; }
   const nlohmann::json& spec() const { return case_; }
   // Path of the case's model ("model" field, relative to the fixture root), or the manifest's checkpoint.
   std::string model_path() const;
+  // The model path for one component ("vae", "unet", "text_encoder", "tokenizer"): the path itself when it is
+  // that component's folder, its subfolder when it is a pipeline folder (model_index.json, or no config.json).
+  std::string component_path(const std::string& component) const;
+  // Throws naming the case, `where` and the key when `obj` (an object) has a key outside `known`: a setting the
+  // harness does not apply must not pass unnoticed.
+  void require_known_keys(const nlohmann::json& obj, const std::vector<std::string>& known,
+                          const std::string& where) const;
   std::string fixture_root() const { return root_; }
   torch::Device device() const { return device_; }
   torch::ScalarType dtype() const { return dtype_; }
@@ -64,16 +73,21 @@ public:
   std::vector<std::string> keys() const;
 
   // Compare `got` with the stored tensor `key` under the case tolerance; records a Check.
-  // Returns true on pass. A key absent from the case is recorded as a failure.
+  // Returns true on pass. A key absent from the case is recorded as a failure. As in the fixtures' compare.py,
+  // shapes must be equal, and integer and boolean tensors (ids, timesteps, masks) must match exactly.
   bool check(const std::string& key, const torch::Tensor& got);
   // Compare with explicit tolerances.
   bool check(const std::string& key, const torch::Tensor& got, double atol, double rtol);
   std::pair<double, double> tolerance_for(const std::string& key) const;
 
   std::vector<Check>& checks() { return checks_; }
+  // The stored outputs and intermediates (aliases included) that no check compared: a case passes only when
+  // every one of them was.
+  std::vector<std::string> unchecked() const;
 
 private:
   std::string name_;
+  std::string checkpoint_;
   nlohmann::json case_;
   std::string root_;
   Options opt_;
@@ -84,7 +98,10 @@ private:
   torch::ScalarType dtype_ = torch::kFloat32;
 };
 
-// Run every case (or opt.only) and print one line per case plus "N passed, M failed" to `out`.
+// Run every case (or opt.only) and print one line per case plus "N passed, M failed" to `out`. A case's handler
+// is chosen by what the case holds (params.filters: FrameInit; params.runs: initial noise; params.calls: the
+// scheduler; params.prompts_file: the tokenizer; a first-frame picture: the pipeline; else its model's component
+// folder: text encoder, VAE or UNet), so that cases of another fixture set may be named as that set likes.
 std::vector<CaseResult> run(const Options& opt, std::ostream& out);
 
 // Case handlers, one per engine part (engine/parity/case_*.cpp). Each throws ci2v::Error when it cannot run.
