@@ -1016,7 +1016,11 @@ void MainWindow::refreshFrameInitPreview() {
   }
   const auto& p = doc_->params();
   if (!p.frameinit) {
-    frameInitPanel_->clearBands(tr("FrameInit is off: the denoising starts from plain noise."));
+    frameInitPanel_->clearBands(
+        p.camera_enabled()
+            ? tr("FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first "
+                 "frame (its first crop).")
+            : tr("FrameInit is off: the denoising starts from plain noise."));
     previewKey_.clear();
     previewId_ = 0;
     return;

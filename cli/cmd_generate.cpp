@@ -316,6 +316,9 @@ int cmd_generate(int argc, char** argv) {
     return p;
   });
   if (!camera_note.empty()) std::cerr << camera_note << "\n";  // what was used (--quiet silences progress only)
+  if (params.camera_enabled() && !params.frameinit)  // (as in the reference)
+    std::cerr << "note: the camera move guides the video through FrameInit; with --no-frameinit only its first crop "
+                 "is used (as the first frame)\n";
   if (!params.negative_prompt.empty() && !params.negative_prompt_has_effect())
     std::cerr << "note: --negative has no effect without guidance (--cfg-text and --cfg-image are both 1 or less)\n";
   const double fps = a.get_double("fps", 8);

@@ -85,7 +85,7 @@ Tensor unet_step(Models& m, const Tensor& sample, int64_t t, const Tensor& text,
 }
 
 // What the VAE encodes: the preprocessed first frame [1, 3, H, W], or the N camera crops [N, 3, H, W].
-Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame);
+Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame, bool reference_crop = false);
 
 sampling::LowPassFilterSpec filter_spec(const GenerationParams& p) {
   sampling::LowPassFilterSpec spec;
@@ -190,10 +190,10 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
     const auto vae_cfg = vae::VaeConfig::from_json(vc.config, vc.dir + "/config.json");
     const auto unet_cfg = unet::UNetConfig::from_json(uc.config, uc.dir + "/config.json");
     const auto text_cfg = text::ClipTextConfig::from_json(tc.config, tc.dir + "/config.json");
-    if (vae_cfg.downscale() != 8)
+    // (the frames' sizes are checked against the VAE's downscale, 2^(levels-1), at each run)
+    if (vae_cfg.downscale() > 64)
       throw Error(vc.dir + "/config.json: 'block_out_channels' has " + std::to_string(vae_cfg.block_out_channels.size()) +
-                  " levels, a downscale of " + std::to_string(vae_cfg.downscale()) +
-                  "; the pipeline needs 4 levels (latents 8x smaller than the frames)");
+                  " levels, a downscale of " + std::to_string(vae_cfg.downscale()) + "; at most 7 levels (64) are supported");
     if (unet_cfg.in_channels != vae_cfg.latent_channels || unet_cfg.out_channels != vae_cfg.latent_channels)
       throw Error(uc.dir + "/config.json: 'in_channels' " + std::to_string(unet_cfg.in_channels) + " and 'out_channels' " +
                   std::to_string(unet_cfg.out_channels) + " must equal the VAE's 'latent_channels' " +
@@ -229,6 +229,18 @@ std::shared_ptr<Models> load_models(const std::string& model_dir, const std::str
   return m;
 }
 
+namespace {
+// The VAE's scale factor (2^(levels-1): 8 for the SD VAE), which the frame size must be a multiple of.
+int64_t latent_scale(const Models& m, const GenerationParams& p) {
+  const int64_t f = m.vae->config().downscale();
+  if (p.width % f != 0 || p.height % f != 0)
+    throw Error("parameters 'width' = " + std::to_string(p.width) + ", 'height' = " + std::to_string(p.height) +
+                ": this model's VAE makes latents " + std::to_string(f) + "x smaller, so both must be multiples of " +
+                std::to_string(f));
+  return f;
+}
+}  // namespace
+
 FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, const RgbImage& first_frame,
                                    const CancelToken* cancel) {
   params.validate();
@@ -236,7 +248,8 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
   if (first_frame.empty()) throw Error("no first frame: load an image first");
   torch::NoGradGuard no_grad;
   fit_previewer(m);
-  const int64_t T = params.frames, h = params.height / 8, w = params.width / 8;
+  const int64_t f = latent_scale(m, params);
+  const int64_t T = params.frames, h = params.height / f, w = params.width / f;
   // Cache key: everything the layout video depends on.
   std::hash<std::string> hs;
   const std::string key = std::to_string(hs(std::string(first_frame.rgb.begin(), first_frame.rgb.end()))) + "|" +
@@ -277,7 +290,7 @@ FrameInitPreview preview_frameinit(Models& m, const GenerationParams& params, co
 }
 
 namespace {
-Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
+Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame, bool reference_crop) {
   if (p.camera_enabled()) {
     // The camera path spans the whole video: its crops are laid over the frames of all the chunks (chunk k takes
     // frames k (T-1) .. k (T-1) + T-1 of them), not over the first chunk alone.
@@ -286,7 +299,7 @@ Tensor encoder_pixels(const GenerationParams& p, const RgbImage& first_frame) {
     auto cam = camera_layout(whole, first_frame);
     return sampling::render_layout_video(cam.image, cam.crops, p.height, p.width);  // [N, 3, H, W]
   }
-  auto x = p.center_crop ? preprocess_first_frame(first_frame, p.height, p.width)
+  auto x = p.center_crop ? preprocess_first_frame(first_frame, p.height, p.width, !reference_crop)
                          : preprocess_first_frame_pad(first_frame, p.height, p.width);  // [3, H, W]
   return x.unsqueeze(0);                                                             // [1, 3, H, W]
 }
@@ -310,7 +323,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
   const auto dt = m.dtype;
   const auto opts = torch::TensorOptions().device(dev).dtype(dt);
   const int64_t T = params.frames, H = params.height, W = params.width;
-  const int64_t f = 8;  // VAE scale factor (2^(levels-1) for the SD VAE)
+  const int64_t f = latent_scale(m, params);  // the VAE's scale factor, 2^(levels-1) (8 for the SD VAE)
   const int64_t h = H / f, w = W / f;
   auto stage = [&](Stage s, const std::string& d = "") {
     if (obs) obs->on_stage(s, d);
@@ -349,7 +362,7 @@ RunOutput generate(Models& m, const GenerationParams& params, const RgbImage& fi
 
   // 2. First frame (and the camera layout video) through the VAE encoder; the posterior is sampled.
   stage(Stage::EncodingImage);
-  Tensor pixels = encoder_pixels(params, first_frame);  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
+  Tensor pixels = encoder_pixels(params, first_frame, ov.reference_crop);  // [N, 3, H, W] in [-1, 1]: 1 image, or the N camera crops
   capture("first_frame_preprocessed", pixels);
   // a cancel between the encoder's blocks (a camera move encodes every frame's crop: seconds each on a CPU)
   vae::Posterior post;

@@ -81,6 +81,10 @@ struct RunOverrides {
   // copies (a long chained video), and a cancel is seen between groups. The frames are the same either way.
   // Pipeline::generate decodes so; parity and the benchmarks keep the float video. With a capture it is kept.
   bool keep_video = true;
+  // true: the first frame is fitted exactly as the reference's Resize(height) + CenterCrop, which puts black bars
+  // beside a picture narrower than a wide output; false: such a picture is enlarged to cover the output
+  // (preprocess_first_frame). Parity runs set it.
+  bool reference_crop = false;
 };
 
 struct RunOutput {

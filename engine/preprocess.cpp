@@ -55,7 +55,7 @@ void check_first_frame_resize(const RgbImage& im, int64_t rw, int64_t rh, const 
                 std::to_string(rh) + " pixels, more than 64 megapixels): crop it first");
 }
 
-torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width) {
+torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width, bool cover) {
   auto x = image_to_tensor(im);  // [3, H, W] in [0, 1]
   // Shorter side -> height (the reference's Resize(height)); for an output wider than the image allows,
   // enlarge so the crop stays inside the picture (the reference would pad with grey bars there).
@@ -67,7 +67,7 @@ torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t
     const int64_t nh = ih <= iw ? s : longer, nw = ih <= iw ? longer : s;
     return nh >= height && nw >= width;
   };
-  while (!covers(target) && target < 16 * std::max(height, width)) ++target;
+  while (cover && !covers(target) && target < 16 * std::max(height, width)) ++target;
   {
     const auto longer = static_cast<int64_t>(static_cast<double>(target) * std::max(ih, iw) / shorter);
     check_first_frame_resize(im, longer, target,

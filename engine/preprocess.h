@@ -19,9 +19,11 @@ void check_first_frame_resize(const RgbImage& im, int64_t rw, int64_t rh, const 
 // Centre crop to (h, w): offsets round((H - h) / 2) with round-half-to-even; zero padding where the crop
 // is larger than the image (torchvision semantics).
 torch::Tensor center_crop(const torch::Tensor& chw, int64_t h, int64_t w);
-// The reference's default preprocessing: resize shorter side to `height` (enlarged further when needed so
-// the image covers height x width), centre crop, normalise to [-1, 1]. Returns [3, height, width].
-torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width);
+// The reference's default preprocessing: resize shorter side to `height`, centre crop, normalise to [-1, 1].
+// Returns [3, height, width]. cover: for an output wider than the resized picture, enlarge it further so that it
+// covers height x width (the studio's and CLI's choice); false: exactly the reference's Resize + CenterCrop,
+// whose crop then takes black bars beside the picture (what parity runs use).
+torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width, bool cover = true);
 // Fit by padding instead: scale to fit inside, pad with mid grey (0 after normalisation). [3, height, width].
 torch::Tensor preprocess_first_frame_pad(const RgbImage& im, int64_t height, int64_t width);
 // Python's round() on a double (round half to even).

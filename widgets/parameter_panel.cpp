@@ -209,10 +209,10 @@ void ParameterPanel::build() {
   sizePreset_->addItem(tr("Custom"), QSize());
   sizePreset_->setToolTip(tr("The size the model works at; the canvas shows which part of your picture it sees."));
   vdForm->addRow(label(tr("Size"), sizePreset_), sizePreset_);
-  width_ = intSpin("width", 64, 2048, 8);
+  width_ = intSpin("width", 8, 2048, 8);
   width_->setSuffix(tr(" px"));
   width_->setToolTip(tr("Width in pixels, a multiple of 8. Bigger needs much more memory and time."));
-  height_ = intSpin("height", 64, 2048, 8);
+  height_ = intSpin("height", 8, 2048, 8);
   height_->setSuffix(tr(" px"));
   height_->setToolTip(tr("Height in pixels, a multiple of 8. Bigger needs much more memory and time."));
   auto* sizeRow = new QHBoxLayout;

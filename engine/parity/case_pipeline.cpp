@@ -149,6 +149,7 @@ void run_pipeline_case(CaseContext& ctx) {
   else if (p.negative_prompt_has_effect())
     throw Error(where + ": guidance is on but the case stores no input.negative_prompt_input_ids");
   ov.noise = &noise;
+  ov.reference_crop = true;  // a picture narrower than the output: the reference's black bars
   ov.capture = &cap;
   auto out = generate(*models, p, im, nullptr, nullptr, ov);
   if (noise.remaining() != 0)

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/files.h"
 #include "engine/io/safetensors.h"
 #include "engine/io/state_dict.h"
 #include "engine/parity/parity.h"
@@ -36,13 +37,13 @@ struct Variant {
   fs::path dir;
   explicit Variant(const std::string& name) {
     dir = fs::temp_directory_path() / ("ci2v_parity_variant_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    ci2v::remove_tree(dir);
     fs::create_directories(dir / "cases");
     fs::create_directory_symlink(kRoot / "tiny_pipeline", dir / "tiny_pipeline");
     for (const auto& e : fs::directory_iterator(kRoot / "cases"))
       fs::create_symlink(e.path(), dir / "cases" / e.path().filename());
   }
-  ~Variant() { fs::remove_all(dir); }
+  ~Variant() { ci2v::remove_tree(dir); }
   void write(const nlohmann::json& manifest) const {
     std::ofstream(dir / "manifest.json") << manifest.dump(1);
   }

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include "engine/preprocess.h"
 #include "engine/files.h"
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -246,6 +247,26 @@ TEST(Pipeline, ACameraMoveSpansAllTheChunks) {
   EXPECT_FALSE(torch::allclose(c1.select(2, 0), c2.select(2, T - 1)));
 }
 
+TEST(Pipeline, ACameraMoveWithoutFrameInitConditionsOnItsFirstCrop) {
+  // As in the reference: the camera's crops are encoded, the first crop's latent is the condition frame, and
+  // without FrameInit the rest of the move guides nothing. Frame 0 is the first crop, as with FrameInit.
+  auto p = small_params();
+  p.seed = 11;
+  p.camera_preset = "pan_right";
+  p.frameinit = false;
+  const auto off = pipeline().generate(p, test_image(96, 64));
+  p.frameinit = true;
+  const auto on = pipeline().generate(p, test_image(96, 64));
+  auto still = small_params();
+  still.seed = 11;
+  still.frameinit = false;
+  const auto centre = pipeline().generate(still, test_image(96, 64));
+  ASSERT_EQ(off.frames.size(), on.frames.size());
+  EXPECT_EQ(off.frames[0].rgb, on.frames[0].rgb);        // the same condition frame: the first crop
+  EXPECT_NE(off.frames[0].rgb, centre.frames[0].rgb);    // not the centre crop a still camera takes
+  EXPECT_NE(off.frames.back().rgb, on.frames.back().rgb);  // FrameInit's layout guided only the second
+}
+
 TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
   Recorder rec;
   auto p = small_params();
@@ -257,18 +278,6 @@ TEST(Pipeline, BadInputIsRejectedBeforeAnyWork) {
     EXPECT_NE(std::string(e.what()).find("'width' = 60"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(rec.stages.empty());  // nothing started
-  {  // a camera move without FrameInit would do nothing at all: refused
-    auto still = small_params();
-    still.camera_preset = "pan_right";
-    still.frameinit = false;
-    try {
-      pipeline().generate(still, test_image(), &rec);
-      ADD_FAILURE() << "a camera move without FrameInit was accepted";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("a camera move is made by FrameInit"), std::string::npos) << e.what();
-    }
-    EXPECT_TRUE(rec.stages.empty());
-  }
   EXPECT_THROW(pipeline().generate(small_params(), RgbImage{}, &rec), Error);
   EXPECT_TRUE(rec.stages.empty());
   {  // a preset that cannot fit a very long picture is named as the preset, not as a "camera path" never given
@@ -546,4 +555,20 @@ TEST(Loading, ALoadReportsItsProgressAndStopsAtACancel) {
   auto p = small_params();
   p.steps = 2;
   EXPECT_EQ(again->generate(p, test_image()).frames[3].rgb, whole->generate(p, test_image()).frames[3].rgb);
+}
+
+TEST(Preprocess, AWideOutputTakesTheReferencesBlackBarsOrIsCovered) {
+  // A 60 x 48 picture into a 96 x 64 clip: Resize(64) makes it 80 x 64, narrower than the clip. The reference's
+  // CenterCrop pads 8 columns each side (black: -1 after normalising); the app enlarges the picture to cover.
+  RgbImage im = test_image(60, 48);
+  const auto ref = preprocess_first_frame(im, 64, 96, /*cover=*/false);  // [3, 64, 96]
+  ASSERT_EQ(ref.sizes(), (std::vector<int64_t>{3, 64, 96}));
+  EXPECT_TRUE(torch::all(ref.slice(2, 0, 8) == -1).item<bool>());
+  EXPECT_TRUE(torch::all(ref.slice(2, 88, 96) == -1).item<bool>());
+  EXPECT_FALSE(torch::all(ref.slice(2, 8, 9) == -1).item<bool>());
+  const auto covered = preprocess_first_frame(im, 64, 96);
+  ASSERT_EQ(covered.sizes(), ref.sizes());
+  EXPECT_FALSE(torch::all(covered.slice(2, 0, 1) == -1).item<bool>());
+  // where the picture covers the clip both are the reference's crop
+  EXPECT_TRUE(torch::equal(preprocess_first_frame(im, 64, 64, false), preprocess_first_frame(im, 64, 64)));
 }
