@@ -1954,6 +1954,10 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</source>
         <translation>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</translation>
     </message>
+    <message>
+        <source>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</source>
+        <translation>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -1946,6 +1946,10 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>The negative prompt has no effect while the prompt and picture strengths are both 1 or less (it only steers guidance).</source>
         <translation>프롬프트 강도와 이미지 강도가 모두 1 이하이면 네거티브 프롬프트는 효과가 없습니다 (가이던스에만 작용합니다).</translation>
     </message>
+    <message>
+        <source>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</source>
+        <translation>FrameInit이 꺼져 있습니다: 디노이징이 순수한 노이즈에서 시작하며, 카메라 이동은 첫 프레임(첫 번째 크롭)만 정합니다.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>
