@@ -118,15 +118,37 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   negative_->setHistory(doc_->negativeHistory());
   prompt_->setText(QString::fromStdString(doc_->params().prompt));
   negative_->setText(QString::fromStdString(doc_->params().negative_prompt));
-  if (!doc_->modelPath().isEmpty()) {
-    picker_->setPath(doc_->modelPath());
-    chooseModel(doc_->modelPath());  // probe and load in the background; no dialog at start
-  } else if (probeModelFolder(huggingFaceCacheDir()).ok) {
-    chooseModel(huggingFaceCacheDir());  // ConsistI2V already downloaded (by us or another tool)
-  } else if (const QString demo = bundledDemoModel(); !demo.isEmpty()) {
-    // No ConsistI2V weights yet: start with the small demo model so that everything works at once.
-    chooseModel(demo);
-    startedWithDemo_ = true;
+  {
+    // The model to start with: the last one used, unless it was a demo model and ConsistI2V has been downloaded
+    // since (the demo only stands in for it), or it can no longer be opened (a moved clone, a deleted folder);
+    // then the downloaded weights, else the bundled demo model.
+    const QString saved = doc_->modelPath();
+    const ModelProbe savedProbe = saved.isEmpty() ? ModelProbe{} : probeModelFolder(saved);
+    const bool downloaded = probeModelFolder(huggingFaceCacheDir()).ok;
+    const QString demo = bundledDemoModel();
+    if (!saved.isEmpty() && savedProbe.ok && !(savedProbe.demo && downloaded)) {
+      picker_->setPath(saved);
+      chooseModel(saved);  // probe and load in the background; no dialog at start
+      startModel_ = saved;
+    } else if (downloaded) {
+      chooseModel(huggingFaceCacheDir());  // ConsistI2V already downloaded (by us or another tool)
+      startModel_ = huggingFaceCacheDir();
+      if (!saved.isEmpty())
+        startNote_ = savedProbe.ok ? tr("Using the downloaded ConsistI2V weights instead of the demo model.")
+                                   : tr("The model folder %1 could not be opened (%2); using the downloaded ConsistI2V "
+                                        "weights.")
+                                         .arg(saved, savedProbe.error);
+    } else if (!demo.isEmpty() && (saved.isEmpty() || !savedProbe.ok)) {
+      // No ConsistI2V weights yet: start with the small demo model so that everything works at once.
+      chooseModel(demo);
+      startedWithDemo_ = true;
+      startModel_ = demo;
+      if (!saved.isEmpty())
+        startNote_ = tr("The model folder %1 could not be opened (%2); using the demo model.").arg(saved, savedProbe.error);
+    } else if (!saved.isEmpty()) {
+      picker_->setPath(saved);
+      chooseModel(saved);  // says what is wrong with it
+    }
   }
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
@@ -140,6 +162,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     statusBar()->showMessage(tr("Autosave is off (%1); it tries again every minute.").arg(autosaver_->lastError()),
                              15000);
   checkRecovery();
+  if (!startNote_.isEmpty()) statusBar()->showMessage(startNote_, 15000);
   connect(engine_, &EngineController::queueChanged, this, [this](int waiting) {
     queueLabel_->setVisible(waiting > 0);
     queueCancelButton_->setVisible(waiting > 0);
@@ -1242,7 +1265,7 @@ void MainWindow::chooseModel(const QString& path) {
 // checked and loaded, so the picker, the model line and Generate agree. A project's own settings stay as saved (a
 // demo model's size and FrameInit defaults are not applied over them); a new project takes them (chooseModel). A
 // project without a model folder keeps the model there is.
-void MainWindow::followDocumentModel(bool newProject) {
+void MainWindow::followDocumentModel(bool newProject, bool preferDownloaded) {
   const QString path = doc_->modelPath();
   if (path.isEmpty()) {
     if (picker_->path().isEmpty()) return;
@@ -1259,7 +1282,25 @@ void MainWindow::followDocumentModel(bool newProject) {
   UserMessage failure;
   const ModelProbe probe = checkModelFolder(path, &failure);
   if (!probe.ok) {
+    if (preferDownloaded && !startModel_.isEmpty() && !sameModelFolder(startModel_, path)) {
+      // the untitled session's model is gone (a moved clone, a removed cache): it goes on with the one the start
+      // chose (and is loading)
+      const bool modified = doc_->isModified();
+      doc_->setModelPath(startModel_);
+      doc_->setModified(modified);
+      startNote_ = tr("The last session's model could not be used (%1); using %2.").arg(failure.text, startModel_);
+      return;
+    }
     statusBar()->showMessage(tr("The project's model cannot be used: %1").arg(failure.text), 10000);
+    return;
+  }
+  if (preferDownloaded && probe.demo && probeModelFolder(huggingFaceCacheDir()).ok) {
+    // the last session ran on the demo model, which only stood in for ConsistI2V: downloaded since, it takes over
+    const bool modified = doc_->isModified();
+    doc_->setModelPath(huggingFaceCacheDir());
+    doc_->setModified(modified);
+    startNote_ = tr("Using the downloaded ConsistI2V weights instead of the demo model.");
+    if (!sameModelFolder(huggingFaceCacheDir(), picker_->path())) chooseModel(huggingFaceCacheDir());
     return;
   }
   modelIsDemo_ = probe.demo;
@@ -1525,7 +1566,7 @@ void MainWindow::restoreSession() {
       doc_->setModified(false);
       history_->stack()->clear();
       rebuildHistory();
-      followDocumentModel(false);
+      followDocumentModel(false, /*preferDownloaded=*/true);
       return;
     }
     // Kept aside, never overwritten or removed by this session's close: the user may still want what is in it.

@@ -52,6 +52,8 @@ public:
   EditHistory* editHistory() const { return history_; }
   EngineController* engine() const { return engine_; }
   ParameterPanel* parameterPanel() const { return panel_; }
+  // What the start chose instead of the last model used ("" when it took that one).
+  QString startNote() const { return startNote_; }
   FirstFrameCanvas* canvas() const { return canvas_; }
   VideoPlayer* player() const { return player_; }
   PreviewStrip* previewStrip() const { return strip_; }
@@ -185,7 +187,9 @@ private:
   QLabel* recoveryText_ = nullptr;
   QString recoveryFile_;
   QLabel* queueLabel_ = nullptr;
-  QLabel* negativeNote_ = nullptr;  // a negative prompt without guidance has no effect
+  QLabel* negativeNote_ = nullptr;
+  QString startNote_;
+  QString startModel_;  // the model the start chose (a usable one), for a restored session whose model is gone  // what the start chose instead of the last model, said once the window is up  // a negative prompt without guidance has no effect
   QToolButton* queueCancelButton_ = nullptr;  // Cancel all, beside the queue
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;
@@ -210,7 +214,8 @@ private:
   std::string loadedDevice_, loadedDtype_;  // the device and precision the model was last asked for
   void followDeviceChoice();
   void loadDocumentModel(const QString& status);  // the document's model, for its device and precision
-  void followDocumentModel(bool newProject);  // after the document was replaced: its model is the one loaded
+  // preferDownloaded: a demo model gives way to ConsistI2V in the hub cache (the untitled session at a start).
+  void followDocumentModel(bool newProject, bool preferDownloaded = false);  // after the document was replaced: its model is the one loaded
   ModelProbe checkModelFolder(const QString& path, UserMessage* failure);  // shared by the two above
   bool playCameraVideoWhenMade_ = false;  // the dry run waits for it
   QThreadPool* cameraPool_ = nullptr;  // one thread; waited for when the window goes

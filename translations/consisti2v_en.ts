@@ -1958,6 +1958,22 @@ The file %2 is left as it is; this session's untitled work will not replace it.<
         <source>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</source>
         <translation>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</translation>
     </message>
+    <message>
+        <source>Using the downloaded ConsistI2V weights instead of the demo model.</source>
+        <translation>Using the downloaded ConsistI2V weights instead of the demo model.</translation>
+    </message>
+    <message>
+        <source>The model folder %1 could not be opened (%2); using the downloaded ConsistI2V weights.</source>
+        <translation>The model folder %1 could not be opened (%2); using the downloaded ConsistI2V weights.</translation>
+    </message>
+    <message>
+        <source>The model folder %1 could not be opened (%2); using the demo model.</source>
+        <translation>The model folder %1 could not be opened (%2); using the demo model.</translation>
+    </message>
+    <message>
+        <source>The last session's model could not be used (%1); using %2.</source>
+        <translation>The last session's model could not be used (%1); using %2.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

@@ -1950,6 +1950,22 @@ The file %2 is left as it is; this session&apos;s untitled work will not replace
         <source>FrameInit is off: the denoising starts from plain noise, and the camera move only gives the first frame (its first crop).</source>
         <translation>FrameInit이 꺼져 있습니다: 디노이징이 순수한 노이즈에서 시작하며, 카메라 이동은 첫 프레임(첫 번째 크롭)만 정합니다.</translation>
     </message>
+    <message>
+        <source>Using the downloaded ConsistI2V weights instead of the demo model.</source>
+        <translation>데모 모델 대신 다운로드한 ConsistI2V 가중치를 사용합니다.</translation>
+    </message>
+    <message>
+        <source>The model folder %1 could not be opened (%2); using the downloaded ConsistI2V weights.</source>
+        <translation>모델 폴더 %1을(를) 열 수 없습니다 (%2). 다운로드한 ConsistI2V 가중치를 사용합니다.</translation>
+    </message>
+    <message>
+        <source>The model folder %1 could not be opened (%2); using the demo model.</source>
+        <translation>모델 폴더 %1을(를) 열 수 없습니다 (%2). 데모 모델을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>The last session&apos;s model could not be used (%1); using %2.</source>
+        <translation>지난 세션의 모델을 사용할 수 없습니다 (%1). %2을(를) 사용합니다.</translation>
+    </message>
 </context>
 <context>
     <name>studio::ModelDownloadDialog</name>

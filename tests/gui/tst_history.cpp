@@ -25,6 +25,7 @@
 #include "app/edit_history.h"
 #include "app/engine_worker.h"
 #include "app/main_window.h"
+#include "app/model_probe.h"
 #include "app/project.h"
 #include "app/settings.h"
 #include "gui_test_util.h"
@@ -43,6 +44,27 @@ using namespace studio;
 namespace {
 
 using testing::examplePicture;
+
+// A copy of the tiny model marked as a demo model (as `consisti2v train` marks it), in `demo`.
+void makeDemoModel(const QString& demo) {
+  QVERIFY(QDir().mkpath(demo));
+  const QDir src(testing::tinyModel());
+  for (const QString& sub : src.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    QVERIFY(QDir().mkpath(demo + QLatin1Char('/') + sub));
+    for (const QString& f : QDir(src.filePath(sub)).entryList(QDir::Files))
+      QVERIFY(QFile::copy(src.filePath(sub + QLatin1Char('/') + f), demo + QLatin1Char('/') + sub + QLatin1Char('/') + f));
+  }
+  QFile in(src.filePath(QStringLiteral("model_index.json")));
+  QVERIFY(in.open(QIODevice::ReadOnly));
+  auto index = nlohmann::json::parse(in.readAll().toStdString());
+  index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40},
+                               {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}, {"cfg_text", 3.0},
+                                                {"camera", {{"noise_level", 300}, {"cutoff_spatial", 1.0}}}}}};
+  QFile out(demo + QStringLiteral("/model_index.json"));
+  QVERIFY(out.open(QIODevice::WriteOnly));
+  out.write(QByteArray::fromStdString(index.dump(2)));
+  out.close();
+}
 
 std::unique_ptr<MainWindow> makeWindow(const QString& ini) {
   auto w = std::make_unique<MainWindow>(new StudioSettings(ini));
@@ -477,27 +499,73 @@ private Q_SLOTS:
     QVERIFY(last->close());
   }
 
+  void aDownloadedModelReplacesTheDemoAtTheNextStart() {
+    // The demo model only stands in for ConsistI2V: once the weights are in the hub cache, the next start takes
+    // them even though the demo was the last model used; a last model that can no longer be opened (a moved clone)
+    // gives way to the downloaded weights or the demo, and the status bar says so.
+    QTemporaryDir tmp;
+    const QString demo = tmp.filePath(QStringLiteral("demo"));
+    makeDemoModel(demo);
+    if (QTest::currentTestFailed()) return;
+    const QByteArray hubBefore = qgetenv("HF_HUB_CACHE");
+    const QString hub = tmp.filePath(QStringLiteral("hub"));
+    QVERIFY(QDir().mkpath(hub));
+    qputenv("HF_HUB_CACHE", hub.toUtf8());
+    const QString ini = tmp.filePath(QStringLiteral("start.ini"));
+    qputenv("CONSISTI2V_DEMO_MODEL", demo.toUtf8());
+    {
+      auto w = makeWindow(ini);
+      QVERIFY(w->modelIsDemo());
+      QVERIFY(w->startNote().isEmpty());
+      QVERIFY(w->close());
+    }
+    // ConsistI2V downloaded since (the tiny model standing in, in the hub cache's layout)
+    const QString repo = hub + QStringLiteral("/models--TIGER-Lab--ConsistI2V");
+    QVERIFY(QDir().mkpath(repo + QStringLiteral("/snapshots")));
+    QVERIFY(QDir().mkpath(repo + QStringLiteral("/refs")));
+    QVERIFY(QFile::link(QDir(testing::tinyModel()).absolutePath(), repo + QStringLiteral("/snapshots/abc123")));
+    {
+      QFile ref(repo + QStringLiteral("/refs/main"));
+      QVERIFY(ref.open(QIODevice::WriteOnly));
+      ref.write("abc123");
+    }
+    {
+      auto w = makeWindow(ini);
+      QVERIFY2(!w->modelIsDemo(), qPrintable(w->document()->modelPath() + QLatin1String(" | ") + w->startNote() +
+                                             QLatin1String(" | ") + probeModelFolder(huggingFaceCacheDir()).error));
+      QVERIFY2(w->document()->modelPath().startsWith(repo), qPrintable(w->document()->modelPath()));
+      QVERIFY2(w->startNote().contains(QLatin1String("instead of the demo model")), qPrintable(w->startNote()));
+      QVERIFY2(w->statusBar()->currentMessage() == w->startNote(), qPrintable(w->statusBar()->currentMessage()));
+      QVERIFY(w->close());
+    }
+    // ... and chosen again at the start after that, with nothing to say
+    {
+      auto w = makeWindow(ini);
+      QVERIFY(w->document()->modelPath().startsWith(repo));
+      QVERIFY(w->startNote().isEmpty());
+      QVERIFY(w->close());
+    }
+    // The last model's folder gone (the cache removed, no weights left): the bundled demo model, said.
+    QVERIFY(QDir(repo).removeRecursively());
+    {
+      auto w = makeWindow(ini);
+      QVERIFY(w->modelIsDemo());
+      QVERIFY2(QDir(w->document()->modelPath()).absolutePath() == QDir(demo).absolutePath(),
+               qPrintable(w->document()->modelPath() + QLatin1String(" | ") + w->startNote()));
+      QVERIFY2(w->startNote().contains(QLatin1String("could not be used")) && w->startNote().contains(demo),
+               qPrintable(w->startNote()));
+      QVERIFY(w->close());
+    }
+    qputenv("CONSISTI2V_DEMO_MODEL", "none");
+    if (hubBefore.isEmpty()) qunsetenv("HF_HUB_CACHE");
+    else qputenv("HF_HUB_CACHE", hubBefore);
+  }
+
   void theDemoModelIsPickedWhenThereIsNoOther() {
     QTemporaryDir tmp;
     const QString demo = tmp.filePath(QStringLiteral("demo"));
-    QVERIFY(QDir().mkpath(demo));
-    const QDir src(testing::tinyModel());
-    for (const QString& sub : src.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-      QVERIFY(QDir().mkpath(demo + QLatin1Char('/') + sub));
-      for (const QString& f : QDir(src.filePath(sub)).entryList(QDir::Files))
-        QVERIFY(QFile::copy(src.filePath(sub + QLatin1Char('/') + f), demo + QLatin1Char('/') + sub + QLatin1Char('/') + f));
-    }
-    QFile in(src.filePath(QStringLiteral("model_index.json")));
-    QVERIFY(in.open(QIODevice::ReadOnly));
-    auto index = nlohmann::json::parse(in.readAll().toStdString());
-    index["_consisti2v_demo"] = {{"trained_by", "consisti2v train"}, {"steps", 40},
-                                 {"recommended", {{"width", 64}, {"height", 64}, {"frames", 8}, {"steps", 25}, {"cfg_text", 3.0},
-                                                  {"camera", {{"noise_level", 300}, {"cutoff_spatial", 1.0}}}}}};
-    QFile out(demo + QStringLiteral("/model_index.json"));
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write(QByteArray::fromStdString(index.dump(2)));
-    out.close();
-
+    makeDemoModel(demo);
+    if (QTest::currentTestFailed()) return;
     qputenv("CONSISTI2V_DEMO_MODEL", demo.toUtf8());
     auto w = makeWindow(tmp.filePath(QStringLiteral("demo.ini")));
     qputenv("CONSISTI2V_DEMO_MODEL", "none");
