@@ -6,6 +6,7 @@
 #include <QSettings>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "app/app_setup.h"
@@ -19,6 +20,24 @@ int main(int argc, char** argv) {
       std::printf("ConsistI2V Studio %s\n", CONSISTI2V_VERSION);
       return 0;
     }
+  {
+    // Without a display Qt aborts (SIGABRT) with a line about the xcb plugin: the help is printed anyway (off
+    // screen), and a start says plainly what is missing.
+    const auto set = [](const char* name) { return std::getenv(name) && *std::getenv(name); };
+    if (!set("DISPLAY") && !set("WAYLAND_DISPLAY") && !set("QT_QPA_PLATFORM")) {
+      bool help = false;
+      for (int i = 1; i < argc; ++i)
+        help = help || std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 ||
+               std::strcmp(argv[i], "--help-all") == 0;
+      if (!help) {
+        std::fprintf(stderr,
+                     "consisti2v-studio: there is no display to show the studio on (DISPLAY and WAYLAND_DISPLAY are "
+                     "unset): start it from a desktop session. The command line needs none: consisti2v --help\n");
+        return 1;
+      }
+      setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    }
+  }
   for (const auto& w : ci2v::environment_warnings()) std::fprintf(stderr, "consisti2v-studio: warning: %s\n", w.c_str());
   studio::prepareEnvironment();  // before QApplication: media backend, high-DPI policy
   QApplication app(argc, argv);

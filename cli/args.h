@@ -57,14 +57,24 @@ public:
         } else if (flags.count(key)) {
           val = "1";
         } else {
-          if (i + 1 >= argc) throw UsageError("option --" + key + " needs a value");
+          // A missing value is said by unknown(), once the command's options are known: a misspelt switch
+          // ("--pingpng --fps 8") is an unknown option, not one whose value was forgotten.
+          if (i + 1 >= argc) {
+            if (missing_.empty()) missing_key_ = key, missing_ = "option --" + key + " needs a value";
+            opts_[key].push_back("");
+            continue;
+          }
           const std::string next = argv[i + 1];
           // "--prompt --steps 2": the value was forgotten (a value that starts with "--" is given as --key=--value;
           // one with a space, "--no text, blurry", cannot be an option and is taken as it is)
           if (next.size() > 2 && next.rfind("--", 0) == 0 && std::isalpha(static_cast<unsigned char>(next[2])) &&
-              std::none_of(next.begin(), next.end(), [](unsigned char c) { return std::isspace(c); }))
-            throw UsageError("option --" + key + " needs a value, got the option " + next +
-                             " (write --" + key + "=" + next + " for a value that starts with --)");
+              std::none_of(next.begin(), next.end(), [](unsigned char c) { return std::isspace(c); })) {
+            if (missing_.empty())
+              missing_key_ = key, missing_ = "option --" + key + " needs a value, got the option " + next +
+                                             " (write --" + key + "=" + next + " for a value that starts with --)";
+            opts_[key].push_back("");
+            continue;
+          }
           val = argv[++i];
         }
         opts_[key].push_back(val);
@@ -140,17 +150,21 @@ public:
     throw UsageError("unexpected argument '" + pos_[allowed] +
                      "' (a value with spaces needs quotes, e.g. --prompt \"a red cat\"; see consisti2v --help)");
   }
-  // Options given that are not in `known` (to reject typos).
+  // Options given that are not in `known` (to reject typos). Every command asks, before using the options: with
+  // none unknown, an option given without its value is refused here (UsageError).
   std::vector<std::string> unknown(const std::set<std::string>& known) const {
     std::vector<std::string> u;
+    if (!missing_key_.empty() && !known.count(missing_key_)) u.push_back("--" + missing_key_);  // named first
     for (const auto& [k, v] : opts_)
-      if (!known.count(k)) u.push_back("--" + k);
+      if (!known.count(k) && k != missing_key_) u.push_back("--" + k);
+    if (u.empty() && !missing_.empty()) throw UsageError(missing_);
     return u;
   }
 
 private:
   std::map<std::string, std::vector<std::string>> opts_;
   std::vector<std::string> pos_;
+  std::string missing_key_, missing_;  // the first option given without a value, and what to say
 };
 
 int cmd_info(int argc, char** argv);

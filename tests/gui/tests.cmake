@@ -87,3 +87,9 @@ add_test(NAME i18n_translations
 set_tests_properties(i18n_translations PROPERTIES LABELS "gui;i18n" TIMEOUT 120)
 ci2v_gui_test(tst_gui_i18n tst_i18n.cpp)
 ci2v_gui_xvfb(gui_korean tst_gui_i18n LABELS gui i18n ENV CONSISTI2V_LANG=ko)
+
+# Without a display: --help prints (off screen) instead of Qt aborting, and a start says what is missing.
+ci2v_cli_expect(studio_help_without_display 0 "Usage: .*consisti2v-studio"
+  /usr/bin/env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM $<TARGET_FILE:consisti2v-studio> --help)
+ci2v_cli_expect(studio_start_without_display 1 "there is no display to show the studio on"
+  /usr/bin/env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM $<TARGET_FILE:consisti2v-studio>)
