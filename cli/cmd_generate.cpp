@@ -65,25 +65,29 @@ bool ends_with(const std::string& s, const std::string& suf) {
 
 }  // namespace
 
-static GenerationParams::FrameInitDefaults model_frameinit_defaults(const std::string& model) {
+// What a model trained by `consisti2v train` asks for (model_index.json's "_consisti2v_demo": its size, length,
+// steps, guidance and camera setting); nothing for other models.
+static io::DemoSettings model_demo_settings(const std::string& model) {
   std::string dir;
   try {
     dir = io::resolve_model_dir(model);
   } catch (const std::exception&) {
     return {};  // the load reports what is wrong with the folder
   }
-  return io::read_demo_settings(dir).frameinit;  // a bad camera setting throws naming the file and the key
+  return io::read_demo_settings(dir);  // a bad camera setting throws naming the file and the key
 }
 
-// `note` (optional): what the camera mode did to FrameInit's setting, for the user ("" when nothing).
-GenerationParams params_from_args(const Args& a, const GenerationParams::FrameInitDefaults& defaults,
-                                  std::string* note = nullptr) {
+// `note` (optional): what the camera mode and a demo model's own settings did, for the user ("" when nothing).
+GenerationParams params_from_args(const Args& a, const io::DemoSettings& model, std::string* note = nullptr) {
+  const GenerationParams::FrameInitDefaults& defaults = model.frameinit;
   GenerationParams p;
+  nlohmann::json from_file = nlohmann::json::object();  // the --params file's own keys
   if (a.has("params")) {
     const auto file = a.get("params");
     auto j = io::read_json_file(file);
     if (j.contains("params") && j["params"].is_object()) j = j["params"];  // an app project/history entry
     p = GenerationParams::from_json(j);
+    if (j.is_object()) from_file = j;
     // a key the parameters do not have (a typo: "stepz") would be ignored without a word
     if (j.is_object()) {
       const nlohmann::json known = GenerationParams{}.to_json();
@@ -94,6 +98,32 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
   }
   auto set_int = [&](const char* k, int& v) { if (a.has(k)) v = a.get_int32(k, v); };
   auto set_dbl = [&](const char* k, double& v) { if (a.has(k)) v = a.get_double(k, v); };
+  if (model.demo) {
+    // A demo model runs at the settings it was trained for (64 x 64, 8 frames: seconds on a CPU, where the
+    // reference's 256 x 256, 16 frames, 50 steps take half an hour), as the studio does; options and the --params
+    // file's own values win.
+    std::vector<std::string> took;
+    auto take_int = [&](const char* option, const char* key, int& v, int want) {
+      if (want <= 0 || a.has(option) || from_file.contains(key)) return;
+      v = want;
+      took.push_back(std::string(key) + " " + std::to_string(want));
+    };
+    take_int("width", "width", p.width, model.width);
+    take_int("height", "height", p.height, model.height);
+    take_int("frames", "frames", p.frames, model.frames);
+    take_int("steps", "steps", p.steps, model.steps);
+    if (model.cfg_text > 0 && !a.has("cfg-text") && !from_file.contains("cfg_text")) {
+      p.cfg_text = model.cfg_text;
+      std::ostringstream o;
+      o << "cfg-text " << model.cfg_text;
+      took.push_back(o.str());
+    }
+    if (note && !took.empty()) {
+      std::string list;
+      for (const auto& t : took) list += (list.empty() ? "" : ", ") + t;
+      *note = "demo model: its own settings where no option gives them (" + list + ")";
+    }
+  }
   if (a.has("prompt")) p.prompt = a.get("prompt");
   if (a.has("negative")) p.negative_prompt = a.get("negative");
   set_int("steps", p.steps);
@@ -150,7 +180,7 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
       o << "camera move: FrameInit tau " << used.noise_level << ", D0 " << used.cutoff_spatial << " / "
         << used.cutoff_temporal << " (" << (defaults.camera == paper.camera ? "the paper's" : "this model's")
         << " camera setting where --tau, --ds, --dt are not given)";
-      *note = o.str();
+      *note += (note->empty() ? "" : "\n") + o.str();
     }
     return p;
   }
@@ -162,7 +192,7 @@ GenerationParams params_from_args(const Args& a, const GenerationParams::FrameIn
 
 // With --model, a camera move takes the model's own FrameInit setting where it gives one (consisti2v preview).
 GenerationParams params_from_args(const Args& a) {
-  return params_from_args(a, a.has("model") ? model_frameinit_defaults(a.get("model")) : FrameInitDefaults{});
+  return params_from_args(a, a.has("model") ? model_demo_settings(a.get("model")) : io::DemoSettings{});
 }
 
 // The released weights are 6.7 GB: the share read is shown while they load (see common.h).
@@ -303,7 +333,7 @@ int cmd_generate(int argc, char** argv) {
   const auto out = a.get("out");
   if (out.empty()) throw UsageError("--out FILE.mp4|FILE.gif|FILE.webp|DIR/ is required");
   if (a.has("threads")) torch_set_threads(a.get_threads("threads"));
-  const auto defaults = model_frameinit_defaults(model);
+  const auto defaults = model_demo_settings(model);
   std::string camera_note;
   auto params = as_usage_error([&] {
     auto p = params_from_args(a, defaults, &camera_note);

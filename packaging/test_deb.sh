@@ -12,9 +12,12 @@ deb=$(ls "$out"/consisti2v-studio_"$version"_*.deb)
 dpkg-deb -f "$deb" Package Version Depends | tee "$out/control.txt"
 grep -q "^Package: consisti2v-studio$" "$out/control.txt"
 grep -q "^Version: $version$" "$out/control.txt"
-# The libraries it needs come with it: LibTorch and Qt's platform plugins at least.
+# The libraries it needs come with it: LibTorch, Qt's GUI (with its X11 platform plugin), the SVG plugins, and the
+# CA certificates for the model download.
 grep -q "^Depends: .*libtorch" "$out/control.txt" || { echo "no LibTorch dependency"; exit 1; }
-grep -q "^Depends: .*qt6-qpa-plugins" "$out/control.txt" || { echo "no qt6-qpa-plugins dependency"; exit 1; }
+grep -q "^Depends: .*libqt6gui6" "$out/control.txt" || { echo "no libqt6gui6 dependency (the xcb plugin)"; exit 1; }
+grep -q "^Depends: .*libqt6svg6" "$out/control.txt" || { echo "no libqt6svg6 dependency"; exit 1; }
+grep -q "^Depends: .*ca-certificates" "$out/control.txt" || { echo "no ca-certificates dependency"; exit 1; }
 dpkg-deb -x "$deb" "$out/root"
 r="$out/root/usr"
 for f in bin/consisti2v bin/consisti2v-studio share/applications/$id.desktop share/metainfo/$id.metainfo.xml \
@@ -34,6 +37,10 @@ v2=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$r/bin/consisti2v-stu
 # The demo model comes with it (the studio starts with it when no ConsistI2V weights are found) and loads.
 demo="$r/share/consisti2v-studio/models/demo"
 [ -f "$demo/model_index.json" ] || { echo "the demo model is not in the package"; exit 1; }
+# ... without what its training left beside it (the optimizer state is 80-100 MB)
+for f in optimizer unet-raw train_state.json; do
+  [ ! -e "$demo/$f" ] || { echo "the package holds the demo's training leftover $f"; exit 1; }
+done
 env -u DISPLAY "$r/bin/consisti2v" info --model "$demo" | grep -q "no problems found" || { echo "the packaged demo model does not load"; exit 1; }
 
 # Desktop entry: starts the installed program, names the icon and the project MIME type.
