@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QSettings>
+#include <QUndoStack>
 
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 
 #include "app/app_setup.h"
 #include "engine/env_check.h"
+#include "app/edit_history.h"
 #include "app/main_window.h"
 
 int main(int argc, char** argv) {
@@ -24,7 +26,11 @@ int main(int argc, char** argv) {
     // Without a display Qt aborts (SIGABRT) with a line about the xcb plugin: the help is printed anyway (off
     // screen), and a start says plainly what is missing.
     const auto set = [](const char* name) { return std::getenv(name) && *std::getenv(name); };
-    if (!set("DISPLAY") && !set("WAYLAND_DISPLAY") && !set("QT_QPA_PLATFORM")) {
+    bool qtChoosesDisplay = false;  // Qt's own -platform NAME / -display NAME
+    for (int i = 1; i < argc; ++i)
+      qtChoosesDisplay = qtChoosesDisplay || std::strcmp(argv[i], "-platform") == 0 ||
+                         std::strcmp(argv[i], "-display") == 0;
+    if (!set("DISPLAY") && !set("WAYLAND_DISPLAY") && !set("QT_QPA_PLATFORM") && !qtChoosesDisplay) {
       bool help = false;
       for (int i = 1; i < argc; ++i)
         help = help || std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 ||
@@ -70,5 +76,7 @@ int main(int argc, char** argv) {
   if (cli.isSet(image)) w.loadFirstFrame(cli.value(image));
   // As if dropped on the window: the desktop file hands over projects as well as pictures (Exec=… %f).
   else if (!cli.positionalArguments().isEmpty()) w.openDroppedFile(QDir(cli.positionalArguments().first()).absolutePath());
+  // the picture the studio was started with is where the work starts, not an edit to take back
+  if (cli.isSet(image) || !cli.positionalArguments().isEmpty()) w.editHistory()->stack()->clear();
   return app.exec();
 }

@@ -131,6 +131,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
       chooseModel(saved);  // probe and load in the background; no dialog at start
       startModel_ = saved;
     } else if (downloaded) {
+      if (savedProbe.ok && savedProbe.demo) leaveDemoSettings(savedProbe);  // its 64 x 64, 8 frames... go
       chooseModel(huggingFaceCacheDir());  // ConsistI2V already downloaded (by us or another tool)
       startModel_ = huggingFaceCacheDir();
       if (!saved.isEmpty())
@@ -153,7 +154,10 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
   if (!restoreGeometry(settings_->windowGeometry())) resize(1360, 860);
   restoreState(settings_->windowState());
   restoreSession();
-  if (startedWithDemo_ && !doc_->hasFirstFrame()) openExample();  // ... and a first frame to animate
+  if (startedWithDemo_ && !doc_->hasFirstFrame()) {
+    openExample();  // ... and a first frame to animate
+    history_->stack()->clear();  // (where the work starts, not an edit to take back)
+  }
   autosaver_ = new Autosaver(doc_, settings_->autosaveFolder(), Autosaver::kDefaultIntervalMs, this);
   connect(autosaver_, &Autosaver::failed, this, [this](const QString& m) {
     statusBar()->showMessage(tr("Autosave failed: %1").arg(m), 8000);
@@ -1284,9 +1288,9 @@ void MainWindow::followDocumentModel(bool newProject, bool preferDownloaded) {
   if (!probe.ok) {
     if (preferDownloaded && !startModel_.isEmpty() && !sameModelFolder(startModel_, path)) {
       // the untitled session's model is gone (a moved clone, a removed cache): it goes on with the one the start
-      // chose (and is loading)
+      // chose (the picker, the status and the settings follow it again)
       const bool modified = doc_->isModified();
-      doc_->setModelPath(startModel_);
+      chooseModel(startModel_);
       doc_->setModified(modified);
       startNote_ = tr("The last session's model could not be used (%1); using %2.").arg(failure.text, startModel_);
       return;
@@ -1295,12 +1299,13 @@ void MainWindow::followDocumentModel(bool newProject, bool preferDownloaded) {
     return;
   }
   if (preferDownloaded && probe.demo && probeModelFolder(huggingFaceCacheDir()).ok) {
-    // the last session ran on the demo model, which only stood in for ConsistI2V: downloaded since, it takes over
+    // the last session ran on the demo model, which only stood in for ConsistI2V: downloaded since, it takes over,
+    // and the demo's own settings (64 x 64, 8 frames, its camera setting) give way to the reference's
     const bool modified = doc_->isModified();
-    doc_->setModelPath(huggingFaceCacheDir());
+    leaveDemoSettings(probe);
+    chooseModel(huggingFaceCacheDir());
     doc_->setModified(modified);
     startNote_ = tr("Using the downloaded ConsistI2V weights instead of the demo model.");
-    if (!sameModelFolder(huggingFaceCacheDir(), picker_->path())) chooseModel(huggingFaceCacheDir());
     return;
   }
   modelIsDemo_ = probe.demo;
@@ -1314,6 +1319,14 @@ void MainWindow::followDocumentModel(bool newProject, bool preferDownloaded) {
 // A demo model runs at the size, length, step count and text guidance it was made for (64 px, 8 frames: seconds on
 // a CPU);
 // leaving it for a real model brings back the reference defaults, unless the user changed them meanwhile.
+void MainWindow::leaveDemoSettings(const ModelProbe& demo) {
+  // as if the demo were the model in use: choosing another one then brings back what its settings replaced
+  modelIsDemo_ = true;
+  demoSettings_ = demo.recommended;
+  panel_->setFrameInitDefaults(demo.recommended.frameinit);
+  doc_->setFrameInitDefaults(demo.recommended.frameinit, false);
+}
+
 void MainWindow::applyModelSettings(const ModelProbe& probe) {
   ci2v::GenerationParams p = doc_->params();
   const ModelProbe::Recommended& rec = probe.demo ? probe.recommended : demoSettings_;

@@ -92,6 +92,9 @@ public Q_SLOTS:
   void openExample();
   void chooseModel(const QString& path);  // probe + load on the engine thread
   void applyModelSettings(const ModelProbe& probe);
+  // Marks `demo` as the model being left (its recommended settings and FrameInit defaults), so that choosing
+  // another model brings back the reference settings its own replaced.
+  void leaveDemoSettings(const ModelProbe& demo);
   void generate();
   void cancel();
   void cancelAllRuns();
@@ -187,9 +190,9 @@ private:
   QLabel* recoveryText_ = nullptr;
   QString recoveryFile_;
   QLabel* queueLabel_ = nullptr;
-  QLabel* negativeNote_ = nullptr;
-  QString startNote_;
-  QString startModel_;  // the model the start chose (a usable one), for a restored session whose model is gone  // what the start chose instead of the last model, said once the window is up  // a negative prompt without guidance has no effect
+  QLabel* negativeNote_ = nullptr;  // a negative prompt without guidance has no effect
+  QString startNote_;               // what the start chose instead of the last model, said once the window is up
+  QString startModel_;  // the model the start chose (a usable one), for a restored session whose model is gone
   QToolButton* queueCancelButton_ = nullptr;  // Cancel all, beside the queue
   QPushButton* copySeed_ = nullptr;
   QPushButton* useSeed_ = nullptr;

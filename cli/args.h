@@ -85,6 +85,7 @@ public:
   }
   bool has(const std::string& k) const { return opts_.count(k) != 0; }
   std::string get(const std::string& k, const std::string& def = "") const {
+    if (k == missing_key_) throw UsageError(missing_);  // (read before unknown() was asked)
     auto it = opts_.find(k);
     return it == opts_.end() ? def : it->second.back();
   }

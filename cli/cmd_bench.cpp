@@ -4,7 +4,7 @@
 // (Linear, convolutions and attention; 2 per multiply-add) and the TFLOP/s they reach, and the peak memory.
 //
 //   consisti2v bench [--device auto|cpu|cuda] [--dtype fp32,fp16,bf16] [--size 256,512] [--frames 16]
-//                    [--steps 50] [--cfg 7.5] [--repeats 1] [--tf32] [--cuda-graphs] [--model DIR]
+//                    [--steps 50] [--cfg 7.5] [--repeats 1 (0: one cold run)] [--tf32] [--cuda-graphs] [--model DIR]
 //                    [--threads N] [--profile] [--profile-top 25] [--profile-trace FILE] [--audit]
 // --profile: after the timed runs, one more run of each dtype and size with the LibTorch (Kineto) profiler on
 // over the denoising loop; prints where a step's time goes (GPU kernels by kind and the largest ones, with the
@@ -260,7 +260,10 @@ int cmd_bench(int argc, char** argv) {
   const int frames = a.get_int32("frames", 16);
   const int steps = a.get_int32("steps", 50);
   const double cfg = a.get_double("cfg", 7.5);
-  const int repeats = std::max(1, a.get_int32("repeats", 1));
+  // measured runs after one warm-up run; 0: the first (cold) run alone is measured, no warm-up
+  const int repeats = a.get_int32("repeats", 1);
+  if (repeats < 0 || repeats > 1000)
+    throw UsageError("--repeats: expected 0 (one cold run, no warm-up) to 1000, got " + std::to_string(repeats));
   if (frames < 2 || frames > 128) throw UsageError("--frames: expected 2..128, got " + std::to_string(frames));
   if (steps < 1 || steps > 1000) throw UsageError("--steps: expected 1..1000, got " + std::to_string(steps));
   if (!std::isfinite(cfg) || cfg < 0 || cfg > 100)

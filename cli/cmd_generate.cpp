@@ -174,7 +174,7 @@ GenerationParams params_from_args(const Args& a, const io::DemoSettings& model, 
     set_int("tau", p.noise_level);
     set_dbl("ds", p.cutoff_spatial);
     set_dbl("dt", p.cutoff_temporal);
-    if (note && switched && !(a.has("tau") && a.has("ds") && a.has("dt"))) {
+    if (note && switched && p.frameinit && !(a.has("tau") && a.has("ds") && a.has("dt"))) {
       const auto used = p.frameinit_setting();  // what runs, the options on the line included
       std::ostringstream o;
       o << "camera move: FrameInit tau " << used.noise_level << ", D0 " << used.cutoff_spatial << " / "

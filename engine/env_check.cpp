@@ -23,6 +23,7 @@ const std::vector<EnvVarSpec>& environment_variables() {
       {"CONSISTI2V_BUILD_DIR", {}, "the build folder of scripts/setup, scripts/test, scripts/run"},
       {"CONSISTI2V_BUILD_TARGETS", {}, "what scripts/setup builds (default: everything; scripts/run: the apps)"},
       {"CONSISTI2V_SKIP_APT", {"0", "1"}, "1: scripts/setup installs no Debian packages"},
+      {"CONSISTI2V_JOBS", {}, "parallel compile jobs of scripts/setup (default: the cores, one per 1.5 GB free)"},
   };
   return specs;
 }

@@ -58,7 +58,7 @@ void check_first_frame_resize(const RgbImage& im, int64_t rw, int64_t rh, const 
 torch::Tensor preprocess_first_frame(const RgbImage& im, int64_t height, int64_t width, bool cover) {
   auto x = image_to_tensor(im);  // [3, H, W] in [0, 1]
   // Shorter side -> height (the reference's Resize(height)); for an output wider than the image allows,
-  // enlarge so the crop stays inside the picture (the reference would pad with grey bars there).
+  // enlarge so the crop stays inside the picture (the reference pads with black bars there: cover = false).
   int64_t target = height;
   const double ih = im.height, iw = im.width;
   const int64_t shorter = std::min(im.height, im.width);

@@ -37,7 +37,8 @@ QSize CameraTimeline::minimumSizeHint() const { return {160, 78}; }
 
 void CameraTimeline::setPath(const ci2v::sampling::CameraPath& path, int frames) {
   path_ = path;
-  frames_ = std::clamp(frames, 2, 1024);  // the parameters allow 128; a tick per frame is drawn
+  // the whole video's frames: up to 32 chunks x 127 + 1 = 4065 (ticks and numbers thin out to fit)
+  frames_ = std::clamp(frames, 2, 8192);
   if (selected_ >= static_cast<int>(path_.keyframes.size())) selected_ = -1;
   current_ = std::clamp(current_, 0, frames_ - 1);
   update();
@@ -96,13 +97,21 @@ void CameraTimeline::paintEvent(QPaintEvent*) {
   // Frame ticks, numbered every few frames; a reference-timed path ends one frame past the clip.
   p.setPen(QPen(pal.color(QPalette::Mid), 1));
   p.drawLine(QPointF(xOfFrame(0), y), QPointF(xOfFrame(lastFrame), y));
-  const int every = frames_ <= 16 ? 1 : frames_ <= 40 ? 5 : 10;
+  // numbers at least 30 pixels apart, a tick per frame while they are 3 pixels apart
+  const double perFrame = std::abs(xOfFrame(1) - xOfFrame(0));
+  int every = 1;
+  for (int e : {1, 5, 10, 20, 50, 100, 200, 500, 1000}) {
+    every = e;
+    if (perFrame * e >= 30) break;
+  }
+  const bool everyTick = perFrame >= 3;
   QFont small = font();
   small.setPointSizeF(small.pointSizeF() * 0.8);
   p.setFont(small);
   for (int f = 0; f <= lastFrame; ++f) {
     const double x = xOfFrame(f);
     const bool past = f >= frames_;  // the "end" of a reference-timed path, never shown
+    if (!everyTick && f % every != 0 && f != frames_ - 1 && !past) continue;
     p.setPen(QPen(past ? pal.color(QPalette::Mid) : pal.color(QPalette::Text), 1));
     p.drawLine(QPointF(x, y - 4), QPointF(x, y + 4));
     if (f % every == 0 || f == frames_ - 1 || past)

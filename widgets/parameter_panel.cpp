@@ -1,6 +1,7 @@
 #include "widgets/parameter_panel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -66,7 +67,7 @@ QLabel* label(const QString& text, QWidget* buddy) {
   return l;
 }
 
-int roundTo8(int v) { return std::max(64, (v + 4) / 8 * 8); }
+int roundTo8(int v) { return std::max(8, (v + 4) / 8 * 8); }
 
 }  // namespace
 
@@ -122,10 +123,11 @@ void ParameterPanel::build() {
   tauRow->addWidget(tauSlider_, 1);
   tauRow->addWidget(tau_);
   fiForm->addRow(label(tr("Noise level τ"), tau_), tauRow);
-  cutoffSpatial_ = doubleSpin("cutoff_spatial", 0.01, 1.0, 0.05, 2);
+  // (0: the reference's zero filter, no low band; a project or --params file may hold it)
+  cutoffSpatial_ = doubleSpin("cutoff_spatial", 0.0, 1.0, 0.05, 2);
   cutoffSpatial_->setToolTip(cutoffSpatialHelp());
   fiForm->addRow(label(tr("D0 spatial"), cutoffSpatial_), cutoffSpatial_);
-  cutoffTemporal_ = doubleSpin("cutoff_temporal", 0.01, 1.0, 0.05, 2);
+  cutoffTemporal_ = doubleSpin("cutoff_temporal", 0.0, 1.0, 0.05, 2);
   cutoffTemporal_->setToolTip(cutoffTemporalHelp());
   fiForm->addRow(label(tr("D0 temporal"), cutoffTemporal_), cutoffTemporal_);
   filter_ = combo("filter", {{tr("Gaussian (soft)"), QStringLiteral("gaussian")},
@@ -363,18 +365,25 @@ void ParameterPanel::setParams(const ci2v::GenerationParams& p) {
 
 ci2v::GenerationParams ParameterPanel::params() const {
   ci2v::GenerationParams p = shown_;
+  // A value finer than its box shows (D0 0.001, guidance 7.25) or outside its range stays as it was while the box
+  // still shows it: an edit of another field must not round it.
+  const auto kept = [](const QDoubleSpinBox* box, double was) {
+    const double scale = std::pow(10.0, box->decimals());
+    const double shown = std::clamp(std::round(was * scale) / scale, box->minimum(), box->maximum());
+    return std::abs(box->value() - shown) < 0.5 / scale ? was : box->value();
+  };
   p.frameinit = frameinit_->isChecked();
   p.noise_level = tau_->value();
-  p.cutoff_spatial = cutoffSpatial_->value();
-  p.cutoff_temporal = cutoffTemporal_->value();
+  p.cutoff_spatial = kept(cutoffSpatial_, shown_.cutoff_spatial);
+  p.cutoff_temporal = kept(cutoffTemporal_, shown_.cutoff_temporal);
   p.filter = ci2v::GenerationParams::from_json({{"filter", comboData(filter_).toStdString()}}).filter;
   p.butterworth_order = butterworthOrder_->value();
-  p.cfg_text = cfgText_->value();
-  p.cfg_image = cfgImage_->value();
-  p.guidance_rescale = rescale_->value();
+  p.cfg_text = kept(cfgText_, shown_.cfg_text);
+  p.cfg_image = kept(cfgImage_, shown_.cfg_image);
+  p.guidance_rescale = kept(rescale_, shown_.guidance_rescale);
   p.steps = steps_->value();
   p.sampler = ci2v::GenerationParams::from_json({{"sampler", comboData(sampler_).toStdString()}}).sampler;
-  p.eta = eta_->value();
+  p.eta = kept(eta_, shown_.eta);
   if (randomSeed_->isChecked()) {
     p.seed = -1;
   } else {

@@ -12,6 +12,7 @@ namespace ci2v::parity {
 void run_ddim_case(CaseContext& ctx) {
   using namespace ci2v::sampling;
   const auto& params = ctx.params();
+  ctx.require_known_keys(params, {"scheduler_config", "calls"}, "params");
   const SchedulerConfig config = params.contains("scheduler_config")
                                      ? SchedulerConfig::from_json(params["scheduler_config"], "ddim params.scheduler_config")
                                      : SchedulerConfig::reference();
@@ -39,6 +40,8 @@ void run_ddim_case(CaseContext& ctx) {
 
   if (!params.contains("calls") || !params["calls"].is_array()) throw Error("ddim: params.calls is missing");
   for (const auto& call : params["calls"]) {
+    ctx.require_known_keys(call, {"step", "add_noise", "timestep", "num_inference_steps", "eta", "prev_timestep"},
+                           "a params.calls entry");
     if (call.contains("step")) {
       const std::string p = "step" + std::to_string(call["step"].get<int64_t>());
       const int64_t n = call.at("num_inference_steps").get<int64_t>();

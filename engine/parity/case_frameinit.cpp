@@ -24,6 +24,7 @@ void run_frameinit_case(CaseContext& ctx) {
   using namespace ci2v::sampling;
   const auto& params = ctx.params();
   if (!params.contains("filters") || !params["filters"].is_array()) throw Error("frameinit: params.filters is missing");
+  ctx.require_known_keys(params, {"filters"}, "params");
   FilterCache cache;
   for (const auto& f : params["filters"]) {
     ctx.require_known_keys(f, {"index", "shape", "d_s", "d_t", "freq_mix", "method", "filter_type", "n"},

@@ -2,6 +2,7 @@
 // pipeline_autoregress, ...): the case's params become GenerationParams, its random draws are injected in
 // call order, the prompts are given as token ids, and every stored intermediate and output is compared.
 #include "engine/error.h"
+#include "engine/io/diffusers_folder.h"
 #include "engine/generator.h"
 #include "engine/parity/parity.h"
 
@@ -23,8 +24,23 @@ T param(const nlohmann::json& c, const char* key, T fallback, const std::string&
 
 template <typename T>
 T required(const nlohmann::json& c, const char* key, const std::string& where) {
-  if (!c.contains(key) || c[key].is_null()) throw Error(where + ": params." + key + " is missing");
+  if (!c.contains(key)) throw Error(where + ": params." + key + " is missing");
+  if (c[key].is_null()) throw Error(where + ": params." + key + " is None, which the engine does not support");
   return param<T>(c, key, T{}, where);
+}
+
+// The reference's size where height / width are not given: the UNet's sample_size times the VAE's scale factor.
+int default_size(const CaseContext& ctx) {
+  const auto unet = io::read_json_file(ctx.component_path("unet") + "/config.json");
+  const auto vae = io::read_json_file(ctx.component_path("vae") + "/config.json");
+  const int64_t sample = unet.value("sample_size", int64_t{0});
+  const size_t levels = vae.contains("block_out_channels") && vae["block_out_channels"].is_array()
+                            ? vae["block_out_channels"].size()
+                            : 0;
+  if (sample <= 0 || levels == 0 || levels > 7)
+    throw Error("case '" + ctx.name() + "': no params.height / width, and the model's sample_size and VAE levels do "
+                "not give them");
+  return static_cast<int>(sample << (levels - 1));
 }
 
 GenerationParams params_from_case(const CaseContext& ctx) {
@@ -45,8 +61,10 @@ GenerationParams params_from_case(const CaseContext& ctx) {
   GenerationParams p;
   p.prompt = required<std::string>(c, "prompt", where);
   p.negative_prompt = param<std::string>(c, "negative_prompt", "", where);
-  p.width = required<int>(c, "width", where);
-  p.height = required<int>(c, "height", where);
+  const bool sized = c.contains("width") && !c["width"].is_null() && c.contains("height") && !c["height"].is_null();
+  const int fallback = sized ? 0 : default_size(ctx);
+  p.width = param<int>(c, "width", fallback, where);
+  p.height = param<int>(c, "height", fallback, where);
   p.frames = required<int>(c, "video_length", where);
   // the reference __call__'s defaults where a key is absent
   p.steps = param<int>(c, "num_inference_steps", 50, where);

@@ -13,6 +13,7 @@ void run_pyoco_case(CaseContext& ctx) {
   const auto& params = ctx.params();
   if (!params.contains("runs") || !params["runs"].is_array()) throw Error("pyoco: params.runs is missing");
   if (!params.contains("shape_BCThw")) throw Error("pyoco: params.shape_BCThw is missing");
+  ctx.require_known_keys(params, {"runs", "shape_BCThw"}, "params");
   const std::vector<int64_t> default_shape = params["shape_BCThw"].get<std::vector<int64_t>>();
   const auto options = torch::TensorOptions().dtype(ctx.dtype()).device(ctx.device());
   for (const auto& run : params["runs"]) {

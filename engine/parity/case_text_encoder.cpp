@@ -7,6 +7,8 @@ namespace ci2v::parity {
 // CLIPTextModel as the pipeline's _encode_prompt uses it: input_ids [B, L] -> last_hidden_state [B, L, D].
 void run_text_encoder_case(CaseContext& ctx) {
   torch::NoGradGuard no_grad;
+  // (params.prompts: the texts the ids were made from, for the reader)
+  if (ctx.params().is_object()) ctx.require_known_keys(ctx.params(), {"prompts"}, "params");
   auto model = text::load_clip_text_model(ctx.component_path("text_encoder"), ctx.device(), ctx.dtype());
   auto ids = ctx.input("input_ids");  // [B, L] int64
   auto hidden = model->forward(ids);  // [B, L, D]

@@ -15,6 +15,7 @@ void run_tokenizer_case(CaseContext& ctx) {
   const auto& params = ctx.params();
   if (!params.contains("prompts_file") || !params["prompts_file"].is_string())
     throw Error("case '" + ctx.name() + "': params.prompts_file (string) is missing");
+  ctx.require_known_keys(params, {"n_prompts", "tokenizer_info", "prompts_file"}, "params");
   const std::string prompts_path = ctx.fixture_root() + "/" + params["prompts_file"].get<std::string>();
   std::ifstream in(prompts_path);
   if (!in) throw Error(prompts_path + ": cannot open");
@@ -34,6 +35,9 @@ void run_tokenizer_case(CaseContext& ctx) {
   const auto tok = text::ClipTokenizer::from_folder(dir);
 
   const int64_t n = static_cast<int64_t>(prompts.size());
+  if (params.contains("n_prompts") && params["n_prompts"].is_number_integer() && params["n_prompts"].get<int64_t>() != n)
+    throw Error("case '" + ctx.name() + "': params.n_prompts " + params["n_prompts"].dump() + ", but " + prompts_path +
+                " holds " + std::to_string(n));
   const int64_t len = tok.max_length();
   auto ids = torch::zeros({n, len}, torch::kInt64);   // [N, L]
   auto mask = torch::zeros({n, len}, torch::kInt64);  // [N, L]

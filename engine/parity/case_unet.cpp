@@ -19,6 +19,7 @@ void run_unet_case(CaseContext& ctx) {
   const int64_t frame_stride = ctx.input("frame_stride").to(torch::kInt64).item<int64_t>();
   // The params carry the same scalars; they must agree with the stored inputs.
   const auto& p = ctx.params();
+  if (p.is_object()) ctx.require_known_keys(p, {"frame_stride", "timestep", "n_frames_config", "layout"}, "params");
   if (p.contains("timestep") && p["timestep"].is_number_integer() && p["timestep"].get<int64_t>() != timestep)
     throw Error("case '" + ctx.name() + "': params.timestep disagrees with input.timestep");
   if (p.contains("frame_stride") && p["frame_stride"].is_number_integer() && p["frame_stride"].get<int64_t>() != frame_stride)

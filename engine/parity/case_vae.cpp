@@ -9,6 +9,7 @@ namespace ci2v::parity {
 // directly), image in ~[-1, 1], [N, 3, H, W]. The scaled paths are checked too when the case stores them.
 void run_vae_case(CaseContext& ctx) {
   torch::NoGradGuard no_grad;
+  if (ctx.params().is_object()) ctx.require_known_keys(ctx.params(), {"scaling_factor"}, "params");
   auto vae = vae::load_autoencoder_kl(ctx.component_path("vae"), ctx.device(), ctx.dtype());
   if (ctx.params().contains("scaling_factor") && ctx.params()["scaling_factor"].is_number()) {
     const double want = ctx.params()["scaling_factor"].get<double>();

@@ -195,14 +195,22 @@ using Handler = void (*)(CaseContext&);
 static Handler handler_for(const CaseContext& ctx) {
   const auto& p = ctx.params();
   const bool obj = p.is_object();
+  // what its inputs and outputs are
+  if (ctx.has("input.first_frame_rgb_uint8")) return run_pipeline_case;
+  if (ctx.has("input.sample") && ctx.has("input.encoder_hidden_states") && ctx.has("output.noise_pred"))
+    return run_unet_case;
+  if (ctx.has("input.input_ids") && ctx.has("output.last_hidden_state")) return run_text_encoder_case;
+  if (ctx.has("input.x") && ctx.has("output.mean")) return run_vae_case;
+  // what its params describe
   if (obj && p.contains("filters")) return run_frameinit_case;
   if (obj && p.contains("runs")) return run_pyoco_case;
   if (obj && (p.contains("calls") || p.contains("scheduler_config"))) return run_ddim_case;
   if (obj && p.contains("prompts_file")) return run_tokenizer_case;
-  if (ctx.has("input.first_frame_rgb_uint8")) return run_pipeline_case;
   const auto& spec = ctx.spec();
   if (spec.contains("model") && spec["model"].is_string()) {
-    const std::string leaf = fs::path(spec["model"].get<std::string>()).lexically_normal().filename().string();
+    fs::path model = fs::path(spec["model"].get<std::string>()).lexically_normal();
+    if (model.filename().empty()) model = model.parent_path();  // "tiny_pipeline/unet/"
+    const std::string leaf = model.filename().string();
     if (leaf == "text_encoder") return run_text_encoder_case;
     if (leaf == "vae") return run_vae_case;
     if (leaf == "unet") return run_unet_case;

@@ -17,6 +17,7 @@
 #include "engine/io/diffusers_folder.h"
 #include "engine/io/state_dict.h"
 #include "engine/pipeline.h"
+#include "engine/vae/autoencoder_kl.h"
 
 using namespace ci2v;
 
@@ -374,8 +375,8 @@ TEST(Pipeline, ComponentsThatDoNotFitTogetherAreRefusedAtLoad) {
       j[k] = t;
     }
   });
-  m = load_error();
-  EXPECT_NE(m.find("has 3 levels, a downscale of 4; the pipeline needs 4 levels"), std::string::npos) << m;
+  m = load_error();  // (a VAE of another depth is fine: AVaeOfAnotherDepthSetsTheLatentScale; these weights are not)
+  EXPECT_NE(m.find("vae"), std::string::npos) << m;
   std::ofstream(dir / "vae/config.json") << vae.dump(2);
   // a tokenizer with ids beyond the text encoder's vocabulary: refused at load, not at the first such token
   auto text = edit("text_encoder/config.json", [](nlohmann::json& j) { j["vocab_size"] = 1000; });
@@ -571,4 +572,57 @@ TEST(Preprocess, AWideOutputTakesTheReferencesBlackBarsOrIsCovered) {
   EXPECT_FALSE(torch::all(covered.slice(2, 0, 1) == -1).item<bool>());
   // where the picture covers the clip both are the reference's crop
   EXPECT_TRUE(torch::equal(preprocess_first_frame(im, 64, 64, false), preprocess_first_frame(im, 64, 64)));
+}
+
+TEST(Pipeline, AVaeOfAnotherDepthSetsTheLatentScale) {
+  // The latent scale is the VAE's own, 2^(levels-1) (the reference's vae_scale_factor), not a fixed 8: a 3-level
+  // VAE makes latents 4x smaller, a 5-level one 16x, and the frame size must be a multiple of it.
+  namespace fs = std::filesystem;
+  for (const int levels : {3, 5}) {
+    const fs::path dir = fs::temp_directory_path() / ("ci2v_vae_levels_" + std::to_string(::getpid()));
+    ci2v::remove_tree(dir);
+    fs::copy(std::string(CONSISTI2V_FIXTURES) + "/tiny_pipeline", dir, fs::copy_options::recursive);
+    auto cfg = nlohmann::json::parse(std::ifstream(dir / "vae/config.json"));
+    for (const char* k : {"block_out_channels", "down_block_types", "up_block_types"}) {
+      auto list = cfg[k];
+      while (static_cast<int>(list.size()) > levels) list.erase(list.size() - 1);
+      while (static_cast<int>(list.size()) < levels) list.push_back(list.back());
+      cfg[k] = list;
+    }
+    std::ofstream(dir / "vae/config.json") << cfg.dump(2);
+    {  // fresh weights of that shape, in the released layout
+      torch::manual_seed(7);
+      vae::AutoencoderKL fresh(vae::VaeConfig::from_json(cfg, (dir / "vae/config.json").string()));
+      torch::NoGradGuard no_grad;  // small random weights (the module leaves them uninitialised: a loader fills
+      // them), and a tame posterior (mean 0, std 1): random moments overflow the tiny UNet
+      for (auto& item : fresh->named_parameters()) {
+        item.value().normal_(0.0, 0.02);
+        if (item.key().find("quant_conv") != std::string::npos && item.key().find("post_quant") == std::string::npos)
+          item.value().zero_();
+      }
+      io::save_module_safetensors(*fresh, (dir / "vae/diffusion_pytorch_model.safetensors").string());
+    }
+    auto models = load_models(dir.string(), "cpu", "fp32");
+    auto p = small_params();
+    p.frames = 3;
+    p.steps = 2;
+    p.seed = 4;
+    const int64_t f = int64_t{1} << (levels - 1);
+    auto out = generate(*models, p, test_image(), nullptr, nullptr, {});
+    EXPECT_EQ(out.final_latents.size(3), p.height / f) << levels << " levels";
+    EXPECT_EQ(out.final_latents.size(4), p.width / f) << levels << " levels";
+    ASSERT_EQ(out.result.frames.size(), 3u);
+    EXPECT_EQ(out.result.frames[0].width, p.width);
+    EXPECT_EQ(out.result.frames[0].height, p.height);
+    if (levels == 5) {  // 72 is a multiple of 8, not of 16
+      p.width = 72;
+      try {
+        generate(*models, p, test_image(), nullptr, nullptr, {});
+        ADD_FAILURE() << "a width that is no multiple of the VAE's scale was accepted";
+      } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("must be multiples of 16"), std::string::npos) << e.what();
+      }
+    }
+    ci2v::remove_tree(dir);
+  }
 }

@@ -357,7 +357,27 @@ private Q_SLOTS:
     QCOMPARE(doc->params().chunks, 2);
     QCOMPARE(pathOf(doc).to_json(), path.to_json());
     QCOMPARE(editor->frames(), 15);
+    // A long video (128 frames x 9 chunks: 1144 frames): the timeline takes them all, and its last frame is the
+    // move's end.
+    {
+      auto p = doc->params();
+      p.width = p.height = 64;
+      p.frames = 128;
+      p.chunks = 9;
+      doc->setParams(p);
+      QCOMPARE(doc->cameraFrames(), 1144);
+      QCOMPARE(editor->timeline()->frames(), 1144);
+      editor->setCurrentFrame(1143);
+      QCOMPARE(editor->currentFrame(), 1143);
+      QCOMPARE(editor->timeline()->currentFrame(), 1143);
+      QCOMPARE(win->canvas()->cameraOverlay().current, doc->cameraCrops().back());
+      editor->timeline()->grab();  // its ticks and numbers thin out to fit (drawn without trouble)
+    }
     // A still camera: the camera video is one chunk's frames of the still picture (chunks follow the last frame).
+    auto still = doc->params();
+    still.frames = 8;
+    still.chunks = 2;
+    doc->setParams(still);
     QVERIFY(doc->setCameraPath({}));
     QTRY_COMPARE(panel->cameraFrames().size(), 8);
   }

@@ -517,6 +517,8 @@ private Q_SLOTS:
       auto w = makeWindow(ini);
       QVERIFY(w->modelIsDemo());
       QVERIFY(w->startNote().isEmpty());
+      QCOMPARE(w->document()->params().width, 64);  // the demo's own settings
+      QCOMPARE(w->document()->params().frames, 8);
       QVERIFY(w->close());
     }
     // ConsistI2V downloaded since (the tiny model standing in, in the hub cache's layout)
@@ -536,6 +538,13 @@ private Q_SLOTS:
       QVERIFY2(w->document()->modelPath().startsWith(repo), qPrintable(w->document()->modelPath()));
       QVERIFY2(w->startNote().contains(QLatin1String("instead of the demo model")), qPrintable(w->startNote()));
       QVERIFY2(w->statusBar()->currentMessage() == w->startNote(), qPrintable(w->statusBar()->currentMessage()));
+      // ... and the demo's settings gave way to the reference's
+      const ci2v::GenerationParams reference;
+      QCOMPARE(w->document()->params().width, reference.width);
+      QCOMPARE(w->document()->params().frames, reference.frames);
+      QCOMPARE(w->document()->params().steps, reference.steps);
+      QCOMPARE(w->document()->params().cfg_text, reference.cfg_text);
+      QVERIFY2(w->parameterPanel()->params().to_json() == w->document()->params().to_json(), "the panel shows them");
       QVERIFY(w->close());
     }
     // ... and chosen again at the start after that, with nothing to say

@@ -75,7 +75,7 @@ private Q_SLOTS:
     QCOMPARE(tau->minimum(), 1);
     QCOMPARE(tau->maximum(), 999);
     auto* ds = child<QDoubleSpinBox>(panel, "cutoff_spatial");
-    QVERIFY(ds->minimum() > 0 && ds->maximum() == 1.0);
+    QVERIFY(ds->minimum() == 0 && ds->maximum() == 1.0);  // 0: the reference's zero filter
     QCOMPARE(child<QSpinBox>(panel, "frames")->minimum(), 2);
     QCOMPARE(child<QSpinBox>(panel, "frames")->maximum(), 128);
     QCOMPARE(child<QSpinBox>(panel, "width")->minimum(), 8);  // (the reference takes any multiple of 8)
@@ -192,12 +192,36 @@ private Q_SLOTS:
     QCOMPARE(panel.params().to_json(), doc.params().to_json());
   }
 
+  void finerValuesSurviveAnEditOfAnotherField() {
+    // A project or --params file may hold values finer than a box shows (D0 0.001, the reference's zero filter,
+    // guidance 7.25): an edit of another field leaves them as they are.
+    ParameterPanel panel;
+    Document doc;
+    bind(panel, doc);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(doc.setParamsJson(QStringLiteral(R"({"cutoff_spatial": 0.001, "cutoff_temporal": 0, "cfg_text": 7.25,
+                                                 "cfg_image": 1.125, "guidance_rescale": 0.0})")));
+    typeInto(child<QSpinBox>(panel, "steps"), QStringLiteral("12"));
+    QCOMPARE(doc.params().steps, 12);
+    QCOMPARE(doc.params().cutoff_spatial, 0.001);
+    QCOMPARE(doc.params().cutoff_temporal, 0.0);
+    QCOMPARE(doc.params().cfg_text, 7.25);
+    QCOMPARE(doc.params().cfg_image, 1.125);
+    // ... while a value typed into its own box is taken as typed
+    typeInto(child<QDoubleSpinBox>(panel, "cfg_text"), QStringLiteral("6"));
+    QCOMPARE(doc.params().cfg_text, 6.0);
+    QCOMPARE(doc.params().cutoff_spatial, 0.001);
+  }
+
   void sizesStayMultiplesOfEight() {
     ParameterPanel panel;
     Document doc;
     bind(panel, doc);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    typeInto(child<QSpinBox>(panel, "width"), QStringLiteral("10"));
+    QCOMPARE(doc.params().width, 8);  // (the reference takes any multiple of 8)
     typeInto(child<QSpinBox>(panel, "width"), QStringLiteral("300"));
     QCOMPARE(doc.params().width, 304);
     QCOMPARE(child<QSpinBox>(panel, "width")->value(), 304);

@@ -300,6 +300,81 @@ TEST(ApplyOrientation, MapsCornersAsExifDefines) {
   EXPECT_EQ(apply_orientation(img, 6).height, 3);
 }
 
+// A TIFF carries its orientation in its own first IFD (tag 274), which FFmpeg's TIFF decoder does not export.
+// The file is written by hand (FFmpeg's TIFF encoder writes no Orientation): a baseline uncompressed RGB picture,
+// 3 x 2 pixels, in either byte order.
+std::vector<uint8_t> tiff_rgb_3x2(const uint8_t (&px)[18], int orientation, bool big_endian) {
+  std::vector<uint8_t> out;
+  auto u16 = [&](unsigned v) {
+    if (big_endian) out.insert(out.end(), {uint8_t(v >> 8), uint8_t(v)});
+    else out.insert(out.end(), {uint8_t(v), uint8_t(v >> 8)});
+  };
+  auto u32 = [&](uint32_t v) {
+    if (big_endian) out.insert(out.end(), {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)});
+    else out.insert(out.end(), {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)});
+  };
+  const uint16_t kEntries = 11;
+  const uint32_t ifd = 8, bits = ifd + 2 + 12 * kEntries + 4, data = bits + 6;
+  out.insert(out.end(), big_endian ? std::initializer_list<uint8_t>{'M', 'M'} : std::initializer_list<uint8_t>{'I', 'I'});
+  u16(42);
+  u32(ifd);
+  u16(kEntries);
+  auto entry = [&](unsigned tag, unsigned type, uint32_t count, uint32_t value) {
+    u16(tag);
+    u16(type);
+    u32(count);
+    if (type == 3 && count == 1) {  // a SHORT sits in the first two bytes of the value field
+      u16(value);
+      u16(0);
+    } else {
+      u32(value);
+    }
+  };
+  entry(256, 3, 1, 3);             // ImageWidth
+  entry(257, 3, 1, 2);             // ImageLength
+  entry(258, 3, 3, bits);          // BitsPerSample 8, 8, 8 (at `bits`)
+  entry(259, 3, 1, 1);             // no compression
+  entry(262, 3, 1, 2);             // RGB
+  entry(273, 4, 1, data);          // StripOffsets
+  entry(274, 3, 1, orientation);   // Orientation
+  entry(277, 3, 1, 3);             // SamplesPerPixel
+  entry(278, 3, 1, 2);             // RowsPerStrip
+  entry(279, 4, 1, 18);            // StripByteCounts
+  entry(284, 3, 1, 1);             // PlanarConfiguration: chunky
+  u32(0);                          // no next IFD
+  u16(8), u16(8), u16(8);
+  out.insert(out.end(), std::begin(px), std::end(px));
+  return out;
+}
+
+TEST(LoadImage, TiffOrientationIsApplied) {
+  TempDir dir;
+  const uint8_t px[18] = {10, 0, 0, 20, 0, 0, 30, 0, 0,  // row 0: three reds
+                          0, 40, 0, 0, 50, 0, 0, 60, 0};  // row 1: three greens
+  for (bool be : {false, true}) {
+    const std::string plain = dir / (be ? "plain_m.tif" : "plain_i.tif");
+    write_file(plain, tiff_rgb_3x2(px, 1, be));
+    const Image base = load_image(plain);
+    ASSERT_EQ(base.width, 3);
+    ASSERT_EQ(base.height, 2);
+    ASSERT_EQ(std::vector<uint8_t>(base.rgb.begin(), base.rgb.end()), std::vector<uint8_t>(std::begin(px), std::end(px)));
+    for (int o = 2; o <= 8; ++o) {
+      const std::string p = dir / ("o" + std::to_string(o) + (be ? "m" : "i") + ".tif");
+      write_file(p, tiff_rgb_3x2(px, o, be));
+      const Image got = load_image(p);
+      EXPECT_EQ(got.width, o >= 5 ? 2 : 3) << "orientation " << o;
+      EXPECT_EQ(got.rgb, apply_orientation(base, o).rgb) << "orientation " << o << (be ? " (Motorola)" : " (Intel)");
+      LoadOptions keep;
+      keep.apply_exif_orientation = false;
+      EXPECT_EQ(load_image(p, keep).rgb, base.rgb) << "orientation " << o << " ignored";
+    }
+  }
+  // orientation 6 (the camera turned right): the first column, top to bottom, becomes the first row, right to left
+  const Image turned = load_image(dir / "o6i.tif");
+  EXPECT_EQ(turned.rgb[0 * 3 + 1], 40);  // top left: the green below the first red
+  EXPECT_EQ(turned.rgb[1 * 3 + 0], 10);  // top right: the first red
+}
+
 TEST(LoadImage, FirstFrameOfAnAnimation) {
   TempDir dir;
   // An animated WebP written by our exporter is covered in test_export; here a GIF from libavcodec.
