@@ -68,11 +68,15 @@ ModelDownloadDialog::ModelDownloadDialog(QWidget* parent) : QDialog(parent), job
   bar_->setObjectName(QStringLiteral("download_progress"));
   bar_->setRange(0, 1000);
   bar_->setValue(0);
+  // (plain text: a message may quote a server's answer, e.g. a proxy's "<html>…" page)
   file_ = new QLabel;
   file_->setObjectName(QStringLiteral("download_file"));
+  file_->setTextFormat(Qt::PlainText);
   status_ = new QLabel(tr("Ready."));
   status_->setObjectName(QStringLiteral("download_status"));
+  status_->setTextFormat(Qt::PlainText);
   error_ = new QLabel;
+  error_->setTextFormat(Qt::PlainText);
   error_->setObjectName(QStringLiteral("download_error"));
   error_->setWordWrap(true);
   error_->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -23,6 +23,7 @@ ModelProbe probeModelFolder(const QString& path) {
   try {
     const std::string dir = ci2v::io::resolve_model_dir(path.toStdString());
     const ci2v::io::ModelFolder folder = ci2v::io::open_model_folder(dir);
+    ci2v::io::check_weight_files(folder);  // a weight file cut short is said now, not after a load
     r.resolvedDir = QString::fromStdString(dir);
     QStringList formats;
     for (const char* needed : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) {

@@ -92,6 +92,13 @@ std::string url_path(const std::string& p) {
   return o.str();
 }
 
+// Percent-encode one path segment ('/' too).
+std::string url_segment(const std::string& p) {
+  std::string s = url_path(p), out;
+  for (char c : s) out += c == '/' ? std::string("%2F") : std::string(1, c);
+  return out;
+}
+
 bool is_hex(const std::string& s, size_t n) {
   if (s.size() != n) return false;
   for (char c : s)
@@ -179,6 +186,8 @@ struct Transfer {
   uint64_t offset = 0;  // bytes asked to skip with Range
   FILE* out = nullptr;
   bool restarted = false;  // the server answered 200 to a Range request: the file was truncated
+  uint64_t expected = 0;   // the listed size of the whole file (0: not known)
+  bool refused = false;    // the answer was not the file (a web page, another length): nothing was written
   uint64_t written = 0;
   std::string write_error;
 };
@@ -204,7 +213,30 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return bytes;
   }
   if (!t->out) {
-    // First body bytes: a 206 continues the partial file, a 200 starts it over.
+    // First body bytes. Not the file (a proxy's or captive portal's login page, a file of another length than
+    // listed): refused before the partial file is touched, so that it is neither cut nor continued with them.
+    auto header = [&](const char* k) {
+      const auto it = t->r->headers.find(k);
+      return it == t->r->headers.end() ? std::string() : it->second;
+    };
+    const std::string type = lower(header("content-type"));
+    if (type.rfind("text/html", 0) == 0) {
+      t->refused = true;
+      t->write_error = "the server sent a web page (Content-Type " + type +
+                       ") instead of the file: a login page of a proxy or captive portal?";
+      return 0;
+    }
+    unsigned long long length = 0;
+    if (t->expected > 0 && std::sscanf(header("content-length").c_str(), "%llu", &length) == 1) {
+      const uint64_t want = status == 206 && t->offset <= t->expected ? t->expected - t->offset : t->expected;
+      if (length != want) {
+        t->refused = true;
+        t->write_error = "the server sends " + std::to_string(length) + " bytes where " + std::to_string(want) +
+                         " were asked for (the served file is not the size the hub's listing gives)";
+        return 0;
+      }
+    }
+    // a 206 continues the partial file, a 200 (of the file's whole length) starts it over
     bool append = false;
     if (status == 206 && t->offset > 0) {
       const auto it = t->r->headers.find("content-range");  // "bytes 1234-5678/9999"
@@ -224,12 +256,12 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     }
     t->out = std::fopen(t->file->c_str(), append ? "ab" : "wb");
     if (!t->out) {
-      t->write_error = t->file->string() + ": cannot open for writing";
+      t->write_error = t->file->string() + ": cannot open for writing (" + std::strerror(errno) + ")";
       return 0;
     }
   }
   if (std::fwrite(data, 1, bytes, t->out) != bytes) {
-    t->write_error = t->file->string() + ": write failed (disk full?)";
+    t->write_error = t->file->string() + ": cannot write (" + std::strerror(errno) + ")";
     return 0;
   }
   t->written += bytes;
@@ -261,7 +293,7 @@ std::string saved_token() {
 
 // One HTTP GET (redirects followed). Body to `file` (2xx only, Range from `offset`) or to the response body.
 Response http_get(const DownloadOptions& o, const std::string& url, const fs::path* file, uint64_t offset,
-                  Tracker* tracker, Transfer* out_transfer = nullptr) {
+                  Tracker* tracker, Transfer* out_transfer = nullptr, uint64_t expected_size = 0) {
   curl_init_once();
   Response r;
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
@@ -273,6 +305,7 @@ Response http_get(const DownloadOptions& o, const std::string& url, const fs::pa
   t.tracker = tracker;
   t.file = file;
   t.offset = offset;
+  t.expected = expected_size;
   char err[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
   const std::string token = o.token.empty() ? saved_token() : o.token;
@@ -299,7 +332,18 @@ Response http_get(const DownloadOptions& o, const std::string& url, const fs::pa
   const std::string range = std::to_string(offset) + "-";
   if (file && offset > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
   r.code = curl_easy_perform(c);
-  if (t.out) std::fclose(t.out);
+  if (t.out) {
+    // what was received is on the disk before it counts (a power cut must not leave a blob cut short behind a
+    // complete-looking name), and a failure of the last write is said as such
+    bool ok = std::fflush(t.out) == 0;
+    if (ok && r.code == CURLE_OK) ok = ::fsync(fileno(t.out)) == 0;
+    const int e = errno;
+    ok = std::fclose(t.out) == 0 && ok;
+    if (!ok && t.write_error.empty()) {
+      t.write_error = file->string() + ": cannot write (" + std::strerror(e ? e : errno) + ")";
+      if (r.code == CURLE_OK) r.code = CURLE_WRITE_ERROR;
+    }
+  }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   if (char* eff = nullptr; curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.effective_url = eff;
   r.curl_error = !t.write_error.empty() ? t.write_error : (err[0] ? std::string(err) : curl_easy_strerror(r.code));
@@ -308,6 +352,7 @@ Response http_get(const DownloadOptions& o, const std::string& url, const fs::pa
     out_transfer->written = t.written;
     out_transfer->restarted = t.restarted;
     out_transfer->offset = t.offset;
+    out_transfer->refused = t.refused;
   }
   return r;
 }
@@ -364,7 +409,8 @@ void log(const DownloadOptions& o, const std::string& line) {
 }
 
 std::string api_url(const DownloadOptions& o) {
-  return hub_endpoint(o) + "/api/models/" + o.repo + "/revision/" + url_path(o.revision) + "?blobs=true";
+  // the revision as one path segment ("refs/pr/1" -> refs%2Fpr%2F1), as huggingface_hub sends it
+  return hub_endpoint(o) + "/api/models/" + o.repo + "/revision/" + url_segment(o.revision) + "?blobs=true";
 }
 
 // Fetch one file into `temp` (resuming what is there), retrying. Returns the response of the successful
@@ -391,18 +437,23 @@ Response fetch_file(const DownloadOptions& o, const std::string& url, const fs::
     }
     if (offset > 0) log(o, "resuming " + url + " at byte " + std::to_string(offset));
     Transfer info;
-    Response r = http_get(o, url, &temp, offset, &tracker, &info);
+    Response r = http_get(o, url, &temp, offset, &tracker, &info, expected_size);
     tracker.commit_current();
     // a transfer that was cut off after bringing new bytes made progress: the count of failures starts again (a
     // complete transfer of the wrong size did not: the server's file is not the listed one, and trying it again
     // forever would never end)
     if (r.code != CURLE_OK && info.written > 0 && !info.restarted) attempt = 1;
     if (r.code == CURLE_ABORTED_BY_CALLBACK && o.cancel && o.cancel->load()) throw Cancelled();
-    if (r.code == CURLE_OK && (r.status == 200 || r.status == 206)) {
+    if (info.refused) {
+      last = r.curl_error;  // not the file: the partial file is as it was; maybe the next answer is
+    } else if (r.code == CURLE_OK && (r.status == 200 || r.status == 206)) {
       const uint64_t have = fs::exists(temp, ec) ? fs::file_size(temp, ec) : 0;
       if (expected_size == 0 || have == expected_size) return r;
       last = "received " + std::to_string(have) + " of " + std::to_string(expected_size) +
              " bytes (the served file is not the size the hub's listing gives)";
+      // a complete answer of another length is not this file: nothing to go on from
+      tracker.drop_present(have);
+      fs::remove(temp, ec);
     } else if (r.code == CURLE_OK && r.status == 416) {
       // Range not satisfiable: the partial file is not a prefix of this file. Start over.
       tracker.drop_present(offset);
@@ -644,7 +695,8 @@ RepoListing fetch_listing(const DownloadOptions& o) {
                 ": " + describe_http(r));
   // The hub down (5xx after the retries), or a page that is not the hub's (a proxy or captive portal): like no
   // network at all, a complete snapshot in the cache is used (the caller's fallback), else this is the error.
-  if (r.status >= 500 && r.status <= 599) throw Unreachable(url + ": the hub is not answering: " + describe_http(r));
+  if (retryable_status(r.status))  // 408, 429 and 5xx after the retries
+    throw Unreachable(url + ": the hub is not answering: " + describe_http(r));
   if (r.status != 200) throw Error(url + ": " + describe_http(r));
   nlohmann::json j;
   try {
@@ -684,7 +736,12 @@ RepoListing fetch_listing(const DownloadOptions& o) {
 
 DownloadResult download_model(const DownloadOptions& o) {
   const bool to_folder = !o.local_dir.empty();
-  const fs::path root = o.cache_dir.empty() ? cache_root() : fs::path(o.cache_dir);
+  // (absolute: the studio keeps the folder it prints, and may start from another working directory)
+  const fs::path root = fs::absolute(o.cache_dir.empty() ? cache_root() : fs::path(o.cache_dir)).lexically_normal();
+  // a revision names a ref file under refs/ too: nothing that could leave it
+  if (o.revision.empty() || o.revision.front() == '/' || o.revision.find("..") != std::string::npos ||
+      o.revision.find('\\') != std::string::npos || o.revision.find('\0') != std::string::npos)
+    throw Error("revision '" + o.revision + "': expected a branch, tag or commit name (no '..', no leading '/')");
   const CacheRepo cache(root, o.repo);  // validates the repo id
 
   auto from_cache = [&](const std::string& why) -> DownloadResult {

@@ -95,7 +95,7 @@ bool is_complete_model_folder(const fs::path& dir, std::string* why) {
       if (why) *why = (dir / "model_index.json").string() + " is missing";
       return false;
     }
-    io::open_model_folder(dir.string());
+    io::check_weight_files(io::open_model_folder(dir.string()));  // (a blob cut short is no complete model)
     return true;
   } catch (const std::exception& e) {
     if (why) *why = e.what();

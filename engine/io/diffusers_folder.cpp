@@ -10,6 +10,7 @@
 
 #include "engine/error.h"
 #include "engine/files.h"
+#include "engine/io/safetensors.h"
 #include "engine/io/json_text.h"
 
 namespace fs = std::filesystem;
@@ -233,6 +234,13 @@ DemoSettings demo_settings(const nlohmann::json& j) {
                                                  value("cutoff_temporal", false, "a number in 0.001..1 (FrameInit's temporal D0)"));
   }
   return d;
+}
+
+void check_weight_files(const ModelFolder& folder) {
+  for (const auto& c : folder.components)
+    for (const auto& f : c.weight_files)
+      if (f.size() > 12 && f.compare(f.size() - 12, 12, ".safetensors") == 0)
+        (void)SafetensorsFile::open(f);  // checks every tensor's data lies inside the file
 }
 
 }  // namespace ci2v::io

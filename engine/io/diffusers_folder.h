@@ -41,6 +41,9 @@ std::string default_hf_cache_repo_dir();
 // Read model_index.json and every component's config; resolve weight files.
 // `variant`: e.g. "fp16" to prefer <base>.fp16.safetensors. Throws on a broken folder.
 ModelFolder open_model_folder(const std::string& path, const std::string& variant = "");
+// Every safetensors weight file's header agrees with its size (reads the headers only): a file cut short (a
+// download interrupted by a power cut, a full disk) throws naming it, before anything is loaded.
+void check_weight_files(const ModelFolder& folder);
 
 // Weight files of one component folder for a base name ("diffusion_pytorch_model" or "model"):
 // sharded safetensors index, single safetensors, variant files, then .bin equivalents.

@@ -127,6 +127,10 @@ class Handler(BaseHTTPRequestHandler):
                 sib.append(e)
             body = json.dumps({"id": repo.repo_id, "modelId": repo.repo_id, "sha": repo.commit, "siblings": sib}).encode()
             return self._send(200, body, {"Content-Type": "application/json"})
+        if srv.portal and (path.startswith(resolve) or path.startswith("/cdn/")):
+            # a captive portal or proxy: every file request gets its login page, 200 OK
+            return self._send(200, b"<html><body>Please log in to use the network</body></html>",
+                              {"Content-Type": "text/html; charset=utf-8"})
         if path.startswith(resolve):
             rest = path[len(resolve):]
             rev, _, fpath = rest.partition("/")
@@ -229,6 +233,7 @@ def main():
     ap.add_argument("--listed-size", action="append", default=[])
     ap.add_argument("--token", default="")
     ap.add_argument("--listing-status", type=int, default=0)
+    ap.add_argument("--portal", action="store_true", help="answer file requests with a 200 HTML login page")
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
@@ -243,6 +248,7 @@ def main():
     srv.listed_size = {p.rsplit(":", 1)[0]: int(p.rsplit(":", 1)[1]) for p in a.listed_size}
     srv.token = a.token
     srv.listing_status = a.listing_status
+    srv.portal = a.portal
     print("PORT %d" % srv.server_address[1], flush=True)
     print("COMMIT %s" % srv.repo.commit, flush=True)
     try:

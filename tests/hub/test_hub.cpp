@@ -303,6 +303,57 @@ TEST_F(HubDownload, ResumesAPartialFileLeftByAnEarlierRun) {
   EXPECT_EQ(hub::sha256_file(fs::path(r.model_dir) / kText), sha);
 }
 
+// A captive portal or proxy answering the file requests with its login page (200, HTML): the page is never
+// written over or after the partial file an earlier run left, and the next run on a working network resumes it.
+TEST_F(HubDownload, ALoginPageInsteadOfTheFileLeavesThePartialFileAlone) {
+  const std::string sha = hub::sha256_file(kFixture / kText);
+  fs::create_directories(repo_dir() / "blobs");
+  const fs::path partial = repo_dir() / "blobs" / (sha + ".incomplete");
+  std::string head(1000000, '\0');
+  {
+    std::ifstream in(kFixture / kText, std::ios::binary);
+    in.read(head.data(), head.size());
+    std::ofstream(partial, std::ios::binary) << head;
+  }
+  {
+    ci2v::testing::FakeHub portal(work_ / "portal.log", {"--portal"});
+    auto o = options(portal);
+    o.max_attempts = 2;
+    try {
+      hub::download_model(o);
+      FAIL() << "a login page was taken for the file";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("web page"), std::string::npos) << e.what();
+    }
+  }
+  ASSERT_TRUE(fs::exists(partial));
+  EXPECT_EQ(fs::file_size(partial), 1000000u);  // neither cut down to the page nor continued with it
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  const hub::DownloadResult r = hub::download_model(options(server));
+  EXPECT_EQ(count(server.log(), "range=bytes=1000000-"), 2u) << server.log();
+  EXPECT_EQ(hub::sha256_file(fs::path(r.model_dir) / kText), sha);
+}
+
+// A revision is one path segment of the hub's API ("refs/pr/1" is sent as refs%2Fpr%2F1, as huggingface_hub
+// does), and never a path out of the cache's refs/ folder.
+TEST_F(HubDownload, RevisionsAreSentAsOneSegmentAndCannotLeaveTheRefsFolder) {
+  ci2v::testing::FakeHub server(work_ / "requests.log");
+  auto o = options(server);
+  o.revision = "refs/pr/1";
+  EXPECT_THROW(hub::download_model(o), Error);  // (the fake hub knows only main)
+  EXPECT_NE(server.log().find("/revision/refs%2Fpr%2F1?blobs=true"), std::string::npos) << server.log();
+  for (const char* bad : {"../../escape", "/etc/x", ""}) {
+    o.revision = bad;
+    try {
+      hub::download_model(o);
+      FAIL() << "revision '" << bad << "' was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("expected a branch, tag or commit name"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(cache_ / "escape"));
+}
+
 TEST_F(HubDownload, CorruptedByteFailsTheHashAndKeepsNothing) {
   const std::string vae = "vae/diffusion_pytorch_model.safetensors";
   ci2v::testing::FakeHub server(work_ / "requests.log", {"--corrupt", vae});
@@ -455,7 +506,7 @@ TEST_F(HubDownload, FindsAnExistingCacheOffline) {
   EXPECT_NE(logs.back().find("using the cached snapshot"), std::string::npos) << logs.back();
   // The hub answers, but not as the hub: down (503 after the retries) or a login page (200, HTML): the cached
   // snapshot too, and the log says why.
-  for (const char* status : {"503", "200"}) {
+  for (const char* status : {"503", "429", "200"}) {  // (429: too many requests, also from a proxy)
     ci2v::testing::FakeHub down(work_ / ("down" + std::string(status) + ".log"), {"--listing-status", status});
     auto d = options(down);
     d.max_attempts = 2;
@@ -465,8 +516,8 @@ TEST_F(HubDownload, FindsAnExistingCacheOffline) {
     EXPECT_TRUE(got.offline) << status;
     EXPECT_EQ(got.model_dir, snap) << status;
     ASSERT_FALSE(said.empty());
-    EXPECT_NE(said.back().find(std::string(status) == "503" ? "the hub is not answering: HTTP 503"
-                                                             : "not the hub's JSON"),
+    EXPECT_NE(said.back().find(std::string(status) == "200" ? std::string("not the hub's JSON")
+                                                             : "the hub is not answering: HTTP " + std::string(status)),
               std::string::npos)
         << said.back();
   }
@@ -484,6 +535,19 @@ TEST_F(HubDownload, FindsAnExistingCacheOffline) {
   ASSERT_FALSE(variantLog.empty());
   EXPECT_NE(variantLog.back().find("holds no fp16 weight files"), std::string::npos) << variantLog.back();
 
+  // A weight blob cut short (a power cut during an earlier download) is no complete model either: offline it is not
+  // offered (it was, and the load failed later), and the studio's probe would say which file.
+  {
+    const fs::path blob = fs::canonical(fs::path(snap) / kText);
+    const auto size = fs::file_size(blob);
+    fs::resize_file(blob, size / 2);
+    EXPECT_EQ(hub::find_cached_snapshot(cache_), "");
+    std::string why;
+    EXPECT_FALSE(hub::is_complete_model_folder(snap, &why));
+    EXPECT_NE(why.find("model.safetensors"), std::string::npos) << why;
+    fs::copy_file(kFixture / kText, blob, fs::copy_options::overwrite_existing);
+    EXPECT_EQ(hub::find_cached_snapshot(cache_), snap);
+  }
   // An incomplete snapshot is not offered, and the offline fallback says why it cannot help.
   fs::remove(fs::path(snap) / kUnet);
   EXPECT_EQ(hub::find_cached_snapshot(cache_), "");
