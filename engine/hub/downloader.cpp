@@ -442,7 +442,7 @@ Response fetch_file(const DownloadOptions& o, const std::string& url, const fs::
     // a transfer that was cut off after bringing new bytes made progress: the count of failures starts again (a
     // complete transfer of the wrong size did not: the server's file is not the listed one, and trying it again
     // forever would never end)
-    if (r.code != CURLE_OK && info.written > 0 && !info.restarted) attempt = 1;
+    if (r.code != CURLE_OK && info.written > 0 && !info.restarted) attempt = 0;  // (the loop's ++ makes it 1)
     if (r.code == CURLE_ABORTED_BY_CALLBACK && o.cancel && o.cancel->load()) throw Cancelled();
     if (info.refused) {
       last = r.curl_error;  // not the file: the partial file is as it was; maybe the next answer is

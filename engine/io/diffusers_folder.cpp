@@ -45,14 +45,17 @@ std::string hf_hub_cache_dir() {
 
 std::string default_hf_cache_repo_dir() { return hf_hub_cache_dir() + "/models--TIGER-Lab--ConsistI2V"; }
 
-static std::string snapshot_of_repo(const fs::path& repo) {
+static std::string snapshot_of_repo(const fs::path& repo, bool* by_ref = nullptr) {
   // refs/main names the revision; otherwise take the most recently modified snapshot.
+  if (by_ref) *by_ref = false;
   std::ifstream ref(repo / "refs" / "main");
   std::string rev;
   if (ref && std::getline(ref, rev)) {
     while (!rev.empty() && (rev.back() == '\n' || rev.back() == '\r' || rev.back() == ' ')) rev.pop_back();
     fs::path p = repo / "snapshots" / rev;
+    if (by_ref) *by_ref = true;
     if (fs::exists(p / "model_index.json")) return p.string();
+    if (by_ref) *by_ref = false;
   }
   std::error_code ec;
   fs::path best;
@@ -72,13 +75,27 @@ std::string resolve_model_dir(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(p, ec)) throw Error(path + ": model folder does not exist");
   if (fs::exists(p / "model_index.json")) return fs::absolute(p).lexically_normal().string();
+  // A snapshot no ref names yet: the downloader writes refs/main last, so one with files missing is a download
+  // that has not finished (cancelled, killed): said as such, not as a broken model.
+  auto checked = [&](const fs::path& repo, const std::string& s, bool by_ref) {
+    if (by_ref) return s;
+    try {
+      check_weight_files(open_model_folder(s));
+    } catch (const std::exception& e) {
+      throw Error(repo.string() + ": the download into this cache has not finished (no refs/main names the snapshot " +
+                  fs::path(s).filename().string() + ", and " + e.what() +
+                  "); run `consisti2v download` or the studio's File > Download model... again to complete it");
+    }
+    return s;
+  };
+  bool by_ref = false;
   if (fs::is_directory(p / "snapshots")) {
-    std::string s = snapshot_of_repo(p);
-    if (!s.empty()) return s;
+    std::string s = snapshot_of_repo(p, &by_ref);
+    if (!s.empty()) return checked(p, s, by_ref);
   }
   if (fs::is_directory(p / "models--TIGER-Lab--ConsistI2V")) {
-    std::string s = snapshot_of_repo(p / "models--TIGER-Lab--ConsistI2V");
-    if (!s.empty()) return s;
+    std::string s = snapshot_of_repo(p / "models--TIGER-Lab--ConsistI2V", &by_ref);
+    if (!s.empty()) return checked(p / "models--TIGER-Lab--ConsistI2V", s, by_ref);
   }
   throw Error(path + ": not a model folder: no model_index.json (nor a Hugging Face cache snapshot with one)");
 }

@@ -602,6 +602,13 @@ TEST_F(HubDownload, CancelKeepsThePartialFileAndTheNextRunResumes) {
   EXPECT_GT(have, 0u);
   EXPECT_LT(have, fs::file_size(kFixture / kUnet));
   EXPECT_FALSE(fs::exists(repo_dir() / "refs" / "main"));
+  // The half snapshot is said to be a download that has not finished (it read as a broken model folder).
+  try {
+    io::resolve_model_dir(repo_dir().string());
+    FAIL() << "a half snapshot was taken for a model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the download into this cache has not finished"), std::string::npos) << e.what();
+  }
 
   // Cancelled before it starts: nothing is requested.
   const size_t before = count(server.log(), "\n");
