@@ -426,7 +426,8 @@ private Q_SLOTS:
     QTemporaryDir tmp;
     auto w = makeWindow(tmp.filePath(QStringLiteral("m.ini")));
     prepare(w.get());
-    // a copy of the tiny model whose UNet weights are cut short: the folder check passes, the load fails
+    // a copy of the tiny model whose UNet file is whole but holds a tensor of the wrong shape: the folder check
+    // (which reads the headers) passes, the load fails
     const QString broken = tmp.filePath(QStringLiteral("broken model"));
     const QDir tiny(testing::tinyModel());
     for (const QString& f : {QStringLiteral("model_index.json"), QStringLiteral("scheduler/scheduler_config.json"),
@@ -441,9 +442,24 @@ private Q_SLOTS:
     {
       QFile unet(tiny.filePath(QStringLiteral("unet/diffusion_pytorch_model.safetensors")));
       QVERIFY(unet.open(QIODevice::ReadOnly));
-      QFile cut(QDir(broken).filePath(QStringLiteral("unet/diffusion_pytorch_model.safetensors")));
-      QVERIFY(cut.open(QIODevice::WriteOnly));
-      cut.write(unet.read(unet.size() / 2));
+      const QByteArray all = unet.readAll();
+      quint64 n = 0;
+      for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<uchar>(all[i]);
+      auto header = nlohmann::json::parse(all.mid(8, static_cast<qsizetype>(n)).toStdString());
+      bool swapped = false;
+      for (auto it = header.begin(); it != header.end() && !swapped; ++it)
+        if (it.key() != "__metadata__" && it.value()["shape"].size() == 2 && it.value()["shape"][0] != it.value()["shape"][1]) {
+          auto s = it.value()["shape"];
+          it.value()["shape"] = nlohmann::json::array({s[1], s[0]});  // the same bytes, another shape
+          swapped = true;
+        }
+      QVERIFY(swapped);
+      const QByteArray h = QByteArray::fromStdString(header.dump());
+      QByteArray out(8, '\0');
+      for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((quint64(h.size()) >> (8 * i)) & 0xff);
+      QFile bad(QDir(broken).filePath(QStringLiteral("unet/diffusion_pytorch_model.safetensors")));
+      QVERIFY(bad.open(QIODevice::WriteOnly));
+      bad.write(out + h + all.mid(8 + static_cast<qsizetype>(n)));
     }
     w->chooseModel(broken);
     QTRY_VERIFY_WITH_TIMEOUT(w->document()->modelState() == Document::ModelState::Failed, 60000);
