@@ -114,7 +114,9 @@ void CameraTimeline::paintEvent(QPaintEvent*) {
     if (!everyTick && f % every != 0 && f != frames_ - 1 && !past) continue;
     p.setPen(QPen(past ? pal.color(QPalette::Mid) : pal.color(QPalette::Text), 1));
     p.drawLine(QPointF(x, y - 4), QPointF(x, y + 4));
-    if (f % every == 0 || f == frames_ - 1 || past)
+    // (a number too close to the last frame's gives way to it)
+    const bool crowdsLast = f < frames_ - 1 && std::abs(xOfFrame(frames_ - 1) - x) < 28;
+    if ((f % every == 0 && !crowdsLast) || f == frames_ - 1 || past)
       p.drawText(QRectF(x - 14, 2, 28, 12), Qt::AlignCenter, past ? tr("end") : QString::number(f + 1));
   }
   // Segments: the easing curve (progress over time) in a strip under the track, and its name.

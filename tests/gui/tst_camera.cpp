@@ -341,6 +341,7 @@ private Q_SLOTS:
     QCOMPARE(editor->currentFrame(), 14);
     QCOMPARE(win->canvas()->cameraOverlay().current, crops.back());
     QCOMPARE(panel->currentFrame(), 14);
+    saveShot(win->cameraEditor(), QStringLiteral("camera_editor_two_chunks.png"));
     // Back to one chunk (8 frames): the keyframes on frames 1 and 2 of 15 would share frame 1 of 8; they are
     // pushed apart in the same undo step as the chunk count, which names it.
     chunks->setValue(1);
@@ -371,7 +372,7 @@ private Q_SLOTS:
       QCOMPARE(editor->currentFrame(), 1143);
       QCOMPARE(editor->timeline()->currentFrame(), 1143);
       QCOMPARE(win->canvas()->cameraOverlay().current, doc->cameraCrops().back());
-      editor->timeline()->grab();  // its ticks and numbers thin out to fit (drawn without trouble)
+      saveShot(editor, QStringLiteral("camera_editor_1144_frames.png"));  // ticks and numbers thin out to fit
     }
     // A still camera: the camera video is one chunk's frames of the still picture (chunks follow the last frame).
     auto still = doc->params();

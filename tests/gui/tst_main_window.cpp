@@ -667,6 +667,11 @@ private Q_SLOTS:
     QCOMPARE(w.document()->params().cfg_text, 1.0);
     QVERIFY(note->isVisible());
     QVERIFY(note->text().contains(QLatin1String("no effect")));
+    {
+      const QString shot = testing::outDir(QStringLiteral("screenshots")) + QStringLiteral("/negative_prompt_note.png");
+      QVERIFY(note->parentWidget()->grab().save(shot));
+      qInfo("screenshot: %s", qPrintable(shot));
+    }
     auto* imageScale = w.parameterPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("cfg_image"));
     QVERIFY(imageScale);
     imageScale->setValue(1.5);  // image guidance: the negative prompt is its unconditional text again
