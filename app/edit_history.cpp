@@ -1,7 +1,12 @@
 #include "app/edit_history.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
+#include <QTemporaryFile>
+
+#include <map>
+#include <memory>
 #include <QUndoCommand>
 #include <QUndoStack>
 
@@ -70,6 +75,39 @@ private:
 
 // A new first frame: the picture, its source and the picture size paths are in, before and after, and the camera
 // path the change moved (only the fields it changed are put back, as for ParamsCommand).
+// A picture kept on disk instead of in memory (raw pixels in a temporary file: fast to write and read back).
+class SpilledPicture {
+public:
+  // False (nothing kept) when the file cannot be written: the picture then stays in memory.
+  bool write(const QImage& image) {
+    image_ = image.convertToFormat(QImage::Format_RGB888);
+    file_ = std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/consisti2v-undo-XXXXXX.raw"));
+    if (!file_->open()) return false;
+    for (int y = 0; y < image_.height(); ++y) {
+      const qint64 n = static_cast<qint64>(image_.width()) * 3;
+      if (file_->write(reinterpret_cast<const char*>(image_.constScanLine(y)), n) != n) return false;
+    }
+    if (!file_->flush()) return false;
+    size_ = image_.size();
+    image_ = QImage();
+    return true;
+  }
+  QImage read() const {
+    QImage out(size_, QImage::Format_RGB888);
+    if (!file_ || out.isNull() || !file_->seek(0)) return {};
+    for (int y = 0; y < out.height(); ++y) {
+      const qint64 n = static_cast<qint64>(out.width()) * 3;
+      if (file_->read(reinterpret_cast<char*>(out.scanLine(y)), n) != n) return {};
+    }
+    return out;
+  }
+
+private:
+  QImage image_;
+  QSize size_;
+  std::unique_ptr<QTemporaryFile> file_;
+};
+
 class PictureCommand : public QUndoCommand {
 public:
   struct State {
@@ -77,6 +115,8 @@ public:
     QString source;
     QSize pathPicture;
     ci2v::GenerationParams params;
+    std::shared_ptr<SpilledPicture> spilled;  // set (and `picture` null) while the picture is kept on disk
+    QImage image() const { return spilled ? spilled->read() : picture; }
   };
   PictureCommand(Document* doc, State before, State after, const QString& text)
       : QUndoCommand(text), doc_(doc), before_(std::move(before)), after_(std::move(after)) {}
@@ -86,9 +126,12 @@ public:
     done_ = true;  // pushed once the document has it already
   }
 
+  State& before() { return before_; }
+  State& after() { return after_; }
+
 private:
   void put(const State& from, const State& to) {
-    doc_->restoreFirstFrame(to.picture, to.source, to.pathPicture);
+    doc_->restoreFirstFrame(to.image(), to.source, to.pathPicture);
     doc_->setParams(ParamsCommand::changedFields(from.params, to.params, doc_->params()));
   }
   Document* doc_;
@@ -157,9 +200,55 @@ EditHistory::EditHistory(Document* doc, QObject* parent) : QObject(parent), doc_
             else if (QFileInfo(source).isAbsolute()) text = tr("Open the picture %1").arg(QFileInfo(source).fileName());
             else if (!source.isEmpty()) text = tr("Use the %1").arg(source);  // "dropped picture", "pasted picture"
             else text = tr("Change the first frame");
-            stack_->push(new PictureCommand(doc_, {before, beforeSource, pathPictureBefore, paramsBefore},
-                                            {now, source, doc_->cameraPictureSize(), doc_->params()}, text));
+            stack_->push(new PictureCommand(doc_, {before, beforeSource, pathPictureBefore, paramsBefore, {}},
+                                            {now, source, doc_->cameraPictureSize(), doc_->params(), {}}, text));
+            keepPicturesWithinBudget();
           });
+}
+
+// The pictures the history holds besides the document's own: while they take more than the budget, the oldest go
+// to temporary files (each picture once, however many steps share it) and come back from there on undo or redo.
+void EditHistory::keepPicturesWithinBudget() {
+  std::vector<PictureCommand::State*> states;  // oldest first
+  for (int i = 0; i < stack_->count(); ++i)
+    if (auto* c = dynamic_cast<const PictureCommand*>(stack_->command(i))) {
+      auto* pc = const_cast<PictureCommand*>(c);  // the stack hands out const commands; they are ours
+      states.push_back(&pc->before());
+      states.push_back(&pc->after());
+    }
+  const qint64 current = doc_->firstFrame().cacheKey();
+  auto held = [&] {
+    std::map<qint64, qint64> bytes;  // by picture: implicitly shared copies count once
+    for (const auto* s : states)
+      if (!s->picture.isNull() && s->picture.cacheKey() != current) bytes[s->picture.cacheKey()] = s->picture.sizeInBytes();
+    qint64 sum = 0;
+    for (const auto& [key, b] : bytes) sum += b;
+    return sum;
+  };
+  for (size_t i = 0; i < states.size() && held() > pictureBudget_; ++i) {
+    auto* s = states[i];
+    if (s->picture.isNull() || s->picture.cacheKey() == current) continue;
+    const qint64 key = s->picture.cacheKey();
+    auto spill = std::make_shared<SpilledPicture>();
+    if (!spill->write(s->picture)) return;  // no room on disk either: they stay in memory
+    for (auto* same : states)  // every step holding this picture lets it go
+      if (!same->picture.isNull() && same->picture.cacheKey() == key) {
+        same->picture = QImage();
+        same->spilled = spill;
+      }
+  }
+}
+
+qint64 EditHistory::picturesHeldBytes() const {
+  std::map<qint64, qint64> bytes;
+  const qint64 current = doc_->firstFrame().cacheKey();
+  for (int i = 0; i < stack_->count(); ++i)
+    if (auto* c = dynamic_cast<const PictureCommand*>(stack_->command(i)))
+      for (const auto* s : {&const_cast<PictureCommand*>(c)->before(), &const_cast<PictureCommand*>(c)->after()})
+        if (!s->picture.isNull() && s->picture.cacheKey() != current) bytes[s->picture.cacheKey()] = s->picture.sizeInBytes();
+  qint64 sum = 0;
+  for (const auto& [key, b] : bytes) sum += b;
+  return sum;
 }
 
 QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key) {

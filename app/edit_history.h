@@ -30,6 +30,11 @@ public:
   // A readable name for a change and the key it merges under ("param:<field>", "camera", "settings").
   static QString describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key);
 
+  // The pictures of the history's picture steps, besides the document's own, are kept in memory up to this many
+  // bytes; beyond it the oldest wait in temporary files (a 24 MP photo is 72 MB as RGB).
+  void setPictureBudgetBytes(qint64 bytes) { pictureBudget_ = bytes; }
+  qint64 picturesHeldBytes() const;  // in memory now
+
   int mergeWindowMs() const { return mergeWindowMs_; }
   void setMergeWindowMs(int ms) { mergeWindowMs_ = ms; }
   qint64 elapsedMs() const { return clock_.elapsed(); }
@@ -39,6 +44,8 @@ private:
   QUndoStack* stack_;
   QElapsedTimer clock_;
   int mergeWindowMs_ = 1200;
+  qint64 pictureBudget_ = qint64(512) << 20;
+  void keepPicturesWithinBudget();
 };
 
 }  // namespace studio

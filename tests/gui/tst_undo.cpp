@@ -300,6 +300,32 @@ private Q_SLOTS:
     QVERIFY(w_->loadFirstFrame(file));
     QCOMPARE(stack()->count(), steps);
   }
+
+  void replacedPicturesBeyondTheBudgetWaitOnDisk() {
+    // Every replaced picture is kept for undo; beyond the memory budget the oldest wait in temporary files and
+    // come back from there exactly.
+    Document* doc = w_->document();
+    w_->editHistory()->setPictureBudgetBytes(20000);  // about two of these pictures
+    QVector<QImage> pictures;
+    for (int i = 0; i < 5; ++i) {
+      QImage im(80, 40 + i, QImage::Format_RGB888);
+      for (int y = 0; y < im.height(); ++y)
+        for (int x = 0; x < im.width(); ++x) im.setPixelColor(x, y, QColor((x * 3 + i * 40) % 256, (y * 5) % 256, i * 50));
+      pictures << im;
+      doc->setFirstFrame(im, QStringLiteral("picture %1").arg(i));
+    }
+    QVERIFY2(w_->editHistory()->picturesHeldBytes() <= 20000,
+             qPrintable(QString::number(w_->editHistory()->picturesHeldBytes())));
+    for (int i = 3; i >= 0; --i) {
+      undo()->trigger();
+      QCOMPARE(doc->firstFrame(), pictures[i]);
+      QCOMPARE(doc->firstFrameSource(), QStringLiteral("picture %1").arg(i));
+    }
+    for (int i = 1; i < 5; ++i) {
+      redo()->trigger();
+      QCOMPARE(doc->firstFrame(), pictures[i]);
+    }
+  }
 };
 
 CI2V_GUI_TEST_MAIN(TestUndo)
