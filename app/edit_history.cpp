@@ -4,11 +4,11 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QTemporaryFile>
+#include <QUndoCommand>
+#include <QUndoStack>
 
 #include <map>
 #include <memory>
-#include <QUndoCommand>
-#include <QUndoStack>
 
 #include "app/document.h"
 
@@ -73,41 +73,37 @@ private:
   const EditHistory* history_;
 };
 
-// A new first frame: the picture, its source and the picture size paths are in, before and after, and the camera
-// path the change moved (only the fields it changed are put back, as for ParamsCommand).
 // A picture kept on disk instead of in memory (raw pixels in a temporary file: fast to write and read back).
 class SpilledPicture {
 public:
   // False (nothing kept) when the file cannot be written: the picture then stays in memory.
-  bool write(const QImage& image) {
-    image_ = image.convertToFormat(QImage::Format_RGB888);
+  bool write(const QImage& picture) {
+    const QImage rgb = picture.convertToFormat(QImage::Format_RGB888);
     file_ = std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/consisti2v-undo-XXXXXX.raw"));
     if (!file_->open()) return false;
-    for (int y = 0; y < image_.height(); ++y) {
-      const qint64 n = static_cast<qint64>(image_.width()) * 3;
-      if (file_->write(reinterpret_cast<const char*>(image_.constScanLine(y)), n) != n) return false;
-    }
+    const qint64 n = static_cast<qint64>(rgb.width()) * 3;
+    for (int y = 0; y < rgb.height(); ++y)
+      if (file_->write(reinterpret_cast<const char*>(rgb.constScanLine(y)), n) != n) return false;
     if (!file_->flush()) return false;
-    size_ = image_.size();
-    image_ = QImage();
+    size_ = rgb.size();
     return true;
   }
   QImage read() const {
     QImage out(size_, QImage::Format_RGB888);
     if (!file_ || out.isNull() || !file_->seek(0)) return {};
-    for (int y = 0; y < out.height(); ++y) {
-      const qint64 n = static_cast<qint64>(out.width()) * 3;
+    const qint64 n = static_cast<qint64>(out.width()) * 3;
+    for (int y = 0; y < out.height(); ++y)
       if (file_->read(reinterpret_cast<char*>(out.scanLine(y)), n) != n) return {};
-    }
     return out;
   }
 
 private:
-  QImage image_;
   QSize size_;
   std::unique_ptr<QTemporaryFile> file_;
 };
 
+// A new first frame: the picture, its source and the picture size paths are in, before and after, and the camera
+// path the change moved (only the fields it changed are put back, as for ParamsCommand).
 class PictureCommand : public QUndoCommand {
 public:
   struct State {
@@ -206,27 +202,35 @@ EditHistory::EditHistory(Document* doc, QObject* parent) : QObject(parent), doc_
           });
 }
 
-// The pictures the history holds besides the document's own: while they take more than the budget, the oldest go
-// to temporary files (each picture once, however many steps share it) and come back from there on undo or redo.
-void EditHistory::keepPicturesWithinBudget() {
-  std::vector<PictureCommand::State*> states;  // oldest first
-  for (int i = 0; i < stack_->count(); ++i)
-    if (auto* c = dynamic_cast<const PictureCommand*>(stack_->command(i))) {
-      auto* pc = const_cast<PictureCommand*>(c);  // the stack hands out const commands; they are ours
+// The states of the picture steps, oldest first (the stack hands out const commands; they are ours).
+static std::vector<PictureCommand::State*> pictureStates(const QUndoStack* stack) {
+  std::vector<PictureCommand::State*> states;
+  for (int i = 0; i < stack->count(); ++i)
+    if (auto* c = dynamic_cast<const PictureCommand*>(stack->command(i))) {
+      auto* pc = const_cast<PictureCommand*>(c);
       states.push_back(&pc->before());
       states.push_back(&pc->after());
     }
+  return states;
+}
+
+// The memory their pictures take besides the document's own (`current`): shared copies count once.
+static qint64 heldBytes(const std::vector<PictureCommand::State*>& states, qint64 current) {
+  std::map<qint64, qint64> bytes;
+  for (const auto* s : states)
+    if (!s->picture.isNull() && s->picture.cacheKey() != current) bytes[s->picture.cacheKey()] = s->picture.sizeInBytes();
+  qint64 sum = 0;
+  for (const auto& [key, b] : bytes) sum += b;
+  return sum;
+}
+
+// While the pictures take more than the budget, the oldest go to temporary files (each picture once, however many
+// steps share it) and come back from there on undo or redo.
+void EditHistory::keepPicturesWithinBudget() {
+  const auto states = pictureStates(stack_);
   const qint64 current = doc_->firstFrame().cacheKey();
-  auto held = [&] {
-    std::map<qint64, qint64> bytes;  // by picture: implicitly shared copies count once
-    for (const auto* s : states)
-      if (!s->picture.isNull() && s->picture.cacheKey() != current) bytes[s->picture.cacheKey()] = s->picture.sizeInBytes();
-    qint64 sum = 0;
-    for (const auto& [key, b] : bytes) sum += b;
-    return sum;
-  };
-  for (size_t i = 0; i < states.size() && held() > pictureBudget_; ++i) {
-    auto* s = states[i];
+  for (auto* s : states) {
+    if (heldBytes(states, current) <= pictureBudget_) return;
     if (s->picture.isNull() || s->picture.cacheKey() == current) continue;
     const qint64 key = s->picture.cacheKey();
     auto spill = std::make_shared<SpilledPicture>();
@@ -239,17 +243,7 @@ void EditHistory::keepPicturesWithinBudget() {
   }
 }
 
-qint64 EditHistory::picturesHeldBytes() const {
-  std::map<qint64, qint64> bytes;
-  const qint64 current = doc_->firstFrame().cacheKey();
-  for (int i = 0; i < stack_->count(); ++i)
-    if (auto* c = dynamic_cast<const PictureCommand*>(stack_->command(i)))
-      for (const auto* s : {&const_cast<PictureCommand*>(c)->before(), &const_cast<PictureCommand*>(c)->after()})
-        if (!s->picture.isNull() && s->picture.cacheKey() != current) bytes[s->picture.cacheKey()] = s->picture.sizeInBytes();
-  qint64 sum = 0;
-  for (const auto& [key, b] : bytes) sum += b;
-  return sum;
-}
+qint64 EditHistory::picturesHeldBytes() const { return heldBytes(pictureStates(stack_), doc_->firstFrame().cacheKey()); }
 
 QString EditHistory::describe(const ci2v::GenerationParams& before, const ci2v::GenerationParams& after, QString* key) {
   const auto a = before.to_json(), b = after.to_json();

@@ -124,7 +124,8 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     // then the downloaded weights, else the bundled demo model.
     const QString saved = doc_->modelPath();
     const ModelProbe savedProbe = saved.isEmpty() ? ModelProbe{} : probeModelFolder(saved);
-    const bool downloaded = probeModelFolder(huggingFaceCacheDir()).ok;
+    // (the cache is looked at only when the last model is a demo or cannot be used)
+    const bool downloaded = !(savedProbe.ok && !savedProbe.demo) && probeModelFolder(huggingFaceCacheDir()).ok;
     const QString demo = bundledDemoModel();
     if (!saved.isEmpty() && savedProbe.ok && !(savedProbe.demo && downloaded)) {
       picker_->setPath(saved);

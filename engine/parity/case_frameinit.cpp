@@ -8,18 +8,6 @@
 
 namespace ci2v::parity {
 
-namespace {
-
-FilterType filter_type(const std::string& name) {
-  if (name == "gaussian") return FilterType::Gaussian;
-  if (name == "ideal") return FilterType::Ideal;
-  if (name == "box") return FilterType::Box;
-  if (name == "butterworth") return FilterType::Butterworth;
-  throw Error("frameinit: unknown filter type '" + name + "'");
-}
-
-}  // namespace
-
 void run_frameinit_case(CaseContext& ctx) {
   using namespace ci2v::sampling;
   const auto& params = ctx.params();
@@ -32,8 +20,9 @@ void run_frameinit_case(CaseContext& ctx) {
     const std::string i = std::to_string(f.at("index").get<int64_t>());
     const std::vector<int64_t> shape = f.at("shape").get<std::vector<int64_t>>();
     LowPassFilterSpec spec;
-    spec.type = filter_type(f.contains("method") ? f["method"].get<std::string>()
-                                                 : f.value("filter_type", std::string("gaussian")));
+    spec.type = reference_filter(f.contains("method") ? f["method"].get<std::string>()
+                                                      : f.value("filter_type", std::string("gaussian")),
+                                 "frameinit filter " + i);
     spec.cutoff_spatial = f.at("d_s").get<double>();
     spec.cutoff_temporal = f.at("d_t").get<double>();
     spec.butterworth_order = f.value("n", 4);

@@ -73,23 +73,16 @@ GenerationParams params_from_case(const CaseContext& ctx) {
   p.guidance_rescale = param<double>(c, "guidance_rescale", 0.0, where);
   p.eta = param<double>(c, "eta", 0.0, where);
   p.frame_stride = required<int>(c, "frame_stride", where);  // (None: no stride conditioning, not supported)
-  const std::string nm = param<std::string>(c, "noise_sampling_method", "vanilla", where);
-  if (nm == "vanilla") p.noise_method = NoiseMethod::Vanilla;
-  else if (nm == "pyoco_mixed") p.noise_method = NoiseMethod::PyocoMixed;
-  else if (nm == "pyoco_progressive") p.noise_method = NoiseMethod::PyocoProgressive;
-  else throw Error(where + ": params.noise_sampling_method '" + nm + "' is not vanilla, pyoco_mixed or pyoco_progressive");
+  p.noise_method = reference_noise_method(param<std::string>(c, "noise_sampling_method", "vanilla", where),
+                                          where + " params.noise_sampling_method");
   p.noise_alpha = param<double>(c, "noise_alpha", 1.0, where);
   p.frameinit = param<bool>(c, "use_frameinit", false, where);
   p.noise_level = param<int>(c, "frameinit_noise_level", 999, where);
   if (c.contains("frameinit_filter") && !c["frameinit_filter"].is_null()) {
     const auto& f = c["frameinit_filter"];
     ctx.require_known_keys(f, {"method", "d_s", "d_t", "n"}, "params.frameinit_filter");
-    const std::string method = required<std::string>(f, "method", where + " frameinit_filter");
-    if (method == "gaussian") p.filter = FilterType::Gaussian;
-    else if (method == "ideal") p.filter = FilterType::Ideal;
-    else if (method == "box") p.filter = FilterType::Box;
-    else if (method == "butterworth") p.filter = FilterType::Butterworth;
-    else throw Error(where + ": params.frameinit_filter.method '" + method + "' is not gaussian, ideal, box or butterworth");
+    p.filter = reference_filter(required<std::string>(f, "method", where + " frameinit_filter"),
+                                where + " params.frameinit_filter.method");
     p.cutoff_spatial = required<double>(f, "d_s", where + " frameinit_filter");
     p.cutoff_temporal = required<double>(f, "d_t", where + " frameinit_filter");
     p.butterworth_order = param<int>(f, "n", 4, where);

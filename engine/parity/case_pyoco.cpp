@@ -23,12 +23,7 @@ void run_pyoco_case(CaseContext& ctx) {
     const std::string p = "run" + std::to_string(j);
     const std::vector<int64_t> shape =
         run.contains("shape_BCThw") ? run["shape_BCThw"].get<std::vector<int64_t>>() : default_shape;
-    const std::string method = run.at("method").get<std::string>();
-    NoiseMethod m;
-    if (method == "pyoco_mixed") m = NoiseMethod::PyocoMixed;
-    else if (method == "pyoco_progressive") m = NoiseMethod::PyocoProgressive;
-    else if (method == "vanilla") m = NoiseMethod::Vanilla;
-    else throw Error("pyoco " + p + ": unknown method '" + method + "'");
+    const NoiseMethod m = reference_noise_method(run.at("method").get<std::string>(), "pyoco " + p);
     std::vector<torch::Tensor> draws;
     for (int64_t k = 0; ctx.has("input." + p + ".randn_" + std::to_string(k)); ++k)
       draws.push_back(ctx.input(p + ".randn_" + std::to_string(k)));

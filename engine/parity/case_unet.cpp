@@ -27,15 +27,14 @@ void run_unet_case(CaseContext& ctx) {
 
   // The reference groups the UNet's rows by its configured n_frames; the engine by the frames it is given
   // (model-reference §2.5). They agree only when the case ran with n_frames = the frames the UNet sees.
-  if (p.contains("n_frames_config") && p["n_frames_config"].is_number_integer() &&
-      p["n_frames_config"].get<int64_t>() != sample.size(2) + 1)
-    throw Error("case '" + ctx.name() + "': params.n_frames_config " + p["n_frames_config"].dump() +
-                " is not the frames the UNet sees (" + std::to_string(sample.size(2) + 1) +
-                ", the first frame included): the reference would mix rows of different videos");
-  if (unet->config().n_frames != sample.size(2) + 1)
-    throw Error("case '" + ctx.name() + "': the UNet config's n_frames " + std::to_string(unet->config().n_frames) +
-                " is not the frames the UNet sees (" + std::to_string(sample.size(2) + 1) +
-                "): the reference groups rows by n_frames and would mix videos; the engine follows the frames");
+  const int64_t configured = p.contains("n_frames_config") && p["n_frames_config"].is_number_integer()
+                                 ? p["n_frames_config"].get<int64_t>()
+                                 : unet->config().n_frames;
+  if (configured != unet->config().n_frames || configured != sample.size(2) + 1)
+    throw Error("case '" + ctx.name() + "': n_frames " + std::to_string(configured) + " (config " +
+                std::to_string(unet->config().n_frames) + ") is not the frames the UNet sees (" +
+                std::to_string(sample.size(2) + 1) +
+                ", the first frame included): the reference groups rows by n_frames and would mix videos");
   const std::string prefix = "intermediate.";
   std::set<std::string> wanted;
   for (const auto& k : ctx.keys())

@@ -189,6 +189,21 @@ double reduced_precision_bound(torch::ScalarType dtype, double scale) {
   return 0.0;
 }
 
+FilterType reference_filter(const std::string& name, const std::string& where) {
+  if (name == "gaussian") return FilterType::Gaussian;
+  if (name == "ideal") return FilterType::Ideal;
+  if (name == "box") return FilterType::Box;
+  if (name == "butterworth") return FilterType::Butterworth;
+  throw Error(where + ": filter '" + name + "' is not gaussian, ideal, box or butterworth");
+}
+
+NoiseMethod reference_noise_method(const std::string& name, const std::string& where) {
+  if (name == "vanilla") return NoiseMethod::Vanilla;
+  if (name == "pyoco_mixed") return NoiseMethod::PyocoMixed;
+  if (name == "pyoco_progressive") return NoiseMethod::PyocoProgressive;
+  throw Error(where + ": noise method '" + name + "' is not vanilla, pyoco_mixed or pyoco_progressive");
+}
+
 using Handler = void (*)(CaseContext&);
 
 // The handler for a case, from what it holds; the reference's own case names as a fallback.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/io/state_dict.h"
+#include "engine/pipeline.h"
 
 namespace ci2v::parity {
 
@@ -103,6 +104,11 @@ private:
 // scheduler; params.prompts_file: the tokenizer; a first-frame picture: the pipeline; else its model's component
 // folder: text encoder, VAE or UNet), so that cases of another fixture set may be named as that set likes.
 std::vector<CaseResult> run(const Options& opt, std::ostream& out);
+
+// The reference's names of a FrameInit filter (get_freq_filter) and of an initial noise (prepare_latents); any other
+// name throws naming `where` and the names there are.
+FilterType reference_filter(const std::string& name, const std::string& where);
+NoiseMethod reference_noise_method(const std::string& name, const std::string& where);
 
 // Case handlers, one per engine part (engine/parity/case_*.cpp). Each throws ci2v::Error when it cannot run.
 void run_tokenizer_case(CaseContext& ctx);
