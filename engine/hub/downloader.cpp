@@ -82,21 +82,14 @@ std::string strip_etag(std::string e) {
   return e;
 }
 
-// Percent-encode a path (keeping '/').
-std::string url_path(const std::string& p) {
+// Percent-encode a path (keeping '/', unless it is one segment).
+std::string url_path(const std::string& p, bool keep_slash = true) {
   std::ostringstream o;
   for (unsigned char c : p) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') o << c;
+    if (std::isalnum(c) || (c == '/' && keep_slash) || c == '-' || c == '_' || c == '.' || c == '~') o << c;
     else o << '%' << std::uppercase << std::hex << std::setw(2) << std::setfill('0') << int(c) << std::nouppercase << std::dec;
   }
   return o.str();
-}
-
-// Percent-encode one path segment ('/' too).
-std::string url_segment(const std::string& p) {
-  std::string s = url_path(p), out;
-  for (char c : s) out += c == '/' ? std::string("%2F") : std::string(1, c);
-  return out;
 }
 
 bool is_hex(const std::string& s, size_t n) {
@@ -335,12 +328,11 @@ Response http_get(const DownloadOptions& o, const std::string& url, const fs::pa
   if (t.out) {
     // what was received is on the disk before it counts (a power cut must not leave a blob cut short behind a
     // complete-looking name), and a failure of the last write is said as such
-    bool ok = std::fflush(t.out) == 0;
-    if (ok && r.code == CURLE_OK) ok = ::fsync(fileno(t.out)) == 0;
-    const int e = errno;
-    ok = std::fclose(t.out) == 0 && ok;
-    if (!ok && t.write_error.empty()) {
-      t.write_error = file->string() + ": cannot write (" + std::strerror(e ? e : errno) + ")";
+    int e = 0;  // the first failure's errno
+    if (std::fflush(t.out) != 0 || (r.code == CURLE_OK && ::fsync(fileno(t.out)) != 0)) e = errno;
+    if (std::fclose(t.out) != 0 && e == 0) e = errno;
+    if (e != 0 && t.write_error.empty()) {
+      t.write_error = file->string() + ": cannot write (" + std::strerror(e) + ")";
       if (r.code == CURLE_OK) r.code = CURLE_WRITE_ERROR;
     }
   }
@@ -410,7 +402,7 @@ void log(const DownloadOptions& o, const std::string& line) {
 
 std::string api_url(const DownloadOptions& o) {
   // the revision as one path segment ("refs/pr/1" -> refs%2Fpr%2F1), as huggingface_hub sends it
-  return hub_endpoint(o) + "/api/models/" + o.repo + "/revision/" + url_segment(o.revision) + "?blobs=true";
+  return hub_endpoint(o) + "/api/models/" + o.repo + "/revision/" + url_path(o.revision, /*keep_slash=*/false) + "?blobs=true";
 }
 
 // Fetch one file into `temp` (resuming what is there), retrying. Returns the response of the successful
